@@ -1,0 +1,33 @@
+"""The instrument: a questionnaire defined once, in a versioned YAML file."""
+
+from .conditions import Condition as Condition
+from .conditions import ConditionSyntaxError as ConditionSyntaxError
+from .conditions import parse_condition as parse_condition
+from .dump import dump_instrument as dump_instrument
+from .dump import instrument_to_dict as instrument_to_dict
+from .model import Choice as Choice
+from .model import Column as Column
+from .model import Instrument as Instrument
+from .model import Question as Question
+from .model import Scale as Scale
+from .model import Section as Section
+from .model import WavePair as WavePair
+from .parse import load_instrument as load_instrument
+from .parse import parse_instrument as parse_instrument
+
+__all__ = [
+    "Choice",
+    "Column",
+    "Condition",
+    "ConditionSyntaxError",
+    "Instrument",
+    "Question",
+    "Scale",
+    "Section",
+    "WavePair",
+    "dump_instrument",
+    "instrument_to_dict",
+    "load_instrument",
+    "parse_condition",
+    "parse_instrument",
+]

@@ -1,0 +1,106 @@
+"""Write an :class:`Instrument` back out as plain data or YAML text.
+
+``parse_instrument(dump_instrument(i)) == i`` for every instrument ``i``: the round trip is a
+tested property, so a tool that edits instruments (an XLSForm import, a migration) can write
+files researchers then keep in git.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import Choice, Instrument, Question
+
+__all__ = ["dump_instrument", "instrument_to_dict"]
+
+_DEFAULTS: dict[str, Any] = {
+    "hint": None, "required": False, "unit": None, "choices": None, "min": None, "max": None,
+    "soft_min": None, "soft_max": None, "message": None, "relevant": None, "waves": (),
+    "pii": False, "scale": None, "reverse": False, "part_of": None,
+}  # fmt: skip
+
+
+def _choice(choice: Choice) -> dict[str, Any]:
+    return {"code": choice.code, **choice.label}
+
+
+def _question(question: Question) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "code": question.code,
+        "type": question.type,
+        "label": dict(question.label),
+    }
+    for name, default in _DEFAULTS.items():
+        value = getattr(question, name)
+        if value != default:
+            out[name] = list(value) if isinstance(value, tuple) else value
+    return out
+
+
+def instrument_to_dict(instrument: Instrument) -> dict[str, Any]:
+    """The instrument as plain dicts and lists, in the layout of an instrument file.
+
+    Parameters
+    ----------
+    instrument : Instrument
+
+    Returns
+    -------
+    dict
+        Keys in file order; fields left at their defaults are omitted.
+    """
+    out: dict[str, Any] = {
+        "id": instrument.id,
+        "version": instrument.version,
+        "title": dict(instrument.title),
+        "languages": list(instrument.languages),
+    }
+    if instrument.waves:
+        out["waves"] = list(instrument.waves)
+    out["key"] = list(instrument.key)
+    if instrument.choices:
+        out["choices"] = {
+            name: [_choice(c) for c in items] for name, items in instrument.choices.items()
+        }
+    if instrument.scales:
+        out["scales"] = {
+            name: {"label": dict(s.label), "choices": s.choices}
+            for name, s in instrument.scales.items()
+        }
+    out["sections"] = [
+        {
+            "code": section.code,
+            "label": dict(section.label),
+            "questions": [_question(q) for q in section.questions],
+        }
+        for section in instrument.sections
+    ]
+    return out
+
+
+def dump_instrument(instrument: Instrument) -> str:
+    """The instrument as YAML text that :func:`parse_instrument` reads back unchanged."""
+    import yaml
+
+    class _Dumper(yaml.SafeDumper):
+        pass
+
+    # Quote text that YAML 1.1 readers would take for a boolean (yes, no, on, off).
+    def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+        style = "'" if value.lower() in {"yes", "no", "on", "off", "y", "n"} else None
+        if any(ch in value for ch in "\x85\u2028\u2029"):
+            style = '"'  # PyYAML writes these line breaks raw, and reads them back as spaces
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    _Dumper.add_representer(str, _text)
+    # A line break would end the comment, and YAML allows no control character in one.
+    version = "".join(ch for ch in " ".join(instrument.version.split()) if ch.isprintable())
+    header = f"# {instrument.id} {version}: see docs/instrument.md for the format\n"
+    body = yaml.dump(
+        instrument_to_dict(instrument),
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=100,
+    )
+    return header + body

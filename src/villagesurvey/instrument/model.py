@@ -1,0 +1,253 @@
+"""The instrument as plain, immutable data.
+
+An :class:`Instrument` is what :func:`~villagesurvey.instrument.parse_instrument` returns
+once a file has passed every check. Nothing here reads or writes files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from itertools import pairwise
+from typing import Any
+
+from .conditions import Condition, bind_waves, parse_condition
+
+__all__ = [
+    "NUMERIC_TYPES",
+    "QUESTION_TYPES",
+    "SELECT_TYPES",
+    "Choice",
+    "Column",
+    "Instrument",
+    "Limit",
+    "Question",
+    "Scale",
+    "Section",
+    "Text",
+    "WavePair",
+]
+
+Text = dict[str, str]
+"""A text in every language of the instrument: ``{"en": "Age", "zh": "年龄"}``."""
+
+Limit = int | float | date
+"""A hard or soft limit: a number, or a date for ``date`` questions."""
+
+QUESTION_TYPES = (
+    "integer",
+    "decimal",
+    "text",
+    "date",
+    "select_one",
+    "select_multiple",
+    "likert",
+)
+NUMERIC_TYPES = ("integer", "decimal")
+SELECT_TYPES = ("select_one", "select_multiple")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One answer of a choice list: its stored ``code`` and its ``label`` per language."""
+
+    code: int | str
+    label: Text
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A multi-item construct (e.g. a Likert scale) and the choice list its items use."""
+
+    code: str
+    label: Text
+    choices: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question as the researcher wrote it; see ``docs/instrument.md`` for each field."""
+
+    code: str
+    type: str
+    label: Text
+    section: str
+    hint: Text | None = None
+    required: bool = False
+    unit: str | None = None
+    choices: str | None = None
+    min: Limit | None = None
+    max: Limit | None = None
+    soft_min: Limit | None = None
+    soft_max: Limit | None = None
+    message: Text | None = None
+    relevant: str | None = None
+    waves: tuple[int, ...] = ()
+    pii: bool = False
+    scale: str | None = None
+    reverse: bool = False
+    part_of: str | None = None
+
+    @property
+    def is_money(self) -> bool:
+        """True when the unit is a currency (a three-letter ISO 4217 code such as ``CNY``)."""
+        return self.unit is not None and len(self.unit) == 3 and self.unit.isupper()
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled group of questions, in the order they are asked."""
+
+    code: str
+    label: Text
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the dataset: a question, or one wave of a question asked in waves.
+
+    Attributes
+    ----------
+    code : str
+        The column name, ``<question>`` or ``<question>_<wave>``.
+    question : Question
+        The question the column answers.
+    wave : int or None
+        The wave (year) of the column, ``None`` for a question without waves.
+    relevant : Condition or None
+        The skip rule with its references bound to this column's wave.
+    part_of : str or None
+        The column of the total this amount is part of, in the same wave.
+    """
+
+    code: str
+    question: Question
+    wave: int | None = None
+    relevant: Condition | None = None
+    part_of: str | None = None
+
+
+@dataclass(frozen=True)
+class WavePair:
+    """A question measured in two waves: the columns the analysis compares."""
+
+    question: Question
+    before: Column
+    after: Column
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """A checked questionnaire.
+
+    Build one with :func:`~villagesurvey.instrument.load_instrument` or
+    :func:`~villagesurvey.instrument.parse_instrument`; both refuse an instrument with
+    mistakes, so every reference in an ``Instrument`` resolves.
+    """
+
+    id: str
+    version: str
+    title: Text
+    languages: tuple[str, ...]
+    key: tuple[str, ...]
+    sections: tuple[Section, ...]
+    choices: dict[str, tuple[Choice, ...]] = field(default_factory=dict)
+    scales: dict[str, Scale] = field(default_factory=dict)
+    waves: tuple[int, ...] = ()
+
+    @cached_property
+    def questions(self) -> tuple[Question, ...]:
+        """Every question, in the order asked."""
+        return tuple(q for section in self.sections for q in section.questions)
+
+    @cached_property
+    def _by_code(self) -> dict[str, Question]:
+        return {q.code: q for q in self.questions}
+
+    def question(self, code: str) -> Question:
+        """The question with this code; :class:`KeyError` if there is none."""
+        return self._by_code[code]
+
+    @cached_property
+    def columns(self) -> tuple[Column, ...]:
+        """The dataset's columns, in order: one per question, or one per wave of it."""
+        waved = {q.code for q in self.questions if q.waves}
+        columns: list[Column] = []
+        for q in self.questions:
+            condition = parse_condition(q.relevant) if q.relevant else None
+            if not q.waves:
+                columns.append(Column(q.code, q, None, condition, q.part_of))
+                continue
+            for wave in q.waves:
+                bound = bind_waves(condition, wave, waved) if condition else None
+                total = f"{q.part_of}_{wave}" if q.part_of else None
+                columns.append(Column(f"{q.code}_{wave}", q, wave, bound, total))
+        return tuple(columns)
+
+    @cached_property
+    def _columns_by_code(self) -> dict[str, Column]:
+        return {c.code: c for c in self.columns}
+
+    def column(self, code: str) -> Column:
+        """The column with this code; :class:`KeyError` if there is none."""
+        return self._columns_by_code[code]
+
+    def choice_list(self, question: Question) -> tuple[Choice, ...]:
+        """The choices of a question (a Likert item's come from its scale); empty if none."""
+        name = question.choices
+        if question.type == "likert" and question.scale:
+            name = self.scales[question.scale].choices
+        return self.choices.get(name, ()) if name else ()
+
+    def scale_items(self, scale: str) -> tuple[Question, ...]:
+        """The Likert items that belong to a scale, in the order asked."""
+        return tuple(q for q in self.questions if q.scale == scale)
+
+    @cached_property
+    def totals(self) -> dict[str, tuple[Column, ...]]:
+        """Each total's column and the columns of its parts, which should not add up to more."""
+        totals: dict[str, list[Column]] = {}
+        for column in self.columns:
+            if column.part_of:
+                totals.setdefault(column.part_of, []).append(column)
+        return {total: tuple(parts) for total, parts in totals.items()}
+
+    @cached_property
+    def wave_pairs(self) -> tuple[WavePair, ...]:
+        """Before/after column pairs: each wave of a question against the one before it."""
+        pairs: list[WavePair] = []
+        for q in self.questions:
+            waves = sorted(q.waves)
+            for before, after in pairwise(waves):
+                pairs.append(
+                    WavePair(
+                        q,
+                        self.column(f"{q.code}_{before}"),
+                        self.column(f"{q.code}_{after}"),
+                    )
+                )
+        return tuple(pairs)
+
+    @cached_property
+    def content_hash(self) -> str:
+        """SHA-256 of the instrument's content (not its layout or comments), in hex."""
+        from .dump import instrument_to_dict
+
+        canonical = json.dumps(
+            instrument_to_dict(self),
+            sort_keys=True,
+            ensure_ascii=False,
+            separators=(",", ":"),
+            default=_json_default,
+        )
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"cannot hash a {type(value).__name__}")

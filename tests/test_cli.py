@@ -1,0 +1,142 @@
+"""The command line: exit codes, one-line errors, and outputs read back through the library."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from villagesurvey import load_instrument
+from villagesurvey.cli import main
+from villagesurvey.workbook import CODE_ROW, META_SHEET
+
+from .conftest import MODEL_STUDY, SMALL
+
+
+@pytest.fixture
+def run():
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+    return invoke
+
+
+def test_workbook_writes_the_blank_workbook(run, tmp_path):
+    target = tmp_path / "blank_zh.xlsx"
+    result = run("workbook", MODEL_STUDY, "-o", target, "--lang", "zh")
+    assert result.exit_code == 0, result.output
+    assert f"wrote {target}" in result.output
+    workbook = openpyxl.load_workbook(target)
+    instrument = load_instrument(MODEL_STUDY)
+    assert [c.value for c in workbook.active[CODE_ROW]] == [c.code for c in instrument.columns]
+    assert dict(workbook[META_SHEET].values)["language"] == "zh"
+
+
+def test_workbook_defaults_to_the_first_language(run, tmp_path):
+    result = run("workbook", MODEL_STUDY, "-o", tmp_path / "b.xlsx")
+    assert result.exit_code == 0
+    assert openpyxl.load_workbook(tmp_path / "b.xlsx").active.title == "Data"
+
+
+def test_broken_instrument_lists_every_problem_and_exits_2(run, tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        SMALL.replace("type: integer", "type: integr").replace(
+            "choices: gender,", "choices: genders,"
+        ),
+        encoding="utf-8",
+    )
+    result = run("workbook", broken, "-o", tmp_path / "b.xlsx")
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert lines[0] == "villagesurvey: the instrument has 2 problems:"
+    assert "[unknown_type]" in lines[1]
+    assert f"{broken}:" in lines[1]
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "b.xlsx").exists()
+
+
+def test_unknown_language_is_one_line_and_exit_2(run, tmp_path):
+    result = run("workbook", MODEL_STUDY, "-o", tmp_path / "b.xlsx", "--lang", "fr")
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        "villagesurvey: language 'fr' is not one of the instrument's languages (en, zh)"
+    )
+
+
+def test_output_must_be_xlsx(run, tmp_path):
+    result = run("workbook", MODEL_STUDY, "-o", tmp_path / "b.csv")
+    assert result.exit_code == 2
+    assert "must be an .xlsx file" in result.output
+
+
+def test_missing_output_folder_exit_2(run, tmp_path):
+    result = run("workbook", MODEL_STUDY, "-o", tmp_path / "no" / "b.xlsx")
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
+
+
+def test_missing_instrument_exit_2(run, tmp_path):
+    result = run("check", tmp_path / "nope.yaml")
+    assert result.exit_code == 2
+    assert "no such file [not_found]" in result.output
+
+
+def test_check_summarises_a_good_instrument(run):
+    result = run("check", MODEL_STUDY)
+    assert result.exit_code == 0
+    assert "village_ecommerce version 2022.1 is valid" in result.output
+    assert "16 before/after pairs" in result.output
+
+
+def test_demo_writes_workbooks(run, tmp_path):
+    result = run("demo", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    for language in ("en", "zh"):
+        path = tmp_path / "out" / f"blank_workbook_{language}.xlsx"
+        assert str(path) in result.output
+        assert dict(openpyxl.load_workbook(path)[META_SHEET].values)["language"] == language
+
+
+def test_unexpected_errors_are_one_line(run, tmp_path, monkeypatch):
+    import villagesurvey.workbook as workbook
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(workbook, "write_workbook", boom)
+    result = run("workbook", MODEL_STUDY, "-o", tmp_path / "b.xlsx")
+    assert result.exit_code == 2
+    assert result.output.strip().startswith(
+        "villagesurvey: unexpected error: RuntimeError: disk on fire"
+    )
+    assert "Traceback" not in result.output
+
+
+def test_help_does_not_import_heavy_libraries():
+    # The start-up promise: `villagesurvey --help` answers without loading pandas & co.
+    code = (
+        "import sys\n"
+        "from villagesurvey.cli import main\n"
+        "try:\n"
+        "    main(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = {'pandas', 'numpy', 'openpyxl', 'scipy', 'pingouin', 'pandera', 'yaml'}\n"
+        "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_console_script_runs(tmp_path):
+    script = Path(sys.executable).parent / "villagesurvey"
+    done = subprocess.run([script, "--version"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0
+    assert "villagesurvey" in done.stdout
