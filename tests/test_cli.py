@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ from villagesurvey import load_instrument
 from villagesurvey.cli import main
 from villagesurvey.workbook import CODE_ROW, META_SHEET
 
-from .conftest import MODEL_STUDY, SMALL
+from .conftest import MODEL_STUDY, ROOT, SMALL
 
 
 @pytest.fixture
@@ -95,13 +96,29 @@ def test_check_summarises_a_good_instrument(run):
     assert "16 before/after pairs" in result.output
 
 
-def test_demo_writes_workbooks(run, tmp_path):
-    result = run("demo", tmp_path / "out")
+def test_demo_writes_workbooks_and_copies_the_sample(run, tmp_path):
+    sample = ROOT / "sample_data"
+    sources = sorted(p for p in sample.glob("returns*/*") if p.is_file())
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in sources}
+    out = tmp_path / "out"
+    result = run("demo", out)
     assert result.exit_code == 0, result.output
     for language in ("en", "zh"):
-        path = tmp_path / "out" / f"blank_workbook_{language}.xlsx"
+        path = out / f"blank_workbook_{language}.xlsx"
         assert str(path) in result.output
         assert dict(openpyxl.load_workbook(path)[META_SHEET].values)["language"] == language
+    assert load_instrument(out / "village_ecommerce.yaml") == load_instrument(MODEL_STUDY)
+    for path in sources:
+        copy = out / path.relative_to(sample)
+        assert copy.read_bytes() == path.read_bytes(), copy
+    assert {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in sources} == before
+    assert f"villagesurvey check {out / 'village_ecommerce.yaml'}" in result.output
+
+
+def test_demo_runs_again_into_the_same_folder(run, tmp_path):
+    assert run("demo", tmp_path).exit_code == 0
+    assert run("demo", tmp_path).exit_code == 0
+    assert not list(tmp_path.rglob("*.part"))
 
 
 def test_unexpected_errors_are_one_line(run, tmp_path, monkeypatch):

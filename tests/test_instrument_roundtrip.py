@@ -121,7 +121,9 @@ def instruments(draw):
             else:
                 values = draw(st.lists(st.sampled_from(target_codes), min_size=1, max_size=3))
                 leaves.append(In(code, tuple(values)))
-        rule = leaves[0] if len(leaves) == 1 else draw(st.sampled_from([AllOf, AnyOf]))(tuple(leaves))
+        rule = (
+            leaves[0] if len(leaves) == 1 else draw(st.sampled_from([AllOf, AnyOf]))(tuple(leaves))
+        )
         return format_condition(Not(rule) if draw(st.booleans()) else rule)
 
     def question(qtype, is_key=False):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import zipfile
+from textwrap import dedent
 from pathlib import Path
 
 import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from villagesurvey import Instrument, build_workbook, write_workbook
+from villagesurvey import Instrument, build_workbook, parse_instrument, write_workbook
 from villagesurvey.codebook import codebook_rows
 from villagesurvey.errors import OptionError, OutputError
 from villagesurvey.workbook import CODE_ROW, FIRST_DATA_ROW, LABEL_ROW, META_SHEET
@@ -274,3 +275,56 @@ def test_failed_write_leaves_no_file_behind(small, tmp_path, monkeypatch):
         write_workbook(small, target)
     assert target.read_bytes() == b"the previous version"
     assert list(tmp_path.iterdir()) == [target]
+
+
+def test_numbers_and_dates_without_limits_still_refuse_text(small, tmp_path):
+    people = small.sections[1]
+    age = dataclasses.replace(
+        small.question("age"), min=None, max=None, soft_min=None, soft_max=None, message=None
+    )
+    ident = small.sections[0]
+    when = dataclasses.replace(small.question("interview_date"), min=None, max=None)
+    instrument = dataclasses.replace(
+        small,
+        sections=(
+            dataclasses.replace(
+                ident,
+                questions=tuple(when if q.code == "interview_date" else q for q in ident.questions),
+            ),
+            dataclasses.replace(
+                people, questions=tuple(age if q.code == "age" else q for q in people.questions)
+            ),
+        ),
+    )
+    checks = _validations(_saved(instrument, tmp_path, "en").active)
+    age_check = checks[_column_letter(instrument, "age")]
+    assert (age_check.type, age_check.formula1, age_check.formula2) == (
+        "whole",
+        str(-(10**15)),
+        str(10**15),
+    )
+    assert age_check.error == "Enter a whole number."
+    date_check = checks[_column_letter(instrument, "interview_date")]
+    assert (date_check.formula1, date_check.formula2) == ("DATE(1900,1,1)", "DATE(2199,12,31)")
+
+
+def test_other_languages_get_english_headings(tmp_path):
+    instrument = parse_instrument(
+        dedent(
+            """\
+            id: fr_only
+            version: "1"
+            title: Enquête
+            languages: [fr]
+            key: [menage]
+            sections:
+              - code: s
+                label: Section
+                questions:
+                  - {code: menage, type: text, required: true, label: Ménage}
+            """
+        )
+    )
+    workbook = _saved(instrument, tmp_path, "fr")
+    assert workbook.sheetnames[:3] == ["Data", "Codebook", "Instructions"]
+    assert workbook.active["A2"].value == "Ménage *"

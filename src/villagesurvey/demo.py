@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from ._atomic import atomic_path
 from ._resources import bundled
 from .errors import OutputError
 from .instrument import load_instrument
@@ -12,10 +14,29 @@ from .instrument import load_instrument
 __all__ = ["DEMO_INSTRUMENT", "run_demo"]
 
 DEMO_INSTRUMENT = "village_ecommerce.yaml"
+_LANGUAGE_NAMES = {"en": "English", "zh": "Chinese"}
+
+
+def _copy(source: Path, target: Path) -> Path:
+    with atomic_path(target) as temporary:
+        shutil.copyfile(source, temporary)
+    return target
+
+
+def _copy_folder(source: Path, target: Path) -> list[Path]:
+    try:
+        target.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create {target}: {exc.strerror}") from None
+    return [_copy(path, target / path.name) for path in sorted(source.iterdir()) if path.is_file()]
 
 
 def run_demo(outdir: str | Path, echo: Callable[[str], object] = print) -> list[Path]:
-    """Run every stage that exists on the bundled sample data.
+    """Run every stage on the bundled sample data, writing into ``outdir``.
+
+    The folder receives the model study's instrument, its blank workbook in each language,
+    and the sample field returns (clean and messy), so that a user can open each and go on
+    with the commands from there.
 
     Parameters
     ----------
@@ -38,19 +59,27 @@ def run_demo(outdir: str | Path, echo: Callable[[str], object] = print) -> list[
         raise OutputError(f"cannot create {outdir}: {exc.strerror}") from None
     source = bundled("instruments", DEMO_INSTRUMENT)
     instrument = load_instrument(source)
-    returns = sorted(bundled("sample_data", "returns").glob("*.xlsx"))
-    messy = sorted(bundled("sample_data", "returns_messy").glob("*.xlsx"))
+    written = [_copy(source, outdir / DEMO_INSTRUMENT)]
     echo(
-        f"instrument  {instrument.id} {instrument.version}: {len(instrument.questions)} questions, "
-        f"{len(instrument.columns)} columns, {len(instrument.wave_pairs)} before/after pairs"
+        f"instrument  {written[0]}: {instrument.id} {instrument.version}, "
+        f"{len(instrument.questions)} questions, {len(instrument.columns)} columns, "
+        f"{len(instrument.wave_pairs)} before/after pairs"
     )
-    written: list[Path] = []
     for language in instrument.languages:
         path = write_workbook(instrument, outdir / f"blank_workbook_{language}.xlsx", language)
         written.append(path)
-        echo(f"workbook    {path}  (blank, for enumerators, {language})")
-    echo(
-        f"sample data {len(returns)} village returns and {len(messy)} messy returns in "
-        f"{bundled('sample_data')}"
-    )
+        name = _LANGUAGE_NAMES.get(language, language)
+        echo(f"workbook    {path}  (blank, for enumerators, in {name})")
+    for folder, what in (
+        ("returns", "village workbooks as they come back from the field"),
+        ("returns_messy", "workbooks with the defects field teams send, listed in defects.csv"),
+    ):
+        copied = _copy_folder(bundled("sample_data", folder), outdir / folder)
+        written += copied
+        workbooks = sum(1 for p in copied if p.suffix == ".xlsx")
+        echo(f"returns     {outdir / folder}/  ({workbooks} {what})")
+    echo("")
+    echo("Next: open the workbooks in Excel or LibreOffice, or edit the instrument and run")
+    echo(f"  villagesurvey check {outdir / DEMO_INSTRUMENT}")
+    echo(f"  villagesurvey workbook {outdir / DEMO_INSTRUMENT} -o my_workbook.xlsx --lang zh")
     return written

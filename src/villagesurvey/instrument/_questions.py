@@ -310,7 +310,10 @@ class QuestionReader:
                 continue  # that question has mistakes of its own, reported where it is
             target = self.target(name, waves)
             if target is None:
-                known = [c for c, (_, o) in self.columns.items() if o != self.current]
+                owners = {o for _, o in self.columns.values() if o != self.current}
+                known = sorted(owners) + [
+                    c for c, (_, o) in self.columns.items() if o != self.current and c not in owners
+                ]  # question codes first: the closest match is usually the question itself
                 self.pending.append((line, where, name, suggest(name, known)))
                 continue
             if isinstance(target, str):

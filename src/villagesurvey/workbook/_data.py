@@ -29,6 +29,7 @@ _CODE_FILL = PatternFill("solid", fgColor="FAFAFA")
 _THIN = Side(style="thin", color="A6A6A6")
 _NUMBER_FORMATS = {"integer": "0", "decimal": "General", "date": "yyyy-mm-dd", "text": "@"}
 _WIDE = 10**15  # stands in for "no limit" in a range check
+_EARLIEST, _LATEST = date(1900, 1, 1), date(2199, 12, 31)  # Excel's calendar, roughly
 
 
 def add_data_sheet(
@@ -107,13 +108,9 @@ def _leading_key_columns(instrument: Instrument) -> int:
     return count
 
 
-def _excel_limit(value: Limit | None, default: float, qtype: str) -> str:
-    if value is None:
-        return (
-            "DATE(1900,1,1)"
-            if qtype == "date" and default < 0
-            else ("DATE(2199,12,31)" if qtype == "date" else str(int(default)))
-        )
+def _excel_limit(value: Limit | None, fallback: Limit) -> str:
+    """A limit as an Excel formula term; ``fallback`` stands in for a missing one."""
+    value = fallback if value is None else value
     if isinstance(value, date):
         return f"DATE({value.year},{value.month},{value.day})"
     return format_limit(value)
@@ -156,8 +153,8 @@ def _validation(
         validation = DataValidation(
             type=kind,
             operator="between",
-            formula1=_excel_limit(q.min, -_WIDE, q.type),
-            formula2=_excel_limit(q.max, _WIDE, q.type),
+            formula1=_excel_limit(q.min, _EARLIEST if q.type == "date" else -_WIDE),
+            formula2=_excel_limit(q.max, _LATEST if q.type == "date" else _WIDE),
             allow_blank=True,
         )
         words = {"integer": text["whole"], "decimal": text["decimal"], "date": text["date"]}[q.type]
