@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import zipfile
-from textwrap import dedent
 from pathlib import Path
+from textwrap import dedent
 
 import openpyxl
 import pytest

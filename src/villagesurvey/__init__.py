@@ -5,53 +5,54 @@ The pipeline, one module per stage::
     instrument  ->  workbook (blank .xlsx for enumerators)
                 ->  codebook
 
-Importing the package is cheap: heavy libraries (openpyxl, pandas) load only when a stage
-that needs them is used.
+Every public name is importable from here (``villagesurvey.load_instrument``). They load on
+first use, so that ``import villagesurvey`` and ``villagesurvey --help`` stay instant.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
-
-from .errors import InstrumentError as InstrumentError
-from .errors import InstrumentProblem as InstrumentProblem
-from .errors import OutputError as OutputError
-from .errors import VillageSurveyError as VillageSurveyError
-from .instrument import Instrument as Instrument
-from .instrument import dump_instrument as dump_instrument
-from .instrument import load_instrument as load_instrument
-from .instrument import parse_instrument as parse_instrument
 
 if TYPE_CHECKING:
     from .codebook import codebook_rows as codebook_rows
+    from .errors import InstrumentError as InstrumentError
+    from .errors import InstrumentProblem as InstrumentProblem
+    from .errors import OptionError as OptionError
+    from .errors import OutputError as OutputError
+    from .errors import VillageSurveyError as VillageSurveyError
+    from .instrument import Instrument as Instrument
+    from .instrument import dump_instrument as dump_instrument
+    from .instrument import load_instrument as load_instrument
+    from .instrument import parse_instrument as parse_instrument
     from .workbook import build_workbook as build_workbook
     from .workbook import write_workbook as write_workbook
 
-__all__ = [
-    "Instrument",
-    "InstrumentError",
-    "InstrumentProblem",
-    "OutputError",
-    "VillageSurveyError",
-    "build_workbook",
-    "codebook_rows",
-    "dump_instrument",
-    "load_instrument",
-    "parse_instrument",
-    "write_workbook",
-]
-
-_LAZY = {
+_WHERE = {
+    "Instrument": "instrument",
+    "InstrumentError": "errors",
+    "InstrumentProblem": "errors",
+    "OptionError": "errors",
+    "OutputError": "errors",
+    "VillageSurveyError": "errors",
     "build_workbook": "workbook",
-    "write_workbook": "workbook",
     "codebook_rows": "codebook",
+    "dump_instrument": "instrument",
+    "load_instrument": "instrument",
+    "parse_instrument": "instrument",
+    "write_workbook": "workbook",
 }
+
+__all__ = sorted(_WHERE)
 
 
 def __getattr__(name: str) -> Any:
-    # Stages that import openpyxl load on first use, so `import villagesurvey` stays fast.
-    if name in _LAZY:
-        from importlib import import_module
-
-        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    if name in _WHERE:
+        value = getattr(import_module(f".{_WHERE[name]}", __name__), name)
+        globals()[name] = value  # later look-ups skip this function
+        return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_WHERE])

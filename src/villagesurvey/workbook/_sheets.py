@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from importlib.metadata import PackageNotFoundError, version
 
 from openpyxl import Workbook
@@ -47,29 +48,40 @@ def add_codebook_sheet(workbook: Workbook, instrument: Instrument, language: str
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
     yes, no = str(text["yes"]), str(text["no"])
-    widths = [display_width(h) + 2 for h in headers]
-    for row, entry in enumerate(codebook_rows(instrument), start=2):
-        values = [
-            entry.code,
-            *(entry.label[lang] for lang in instrument.languages),
-            entry.section,
-            entry.type,
-            entry.unit,
-            yes if entry.required else no,
-            entry.allowed[language],
-            entry.expected,
-            entry.wave if entry.wave is not None else "",
-            entry.relevant,
-            yes if entry.pii else no,
-            entry.scale,
-            entry.part_of,
-        ]
+    table: list[list[object]] = []
+    for entry in codebook_rows(instrument):
+        table.append(
+            [
+                entry.code,
+                *(entry.label[lang] for lang in instrument.languages),
+                entry.section,
+                entry.type,
+                entry.unit,
+                yes if entry.required else no,
+                entry.allowed[language],
+                entry.expected,
+                entry.wave if entry.wave is not None else "",
+                entry.relevant,
+                yes if entry.pii else no,
+                entry.scale,
+                entry.part_of,
+            ]
+        )
+    widths = [
+        max([display_width(header) + 2] + [min(display_width(str(r[i])) + 2, 50) for r in table])
+        for i, header in enumerate(headers)
+    ]
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    for row, values in enumerate(table, start=2):
         for index, value in enumerate(values, start=1):
             cell = put(sheet, row, index, value)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-            widths[index - 1] = max(widths[index - 1], min(display_width(str(value)) + 2, 50))
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+        # Spreadsheets do not all fit a row to wrapped text on opening: give it the height.
+        lines = max(
+            math.ceil(display_width(str(v)) / (w - 2)) for v, w in zip(values, widths, strict=True)
+        )
+        sheet.row_dimensions[row].height = 15 * max(lines, 1)
     sheet.freeze_panes = "B2"
     sheet.auto_filter.ref = sheet.dimensions
 
@@ -89,7 +101,7 @@ def add_instructions_sheet(workbook: Workbook, instrument: Instrument, language:
     ]
     lines += [
         "",
-        f"{text['about']}: {instrument.title[language]}",
+        str(text["about"]).format(title=instrument.title[language]),
         f"{instrument.id} {instrument.version} (sha256 {instrument.content_hash[:12]})",
     ]
     for row, line in enumerate(lines, start=1):

@@ -55,11 +55,11 @@ _EN = {
         "6. Leave a cell empty when the question was not asked (see 'Asked if' in the "
         "'{codebook}' sheet) or not answered. Do not type 0 for 'don't know'.",
         "7. Money is in the prices of the year asked about (what people actually "
-        "received or spent); the report adjusts it for inflation.",
+        "received or spent); do not adjust it for inflation.",
         "8. Hover over a column's cell to see the question, its hint and what is allowed.",
         "9. Save as .xlsx and return the file without renaming its sheets.",
     ],
-    "about": "Questionnaire",
+    "about": "Questionnaire: {title}",
 }
 
 _ZH = {
@@ -109,11 +109,11 @@ _ZH = {
         "填 12000，而不是 1.2万 或 12,000元。",
         "5. 日期格式为 YYYY-MM-DD，例如 2022-07-15。",
         "6. 未提问（见“{codebook}”工作表中的“提问条件”）或未回答的问题请留空。“不知道”请不要填 0。",
-        "7. 金额按所问年份的实际价格填写（当年实际收入或支出）；报告会自动扣除通货膨胀。",
+        "7. 金额按所问年份的实际价格填写（当年实际收入或支出），不要自行扣除通货膨胀。",
         "8. 将鼠标停在单元格上可查看问题、提示和允许的值。",
         "9. 请保存为 .xlsx 格式并交回，不要重命名工作表。",
     ],
-    "about": "问卷",
+    "about": "问卷：{title}",
 }
 
 _UI: dict[str, dict[str, Any]] = {"en": _EN, "zh": _ZH}
