@@ -328,3 +328,11 @@ def test_other_languages_get_english_headings(tmp_path):
     workbook = _saved(instrument, tmp_path, "fr")
     assert workbook.sheetnames[:3] == ["Data", "Codebook", "Instructions"]
     assert workbook.active["A2"].value == "Ménage *"
+
+
+def test_openpyxl_parses_with_defusedxml():
+    # openpyxl guards against XML entity bombs only when defusedxml is installed; it is a
+    # dependency so that every workbook villagesurvey opens is parsed that way.
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML

@@ -43,8 +43,6 @@ class FieldReader:
     def problem(self, line: int | None, where: str, check: str, message: str) -> None:
         self.problems.append(InstrumentProblem(self.source, line, where, check, message))
 
-    # -- generic fields -------------------------------------------------------------------
-
     def mapping(self, value: Any, line: int, where: str, what: str) -> LineMap | None:
         if isinstance(value, LineMap):
             return value

@@ -66,7 +66,7 @@ class InstrumentReader(FieldReader):
         )
         questions = [q for s in sections for q in s.questions]
         respondent_key = self.key(data, {q.code: q for q in questions})
-        self.cross_checks(questions, scales, choices, data.get("scales"))
+        self.empty_scales(questions, scales, data.get("scales"))
         if self.problems or ident is None or version is None or title is None:
             return None
         return Instrument(
@@ -338,13 +338,11 @@ class InstrumentReader(FieldReader):
             self.problem(line, "", "duplicate_code", "the key names a question twice")
         return tuple(codes)
 
-    def cross_checks(
-        self,
-        questions: list[Question],
-        scales: dict[str, Scale],
-        choices: dict[str, tuple[Choice, ...]],
-        scales_node: Any,
+    def empty_scales(
+        self, questions: list[Question], scales: dict[str, Scale], scales_node: Any
     ) -> None:
+        """Report scales that no question belongs to (unused choice lists are fine: teams share
+        one library of lists)."""
         for name in scales:
             if not any(q.scale == name for q in questions) and name not in self.broken_scale_refs:
                 line = scales_node.line_of(name) if isinstance(scales_node, LineMap) else None
@@ -354,4 +352,3 @@ class InstrumentReader(FieldReader):
                     "empty_scale",
                     "no likert question names this scale; add items or remove it",
                 )
-        del choices  # every list is allowed to be unused: a team may keep a shared library
