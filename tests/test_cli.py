@@ -158,3 +158,11 @@ def test_console_script_runs(tmp_path):
     done = subprocess.run([script, "--version"], capture_output=True, text=True, check=False)
     assert done.returncode == 0
     assert "villagesurvey" in done.stdout
+
+
+def test_demo_into_an_impossible_folder_is_one_line_and_exit_2(run, tmp_path):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = run("demo", blocker / "out")
+    assert result.exit_code == 2
+    assert result.output.strip().startswith(f"villagesurvey: cannot create {blocker / 'out'}")

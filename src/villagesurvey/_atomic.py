@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .errors import OutputError
 
-__all__ = ["atomic_path"]
+__all__ = ["atomic_path", "make_folder"]
 
 
 @contextmanager
@@ -45,3 +45,13 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
         raise OutputError(f"cannot write {target}: {exc.strerror}") from None
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def make_folder(folder: str | Path) -> Path:
+    """Create an output folder (and its parents) if missing; :class:`OutputError` if it can't."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create {folder}: {exc.strerror}") from None
+    return folder

@@ -6,9 +6,8 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from ._atomic import atomic_path
+from ._atomic import atomic_path, make_folder
 from ._resources import bundled
-from .errors import OutputError
 from .instrument import load_instrument
 
 __all__ = ["DEMO_INSTRUMENT", "run_demo"]
@@ -24,10 +23,7 @@ def _copy(source: Path, target: Path) -> Path:
 
 
 def _copy_folder(source: Path, target: Path) -> list[Path]:
-    try:
-        target.mkdir(exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot create {target}: {exc.strerror}") from None
+    make_folder(target)
     return [_copy(path, target / path.name) for path in sorted(source.iterdir()) if path.is_file()]
 
 
@@ -52,11 +48,7 @@ def run_demo(outdir: str | Path, echo: Callable[[str], object] = print) -> list[
     """
     from .workbook import write_workbook
 
-    outdir = Path(outdir)
-    try:
-        outdir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot create {outdir}: {exc.strerror}") from None
+    outdir = make_folder(outdir)
     source = bundled("instruments", DEMO_INSTRUMENT)
     instrument = load_instrument(source)
     written = [_copy(source, outdir / DEMO_INSTRUMENT)]
