@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from villagesurvey.errors import InstrumentError, InstrumentProblem
-from villagesurvey.instrument import Instrument, load_instrument, parse_instrument
+from villagesurvey.instrument import Instrument, dump_instrument, load_instrument, parse_instrument
 
 MARK = "# <-"
 
@@ -1189,4 +1189,52 @@ def test_skip_rule_value_outside_a_likert_scale():
         """),
         "unknown_choice",
         "question 'income'",
+    )
+
+
+# -- checks across questions -------------------------------------------------------------
+
+MONEY = """
+    - {code: income, type: decimal, unit: CNY, waves: [2020, 2022], label: {en: Income, zh: 收入}}
+    - {code: spend, type: decimal, unit: CNY, waves: [2020, 2022], label: {en: Spending, zh: 支出}}
+"""
+
+
+def with_checks(checks: str) -> str:
+    return survey(MONEY) + "checks:\n" + indent(dedent(checks).strip("\n"), "  ") + "\n"
+
+
+def test_a_rule_across_questions_binds_to_each_wave():
+    instrument = parse_instrument(
+        with_checks("""
+        - {code: spend_high, rule: spend <= 2 * income, message: {en: Check, zh: 核实}}
+    """)
+    )
+    (rule,) = instrument.rules
+    assert (rule.left, rule.op, rule.factor, rule.right, rule.severity) == (
+        "spend", "<=", 2, "income", "warning"
+    )  # fmt: skip
+    assert [(b.left, b.right) for b in instrument.bound_rules] == [
+        ("spend_2020", "income_2020"), ("spend_2022", "income_2022")
+    ]  # fmt: skip
+    assert parse_instrument(dump_instrument(instrument)) == instrument
+
+
+@pytest.mark.parametrize(
+    ("rule", "check"),
+    [
+        ("spend <= 2 * incom", "unknown_question"),
+        ("spend <= twice income", "bad_rule"),
+        ("sells <= 2 * income", "wrong_type"),
+    ],
+)
+def test_a_broken_rule_is_reported_on_its_line(rule, check):
+    only_problem(with_checks(f"- code: r\n  rule: {rule}  # <-"), check, "check 'r'")
+
+
+def test_a_rule_severity_is_error_or_warning():
+    only_problem(
+        with_checks("- code: r\n  rule: spend <= income\n  severity: fatal  # <-"),
+        "bad_severity",
+        "check 'r'",
     )

@@ -5,10 +5,12 @@ from .conditions import ConditionSyntaxError as ConditionSyntaxError
 from .conditions import parse_condition as parse_condition
 from .dump import dump_instrument as dump_instrument
 from .dump import instrument_to_dict as instrument_to_dict
+from .model import BoundRule as BoundRule
 from .model import Choice as Choice
 from .model import Column as Column
 from .model import Instrument as Instrument
 from .model import Question as Question
+from .model import Rule as Rule
 from .model import Scale as Scale
 from .model import Section as Section
 from .model import WavePair as WavePair
@@ -16,12 +18,14 @@ from .parse import load_instrument as load_instrument
 from .parse import parse_instrument as parse_instrument
 
 __all__ = [
+    "BoundRule",
     "Choice",
     "Column",
     "Condition",
     "ConditionSyntaxError",
     "Instrument",
     "Question",
+    "Rule",
     "Scale",
     "Section",
     "WavePair",

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from ._fields import IDENTIFIER, FieldReader, is_int, suggest
+from ._rules import read_rules
 from ._yaml import LineList, LineMap
 from .model import Choice, Instrument, Question, Scale, Section
 
@@ -22,6 +23,7 @@ _TOP_FIELDS = (
     "choices",
     "scales",
     "sections",
+    "checks",
 )
 _TOP_REQUIRED = ("id", "version", "title", "languages", "key", "sections")
 _SECTION_FIELDS = ("code", "label", "questions")
@@ -66,6 +68,8 @@ class InstrumentReader(FieldReader):
         )
         questions = [q for s in sections for q in s.questions]
         respondent_key = self.key(data, {q.code: q for q in questions})
+        rules = read_rules(self, data.get("checks"), data.line_of("checks"), {
+            q.code: q for q in questions})  # fmt: skip
         self.empty_scales(questions, scales, data.get("scales"))
         if self.problems or ident is None or version is None or title is None:
             return None
@@ -79,6 +83,7 @@ class InstrumentReader(FieldReader):
             choices,
             scales,
             waves,
+            rules,
         )
 
     def version(self, data: LineMap) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import Choice, Instrument, Question
+from .model import Choice, Instrument, Question, Rule
 
 __all__ = ["dump_instrument", "instrument_to_dict"]
 
@@ -34,6 +34,15 @@ def _question(question: Question) -> dict[str, Any]:
         value = getattr(question, name)
         if value != default:
             out[name] = list(value) if isinstance(value, tuple) else value
+    return out
+
+
+def _rule(rule: Rule) -> dict[str, Any]:
+    out: dict[str, Any] = {"code": rule.code, "rule": rule.text}
+    if rule.severity != "warning":
+        out["severity"] = rule.severity
+    if rule.message:
+        out["message"] = dict(rule.message)
     return out
 
 
@@ -75,6 +84,8 @@ def instrument_to_dict(instrument: Instrument) -> dict[str, Any]:
         }
         for section in instrument.sections
     ]
+    if instrument.rules:
+        out["checks"] = [_rule(r) for r in instrument.rules]
     return out
 
 

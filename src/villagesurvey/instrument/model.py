@@ -20,11 +20,13 @@ __all__ = [
     "NUMERIC_TYPES",
     "QUESTION_TYPES",
     "SELECT_TYPES",
+    "BoundRule",
     "Choice",
     "Column",
     "Instrument",
     "Limit",
     "Question",
+    "Rule",
     "Scale",
     "Section",
     "Text",
@@ -141,6 +143,57 @@ class WavePair:
 
 
 @dataclass(frozen=True)
+class Rule:
+    """A check across questions: ``left op factor * right`` (or ``left op factor``).
+
+    ``spending <= 2 * income`` warns when spending is more than twice the income. Rules on
+    questions asked in waves hold in each wave the questions share.
+
+    Attributes
+    ----------
+    code : str
+        The check code its findings carry, e.g. ``spending_above_income``.
+    left, op : str
+        The question on the left and the comparison (``<=``, ``<``, ``>=``, ``>``, ``=``,
+        ``!=``).
+    right : str or None
+        The question on the right, or ``None`` to compare with ``factor`` alone.
+    factor : int or float
+        The multiple of ``right`` (1 when none is written), or the number compared with.
+    severity : str
+        ``error`` (the row is quarantined) or ``warning``.
+    message : Text or None
+        What to tell the enumerator, per language.
+    """
+
+    code: str
+    left: str
+    op: str
+    right: str | None
+    factor: int | float = 1
+    severity: str = "warning"
+    message: Text | None = None
+
+    @property
+    def text(self) -> str:
+        """The rule as written in the instrument."""
+        if self.right is None:
+            return f"{self.left} {self.op} {self.factor}"
+        factor = "" if self.factor == 1 else f"{self.factor} * "
+        return f"{self.left} {self.op} {factor}{self.right}"
+
+
+@dataclass(frozen=True)
+class BoundRule:
+    """A rule bound to the dataset's columns (one per wave for questions in waves)."""
+
+    rule: Rule
+    left: str
+    right: str | None
+    wave: int | None = None
+
+
+@dataclass(frozen=True)
 class Instrument:
     """A checked questionnaire.
 
@@ -158,6 +211,7 @@ class Instrument:
     choices: dict[str, tuple[Choice, ...]] = field(default_factory=dict)
     scales: dict[str, Scale] = field(default_factory=dict)
     waves: tuple[int, ...] = ()
+    rules: tuple[Rule, ...] = ()
 
     @cached_property
     def questions(self) -> tuple[Question, ...]:
@@ -215,6 +269,27 @@ class Instrument:
             if column.part_of:
                 totals.setdefault(column.part_of, []).append(column)
         return {total: tuple(parts) for total, parts in totals.items()}
+
+    @cached_property
+    def bound_rules(self) -> tuple[BoundRule, ...]:
+        """The cross-question rules on the dataset's columns, one per wave they share."""
+        bound: list[BoundRule] = []
+        for rule in self.rules:
+            left = self.question(rule.left)
+            right = self.question(rule.right) if rule.right else None
+            waves = left.waves or (right.waves if right else ())
+            if right is not None and left.waves and right.waves:
+                waves = tuple(w for w in left.waves if w in right.waves)
+            if not waves:
+                bound.append(BoundRule(rule, rule.left, rule.right))
+                continue
+            for wave in waves:
+                lcol = f"{rule.left}_{wave}" if left.waves else rule.left
+                rcol = None
+                if right is not None:
+                    rcol = f"{right.code}_{wave}" if right.waves else right.code
+                bound.append(BoundRule(rule, lcol, rcol, wave))
+        return tuple(bound)
 
     @cached_property
     def wave_pairs(self) -> tuple[WavePair, ...]:
