@@ -5,7 +5,7 @@ Run ``python sample_data/generate.py`` to rewrite everything in this folder:
 - ``returns/``: the clean field returns, one workbook per village, 62 respondents;
 - ``truth.csv``: the dataset a perfect validator makes of those returns;
 - ``returns_messy/``: a few returns with the defects field teams really send, and
-  ``returns_messy/defects.csv`` listing each one with the verdict validation should give;
+  ``defects.csv`` listing each one with the verdict validation should give;
 - ``README.md``: what all of this is.
 
 The data are synthetic. They are simulated with a programme effect between the 2020 and
@@ -608,14 +608,15 @@ def v03_messy(instrument: Instrument, people: list[Person]) -> MessyFile:
         (6, "age", 85, "outside_soft_limit", "warning", "above the soft maximum of 80; confirm"),
         (7, "income_ecommerce_2022", 6000, "skip_rule_violation", "error",
          "asked only if ecom_participation_2022 = 1, but it is 0 (否)"),
-        (8, "income_farming_2022", over, "parts_exceed_total", "error",
-         f"farming + wages + e-commerce + transfers = {total + 5000} > family_income_2022 "
-         f"= {total}"),
     ]
     # fmt: on
     m = _messy(instrument, "V03_messy.xlsx", people)
     for index, code, value, defect, severity, note in plan:
         m.plant(m.rows[index], code, value, defect, severity, note)
+    m.rows[8]["income_farming_2022"] = over  # located at the total the parts are checked against
+    m.record(m.rows[8], "family_income_2022", "parts_exceed_total", "error",
+             f"farming + wages + e-commerce + transfers = {total + 5000} > family_income_2022 "
+             f"= {total}; income_farming_2022 is {over}")  # fmt: skip
     blank: Row = {}
     m.rows.insert(4, blank)
     m.record(blank, "", "blank_row", "fixed", "an empty row between respondents; skip it")
@@ -637,14 +638,14 @@ def v05_duplicates(instrument: Instrument, people: list[Person], v03: MessyFile)
     copy = dict(r[3])
     m.rows.append(copy)
     kept = f"identical to row {m.excel_row(r[3])}; keep that one, quarantine this copy"
-    m.record(copy, "household_id", "duplicate_row", "error", kept)
+    m.record(copy, instrument.key[0], "duplicate_row", "error", kept)
     theirs = v03.rows[-1]
     stranger = _row(instrument, people[-1], m.language) | {k: theirs[k] for k in instrument.key}
     m.rows.append(stranger)
     twice = "same key as {} row {}, with other answers"
-    m.record(stranger, "household_id", "duplicate_key", "error",
+    m.record(stranger, instrument.key[0], "duplicate_key", "error",
              twice.format(v03.name, v03.excel_row(theirs)))  # fmt: skip
-    v03.record(theirs, "household_id", "duplicate_key", "error",
+    v03.record(theirs, instrument.key[0], "duplicate_key", "error",
                twice.format(m.name, m.excel_row(stranger)))  # fmt: skip
     return m
 
@@ -697,7 +698,7 @@ def write_messy_returns(instrument: Instrument, rng: np.random.Generator, outdir
         messy.save(folder)
         defects += messy.defect_rows()
     defects.sort(key=lambda d: (d[0], d[1] != META_SHEET, int(d[2]), len(d[4]), d[4]))
-    _write_csv(folder / "defects.csv", DEFECT_COLUMNS, defects)
+    _write_csv(outdir / "defects.csv", DEFECT_COLUMNS, defects)
 
 
 # ---------------------------------------------------------------------------
@@ -749,7 +750,8 @@ column, then the instrument's column codes in order; choices as codes, dates as 
 
 {messy_files}
 
-Each defect is one row of `returns_messy/defects.csv`:
+Each defect is one row of `defects.csv` (kept beside the folder, so that validating
+the folder reads only the returns):
 
 | column | meaning |
 | --- | --- |

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ from click.testing import CliRunner
 
 from villagesurvey import load_instrument
 from villagesurvey.cli import main
+from villagesurvey.validate import OUTPUTS
 from villagesurvey.workbook import CODE_ROW, META_SHEET
 
 from .conftest import MODEL_STUDY, ROOT, SMALL
@@ -113,6 +115,66 @@ def test_demo_writes_workbooks_and_copies_the_sample(run, tmp_path):
         assert copy.read_bytes() == path.read_bytes(), copy
     assert {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in sources} == before
     assert f"villagesurvey check {out / 'village_ecommerce.yaml'}" in result.output
+    truth = (sample / "truth.csv").read_text(encoding="utf-8")
+    assert (out / "validated" / "clean.csv").read_text(encoding="utf-8") == truth
+    messy = json.loads((out / "validated_messy" / "summary.json").read_text(encoding="utf-8"))
+    assert (messy["rows_in"], messy["rows_quarantined"]) == (24, 10)
+    assert "24 rows in, 14 clean, 10 quarantined" in result.output
+
+
+# -- validate ------------------------------------------------------------------------------
+
+
+def test_validate_clean_returns_exits_0_and_summarises(run, tmp_path):
+    result = run("validate", MODEL_STUDY, ROOT / "sample_data" / "returns", "-o", tmp_path)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "checked 11 files against village_ecommerce 2022.1: 11 read, 0 refused"
+    assert lines[1] == "rows: 62 in, 62 clean, 0 quarantined"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(OUTPUTS)
+
+
+def test_validate_messy_returns_exits_1_and_names_the_top_problems(run, tmp_path):
+    result = run("validate", MODEL_STUDY, ROOT / "sample_data" / "returns_messy", "-o", tmp_path)
+    assert result.exit_code == 1
+    assert "rows: 24 in, 14 clean, 10 quarantined" in result.output
+    assert "errors: " in result.output
+    assert "duplicate_key 2" in result.output
+
+
+def test_validate_refuses_a_bad_file_and_reads_the_rest(run, tmp_path):
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    (batch / "V01.xlsx").write_bytes(
+        (ROOT / "sample_data" / "returns" / "V01_returns.xlsx").read_bytes()
+    )
+    (batch / "notes.xlsx").write_text("not a workbook at all", encoding="utf-8")
+    result = run("validate", MODEL_STUDY, batch, "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "1 read, 1 refused" in result.output
+    assert "refused notes.xlsx:" in result.output
+    assert "[not_a_spreadsheet]" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_validate_with_nothing_readable_exits_2(run, tmp_path):
+    (tmp_path / "empty.xlsx").write_bytes(b"")
+    result = run("validate", MODEL_STUDY, tmp_path / "empty.xlsx", "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert "[empty_file]" in result.output
+
+
+def test_validate_a_folder_without_returns_is_one_line_and_exit_2(run, tmp_path):
+    result = run("validate", MODEL_STUDY, tmp_path, "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert result.output.strip().startswith("villagesurvey: no returns found in")
+
+
+def test_validate_a_missing_path_is_one_line_and_exit_2(run, tmp_path):
+    result = run("validate", MODEL_STUDY, tmp_path / "nowhere", "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1
+    assert "nowhere" in result.output
 
 
 def test_demo_runs_again_into_the_same_folder(run, tmp_path):
@@ -145,9 +207,12 @@ def test_help_does_not_import_heavy_libraries():
         "    main(['--help'])\n"
         "except SystemExit:\n"
         "    pass\n"
-        "heavy = {'pandas', 'numpy', 'openpyxl', 'scipy', 'pingouin', 'pandera', 'yaml'}\n"
+        "heavy = {'pandas', 'numpy', 'openpyxl', 'scipy', 'pingouin', 'pandera', 'yaml',\n"
+        "         'matplotlib', 'statsmodels', 'python_calamine', 'defusedxml'}\n"
+        "ours = {'villagesurvey.instrument', 'villagesurvey.workbook', 'villagesurvey.analysis',\n"
+        "        'villagesurvey.report', 'villagesurvey.validate'}\n"
         "loaded = {m.split('.')[0] for m in sys.modules} | set(sys.modules)\n"
-        "print(sorted(loaded & (heavy | {'villagesurvey.instrument', 'villagesurvey.workbook'})))\n"
+        "print(sorted(loaded & (heavy | ours)))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"

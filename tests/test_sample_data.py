@@ -84,7 +84,7 @@ def test_regenerated_workbooks_hold_the_same_cell_values(regenerated, name):
     assert _cells(regenerated / name) == _cells(SAMPLE / name)
 
 
-@pytest.mark.parametrize("name", ["truth.csv", "returns_messy/defects.csv", "README.md"])
+@pytest.mark.parametrize("name", ["truth.csv", "defects.csv", "README.md"])
 def test_regenerated_text_files_are_identical(regenerated, name):
     fresh = (regenerated / name).read_text(encoding="utf-8")
     assert fresh == (SAMPLE / name).read_text(encoding="utf-8")
@@ -322,7 +322,7 @@ def test_a_number_typed_as_text_is_noticed(model_study):
 # (e) defects.csv points at cells that hold what it says
 # ---------------------------------------------------------------------------
 
-DEFECTS = _csv(SAMPLE / "returns_messy" / "defects.csv")
+DEFECTS = _csv(SAMPLE / "defects.csv")
 
 
 def _sheet(name: str, sheet: str) -> dict[int, tuple[Any, ...]]:

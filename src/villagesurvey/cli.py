@@ -8,10 +8,11 @@ exceptions into one clear message and an exit code: 0 success, 1 the data has pr
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -131,6 +132,200 @@ def workbook(instrument: Path, output: Path, language: str | None, rows: int) ->
     loaded = load_instrument(instrument)
     write_workbook(loaded, output, language=language, rows=rows)
     click.echo(f"wrote {output} ({loaded.id} {loaded.version}, {len(loaded.columns)} columns)")
+
+
+@main.command()
+@click.argument("instrument", type=_INSTRUMENT)
+@click.argument("clean", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for report.html, report.md, results.json and tables.xlsx.",
+)
+@click.option(
+    "--cpi",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="CPI table (CSV with columns year,cpi); default: China's national CPI.",
+)
+@click.option(
+    "--base-year",
+    default=2020,
+    show_default=True,
+    type=int,
+    help="Show money in this year's prices.",
+)
+@click.option(
+    "--by",
+    multiple=True,
+    help="Repeat the comparison within each group of this column (gender, village); repeatable.",
+)
+@click.option(
+    "--lang",
+    "language",
+    default=None,
+    help="Language of the report (en, zh, ...); default: the instrument's first.",
+)
+@_reports_errors
+def report(
+    instrument: Path,
+    clean: Path,
+    outdir: Path,
+    cpi: Path | None,
+    base_year: int,
+    by: tuple[str, ...],
+    language: str | None,
+) -> None:
+    """Compare the two waves of CLEAN (a clean.csv) and write the before/after report.
+
+    Paired t-tests with effect sizes (d_z), Wilcoxon and Shapiro-Wilk checks, Holm's
+    correction, power, and the effect of clustering in villages; money in base-year prices.
+    """
+    from .report import write_report
+
+    summary = write_report(
+        instrument, clean, outdir, cpi=cpi, base_year=base_year, by=by, language=language
+    )
+    for line in summary.lines():
+        click.echo(line)
+
+
+@main.command()
+@click.option("--n", "n", required=True, type=click.IntRange(min=2), help="Respondents (pairs).")
+@click.option("--effect", type=float, default=None, help="An effect of interest, in d_z units.")
+@click.option(
+    "--icc",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Intra-cluster correlation of the changes (with --clusters).",
+)
+@click.option("--clusters", type=click.IntRange(min=1), default=None, help="Number of villages.")
+@click.option(
+    "--alpha",
+    default=0.05,
+    show_default=True,
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    help="Two-sided significance level.",
+)
+@click.option(
+    "--power",
+    "target",
+    default=0.8,
+    show_default=True,
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    help="The power aimed at.",
+)
+@_reports_errors
+def power(
+    n: int,
+    effect: float | None,
+    icc: float | None,
+    clusters: int | None,
+    alpha: float,
+    target: float,
+) -> None:
+    """How large a before/after change a paired survey of N respondents can detect.
+
+    Gives the smallest detectable effect (d_z) at the target power, and with --effect the
+    power for that effect and the respondents it needs; --icc and --clusters account for
+    respondents nested in villages.
+    """
+    from .analysis import plan_power
+    from .errors import OptionError
+    from .report.planning import plan_lines
+
+    try:
+        plan = plan_power(n, effect, icc=icc, clusters=clusters, alpha=alpha, power=target)
+    except ValueError as exc:
+        raise OptionError(str(exc)) from None
+    for line in plan_lines(plan):
+        click.echo(line)
+
+
+@main.command()
+@click.argument("instrument", type=_INSTRUMENT)
+@click.argument("returns", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for clean.csv, quarantine.csv, issues.csv, issues.xlsx and summary.json.",
+)
+@click.option(
+    "--show-pii",
+    is_flag=True,
+    help="Show answers to personal-data questions (names, phones) in the issues files.",
+)
+@click.option(
+    "--outlier-iqr",
+    default=3.0,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="Flag values beyond the quartiles by this many interquartile ranges.",
+)
+@click.option(
+    "--timeout",
+    default=60.0,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds allowed to read one file before it is refused.",
+)
+@_reports_errors
+def validate(
+    instrument: Path,
+    returns: tuple[Path, ...],
+    outdir: Path,
+    show_pii: bool,
+    outlier_iqr: float,
+    timeout: float,
+) -> None:
+    """Check the RETURNS (workbooks, CSV files or folders of them) against INSTRUMENT.
+
+    Writes the clean rows, the quarantined rows with their reasons, and every finding
+    (file, sheet, row, column, value, check, severity) to OUTDIR. Exit code 0 when every
+    row is clean, 1 when some rows have errors or some files were refused, 2 when no
+    file could be read.
+    """
+    from .instrument import load_instrument
+    from .validate import summary_lines, validate_returns, write_validation
+
+    loaded = load_instrument(instrument)
+    with _progress("reading returns") as progress:
+        result = validate_returns(
+            loaded, returns, progress=progress, outlier_factor=outlier_iqr, timeout=timeout
+        )
+    write_validation(result, outdir, show_pii=show_pii)
+    for line in summary_lines(result, outdir):
+        click.echo(line)
+    sys.exit(result.exit_code)
+
+
+@contextlib.contextmanager
+def _progress(label: str) -> Iterator[Callable[[Path, int, int], None] | None]:
+    """A progress bar on a terminal for work on many files; nothing when piped."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    bar: Any = None
+
+    def advance(path: Path, done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None and total >= 5:
+            bar = click.progressbar(length=total, label=label, file=sys.stderr)
+            bar.__enter__()
+        if bar is not None:
+            bar.update(1)
+
+    try:
+        yield advance
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
 
 
 @main.command()

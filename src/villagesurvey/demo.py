@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ._atomic import atomic_path, make_folder
 from ._resources import bundled
-from .instrument import load_instrument
+from .instrument import Instrument, load_instrument
 
 __all__ = ["DEMO_INSTRUMENT", "run_demo"]
 
@@ -70,8 +70,51 @@ def run_demo(outdir: str | Path, echo: Callable[[str], object] = print) -> list[
         written += copied
         workbooks = sum(1 for p in copied if p.suffix == ".xlsx")
         echo(f"returns     {outdir / folder}/  ({workbooks} {what})")
+    written.append(_copy(bundled("sample_data", "defects.csv"), outdir / "defects.csv"))
+    written += _validate(instrument, outdir, echo)
+    written += _report(instrument, outdir, echo)
     echo("")
     echo("Next: open the workbooks in Excel or LibreOffice, or edit the instrument and run")
     echo(f"  villagesurvey check {outdir / DEMO_INSTRUMENT}")
     echo(f"  villagesurvey workbook {outdir / DEMO_INSTRUMENT} -o my_workbook.xlsx --lang zh")
+    echo(
+        f"  villagesurvey validate {outdir / DEMO_INSTRUMENT} {outdir / 'returns_messy'} "
+        f"-o {outdir / 'my_check'}"
+    )
+    echo(
+        f"  villagesurvey report {outdir / DEMO_INSTRUMENT} {outdir / 'validated' / 'clean.csv'} "
+        f"-o {outdir / 'my_report'} --by gender --lang zh"
+    )
+    return written
+
+
+def _report(instrument: Instrument, outdir: Path, echo: Callable[[str], object]) -> list[Path]:
+    """The before/after report of the validated clean returns."""
+    from .report import write_report
+
+    summary = write_report(instrument, outdir / "validated" / "clean.csv", outdir / "report")
+    names = ", ".join(Path(f).name for f in summary.files)
+    echo(f"report      {summary.outdir}/  ({names})")
+    for line in summary.lines():
+        if not line.startswith("wrote "):
+            echo(f"            {line}")
+    return list(summary.files)
+
+
+def _validate(instrument: Instrument, outdir: Path, echo: Callable[[str], object]) -> list[Path]:
+    """Validate the clean and the messy returns, each into its own folder."""
+    from .validate import OUTPUTS, validate_returns, write_validation
+
+    written: list[Path] = []
+    for source, target in (("returns", "validated"), ("returns_messy", "validated_messy")):
+        result = validate_returns(instrument, [outdir / source])
+        folder = write_validation(result, outdir / target)
+        written += [folder / name for name in OUTPUTS]
+        top = ", ".join(
+            f"{check} {n}" for check, n in list(result.counts.get("error", {}).items())[:3]
+        )
+        echo(
+            f"validate    {folder}/  ({result.rows_in} rows in, {result.rows_clean} clean, "
+            f"{result.rows_quarantined} quarantined{': ' + top if top else ''}; see issues.xlsx)"
+        )
     return written

@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "AnalysisError",
     "InstrumentError",
     "InstrumentProblem",
     "OptionError",
     "OutputError",
+    "ReturnsError",
     "VillageSurveyError",
 ]
 
@@ -79,5 +81,20 @@ class OutputError(VillageSurveyError):
 
 class OptionError(VillageSurveyError):
     """An argument or option is not usable, e.g. a language the instrument lacks."""
+
+    exit_code = 2
+
+
+class AnalysisError(VillageSurveyError):
+    """A clean dataset or a CPI table cannot be analysed (a missing column, a missing year).
+
+    The message names the file, the column or the year, and what was expected.
+    """
+
+    exit_code = 2
+
+
+class ReturnsError(VillageSurveyError):
+    """No returns could be validated: no file found, or every file was refused."""
 
     exit_code = 2

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
-from importlib.metadata import PackageNotFoundError, version
 
 from openpyxl import Workbook
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 
+from .._version import package_version
 from ..codebook import codebook_rows
 from ..instrument import Instrument
 from . import CODE_ROW, FIRST_DATA_ROW, LABEL_ROW, LISTS_SHEET, META_SHEET
@@ -111,13 +111,6 @@ def add_instructions_sheet(workbook: Workbook, instrument: Instrument, language:
     sheet.column_dimensions["A"].width = 110
 
 
-def _villagesurvey_version() -> str:
-    try:
-        return version("villagesurvey")
-    except PackageNotFoundError:
-        return "unknown"
-
-
 def add_meta(workbook: Workbook, instrument: Instrument, language: str, data_sheet: str) -> None:
     """Store which instrument the workbook belongs to, in a hidden sheet and the properties.
 
@@ -132,7 +125,7 @@ def add_meta(workbook: Workbook, instrument: Instrument, language: str, data_she
         "label_row": str(LABEL_ROW),
         "code_row": str(CODE_ROW),
         "first_data_row": str(FIRST_DATA_ROW),
-        "generator": f"villagesurvey {_villagesurvey_version()}",
+        "generator": f"villagesurvey {package_version()}",
     }
     sheet = workbook.create_sheet(META_SHEET)
     sheet.sheet_state = "hidden"

@@ -1,0 +1,172 @@
+"""The before/after report: ``report.html``, ``report.md``, ``results.json``, ``tables.xlsx``.
+
+:func:`write_report` reads the clean dataset, runs :func:`~villagesurvey.analysis.analyse`
+and writes the four files, each atomically. The renderers (:func:`render_html`,
+:func:`render_markdown`, :func:`results_dict`) return text or data and write nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .._atomic import atomic_path, make_folder
+from ..errors import AnalysisError, OptionError
+from ..instrument import Instrument, load_instrument
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..analysis import Analysis, CpiTable
+
+__all__ = ["REPORT_FILES", "ReportSummary", "read_clean", "write_report"]
+
+REPORT_FILES = ("report.html", "report.md", "results.json", "tables.xlsx")
+"""The files :func:`write_report` writes into its folder."""
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    """What :func:`write_report` did.
+
+    Attributes
+    ----------
+    outdir : Path
+        The output folder.
+    files : tuple of Path
+        The files written, in the order of :data:`REPORT_FILES`.
+    analysis : Analysis
+        The numbers behind the report.
+    language : str
+        The report's language.
+    """
+
+    outdir: Path
+    files: tuple[Path, ...]
+    analysis: Analysis
+    language: str
+
+    def lines(self) -> list[str]:
+        """A few lines for a terminal: the files, what changed, the warnings."""
+        table = self.analysis.outcomes
+        changed = int((table["p_holm"] < self.analysis.alpha).sum()) if len(table) else 0
+        lines = [f"wrote {path}" for path in self.files]
+        lines.append(
+            f"{self.analysis.n} respondents, {len(self.analysis.cluster_sizes)} clusters: "
+            f"{changed} of {len(table)} outcomes changed clearly (Holm-adjusted p < "
+            f"{self.analysis.alpha:g})"
+        )
+        lines += [f"warning: {note}" for note in self.analysis.notes]
+        return lines
+
+
+def read_clean(path: str | Path) -> pd.DataFrame:
+    """Read a clean dataset (``clean.csv``) as text, for :func:`~villagesurvey.analysis.analyse`.
+
+    Raises
+    ------
+    AnalysisError
+        If the file is missing, unreadable, empty or not a CSV file.
+    """
+    import pandas as pd
+
+    path = Path(path)
+    if not path.is_file():
+        raise AnalysisError(f"{path}: no such file")
+    try:
+        frame = pd.read_csv(
+            path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig"
+        )
+    except pd.errors.EmptyDataError:
+        raise AnalysisError(f"{path}: the file is empty; expected a clean.csv") from None
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise AnalysisError(f"{path}: not a readable CSV file ({first})") from None
+    except OSError as exc:
+        raise AnalysisError(f"{path}: cannot read: {exc.strerror}") from None
+    return frame
+
+
+def write_report(
+    instrument: Instrument | str | Path,
+    clean: pd.DataFrame | str | Path,
+    outdir: str | Path,
+    *,
+    cpi: CpiTable | str | Path | None = None,
+    base_year: int = 2020,
+    by: Sequence[str] = (),
+    language: str | None = None,
+) -> ReportSummary:
+    """Analyse a clean dataset and write the before/after report into ``outdir``.
+
+    Parameters
+    ----------
+    instrument : Instrument or path
+        The questionnaire (or its file).
+    clean : DataFrame or path
+        The clean dataset, or the ``clean.csv`` that ``villagesurvey validate`` wrote.
+    outdir : path
+        Folder for the four files; created if missing.
+    cpi : CpiTable or path, optional
+        Price index for money; default China's national CPI.
+    base_year : int, default 2020
+        Money is shown in this year's prices.
+    by : sequence of str
+        Repeat the comparison within each category of these columns (``gender``,
+        ``village``).
+    language : str, optional
+        Language of the report (``en``, ``zh``, ...); default the instrument's first.
+
+    Returns
+    -------
+    ReportSummary
+
+    Raises
+    ------
+    AnalysisError
+        The dataset or the CPI table cannot be used (the message names the column or year).
+    OptionError
+        The language is not one of the instrument's.
+    OutputError
+        The folder or a file cannot be written.
+    """
+    from ..analysis import analyse, load_cpi
+    from .html import render_html
+    from .markdown import render_markdown
+    from .results import results_dict
+    from .tables_xlsx import write_tables_xlsx
+
+    if not isinstance(instrument, Instrument):
+        instrument = load_instrument(instrument)
+    language = language or instrument.languages[0]
+    if language not in instrument.languages:
+        raise OptionError(
+            f"language {language!r} is not one of the instrument's languages "
+            f"({', '.join(instrument.languages)})"
+        )
+    source, name = "the dataset", ""
+    if isinstance(clean, (str, Path)):
+        source, name = str(clean), Path(clean).name
+        clean = read_clean(clean)
+    if isinstance(cpi, (str, Path)):
+        cpi = load_cpi(cpi)
+    analysis = analyse(instrument, clean, cpi=cpi, base_year=base_year, by=by, source=source)
+    folder = make_folder(outdir)
+    paths = tuple(folder / name for name in REPORT_FILES)
+    texts = {
+        paths[0]: render_html(analysis, language),
+        paths[1]: render_markdown(analysis, language),
+        paths[2]: json.dumps(
+            results_dict(analysis, name), ensure_ascii=False, indent=2, allow_nan=False
+        )
+        + "\n",
+    }
+    for path, text in texts.items():
+        with atomic_path(path) as temporary:
+            temporary.write_text(text, encoding="utf-8")
+    with atomic_path(paths[3]) as temporary:
+        write_tables_xlsx(analysis, temporary, language)
+    return ReportSummary(outdir=folder, files=paths, analysis=analysis, language=language)

@@ -1,0 +1,223 @@
+"""``report.html``: one self-contained page a programme manager can read.
+
+Findings and warnings first, then figures, tables and methods. The CSS is inline, the
+figures are inline SVG, and nothing is fetched from the network.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+
+import numpy as np
+
+from .._version import package_version
+from ..analysis import Analysis, paired_power
+from . import figures
+from ._tables import (
+    Table,
+    cpi_table,
+    findings,
+    methods,
+    notes,
+    outcome_label,
+    report_tables,
+    subtitle,
+    title,
+)
+from ._text import ui
+
+__all__ = ["render_html"]
+
+_CSS = """
+:root { --ink: #1f2328; --muted: #57606a; --line: #d0d7de; --warn: #fff4e5;
+  --warn-edge: #d55e00; --good: #eef6ee; --good-edge: #2e7d32; }
+* { box-sizing: border-box; }
+body { margin: 0; color: var(--ink); background: #fff;
+  font: 16px/1.5 system-ui, -apple-system, "Segoe UI", "Noto Sans", "PingFang SC",
+  "Microsoft YaHei", "Noto Sans CJK SC", sans-serif; }
+main { max-width: 1120px; margin: 0 auto; padding: 24px 20px 48px; }
+h1 { font-size: 1.7rem; margin: 0 0 4px; }
+h2 { font-size: 1.3rem; margin: 36px 0 12px; border-bottom: 2px solid var(--line);
+  padding-bottom: 4px; }
+h3 { font-size: 1.05rem; margin: 18px 0 6px; }
+.sub { color: var(--muted); margin: 0; }
+.box { border-left: 6px solid; padding: 12px 18px; margin: 18px 0; border-radius: 4px; }
+.box h2 { border: 0; margin: 0 0 8px; padding: 0; }
+.warn { background: var(--warn); border-color: var(--warn-edge); }
+.good { background: var(--good); border-color: var(--good-edge); }
+.box li { margin: 6px 0; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(500px, 1fr));
+  gap: 14px; }
+figure { margin: 0; }
+.card { border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; }
+.card figcaption { font-weight: 600; font-size: .95rem; }
+.card .unit { font-weight: 400; color: var(--muted); }
+.pair { display: flex; gap: 6px; flex-wrap: wrap; }
+.caption { color: var(--muted); font-size: .9rem; margin: 4px 0 10px; }
+.scroll { overflow-x: auto; margin: 8px 0 20px; }
+table { border-collapse: collapse; font-size: .86rem; min-width: 60%; }
+caption { text-align: left; font-weight: 600; padding: 6px 0; font-size: .95rem; }
+td:first-child { min-width: 230px; }
+td:nth-child(2) { white-space: nowrap; }
+th, td { padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
+th { background: #f6f8fa; text-align: left; }
+td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+tbody tr:nth-child(even) { background: #fafbfc; }
+ol.legend { columns: 2; font-size: .9rem; color: var(--muted); }
+footer { color: var(--muted); font-size: .85rem; margin-top: 40px; }
+@media print { .grid { display: block; } .card { break-inside: avoid; margin-bottom: 8px; } }
+"""
+
+
+def _table(table: Table) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in table.headers)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<td class="num">{escape(c)}</td>'
+            if i >= table.text_columns
+            else f"<td>{escape(c)}</td>"
+            for i, c in enumerate(row)
+        )
+        + "</tr>"
+        for row in table.rows
+    )
+    return (
+        f'<div class="scroll"><table><caption>{escape(table.title)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
+
+
+def _outcome_figures(analysis: Analysis, language: str) -> str:
+    text = ui(language)
+    cards = []
+    pairs = analysis.pairs.dropna(subset=["diff"])
+    for row in analysis.outcomes.itertuples():
+        mine = pairs[pairs["outcome"] == row.outcome]
+        means = mine.groupby("cluster", sort=True)[["before", "after"]].mean()
+        name = outcome_label(analysis, row, language)
+        unit = ""
+        if row.unit:
+            unit = (
+                text["in_prices"].format(unit=row.unit, base=analysis.base_year)
+                if row.deflated
+                else row.unit
+            )
+        slope = figures.slope_chart(
+            means["before"].tolist(),
+            means["after"].tolist(),
+            float(row.mean_before),
+            float(row.mean_after),
+            (str(row.wave_before), str(row.wave_after)),
+            title=f"{name}: {text['fig_slopes']}",
+        )
+        histogram = figures.difference_histogram(
+            mine["diff"].tolist(), title=f"{name}: {text['fig_diffs']}"
+        )
+        cards.append(
+            f'<figure class="card"><figcaption>{escape(name)} '
+            f'<span class="unit">{escape(unit)}</span></figcaption>'
+            f'<div class="pair">{slope}{histogram}</div></figure>'
+        )
+    return f'<div class="grid">{"".join(cards)}</div>'
+
+
+def _power_figure(analysis: Analysis, language: str) -> str:
+    text = ui(language)
+    table = analysis.outcomes
+    n = analysis.n
+    n_eff = float(np.nanmedian(table["n_eff"])) if table["n_eff"].notna().any() else float(n)
+    top = (
+        max(1.0, min(2.0, float(np.nanmax(np.abs(table["cohen_dz"]))) * 1.1))
+        if len(table) and table["cohen_dz"].notna().any()
+        else 1.0
+    )
+    grid = [top * i / 80 for i in range(81)]
+    curve = [
+        (d, paired_power(d, n, analysis.alpha), paired_power(d, n_eff, analysis.alpha))
+        for d in grid
+    ]
+    observed = [
+        (str(i), abs(float(row.cohen_dz)), float(row.power))
+        for i, row in enumerate(table.itertuples(), start=1)
+    ]
+    caption = text["fig_power"].format(n=n, n_eff=n_eff)
+    svg = figures.power_curve(
+        curve, observed, text["power_axis_x"], text["power_axis_y"], title=caption
+    )
+    legend = "".join(
+        f"<li>{escape(outcome_label(analysis, row, language))} (d_z = {row.cohen_dz:.2f})</li>"
+        for row in table.itertuples()
+        if math.isfinite(row.cohen_dz)
+    )
+    return (
+        f"<figure>{svg}<figcaption class='caption'>{escape(caption)}</figcaption></figure>"
+        f'<ol class="legend">{legend}</ol>'
+    )
+
+
+def render_html(analysis: Analysis, language: str) -> str:
+    """The report page as HTML text.
+
+    Parameters
+    ----------
+    analysis : Analysis
+        What :func:`~villagesurvey.analysis.analyse` returned.
+    language : str
+        Language of the page's words and of the instrument's labels.
+    """
+    text = ui(language)
+    heading = title(analysis, language)
+    changed, unchanged = findings(analysis, language, "html")
+    warnings = notes(analysis.notes, language)
+    parts = [
+        f"<header><h1>{escape(heading)}</h1>"
+        f'<p class="sub">{escape(subtitle(analysis, language))}</p></header>'
+    ]
+    if warnings:
+        items = "".join(f"<li>{escape(w)}</li>" for w in warnings)
+        box = f"<h2>{escape(text['warnings'])}</h2><ul>{items}</ul>"
+        parts.append(f'<section class="box warn">{box}</section>')
+    found = "".join(f"<li>{s}</li>" for s in changed) or f"<li>{escape(text['none_changed'])}</li>"
+    parts.append(
+        f'<section class="box good"><h2>{escape(text["headline"])}</h2>'
+        f"<h3>{escape(text['changed'].format(count=len(analysis.outcomes)))}</h3><ul>{found}</ul>"
+        + (
+            f"<h3>{escape(text['not_changed'])}</h3><p>{text['separator'].join(unchanged)}</p>"
+            if unchanged
+            else ""
+        )
+        + "</section>"
+    )
+    parts.append(f"<h2>{escape(text['figures'])}</h2>")
+    parts.append(
+        f'<p class="caption">{escape(text["fig_slopes"])}. {escape(text["fig_diffs"])}.</p>'
+    )
+    parts.append(_outcome_figures(analysis, language))
+    parts.append(f"<h3>{escape(text['power_title'])}</h3>")
+    parts.append(_power_figure(analysis, language))
+    parts.append(f"<h2>{escape(text['tables'])}</h2>")
+    parts.extend(_table(t) for t in report_tables(analysis, language))
+    rows = [
+        [outcome_label(analysis, row, language), message]
+        for row in analysis.outcomes.itertuples()
+        for message in notes(row.warnings, language)
+    ]
+    if rows:
+        headers = [text["col"]["outcome"], text["col"]["warning"]]
+        parts.append(_table(Table(text["t_warnings"], headers, rows, text_columns=2)))
+    parts.append(f"<h2>{escape(text['methods'])}</h2>")
+    parts.extend(f"<p>{escape(p)}</p>" for p in methods(analysis, language))
+    deflation = cpi_table(analysis, language)
+    if deflation is not None:
+        parts.append(_table(deflation))
+    made_by = text["made_by"].format(version=package_version())
+    parts.append(f"<footer>{escape(made_by)}</footer>")
+    body = "\n".join(parts)
+    return (
+        f'<!DOCTYPE html>\n<html lang="{escape(text["lang"])}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(heading)}</title>\n"
+        f"<style>{_CSS}</style>\n</head>\n<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
+    )

@@ -1,0 +1,70 @@
+"""``report.md``: the report as Markdown, for a repository, a wiki or a paper's appendix."""
+
+from __future__ import annotations
+
+from ..analysis import Analysis
+from ._tables import (
+    Table,
+    cpi_table,
+    findings,
+    methods,
+    notes,
+    outcome_label,
+    report_tables,
+    subtitle,
+    title,
+)
+from ._text import ui
+
+__all__ = ["render_markdown"]
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _table(table: Table) -> list[str]:
+    lines = [f"**{_cell(table.title)}**", ""]
+    lines.append("| " + " | ".join(_cell(h) for h in table.headers) + " |")
+    lines.append("|" + "|".join(["---"] + ["--:"] * (len(table.headers) - 1)) + "|")
+    lines.extend("| " + " | ".join(_cell(c) for c in row) + " |" for row in table.rows)
+    return [*lines, ""]
+
+
+def render_markdown(analysis: Analysis, language: str) -> str:
+    """The report as Markdown text: warnings and findings, tables, methods."""
+    text = ui(language)
+    lines = [f"# {title(analysis, language)}", "", subtitle(analysis, language), ""]
+    warnings = notes(analysis.notes, language)
+    if warnings:
+        lines += [f"## {text['warnings']}", ""] + [f"- {w}" for w in warnings] + [""]
+    changed, unchanged = findings(analysis, language, "markdown")
+    lines += [
+        f"## {text['headline']}",
+        "",
+        f"### {text['changed'].format(count=len(analysis.outcomes))}",
+        "",
+    ]
+    lines += [f"- {s}" for s in changed] or [f"- {text['none_changed']}"]
+    lines += [""]
+    if unchanged:
+        lines += [f"### {text['not_changed']}", "", text["separator"].join(unchanged), ""]
+    lines += [f"## {text['tables']}", ""]
+    for table in report_tables(analysis, language):
+        lines += _table(table)
+    rows = [
+        [outcome_label(analysis, row, language), message]
+        for row in analysis.outcomes.itertuples()
+        for message in notes(row.warnings, language)
+    ]
+    if rows:
+        lines += _table(
+            Table(text["t_warnings"], [text["col"]["outcome"], text["col"]["warning"]], rows)
+        )
+    lines += [f"## {text['methods']}", ""]
+    for paragraph in methods(analysis, language):
+        lines += [paragraph, ""]
+    deflation = cpi_table(analysis, language)
+    if deflation is not None:
+        lines += _table(deflation)
+    return "\n".join(lines).rstrip() + "\n"

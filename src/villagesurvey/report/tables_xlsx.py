@@ -1,0 +1,136 @@
+"""``tables.xlsx``: one sheet per table, numbers as numbers, for further work in a spreadsheet.
+
+Headers are the stable keys of ``results.json``. Missing numbers are empty cells. A text cell
+that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is stored as text with
+Excel's quote prefix (the cell style that a typed leading apostrophe sets): Excel shows the
+text as it is and never evaluates it as a formula, and the value itself is unchanged.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..analysis import Analysis
+from ._tables import choice_label, label
+
+__all__ = ["build_tables", "write_tables_xlsx"]
+
+_RISKY = ("=", "+", "-", "@", "\t", "\r")
+_RESULTS = [
+    "outcome", "label", "unit", "deflated", "n", "n_excluded", "mean_before", "mean_after",
+    "mean_diff", "sd_diff", "ci_low", "ci_high", "t", "df", "p", "p_holm", "cohen_dz",
+    "dz_ci_low", "dz_ci_high", "wilcoxon_p", "wilcoxon_method", "shapiro_w", "shapiro_p",
+]  # fmt: skip
+_POWER = [
+    "outcome", "label", "n", "cohen_dz", "power", "mde_dz", "n_needed", "n_eff", "power_eff",
+    "mde_dz_eff", "n_needed_eff",
+]  # fmt: skip
+_CLUSTER = [
+    "outcome", "label", "clusters", "cluster_m", "icc", "deff", "n_eff", "cluster_se",
+    "cluster_t", "cluster_df", "cluster_p",
+]  # fmt: skip
+
+
+def _labelled(analysis: Analysis, table: pd.DataFrame, language: str) -> pd.DataFrame:
+    table = table.copy()
+    table["label"] = [label(analysis.instrument.question(q), language) for q in table["question"]]
+    return table
+
+
+def build_tables(analysis: Analysis, language: str) -> dict[str, pd.DataFrame]:
+    """The sheets, by name: each a DataFrame of numbers and short texts."""
+    outcomes = _labelled(analysis, analysis.outcomes, language)
+    demographics = analysis.demographics.copy()
+    demographics.insert(
+        1,
+        "label",
+        [label(analysis.instrument.question(v), language) for v in demographics["variable"]],
+    )
+    demographics.insert(
+        3,
+        "category_label",
+        [
+            choice_label(analysis.instrument, v, c, language) if c else ""
+            for v, c in zip(demographics["variable"], demographics["category"], strict=True)
+        ],
+    )
+    sheets = {
+        "Respondents": demographics,
+        "Before-after": outcomes[_RESULTS] if len(outcomes) else pd.DataFrame(columns=_RESULTS),
+        "Power": outcomes[_POWER] if len(outcomes) else pd.DataFrame(columns=_POWER),
+        "Clustering": outcomes[_CLUSTER] if len(outcomes) else pd.DataFrame(columns=_CLUSTER),
+    }
+    for column, groups in analysis.subgroups.items():
+        frames = []
+        for level, table in groups.items():
+            labelled = _labelled(analysis, table, language)[_RESULTS]
+            labelled.insert(0, column, level)
+            labelled.insert(
+                1, "group_label", choice_label(analysis.instrument, column, level, language)
+            )
+            frames.append(labelled)
+        sheets[f"By {column}"[:31]] = (
+            pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        )
+    if analysis.cpi is not None:
+        years = sorted({*analysis.cpi_factors, analysis.base_year})
+        sheets["CPI"] = pd.DataFrame(
+            {
+                "year": years,
+                "cpi": [analysis.cpi.index[y] for y in years],
+                f"factor_to_{analysis.base_year}": [
+                    analysis.cpi.factor(y, analysis.base_year) for y in years
+                ],
+            }
+        )
+    warnings = [("all", note.code, str(note)) for note in analysis.notes]
+    warnings += [
+        (row.outcome, note.code, str(note))
+        for row in analysis.outcomes.itertuples()
+        for note in row.warnings
+    ]
+    sheets["Warnings"] = pd.DataFrame(warnings, columns=["outcome", "code", "message"])
+    return sheets
+
+
+def _cell_value(value: Any) -> Any:
+    if value is None:
+        return None
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(v) for v in value)
+    return value
+
+
+def write_tables_xlsx(analysis: Analysis, path: str | Path, language: str) -> None:
+    """Write the sheets of :func:`build_tables` to ``path`` (an .xlsx file)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    bold = Font(bold=True)
+    for name, frame in build_tables(analysis, language).items():
+        sheet = workbook.create_sheet(name)
+        sheet.append(list(frame.columns))
+        for cell in sheet[1]:
+            cell.font = bold
+        for record in frame.itertuples(index=False):
+            sheet.append([_cell_value(v) for v in record])
+        for row in sheet.iter_rows(min_row=1):
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(_RISKY):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+        sheet.freeze_panes = "A2"
+        for index, column in enumerate(frame.columns, start=1):
+            letter = sheet.cell(1, index).column_letter
+            sheet.column_dimensions[letter].width = 28 if column in ("label", "message") else 13
+    workbook.save(path)

@@ -1,0 +1,71 @@
+"""Respondents sent twice: exact copies of a row, and one key with different answers.
+
+An exact copy (every answer equal, wherever it came from) quarantines the later copies and
+keeps the first. Two rows with the same respondent key but different answers cannot be
+resolved by a tool: all of them go to quarantine, each naming the others and the columns
+that differ. The key may span several columns (village, household, person).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..instrument import Instrument
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["find_duplicates"]
+
+_SHOWN = 8
+
+
+def find_duplicates(instrument: Instrument, typed: pd.DataFrame, where: pd.Series) -> pd.DataFrame:
+    """Findings (``record, column, value, check, message``) for duplicated respondents.
+
+    Parameters
+    ----------
+    instrument : Instrument
+        Gives the columns and the respondent key.
+    typed : DataFrame
+        Typed answers indexed by record.
+    where : Series
+        ``"<file> row <n>"`` for each record, to name the other copies.
+    """
+    import pandas as pd
+
+    answers = typed[[c.code for c in instrument.columns]]
+    key = list(instrument.key)
+    first = key[0]
+    rows = []
+    group = answers.groupby(list(answers.columns), dropna=False, sort=False).ngroup()
+    copies = group.duplicated(keep="first")
+    first_of: dict[int, int] = {}
+    for record, number in zip(group.index, group.to_numpy(), strict=True):
+        first_of.setdefault(int(number), record)
+    for record in group.index[copies.to_numpy()]:
+        original = first_of[int(group[record])]
+        rows.append(
+            (record, first, typed.at[record, first], "duplicate_row",
+             f"identical to {where[original]}; that row is kept, this copy is quarantined")
+        )  # fmt: skip
+    unique = answers[~copies]
+    complete = unique.dropna(subset=key)
+    clash = complete[complete.duplicated(subset=key, keep=False)]
+    for _, group in clash.groupby(key, sort=False, dropna=True):
+        for record in group.index:
+            others = [i for i in group.index if i != record]
+            differ = [
+                c for c in answers.columns
+                if not group[c].isna().all() and group[c].nunique(dropna=False) > 1
+            ]  # fmt: skip
+            shown = ", ".join(differ[:_SHOWN]) + (" ..." if len(differ) > _SHOWN else "")
+            key_text = ", ".join(str(group.at[record, k]) for k in key)
+            rows.append(
+                (record, first, typed.at[record, first], "duplicate_key",
+                 f"same respondent ({key_text}) as {', '.join(where[o] for o in others)}, "
+                 f"with other answers in {shown}; keep the right one and correct the other")
+            )  # fmt: skip
+    return pd.DataFrame(
+        rows, columns=["record", "column", "value", "check", "message"], dtype=object
+    )

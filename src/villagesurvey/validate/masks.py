@@ -1,0 +1,81 @@
+"""Evaluate a skip rule on whole columns at once, with "unknown" where an answer is missing.
+
+The result is a pandas ``boolean`` array in three-valued (Kleene) logic: a rule that refers
+to a blank answer is neither true nor false, so that a blank does not make its dependants
+look wrongly asked or wrongly skipped.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..instrument.conditions import AllOf, AnyOf, Compare, Condition, In, Not, Selected
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["holds"]
+
+
+def holds(condition: Condition, answers: pd.DataFrame) -> pd.Series:
+    """Where ``condition`` holds (``True``), fails (``False``) or is unknown (``<NA>``).
+
+    Parameters
+    ----------
+    condition : Condition
+        A parsed, wave-bound skip rule.
+    answers : DataFrame
+        Typed answers (numbers as ``Float64``, everything else as text codes).
+    """
+    import pandas as pd
+
+    if isinstance(condition, Not):
+        return ~holds(condition.operand, answers)
+    if isinstance(condition, AllOf | AnyOf):
+        parts = [holds(c, answers) for c in condition.operands]
+        result = parts[0]
+        for part in parts[1:]:
+            result = result & part if isinstance(condition, AllOf) else result | part
+        return result
+    column = answers[condition.name]
+    missing = column.isna()
+    if isinstance(condition, Compare):
+        result = _compare(column, condition.op, condition.value)
+    elif isinstance(condition, In):
+        values = [_like(column, v) for v in condition.values]
+        result = column.isin(values)
+    elif isinstance(condition, Selected):
+        padded = " " + column.fillna("").astype(str) + " "
+        result = padded.str.contains(f" {condition.value} ", regex=False)
+    else:  # pragma: no cover - the parser makes no other node
+        raise TypeError(f"unknown condition {condition!r}")
+    out = pd.Series(result.to_numpy(dtype=bool, na_value=False), index=answers.index)
+    out = out.astype("boolean")
+    out[missing] = pd.NA
+    return out
+
+
+def _like(column: pd.Series, value: int | float | str) -> float | str:
+    """The literal in the column's terms: a number for a number column, else its text."""
+    if str(column.dtype) == "Float64":
+        return float(value)
+    return str(value)
+
+
+def _compare(column: pd.Series, op: str, value: int | float | str) -> pd.Series:
+    import pandas as pd
+
+    if isinstance(value, int | float) and str(column.dtype) != "Float64":
+        column = pd.to_numeric(column, errors="coerce")  # numeric choice codes: 10 > 9
+    target = _like(column, value) if not isinstance(value, int | float) else float(value)
+    if op == "=":
+        return column == target
+    if op == "!=":
+        return column != target
+    if op == "<":
+        return column < target
+    if op == "<=":
+        return column <= target
+    if op == ">":
+        return column > target
+    return column >= target

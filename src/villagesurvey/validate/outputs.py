@@ -1,0 +1,227 @@
+"""Write the five files of a validation: clean, quarantine, issues (csv, xlsx), summary.
+
+Each file is written atomically (a reader never sees half a file). No text written can run
+as a formula when opened in a spreadsheet: in the CSV files a text cell that begins with
+``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'`` (plain numbers
+such as ``-5`` are left alone); in issues.xlsx every text is stored as text, never as a
+formula. Answers to questions marked ``pii`` are hidden in the issues files unless asked.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .._atomic import atomic_path, make_folder
+from .._version import package_version
+from ._xlsx import MAX_SHEET_ROWS
+from .findings import COLUMNS
+from .run import Validation
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["HIDDEN", "OUTPUTS", "neutralise", "summary", "summary_lines", "write_validation"]
+
+OUTPUTS = ("clean.csv", "quarantine.csv", "issues.csv", "issues.xlsx", "summary.json")
+"""The files :func:`write_validation` writes."""
+
+HIDDEN = "(hidden: personal data)"
+
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_RISKY = ("=", "+", "-", "@", "\t", "\r")
+_ISSUE_COLUMNS = [c for c in COLUMNS if c != "record"]
+
+
+def neutralise(text: str) -> str:
+    """Text that a spreadsheet will not run: ``=1+1`` becomes ``'=1+1``; ``-5`` stays."""
+    if text.startswith(_RISKY) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def write_validation(validation: Validation, outdir: str | Path, *, show_pii: bool = False) -> Path:
+    """Write the five output files of a validation into ``outdir`` (created if missing).
+
+    Parameters
+    ----------
+    validation : Validation
+        What :func:`~villagesurvey.validate.validate_returns` returned.
+    outdir : path
+        The output folder.
+    show_pii : bool, default False
+        Show the answers to personal-data questions in the issues files.
+
+    Returns
+    -------
+    Path
+        The output folder.
+    """
+    folder = make_folder(outdir)
+    issues = _issues_table(validation, show_pii)
+    _write_csv(folder / "clean.csv", validation.clean())
+    _write_csv(folder / "quarantine.csv", validation.quarantine())
+    _write_csv(folder / "issues.csv", issues)
+    _write_issues_xlsx(folder / "issues.xlsx", validation, issues)
+    with atomic_path(folder / "summary.json") as temporary:
+        temporary.write_text(
+            json.dumps(summary(validation), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+    return folder
+
+
+def _issues_table(validation: Validation, show_pii: bool) -> pd.DataFrame:
+    table = validation.findings[_ISSUE_COLUMNS].copy()
+    for name in ("value", "fixed_value"):
+        table[name] = table[name].map(_text)
+    if not show_pii:
+        pii = {c.code for c in validation.instrument.columns if c.question.pii}
+        private = table["column"].isin(pii)
+        for i in table.index[private.to_numpy()]:
+            message = table.at[i, "message"]
+            for secret in (table.at[i, "value"], table.at[i, "fixed_value"]):
+                if secret:
+                    message = message.replace(repr(secret), HIDDEN).replace(secret, HIDDEN)
+            table.at[i, "message"] = message
+        table.loc[private, "value"] = table.loc[private, "value"].where(
+            table.loc[private, "value"] == "", HIDDEN
+        )
+        table.loc[private, "fixed_value"] = table.loc[private, "fixed_value"].where(
+            table.loc[private, "fixed_value"] == "", HIDDEN
+        )
+    return table
+
+
+def _text(value: Any) -> str:
+    """A finding's value as text; blank for a missing one (None, NaN, NA)."""
+    import pandas as pd
+
+    return "" if value is None or bool(pd.isna(value)) else str(value)
+
+
+def _write_csv(path: Path, frame: pd.DataFrame) -> None:
+    with atomic_path(path) as temporary, temporary.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow([neutralise(str(c)) for c in frame.columns])
+        for row in frame.itertuples(index=False, name=None):
+            writer.writerow([_csv_cell(v) for v in row])
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value != value:
+        return ""
+    text = str(value)
+    return neutralise(text) if isinstance(value, str) else text
+
+
+def summary(validation: Validation) -> dict[str, Any]:
+    """The content of summary.json: files read and refused, row counts, findings by check."""
+    instrument = validation.instrument
+    return {
+        "instrument": {
+            "id": instrument.id,
+            "version": instrument.version,
+            "sha256": instrument.content_hash,
+        },
+        "generator": f"villagesurvey {package_version()}",
+        "files": [
+            {
+                "file": f.name,
+                "path": str(f.path),
+                "sha256": f.sha256,
+                "status": f.status,
+                "format": f.format,
+                "check": f.check,
+                "reason": f.reason,
+                "rows_in": f.rows_in,
+                "rows_clean": f.rows_clean,
+                "rows_quarantined": f.rows_quarantined,
+            }
+            for f in validation.files
+        ],
+        "files_read": sum(f.status == "read" for f in validation.files),
+        "files_refused": len(validation.refused),
+        "rows_in": validation.rows_in,
+        "rows_clean": validation.rows_clean,
+        "rows_quarantined": validation.rows_quarantined,
+        "counts": validation.counts,
+        "exit_code": validation.exit_code,
+    }
+
+
+def _write_issues_xlsx(path: Path, validation: Validation, issues: pd.DataFrame) -> None:
+    from openpyxl import Workbook
+
+    from ._xlsx import add_table_sheet, summary_rows
+
+    book = Workbook(write_only=True)
+    add_table_sheet(book, "Summary", ["item", "value", "detail"], summary_rows(validation),
+                    note=None)  # fmt: skip
+    files = [
+        [f.name, f.status, f.rows_in, f.rows_clean, f.rows_quarantined, f.check, f.reason,
+         f.sha256 or ""]
+        for f in validation.files
+    ]  # fmt: skip
+    add_table_sheet(
+        book, "Files",
+        ["file", "status", "rows_in", "rows_clean", "rows_quarantined", "check", "reason",
+         "sha256"],
+        files, note=None,
+    )  # fmt: skip
+    order = {"error": 0, "warning": 1, "fixed": 2}
+    checks = sorted(
+        issues.groupby(["check", "severity"]).size().items(),
+        key=lambda item: (order[item[0][1]], -item[1], item[0][0]),
+    )
+    seen: set[str] = set()
+    for (check, _severity), _count in checks:
+        if check in seen:
+            continue
+        seen.add(check)
+        part = issues[issues["check"] == check]
+        add_table_sheet(
+            book, check, list(part.columns), part.itertuples(index=False, name=None),
+            note=_cap_note(len(part)),
+        )  # fmt: skip
+    for name, table in validation.rates.items():
+        add_table_sheet(book, name, list(table.columns), table.itertuples(index=False, name=None),
+                        note=None)  # fmt: skip
+    with atomic_path(path) as temporary:
+        book.save(temporary)
+
+
+def _cap_note(count: int) -> str | None:
+    if count <= MAX_SHEET_ROWS:
+        return None
+    return f"showing the first {MAX_SHEET_ROWS:,} of {count:,} findings; issues.csv has them all"
+
+
+def summary_lines(validation: Validation, outdir: str | Path, top: int = 5) -> list[str]:
+    """The console summary: files, rows in, clean, quarantined, the most frequent problems."""
+    read = sum(f.status == "read" for f in validation.files)
+    refused = validation.refused
+    instrument = validation.instrument
+    lines = [
+        f"checked {len(validation.files)} file{'s' * (len(validation.files) != 1)} against "
+        f"{instrument.id} {instrument.version}: {read} read, {len(refused)} refused"
+    ]
+    lines += [f"  refused {f.name}: {f.reason} [{f.check}]" for f in refused]
+    lines.append(
+        f"rows: {validation.rows_in} in, {validation.rows_clean} clean, "
+        f"{validation.rows_quarantined} quarantined"
+    )
+    for severity, checks in validation.counts.items():
+        total = sum(checks.values())
+        shown = ", ".join(f"{check} {n}" for check, n in list(checks.items())[:top])
+        more = f", ... ({len(checks) - top} more)" if len(checks) > top else ""
+        name = {"error": "errors", "warning": "warnings", "fixed": "fixed"}[severity]
+        lines.append(f"{name}: {total} ({shown}{more})")
+    lines.append(
+        f"wrote clean.csv, quarantine.csv, issues.csv, issues.xlsx and summary.json to {outdir}"
+    )
+    return lines

@@ -1,0 +1,453 @@
+"""Validate a batch of returns: read, lay out, normalise, check, split clean from quarantine.
+
+The stages, each in its own module::
+
+    reading     files → cell values (hostile files refused)
+    layout      cell values → the instrument's columns (template version, headers)
+    normalise   cells → typed answers, every change logged
+    schema      pandera rules from the instrument (errors and warnings)
+    duplicates  copies of a row, one key with different answers
+    hfc         outliers, non-response rates
+
+Nothing here writes a file; :mod:`.outputs` does.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ReturnsError
+from ..instrument import Instrument
+from .cells import show
+from .findings import SEVERITIES, Findings
+from .layout import Return, lay_out
+from .normalise import LANGUAGE, TYPED, normalise
+from .reading import ReadFile, Refused, find_returns, read_returns
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["FileReport", "Validation", "check_returns", "validate_returns"]
+
+FILE, SHEET, ROW = "_file", "_sheet", "_row"
+TOTAL_WORDS = frozenset(
+    {"合计", "总计", "合計", "總計", "小计", "total", "totals", "sum", "grand total"}
+)
+"""A row whose text cell says one of these is a total a clerk added, not a respondent."""
+
+
+@dataclass
+class FileReport:
+    """What happened to one input file.
+
+    ``status`` is ``"read"`` or ``"refused"``; a refused file has its ``check`` and
+    ``reason``. ``rows_in`` counts the respondent rows found (blank rows left out).
+    """
+
+    name: str
+    path: Path
+    sha256: str | None
+    status: str
+    format: str = ""
+    check: str = ""
+    reason: str = ""
+    rows_in: int = 0
+    rows_clean: int = 0
+    rows_quarantined: int = 0
+
+
+@dataclass
+class Validation:
+    """The result of validating a batch of returns; see ``docs/validate.md``.
+
+    Attributes
+    ----------
+    instrument : Instrument
+        The instrument the returns were checked against.
+    files : list of FileReport
+        Every input file, read or refused.
+    raw : DataFrame
+        Every respondent row as it came in (cells as read), indexed by record number, with
+        ``_file``, ``_sheet`` and ``_row`` (the Excel row).
+    typed : DataFrame
+        The same rows as typed, normalised answers.
+    findings : DataFrame
+        One line per finding (:data:`.findings.COLUMNS`).
+    quarantined : Index
+        The records with at least one error.
+    rates : dict of DataFrame
+        Non-response by enumerator and by the first key column.
+    """
+
+    instrument: Instrument
+    files: list[FileReport]
+    raw: pd.DataFrame
+    typed: pd.DataFrame
+    findings: pd.DataFrame
+    quarantined: pd.Index
+    rates: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def rows_in(self) -> int:
+        """Respondent rows read from every file."""
+        return len(self.raw)
+
+    @property
+    def rows_quarantined(self) -> int:
+        """Rows with at least one error."""
+        return len(self.quarantined)
+
+    @property
+    def rows_clean(self) -> int:
+        """Rows with no error."""
+        return self.rows_in - self.rows_quarantined
+
+    @property
+    def refused(self) -> list[FileReport]:
+        """The files that could not be read."""
+        return [f for f in self.files if f.status == "refused"]
+
+    @property
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Findings per severity (errors, warnings, fixes) and check code, most frequent first."""
+        counts: dict[str, dict[str, int]] = {s: {} for s in SEVERITIES}
+        for (severity, check), n in Counter(
+            zip(self.findings["severity"], self.findings["check"], strict=True)
+        ).most_common():
+            counts[severity][check] = n
+        return {severity: checks for severity, checks in counts.items() if checks}
+
+    @property
+    def exit_code(self) -> int:
+        """0 all clean, 1 errors in the data (or refused files), 2 nothing could be read."""
+        if not any(f.status == "read" for f in self.files):
+            return 2
+        errors = (self.findings["severity"] == "error").any()
+        return 1 if errors or self.refused else 0
+
+    def clean(self) -> pd.DataFrame:
+        """The clean dataset: one row per respondent with no error, values normalised.
+
+        Columns are ``source_file`` and the instrument's columns; numbers are written as a
+        person would (``41``, not ``41.0``), choices as codes, dates as ISO dates.
+        """
+        import pandas as pd
+
+        rows = self.typed.drop(index=self.quarantined)
+        out = pd.DataFrame({"source_file": self.raw.loc[rows.index, FILE]})
+        for column in self.instrument.columns:
+            values = rows[column.code]
+            if str(values.dtype) == "Float64":
+                values = values.astype(object).map(lambda v: "" if pd.isna(v) else show(float(v)))
+            out[column.code] = values.fillna("").astype(str)
+        return out.reset_index(drop=True)
+
+    def quarantine(self) -> pd.DataFrame:
+        """Every row with an error, as it came in, with its file, sheet, row and reasons."""
+        import pandas as pd
+
+        errors = self.findings[self.findings["severity"] == "error"]
+        errors = errors[errors["record"].notna()]
+        reasons: dict[int, list[str]] = {}
+        details: dict[int, list[str]] = {}
+        for record, column, check, message in errors[
+            ["record", "column", "check", "message"]
+        ].itertuples(index=False):
+            if check not in reasons.setdefault(int(record), []):
+                reasons[int(record)].append(check)
+            details.setdefault(int(record), []).append(
+                f"{column + ': ' if column else ''}{message}"
+            )
+        rows = self.raw.loc[self.quarantined]
+        out = pd.DataFrame(
+            {
+                "file": rows[FILE],
+                "sheet": rows[SHEET],
+                "row": rows[ROW],
+                "checks": ["; ".join(reasons.get(r, [])) for r in rows.index],
+                "reasons": [" | ".join(details.get(r, [])) for r in rows.index],
+            }
+        )
+        for column in self.instrument.columns:
+            out[column.code] = rows[column.code].map(show)
+        return out.reset_index(drop=True)
+
+
+def _display_names(paths: Sequence[Path]) -> dict[Path, str]:
+    names = Counter(p.name for p in paths)
+    return {p: p.name if names[p.name] == 1 else str(p) for p in paths}
+
+
+def validate_returns(
+    instrument: Instrument,
+    sources: Sequence[str | Path],
+    *,
+    progress: Callable[[Path, int, int], None] | None = None,
+    outlier_factor: float | None = None,
+    **reading: Any,
+) -> Validation:
+    """Validate returned workbooks (files or folders of them) against an instrument.
+
+    Parameters
+    ----------
+    instrument : Instrument
+        The questionnaire the returns should follow.
+    sources : sequence of path
+        Files (.xlsx, .xlsm, .xls, .ods, .csv) and folders holding them.
+    progress : callable, optional
+        Called as ``progress(path, done, total)`` after each file is read.
+    outlier_factor : float, optional
+        The multiple of the interquartile range beyond which a value is an outlier
+        (default :data:`.hfc.IQR_FACTOR`).
+    **reading
+        Limits passed to :func:`.reading.read_returns` (``timeout``, ``memory_limit``,
+        ``workers``).
+
+    Returns
+    -------
+    Validation
+        Everything found; write it with :func:`~villagesurvey.validate.write_validation`.
+
+    Raises
+    ------
+    OptionError
+        If a source does not exist.
+    ReturnsError
+        If no source holds any file to validate.
+    """
+    paths = find_returns(sources)
+    if not paths:
+        raise ReturnsError(
+            "no returns found in "
+            + ", ".join(str(s) for s in sources)
+            + " (looked for .xlsx, .xlsm, .xls, .ods and .csv files)"
+        )
+    names = _display_names(paths)
+    findings = Findings()
+    files: list[FileReport] = []
+    returns: list[Return] = []
+    done = 0
+
+    def advance(path: Path) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(path, done, len(paths))
+
+    for result in read_returns(paths, progress=advance, **reading):
+        name = names[result.path]
+        if isinstance(result, Refused):
+            files.append(_refused(name, result))
+            continue
+        _note(result, name, findings)
+        laid = lay_out(instrument, result, name, findings)
+        if isinstance(laid, Refused):
+            files.append(_refused(name, laid))
+            continue
+        files.append(FileReport(name, result.path, result.sha256, "read", result.format))
+        returns.append(laid)
+    return check_returns(
+        instrument, returns, files=files, findings=findings, outlier_factor=outlier_factor
+    )
+
+
+def _refused(name: str, refused: Refused) -> FileReport:
+    return FileReport(
+        name, refused.path, refused.sha256, "refused", check=refused.check, reason=refused.reason
+    )
+
+
+def _note(read: ReadFile, name: str, findings: Findings) -> None:
+    for note in read.notes:
+        findings.add(
+            file=name,
+            sheet=note.sheet or "",
+            check=note.check,
+            severity="warning",
+            message=note.message,
+        )
+
+
+def _raw_frame(instrument: Instrument, returns: list[Return]) -> pd.DataFrame:
+    import pandas as pd
+
+    parts = []
+    for laid in returns:
+        n = len(laid.rows)
+        columns: dict[str, Any] = {
+            FILE: [laid.file] * n,
+            SHEET: [laid.sheet] * n,
+            ROW: laid.rows,
+            LANGUAGE: [laid.language] * n,
+            TYPED: [laid.typed_cells] * n,
+        }
+        for column in instrument.columns:
+            columns[column.code] = laid.values.get(column.code, [None] * n)
+        parts.append(pd.DataFrame(columns, dtype=object))
+    if not parts:
+        empty: dict[str, list[Any]] = {c: [] for c in (FILE, SHEET, ROW, LANGUAGE, TYPED)}
+        empty |= {c.code: [] for c in instrument.columns}
+        return pd.DataFrame(empty, dtype=object)
+    return pd.concat(parts, ignore_index=True)
+
+
+def check_returns(
+    instrument: Instrument,
+    returns: list[Return],
+    *,
+    files: list[FileReport] | None = None,
+    findings: Findings | None = None,
+    outlier_factor: float | None = None,
+) -> Validation:
+    """Check returns already laid out on the instrument; no file is touched.
+
+    Parameters
+    ----------
+    instrument : Instrument
+        The rules.
+    returns : list of Return
+        The answers of each file, as :func:`.layout.lay_out` gives them.
+    files : list of FileReport, optional
+        The files the returns came from (and any refused); made from ``returns`` if not given.
+    findings : Findings, optional
+        Findings made while reading and laying out, to which these are added.
+    outlier_factor : float, optional
+        See :func:`validate_returns`.
+    """
+    import pandas as pd
+
+    from . import duplicates, explain, hfc, schema
+
+    findings = findings if findings is not None else Findings()
+    if files is None:
+        files = [FileReport(r.file, Path(r.file), None, "read") for r in returns]
+    raw = _raw_frame(instrument, returns)
+    _formulas(raw, returns, findings)
+    totals = _total_rows(instrument, raw, findings)
+    typed, fixes = normalise(instrument, raw)
+    findings.add_frame(fixes)
+    rows = typed.drop(index=totals)  # a total row is not a respondent: no further checks
+    schemas = schema.build_schemas(instrument)
+    own = tuple(r.code for r in instrument.rules)
+    unread = _cells(fixes[fixes["severity"] == "error"])  # already an error: not again
+    failed = _without(schema.failures(schemas.errors, rows, own), unread)
+    findings.add_frame(explain.explain(instrument, failed, rows, raw).assign(severity="error"))
+    broken = unread | _cells(failed)
+    doubtful = _without(schema.failures(schemas.warnings, rows, own), broken)
+    findings.add_frame(explain.explain(instrument, doubtful, rows, raw).assign(severity="warning"))
+    where = raw[FILE] + " row " + raw[ROW].astype(str)
+    findings.add_frame(duplicates.find_duplicates(instrument, rows, where).assign(severity="error"))
+    factor = outlier_factor if outlier_factor is not None else hfc.IQR_FACTOR
+    sound = rows.copy()  # an answer already flagged is not flagged again as an outlier
+    for record, code in broken | _cells(doubtful):
+        if record in sound.index:
+            sound.at[record, code] = None
+    findings.add_frame(hfc.find_outliers(instrument, sound, factor).assign(severity="warning"))
+    table = _locate(findings.frame(), raw, returns)
+    errors = table[(table["severity"] == "error") & table["record"].notna()]
+    quarantined = pd.Index(sorted(set(errors["record"].astype(int))), dtype="int64")
+    _count_rows(files, raw, quarantined)
+    rates = {}
+    if len(raw):
+        rates = {
+            "by_enumerator": hfc.response_rates(instrument, rows, raw, _enumerator(instrument)),
+            f"by_{instrument.key[0]}": hfc.response_rates(instrument, rows, raw, instrument.key[0]),
+        }
+    return Validation(instrument, files, raw, typed, table, quarantined, rates)
+
+
+def _enumerator(instrument: Instrument) -> str:
+    codes = [c.code for c in instrument.columns]
+    return "enumerator" if "enumerator" in codes else instrument.key[0]
+
+
+def _formulas(raw: pd.DataFrame, returns: list[Return], findings: Findings) -> None:
+    offset = 0
+    for laid in returns:
+        records = {row: offset + i for i, row in enumerate(laid.rows)}
+        for (row, code), formula in sorted(laid.formulas.items()):
+            if row in records:
+                findings.add(
+                    file=laid.file, check="formula_cell", severity="error", column=code,
+                    value=formula, record=records[row],
+                    message=(
+                        f"the cell holds the formula {formula}; type the answer itself "
+                        "(a formula's result is not what the respondent said)"
+                    ),
+                )  # fmt: skip
+        offset += len(laid.rows)
+
+
+def _cells_list(table: pd.DataFrame) -> list[tuple[int, str]]:
+    return list(zip(table["record"].astype(int), table["column"].astype(str), strict=True))
+
+
+def _without(table: pd.DataFrame, cells: set[tuple[int, str]]) -> pd.DataFrame:
+    import pandas as pd
+
+    keep = [cell not in cells for cell in _cells_list(table)]
+    return table.loc[pd.Series(keep, index=table.index, dtype=bool)]
+
+
+def _cells(table: pd.DataFrame) -> set[tuple[int, str]]:
+    return set(_cells_list(table))
+
+
+def _total_rows(instrument: Instrument, raw: pd.DataFrame, findings: Findings) -> list[int]:
+    """Report rows that hold totals (``合计``, ``Total``) and return their records."""
+    found: list[int] = []
+    texts = [c.code for c in instrument.columns if c.question.type == "text"]
+    for code in texts:
+        folded = raw[code].map(
+            lambda v: (
+                unicodedata.normalize("NFKC", v).strip().casefold() if isinstance(v, str) else ""
+            )
+        )
+        for record in raw.index[folded.isin(TOTAL_WORDS).to_numpy()]:
+            findings.add(
+                file=raw.at[record, FILE], check="total_row", severity="error", column=code,
+                value=raw.at[record, code], record=int(record),
+                message="a total row, not a respondent; totals are computed from the data",
+            )  # fmt: skip
+            found.append(int(record))
+    return sorted(set(found))
+
+
+def _locate(table: pd.DataFrame, raw: pd.DataFrame, returns: list[Return]) -> pd.DataFrame:
+    """Fill file, sheet, Excel row and column letter from each finding's record."""
+    records = table["record"]
+    has = records.notna()
+    index = records[has].astype(int)
+    table.loc[has, "file"] = raw.loc[index, FILE].to_numpy()
+    table.loc[has, "sheet"] = raw.loc[index, SHEET].to_numpy()
+    table.loc[has, "row"] = raw.loc[index, ROW].to_numpy()
+    letters = {
+        (laid.file, code): letter for laid in returns for code, letter in laid.letters.items()
+    }
+    empty = table["letter"] == ""
+    table.loc[empty, "letter"] = [
+        letters.get((f, c), "")
+        for f, c in zip(table.loc[empty, "file"], table.loc[empty, "column"], strict=True)
+    ]
+    order = table["record"].fillna(-1)
+    return (
+        table.assign(_order=order)
+        .sort_values(["file", "_order", "row"], kind="stable", na_position="first")
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
+
+
+def _count_rows(files: list[FileReport], raw: pd.DataFrame, quarantined: pd.Index) -> None:
+    bad = raw.loc[quarantined, FILE].value_counts()
+    rows = raw[FILE].value_counts()
+    for report in files:
+        if report.status == "read":
+            report.rows_in = int(rows.get(report.name, 0))
+            report.rows_quarantined = int(bad.get(report.name, 0))
+            report.rows_clean = report.rows_in - report.rows_quarantined

@@ -1,0 +1,185 @@
+"""The instrument's rules as pandera schemas, run lazily so that every failure is collected.
+
+:func:`build_schemas` makes two :class:`pandera.pandas.DataFrameSchema` from an instrument,
+one whose failures are errors (hard limits, required answers, skip rules, parts above their
+total) and one whose failures are warnings (soft limits). Each check is named
+``<check code>|<column>``, so a failure case says which rule failed where;
+:func:`failures` turns :class:`pandera.errors.SchemaErrors` into that table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..instrument import BoundRule, Column, Instrument
+from .masks import holds
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pandera.pandas as pa
+
+__all__ = ["PART_TOLERANCE", "Schemas", "build_schemas", "failures"]
+
+PART_TOLERANCE = 0.5
+"""Parts may exceed their total by this much (rounding) before it is an error."""
+
+
+@dataclass(frozen=True)
+class Schemas:
+    """The two schemas of an instrument: failures of ``errors`` quarantine the row."""
+
+    errors: pa.DataFrameSchema
+    warnings: pa.DataFrameSchema
+
+
+def _limit(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _range_check(code: str, low: Any, high: Any) -> pa.Check:
+    import pandera.pandas as pa
+
+    low, high = _limit(low), _limit(high)
+
+    def inside(series: pd.Series) -> pd.Series:
+        ok = series == series
+        if low is not None:
+            ok &= series >= low
+        if high is not None:
+            ok &= series <= high
+        return ok
+
+    return pa.Check(inside, name=code)
+
+
+def _dtype(column: Column) -> str:
+    return "Float64" if column.question.type in ("integer", "decimal") else "str"
+
+
+def build_schemas(instrument: Instrument) -> Schemas:
+    """Build the error and warning schemas of an instrument (once per run)."""
+    import pandera.pandas as pa
+
+    hard: dict[str, pa.Column] = {}
+    soft: dict[str, pa.Column] = {}
+    frame_checks: list[pa.Check] = []
+    for column in instrument.columns:
+        q = column.question
+        checks = []
+        if q.min is not None or q.max is not None:
+            checks.append(_range_check("out_of_range", q.min, q.max))
+        hard[column.code] = pa.Column(_dtype(column), checks=checks, nullable=True)
+        if q.soft_min is not None or q.soft_max is not None:
+            soft[column.code] = pa.Column(
+                _dtype(column),
+                checks=[_range_check("outside_soft_limit", q.soft_min, q.soft_max)],
+                nullable=True,
+            )
+        frame_checks += _answer_checks(column)
+    for total, parts in instrument.totals.items():
+        frame_checks.append(_parts_check(total, [p.code for p in parts]))
+    soft_checks: list[pa.Check] = []
+    for bound in instrument.bound_rules:
+        target = frame_checks if bound.rule.severity == "error" else soft_checks
+        target.append(_rule_check(bound))
+    return Schemas(
+        errors=pa.DataFrameSchema(hard, checks=frame_checks, strict=False),
+        warnings=pa.DataFrameSchema(soft, checks=soft_checks, strict=False),
+    )
+
+
+def _answer_checks(column: Column) -> list[pa.Check]:
+    """Required answers present where asked; no answer where the skip rule says skip."""
+    import pandera.pandas as pa
+
+    code, rule, required = column.code, column.relevant, column.question.required
+    checks = []
+    if required:
+
+        def answered(frame: pd.DataFrame) -> pd.Series:
+            asked = holds(rule, frame).fillna(False) if rule is not None else True
+            return ~(frame[code].isna() & asked)
+
+        checks.append(pa.Check(answered, name=f"required_missing|{code}"))
+    if rule is not None:
+
+        def skipped(frame: pd.DataFrame) -> pd.Series:
+            skip = ~holds(rule, frame).fillna(True)
+            return ~(frame[code].notna() & skip)
+
+        checks.append(pa.Check(skipped, name=f"skip_rule_violation|{code}"))
+    return checks
+
+
+def _parts_check(total: str, parts: list[str]) -> pa.Check:
+    import pandera.pandas as pa
+
+    def within(frame: pd.DataFrame) -> pd.Series:
+        summed = frame[parts].sum(axis=1, skipna=True)
+        any_part = frame[parts].notna().any(axis=1)
+        over = any_part & frame[total].notna() & (summed > frame[total] + PART_TOLERANCE)
+        return ~over.fillna(False).astype(bool)
+
+    return pa.Check(within, name=f"parts_exceed_total|{total}")
+
+
+def _rule_check(bound: BoundRule) -> pa.Check:
+    import pandera.pandas as pa
+
+    rule = bound.rule
+
+    def holds_rule(frame: pd.DataFrame) -> pd.Series:
+        left = frame[bound.left]
+        right = frame[bound.right] * rule.factor if bound.right else rule.factor
+        fails = ~_OPS[rule.op](left, right)
+        known = left.notna() & (frame[bound.right].notna() if bound.right else True)
+        return ~(fails & known).fillna(False).astype(bool)
+
+    return pa.Check(holds_rule, name=f"{rule.code}|{bound.left}")
+
+
+_OPS = {
+    "<=": lambda a, b: a <= b,
+    "<": lambda a, b: a < b,
+    ">=": lambda a, b: a >= b,
+    ">": lambda a, b: a > b,
+    "=": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+}
+
+
+def failures(
+    schema: pa.DataFrameSchema, typed: pd.DataFrame, rules: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Run ``schema`` lazily; one row per failing cell: ``record, column, check``.
+
+    ``rules`` are the codes of the instrument's own checks, which may fail too.
+    """
+    import pandas as pd
+    import pandera.pandas as pa
+
+    try:
+        schema.validate(typed, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    else:
+        return pd.DataFrame({"record": [], "column": [], "check": []}, dtype=object)
+    cases = cases[cases["index"].notna()]
+    named = cases["check"].astype(str).str.split("|", n=1, expand=True)
+    if named.shape[1] == 1:
+        named[1] = None
+    table = pd.DataFrame(
+        {
+            "record": cases["index"].astype(int).to_numpy(),
+            "column": named[1].fillna(cases["column"].astype(str)).to_numpy(),
+            "check": named[0].to_numpy(),
+        }
+    )
+    unknown = ~table["check"].isin(
+        ["out_of_range", "outside_soft_limit", "required_missing", "skip_rule_violation",
+         "parts_exceed_total", *rules]
+    )  # fmt: skip
+    if unknown.any():  # a dtype failure would mean a bug in normalisation
+        raise RuntimeError(f"unexpected schema failure: {cases[unknown.to_numpy()].head(3)}")
+    return table.drop_duplicates().reset_index(drop=True)

@@ -1,0 +1,230 @@
+"""The report: files written, the results.json contract, no personal data, the CLI."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import openpyxl
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from villagesurvey import load_instrument, parse_instrument
+from villagesurvey.cli import main
+from villagesurvey.report import REPORT_FILES, write_report
+
+from .conftest import MODEL_STUDY, ROOT, SMALL
+
+TRUTH = ROOT / "sample_data" / "truth.csv"
+CONTRACT = {
+    "outcome", "n", "mean_before", "mean_after", "mean_diff", "t", "df", "p", "ci_low",
+    "ci_high", "cohen_dz", "power", "mde_dz", "p_holm", "wilcoxon_p", "shapiro_p",
+    "deflated", "warnings",
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def report_dir(tmp_path_factory):
+    outdir = tmp_path_factory.mktemp("report")
+    write_report(MODEL_STUDY, TRUTH, outdir, by=["gender"])
+    return outdir
+
+
+@pytest.fixture(scope="module")
+def results(report_dir):
+    return json.loads((report_dir / "results.json").read_text(encoding="utf-8"))
+
+
+def test_writes_the_four_files_and_nothing_else(report_dir):
+    assert sorted(p.name for p in report_dir.iterdir()) == sorted(REPORT_FILES)
+
+
+def test_results_json_holds_the_contract(results):
+    instrument = load_instrument(MODEL_STUDY)
+    assert results["data"]["respondents"] == 62
+    assert results["clustering"]["clusters"] == 11
+    outcomes = results["outcomes"]
+    compared = [
+        p.question.code for p in instrument.wave_pairs if p.question.code != "ecom_participation"
+    ]
+    assert [o["outcome"] for o in outcomes] == compared
+    for outcome in outcomes:
+        assert set(outcome) >= CONTRACT, outcome["outcome"]
+        assert {"icc", "deff", "n_eff", "clusters", "t", "p"} <= set(outcome["clustering"])
+        assert isinstance(outcome["warnings"], list)
+    money = {o["outcome"]: o["deflated"] for o in outcomes}
+    assert money["family_income"] is True
+    assert money["skill_count"] is False
+    assert results["deflation"]["base_year"] == 2020
+    assert results["deflation"]["factors"]["2022"] == pytest.approx(1 / (1.009 * 1.02))
+    assert results["left_out"] == [{"question": "ecom_participation", "reason": "categorical"}]
+    assert set(results["subgroups"]["gender"]) == {"1", "2"}
+
+
+def test_results_json_numbers_agree_with_a_direct_computation(results):
+    # The family income change, recomputed here from truth.csv with pandas and the CPI factor.
+    data = pd.read_csv(TRUTH)
+    factor = 1 / (1.009 * 1.02)
+    diff = data["family_income_2022"] * factor - data["family_income_2020"]
+    outcome = next(o for o in results["outcomes"] if o["outcome"] == "family_income")
+    assert outcome["n"] == diff.notna().sum()
+    assert outcome["mean_diff"] == pytest.approx(diff.mean())
+    assert outcome["cohen_dz"] == pytest.approx(diff.mean() / diff.std(ddof=1))
+    assert outcome["t"] == pytest.approx(diff.mean() / (diff.std(ddof=1) / math.sqrt(len(diff))))
+
+
+def test_the_power_warning_is_at_the_top(report_dir, results):
+    assert "headline_power" in results["warning_codes"]
+    page = (report_dir / "report.html").read_text(encoding="utf-8")
+    assert page.index("can reliably detect") < page.index("<h2>Tables</h2>")
+    markdown = (report_dir / "report.md").read_text(encoding="utf-8")
+    assert markdown.index("can reliably detect") < markdown.index("## Tables")
+
+
+def test_html_is_self_contained(report_dir):
+    page = (report_dir / "report.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert page.count("<svg") >= 2 * 15 + 1
+    for external in ("http://", "https://", "<script", "<link", "src="):
+        assert external not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
+
+
+def test_personal_data_never_appears(report_dir):
+    data = pd.read_csv(TRUTH, dtype=str)
+    secrets = set(data["respondent_name"].dropna()) | set(data["phone"].dropna())
+    texts = [(report_dir / name).read_text(encoding="utf-8") for name in REPORT_FILES[:3]]
+    workbook = openpyxl.load_workbook(report_dir / "tables.xlsx")
+    texts.append(
+        " ".join(
+            str(c) for sheet in workbook for row in sheet.iter_rows(values_only=True) for c in row
+        )
+    )
+    for text in texts:
+        assert "respondent_name" not in text  # ("phone" is in "smartphones", a label)
+        assert not [s for s in secrets if s in text]
+
+
+def test_tables_xlsx_has_numbers_as_numbers(report_dir):
+    workbook = openpyxl.load_workbook(report_dir / "tables.xlsx")
+    assert workbook.sheetnames == [
+        "Respondents", "Before-after", "Power", "Clustering", "By gender", "CPI", "Warnings",
+    ]  # fmt: skip
+    sheet = workbook["Before-after"]
+    header = [c.value for c in sheet[1]]
+    row = [c.value for c in sheet[2]]
+    assert row[header.index("outcome")] == "skill_count"
+    assert isinstance(row[header.index("n")], int)
+    assert isinstance(row[header.index("t")], float)
+
+
+def test_chinese_report_uses_the_instruments_labels(tmp_path):
+    write_report(MODEL_STUDY, TRUTH, tmp_path, language="zh")
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert '<html lang="zh">' in page
+    assert "当年家庭总收入" in page
+    assert "请先阅读" in page
+
+
+def _small_data() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "village_id": ["V1", "V1", "V2", "V2", "V3"],
+            "person_id": ["1", "2", "3", "4", "5"],
+            "name": ["Wang Fang", "Li Lei", "Zhang Wei", "Liu Yang", "Chen Jing"],
+            "age": [30, 40, 50, 60, 45],
+            "gender": [1, 2, 1, 2, 1],
+            "income_2020": [100, 200, 300, 400, 500],
+            "income_2022": [150, 190, 380, 420, 560],
+        }
+    )
+
+
+def test_formula_like_text_is_neutralised_in_tables_xlsx(tmp_path):
+    hostile = parse_instrument(
+        SMALL.replace("label: {en: Income, zh: 收入}", "label: {en: '=HYPERLINK(\"x\")', zh: 收入}")
+    )
+    data = _small_data()
+    for column in (
+        "sells_online_2020",
+        "sells_online_2022",
+        "online_income_2020",
+        "online_income_2022",
+    ):
+        data[column] = None
+    write_report(hostile, data, tmp_path)
+    workbook = openpyxl.load_workbook(tmp_path / "tables.xlsx")
+    cells = [
+        c
+        for row in workbook["Before-after"].iter_rows()
+        for c in row
+        if c.value == '=HYPERLINK("x")'
+    ]
+    assert cells
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells)
+
+
+@pytest.fixture
+def run():
+    runner = CliRunner()
+
+    def invoke(*args):
+        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+    return invoke
+
+
+def test_cli_report_missing_column_is_one_line_exit_2(run, tmp_path):
+    clean = tmp_path / "clean.csv"
+    pd.read_csv(TRUTH, dtype=str).drop(columns=["family_income_2022"]).to_csv(clean, index=False)
+    result = run("report", MODEL_STUDY, clean, "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        f"villagesurvey: {clean}: missing column family_income_2022; the clean dataset must "
+        "have every column the instrument names"
+    ]
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_report_missing_cpi_year_exit_2(run, tmp_path):
+    cpi = tmp_path / "cpi.csv"
+    cpi.write_text("year,cpi\n2020,100\n2021,101\n", encoding="utf-8")
+    result = run("report", MODEL_STUDY, TRUTH, "-o", tmp_path / "out", "--cpi", cpi)
+    assert result.exit_code == 2
+    assert "the CPI table has no value for 2022" in result.output
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(None, "no such file"), ("", "the file is empty")],
+)
+def test_cli_report_unreadable_csv_exit_2(run, tmp_path, content, message):
+    clean = tmp_path / "clean.csv"
+    if content is not None:
+        clean.write_text(content, encoding="utf-8")
+    result = run("report", MODEL_STUDY, clean, "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_cli_report_unknown_language_exit_2(run, tmp_path):
+    result = run("report", MODEL_STUDY, TRUTH, "-o", tmp_path / "out", "--lang", "fr")
+    assert result.exit_code == 2
+    assert "language 'fr' is not one of the instrument's languages" in result.output
+
+
+def test_cli_power_answers_the_planning_question(run):
+    # R: pwr::pwr.t.test(n = 62, power = 0.8, type = "paired")  d = 0.3615
+    result = run("power", "--n", "62")
+    assert result.exit_code == 0
+    assert "d_z = 0.36" in result.output
+    # deff = 1 + (62/11 - 1) 0.1 = 1.46; effective n = 42.4
+    result = run("power", "--n", "62", "--effect", "0.3", "--icc", "0.1", "--clusters", "11")
+    assert result.exit_code == 0
+    assert "design effect 1.46, effective n 42.4" in result.output
+
+
+def test_cli_power_needs_icc_and_clusters_together(run):
+    result = run("power", "--n", "62", "--icc", "0.1")
+    assert result.exit_code == 2
+    assert result.output.strip() == "villagesurvey: give both icc and clusters, or neither"

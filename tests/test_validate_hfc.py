@@ -1,0 +1,70 @@
+"""High-frequency checks: outliers by Tukey's fences, non-response by enumerator."""
+
+from __future__ import annotations
+
+from villagesurvey.validate.run import check_returns
+
+from .returns import as_return
+from .test_validate import good_rows
+
+
+def _people(ages: list[int], **columns: list[str]) -> list[dict[str, str]]:
+    base = good_rows()[1]
+    rows = []
+    for i, age in enumerate(ages):
+        row = dict(base) | {"person_id": str(i + 1), "age": str(age)}
+        rows.append(row | {name: values[i] for name, values in columns.items()})
+    return rows
+
+
+def test_a_far_out_age_is_flagged_at_tukeys_fence():
+    # R: quantile(c(20:39, 79), c(.25, .75)) gives 25 and 35 (type 7, R's default and
+    # pandas' linear interpolation), so IQR = 10 and the far-out fences are
+    # 25 - 3 * 10 = -5 (shown as the hard minimum, 16) and 35 + 3 * 10 = 65.
+    result = check_returns_of(_people([*range(20, 40), 79]))
+    outliers = result.findings[result.findings["check"] == "outlier"]
+    assert outliers[["row", "column", "value", "expected"]].values.tolist() == [
+        [24, "age", "79", "16 to 65"]
+    ]
+    assert outliers["severity"].tolist() == ["warning"]
+
+
+def test_an_age_inside_the_fences_is_not_flagged():
+    # 65 is the fence itself (see above): not beyond it.
+    result = check_returns_of(_people([*range(20, 40), 65]))
+    assert "outlier" not in set(result.findings["check"])
+
+
+def test_money_is_judged_on_its_logarithm_and_zero_is_never_an_outlier():
+    incomes = [str(10_000 + 1_000 * i) for i in range(20)]
+    result = check_returns_of(
+        _people([30 + i for i in range(22)], income_2020=[*incomes, "0", "5000000"])
+    )
+    outliers = result.findings[result.findings["check"] == "outlier"]
+    assert outliers[["row", "column", "value"]].values.tolist() == [[25, "income_2020", "5000000"]]
+    assert "logarithm" in outliers["message"].iloc[0]
+
+
+def test_few_or_repetitive_answers_are_not_judged():
+    result = check_returns_of(_people([30, 30, 31, 31, 30, 31, 30, 31, 30, 99]))
+    assert "outlier" not in set(result.findings["check"])
+
+
+def test_non_response_is_counted_over_the_answers_that_apply(small):
+    rows = good_rows()  # the small instrument has no enumerator: the first key column groups
+    rows[1]["name"] = ""
+    rows[1]["trust_1"] = "不知道"
+    result = check_returns(small, [as_return(rows)])
+    table = result.rates["by_village_id"].set_index("village_id")
+    # 15 columns. Row 4 answers the 14 that apply (online_income_2020 is skipped: it sold
+    # nothing online in 2020). Row 5 sold nothing online in either year (13 apply), leaves
+    # name blank and says "don't know" to trust_1, which is then unreadable: 2 blanks.
+    assert table.loc["V01"].tolist() == [2, 14 + 13, 0 + 2, 1, round(2 / 27, 4)]
+
+
+def check_returns_of(rows):
+    from villagesurvey import parse_instrument
+
+    from .conftest import SMALL
+
+    return check_returns(parse_instrument(SMALL), [as_return(rows)])
