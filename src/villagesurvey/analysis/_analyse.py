@@ -294,13 +294,17 @@ def _headline(table: pd.DataFrame, n: int, clusters: int, alpha: float, power: f
     if table.empty:
         return []
     notes: list[Note] = []
-    n_eff = float(np.nanmedian(table["n_eff"])) if table["n_eff"].notna().any() else float(n)
+    known = table["n_eff"].notna().any()
+    n_eff = float(np.nanmax(table["n_eff"])) if known else float(n)
+    n_eff_low = float(np.nanmin(table["n_eff"])) if known else float(n)
     mde = min_detectable_effect(n_eff, power, alpha)
+    mde_high = min_detectable_effect(n_eff_low, power, alpha)
     low = int((table["power_eff"].fillna(0) < power).sum())
     if n < SMALL_SAMPLE:
         notes.append(Note("headline_small", {"n": n, "mde": min_detectable_effect(n, power)}))
     if low:
         values = {"n": n, "clusters": clusters, "n_eff": n_eff, "mde": mde}
+        values |= {"n_eff_low": n_eff_low, "mde_high": mde_high}
         notes.append(Note("headline_power", {**values, "low": low, "total": len(table)}))
     if 2 <= clusters < SMALL_SAMPLE:
         notes.append(Note("headline_few_clusters", {"clusters": clusters, "df": clusters - 1}))

@@ -26,11 +26,12 @@ NOTE_TEMPLATES: dict[str, str] = {
         "account (cluster-robust p = {p:.3f})"
     ),
     "headline_power": (
-        "With {n} respondents in {clusters} villages (about {n_eff:.0f} independent "
-        "respondents once villages are accounted for), this survey can reliably detect "
-        "(80% power) only changes of at least d_z = {mde:.2f}. {low} of {total} outcomes have "
-        "less than 80% power for the change observed: a result that is not significant is "
-        "not evidence that nothing changed."
+        "With {n} respondents in {clusters} villages (worth {n_eff_low:.0f} to {n_eff:.0f} "
+        "independent respondents, depending on the outcome, once villages are accounted for), "
+        "this survey can reliably detect (80% power) only changes of at least d_z = {mde:.2f}, "
+        "and of at least {mde_high:.2f} for the outcome with the fewest. {low} of {total} "
+        "outcomes have less than 80% power for the change observed: a result that is not "
+        "significant is not evidence that nothing changed."
     ),
     "headline_small": (
         "Only {n} respondents: a small sample. Changes smaller than d_z = {mde:.2f} cannot be "

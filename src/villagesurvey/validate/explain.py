@@ -36,15 +36,26 @@ def explain(
         column = instrument.column(code)
         value = typed.at[record, code]
         value = None if pd.isna(value) else value
+        row = _Row(typed, record)
         if check in _WORDS:
-            message, expected = _WORDS[check](instrument, column, value, typed.loc[record])
+            message, expected = _WORDS[check](instrument, column, value, row)
         else:  # one of the instrument's own checks
-            message, expected = _rule(instrument, check, column, value, typed.loc[record])
+            message, expected = _rule(instrument, check, column, value, row)
         shown = show(raw.at[record, code]) if code in raw else show(value)
         rows.append((record, code, shown, check, message, expected))
     return pd.DataFrame(
         rows, columns=["record", "column", "value", "check", "message", "expected"], dtype=object
     )
+
+
+class _Row:
+    """One record's typed answers, looked up only when a message needs them."""
+
+    def __init__(self, typed: pd.DataFrame, record: int) -> None:
+        self.typed, self.record = typed, record
+
+    def __getitem__(self, code: str) -> Any:
+        return self.typed.at[self.record, code]
 
 
 def _bounds(low: Any, high: Any) -> str:
@@ -62,9 +73,7 @@ def _side(value: Any, low: Any, high: Any) -> str:
     return f"above the {{kind}} maximum of {format_limit(high)}"
 
 
-def _out_of_range(
-    instrument: Instrument, column: Column, value: Any, row: pd.Series
-) -> tuple[str, str]:
+def _out_of_range(instrument: Instrument, column: Column, value: Any, row: _Row) -> tuple[str, str]:
     q = column.question
     own = q.message[instrument.languages[0]] if q.message else ""
     side = _side(value, q.min, q.max).format(kind="hard")
@@ -72,9 +81,7 @@ def _out_of_range(
     return f"{show(value)} is {side}{extra}", _bounds(q.min, q.max)
 
 
-def _outside_soft(
-    instrument: Instrument, column: Column, value: Any, row: pd.Series
-) -> tuple[str, str]:
+def _outside_soft(instrument: Instrument, column: Column, value: Any, row: _Row) -> tuple[str, str]:
     q = column.question
     side = _side(value, q.soft_min, q.soft_max).format(kind="usual")
     return (
@@ -83,9 +90,7 @@ def _outside_soft(
     )
 
 
-def _required(
-    instrument: Instrument, column: Column, value: Any, row: pd.Series
-) -> tuple[str, str]:
+def _required(instrument: Instrument, column: Column, value: Any, row: _Row) -> tuple[str, str]:
     label = column.question.label[instrument.languages[0]]
     if column.relevant is not None:
         return (
@@ -96,7 +101,7 @@ def _required(
     return f"{column.code} ({label}) is required and it is blank", "an answer"
 
 
-def _skip(instrument: Instrument, column: Column, value: Any, row: pd.Series) -> tuple[str, str]:
+def _skip(instrument: Instrument, column: Column, value: Any, row: _Row) -> tuple[str, str]:
     assert column.relevant is not None  # only skip rules fail this check
     facts = []
     for name, _ in references(column.relevant):
@@ -109,7 +114,7 @@ def _skip(instrument: Instrument, column: Column, value: Any, row: pd.Series) ->
     )
 
 
-def _parts(instrument: Instrument, column: Column, value: Any, row: pd.Series) -> tuple[str, str]:
+def _parts(instrument: Instrument, column: Column, value: Any, row: _Row) -> tuple[str, str]:
     parts = instrument.totals[column.code]
     named = [f"{p.code} {show(row[p.code])}" for p in parts if not _blank(row[p.code])]
     summed = sum(float(row[p.code]) for p in parts if not _blank(row[p.code]))
@@ -121,7 +126,7 @@ def _parts(instrument: Instrument, column: Column, value: Any, row: pd.Series) -
 
 
 def _rule(
-    instrument: Instrument, check: str, column: Column, value: Any, row: pd.Series
+    instrument: Instrument, check: str, column: Column, value: Any, row: _Row
 ) -> tuple[str, str]:
     bound = next(
         b for b in instrument.bound_rules if b.rule.code == check and b.left == column.code

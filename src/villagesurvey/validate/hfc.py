@@ -11,7 +11,8 @@ After the checks of IPA's ``ipacheck`` and the World Bank's ``iefieldkit``:
   amounts too large are flagged. Columns with fewer than :data:`MIN_DISTINCT` different answers
   (counts, years, short scales) are left out: their quartiles often coincide.
 - **non-response rates** by enumerator and by group: how many answers that should have been
-  given are blank, and how many say "don't know" or "refused".
+  given are blank, and how many say "don't know" or "refused" where a number, a date or a
+  choice was asked for.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..instrument import Instrument
-from .cells import is_dont_know, show
+from .cells import show
 from .masks import holds
 
 if TYPE_CHECKING:
@@ -131,13 +132,28 @@ def find_outliers(
 
 
 def response_rates(
-    instrument: Instrument, typed: pd.DataFrame, raw: pd.DataFrame, by: str
-) -> pd.DataFrame:
-    """Respondents, blank answers and "don't know" answers per value of column ``by``.
+    instrument: Instrument, typed: pd.DataFrame, dont_know: pd.Series, by: dict[str, str]
+) -> dict[str, pd.DataFrame]:
+    """Respondents, blank answers and "don't know" answers per enumerator, village, ...
 
-    An answer counts as expected when its question applies to the respondent (no skip
-    rule, or the skip rule holds); ``blank_rate`` is the share of expected answers left
-    blank; ``dont_know`` counts cells that say "don't know" or "refused" in any column.
+    Parameters
+    ----------
+    instrument : Instrument
+        Gives the columns and their skip rules.
+    typed : DataFrame
+        Typed answers indexed by record.
+    dont_know : Series
+        For each record, how many answers said "don't know" or "refused" (see
+        :func:`.cells.is_dont_know`).
+    by : dict
+        ``table name -> column`` to group by, e.g. ``{"by_enumerator": "enumerator"}``.
+
+    Returns
+    -------
+    dict of DataFrame
+        Per table, one row per value of its column: ``respondents``, ``expected_answers``
+        (questions that apply: no skip rule, or the skip rule holds), ``blank_answers``,
+        ``dont_know`` and ``blank_rate`` (blank / expected).
     """
     import pandas as pd
 
@@ -146,17 +162,19 @@ def response_rates(
     for column in instrument.columns:
         if column.relevant is not None:
             expected[column.code] = holds(column.relevant, typed).fillna(False).astype(bool)
-    blank = typed[codes].isna() & expected
-    dont_know = raw.loc[typed.index, codes].map(lambda v: isinstance(v, str) and is_dont_know(v))
-    key = typed[by].fillna("(blank)").astype(str)
-    table = pd.DataFrame(
+    per_record = pd.DataFrame(
         {
-            "respondents": key.groupby(key).size(),
-            "expected_answers": expected.sum(axis=1).groupby(key).sum(),
-            "blank_answers": blank.sum(axis=1).groupby(key).sum(),
-            "dont_know": dont_know.sum(axis=1).groupby(key).sum(),
-        }
+            "respondents": 1,
+            "expected_answers": expected.sum(axis=1),
+            "blank_answers": (typed[codes].isna() & expected).sum(axis=1),
+            "dont_know": dont_know.reindex(typed.index, fill_value=0),
+        },
+        index=typed.index,
     )
-    table["blank_rate"] = (table["blank_answers"] / table["expected_answers"]).round(4)
-    table.index.name = by
-    return table.reset_index()
+    tables = {}
+    for name, code in by.items():
+        key = typed[code].fillna("(blank)").astype(str).rename(code)
+        table = per_record.groupby(key).sum()
+        table["blank_rate"] = (table["blank_answers"] / table["expected_answers"]).round(4)
+        tables[name] = table.reset_index()
+    return tables

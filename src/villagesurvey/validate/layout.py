@@ -87,7 +87,7 @@ def lay_out(
     """
     meta_sheet = read.sheets.get(META_SHEET)
     meta = _meta(meta_sheet) if meta_sheet is not None else {}
-    refusal = _check_identity(instrument, read, name, meta, meta_sheet, findings)
+    refusal, old = _check_identity(instrument, read, name, meta, meta_sheet, findings)
     if refusal is not None:
         return refusal
     data_name = str(meta.get("data_sheet", ("", 0))[0]) or next(
@@ -116,6 +116,8 @@ def lay_out(
     if not meta:
         first_data = code_row + 1
     positions = _match_headers(instrument, sheet, code_row, name, findings, expect_order=bool(meta))
+    if old is not None and meta_sheet is not None:
+        _report_old_template(instrument, name, meta_sheet.name, old, positions, findings)
     laid = _extract(sheet, name, positions, first_data, findings)
     language = str(meta["language"][0]) if "language" in meta else None
     if language not in instrument.languages:
@@ -168,7 +170,8 @@ def _check_identity(
     meta: dict[str, tuple[Any, int]],
     meta_sheet: Sheet | None,
     findings: Findings,
-) -> Refused | None:
+) -> tuple[Refused | None, tuple[str, int] | None]:
+    """A refusal for another instrument's return; the version and its row if it is older."""
     if meta_sheet is None:
         if read.format != "csv":
             findings.add(
@@ -180,33 +183,21 @@ def _check_identity(
                     "version made it; its columns are matched by their headers"
                 ),
             )
-        return None
+        return None, None
     ident = meta.get("instrument_id", ("", 0))[0]
     if ident and ident != instrument.id:
-        return Refused(
+        refused = Refused(
             read.path,
             read.sha256,
             "other_instrument",
             f"it is a return of instrument {ident!r}, not {instrument.id!r}; "
             "validate it with its own instrument",
         )
+        return refused, None
     version, version_row = meta.get("instrument_version", ("", 0))
     sha, sha_row = meta.get("instrument_sha256", ("", 0))
     if version and version != instrument.version:
-        findings.add(
-            file=name,
-            sheet=meta_sheet.name,
-            row=version_row,
-            letter="B",
-            value=version,
-            check="old_template",
-            severity="warning",
-            expected=instrument.version,
-            message=(
-                f"made from version {version} of {instrument.id}, not {instrument.version}; "
-                "its columns are matched by code (see missing_column and unknown_column)"
-            ),
-        )
+        return None, (version, version_row)
     elif sha and sha != instrument.content_hash:
         findings.add(
             file=name,
@@ -222,7 +213,29 @@ def _check_identity(
                 "(the content fingerprint differs); check that the questions are the same"
             ),
         )
-    return None
+    return None, None
+
+
+def _report_old_template(
+    instrument: Instrument,
+    name: str,
+    sheet: str,
+    old: tuple[str, int],
+    positions: dict[str, int],
+    findings: Findings,
+) -> None:
+    """Say which version made the workbook and what it lacks."""
+    version, row = old
+    missing = [c.code for c in instrument.columns if c.code not in positions]
+    lacks = f"; it has no {', '.join(missing)}" if missing else ""
+    findings.add(
+        file=name, sheet=sheet, row=row, letter="B", value=version, check="old_template",
+        severity="warning", expected=instrument.version,
+        message=(
+            f"made from version {version} of {instrument.id}, not {instrument.version}{lacks}; "
+            "the other columns are read by their codes"
+        ),
+    )  # fmt: skip
 
 
 def _text(value: Any) -> Any:
@@ -364,21 +377,26 @@ def _extract(
     letters = {code: column_letter(number) for code, number in positions.items()}
     indexes = {code: number - sheet.first_column for code, number in positions.items()}
     start = max(first_data - sheet.first_row, 0)
+    body = sheet.rows[start:]
+    width = max(indexes.values(), default=-1) + 1
+    body = [row if len(row) >= width else [*row, *([None] * (width - len(row)))] for row in body]
+    wanted = list(indexes.values())
+    empty = [all(_is_empty(row[i]) for i in wanted) for row in body]
     kept: list[int] = []
-    columns: dict[str, list[Any]] = {code: [] for code in positions}
+    keep: list[int] = []
     blank: list[int] = []
-    for offset in range(start, len(sheet.rows)):
-        row = sheet.rows[offset]
-        cells = {code: row[i] if i < len(row) else None for code, i in indexes.items()}
-        if all(_is_empty(v) for v in cells.values()):
-            blank.append(sheet.first_row + offset)
+    for offset, is_empty in enumerate(empty):
+        excel_row = sheet.first_row + start + offset
+        if is_empty:
+            blank.append(excel_row)
             continue
-        if blank:
+        if blank:  # blank rows before a respondent; those after the last one are not news
             _report_blank(name, sheet.name, blank, findings)
             blank = []
-        kept.append(sheet.first_row + offset)
-        for code, value in cells.items():
-            columns[code].append(value)
+        kept.append(excel_row)
+        keep.append(offset)
+    rows = [body[offset] for offset in keep]
+    columns = {code: [row[i] for row in rows] for code, i in indexes.items()}
     codes = {number: code for code, number in positions.items()}
     formulas = {
         (row, codes[number]): formula

@@ -9,7 +9,6 @@ formula. Answers to questions marked ``pii`` are hidden in the issues files unle
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from pathlib import Path
@@ -103,20 +102,22 @@ def _text(value: Any) -> str:
 
 
 def _write_csv(path: Path, frame: pd.DataFrame) -> None:
-    with atomic_path(path) as temporary, temporary.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow([neutralise(str(c)) for c in frame.columns])
-        for row in frame.itertuples(index=False, name=None):
-            writer.writerow([_csv_cell(v) for v in row])
+    """Write a table of text (and numbers) as UTF-8 CSV, neutralising risky text."""
+    safe = frame.copy()
+    for name in safe.columns:
+        column = safe[name]
+        if column.dtype == object or str(column.dtype) in ("str", "string"):
+            safe[name] = _neutralised(column)
+    safe.columns = [neutralise(str(c)) for c in safe.columns]
+    with atomic_path(path) as temporary:
+        safe.to_csv(temporary, index=False, lineterminator="\n", encoding="utf-8")
 
 
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value != value:
-        return ""
-    text = str(value)
-    return neutralise(text) if isinstance(value, str) else text
+def _neutralised(column: pd.Series) -> pd.Series:
+    """:func:`neutralise` on a whole column of text at once."""
+    text = column.where(column.notna(), "").astype(str)
+    risky = text.str.match(r"[=+\-@\t\r]") & ~text.str.fullmatch(_NUMBER.pattern)
+    return text.where(~risky, "'" + text)
 
 
 def summary(validation: Validation) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ReturnsError
 from ..instrument import Instrument
-from .cells import show
+from .cells import is_dont_know, show
 from .findings import SEVERITIES, Findings
 from .layout import Return, lay_out
 from .normalise import LANGUAGE, TYPED, normalise
@@ -143,8 +143,9 @@ class Validation:
         for column in self.instrument.columns:
             values = rows[column.code]
             if str(values.dtype) == "Float64":
-                values = values.astype(object).map(lambda v: "" if pd.isna(v) else show(float(v)))
-            out[column.code] = values.fillna("").astype(str)
+                out[column.code] = _numbers_as_text(values)
+            else:
+                out[column.code] = values.fillna("").astype(str)
         return out.reset_index(drop=True)
 
     def quarantine(self) -> pd.DataFrame:
@@ -176,6 +177,19 @@ class Validation:
         for column in self.instrument.columns:
             out[column.code] = rows[column.code].map(show)
         return out.reset_index(drop=True)
+
+
+def _numbers_as_text(values: pd.Series) -> pd.Series:
+    """Numbers as a person writes them: ``41`` not ``41.0``; blank for a missing one."""
+    import pandas as pd
+
+    out = pd.Series("", index=values.index, dtype=object)
+    whole = values.notna() & (values == values.round()) & (values.abs() < 1e15)
+    whole = whole.fillna(False).astype(bool)
+    out[whole] = values[whole].astype("Int64").astype(str)
+    other = values.notna().fillna(False).astype(bool) & ~whole
+    out[other] = values[other].astype(float).map(repr)
+    return out
 
 
 def _display_names(paths: Sequence[Path]) -> dict[Path, str]:
@@ -352,12 +366,12 @@ def check_returns(
     errors = table[(table["severity"] == "error") & table["record"].notna()]
     quarantined = pd.Index(sorted(set(errors["record"].astype(int))), dtype="int64")
     _count_rows(files, raw, quarantined)
-    rates = {}
-    if len(raw):
-        rates = {
-            "by_enumerator": hfc.response_rates(instrument, rows, raw, _enumerator(instrument)),
-            f"by_{instrument.key[0]}": hfc.response_rates(instrument, rows, raw, instrument.key[0]),
-        }
+    unreadable = fixes[fixes["severity"] == "error"]
+    said = unreadable["value"].map(lambda v: isinstance(v, str) and is_dont_know(v))
+    dont_know = unreadable.loc[said.astype(bool), "record"].astype(int).value_counts()
+    first = instrument.key[0]
+    groups = {"by_enumerator": _enumerator(instrument), f"by_{first}": first}
+    rates = hfc.response_rates(instrument, rows, dont_know, groups)
     return Validation(instrument, files, raw, typed, table, quarantined, rates)
 
 
