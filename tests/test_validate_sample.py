@@ -137,3 +137,15 @@ def test_summary_lists_every_file_with_its_sha256(messy_run):
     assert listed == before
     assert summary["counts"]["error"]["duplicate_key"] == 2
     assert summary["exit_code"] == 1
+
+
+@pytest.mark.parametrize("suffix", ["xls", "ods"])
+def test_a_return_saved_as_xls_or_ods_reads_as_the_xlsx(model_study, suffix):
+    saved = ROOT / "tests" / "data" / f"V05_returns.{suffix}"
+    result = validate_returns(model_study, [saved])
+    original = validate_returns(model_study, [RETURNS / "V05_returns.xlsx"])
+    assert result.files[0].format == suffix
+    assert result.rows_clean == original.rows_clean == 6
+    clean = result.clean().drop(columns="source_file")
+    assert clean.equals(original.clean().drop(columns="source_file"))
+    assert set(result.findings["severity"]) <= {"warning"}
