@@ -130,6 +130,23 @@ def test_choice_codes_and_other_language_labels_are_read_and_logged(check):
     assert result.clean()["trust_1"].tolist() == ["3", "3"]
 
 
+@pytest.mark.parametrize(
+    ("typed", "codes", "check_code"),
+    [
+        ("rice tea", "rice tea", None),
+        ("tea,rice", "tea rice", "choice_separator"),
+        ("Rice、Tea", "rice tea", "choice_separator"),
+        ("水稻, 茶叶", "rice tea", "choice_separator"),
+    ],
+)
+def test_several_choices_as_codes_or_listed_labels(check, typed, codes, check_code):
+    rows = good_rows()
+    rows[0]["crops"] = typed
+    result = check(rows)
+    assert result.clean().loc[0, "crops"] == codes
+    assert only(result) == ([(4, "crops", check_code)] if check_code else [])
+
+
 def test_an_unknown_label_is_an_error_with_a_suggestion(check):
     rows = good_rows()
     rows[1]["gender"] = "Mal"

@@ -375,7 +375,7 @@ def _choices(
     return pd.Series(out, index=cells.index, dtype="str").reindex(cells.index)
 
 
-_SPLIT = re.compile(r"[\s,，、;；]+")
+_LISTED = re.compile(r"\s*[,，、;；]\s*")
 
 
 def _multiple(instrument: Instrument, column: Column, cells: pd.Series, log: _Log) -> pd.Series:
@@ -387,7 +387,9 @@ def _multiple(instrument: Instrument, column: Column, cells: pd.Series, log: _Lo
         text = _key(value).strip()
         if not text:
             continue
-        tokens = [t for t in _SPLIT.split(text) if t]
+        # Codes are separated by spaces; labels (which may hold spaces) by commas or 、.
+        listed = _LISTED.search(text) is not None
+        tokens = [t for t in (_LISTED.split(text) if listed else text.split()) if t]
         codes: list[str] = []
         unknown: list[str] = []
         for token in tokens:

@@ -370,14 +370,11 @@ def check_returns(
     said = unreadable["value"].map(lambda v: isinstance(v, str) and is_dont_know(v))
     dont_know = unreadable.loc[said.astype(bool), "record"].astype(int).value_counts()
     first = instrument.key[0]
-    groups = {"by_enumerator": _enumerator(instrument), f"by_{first}": first}
+    groups = {f"by_{first}": first}
+    if any(c.code == "enumerator" for c in instrument.columns):
+        groups = {"by_enumerator": "enumerator", **groups}
     rates = hfc.response_rates(instrument, rows, dont_know, groups)
     return Validation(instrument, files, raw, typed, table, quarantined, rates)
-
-
-def _enumerator(instrument: Instrument) -> str:
-    codes = [c.code for c in instrument.columns]
-    return "enumerator" if "enumerator" in codes else instrument.key[0]
 
 
 def _formulas(raw: pd.DataFrame, returns: list[Return], findings: Findings) -> None:
