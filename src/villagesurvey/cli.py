@@ -25,6 +25,18 @@ F = TypeVar("F", bound=Callable[..., Any])
 _INSTRUMENT = click.Path(exists=False, dir_okay=False, path_type=Path)
 
 
+def _output_folder(help_text: str) -> Callable[[F], F]:
+    """The ``-o/--output`` option of a command that writes a folder of files."""
+    return click.option(
+        "-o",
+        "--output",
+        "outdir",
+        required=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help=help_text,
+    )
+
+
 def _fail(message: str, code: int) -> None:
     click.echo(f"villagesurvey: {message}", err=True)
     sys.exit(code)
@@ -137,14 +149,7 @@ def workbook(instrument: Path, output: Path, language: str | None, rows: int) ->
 @main.command()
 @click.argument("instrument", type=_INSTRUMENT)
 @click.argument("clean", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    "outdir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for report.html, report.md, results.json and tables.xlsx.",
-)
+@_output_folder("Folder for report.html, report.md, results.json and tables.xlsx.")
 @click.option(
     "--cpi",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -248,14 +253,7 @@ def power(
 @main.command()
 @click.argument("instrument", type=_INSTRUMENT)
 @click.argument("returns", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    "outdir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for clean.csv, quarantine.csv, issues.csv, issues.xlsx and summary.json.",
-)
+@_output_folder("Folder for clean.csv, quarantine.csv, issues.csv, issues.xlsx and summary.json.")
 @click.option(
     "--show-pii",
     is_flag=True,
