@@ -311,3 +311,16 @@ def test_a_formula_is_not_taken_for_an_answer(small, tmp_path):
     result = validate_returns(small, [path])
     assert only(result, "error") == [(5, "income_2020", "formula_cell")]
     assert result.findings.loc[0, "value"] == "=J4*2"
+
+
+def test_progress_and_stage_are_reported_for_long_work(small, tmp_path):
+    for name in ("a.xlsx", "b.xlsx"):
+        fill_template(small, [dict(good_rows()[0]) | {"person_id": name[0]}], tmp_path / name)
+    seen: list[object] = []
+    validate_returns(
+        small,
+        [tmp_path],
+        progress=lambda path, done, total: seen.append((path.name, done, total)),
+        stage=seen.append,
+    )
+    assert seen == [("a.xlsx", 1, 2), ("b.xlsx", 2, 2), "checking 2 rows against small 1"]

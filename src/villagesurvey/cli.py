@@ -293,14 +293,27 @@ def validate(
     from .validate import summary_lines, validate_returns, write_validation
 
     loaded = load_instrument(instrument)
+    stage = _stage if sys.stderr.isatty() else None
     with _progress("reading returns") as progress:
         result = validate_returns(
-            loaded, returns, progress=progress, outlier_factor=outlier_iqr, timeout=timeout
+            loaded,
+            returns,
+            progress=progress,
+            stage=stage,
+            outlier_factor=outlier_iqr,
+            timeout=timeout,
         )
+    if stage is not None:
+        stage(f"writing {outdir}")
     write_validation(result, outdir, show_pii=show_pii)
     for line in summary_lines(result, outdir):
         click.echo(line)
     sys.exit(result.exit_code)
+
+
+def _stage(line: str) -> None:
+    """Say on the terminal what a long command does next."""
+    click.echo(f"{line} ...", err=True)
 
 
 @contextlib.contextmanager
@@ -311,19 +324,26 @@ def _progress(label: str) -> Iterator[Callable[[Path, int, int], None] | None]:
         return
     bar: Any = None
 
+    def close() -> None:
+        nonlocal bar
+        if bar is not None:
+            bar.__exit__(None, None, None)
+            bar = None
+
     def advance(path: Path, done: int, total: int) -> None:
         nonlocal bar
-        if bar is None and total >= 5:
+        if bar is None and done == 1 and total >= 5:
             bar = click.progressbar(length=total, label=label, file=sys.stderr)
             bar.__enter__()
         if bar is not None:
             bar.update(1)
+        if done == total:
+            close()  # before whatever the command says next
 
     try:
         yield advance
     finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
+        close()
 
 
 @main.command()

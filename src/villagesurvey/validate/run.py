@@ -202,6 +202,7 @@ def validate_returns(
     sources: Sequence[str | Path],
     *,
     progress: Callable[[Path, int, int], None] | None = None,
+    stage: Callable[[str], None] | None = None,
     outlier_factor: float | None = None,
     **reading: Any,
 ) -> Validation:
@@ -215,6 +216,8 @@ def validate_returns(
         Files (.xlsx, .xlsm, .xls, .ods, .csv) and folders holding them.
     progress : callable, optional
         Called as ``progress(path, done, total)`` after each file is read.
+    stage : callable, optional
+        Called with a line saying what comes next, once the files are read.
     outlier_factor : float, optional
         The multiple of the interquartile range beyond which a value is an outlier
         (default :data:`.hfc.IQR_FACTOR`).
@@ -265,6 +268,10 @@ def validate_returns(
             continue
         files.append(FileReport(name, result.path, result.sha256, "read", result.format))
         returns.append(laid)
+    if stage is not None:
+        rows = sum(len(r.rows) for r in returns)
+        what = f"{rows:,} row{'s' * (rows != 1)}"
+        stage(f"checking {what} against {instrument.id} {instrument.version}")
     return check_returns(
         instrument, returns, files=files, findings=findings, outlier_factor=outlier_factor
     )
