@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 
 import openpyxl
@@ -137,3 +138,15 @@ def test_summary_json_counts_files_rows_and_checks(written):
     assert len(summary["files"][0]["sha256"]) == 64
     assert summary["counts"]["error"] == {"out_of_range": 1}
     assert summary["exit_code"] == 1
+
+
+@pytest.mark.parametrize("name", ["Li Na", "Li, Na", 'Li "Nana" Na', "Li\nNa"])
+def test_clean_csv_reads_back_exactly_whatever_the_text(small, tmp_path, name):
+    rows = good_rows()
+    rows[0]["name"] = "'" + name
+    fill_template(small, rows, tmp_path / "V.xlsx")
+    write_validation(validate_returns(small, [tmp_path / "V.xlsx"]), tmp_path / "out")
+    text = (tmp_path / "out" / "clean.csv").read_text(encoding="utf-8")
+    clean = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert [r["name"] for r in clean] == [name.strip(), "Wang"]
+    assert clean[0]["income_2022"] == "15000"

@@ -226,64 +226,73 @@ def _whole(column: Column, out: pd.Series, log: _Log) -> None:
 def _dates(column: Column, cells: pd.Series, typed: pd.Series, log: _Log) -> pd.Series:
     import pandas as pd
 
-    code = column.code
-    out: dict[int, str] = {}
-    for record, value in cells[cells.notna()].items():
-        if isinstance(value, datetime):
-            out[record] = value.date().isoformat()
-        elif isinstance(value, date):
-            out[record] = value.isoformat()
-        elif isinstance(value, float | int) and not isinstance(value, bool):
-            day = serial_to_date(float(value))
-            if day is None:
-                log.cell(record, code, value, "not_a_date", "error",
-                         f"{show(value)} is not a date", "a date such as 2022-08-03")  # fmt: skip
-                continue
-            out[record] = day.isoformat()
-            log.cell(record, code, value, "date_serial", "fixed",
-                     f"read {show(value)} as {day.isoformat()} (an Excel date serial number)",
-                     "", day.isoformat())  # fmt: skip
-        elif isinstance(value, str):
-            if not value.strip():
-                continue
-            if not typed[record] and re.fullmatch(_ISO_DATE, value):
-                out[record] = value
-                continue
-            parsed = parse_date(value)
-            if parsed is None:
-                log.cell(record, code, value, "not_a_date", "error",
-                         f"{value!r} is not a date; write it year first, e.g. 2022-08-03",
-                         "a date such as 2022-08-03")  # fmt: skip
-                continue
-            day, changes = parsed
-            out[record] = day.isoformat()
-            if typed[record] or changes:
-                changes = changes or ["date_as_text"]
-                check, message = _fixed_message(value, day, changes)
-                log.cell(record, code, value, check, "fixed", message, "", day.isoformat())
-        else:
+    out = pd.Series(pd.NA, index=cells.index, dtype=object)
+    kinds = _kinds(cells)
+    days = kinds.isin([date, datetime])  # what a date cell of a workbook holds
+    out[days] = (
+        cells[days].map(lambda d: d.date() if isinstance(d, datetime) else d).map(date.isoformat)
+    )
+    text = cells[kinds.isin([str])].astype(str)
+    iso = text.str.fullmatch(_ISO_DATE) & ~typed[text.index].astype(bool)  # a CSV's dates
+    out[iso[iso].index] = text[iso]
+    rest = cells[cells.notna() & ~days]
+    rest = rest.drop(iso[iso].index)
+    for record, value in rest.items():
+        day = _one_date(column.code, record, value, bool(typed[record]), log)
+        if day is not None:
+            out[record] = day
+    return out.astype("str")
+
+
+def _one_date(code: str, record: int, value: Any, typed: bool, log: _Log) -> str | None:
+    """The ISO date of a cell off the fast path, logging the change or the failure."""
+    expected = "a date such as 2022-08-03"
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        day = serial_to_date(float(value))
+        if day is None:
             log.cell(record, code, value, "not_a_date", "error",
-                     f"{show(value)!r} is not a date", "a date such as 2022-08-03")  # fmt: skip
-    return pd.Series(out, index=cells.index, dtype="str")
+                     f"{show(value)} is not a date", expected)  # fmt: skip
+            return None
+        log.cell(record, code, value, "date_serial", "fixed",
+                 f"read {show(value)} as {day.isoformat()} (an Excel date serial number)",
+                 "", day.isoformat())  # fmt: skip
+        return day.isoformat()
+    if not isinstance(value, str):
+        log.cell(record, code, value, "not_a_date", "error",
+                 f"{show(value)!r} is not a date", expected)  # fmt: skip
+        return None
+    if not value.strip():
+        return None
+    parsed = parse_date(value)
+    if parsed is None:
+        log.cell(record, code, value, "not_a_date", "error",
+                 f"{value!r} is not a date; write it year first, e.g. 2022-08-03",
+                 expected)  # fmt: skip
+        return None
+    day, changes = parsed
+    if typed or changes:
+        check, message = _fixed_message(value, day, changes or ["date_as_text"])
+        log.cell(record, code, value, check, "fixed", message, "", day.isoformat())
+    return day.isoformat()
 
 
 def _texts(column: Column, cells: pd.Series, log: _Log) -> pd.Series:
     import pandas as pd
 
-    out: dict[int, str] = {}
-    for record, value in cells[cells.notna()].items():
-        if not isinstance(value, str):
-            out[record] = show(value)
-            continue
-        stripped = value.strip()
-        if not stripped:
-            continue
-        out[record] = stripped
-        if stripped != value:
-            log.cell(record, column.code, value, "whitespace", "fixed",
-                     f"read {value!r} as {stripped!r} (spaces around it removed)", "",
-                     stripped)  # fmt: skip
-    return pd.Series(out, index=cells.index, dtype="str")
+    out = pd.Series(pd.NA, index=cells.index, dtype=object)
+    kinds = _kinds(cells)
+    strings = kinds.isin([str])
+    text = cells[strings].astype(str)
+    stripped = text.str.strip()
+    out[text.index] = stripped.where(stripped != "", pd.NA)
+    others = cells[~strings & cells.notna()]
+    out[others.index] = others.map(show)
+    changed = text[(stripped != text) & (stripped != "")]
+    for record, value in changed.items():
+        log.cell(record, column.code, value, "whitespace", "fixed",
+                 f"read {value!r} as {value.strip()!r} (spaces around it removed)", "",
+                 value.strip())  # fmt: skip
+    return out.astype("str")
 
 
 def _fold(text: str) -> str:
@@ -344,6 +353,17 @@ def _key(value: Any) -> str:
     return value if isinstance(value, str) else show(value)
 
 
+def _keys(cells: pd.Series) -> pd.Series:
+    """Each answer as the text it names a choice by: text as is, ``1.0`` as ``1``."""
+    kinds = _kinds(cells)
+    strings = kinds.isin([str])
+    if strings.all():
+        return cells.astype(str)
+    keys = cells.astype(object).copy()
+    keys[~strings] = cells[~strings].map(show)
+    return keys.astype(str)
+
+
 def _choices(
     instrument: Instrument,
     column: Column,
@@ -355,7 +375,7 @@ def _choices(
 
     index = _ChoiceIndex(instrument, column)
     present = cells[cells.notna()]
-    keys = present.map(_key)
+    keys = _keys(present)
     keys = keys[keys.str.strip() != ""]
     codes = keys.map(index.exact)
     quiet = pd.Series(False, index=keys.index)

@@ -9,6 +9,8 @@ formula. Answers to questions marked ``pii`` are hidden in the issues files unle
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from pathlib import Path
@@ -102,21 +104,38 @@ def _text(value: Any) -> str:
 
 
 def _write_csv(path: Path, frame: pd.DataFrame) -> None:
-    """Write a table of text (and numbers) as UTF-8 CSV, neutralising risky text."""
-    safe = frame.copy()
-    for name in safe.columns:
-        column = safe[name]
-        if column.dtype == object or str(column.dtype) in ("str", "string"):
-            safe[name] = _neutralised(column)
-    safe.columns = [neutralise(str(c)) for c in safe.columns]
-    with atomic_path(path) as temporary:
-        safe.to_csv(temporary, index=False, lineterminator="\n", encoding="utf-8")
+    """Write a table as UTF-8 CSV, quoting only where needed, neutralising risky text.
+
+    When no value holds a comma, a quote or a line break (a typical clean dataset),
+    pyarrow's writer does the rows, ten times faster than pandas; otherwise pandas does.
+    """
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    safe = pd.DataFrame({neutralise(str(n)): _neutralised(frame[n]).astype("str") for n in frame})
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\n").writerow(list(safe.columns))
+    plain = not any(safe[n].str.contains(r'[,"\r\n]').any() for n in safe.columns)
+    with atomic_path(path) as temporary, temporary.open("wb") as out:
+        if plain:
+            out.write(header.getvalue().encode("utf-8"))
+            table = pa.table({n: pa.array(safe[n], type=pa.string()) for n in safe.columns})
+            options = pacsv.WriteOptions(include_header=False, quoting_style="none")
+            pacsv.write_csv(table, out, write_options=options)
+        else:
+            safe.to_csv(out, index=False, lineterminator="\n", encoding="utf-8")
 
 
 def _neutralised(column: pd.Series) -> pd.Series:
-    """:func:`neutralise` on a whole column of text at once."""
+    """:func:`neutralise` on a whole column at once; blanks for missing values."""
+    if str(column.dtype) in ("Int64", "int64", "Float64", "float64"):
+        return column.astype("str").where(column.notna(), "")
     text = column.where(column.notna(), "").astype(str)
-    risky = text.str.match(r"[=+\-@\t\r]") & ~text.str.fullmatch(_NUMBER.pattern)
+    risky = text.str.startswith(_RISKY)
+    if not risky.any():
+        return text
+    risky[risky] = ~text[risky].str.fullmatch(_NUMBER.pattern)
     return text.where(~risky, "'" + text)
 
 
