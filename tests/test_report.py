@@ -228,3 +228,17 @@ def test_cli_power_needs_icc_and_clusters_together(run):
     result = run("power", "--n", "62", "--icc", "0.1")
     assert result.exit_code == 2
     assert result.output.strip() == "villagesurvey: give both icc and clusters, or neither"
+
+
+def test_tables_xlsx_shows_rounded_numbers_and_keeps_exact_ones(report_dir):
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(report_dir / "tables.xlsx")["Before-after"]
+    header = [c.value for c in sheet[1]]
+    row = {h: c for h, c in zip(header, sheet[2], strict=True)}
+    assert row["p"].number_format == '[<0.0001]"<0.0001";0.0000'
+    assert row["mean_diff"].number_format == "#,##0.00"
+    assert row["cohen_dz"].number_format == "0.000"
+    assert isinstance(row["p"].value, float)
+    assert 0 < row["p"].value < 0.0001  # the exact value, not the rounded text
+    assert sheet.auto_filter.ref == sheet.dimensions

@@ -97,6 +97,21 @@ def build_tables(analysis: Analysis, language: str) -> dict[str, pd.DataFrame]:
     return sheets
 
 
+_AMOUNTS = {"mean_before", "mean_after", "mean_diff", "sd_diff", "ci_low", "ci_high", "cluster_se"}
+_COUNTS = {"n", "n_excluded", "clusters", "df", "cluster_df", "year"}
+
+
+def _number_format(column: str) -> str:
+    """How a column's numbers are shown; the cell keeps the full value."""
+    if column == "p" or column.endswith("_p") or column.startswith("p_"):
+        return '[<0.0001]"<0.0001";0.0000'  # the cell keeps the exact p
+    if column in _COUNTS:
+        return "0"
+    if column in _AMOUNTS or column.startswith("mean") or column == "count":
+        return "#,##0.00"
+    return "0.000"
+
+
 def _cell_value(value: Any) -> Any:
     if value is None:
         return None
@@ -129,7 +144,14 @@ def write_tables_xlsx(analysis: Analysis, path: str | Path, language: str) -> No
                 if isinstance(cell.value, str) and cell.value.startswith(_RISKY):
                     cell.data_type = "s"
                     cell.quotePrefix = True
+        formats = [_number_format(str(c)) for c in frame.columns]
+        for row in sheet.iter_rows(min_row=2):
+            for cell, number_format in zip(row, formats, strict=False):
+                if isinstance(cell.value, float):
+                    cell.number_format = number_format
         sheet.freeze_panes = "A2"
+        if len(frame.columns):
+            sheet.auto_filter.ref = sheet.dimensions
         for index, column in enumerate(frame.columns, start=1):
             letter = sheet.cell(1, index).column_letter
             sheet.column_dimensions[letter].width = 28 if column in ("label", "message") else 13
