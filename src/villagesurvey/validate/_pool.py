@@ -15,7 +15,6 @@ import io
 import multiprocessing
 import os
 import pickle
-import runpy
 import shutil
 import signal
 import tempfile
@@ -25,13 +24,10 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from ._worker import RUN_NAME, serve
+from ._worker import serve
 
 __all__ = ["Outcome", "ReaderPool", "SheetData"]
 
-# The worker module is run by path in the new process, so that it imports what reading needs
-# and not this package's __init__ (which loads the whole validation stage).
-_WORKER_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_worker.py")
 _START_ALLOWANCE = 30.0  # seconds a new worker may take to start, on top of the time limit
 _LOG_TAIL = 4096
 _MEMORY_SIGNS = ("memory allocation of", "MemoryError", "Cannot allocate memory", "out of memory")
@@ -176,17 +172,9 @@ class ReaderPool:
         self._started += 1
         log = os.path.join(self._folder, f"reader-{self._started}.log")
         parent, child = self._context.Pipe(duplex=True)
-        arguments = (child, self.memory_limit, log)
-        if os.path.isfile(_WORKER_FILE):  # run as a script: the package's imports are skipped
-            target: Any = runpy.run_path
-            args: tuple[Any, ...] = (_WORKER_FILE,)
-            kwargs = {"init_globals": {"ARGUMENTS": arguments}, "run_name": RUN_NAME}
-        else:  # installed without source files (zipped, frozen)
-            target, args, kwargs = serve, arguments, {}
         process = self._context.Process(
-            target=target,
-            args=args,
-            kwargs=kwargs,
+            target=serve,
+            args=(child, self.memory_limit, log),
             name=f"villagesurvey-reader-{self._started}",
             daemon=True,
         )

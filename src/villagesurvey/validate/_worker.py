@@ -1,9 +1,9 @@
 """The reader process: one file's bytes in, cell values out, under a memory limit.
 
 :mod:`._pool` runs this file in a child process ('spawn'), so a native reader that aborts or
-exhausts memory on a crafted file takes down this process only. It is run by path, not
-imported through its package, and imports only the standard library, python-calamine and
-defusedxml, so that starting one is cheap.
+exhausts memory on a crafted file takes down this process only. It imports only the standard
+library, python-calamine and defusedxml (its package loads the rest lazily), so that starting
+one is cheap.
 
 Messages are pickled tuples sent as bytes. From the parent: a header dict then the file's
 bytes for each job, ``None`` to stop. From the worker: ``("ready",)`` once; for each job,
@@ -31,10 +31,9 @@ from collections.abc import Iterable
 from multiprocessing.connection import Connection
 from typing import Any
 
-__all__ = ["FAULT_VARIABLE", "RUN_NAME", "serve"]
+__all__ = ["FAULT_VARIABLE", "serve"]
 
 FAULT_VARIABLE = "_VILLAGESURVEY_READER_FAULT"
-RUN_NAME = "__villagesurvey_reader__"  # the module's name when run by path in a worker
 _META_SHEET = "_instrument"  # villagesurvey.workbook.META_SHEET, not imported to start fast
 _PIECE_CELLS = 100_000
 _CELL = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
@@ -376,7 +375,3 @@ def _read_csv(send: Any, data: bytes, name: str, max_cells: int) -> None:
     sheet = name.rpartition(".")[0] or name
     send(("note", "csv_encoding", f"the text was read as {label}", sheet))
     _send_sheet(send, sheet, rows, (1, 1), [])
-
-
-if __name__ == RUN_NAME:  # started by ._pool with runpy.run_path, ARGUMENTS given as a global
-    serve(*globals()["ARGUMENTS"])
