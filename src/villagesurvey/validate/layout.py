@@ -3,28 +3,26 @@
 A return made from our blank workbook says which instrument made it (the ``_instrument``
 sheet) and holds question codes in its code row. A return that lost that sheet, a CSV, or
 one whose headers were edited is read by matching its header cells to column codes (or
-to their labels in any language). Every deviation is a finding; nothing is read by position
-alone.
+to their labels in any language; see :mod:`.headers`). Every deviation is a finding;
+nothing is read by position alone.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from ..codebook import column_label
 from ..instrument import Instrument
 from ..workbook import META_SHEET
+from . import exports
 from .findings import Findings, column_letter
+from .headers import HEADER_SEARCH_ROWS, Headers, cell_text, find_header_row, match_headers
 from .reading import ReadFile, Refused, Sheet
 
 __all__ = ["Return", "lay_out"]
 
-_HEADER_SEARCH_ROWS = 12
 _SAMPLE = 200
 
 
@@ -52,6 +50,10 @@ class Return:
     typed_cells : bool
         ``True`` when cells keep their types (a workbook); ``False`` for a CSV file, where
         every value is text.
+    provenance : dict
+        Per row, what an ODK, KoboToolbox or SurveyCTO export says of the submission:
+        ``"submission"`` (its instance ID, ``KEY`` or ``_uuid``) and ``"submitted"`` (when the
+        server received it). Empty for a workbook.
     """
 
     file: str
@@ -62,6 +64,7 @@ class Return:
     formulas: dict[tuple[int, str], str]
     language: str | None = None
     typed_cells: bool = True
+    provenance: dict[str, list[Any]] = dataclasses.field(default_factory=dict)
 
 
 def lay_out(
@@ -102,7 +105,7 @@ def lay_out(
             f"the answers should be on sheet {data_name!r}, which is missing; "
             "was it renamed or deleted?",
         )
-    code_row = _int(meta.get("code_row", (None, 0))[0]) or _find_header_row(instrument, sheet)
+    code_row = _int(meta.get("code_row", (None, 0))[0]) or find_header_row(instrument, sheet)
     if code_row is None:
         return Refused(
             read.path,
@@ -110,15 +113,25 @@ def lay_out(
             "no_header_row",
             f"sheet {sheet.name!r} has no row of question codes (such as "
             f"{', '.join(c.code for c in instrument.columns[:3])}) in its first "
-            f"{_HEADER_SEARCH_ROWS} rows; is it a return of {instrument.id}?",
+            f"{HEADER_SEARCH_ROWS} rows; is it a return of {instrument.id}?",
         )
     first_data = _int(meta.get("first_data_row", (None, 0))[0]) or code_row + 1
     if not meta:
         first_data = code_row + 1
-    positions = _match_headers(instrument, sheet, code_row, name, findings, expect_order=bool(meta))
+    headers = match_headers(instrument, sheet, code_row, name, findings, expect_order=bool(meta))
     if old is not None and meta_sheet is not None:
-        _report_old_template(instrument, name, meta_sheet.name, old, positions, findings)
-    laid = _extract(sheet, name, positions, first_data, findings)
+        _report_old_template(instrument, name, meta_sheet.name, old, headers.positions, findings)
+    if meta_sheet is None and read.format != "csv" and not headers.metadata:
+        findings.add(
+            file=name,
+            check="no_template_metadata",
+            severity="warning",
+            message=(
+                f"the file has no {META_SHEET!r} sheet, so it cannot say which instrument "
+                "version made it; its columns are matched by their headers"
+            ),
+        )
+    laid = _extract(sheet, name, headers, first_data, findings)
     language = str(meta["language"][0]) if "language" in meta else None
     if language not in instrument.languages:
         language = _usual_language(instrument, laid.values)
@@ -139,7 +152,7 @@ def _usual_language(instrument: Instrument, values: dict[str, list[Any]]) -> str
         codes = {str(c.code) for c in choices}
         labels = {lang: {c.label[lang] for c in choices} for lang in instrument.languages}
         for value in cells[:_SAMPLE]:
-            key = _text(value)
+            key = cell_text(value)
             if key in (None, ""):
                 continue
             key = str(key)
@@ -159,7 +172,7 @@ def _meta(sheet: Sheet) -> dict[str, tuple[Any, int]]:
         cells = [*list(row), None, None]
         key, value = cells[0], cells[1]
         if isinstance(key, str) and key.strip():
-            meta[key.strip()] = (_text(value), sheet.first_row + offset)
+            meta[key.strip()] = (cell_text(value), sheet.first_row + offset)
     return meta
 
 
@@ -173,16 +186,6 @@ def _check_identity(
 ) -> tuple[Refused | None, tuple[str, int] | None]:
     """A refusal for another instrument's return; the version and its row if it is older."""
     if meta_sheet is None:
-        if read.format != "csv":
-            findings.add(
-                file=name,
-                check="no_template_metadata",
-                severity="warning",
-                message=(
-                    f"the file has no {META_SHEET!r} sheet, so it cannot say which instrument "
-                    "version made it; its columns are matched by their headers"
-                ),
-            )
         return None, None
     ident = meta.get("instrument_id", ("", 0))[0]
     if ident and ident != instrument.id:
@@ -238,12 +241,6 @@ def _report_old_template(
     )  # fmt: skip
 
 
-def _text(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return value.strip() if isinstance(value, str) else value
-
-
 def _int(value: Any) -> int | None:
     try:
         return int(value) if value not in (None, "") else None
@@ -251,136 +248,27 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def _fold(text: str) -> str:
-    """A header as a key: NFKC, case-folded, spaces and dashes as ``_``, no required mark."""
-    text = unicodedata.normalize("NFKC", text).strip().rstrip("*").strip().casefold()
-    return re.sub(r"[\s\-]+", "_", text)
-
-
-def _header_index(instrument: Instrument) -> dict[str, str]:
-    """Every way a header may name a column (code or label, any language) → the code."""
-    index: dict[str, str] = {}
-    for column in instrument.columns:
-        for language in instrument.languages:
-            index.setdefault(_fold(column_label(column, language)), column.code)
-    for column in instrument.columns:
-        index[_fold(column.code)] = column.code
-    return index
-
-
-def _find_header_row(instrument: Instrument, sheet: Sheet) -> int | None:
-    index = _header_index(instrument)
-    best, best_row = 0, None
-    for offset, row in enumerate(sheet.rows[:_HEADER_SEARCH_ROWS]):
-        hits = sum(1 for v in row if isinstance(v, str) and _fold(v) in index)
-        if hits > best:
-            best, best_row = hits, sheet.first_row + offset
-    return best_row if best >= max(2, len(instrument.key)) else None
-
-
-def _match_headers(
-    instrument: Instrument,
-    sheet: Sheet,
-    code_row: int,
-    name: str,
-    findings: Findings,
-    *,
-    expect_order: bool,
-) -> dict[str, int]:
-    """``column code -> Excel column number``, reporting renamed, moved, unknown and missing."""
-    index = _header_index(instrument)
-    offset = code_row - sheet.first_row
-    header = sheet.rows[offset] if 0 <= offset < len(sheet.rows) else []
-    positions: dict[str, int] = {}
-    where: dict[str, Any] = {"file": name, "sheet": sheet.name, "row": code_row}
-    for i, cell in enumerate(header):
-        number = sheet.first_column + i
-        letter = column_letter(number)
-        text = _text(cell)
-        if text in (None, ""):
-            continue
-        text = str(text)
-        code = text if text in index.values() else index.get(_fold(text))
-        if code is None:
-            findings.add(
-                **where, letter=letter, value=text, check="unknown_column", severity="warning",
-                message=f"column {text!r} is not in the instrument; its values are not read",
-            )  # fmt: skip
-            continue
-        if code in positions:
-            findings.add(
-                **where, column=code, letter=letter, value=text, check="duplicate_column",
-                severity="warning",
-                message=(
-                    f"{code} appears again (first in column {column_letter(positions[code])}); "
-                    "this copy is not read"
-                ),
-            )  # fmt: skip
-            continue
-        if text != code:
-            findings.add(
-                **where, column=code, letter=letter, value=text, check="renamed_column",
-                severity="warning", expected=code,
-                message=f"header {text!r} read as column {code}; restore the code {code!r}",
-            )  # fmt: skip
-        positions[code] = number
-    _report_missing_and_moved(instrument, positions, where, findings, expect_order=expect_order)
-    return positions
-
-
-def _report_missing_and_moved(
-    instrument: Instrument,
-    positions: dict[str, int],
-    where: dict[str, Any],
-    findings: Findings,
-    *,
-    expect_order: bool,
-) -> None:
-    missing = [c.code for c in instrument.columns if c.code not in positions]
-    if missing:
-        findings.add(
-            **where, value=", ".join(missing), check="missing_column", severity="warning",
-            message=(
-                f"{len(missing)} column{'s' * (len(missing) != 1)} of the instrument "
-                f"{'are' if len(missing) != 1 else 'is'} missing: {', '.join(missing)}; "
-                "their answers are blank"
-            ),
-        )  # fmt: skip
-    if expect_order:
-        present = [c.code for c in instrument.columns if c.code in positions]
-        moved = [
-            code
-            for expected, code in enumerate(present, start=1)
-            if positions[code] != expected and code not in missing
-        ]
-        by_place = sorted(present, key=positions.__getitem__)
-        if moved and by_place != present:
-            findings.add(
-                **where, value=", ".join(moved), check="moved_column",
-                severity="warning",
-                message=(
-                    "columns are not in the template's order (moved: "
-                    f"{', '.join(moved[:8])}{' ...' if len(moved) > 8 else ''}); "
-                    "they are read by their codes"
-                ),
-            )  # fmt: skip
-
-
 def _extract(
     sheet: Sheet,
     name: str,
-    positions: dict[str, int],
+    headers: Headers,
     first_data: int,
     findings: Findings,
 ) -> Return:
     """The answer rows of the sheet; interior blank rows are reported and left out."""
+    positions = headers.positions
     letters = {code: column_letter(number) for code, number in positions.items()}
     indexes = {code: number - sheet.first_column for code, number in positions.items()}
+    flags = {
+        code: [(option, number - sheet.first_column) for option, number in split]
+        for code, split in headers.options.items()
+    }
+    metadata = {meta: number - sheet.first_column for meta, number in headers.metadata.items()}
+    wanted = [*indexes.values(), *(i for split in flags.values() for _, i in split)]
     start = max(first_data - sheet.first_row, 0)
     body = sheet.rows[start:]
-    width = max(indexes.values(), default=-1) + 1
+    width = max([*wanted, *metadata.values()], default=-1) + 1
     body = [row if len(row) >= width else [*row, *([None] * (width - len(row)))] for row in body]
-    wanted = list(indexes.values())
     empty = [all(_is_empty(row[i]) for i in wanted) for row in body]
     kept: list[int] = []
     keep: list[int] = []
@@ -397,13 +285,30 @@ def _extract(
         keep.append(offset)
     rows = [body[offset] for offset in keep]
     columns = {code: [row[i] for row in rows] for code, i in indexes.items()}
+    for code, split in flags.items():
+        columns[code] = exports.join_options([(o, [row[i] for row in rows]) for o, i in split])
+        letters[code] = column_letter(split[0][1] + sheet.first_column)
     codes = {number: code for code, number in positions.items()}
     formulas = {
         (row, codes[number]): formula
         for (row, number), formula in sheet.formulas.items()
         if number in codes and row >= first_data
     }
-    return Return(name, sheet.name, kept, columns, letters, formulas, None)
+    provenance = _provenance(rows, metadata)
+    return Return(name, sheet.name, kept, columns, letters, formulas, None, provenance=provenance)
+
+
+def _provenance(rows: list[list[Any]], metadata: dict[str, int]) -> dict[str, list[Any]]:
+    """The submission ID and time of each row of a phone export."""
+    out: dict[str, list[Any]] = {}
+    for key, names in (
+        ("submission", exports.SUBMISSION_ID),
+        ("submitted", exports.SUBMITTED_AT),
+    ):
+        index = next((metadata[n] for n in names if n in metadata), None)
+        if index is not None:
+            out[key] = [cell_text(row[index]) for row in rows]
+    return out
 
 
 def _is_empty(value: Any) -> bool:

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 __all__ = ["FileReport", "Validation", "check_returns", "validate_returns"]
 
 FILE, SHEET, ROW = "_file", "_sheet", "_row"
+PROVENANCE = {"submission": "_submission", "submitted": "_submitted"}
+"""What a phone export says of each submission (:attr:`.layout.Return.provenance`) → column."""
 TOTAL_WORDS = frozenset(
     {"合计", "总计", "合計", "總計", "小计", "total", "totals", "sum", "grand total"}
 )
@@ -133,13 +135,16 @@ class Validation:
     def clean(self) -> pd.DataFrame:
         """The clean dataset: one row per respondent with no error, values normalised.
 
-        Columns are ``source_file`` and the instrument's columns; numbers are written as a
+        Columns are ``source_file`` (then ``source_submission`` and ``source_submitted``
+        when a phone export says them) and the instrument's columns; numbers are written as a
         person would (``41``, not ``41.0``), choices as codes, dates as ISO dates.
         """
         import pandas as pd
 
         rows = self.typed.drop(index=self.quarantined)
         out = pd.DataFrame({"source_file": self.raw.loc[rows.index, FILE]})
+        for key, values in self._provenance(rows.index).items():
+            out[f"source_{key}"] = values.fillna("").astype(str)
         for column in self.instrument.columns:
             values = rows[column.code]
             if str(values.dtype) == "Float64":
@@ -174,9 +179,19 @@ class Validation:
                 "reasons": [" | ".join(details.get(r, [])) for r in rows.index],
             }
         )
+        for key, values in self._provenance(rows.index).items():
+            out[key] = values
         for column in self.instrument.columns:
             out[column.code] = rows[column.code].map(show)
         return out.reset_index(drop=True)
+
+    def _provenance(self, records: pd.Index) -> dict[str, pd.Series]:
+        """The submission columns of phone exports, if any file of the batch has them."""
+        return {
+            key: self.raw.loc[records, name]
+            for key, name in PROVENANCE.items()
+            if name in self.raw and self.raw[name].notna().any()
+        }
 
 
 def _numbers_as_text(values: pd.Series) -> pd.Series:
@@ -307,11 +322,15 @@ def _raw_frame(instrument: Instrument, returns: list[Return]) -> pd.DataFrame:
             LANGUAGE: [laid.language] * n,
             TYPED: [laid.typed_cells] * n,
         }
+        for key, column_name in PROVENANCE.items():
+            columns[column_name] = laid.provenance.get(key, [None] * n)
         for column in instrument.columns:
             columns[column.code] = laid.values.get(column.code, [None] * n)
         parts.append(pd.DataFrame(columns, dtype=object))
     if not parts:
-        empty: dict[str, list[Any]] = {c: [] for c in (FILE, SHEET, ROW, LANGUAGE, TYPED)}
+        empty: dict[str, list[Any]] = {
+            c: [] for c in (FILE, SHEET, ROW, LANGUAGE, TYPED, *PROVENANCE.values())
+        }
         empty |= {c.code: [] for c in instrument.columns}
         return pd.DataFrame(empty, dtype=object)
     return pd.concat(parts, ignore_index=True)
