@@ -10,7 +10,8 @@ Run ``python sample_data/generate.py`` to rewrite everything in this folder:
 
 The data are synthetic. They are simulated with a programme effect between the 2020 and
 2022 waves, a village random effect on the change (so that clustering is real), Likert
-items with a four-factor structure, and a little non-response on optional questions.
+items with a four-factor structure tied to the growth of family income, and a little
+non-response on optional questions.
 Workbooks are built with :func:`villagesurvey.build_workbook` and filled as an enumerator
 using the drop-downs would fill them.
 """
@@ -72,14 +73,21 @@ SCALE_ITEMS = {
     ),
 }  # fmt: skip
 REVERSED_ITEMS = {"rural_ecommerce_4"}
-FACTOR_CORRELATIONS = np.array(
+LOADINGS = {  # of each item on its factor; the reverse-worded item is the weak one
+    "cbec": (0.82, 0.78, 0.74, 0.80),
+    "online_services": (0.84, 0.80, 0.75),
+    "customer_service": (0.79, 0.83, 0.73),
+    "rural_ecommerce": (0.80, 0.85, 0.77, 0.52),
+}
+FACTOR_CORRELATIONS = np.array(  # cbec, online services, customer service, rural e-commerce
     [
-        [1.00, 0.45, 0.35, 0.60],
-        [0.45, 1.00, 0.55, 0.40],
-        [0.35, 0.55, 1.00, 0.35],
-        [0.60, 0.40, 0.35, 1.00],
+        [1.00, 0.45, 0.35, 0.55],
+        [0.45, 1.00, 0.50, 0.40],
+        [0.35, 0.50, 1.00, 0.35],
+        [0.55, 0.40, 0.35, 1.00],
     ]
 )
+GROWTH_CORRELATIONS = np.array([0.65, 0.25, 0.20, 0.40])  # of each factor with income growth
 SKILL_VILLAGE_SD = 0.65  # village random effect on the 2020-2022 change in skill count
 GROWTH_VILLAGE_SD = 0.04  # village random effect on income growth (log scale)
 LIKERT_CUTS = np.array([-1.75, -1.0, -0.25, 0.85])  # about 4%, 12%, 24%, 40%, 20%
@@ -328,14 +336,16 @@ def _money(
 
 
 def _likert(rng: np.random.Generator, people: list[Person]) -> None:
-    """Four correlated factors, loadings 0.70-0.85, cut into five ordered answers."""
+    """Four correlated factors, each correlated with the growth of family income (cbec the
+    most), items loading 0.52-0.85 on their factor, cut into five ordered answers."""
     n = len(people)
-    factors = rng.normal(size=(n, 4)) @ np.linalg.cholesky(FACTOR_CORRELATIONS).T
-    joined = np.array([p["ecom_participation_2022"] for p in people])
-    factors += 0.3 * (joined - joined.mean())[:, None]
-    for f, items in enumerate(SCALE_ITEMS.values()):
-        for item in items:
-            loading = rng.uniform(0.70, 0.85)
+    growth = np.log([p["family_income_2022"] / p["family_income_2020"] for p in people])
+    growth = (growth - growth.mean()) / growth.std()
+    rest = FACTOR_CORRELATIONS - np.outer(GROWTH_CORRELATIONS, GROWTH_CORRELATIONS)
+    factors = np.outer(growth, GROWTH_CORRELATIONS)
+    factors += rng.normal(size=(n, 4)) @ np.linalg.cholesky(rest).T
+    for f, (scale, items) in enumerate(SCALE_ITEMS.items()):
+        for item, loading in zip(items, LOADINGS[scale], strict=True):
             sign = -1.0 if item in REVERSED_ITEMS else 1.0
             latent = sign * loading * factors[:, f] + np.sqrt(1 - loading**2) * rng.normal(size=n)
             answers = 1 + np.searchsorted(LIKERT_CUTS, sign * latent)
@@ -737,8 +747,11 @@ How the answers were simulated:
   income by source sums to no more than the total; spending is 60-80% of income and its
   parts sum to no more than it;
 - e-commerce participation: {p2020} of {respondents} in 2020, {p2022} in 2022;
-- the 14 Likert items: four correlated factors (correlations 0.35-0.60), loadings
-  0.70-0.85, cut into five answers; `rural_ecommerce_4` is reverse-worded.
+- the 14 Likert items: four correlated factors (correlations 0.35-0.55), each correlated with
+  the growth of family income from 2020 to 2022 (cross-border e-commerce 0.65, rural
+  e-commerce 0.40, online services 0.25, customer service 0.20); loadings 0.73-0.85, cut into
+  five answers; `rural_ecommerce_4` is reverse-worded (answered against the others) and the
+  weakest item (loading 0.52), so that the report shows a warning for it.
 
 ## `truth.csv`
 

@@ -85,6 +85,10 @@ def run_demo(outdir: str | Path, echo: Callable[[str], object] = print) -> list[
         f"  villagesurvey report {outdir / DEMO_INSTRUMENT} {outdir / 'validated' / 'clean.csv'} "
         f"-o {outdir / 'my_report'} --by gender --lang zh"
     )
+    echo(
+        f"  villagesurvey scales {outdir / DEMO_INSTRUMENT} {outdir / 'validated' / 'clean.csv'} "
+        "--bootstrap 5000"
+    )
     return written
 
 

@@ -1,4 +1,5 @@
-"""The before/after analysis: paired tests, effect sizes, power, clustering, deflation.
+"""The before/after analysis: paired tests, effect sizes, power, clustering, deflation; and
+the measurement of multi-item scales with a PLS path model.
 
 Functions here return data (frozen dataclasses and DataFrames); nothing prints or writes.
 :func:`analyse` runs the whole analysis of a clean dataset; the building blocks are public
@@ -26,37 +27,65 @@ from .paired import dz_confidence_interval as dz_confidence_interval
 from .paired import holm as holm
 from .paired import paired_test as paired_test
 from .paired import wilcoxon_test as wilcoxon_test
+from .pls import PlsResult as PlsResult
+from .pls import pls_path_model as pls_path_model
 from .power import PowerPlan as PowerPlan
 from .power import min_detectable_effect as min_detectable_effect
 from .power import n_for_power as n_for_power
 from .power import paired_power as paired_power
 from .power import plan_power as plan_power
+from .reliability import Alpha as Alpha
+from .reliability import average_variance_extracted as average_variance_extracted
+from .reliability import composite_reliability as composite_reliability
+from .reliability import cronbach_alpha as cronbach_alpha
+from .reliability import fornell_larcker as fornell_larcker
+from .reliability import htmt as htmt
+from .reliability import item_total as item_total
+from .reliability import rho_a as rho_a
+from .scales import THRESHOLDS as THRESHOLDS
+from .scales import Measurement as Measurement
+from .scales import ScaleNote as ScaleNote
+from .scales import measure_scales as measure_scales
 
 __all__ = [
     "DEFAULT_CPI",
     "SMALL_SAMPLE",
+    "THRESHOLDS",
+    "Alpha",
     "Analysis",
     "ClusterResult",
     "CpiTable",
+    "Measurement",
     "Note",
     "PairedTest",
+    "PlsResult",
     "PowerPlan",
+    "ScaleNote",
     "analyse",
+    "average_variance_extracted",
     "cluster_analysis",
     "cluster_robust_mean",
+    "composite_reliability",
+    "cronbach_alpha",
     "default_cpi",
     "demographics_table",
     "design_effect",
     "dz_confidence_interval",
+    "fornell_larcker",
     "holm",
+    "htmt",
     "icc_oneway",
+    "item_total",
     "load_cpi",
+    "measure_scales",
     "min_detectable_effect",
     "n_for_power",
     "paired_power",
     "paired_test",
     "parse_cpi",
     "plan_power",
+    "pls_path_model",
+    "rho_a",
     "weighted_cluster_size",
     "wilcoxon_test",
 ]

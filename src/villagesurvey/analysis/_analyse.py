@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..errors import AnalysisError
 from ..instrument import Instrument
 from ._data import Outcome, demographic_questions, numeric_frame, pick_outcomes, resolve_by
 from .clustering import cluster_analysis
@@ -18,6 +19,7 @@ from .demographics import demographics_table
 from .notes import Note
 from .paired import holm, paired_test
 from .power import min_detectable_effect, n_for_power, paired_power
+from .scales import Measurement, ScaleNote, measure_scales
 
 __all__ = ["SMALL_SAMPLE", "Analysis", "analyse"]
 
@@ -64,6 +66,9 @@ class Analysis:
         Warnings for the top of the report, most important first.
     alpha, target_power : float
         Significance level and the power called adequate.
+    measurement : Measurement or None
+        Reliability and validity of the instrument's scales and its PLS path model (see
+        :func:`~villagesurvey.analysis.measure_scales`); None when it declares no scales.
     """
 
     instrument: Instrument
@@ -82,6 +87,7 @@ class Analysis:
     notes: tuple[Note, ...] = ()
     alpha: float = 0.05
     target_power: float = 0.8
+    measurement: Measurement | None = None
 
 
 def analyse(
@@ -94,6 +100,9 @@ def analyse(
     alpha: float = 0.05,
     power: float = 0.8,
     source: str = "the dataset",
+    bootstrap: int = 0,
+    seed: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
 ) -> Analysis:
     """Compare every before/after outcome of ``data`` and say how far the numbers can be trusted.
 
@@ -115,6 +124,9 @@ def analyse(
         Significance level, and the power below which a warning is given.
     source : str
         How to name ``data`` in error messages (e.g. its file name).
+    bootstrap, seed, progress
+        Resamples for the standard errors of the path model's coefficients (0 for none), the
+        seed of the resampling, and ``progress(done, total)`` called as they are estimated.
 
     Returns
     -------
@@ -158,6 +170,7 @@ def analyse(
         for column in groups
     }
     sizes = labels[cluster].value_counts(sort=False).sort_index()
+    measurement, unmeasured = _measure(instrument, data, bootstrap, seed, progress, source)
     return Analysis(
         instrument=instrument,
         n=len(frame),
@@ -175,10 +188,32 @@ def analyse(
         },
         demographics=demographics_table(instrument, frame, people),
         left_out=tuple(left_out),
-        notes=tuple(_headline(table, len(frame), len(sizes), alpha, power)),
+        notes=(*_headline(table, len(frame), len(sizes), alpha, power), *unmeasured),
         alpha=alpha,
         target_power=power,
+        measurement=measurement,
     )
+
+
+def _measure(
+    instrument: Instrument,
+    data: pd.DataFrame,
+    bootstrap: int,
+    seed: int | None,
+    progress: Callable[[int, int], object] | None,
+    source: str,
+) -> tuple[Measurement | None, list[Note]]:
+    """The scales' measurement, or a note saying why it could not be made (the before/after
+    comparison does not need the scales' items)."""
+    if not instrument.scales:
+        return None, []
+    try:
+        measured = measure_scales(
+            instrument, data, bootstrap=bootstrap, seed=seed, progress=progress, source=source
+        )
+    except AnalysisError as exc:
+        return None, [ScaleNote("scales_not_measured", {"reason": str(exc)})]
+    return measured, []
 
 
 def _pairs(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import Choice, Instrument, Question, Rule
+from .model import Choice, Instrument, Question, Rule, StructuralModel
 
 __all__ = ["dump_instrument", "instrument_to_dict"]
 
@@ -43,6 +43,16 @@ def _rule(rule: Rule) -> dict[str, Any]:
         out["severity"] = rule.severity
     if rule.message:
         out["message"] = dict(rule.message)
+    return out
+
+
+def _model(model: StructuralModel) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if model.constructs:
+        out["constructs"] = {
+            name: {"label": dict(c.label), c.kind: c.source} for name, c in model.constructs.items()
+        }
+    out["paths"] = [{"from": p.source, "to": p.target} for p in model.paths]
     return out
 
 
@@ -86,6 +96,8 @@ def instrument_to_dict(instrument: Instrument) -> dict[str, Any]:
     ]
     if instrument.rules:
         out["checks"] = [_rule(r) for r in instrument.rules]
+    if instrument.model is not None:
+        out["model"] = _model(instrument.model)
     return out
 
 

@@ -23,12 +23,15 @@ __all__ = [
     "BoundRule",
     "Choice",
     "Column",
+    "IndicatorConstruct",
     "Instrument",
     "Limit",
+    "ModelPath",
     "Question",
     "Rule",
     "Scale",
     "Section",
+    "StructuralModel",
     "Text",
     "WavePair",
 ]
@@ -194,6 +197,58 @@ class BoundRule:
 
 
 @dataclass(frozen=True)
+class IndicatorConstruct:
+    """A construct measured by one number of the dataset, for the structural model.
+
+    Attributes
+    ----------
+    code : str
+        The construct's name in the model's paths, e.g. ``income_growth``.
+    label : Text
+        Its name for readers, per language.
+    kind : str
+        How the number is made: ``column`` (a column as it is), ``change`` (the last wave
+        minus the first) or ``growth`` (the natural log of the last wave over the first).
+    source : str
+        The column (``column``) or the question asked in waves (``change``, ``growth``).
+    """
+
+    code: str
+    label: Text
+    kind: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ModelPath:
+    """One arrow of the structural model: ``source`` is thought to affect ``target``."""
+
+    source: str
+    target: str
+
+
+@dataclass(frozen=True)
+class StructuralModel:
+    """The path model between constructs: scales and single-indicator constructs.
+
+    Attributes
+    ----------
+    constructs : dict of str to IndicatorConstruct
+        The single-indicator constructs, in the order declared.
+    paths : tuple of ModelPath
+        The arrows, in the order declared; the model has no cycle.
+    """
+
+    constructs: dict[str, IndicatorConstruct] = field(default_factory=dict)
+    paths: tuple[ModelPath, ...] = ()
+
+    @property
+    def construct_codes(self) -> tuple[str, ...]:
+        """Every construct a path names, in the order first named."""
+        return tuple(dict.fromkeys(c for p in self.paths for c in (p.source, p.target)))
+
+
+@dataclass(frozen=True)
 class Instrument:
     """A checked questionnaire.
 
@@ -212,6 +267,7 @@ class Instrument:
     scales: dict[str, Scale] = field(default_factory=dict)
     waves: tuple[int, ...] = ()
     rules: tuple[Rule, ...] = ()
+    model: StructuralModel | None = None
 
     @cached_property
     def questions(self) -> tuple[Question, ...]:

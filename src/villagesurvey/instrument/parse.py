@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InstrumentError, InstrumentProblem
-from ._parts import InstrumentReader
+from ._model import ModelReader
 from ._yaml import read_yaml
 from .model import Instrument
 
@@ -85,7 +85,7 @@ def parse_instrument(text: str, source: str = "<string>") -> Instrument:
         raise InstrumentError(
             [InstrumentProblem(source, line, "", "yaml_syntax", f"not valid YAML: {problem}")]
         ) from None
-    reader = InstrumentReader(source)
+    reader = ModelReader(source)
     owners = _owners(document.data)
     for line, key, mapping in document.duplicates:
         where = owners.get(id(mapping), "")
@@ -123,6 +123,11 @@ def _owners(data: Any) -> dict[int, str]:
         parts = data.get(field)
         for name, part in parts.items() if isinstance(parts, dict) else []:
             claim(part, f"{what} {name!r}")
+    model = data.get("model")
+    constructs = model.get("constructs") if isinstance(model, dict) else None
+    for name, part in constructs.items() if isinstance(constructs, dict) else []:
+        claim(part, f"construct {name!r}")
+    claim(model, "model")
     return owners
 
 

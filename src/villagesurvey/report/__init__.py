@@ -8,7 +8,7 @@ and writes the four files, each atomically. The renderers (:func:`render_html`,
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,10 +22,24 @@ if TYPE_CHECKING:
 
     from ..analysis import Analysis, CpiTable
 
-__all__ = ["REPORT_FILES", "ReportSummary", "read_clean", "write_report"]
+__all__ = [
+    "DEFAULT_BOOTSTRAP",
+    "DEFAULT_SEED",
+    "REPORT_FILES",
+    "ReportSummary",
+    "read_clean",
+    "write_report",
+]
 
 REPORT_FILES = ("report.html", "report.md", "results.json", "tables.xlsx")
 """The files :func:`write_report` writes into its folder."""
+
+DEFAULT_BOOTSTRAP = 1000
+"""Bootstrap resamples for the path model's standard errors (a fraction of a second for a
+survey of the model study's size)."""
+
+DEFAULT_SEED = 1
+"""Seed of the bootstrap, so that the same data gives the same report."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +74,13 @@ class ReportSummary:
             f"{self.analysis.alpha:g})"
         )
         lines += [f"warning: {note}" for note in self.analysis.notes]
+        measurement = self.analysis.measurement
+        if measurement is not None:
+            scales = measurement.constructs[measurement.constructs["kind"] == "scale"]
+            lines.append(
+                f"{len(scales)} scales: {len(measurement.notes)} measurement warning"
+                f"{'s' * (len(measurement.notes) != 1)} (see the Measurement section)"
+            )
         return lines
 
 
@@ -99,6 +120,9 @@ def write_report(
     base_year: int = 2020,
     by: Sequence[str] = (),
     language: str | None = None,
+    bootstrap: int = DEFAULT_BOOTSTRAP,
+    seed: int | None = DEFAULT_SEED,
+    progress: Callable[[int, int], object] | None = None,
 ) -> ReportSummary:
     """Analyse a clean dataset and write the before/after report into ``outdir``.
 
@@ -119,6 +143,12 @@ def write_report(
         ``village``).
     language : str, optional
         Language of the report (``en``, ``zh``, ...); default the instrument's first.
+    bootstrap : int, default 1000
+        Resamples for the standard errors of the path model (0: none).
+    seed : int or None, default 1
+        Seed of the bootstrap.
+    progress : callable, optional
+        ``progress(done, total)`` as bootstrap resamples are estimated.
 
     Returns
     -------
@@ -153,7 +183,19 @@ def write_report(
         clean = read_clean(clean)
     if isinstance(cpi, (str, Path)):
         cpi = load_cpi(cpi)
-    analysis = analyse(instrument, clean, cpi=cpi, base_year=base_year, by=by, source=source)
+    if bootstrap < 0:
+        raise OptionError(f"--bootstrap {bootstrap}: give 0 (none) or a number of resamples")
+    analysis = analyse(
+        instrument,
+        clean,
+        cpi=cpi,
+        base_year=base_year,
+        by=by,
+        source=source,
+        bootstrap=bootstrap,
+        seed=seed,
+        progress=progress,
+    )
     folder = make_folder(outdir)
     paths = tuple(folder / name for name in REPORT_FILES)
     texts = {

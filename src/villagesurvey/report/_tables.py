@@ -30,12 +30,21 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Table:
-    """A table as the reader sees it: a title, headers and rows of formatted text."""
+    """A table as the reader sees it: a title, headers and rows of formatted text.
+
+    The first ``text_columns`` columns and the last ``text_last`` hold text; the others
+    numbers (aligned right).
+    """
 
     title: str
     headers: list[str]
     rows: list[list[str]]
     text_columns: int = 1
+    text_last: int = 0
+
+    def is_text(self, column: int) -> bool:
+        """Whether the column at this position holds text rather than numbers."""
+        return column < self.text_columns or column >= len(self.headers) - self.text_last
 
 
 def label(question: Question, language: str) -> str:

@@ -256,6 +256,7 @@ _ZH: dict[str, Any] = {
         "headline_few_clusters": (
             "仅有 {clusters} 个村庄：聚类稳健检验使用自由度为 {df} 的 t 分布，结论更为可靠。"
         ),
+        "scales_not_measured": "无法评估量表（{reason}），本报告未包含量表部分。",
     },
 }
 

@@ -13,7 +13,7 @@ from html import escape
 
 import numpy as np
 
-__all__ = ["difference_histogram", "nice_ticks", "power_curve", "slope_chart"]
+__all__ = ["difference_histogram", "nice_ticks", "path_diagram", "power_curve", "slope_chart"]
 
 _INK = "#222"
 _GRID = "#ddd"
@@ -213,3 +213,107 @@ def power_curve(
             )
             frame.text(x + 5, y - 5, mark, "start", fill=_INK, font_size="10")
     return frame.svg(title)
+
+
+def _wrap(text: str, width: int, lines: int = 2) -> list[str]:
+    """``text`` in at most ``lines`` lines of about ``width`` characters (CJK counts double)."""
+    rows: list[str] = []
+    current = ""
+    for char in text:
+        size = sum(2 if ord(c) > 0x2E80 else 1 for c in current + char)
+        if size > width and current:
+            cut = current.rfind(" ")
+            if cut > 0 and char != " ":
+                rows.append(current[:cut])
+                current = current[cut + 1 :] + char
+            else:
+                rows.append(current.rstrip())
+                current = char.lstrip()
+        else:
+            current += char
+    rows.append(current)
+    if len(rows) > lines:
+        rows = [*rows[: lines - 1], rows[lines - 1][: width - 1] + "…"]
+    return rows
+
+
+def path_diagram(
+    constructs: Sequence[tuple[str, str, str]],
+    arrows: Sequence[tuple[str, str, str, bool]],
+    title: str = "",
+    width: int = 720,
+) -> str:
+    """Constructs as boxes, left to right in the order of the arrows, and labelled arrows.
+
+    Parameters
+    ----------
+    constructs : sequence of (code, label, note)
+        Each box: its code, the text it shows, and a line under it (e.g. ``R² = 0.38``).
+    arrows : sequence of (source, target, text, solid)
+        Each arrow between two codes, the text on it, and whether it is drawn solid (a
+        significant path) or dashed.
+    """
+    depth = {code: 0 for code, _, _ in constructs}
+    for _ in constructs:  # longest path from a source: at most one pass per construct
+        for source, target, _, _ in arrows:
+            depth[target] = max(depth[target], depth[source] + 1)
+    targets = {target for _, target, _, _ in arrows}
+    for code, _, _ in constructs:  # a source stands just before what it points at
+        after = [depth[t] for s, t, _, _ in arrows if s == code]
+        if code not in targets and after:
+            depth[code] = min(after) - 1
+    layers = max(depth.values(), default=0) + 1
+    rows: dict[int, list[str]] = {}
+    for code, _, _ in constructs:
+        rows.setdefault(depth[code], []).append(code)
+    box_w, box_h, gap = 170, 48, 34
+    tallest = max((len(r) for r in rows.values()), default=1)
+    height = tallest * (box_h + gap) + 24
+    step = (width - 2 * 12 - box_w) / max(layers - 1, 1)
+    place = {}
+    for layer, codes in rows.items():
+        top = (height - len(codes) * (box_h + gap) + gap) / 2
+        for i, code in enumerate(codes):
+            place[code] = (12 + layer * step, top + i * (box_h + gap))
+    parts = [
+        '<defs><marker id="pls-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
+        f'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
+        f'fill="{_INK}"/></marker></defs>'
+    ]
+    for source, target, text, solid in arrows:
+        (x1, y1), (x2, y2) = place[source], place[target]
+        a, b = (x1 + box_w, y1 + box_h / 2), (x2, y2 + box_h / 2)
+        dash = "" if solid else ' stroke-dasharray="5 4"'
+        colour = _INK if solid else _FAINT
+        parts.append(
+            f'<line x1="{a[0]:.1f}" y1="{a[1]:.1f}" x2="{b[0] - 2:.1f}" y2="{b[1]:.1f}" '
+            f'stroke="{colour}" stroke-width="1.6"{dash} marker-end="url(#pls-arrow)"/>'
+        )
+        mx, my = a[0] + (b[0] - a[0]) * 0.5, a[1] + (b[1] - a[1]) * 0.5
+        w = 7 * len(text) + 8
+        parts.append(
+            f'<rect x="{mx - w / 2:.1f}" y="{my - 9:.1f}" width="{w}" height="16" rx="3" '
+            f'fill="white" stroke="{_GRID}"/>'
+            f'<text x="{mx:.1f}" y="{my + 3:.1f}" text-anchor="middle" fill="{_INK}">'
+            f"{escape(text)}</text>"
+        )
+    for code, label, note in constructs:
+        x, y = place[code]
+        parts.append(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{box_w}" height="{box_h}" rx="6" '
+            f'fill="#eef4fa" stroke="{_BLUE}" stroke-width="1.4"/>'
+        )
+        lines = [*_wrap(label, 26, 2 if not note else 1 if len(label) > 40 else 2)]
+        lines += [note] if note else []
+        for i, line in enumerate(lines):
+            offset = box_h / 2 + 4 + (i - (len(lines) - 1) / 2) * 13
+            weight = "400" if note and i == len(lines) - 1 else "600"
+            parts.append(
+                f'<text x="{x + box_w / 2:.1f}" y="{y + offset:.1f}" text-anchor="middle" '
+                f'fill="{_INK}" font-weight="{weight}">{escape(line)}</text>'
+            )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height:.0f}" '
+        f'width="{width}" height="{height:.0f}" role="img" {_FONT}>'
+        f"<title>{escape(title)}</title>{''.join(parts)}</svg>"
+    )

@@ -14,6 +14,7 @@ import numpy as np
 from .._version import package_version
 from ..analysis import Analysis, paired_power
 from . import figures
+from ._measurement_text import measurement_texts
 from ._tables import (
     Table,
     cpi_table,
@@ -26,6 +27,7 @@ from ._tables import (
     title,
 )
 from ._text import ui
+from .measurement import measurement_methods, measurement_notes, measurement_tables, path_figure
 
 __all__ = ["render_html"]
 
@@ -59,7 +61,7 @@ figure { margin: 0; }
 table { border-collapse: collapse; font-size: .86rem; min-width: 60%; }
 caption { text-align: left; font-weight: 600; padding: 6px 0; font-size: .95rem; }
 td:first-child { min-width: 230px; }
-td:nth-child(2) { white-space: nowrap; }
+td:nth-child(2):not(:last-child) { white-space: nowrap; }
 th, td { padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: #f6f8fa; text-align: left; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
@@ -75,9 +77,7 @@ def _table(table: Table) -> str:
     body = "".join(
         "<tr>"
         + "".join(
-            f'<td class="num">{escape(c)}</td>'
-            if i >= table.text_columns
-            else f"<td>{escape(c)}</td>"
+            f"<td>{escape(c)}</td>" if table.is_text(i) else f'<td class="num">{escape(c)}</td>'
             for i, c in enumerate(row)
         )
         + "</tr>"
@@ -157,6 +157,32 @@ def _power_figure(analysis: Analysis, language: str) -> str:
     )
 
 
+def _measurement(analysis: Analysis, language: str) -> str:
+    """The measurement section: warnings, the path diagram, tables M1-M6, methods."""
+    m = analysis.measurement
+    if m is None:
+        return ""
+    text = measurement_texts(language)
+    parts = [
+        f"<h2>{escape(text['section'])}</h2>",
+        f'<p class="caption">{escape(text["intro"])}</p>',
+    ]
+    notes = measurement_notes(m, language)
+    if notes:
+        items = "".join(f"<li>{escape(n)}</li>" for n in notes)
+        box = f"<h3>{escape(text['warnings'])}</h3><ul>{items}</ul>"
+        parts.append(f'<section class="box warn">{box}</section>')
+    else:
+        parts.append(f'<section class="box good"><p>{escape(text["all_good"])}</p></section>')
+    svg, caption = path_figure(m, language)
+    if svg:
+        caption_html = f"<figcaption class='caption'>{escape(caption)}</figcaption>"
+        parts.append(f"<figure>{svg}{caption_html}</figure>")
+    parts.extend(_table(t) for t in measurement_tables(m, analysis.instrument, language))
+    parts.extend(f"<p>{escape(p)}</p>" for p in measurement_methods(m, language))
+    return "\n".join(parts)
+
+
 def render_html(analysis: Analysis, language: str) -> str:
     """The report page as HTML text.
 
@@ -207,6 +233,8 @@ def render_html(analysis: Analysis, language: str) -> str:
     if rows:
         headers = [text["col"]["outcome"], text["col"]["warning"]]
         parts.append(_table(Table(text["t_warnings"], headers, rows, text_columns=2)))
+    if analysis.measurement is not None:
+        parts.append(_measurement(analysis, language))
     parts.append(f"<h2>{escape(text['methods'])}</h2>")
     parts.extend(f"<p>{escape(p)}</p>" for p in methods(analysis, language))
     deflation = cpi_table(analysis, language)

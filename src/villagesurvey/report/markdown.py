@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..analysis import Analysis
+from ._measurement_text import measurement_texts
 from ._tables import (
     Table,
     cpi_table,
@@ -15,6 +16,7 @@ from ._tables import (
     title,
 )
 from ._text import ui
+from .measurement import measurement_methods, measurement_notes, measurement_tables
 
 __all__ = ["render_markdown"]
 
@@ -26,9 +28,29 @@ def _cell(text: str) -> str:
 def _table(table: Table) -> list[str]:
     lines = [f"**{_cell(table.title)}**", ""]
     lines.append("| " + " | ".join(_cell(h) for h in table.headers) + " |")
-    lines.append("|" + "|".join(["---"] + ["--:"] * (len(table.headers) - 1)) + "|")
+    aligns = ["---" if table.is_text(i) else "--:" for i in range(len(table.headers))]
+    lines.append("|" + "|".join(aligns) + "|")
     lines.extend("| " + " | ".join(_cell(c) for c in row) + " |" for row in table.rows)
     return [*lines, ""]
+
+
+def _measurement(analysis: Analysis, language: str) -> list[str]:
+    """The measurement section: warnings, tables M1-M6, methods (the diagram is in the HTML)."""
+    m = analysis.measurement
+    if m is None:
+        return []
+    text = measurement_texts(language)
+    lines = [f"## {text['section']}", "", text["intro"], ""]
+    notes = measurement_notes(m, language)
+    if notes:
+        lines += [f"### {text['warnings']}", "", *[f"- {n}" for n in notes], ""]
+    else:
+        lines += [text["all_good"], ""]
+    for table in measurement_tables(m, analysis.instrument, language):
+        lines += _table(table)
+    for paragraph in measurement_methods(m, language):
+        lines += [paragraph, ""]
+    return lines
 
 
 def render_markdown(analysis: Analysis, language: str) -> str:
@@ -61,6 +83,7 @@ def render_markdown(analysis: Analysis, language: str) -> str:
         lines += _table(
             Table(text["t_warnings"], [text["col"]["outcome"], text["col"]["warning"]], rows)
         )
+    lines += _measurement(analysis, language)
     lines += [f"## {text['methods']}", ""]
     for paragraph in methods(analysis, language):
         lines += [paragraph, ""]

@@ -13,6 +13,7 @@ import pandas as pd
 
 from .._version import package_version
 from ..analysis import Analysis
+from .measurement import measurement_results
 
 __all__ = ["RESULTS_VERSION", "results_dict"]
 
@@ -151,4 +152,7 @@ def results_dict(analysis: Analysis, source: str = "") -> dict[str, Any]:
             for row in analysis.demographics.to_dict("records")
         ],
         "left_out": [{"question": code, "reason": reason} for code, reason in analysis.left_out],
+        "scales": (
+            measurement_results(analysis.measurement) if analysis.measurement is not None else None
+        ),
     }

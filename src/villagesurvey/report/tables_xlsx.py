@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..analysis import Analysis
 from ._tables import choice_label, label
+from .measurement import measurement_sheets
 
 __all__ = ["build_tables", "write_tables_xlsx"]
 
@@ -87,12 +88,16 @@ def build_tables(analysis: Analysis, language: str) -> dict[str, pd.DataFrame]:
                 ],
             }
         )
+    if analysis.measurement is not None:
+        sheets |= measurement_sheets(analysis.measurement, language)
     warnings = [("all", note.code, str(note)) for note in analysis.notes]
     warnings += [
         (row.outcome, note.code, str(note))
         for row in analysis.outcomes.itertuples()
         for note in row.warnings
     ]
+    if analysis.measurement is not None:
+        warnings += [("scales", note.code, str(note)) for note in analysis.measurement.notes]
     sheets["Warnings"] = pd.DataFrame(warnings, columns=["outcome", "code", "message"])
     return sheets
 

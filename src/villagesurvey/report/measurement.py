@@ -1,0 +1,347 @@
+"""The report's measurement section: scale reliability, validity and the PLS path model.
+
+Tables (like Table 2 of the model study: alpha, rho_A, rho_C and AVE per construct) with the
+usual thresholds marked, warnings in plain words, the path diagram, the ``scales`` block of
+``results.json``, the sheets of ``tables.xlsx``, and the lines ``villagesurvey scales``
+prints. Everything here returns text or data; nothing is written.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from ..analysis import THRESHOLDS, Measurement, ScaleNote
+from ..instrument import Instrument
+from . import figures
+from ._measurement_text import measurement_texts
+from ._tables import Table, fmt
+
+__all__ = [
+    "measurement_lines",
+    "measurement_methods",
+    "measurement_notes",
+    "measurement_results",
+    "measurement_sheets",
+    "measurement_tables",
+    "path_figure",
+]
+
+_BAD = " ✗"
+_LABELLED = ("construct", "a", "b", "which")  # note values that name a construct
+
+
+def _name(m: Measurement, code: str, language: str) -> str:
+    label = m.labels.get(code) or {}
+    return label.get(language) or next(iter(label.values()), code)
+
+
+def _p(value: float) -> str:
+    if not math.isfinite(value):
+        return "—"
+    return "< 0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def _marked(value: float, threshold: str) -> str:
+    failing = value < THRESHOLDS[threshold]  # False for NaN
+    return fmt(value) + (_BAD if failing else "")
+
+
+def _stars(p: float) -> str:
+    if not math.isfinite(p):
+        return ""
+    return "***" if p < 0.001 else "**" if p < 0.01 else "*" if p < 0.05 else ""
+
+
+def measurement_notes(m: Measurement, language: str) -> list[str]:
+    """The warnings in ``language``, constructs named by their labels."""
+    templates = measurement_texts(language)["notes"]
+    notes = []
+    for note in m.notes:
+        values = {
+            k: _name(m, v, language) if k in _LABELLED and isinstance(v, str) else v
+            for k, v in note.values.items()
+        }
+        notes.append(ScaleNote(note.code, values).message(templates))
+    return notes
+
+
+def _indicator(instrument: Instrument, item: str) -> str:
+    """How a single indicator is made, for readers: ``ln(x_2022 / x_2020)``."""
+    kind, _, source = item.partition(":")
+    if kind not in ("change", "growth"):
+        return source or item
+    waves = sorted(instrument.question(source).waves)
+    first, last = f"{source}_{waves[0]}", f"{source}_{waves[-1]}"
+    return f"ln({last} / {first})" if kind == "growth" else f"{last} − {first}"
+
+
+def _reliability(m: Measurement, language: str) -> Table:
+    text = measurement_texts(language)
+    col = text["col"]
+    rows = []
+    for row in m.constructs.itertuples():
+        name = _name(m, row.construct, language)
+        if row.kind != "scale":
+            rows.append([name, f"1 ({text['single']})", fmt(row.n), *["—"] * 5])
+            continue
+        raw = f"{fmt(row.alpha_raw)} [{fmt(row.alpha_raw_ci_low)}, {fmt(row.alpha_raw_ci_high)}]"
+        rows.append(
+            [
+                name,
+                fmt(row.items),
+                fmt(row.n),
+                _marked(row.alpha_std, "alpha"),
+                raw,
+                fmt(row.rho_a),
+                _marked(row.rho_c, "rho_c"),
+                _marked(row.ave, "ave"),
+            ]
+        )
+    keys = ("construct", "items", "n", "alpha", "alpha_raw", "rho_a", "rho_c", "ave")
+    return Table(text["t_reliability"], [col[k] for k in keys], rows)
+
+
+def _numbered(m: Measurement, language: str) -> list[str]:
+    return [f"{i}. {_name(m, c, language)}" for i, c in enumerate(m.htmt.index, start=1)]
+
+
+def _htmt(m: Measurement, language: str) -> Table:
+    text = measurement_texts(language)
+    names = list(m.htmt.index)
+    rows = []
+    for i, (a, label) in enumerate(zip(names, _numbered(m, language), strict=True)):
+        cells = []
+        for b in names[:i]:
+            value = float(m.htmt.loc[a, b])
+            mark = _BAD if value >= THRESHOLDS["htmt_liberal"] else ""
+            mark = mark or (" !" if value >= THRESHOLDS["htmt"] else "")
+            cells.append(fmt(value) + mark)
+        rows.append([label, *cells, *[""] * (len(names) - 1 - i)])
+    headers = [text["col"]["construct"], *[str(i) for i in range(1, len(names))]]
+    return Table(text["t_htmt"], headers, [r[: len(headers)] for r in rows[1:]])
+
+
+def _fornell(m: Measurement, language: str) -> Table:
+    text = measurement_texts(language)
+    table = m.fornell_larcker
+    names = list(table.index)
+    rows = []
+    for i, (a, label) in enumerate(zip(names, _numbered(m, language), strict=True)):
+        cells = []
+        for b in names[:i]:
+            r = float(table.loc[a, b])
+            worst = min(float(table.loc[a, a]), float(table.loc[b, b]))
+            cells.append(fmt(r) + (_BAD if abs(r) > worst else ""))
+        cells.append(fmt(float(table.loc[a, a])))
+        rows.append([label, *cells, *[""] * (len(names) - 1 - i)])
+    headers = [text["col"]["construct"], *[str(i) for i in range(1, len(names) + 1)]]
+    return Table(text["t_fornell"], headers, rows)
+
+
+def _items(m: Measurement, instrument: Instrument, language: str) -> Table:
+    text = measurement_texts(language)
+    col = text["col"]
+    rows = []
+    previous = None
+    for row in m.items.itertuples():
+        try:
+            question = instrument.question(row.item)
+            asked = question.label.get(language) or next(iter(question.label.values()))
+            item = row.item
+        except KeyError:  # a single indicator: its question, and how it is made
+            asked, item = _indicator(instrument, row.item), row.item.partition(":")[2]
+        against = row.item_total_r < 0
+        low = row.loading < THRESHOLDS["loading"] and row.construct in set(
+            m.constructs.loc[m.constructs["kind"] == "scale", "construct"]
+        )
+        rows.append(
+            [
+                _name(m, row.construct, language) if row.construct != previous else "",
+                item,
+                text["yes"] if row.reversed else "",
+                fmt(row.mean),
+                fmt(row.sd),
+                fmt(row.loading) + (_BAD if low else ""),
+                fmt(row.weight),
+                fmt(row.item_total_r) + (_BAD if against else ""),
+                fmt(row.alpha_if_deleted),
+                asked,
+            ]
+        )
+        previous = row.construct
+    keys = "construct item reversed mean sd loading weight item_total alpha_deleted question"
+    headers = [col[k] for k in keys.split()]
+    return Table(text["t_items"], headers, rows, text_columns=3, text_last=1)
+
+
+def _paths(m: Measurement, language: str) -> list[Table]:
+    text = measurement_texts(language)
+    col = text["col"]
+    model = m.model
+    if model is None:
+        return []
+    boot = ""
+    if model.bootstrap_used >= 2:
+        boot = text["t_paths_boot"].format(used=model.bootstrap_used, seed=m.seed)
+    rows = [
+        [
+            f"{_name(m, r.source, language)} → {_name(m, r.target, language)}",
+            fmt(r.coefficient) + _stars(r.p),
+            fmt(r.se),
+            fmt(r.t),
+            _p(r.p),
+            f"[{fmt(r.ci_low)}, {fmt(r.ci_high)}]" if math.isfinite(r.ci_low) else "—",
+        ]
+        for r in m.paths.itertuples()
+    ]
+    keys = ("path", "coefficient", "se", "t", "p", "ci")
+    r2 = [[_name(m, r.construct, language), fmt(r.r2), fmt(r.r2_adj)] for r in m.r2.itertuples()]
+    return [
+        Table(text["t_paths"].format(boot=boot), [col[k] for k in keys], rows),
+        Table(text["t_r2"], [col["construct"], col["r2"], col["r2_adj"]], r2),
+    ]
+
+
+def measurement_tables(m: Measurement, instrument: Instrument, language: str) -> list[Table]:
+    """The section's tables, in reading order (M1 to M6)."""
+    return [
+        _reliability(m, language),
+        _htmt(m, language),
+        _fornell(m, language),
+        _items(m, instrument, language),
+        *_paths(m, language),
+    ]
+
+
+def measurement_methods(m: Measurement, language: str) -> list[str]:
+    """How the numbers were computed, in ``language``."""
+    text = measurement_texts(language)
+    model = m.model
+    if model is None:
+        tail = text["no_model"]
+    elif model.bootstrap_used >= 2:
+        tail = text["boot_method"].format(used=model.bootstrap_used, seed=m.seed)
+    else:
+        tail = text["no_boot"]
+    values = {"n": m.n, "n_model": model.n if model else "—", "bootstrap": tail}
+    return [p.format(**values) for p in text["methods"]]
+
+
+def path_figure(m: Measurement, language: str) -> tuple[str, str]:
+    """The path diagram as inline SVG, and its caption; empty texts when there is no model."""
+    if m.model is None:
+        return "", ""
+    r2 = dict(zip(m.r2["construct"], m.r2["r2"], strict=True))
+    boxes = [
+        (c, _name(m, c, language), f"R² = {r2[c]:.2f}" if c in r2 else "")
+        for c in m.model.constructs
+    ]
+    arrows = [
+        (r.source, r.target, f"{r.coefficient:.2f}{_stars(r.p)}", not r.p >= 0.05)
+        for r in m.paths.itertuples()
+    ]
+    text = measurement_texts(language)
+    caption = text["fig_paths"] if m.model.bootstrap_used >= 2 else text["fig_paths_plain"]
+    return figures.path_diagram(boxes, arrows, title=caption), caption
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "item") and not isinstance(value, (list, dict, str)):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def measurement_results(m: Measurement) -> dict[str, Any]:
+    """The ``scales`` block of ``results.json`` (keys in ``docs/report.md``)."""
+    model = m.model
+    constructs = _records(m.constructs)
+    for record in constructs:
+        record["label"] = m.labels[record["construct"]]
+    names = list(m.htmt.index)
+    pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1 :]]
+    paths = _records(m.paths.rename(columns={"source": "from", "target": "to"}))
+    return {
+        "respondents": m.n,
+        "model_respondents": model.n if model else None,
+        "bootstrap": m.bootstrap,
+        "bootstrap_used": model.bootstrap_used if model else 0,
+        "bootstrap_unsettled": model.bootstrap_unsettled if model else 0,
+        "seed": m.seed,
+        "level": m.level,
+        "converged": model.converged if model else None,
+        "iterations": model.iterations if model else None,
+        "thresholds": dict(THRESHOLDS),
+        "constructs": constructs,
+        "items": _records(m.items),
+        "htmt": [{"a": a, "b": b, "htmt": _plain(m.htmt.loc[a, b])} for a, b in pairs],
+        "fornell_larcker": {
+            "sqrt_ave": {c: _plain(m.fornell_larcker.loc[c, c]) for c in names},
+            "correlations": [
+                {"a": a, "b": b, "r": _plain(m.fornell_larcker.loc[a, b])} for a, b in pairs
+            ],
+        },
+        "paths": paths,
+        "r2": _records(m.r2),
+        "warnings": [str(note) for note in m.notes],
+        "warning_codes": [note.code for note in m.notes],
+    }
+
+
+def measurement_sheets(m: Measurement, language: str) -> dict[str, pd.DataFrame]:
+    """Sheets for ``tables.xlsx``: Scales, Items, HTMT, Fornell-Larcker, Paths, R2."""
+    scales = m.constructs.copy()
+    scales.insert(1, "label", [_name(m, c, language) for c in scales["construct"]])
+    names = list(m.htmt.index)
+    pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1 :]]
+    htmt = pd.DataFrame([(a, b, m.htmt.loc[a, b]) for a, b in pairs], columns=["a", "b", "htmt"])
+    fornell = m.fornell_larcker.copy()
+    fornell.insert(0, "construct", fornell.index)
+    return {
+        "Scales": scales,
+        "Items": m.items,
+        "HTMT": htmt,
+        "Fornell-Larcker": fornell.reset_index(drop=True),
+        "Paths": m.paths.rename(columns={"source": "from", "target": "to"}),
+        "R2": m.r2,
+    }
+
+
+def measurement_lines(m: Measurement, language: str = "en") -> list[str]:
+    """The reliability table and the paths as lines of text for a terminal."""
+    width = max([len(_name(m, c, language)) for c in m.constructs["construct"]] + [9])
+    head = f"{'construct':<{width}}  items    n  alpha  rho_A  rho_C    AVE"
+    lines = [head]
+    for row in m.constructs.itertuples():
+        values = [row.alpha_std, row.rho_a, row.rho_c, row.ave]
+        cells = "".join(f"{'—' if not math.isfinite(v) else f'{v:.2f}':>7}" for v in values)
+        lines.append(
+            f"{_name(m, row.construct, language):<{width}}  {row.items:>5} {row.n:>4}{cells}"
+        )
+    model = m.model
+    if model is not None:
+        boot = (
+            f", bootstrap {model.bootstrap_used} resamples (seed {m.seed})" if m.bootstrap else ""
+        )
+        lines += ["", f"PLS path model on {model.n} respondents{boot}"]
+        for r in m.paths.itertuples():
+            arrow = f"{_name(m, r.source, language)} -> {_name(m, r.target, language)}"
+            stats = ""
+            if math.isfinite(r.se):
+                stats = (
+                    f"  SE {r.se:.2f}  t {r.t:.2f}  p {_p(r.p)}  "
+                    f"95% CI [{r.ci_low:.2f}, {r.ci_high:.2f}]"
+                )
+            lines.append(f"  {arrow}: {r.coefficient:.3f}{stats}")
+        for r in m.r2.itertuples():
+            lines.append(f"  R² {_name(m, r.construct, language)}: {r.r2:.3f}")
+    lines += [f"warning: {note}" for note in measurement_notes(m, language)]
+    return lines
