@@ -17,6 +17,7 @@ __all__ = [
     "OutputError",
     "ReturnsError",
     "VillageSurveyError",
+    "XLSFormError",
 ]
 
 
@@ -96,5 +97,12 @@ class AnalysisError(VillageSurveyError):
 
 class ReturnsError(VillageSurveyError):
     """No returns could be validated: no file found, or every file was refused."""
+
+    exit_code = 2
+
+
+class XLSFormError(VillageSurveyError):
+    """An XLSForm cannot be imported: unreadable, unsafe, no survey sheet, or no question
+    that maps (what does not map in a readable form is a finding, not this error)."""
 
     exit_code = 2

@@ -1,0 +1,105 @@
+"""The choices sheet of an XLSForm read into the instrument's choice lists."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..instrument.model import Text
+from ._names import Codes
+from ._table import Row, Table
+from ._texts import Languages
+from .findings import Finding
+
+__all__ = ["ChoiceList", "read_choices"]
+
+_IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_USED = ("list_name", "name", "label")
+_RENAMED = (
+    "choice {name!r} of list {list!r} is imported as {code!r}: a choice code is a whole number "
+    "or a name of letters, digits and _. Answers recorded as {name!r} will not match it; recode "
+    "them or rename the choice"
+)
+
+
+@dataclass
+class ChoiceList:
+    """One choice list: its instrument name and its choices (code, label)."""
+
+    name: str
+    choices: list[tuple[int | str, Text]] = field(default_factory=list)
+
+    @property
+    def codes(self) -> tuple[int | str, ...]:
+        """The codes of the choices, in order."""
+        return tuple(code for code, _ in self.choices)
+
+
+def _code(text: str) -> int | str | None:
+    """A choice name as an instrument code: a whole number or an identifier; else ``None``."""
+    if re.fullmatch(r"-?\d+", text) and str(int(text)) == text:
+        return int(text)
+    return text if _IDENTIFIER.match(text) else None
+
+
+def read_choices(
+    table: Table | None, languages: Languages, note: Callable[[Finding], None]
+) -> dict[str, ChoiceList]:
+    """Read the choices sheet; the lists are keyed by their name as written in the form."""
+    lists: dict[str, ChoiceList] = {}
+    if table is None:
+        return lists
+    names = Codes("list")
+    codes: dict[str, Codes] = {}
+
+    def finding(row: Row, code: str, column: str, message: str, lost: bool = True) -> None:
+        note(Finding(code, row.number, column, message, "choices", lost))
+
+    for row in table.rows:
+        list_name, name = row.get("list_name"), row.get("name")
+        if not list_name or not name:
+            what = "list_name" if not list_name else "name"
+            message = f"this choice has no {what} and is not imported; fill it in"
+            finding(row, "choice_not_mapped", what, message)
+            continue
+        if list_name not in lists:
+            lists[list_name], codes[list_name] = ChoiceList(names.take(list_name)), Codes("c")
+        code = _code(name)
+        if code is not None and code in lists[list_name].codes:
+            message = f"choice {name!r} is already in list {list_name!r}; this one is not imported"
+            finding(row, "duplicate_choice", "name", message)
+            continue
+        if code is None:
+            code = codes[list_name].take(name)
+            finding(
+                row, "choice_renamed", "name", _RENAMED.format(name=name, list=list_name, code=code)
+            )
+        codes[list_name].used.add(str(code))
+        label = languages.text(row.texts.get("label"), ("choices", row.number, "label"))
+        if label is None:
+            label = {lang: name for lang in languages.languages}
+            message = f"choice {name!r} has no label; its name is used as the label"
+            finding(row, "missing_label", "label", message, lost=False)
+        lists[list_name].choices.append((code, label))
+    _other_columns(table, note)
+    return lists
+
+
+def _other_columns(table: Table, note: Callable[[Finding], None]) -> None:
+    for key in table.keys:
+        if key in _USED or key.startswith("$"):  # KoboToolbox's bookkeeping ($kuid)
+            continue
+        rows = [row.number for row in table.rows if key in row.cells or key in row.texts]
+        if rows:
+            header = next(r.headers[key] for r in table.rows if key in r.headers)
+            note(
+                Finding(
+                    "column_not_mapped",
+                    rows[0],
+                    header,
+                    f"the column {header!r} ({len(rows)} row{'s' * (len(rows) != 1)}) is not "
+                    "imported: an instrument's choices have a code and a label only",
+                    "choices",
+                )
+            )

@@ -1,0 +1,404 @@
+"""Walk the survey sheet of an XLSForm: its groups, its questions, and what does not map.
+
+Top-level groups become sections; questions outside any group form sections of their own. A
+group inside a section adds its questions to the section (and its relevance to each of
+them); a group of Likert items of one choice list is a scale. Repeats, notes, calculations,
+device metadata and question types the instrument lacks are reported, one finding each.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..instrument.conditions import AllOf, Condition
+from ..instrument.model import Limit, Text
+from ._choices import ChoiceList
+from ._columns import read_columns
+from ._logic import Target, relevance_condition
+from ._names import Codes
+from ._table import Row, Table
+from ._texts import Languages
+from .export import NAMESPACE
+from .findings import Finding
+from .xpath import XPathError
+
+__all__ = ["Field", "SectionDraft", "SurveyReader"]
+
+# pyxform's names of each type (question_type_dictionary.py), lower case
+_TYPES = {
+    **dict.fromkeys(("text", "string", "q string", "add text prompt", "phone number"), "text"),
+    **dict.fromkeys(
+        ("integer", "int", "q int", "add integer prompt", "percentage",
+         "number of days in last month", "number of days in last six months",
+         "number of days in last year"), "integer"),
+    **dict.fromkeys(("decimal", "q decimal", "add decimal prompt"), "decimal"),
+    **dict.fromkeys(("date", "q date", "add date prompt"), "date"),
+}  # fmt: skip
+_METADATA = frozenset(
+    {"start", "end", "today", "deviceid", "imei", "subscriberid", "simserial", "phonenumber",
+     "username", "email", "audit", "start-geopoint", "background-audio", "background-geopoint",
+     "caseid", "uri:email", "uri:username", "uri:phonenumber", "uri:deviceid",
+     "uri:subscriberid", "uri:simserial", "get start time", "get end time", "start time",
+     "end time", "get today", "get sim id", "sim id", "get phone number", "get device id",
+     "device id", "subscriber id", "get subscriber id"}
+)  # fmt: skip
+_NOTES = frozenset({"note", "q note", "add note prompt"})
+_CALCULATIONS = frozenset({"calculate", "q calculate", "add calculate prompt"})
+_SELECT = re.compile(
+    r"^(?P<kind>select_one|select one|select1|q select1|add select one prompt|select_multiple"
+    r"|select multiple|select all that apply|q select|add select multiple prompt)"
+    r"(?:\s+(?:from|using))?\s+(?P<list>\S+)(?:\s+(?P<other>or_other|or specify other))?$",
+    re.IGNORECASE,
+)
+_SELECT_ONE = frozenset(
+    {"select_one", "select one", "select1", "q select1", "add select one prompt"}
+)
+_BEGIN_GROUP = ("begin_group", "begin group")
+_END_GROUP = ("end_group", "end group")
+_BEGIN_REPEAT = ("begin_repeat", "begin repeat", "begin_loop", "begin loop", "begin lgroup")
+_END_REPEAT = ("end_repeat", "end repeat", "end_loop", "end loop", "end lgroup")
+
+
+_RENAMED = (
+    "question {name!r} is imported as {code!r}: a code is letters, digits and _ (starting with "
+    "a letter, at most 32, not a word of the skip-rule language, used once). Rename the column "
+    "of its answers to match"
+)
+
+
+def _skipped(kind: str, name: str) -> tuple[str, str, bool] | None:
+    """Why a row of this type is not a question: (finding code, message, lost), or ``None``."""
+    lowered = kind.lower()
+    if not kind:
+        return "missing_type", f"row {name or '(no name)'!r} has no type and is not imported", True
+    if lowered in _METADATA:
+        return (
+            "metadata_field",
+            f"{kind} {name!r} is recorded by the phone, not asked; it is not imported",
+            False,
+        )
+    if lowered in _NOTES:
+        return (
+            "note_field",
+            (
+                f"note {name!r} is not imported: an instrument holds questions; put "
+                "its text in the hint of the question it explains"
+            ),
+            True,
+        )
+    if lowered in _CALCULATIONS:
+        return (
+            "calculation",
+            (f"calculation {name!r} is not imported; compute it from the clean dataset instead"),
+            True,
+        )
+    if lowered not in _TYPES and _SELECT.match(kind) is None:
+        return (
+            "unsupported_type",
+            (
+                f"{kind} question {name!r} is not imported: an instrument has "
+                "integer, decimal, text, date, select_one, select_multiple "
+                "and likert questions"
+            ),
+            True,
+        )
+    if not name:
+        return "missing_name", f"this {kind} question has no name and is not imported", True
+    return None
+
+
+@dataclass
+class Field:
+    """One question of the form, as the instrument will hold it (before waves are joined)."""
+
+    row: int
+    name: str  # as written in the form
+    code: str  # the instrument's column name
+    type: str
+    label: Text
+    section: str
+    group: int  # the innermost group: questions of one group can be joined into waves
+    list_name: str | None = None  # the instrument's choice list
+    hint: Text | None = None
+    required: bool = False
+    message: Text | None = None
+    relevant: Condition | None = None
+    limits: dict[str, Limit] = field(default_factory=dict)
+    rules: list[tuple[str, str, int | float]] = field(default_factory=list)
+    unit: str | None = None
+    pii: bool = False
+    scale: str | None = None
+    reverse: bool = False
+    part_of: str | None = None  # the column of the total, as the form names it
+    key: int | None = None
+    likert: bool = False  # appearance likert
+
+
+@dataclass
+class SectionDraft:
+    """A section being filled: its code, label and questions."""
+
+    code: str
+    label: Text
+    row: int | None
+    fields: list[Field] = field(default_factory=list)
+
+
+@dataclass
+class _Group:
+    kind: str  # section or nested
+    name: str
+    label: Text | None
+    row: int
+    ident: int
+    condition: Condition | None = None
+    members: list[Field] = field(default_factory=list)
+
+
+class SurveyReader:
+    """Reads the survey sheet's rows in order, building sections and fields."""
+
+    def __init__(
+        self,
+        lists: dict[str, ChoiceList],
+        languages: Languages,
+        title: Text,
+        note: Callable[[Finding], None],
+    ) -> None:
+        self.lists = lists
+        self.languages = languages
+        self.title = title
+        self.note = note
+        self.sections: list[SectionDraft] = []
+        self.fields: dict[str, Field] = {}  # by the name written in the form
+        self.codes = Codes("q")
+        self.section_codes = Codes("section")
+        self.stack: list[_Group] = []
+        self.scale_labels: dict[str, Text] = {}
+        self.loose: SectionDraft | None = None  # the section of questions outside any group
+        self.groups = 0
+        self.appearance_noted = False  # an appearance not imported is noted once per form
+
+    # -- the walk ------------------------------------------------------------------------------
+
+    def read(self, table: Table) -> list[SectionDraft]:
+        """Read every row; return the sections that hold questions."""
+        rows = table.rows
+        index = 0
+        while index < len(rows):
+            row = rows[index]
+            kind = " ".join(row.get("type").split())
+            if row.get("disabled").lower() in ("yes", "true", "true()", "1"):
+                message = f"row {row.get('name') or kind!r} is disabled in the form; not imported"
+                self.lost(row, "disabled_row", "disabled", message, lost=False)
+                index += 1
+                continue
+            lowered = kind.lower()
+            if lowered in _BEGIN_REPEAT or lowered.startswith("begin loop"):
+                index = self.repeat(rows, index)
+                continue
+            if lowered in _BEGIN_GROUP:
+                self.begin_group(row)
+            elif lowered in _END_GROUP:
+                self.end_group(row)
+            elif lowered in _END_REPEAT:
+                self.lost(row, "unbalanced_group", "type", "an end of a repeat without its begin")
+            else:
+                self.question(row, kind)
+            index += 1
+        for group in reversed(self.stack):
+            self.lost(
+                None,
+                "unbalanced_group",
+                "type",
+                f"group {group.name!r} (row {group.row}) has no end_group; it is closed at the "
+                "end of the sheet",
+                lost=False,
+            )
+        return [s for s in self.sections if s.fields]
+
+    def lost(
+        self, row: Row | None, code: str, column: str, message: str, lost: bool = True
+    ) -> None:
+        number = row.number if row is not None else None
+        header = row.headers.get(column, column) if row is not None else column
+        self.note(Finding(code, number, header, message, lost=lost))
+
+    def repeat(self, rows: list[Row], start: int) -> int:
+        """Skip a repeat and everything in it; return the index after its end."""
+        depth, index = 0, start
+        while index < len(rows):
+            kind = " ".join(rows[index].get("type").split()).lower()
+            if kind in _BEGIN_REPEAT or kind.startswith("begin loop"):
+                depth += 1
+            elif kind in _END_REPEAT:
+                depth -= 1
+                if depth == 0:
+                    break
+            index += 1
+        first, last = rows[start], rows[min(index, len(rows) - 1)]
+        inside = max(0, index - start - 1)
+        self.lost(
+            first,
+            "repeat",
+            "type",
+            f"repeat {first.get('name') or '(no name)'!r} (rows {first.number}-{last.number}) is "
+            f"not imported, nor the {inside} row{'s' * (inside != 1)} inside it: a repeat holds "
+            "many answers per respondent, an instrument one row per respondent. Make it a "
+            "separate instrument, one row per repeated item",
+        )
+        return index + 1
+
+    # -- groups --------------------------------------------------------------------------------
+
+    def begin_group(self, row: Row) -> None:
+        self.groups += 1
+        name = row.get("name") or f"group_{row.number}"
+        label = self.languages.text(row.texts.get("label"), ("survey", row.number, "label"))
+        group = _Group(
+            "section" if not self.stack else "nested", name, label, row.number, self.groups
+        )
+        if row.get("relevant"):
+            group.condition = self.relevance(row, f"group {name!r}")
+        read_columns(row, self, group=True)
+        if group.kind == "section":
+            code = self.section_codes.take(row.get(f"bind::{NAMESPACE}:section") or name)
+            self.sections.append(
+                SectionDraft(code, label or {k: name for k in self.title}, row.number)
+            )
+            self.loose = None
+        self.stack.append(group)
+
+    def end_group(self, row: Row) -> None:
+        if not self.stack:
+            self.lost(
+                row, "unbalanced_group", "type", "an end_group without its begin_group", lost=False
+            )
+            return
+        group = self.stack.pop()
+        if group.kind == "nested":
+            if not self.scale_group(group) and group.members:
+                self.lost(
+                    self.row_of(group),
+                    "nested_group",
+                    "type",
+                    f"the questions of group {group.name!r} are imported into the section "
+                    "around it (an instrument's sections do not nest)",
+                    lost=False,
+                )
+            if self.stack:
+                self.stack[-1].members.extend(group.members)
+
+    def row_of(self, group: _Group) -> Row:
+        return Row(group.row, headers={"type": "type"})
+
+    def scale_group(self, group: _Group) -> bool:
+        """A group of Likert items: its name is their scale's, its label the scale's label."""
+        members = group.members
+        if not members or not all(f.likert or f.scale for f in members):
+            return False
+        scales = {f.scale for f in members}
+        if scales == {None} and len({f.list_name for f in members}) == 1:
+            scale = re.sub(r"[^A-Za-z0-9_]", "_", group.name)
+            scale = scale if scale[:1].isalpha() else f"scale_{scale}"
+            for f in members:
+                f.scale = scale
+            scales = {scale}
+        if len(scales) != 1 or None in scales:
+            return False
+        if group.label:
+            self.scale_labels.setdefault(str(scales.pop()), group.label)
+        return True
+
+    def section(self) -> SectionDraft:
+        """The section a question at this point belongs to."""
+        for group in self.stack:
+            if group.kind == "section":
+                return next(s for s in reversed(self.sections) if s.row == group.row)
+        if self.loose is None:
+            self.loose = SectionDraft(self.section_codes.take("main"), dict(self.title), None)
+            self.sections.append(self.loose)
+        return self.loose
+
+    # -- questions -----------------------------------------------------------------------------
+
+    def question(self, row: Row, kind: str) -> None:
+        name = row.get("name")
+        skipped = _skipped(kind, name)
+        if skipped is not None:
+            code, message, lost = skipped
+            if code != "missing_type" or name or row.texts.get("label"):
+                self.lost(row, code, "name" if code == "missing_name" else "type", message, lost)
+            return
+        qtype, list_name = _TYPES.get(kind.lower()), None
+        select = _SELECT.match(kind)
+        if select is not None:
+            listed = self.lists.get(select["list"])
+            if listed is None:
+                message = (
+                    f"question {name!r} uses the choice list {select['list']!r}, which the "
+                    "choices sheet does not have; it is not imported"
+                )
+                self.lost(row, "unknown_list", "type", message)
+                return
+            list_name = listed.name
+            multiple = " ".join(select["kind"].lower().split()) not in _SELECT_ONE
+            qtype = "select_multiple" if multiple else "select_one"
+            if select["other"]:
+                message = (
+                    f"the 'other, specify' answer of {name!r} is not imported; add an 'other' "
+                    "choice and a text question for it to the instrument"
+                )
+                self.lost(row, "or_other", "type", message)
+        self.add_field(row, name, str(qtype), list_name)
+
+    def add_field(self, row: Row, name: str, qtype: str, list_name: str | None) -> None:
+        code = self.codes.take(name)
+        if code != name:
+            self.lost(row, "renamed", "name", _RENAMED.format(name=name, code=code))
+        label = self.languages.text(row.texts.get("label"), ("survey", row.number, "label"))
+        if label is None:
+            label = {lang: name for lang in self.languages.languages}
+            message = f"question {name!r} has no label; its name is used"
+            self.lost(row, "missing_label", "label", message, lost=False)
+        section = self.section()
+        group = self.stack[-1].ident if self.stack else 0
+        new = Field(row.number, name, code, qtype, label, section.code, group, list_name)
+        read_columns(row, self, new=new)
+        conditions = [g.condition for g in self.stack if g.condition is not None]
+        if new.relevant is not None:
+            conditions.append(new.relevant)
+        new.relevant = (
+            AllOf(tuple(conditions)) if len(conditions) > 1 else next(iter(conditions), None)
+        )
+        section.fields.append(new)
+        if self.stack:
+            self.stack[-1].members.append(new)
+        self.fields[name] = new
+
+    def resolve(self, name: str) -> Target | None:
+        """The question a ``${name}`` names, if it was read before this point."""
+        found = self.fields.get(name)
+        if found is None:
+            return None
+        codes: tuple[int | str, ...] = ()
+        if found.list_name is not None:
+            listed = (c for c in self.lists.values() if c.name == found.list_name)
+            codes = next(listed).codes
+        return Target(found.code, found.type, codes)
+
+    def relevance(self, row: Row, what: str) -> Condition | None:
+        text = row.get("relevant")
+        try:
+            return relevance_condition(text, self.resolve)
+        except XPathError as reason:
+            self.lost(
+                row,
+                "relevance_not_mapped",
+                "relevant",
+                f"the skip rule of {what}, {text!r}, is not imported: {reason}. Write it "
+                "in the instrument's condition language (docs/instrument.md)",
+            )
+            return None

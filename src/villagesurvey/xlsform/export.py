@@ -1,0 +1,329 @@
+"""Write an instrument as an XLSForm for ODK Collect, KoboToolbox and SurveyCTO.
+
+:func:`build_xlsform` returns the three sheets (survey, choices, settings) as rows of text and
+touches no file; :func:`write_xlsform` saves them as an .xlsx atomically. How each part of the
+instrument maps is in ``docs/xlsform.md``; in short:
+
+* a section is a group, a run of Likert items of one scale a group inside it (one screen);
+* a question asked in waves is one field per wave, ``<code>_<wave>``, its label followed by the
+  wave, its skip rule bound to that wave (as :attr:`Instrument.columns` does);
+* hard limits are a constraint with the instrument's message; skip rules are relevance;
+* what XLSForm has no column for (the respondent key, units, soft limits, personal data, parts
+  of a total, scales, reverse-coded items) is kept in custom bind attributes of the
+  ``villagesurvey`` namespace, which phones ignore and :func:`~villagesurvey.xlsform.read_xlsform`
+  reads back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from ..codebook import column_label
+from ..errors import XLSFormError
+from ..instrument import Column, Instrument, Question
+from ..instrument.model import Limit
+from ._languages import language_tag
+from .xpath import condition_xpath, number_xpath, quote
+
+__all__ = [
+    "ATTRIBUTES",
+    "NAMESPACE",
+    "NAMESPACE_URI",
+    "XLSFormSheets",
+    "build_xlsform",
+    "write_xlsform",
+]
+
+NAMESPACE = "villagesurvey"
+NAMESPACE_URI = "https://github.com/villagesurvey/villagesurvey/blob/main/docs/xlsform.md"
+#: The custom bind attributes written (``bind::villagesurvey:<name>`` columns), in order.
+ATTRIBUTES = (
+    "section",
+    "key",
+    "unit",
+    "soft_min",
+    "soft_max",
+    "part_of",
+    "pii",
+    "scale",
+    "reverse",
+)
+
+Rows = tuple[tuple[str, ...], ...]
+# An .xlsx writes a control character (which XML cannot hold, or, for a carriage return, turns
+# into a line feed) as _xHHHH_, and a literal _xHHHH_ as _x005F_xHHHH_, as Excel does. The
+# noncharacters U+FFFE and U+FFFF have no way into an .xlsx at all.
+_LITERAL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")
+_NONCHARACTER = re.compile("[\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class XLSFormSheets:
+    """An XLSForm as plain data: each sheet's rows of text, its header first.
+
+    Attributes
+    ----------
+    survey, choices, settings : tuple of tuple of str
+        The rows of each sheet; an empty cell is ``""``.
+    """
+
+    survey: Rows
+    choices: Rows
+    settings: Rows
+
+    def sheets(self) -> dict[str, Rows]:
+        """The sheets by name, in the order they are written."""
+        return {"survey": self.survey, "choices": self.choices, "settings": self.settings}
+
+
+def _ooxml(value: str) -> str:
+    """Text as an .xlsx cell holds it exactly (python-calamine and Excel read it back)."""
+    value = _LITERAL_ESCAPE.sub(r"_x005F_\1", _NONCHARACTER.sub("", value))
+    return _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
+
+
+def _limit(value: Limit) -> str:
+    return value.isoformat() if isinstance(value, date) else number_xpath(value)
+
+
+def _limit_xpath(value: Limit) -> str:
+    return f"date({quote(value.isoformat())})" if isinstance(value, date) else number_xpath(value)
+
+
+def _constraint(question: Question) -> str:
+    parts = []
+    if question.min is not None:
+        parts.append(f". >= {_limit_xpath(question.min)}")
+    if question.max is not None:
+        parts.append(f". <= {_limit_xpath(question.max)}")
+    return " and ".join(parts)
+
+
+def _field_type(instrument: Instrument, question: Question) -> str:
+    if question.type == "likert" and question.scale:
+        return f"select_one {instrument.scales[question.scale].choices}"
+    if question.type in ("select_one", "select_multiple"):
+        return f"{question.type} {question.choices}"
+    return question.type
+
+
+class _Survey:
+    """Builds the survey sheet's rows as mappings of column header to text."""
+
+    def __init__(self, instrument: Instrument) -> None:
+        self.instrument = instrument
+        self.tags = {lang: language_tag(lang) for lang in instrument.languages}
+        self.types = {c.code: c.question.type for c in instrument.columns}
+        self.rows: list[dict[str, str]] = []
+        # Group names share the form's namespace with the fields (and ODK's "meta" group).
+        self.taken = {c.code.lower() for c in instrument.columns} | {"meta"}
+
+    def translated(self, row: dict[str, str], column: str, text: dict[str, str]) -> None:
+        for lang, tag in self.tags.items():
+            row[f"{column}::{tag}"] = text[lang]
+
+    def group(self, code: str, label: dict[str, str], section: bool = True) -> None:
+        name, number = code, 1
+        while name.lower() in self.taken:
+            number += 1
+            name = f"{code}_group" if number == 2 else f"{code}_group{number - 1}"
+        self.taken.add(name.lower())
+        row = {"type": "begin_group", "name": name}
+        self.translated(row, "label", label)
+        if not section:
+            row["appearance"] = "field-list"  # a scale's items on one screen
+        elif name != code:  # a section named like a question: its code is kept here
+            row[f"bind::{NAMESPACE}:section"] = code
+        self.rows.append(row)
+
+    def end_group(self) -> None:
+        self.rows.append({"type": "end_group"})
+
+    def field(self, column: Column) -> None:
+        instrument, question = self.instrument, column.question
+        row = {"type": _field_type(instrument, question), "name": column.code}
+        self.translated(row, "label", {lang: column_label(column, lang) for lang in self.tags})
+        if question.hint:
+            self.translated(row, "hint", question.hint)
+        if question.required:
+            row["required"] = "yes"
+        if column.relevant is not None:
+            row["relevant"] = condition_xpath(column.relevant, self.types)
+        if constraint := _constraint(question):
+            row["constraint"] = constraint
+        if question.message:
+            self.translated(row, "constraint_message", question.message)
+        if question.type == "likert":
+            row["appearance"] = "likert"
+        for name, value in _attributes(instrument, column):
+            row[f"bind::{NAMESPACE}:{name}"] = value
+        self.rows.append(row)
+
+    def header(self) -> tuple[str, ...]:
+        used = {key for row in self.rows for key in row}
+        order = ["type", "name"]
+        order += [f"label::{t}" for t in self.tags.values()]
+        order += [f"hint::{t}" for t in self.tags.values()]
+        order += ["required", "relevant", "constraint"]
+        order += [f"constraint_message::{t}" for t in self.tags.values()]
+        order += ["appearance", *(f"bind::{NAMESPACE}:{a}" for a in ATTRIBUTES)]
+        return tuple(key for key in order if key in used)
+
+
+def _attributes(instrument: Instrument, column: Column) -> Iterator[tuple[str, str]]:
+    question = column.question
+    if question.code in instrument.key:
+        yield "key", str(instrument.key.index(question.code) + 1)
+    if question.unit:
+        yield "unit", question.unit
+    if question.soft_min is not None:
+        yield "soft_min", _limit(question.soft_min)
+    if question.soft_max is not None:
+        yield "soft_max", _limit(question.soft_max)
+    if column.part_of:
+        yield "part_of", column.part_of
+    if question.pii:
+        yield "pii", "true"
+    if question.scale:
+        yield "scale", question.scale
+    if question.reverse:
+        yield "reverse", "true"
+
+
+def _scale_runs(questions: tuple[Question, ...]) -> Iterator[tuple[str | None, list[Question]]]:
+    """The section's questions in runs: consecutive items of one scale, or single questions."""
+    run: list[Question] = []
+    for question in questions:
+        if run and question.scale is not None and question.scale == run[0].scale:
+            run.append(question)
+            continue
+        if run:
+            yield run[0].scale, run
+        run = [question]
+    if run:
+        yield run[0].scale, run
+
+
+def _survey_rows(instrument: Instrument) -> Rows:
+    survey = _Survey(instrument)
+    columns: dict[str, list[Column]] = {}
+    for column in instrument.columns:
+        columns.setdefault(column.question.code, []).append(column)
+    for section in instrument.sections:
+        survey.group(section.code, section.label)
+        for scale, questions in _scale_runs(section.questions):
+            if scale is not None:
+                survey.group(scale, instrument.scales[scale].label, section=False)
+            for question in questions:
+                for column in columns[question.code]:
+                    survey.field(column)
+            if scale is not None:
+                survey.end_group()
+        survey.end_group()
+    header = survey.header()
+    return (header, *(tuple(row.get(key, "") for key in header) for row in survey.rows))
+
+
+def _choice_rows(instrument: Instrument) -> Rows:
+    tags = [language_tag(lang) for lang in instrument.languages]
+    rows = [("list_name", "name", *(f"label::{t}" for t in tags))]
+    for name, choices in instrument.choices.items():
+        for choice in choices:
+            labels = (choice.label[lang] for lang in instrument.languages)
+            rows.append((name, str(choice.code), *labels))
+    return tuple(rows)
+
+
+def build_xlsform(instrument: Instrument) -> XLSFormSheets:
+    """Build the XLSForm of an instrument as plain rows.
+
+    Parameters
+    ----------
+    instrument : Instrument
+        The questionnaire.
+
+    Returns
+    -------
+    XLSFormSheets
+        The survey, choices and settings sheets. Labels, hints and constraint messages have
+        one column per language of the instrument (``label::English (en)``,
+        ``label::Chinese (zh)``); the settings give ``form_id`` (the instrument's id),
+        ``version``, ``form_title`` and ``default_language`` (the first language).
+
+    Raises
+    ------
+    XLSFormError
+        If a question is named ``meta``, a name ODK keeps for the form's metadata.
+    """
+    if any(column.code == "meta" for column in instrument.columns):
+        raise XLSFormError(
+            "question 'meta': ODK keeps the name 'meta' for the form's metadata, so an XLSForm "
+            "cannot have a question of that name; rename the question in the instrument"
+        )
+    survey = _survey_rows(instrument)
+    settings = {
+        "form_title": instrument.title[instrument.languages[0]],
+        "form_id": instrument.id,
+        "version": instrument.version,
+        "default_language": language_tag(instrument.languages[0]),
+    }
+    if any(key.startswith(f"bind::{NAMESPACE}:") for key in survey[0]):
+        settings["namespaces"] = f'{NAMESPACE}="{NAMESPACE_URI}"'
+    return XLSFormSheets(
+        survey=survey,
+        choices=_choice_rows(instrument),
+        settings=(tuple(settings), tuple(settings.values())),
+    )
+
+
+def write_xlsform(instrument: Instrument, path: str | Path) -> Path:
+    """Build the XLSForm of an instrument and save it to ``path`` (.xlsx) atomically.
+
+    Parameters
+    ----------
+    instrument : Instrument
+        The questionnaire.
+    path : str or Path
+        The .xlsx file to write.
+
+    Returns
+    -------
+    Path
+        The path written.
+
+    Raises
+    ------
+    OutputError
+        If the file cannot be written.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from .._atomic import atomic_path
+
+    path = Path(path)
+    workbook = Workbook()
+    workbook.remove(workbook.worksheets[0])
+    for name, rows in build_xlsform(instrument).sheets().items():
+        sheet = workbook.create_sheet(name)
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row, start=1):
+                if value == "":
+                    continue
+                cell = sheet.cell(row=r, column=c, value=_ooxml(value))
+                cell.data_type = "s"  # "=SUM(A1)" in a label is text, never a formula
+                if r == 1:
+                    cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+        for c, header in enumerate(rows[0], start=1):
+            widest = max((len(row[c - 1]) for row in rows[: min(len(rows), 200)]), default=8)
+            letter = sheet.cell(row=1, column=c).column_letter
+            sheet.column_dimensions[letter].width = min(60, max(10, len(header), widest) + 2)
+    with atomic_path(path) as temporary:
+        workbook.save(temporary)
+    return path

@@ -1,0 +1,256 @@
+"""Read an XLSForm into an instrument, reporting everything that does not map.
+
+:func:`xlsform_to_instrument` works on plain sheets (rows of cell values) and touches no file;
+:func:`read_xlsform` reads a form file first; :func:`import_xlsform` also writes the
+instrument file. The result is an :class:`~villagesurvey.xlsform.findings.XLSFormImport`: the
+checked instrument, and one :class:`~villagesurvey.xlsform.findings.Finding` per thing of the
+form that did not map (with its sheet, row and column), in the order of the form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import InstrumentError, XLSFormError
+from ._assemble import FormParts, assemble
+from ._choices import read_choices
+from ._names import Codes
+from ._survey import SurveyReader
+from ._table import Table, read_table
+from ._texts import Languages
+from .findings import Finding, XLSFormImport
+
+__all__ = ["import_xlsform", "read_xlsform", "xlsform_to_instrument"]
+
+_SETTINGS = frozenset(
+    {
+        "form_title",
+        "form_id",
+        "version",
+        "default_language",
+        "namespaces",
+        "style",
+        "instance_name",
+        "submission_url",
+        "public_key",
+        "auto_send",
+        "auto_delete",
+        "allow_choice_duplicates",
+        "clean_text_values",
+    }
+)
+_KEPT_SETTINGS = ("form_title", "form_id", "version", "default_language", "namespaces")
+_OTHER_SHEETS = ("external_choices", "entities", "osm")
+_SHEET_ORDER = {"survey": 0, "choices": 1, "settings": 2}
+
+
+def _sheet(sheets: Mapping[str, Sequence[Sequence[Any]]], name: str) -> str | None:
+    return next((s for s in sheets if s.strip().lower() == name), None)
+
+
+def _settings(table: Table | None, note: Any) -> dict[str, str]:
+    if table is None or not table.rows:
+        return {}
+    row = table.rows[0]
+    values = {key: row.get(key) for key in row.cells}
+    for key, text in row.texts.items():  # form_title::English (en) is not standard; read it
+        values.setdefault(key, next(iter(text.values())).strip())
+    dropped = [row.headers.get(k, k) for k in values if k not in _KEPT_SETTINGS and values[k]]
+    if dropped:
+        note(
+            Finding(
+                "setting_not_mapped",
+                row.number,
+                ", ".join(dropped),
+                f"the setting{'s' * (len(dropped) != 1)} {', '.join(dropped)} "
+                f"{'is' if len(dropped) == 1 else 'are'} not imported: settings of a phone or "
+                "server, not of the questionnaire",
+                "settings",
+                lost=not set(dropped) <= _SETTINGS,
+            )
+        )
+    return values
+
+
+def _identity(settings: dict[str, str], name: str, note: Any) -> tuple[str, str]:
+    written = settings.get("form_id") or Path(name).stem
+    ident = Codes("form").take(written)
+    if ident != written or not settings.get("form_id"):
+        why = (
+            "has no form_id; the file name is used"
+            if not settings.get("form_id")
+            else (f"form_id {written!r} is not letters, digits and _")
+        )
+        note(
+            Finding(
+                "setting_assumed",
+                None,
+                "form_id",
+                f"the form {why}: the instrument's id is {ident!r}",
+                "settings",
+                lost=False,
+            )
+        )
+    version = settings.get("version", "")
+    if not version:
+        version = "1"
+        note(
+            Finding(
+                "setting_assumed",
+                None,
+                "version",
+                "the form has no version; the "
+                "instrument's version is '1'. Change it whenever the form changes",
+                "settings",
+                lost=False,
+            )
+        )
+    return ident, version
+
+
+def _tables(
+    sheets: Mapping[str, Sequence[Sequence[Any]]], name: str, findings: list[Finding]
+) -> dict[str, Table]:
+    """The sheets an XLSForm has, read; a finding for each known sheet that does not map."""
+    survey_name = _sheet(sheets, "survey")
+    if survey_name is None:
+        raise XLSFormError(f"{name}: has no 'survey' sheet, so it is not an XLSForm")
+    survey = read_table(sheets[survey_name], "survey")
+    if "type" not in survey.keys or "name" not in survey.keys:
+        raise XLSFormError(f"{name}: the survey sheet needs the columns 'type' and 'name'")
+    tables = {
+        key: read_table(sheets[found], key)
+        for key in ("choices", "settings", *_OTHER_SHEETS)
+        if (found := _sheet(sheets, key)) is not None
+    }
+    for other in _OTHER_SHEETS:
+        if other in tables and tables[other].rows:
+            message = f"the {other} sheet is not imported: an instrument has no equivalent"
+            findings.append(Finding("sheet_not_mapped", None, "", message, other))
+    return {"survey": survey, **tables}
+
+
+def xlsform_to_instrument(
+    sheets: Mapping[str, Sequence[Sequence[Any]]], name: str = "form.xlsx"
+) -> XLSFormImport:
+    """Turn an XLSForm's sheets into a checked instrument.
+
+    Parameters
+    ----------
+    sheets : Mapping[str, Sequence[Sequence]]
+        Each sheet's rows from row 1, as cell values (text, numbers, dates, booleans,
+        ``None``); sheet names are matched without regard to case.
+    name : str, default "form.xlsx"
+        The form's file name: its stem is the instrument's id when the form has no form_id.
+
+    Returns
+    -------
+    XLSFormImport
+        The instrument and the findings, ordered by sheet and row.
+
+    Raises
+    ------
+    XLSFormError
+        If there is no survey sheet with ``type`` and ``name`` columns, or no question maps.
+    """
+    findings: list[Finding] = []
+    tables = _tables(sheets, name, findings)
+    survey = tables["survey"]
+    choices = tables.get("choices")
+    settings = _settings(tables.get("settings"), findings.append)
+    columns = [*survey.languages, *(choices.languages if choices else [])]
+    languages = Languages(columns, settings.get("default_language", ""), findings.append)
+    lists = read_choices(choices, languages, findings.append)
+    ident, version = _identity(settings, name, findings.append)
+    title = {lang: settings.get("form_title") or ident for lang in languages.languages}
+    reader = SurveyReader(lists, languages, title, findings.append)
+    sections = reader.read(survey)
+    if not sections:
+        lost = [f for f in findings if f.lost]
+        first = f"; the first: {lost[0]}" if lost else ""
+        raise XLSFormError(
+            f"{name}: no question of the form could be imported, and an instrument needs at "
+            f"least one ({len(lost)} row{'s' * (len(lost) != 1)} did not map{first})"
+        )
+    parts = FormParts(
+        ident, version, title, languages.languages, lists, sections, reader.scale_labels
+    )
+    data = assemble(parts, findings.append)
+    instrument = _checked(data, name)
+    findings.sort(key=lambda f: (_SHEET_ORDER.get(f.sheet, 3), f.row or 0))
+    return XLSFormImport(instrument, tuple(findings))
+
+
+def _checked(data: dict[str, Any], name: str) -> Any:
+    import yaml
+
+    from ..instrument import parse_instrument
+
+    try:
+        return parse_instrument(yaml.safe_dump(data, sort_keys=False), source=name)
+    except InstrumentError as error:  # the import should have avoided each: say what it missed
+        problems = "; ".join(map(str, error.problems))
+        raise XLSFormError(
+            f"{name}: the imported instrument is not valid ({problems}); "
+            "please report this with the form"
+        ) from None
+
+
+def read_xlsform(path: str | Path) -> XLSFormImport:
+    """Read an XLSForm file (.xlsx, .xls, .ods, or .csv in pyxform's layout).
+
+    Parameters
+    ----------
+    path : str or Path
+        The form.
+
+    Returns
+    -------
+    XLSFormImport
+        See :func:`xlsform_to_instrument`.
+
+    Raises
+    ------
+    XLSFormError
+        If the file cannot be read safely or is not an XLSForm with a question that maps.
+    """
+    from ._sheets import read_sheets
+
+    path = Path(path)
+    return xlsform_to_instrument(read_sheets(path), path.name)
+
+
+def import_xlsform(path: str | Path, output: str | Path) -> XLSFormImport:
+    """Read an XLSForm and write its instrument file (YAML) atomically.
+
+    The instrument is written even when some of the form did not map: it holds what did.
+
+    Parameters
+    ----------
+    path : str or Path
+        The form.
+    output : str or Path
+        The instrument file to write.
+
+    Returns
+    -------
+    XLSFormImport
+        The instrument written and the findings.
+
+    Raises
+    ------
+    XLSFormError
+        If the form cannot be read or no question maps.
+    OutputError
+        If the instrument file cannot be written.
+    """
+    from .._atomic import atomic_path
+    from ..instrument import dump_instrument
+
+    result = read_xlsform(path)
+    output = Path(output)
+    with atomic_path(output) as temporary:
+        temporary.write_text(dump_instrument(result.instrument), encoding="utf-8")
+    return result
