@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .instrument import Column, Instrument
+from .instrument import Choice, Column, Instrument
 from .instrument.model import Limit
 
 __all__ = ["CodebookRow", "allowed_values", "codebook_rows", "column_label", "format_limit"]
@@ -46,6 +46,8 @@ class CodebookRow:
         The scale of a Likert item (``"cbec (reverse)"`` for a reverse-coded item), or ``""``.
     part_of : str
         The column of the total this amount is part of, or ``""``.
+    choices : tuple of Choice
+        The answers of a choice or Likert question, in list order; empty for the others.
     """
 
     code: str
@@ -61,6 +63,7 @@ class CodebookRow:
     pii: bool
     scale: str
     part_of: str
+    choices: tuple[Choice, ...] = ()
 
 
 def format_limit(value: Limit) -> str:
@@ -136,6 +139,7 @@ def codebook_rows(instrument: Instrument) -> list[CodebookRow]:
                 pii=q.pii,
                 scale=scale,
                 part_of=column.part_of or "",
+                choices=instrument.choice_list(q),
             )
         )
     return rows

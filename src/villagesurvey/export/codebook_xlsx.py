@@ -1,0 +1,121 @@
+"""Render a codebook as an Excel workbook: variables, choices, and what it describes.
+
+Sheets (names in the codebook's language): ``Variables`` (one row per dataset column, with
+its statistics given a dataset), ``Choices`` (one row per answer of every choice question,
+with its count), ``About``. Every text is stored as text, never as a formula; statistics are
+numbers, unrounded.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .codebook_export import Codebook, percent
+from .statistics import ColumnStatistics
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
+__all__ = ["codebook_workbook"]
+
+
+def codebook_workbook(codebook: Codebook) -> Workbook:
+    """The codebook as an openpyxl workbook (write-only; save it once).
+
+    Parameters
+    ----------
+    codebook : Codebook
+        What :func:`~villagesurvey.export.build_codebook` gathered.
+
+    Returns
+    -------
+    openpyxl.Workbook
+    """
+    from openpyxl import Workbook
+
+    from ..validate._xlsx import add_table_sheet
+
+    w = codebook.words
+    book = Workbook(write_only=True)
+    header, rows = _variables(codebook)
+    add_table_sheet(book, w["variables"], header, rows, note=None)
+    header, rows = _choices(codebook)
+    add_table_sheet(book, w["choices"], header, rows, note=None)
+    add_table_sheet(book, w["about"], [w["item"], w["value"]], _about(codebook), note=None)
+    return book
+
+
+def _variables(codebook: Codebook) -> tuple[list[str], list[list[Any]]]:
+    w = codebook.words
+    languages = codebook.instrument.languages
+    header = [w["variable"], *(w["label"].format(lang=lang) for lang in languages)]
+    header += [w[k] for k in ("section", "type", "unit", "required", "allowed", "expected",
+                              "wave", "relevant", "pii", "scale", "part_of")]  # fmt: skip
+    stats = codebook.statistics
+    if stats is not None:
+        header += [w[k] for k in ("n", "missing", "skipped", "mean", "sd", "min", "median",
+                                  "max", "distinct")]  # fmt: skip
+    rows = []
+    for row in codebook.rows:
+        cells: list[Any] = [row.code, *(row.label[lang] for lang in languages)]
+        cells += [
+            row.section, row.type, row.unit, w["yes"] if row.required else "",
+            row.allowed[codebook.language], row.expected, row.wave, row.relevant,
+            w["yes"] if row.pii else "", row.scale, row.part_of,
+        ]  # fmt: skip
+        if stats is not None:
+            cells += _statistics(codebook, stats.get(row.code))
+        rows.append(cells)
+    return header, rows
+
+
+def _statistics(codebook: Codebook, found: ColumnStatistics | None) -> list[Any]:
+    if found is None:  # personal data
+        return [codebook.words["no_statistics"], *[None] * 8]
+    return [found.n, found.missing, found.not_asked, found.mean, found.sd, found.min,
+            found.median, found.max, found.distinct]  # fmt: skip
+
+
+def _choices(codebook: Codebook) -> tuple[list[str], list[list[Any]]]:
+    w = codebook.words
+    languages = codebook.instrument.languages
+    header = [w["variable"], w["code"], w["stata_spss"], w["option_column"]]
+    header += [w["label"].format(lang=lang) for lang in languages]
+    stats = codebook.statistics
+    if stats is not None:
+        header += [w["count"], w["percent"]]
+    rows: list[list[Any]] = []
+    for row in codebook.rows:
+        numbers = codebook.numbers.get(row.code, {})
+        options = codebook.options.get(row.code, {})
+        found = stats.get(row.code) if stats is not None else None
+        counts = dict(found.counts) if found is not None else {}
+        for choice in row.choices:
+            key = str(choice.code)
+            stored = None if options else numbers.get(key, choice.code)
+            cells: list[Any] = [row.code, choice.code, stored, options.get(key)]
+            cells += [choice.label[lang] for lang in languages]
+            if found is not None:
+                count = counts.get(choice.code, 0)
+                cells += [count, percent(count, found.n)]
+            elif stats is not None:
+                cells += [None, None]
+            rows.append(cells)
+    return header, rows
+
+
+def _about(codebook: Codebook) -> list[list[Any]]:
+    from .._version import package_version
+
+    w = codebook.words
+    instrument = codebook.instrument
+    rows: list[list[Any]] = [
+        [w["instrument"], instrument.id],
+        [w["version"], instrument.version],
+        ["sha256", instrument.content_hash],
+    ]
+    rows += [[f"title ({lang})", text] for lang, text in instrument.title.items()]
+    if codebook.statistics is not None:
+        rows += [[w["data"], codebook.source], [w["rows"], codebook.rows_in_data]]
+    rows.append(["generator", f"villagesurvey {package_version()}"])
+    return rows

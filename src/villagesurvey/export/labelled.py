@@ -1,0 +1,352 @@
+"""The clean dataset as labelled variables: what every export (Stata, SPSS, Parquet) writes.
+
+:func:`labelled_dataset` decides once, for all formats, which columns an export holds, their
+names, labels, value labels and measurement levels, and where a blank answer means "not
+asked" (the skip rule said so) rather than "not answered". The writers only translate this
+into their format; nothing here writes files.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..codebook import column_label
+from ..instrument import Column, Instrument, Question
+from ..instrument.model import Text
+from ._words import words
+from .dataset import SOURCE_COLUMN, read_dataset
+from .pseudonyms import pseudonymise_keys
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "NAME_LIMIT",
+    "LabelledDataset",
+    "ValueLabel",
+    "Variable",
+    "export_variables",
+    "labelled_dataset",
+    "value_labels",
+]
+
+NAME_LIMIT = 32
+"""The longest variable name (Stata's limit; SPSS allows 64 bytes)."""
+
+_STATA_RESERVED = {
+    "_all", "_b", "byte", "_coef", "_cons", "double", "float", "if", "in", "int", "long",
+    "_n", "_N", "_pi", "_pred", "_rc", "_skip", "strL", "using", "with",
+}  # fmt: skip
+_SPSS_RESERVED = {"all", "and", "by", "eq", "ge", "gt", "le", "lt", "ne", "not", "or", "to", "with"}
+_STR_TYPE = re.compile(r"^str\d+$")
+_KINDS = {"integer": "number", "decimal": "number", "date": "date", "select_one": "code",
+          "likert": "code"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ValueLabel:
+    """One labelled value: the instrument's ``code``, the ``number`` Stata and SPSS store."""
+
+    code: int | str
+    number: int
+    label: Text
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One column of an export.
+
+    Attributes
+    ----------
+    name : str
+        The column name in the export: a valid Stata and SPSS name of at most
+        :data:`NAME_LIMIT` characters, the dataset column's code wherever it is one.
+    column : str
+        The clean dataset's column it comes from (for an option's 0/1 column, the
+        ``select_multiple`` question's column).
+    label : Text
+        The variable label per language.
+    kind : str
+        ``number`` (integer or decimal), ``code`` (a choice or Likert answer), ``dummy``
+        (1 when a ``select_multiple`` option was selected, else 0), ``date`` or ``text``.
+    question_type : str
+        The question's type, ``""`` for ``source_file``.
+    value_labels : tuple of ValueLabel
+        The labelled values, empty when there are none.
+    measure : str
+        SPSS's measurement level: ``nominal``, ``ordinal`` or ``scale``.
+    unit : str
+        The question's unit, or ``""``.
+    wave : int or None
+        The wave of the column.
+    option : str
+        For a ``dummy``, the code of its option; else ``""``.
+    """
+
+    name: str
+    column: str
+    label: Text
+    kind: str
+    question_type: str
+    value_labels: tuple[ValueLabel, ...] = ()
+    measure: str = "nominal"
+    unit: str = ""
+    wave: int | None = None
+    option: str = ""
+
+    @property
+    def text_codes(self) -> bool:
+        """True for a choice whose codes are text, stored as numbers in Stata and SPSS."""
+        return any(isinstance(v.code, str) for v in self.value_labels)
+
+
+@dataclass(frozen=True)
+class LabelledDataset:
+    """A clean dataset ready to export.
+
+    Attributes
+    ----------
+    instrument : Instrument
+    data : DataFrame
+        One column per variable, named by :attr:`Variable.name`; numbers and codes as
+        ``Int64``/``Float64``, dates as ``datetime64``, text (and text codes) as strings.
+    variables : tuple of Variable
+        In the order of the columns.
+    not_asked : DataFrame
+        True where a value is blank because the question's skip rule did not ask it (known
+        from the answers it depends on); same shape as :attr:`data`.
+    dropped : tuple of str
+        The personal-data columns left out.
+    pseudonymised : bool
+        Whether the key columns hold pseudonyms.
+    """
+
+    instrument: Instrument
+    data: pd.DataFrame
+    variables: tuple[Variable, ...]
+    not_asked: pd.DataFrame
+    dropped: tuple[str, ...]
+    pseudonymised: bool
+
+
+def labelled_dataset(
+    instrument: Instrument,
+    clean: pd.DataFrame | str | Path,
+    *,
+    keep_pii: bool = False,
+    salt: bytes | None = None,
+) -> LabelledDataset:
+    """The clean dataset with its export names, labels and value labels.
+
+    Parameters
+    ----------
+    instrument : Instrument
+        The questionnaire the dataset was validated against.
+    clean : DataFrame or path
+        The ``clean.csv`` that ``villagesurvey validate`` wrote (or that file as a frame
+        of text).
+    keep_pii : bool, default False
+        Keep the answers to personal-data questions; by default those columns are left out.
+    salt : bytes, optional
+        Replace the key columns with pseudonyms made with this secret (and leave out
+        ``source_file``, whose names often tell the village); see
+        :mod:`~villagesurvey.export.pseudonyms`.
+
+    Returns
+    -------
+    LabelledDataset
+
+    Raises
+    ------
+    AnalysisError
+        If the dataset's columns are not the instrument's or a value has the wrong type.
+    """
+    import pandas as pd
+
+    typed = read_dataset(instrument, clean, keep_pii=keep_pii)
+    skipped = _not_asked(instrument, typed)
+    if salt is not None:
+        typed = pseudonymise_keys(typed.drop(columns=[SOURCE_COLUMN], errors="ignore"),
+                                  instrument.key, salt)  # fmt: skip
+    variables = export_variables(instrument, list(typed.columns), pseudonymised=salt is not None)
+    data: dict[str, pd.Series] = {}
+    not_asked: dict[str, pd.Series] = {}
+    for variable in variables:
+        values = typed[variable.column]
+        if variable.kind == "dummy":
+            padded = " " + values.fillna("") + " "
+            chosen = padded.str.contains(f" {variable.option} ", regex=False).astype("Int64")
+            values = chosen.where(values.notna())
+        data[variable.name] = values
+        skip = skipped.get(variable.column)
+        not_asked[variable.name] = values.isna() & (skip if skip is not None else False)
+    dropped = tuple(c.code for c in instrument.columns if c.question.pii and not keep_pii)
+    return LabelledDataset(
+        instrument=instrument,
+        data=pd.DataFrame(data, index=typed.index),
+        variables=variables,
+        not_asked=pd.DataFrame(not_asked, index=typed.index),
+        dropped=dropped,
+        pseudonymised=salt is not None,
+    )
+
+
+def export_variables(
+    instrument: Instrument, columns: Iterable[str], *, pseudonymised: bool = False
+) -> tuple[Variable, ...]:
+    """The variables an export of these dataset columns holds, with their unique names.
+
+    Parameters
+    ----------
+    instrument : Instrument
+    columns : iterable of str
+        Dataset columns in order (``source_file`` and the instrument's column codes).
+    pseudonymised : bool, default False
+        Label the key columns as pseudonyms.
+
+    Returns
+    -------
+    tuple of Variable
+        One per column, and after a ``select_multiple`` column one 0/1 variable per option.
+    """
+    names = _NameBook()
+    variables = []
+    for code in columns:
+        for variable in _variables(instrument, code, pseudonymised):
+            variables.append(_renamed(variable, names.take(variable.name)))
+    return tuple(variables)
+
+
+def _variables(instrument: Instrument, code: str, pseudonymised: bool) -> Iterable[Variable]:
+    """The export variables of one dataset column: itself, and a select_multiple's options."""
+    languages = instrument.languages
+    if code == SOURCE_COLUMN:
+        label = {lang: words(lang)["source_file"] for lang in languages}
+        yield Variable(code, code, label, "text", "")
+        return
+    column = instrument.column(code)
+    question = column.question
+    label = {lang: column_label(column, lang) for lang in languages}
+    if pseudonymised and code in instrument.key:
+        label = {lang: words(lang)["pseudonym"].format(label=label[lang]) for lang in languages}
+    kind = _KINDS.get(question.type, "text")
+    if kind == "code":
+        labelled = value_labels(instrument, question)
+        measure = "ordinal" if _ordinal(instrument, column) else "nominal"
+    else:
+        labelled, measure = (), "nominal" if kind == "text" else "scale"
+    unit = question.unit or ""
+    yield Variable(code, code, label, kind, question.type, labelled, measure, unit, column.wave)
+    if question.type == "select_multiple":
+        yield from _options(instrument, column)
+
+
+def _ordinal(instrument: Instrument, column: Column) -> bool:
+    """A Likert item, or a rating the report compares before/after: a choice asked in waves
+    whose three or more codes are whole numbers in ascending order (a 1-5 skill level).
+
+    Other choices (marital status, a role) are nominal: nothing in the instrument says
+    their codes are in order, and SPSS users can change the level where they know better.
+    """
+    question = column.question
+    if question.type == "likert":
+        return True
+    codes = [c.code for c in instrument.choice_list(question)]
+    numbers = [c for c in codes if isinstance(c, int)]
+    return column.wave is not None and len(codes) > 2 and numbers == codes == sorted(numbers)
+
+
+def _options(instrument: Instrument, column: Column) -> Iterable[Variable]:
+    """One 0/1 variable per option of a select_multiple question (missing when unanswered)."""
+    languages = instrument.languages
+    yes_no = (
+        ValueLabel(0, 0, {lang: words(lang)["no"] for lang in languages}),
+        ValueLabel(1, 1, {lang: words(lang)["yes"] for lang in languages}),
+    )
+    for choice in instrument.choice_list(column.question):
+        label = {
+            lang: words(lang)["selected"].format(
+                label=column_label(column, lang), choice=choice.label[lang]
+            )
+            for lang in languages
+        }
+        yield Variable(
+            f"{column.code}_{choice.code}", column.code, label, "dummy", "select_multiple",
+            yes_no, "nominal", wave=column.wave, option=str(choice.code),
+        )  # fmt: skip
+
+
+def value_labels(instrument: Instrument, question: Question) -> tuple[ValueLabel, ...]:
+    """A choice or Likert question's answers as labelled values, in list order.
+
+    Whole-number codes are stored as they are; when any code is text (``alibaba``), the
+    answers are numbered 1, 2, ... in list order, since Stata and SPSS label numbers only.
+    """
+    choices = instrument.choice_list(question)
+    numbered = any(isinstance(c.code, str) for c in choices)
+    return tuple(
+        ValueLabel(c.code, index if numbered else int(c.code), dict(c.label))
+        for index, c in enumerate(choices, start=1)
+    )
+
+
+def _not_asked(instrument: Instrument, typed: pd.DataFrame) -> dict[str, pd.Series]:
+    """Per column with a skip rule: True where the rule is known not to hold."""
+    import pandas as pd
+
+    from ..instrument.conditions import references
+    from ..validate.masks import holds
+
+    answers = pd.DataFrame(index=typed.index)
+    for code in typed.columns:
+        if code == SOURCE_COLUMN:
+            continue
+        kind = instrument.column(code).question.type
+        values = typed[code]
+        if kind in ("integer", "decimal"):
+            answers[code] = values.astype("Float64")
+        elif kind == "date":
+            answers[code] = values.dt.strftime("%Y-%m-%d").astype("string")
+        else:
+            answers[code] = values.astype("string")
+    skipped: dict[str, pd.Series] = {}
+    for column in instrument.columns:
+        rule = column.relevant
+        if rule is None or column.code not in typed.columns:
+            continue
+        if any(name not in answers.columns for name, _ in references(rule)):
+            continue  # a personal-data answer it depends on was left out: unknown
+        skipped[column.code] = holds(rule, answers).eq(False).fillna(False).astype(bool)
+    return skipped
+
+
+def _renamed(variable: Variable, name: str) -> Variable:
+    return variable if name == variable.name else replace(variable, name=name)
+
+
+class _NameBook:
+    """Hands out unique names that Stata and SPSS both accept."""
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set()
+
+    def take(self, wanted: str) -> str:
+        name = wanted
+        if _reserved(name):
+            name += "_"
+        name = name[:NAME_LIMIT]
+        number = 1
+        while name.lower() in self.taken:
+            number += 1
+            suffix = f"_{number}"
+            name = wanted[: NAME_LIMIT - len(suffix)] + suffix
+        self.taken.add(name.lower())
+        return name
+
+
+def _reserved(name: str) -> bool:
+    return name in _STATA_RESERVED or name.lower() in _SPSS_RESERVED or bool(_STR_TYPE.match(name))
