@@ -1220,10 +1220,26 @@ def test_a_rule_across_questions_binds_to_each_wave():
     assert parse_instrument(dump_instrument(instrument)) == instrument
 
 
+def test_a_rule_may_compare_a_question_with_a_number():
+    instrument = parse_instrument(
+        with_checks("""
+        - {code: spend_positive, rule: spend > 0, severity: error}
+    """)
+    )
+    (rule,) = instrument.rules
+    assert (rule.left, rule.op, rule.factor, rule.right) == ("spend", ">", 0, None)
+    assert [(b.left, b.right) for b in instrument.bound_rules] == [
+        ("spend_2020", None), ("spend_2022", None)
+    ]  # fmt: skip
+    assert parse_instrument(dump_instrument(instrument)) == instrument
+
+
 @pytest.mark.parametrize(
     ("rule", "check"),
     [
         ("spend <= 2 * incom", "unknown_question"),
+        ("spend >= eighteen", "unknown_question"),
+        ("spend >= 18 years", "bad_rule"),
         ("spend <= twice income", "bad_rule"),
         ("sells <= 2 * income", "wrong_type"),
     ],

@@ -258,6 +258,21 @@ def test_parts_above_their_total_and_instrument_rules(model_study, tmp_path):
     assert severities["spending_above_income"] == "warning"
 
 
+def test_a_rule_against_a_number_quarantines_the_rows_that_break_it(tmp_path):
+    from villagesurvey import parse_instrument
+
+    from .conftest import SMALL
+
+    instrument = parse_instrument(
+        SMALL + "checks:\n  - {code: adult, rule: age >= 40, severity: error}\n",
+        source="small.yaml",
+    )
+    fill_template(instrument, good_rows(), tmp_path / "V01.xlsx")
+    result = validate_returns(instrument, [tmp_path / "V01.xlsx"])
+    assert only(result, "error") == [(5, "age", "adult")]
+    assert result.rows_quarantined == 1
+
+
 def test_edited_headers_are_read_by_code_or_label_and_reported(small, tmp_path):
     rows = good_rows()
     header = list(rows[0])

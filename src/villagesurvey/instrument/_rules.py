@@ -76,7 +76,7 @@ def _rule(
         )  # fmt: skip
         return None
     match = _CONSTANT.match(text) or _RULE.match(text)
-    if match is None or (match["right"] is None and match.re is _RULE):
+    if match is None or (match.re is _RULE and match["right"] is None):
         reader.problem(
             line, where, "bad_rule",
             f"{text!r} is not 'question op [number *] question' or 'question op number', "
