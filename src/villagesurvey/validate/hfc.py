@@ -24,6 +24,7 @@ from .cells import show
 from .masks import holds
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 __all__ = [
@@ -41,36 +42,72 @@ MIN_VALUES = 10
 MIN_DISTINCT = 10
 
 
-def _fences(values: pd.Series, factor: float) -> tuple[float, float] | None:
-    values = values.dropna()
-    if len(values) < MIN_VALUES or values.nunique() < MIN_DISTINCT:
-        return None
-    q1, q3 = float(values.quantile(0.25)), float(values.quantile(0.75))
+def _quartile(ordered: np.ndarray, starts: np.ndarray, counts: np.ndarray, q: float) -> np.ndarray:
+    """Quantile ``q`` of each group of ``ordered`` (sorted within groups), as NumPy's
+    ``linear`` method (R's type 7) computes it, to the last bit."""
+    import numpy as np
+
+    virtual = (counts - 1) * q
+    before = np.floor(virtual)
+    gamma = virtual - before
+    low = ordered[starts + before.astype(np.intp)]
+    high = ordered[starts + np.minimum(before + 1, counts - 1).astype(np.intp)]
+    diff = high - low
+    result: np.ndarray = np.where(gamma >= 0.5, high - diff * (1 - gamma), low + diff * gamma)
+    return result
+
+
+def _group_fences(
+    values: np.ndarray, groups: np.ndarray, size: int, factor: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fences of each group ``0 .. size-1`` of ``values`` (NaN left out); whether it has them.
+
+    A group has fences when it holds at least :data:`MIN_VALUES` answers of at least
+    :data:`MIN_DISTINCT` different values and its quartiles differ.
+    """
+    import numpy as np
+
+    known = ~np.isnan(values)
+    values, groups = values[known], groups[known]
+    order = np.lexsort((values, groups))
+    ordered, grouped = values[order], groups[order]
+    counts = np.bincount(grouped, minlength=size)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.intp)
+    new = np.ones(len(ordered), dtype=bool)
+    new[1:] = (ordered[1:] != ordered[:-1]) | (grouped[1:] != grouped[:-1])
+    distinct = np.bincount(grouped[new], minlength=size)
+    usable = (counts >= MIN_VALUES) & (distinct >= MIN_DISTINCT)
+    if not usable.any():
+        nothing = np.zeros(size)
+        return nothing, nothing, usable
+    at, safe = np.where(usable, starts, 0), np.where(usable, counts, 1)
+    q1 = np.where(usable, _quartile(ordered, at, safe, 0.25), 0.0)
+    q3 = np.where(usable, _quartile(ordered, at, safe, 0.75), 0.0)
     spread = q3 - q1
-    if spread <= 0:
-        return None
-    return q1 - factor * spread, q3 + factor * spread
+    usable &= spread > 0
+    return q1 - factor * spread, q3 + factor * spread, usable
 
 
 def _bounds(
-    values: pd.Series, groups: pd.Series, factor: float
-) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Each record's lower and upper fence, and whether they are its group's own."""
+    values: np.ndarray, groups: pd.Series, factor: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each record's lower and upper fence, and whether they are its group's own.
+
+    A group of at least :data:`MIN_GROUP` answers with fences of its own is judged by them;
+    every other record by the fences of all returns (none if those cannot be drawn).
+    """
     import numpy as np
     import pandas as pd
 
-    pooled = _fences(values, factor) or (-np.inf, np.inf)
-    low = pd.Series(pooled[0], index=values.index, dtype=float)
-    high = pd.Series(pooled[1], index=values.index, dtype=float)
-    local = pd.Series(False, index=values.index)
-    counts = values.groupby(groups).count()
-    for name in counts.index[counts >= MIN_GROUP]:
-        members = groups == name
-        fences = _fences(values[members], factor)
-        if fences is not None:
-            low[members], high[members] = fences
-            local[members] = True
-    return low, high, local
+    codes, _ = pd.factorize(groups, use_na_sentinel=False)
+    codes = codes.astype(np.intp)
+    size = int(codes.max()) + 1 if len(codes) else 0
+    pooled = _group_fences(values, np.zeros(len(values), np.intp), 1, factor)
+    low_g, high_g, own = _group_fences(values, codes, size, factor)
+    own &= np.bincount(codes[~np.isnan(values)], minlength=size) >= MIN_GROUP
+    low_all, high_all = (pooled[0][0], pooled[1][0]) if pooled[2][0] else (-np.inf, np.inf)
+    local = own[codes]
+    return np.where(local, low_g[codes], low_all), np.where(local, high_g[codes], high_all), local
 
 
 def _round(value: float) -> str:
@@ -104,25 +141,30 @@ def find_outliers(
     for column in instrument.columns:
         if column.question.type not in ("integer", "decimal") or column.code in instrument.key:
             continue
-        values = typed[column.code].astype(float)
-        logged = column.question.is_money and bool((values.dropna() >= 0).all())
-        scale = np.log(values.where(values > 0)) if logged else values
-        low, high, local = _bounds(scale, groups, factor)
-        flagged = scale.notna() & (scale > high)
-        if logged:  # fences back in money; nothing is too little (zero income is common)
-            low, high = pd.Series(0.0, index=values.index), np.exp(high)
+        values = typed[column.code].to_numpy(dtype=float, na_value=np.nan)
+        known = ~np.isnan(values)
+        logged = column.question.is_money and bool((values[known] >= 0).all())
+        if logged:
+            with np.errstate(divide="ignore"):
+                scale = np.log(np.where(values > 0, values, np.nan))
         else:
-            flagged |= scale.notna() & (scale < low)
+            scale = values
+        low, high, local = _bounds(scale, groups, factor)
+        flagged = scale > high  # NaN compares False
+        if logged:  # fences back in money; nothing is too little (zero income is common)
+            low, high = np.zeros(len(values)), np.exp(high)
+        else:
+            flagged |= scale < low
         floor = column.question.min
         if isinstance(floor, int | float):
-            low = low.clip(lower=float(floor))
+            low = np.maximum(low, float(floor))
         how = "quartiles of the logarithm" if logged else "quartiles"
-        for record in values.index[flagged.to_numpy(dtype=bool, na_value=False)]:
-            value = float(values[record])
-            where = f"{group_by} {groups[record]}" if local[record] else "all returns"
-            usual = f"{_round(low[record])} to {_round(high[record])}"
+        for at in np.flatnonzero(flagged):
+            value = float(values[at])
+            where = f"{group_by} {groups.iloc[at]}" if local[at] else "all returns"
+            usual = f"{_round(low[at])} to {_round(high[at])}"
             rows.append(
-                (record, column.code, show(value), "outlier",
+                (typed.index[at], column.code, show(value), "outlier",
                  f"{show(value)} is far from the other answers of {where} (usual {usual}: "
                  f"{how} \u00b1 {show(factor)} IQR); confirm it", usual)
             )  # fmt: skip

@@ -63,10 +63,9 @@ def _like(column: pd.Series, value: int | float | str) -> float | str:
 
 
 def _compare(column: pd.Series, op: str, value: int | float | str) -> pd.Series:
-    import pandas as pd
 
     if isinstance(value, int | float) and str(column.dtype) != "Float64":
-        column = pd.to_numeric(column, errors="coerce")  # numeric choice codes: 10 > 9
+        column = _numeric(column)  # numeric choice codes: 10 > 9
     target = _like(column, value) if not isinstance(value, int | float) else float(value)
     if op == "=":
         return column == target
@@ -79,3 +78,14 @@ def _compare(column: pd.Series, op: str, value: int | float | str) -> pd.Series:
     if op == ">":
         return column > target
     return column >= target
+
+
+def _numeric(column: pd.Series) -> pd.Series:
+    """``pd.to_numeric(column, errors="coerce")``, converting each different code once."""
+    import numpy as np
+    import pandas as pd
+
+    numbers, uniques = pd.factorize(column)
+    converted = pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce")
+    values = np.append(converted.to_numpy(dtype=float, na_value=np.nan), np.nan)
+    return pd.Series(values[numbers], index=column.index)

@@ -14,16 +14,16 @@ not logged); a CSV export holds codes. The other form is accepted and logged.
 
 from __future__ import annotations
 
-import difflib
-import re
-import unicodedata
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..instrument import Column, Instrument
+from ._choices import choices, several, spoken
+from ._column import Log, Parts, split
 from .cells import is_dont_know, parse_date, parse_number, serial_to_date, show
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 __all__ = ["LANGUAGE", "TYPED", "normalise"]
@@ -57,51 +57,6 @@ _PRIORITY = (
 )
 
 
-class _Log:
-    """Findings of the normalisation, column-wise lists (cheap to append, one frame at the end)."""
-
-    def __init__(self) -> None:
-        self.parts: list[dict[str, Any]] = []
-
-    def cell(
-        self,
-        record: int,
-        column: str,
-        value: Any,
-        check: str,
-        severity: str,
-        message: str,
-        expected: str = "",
-        fixed_value: Any = None,
-    ) -> None:
-        self.parts.append(
-            {
-                "record": [record],
-                "column": [column],
-                "value": [show(value)],
-                "check": [check],
-                "severity": [severity],
-                "message": [message],
-                "expected": [expected],
-                "fixed_value": [fixed_value],
-            }
-        )
-
-    def many(self, frame: pd.DataFrame) -> None:
-        if len(frame):
-            self.parts.append(frame.to_dict(orient="list"))
-
-    def frame(self) -> pd.DataFrame:
-        import pandas as pd
-
-        names = ("record", "column", "value", "check", "severity", "message", "expected")
-        columns: dict[str, list[Any]] = {name: [] for name in (*names, "fixed_value")}
-        for part in self.parts:
-            for key, values in part.items():
-                columns.setdefault(key, []).extend(values)
-        return pd.DataFrame(columns, dtype=object)
-
-
 def normalise(instrument: Instrument, raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Typed answers and the findings of reading them.
 
@@ -123,26 +78,24 @@ def normalise(instrument: Instrument, raw: pd.DataFrame) -> tuple[pd.DataFrame, 
     """
     import pandas as pd
 
-    log = _Log()
+    log = Log()
     typed: dict[str, pd.Series] = {}
+    flags = raw[TYPED].to_numpy(dtype=bool)
+    languages = spoken(raw[LANGUAGE])
     for column in instrument.columns:
         cells = raw[column.code]
         q = column.question
         if q.type in ("integer", "decimal"):
-            typed[column.code] = _numbers(column, cells, raw[TYPED], log)
+            typed[column.code] = _numbers(column, split(cells), flags, log)
         elif q.type == "date":
-            typed[column.code] = _dates(column, cells, raw[TYPED], log)
+            typed[column.code] = _dates(column, split(cells), flags, log)
         elif q.type in ("select_one", "likert"):
-            typed[column.code] = _choices(instrument, column, cells, raw[LANGUAGE], log)
+            typed[column.code] = choices(instrument, column, split(cells), languages, log)
         elif q.type == "select_multiple":
-            typed[column.code] = _multiple(instrument, column, cells, log)
+            typed[column.code] = several(instrument, column, split(cells), log)
         else:
-            typed[column.code] = _texts(column, cells, log)
+            typed[column.code] = _texts(column, split(cells), log)
     return pd.DataFrame(typed, index=raw.index), log.frame()
-
-
-def _kinds(cells: pd.Series) -> pd.Series:
-    return cells.map(type)
 
 
 def _fixed_message(before: Any, after: Any, changes: list[str]) -> tuple[str, str]:
@@ -152,57 +105,58 @@ def _fixed_message(before: Any, after: Any, changes: list[str]) -> tuple[str, st
     return check, f"read {show(before)!r} as {show(after)} ({words})"
 
 
-def _numbers(column: Column, cells: pd.Series, typed: pd.Series, log: _Log) -> pd.Series:
+def _numbers(column: Column, parts: Parts, flags: np.ndarray, log: Log) -> pd.Series:
+    import numpy as np
     import pandas as pd
 
-    code = column.code
-    out = pd.Series(pd.NA, index=cells.index, dtype="Float64")
-    kinds = _kinds(cells)
-    numeric = kinds.isin([float, int])
-    out[numeric] = cells[numeric].astype(float)
-    strings = cells[kinds.isin([str])].astype(str)
-    plain = strings.str.fullmatch(_PLAIN)
-    fast = strings[plain]
-    out[fast.index] = fast.astype(float)
-    quiet = fast[~typed[fast.index].astype(bool)]
-    loud = fast.drop(quiet.index)
-    if len(loud):
-        log.many(
-            pd.DataFrame(
+    code, index = column.code, parts.index
+    out = np.full(len(index), np.nan)
+    out[parts.numbers_at] = parts.numbers
+    text = parts.text
+    plain = text.str.fullmatch(_PLAIN).to_numpy(dtype=bool)
+    fast_at = parts.text_at[plain]
+    if len(fast_at):
+        out[fast_at] = text[plain].astype(float).to_numpy(dtype=float)
+        loud = plain.copy()
+        loud[plain] = flags[fast_at]
+        if loud.any():
+            shown = text[loud]
+            log.many(
                 {
-                    "record": loud.index,
+                    "record": index[parts.text_at[loud]],
                     "column": code,
-                    "value": loud.to_numpy(),
+                    "value": shown.to_numpy(dtype=object),
                     "check": "number_as_text",
                     "severity": "fixed",
-                    "message": "read " + loud.map(repr) + " as a number (a number stored as text)",
+                    "message": [f"read {v!r} as a number (a number stored as text)" for v in shown],
                     "expected": "",
-                    "fixed_value": out[loud.index].astype(float).map(show).to_numpy(),
+                    "fixed_value": [show(float(v)) for v in out[parts.text_at[loud]]],
                 }
             )
-        )
-    for record, text in strings[~plain].items():
-        if not text.strip():
+    for at, value in zip(parts.text_at[~plain], text[~plain], strict=True):
+        if not value.strip():
             continue
-        parsed = parse_number(text)
+        record = index[at]
+        parsed = parse_number(value)
         if parsed is None:
-            log.cell(record, code, text, "not_a_number", "error", _not_a_number(text), "a number")
+            log.cell(record, code, value, "not_a_number", "error", _not_a_number(value),
+                     "a number")  # fmt: skip
             continue
-        value, changes = parsed
-        out[record] = value
-        if not typed[record]:
+        number, changes = parsed
+        out[at] = number
+        if not flags[at]:
             changes.remove("number_as_text")  # a CSV holds every number as text
         if changes:
-            check, message = _fixed_message(text, value, changes)
-            log.cell(record, code, text, check, "fixed", message, "", show(value))
-    others = cells[~numeric & ~kinds.isin([str]) & cells.notna()]
-    for record, value in others.items():
+            check, message = _fixed_message(value, number, changes)
+            log.cell(record, code, value, check, "fixed", message, "", show(number))
+    others = np.sort(np.concatenate([parts.days_at, parts.other_at]))
+    for at, value in zip(others, parts.at(others) if len(others) else [], strict=True):
         what = "a date" if isinstance(value, date | datetime) else f"{show(value)!r}"
-        log.cell(record, code, value, "not_a_number", "error",
+        log.cell(index[at], code, value, "not_a_number", "error",
                  f"{what} is not a number", "a number")  # fmt: skip
     if column.question.type == "integer":
-        _whole(column, out, log)
-    return out
+        _whole(column, index, out, log)
+    return pd.Series(out, index=index, dtype="Float64")
 
 
 def _not_a_number(text: str) -> str:
@@ -214,37 +168,43 @@ def _not_a_number(text: str) -> str:
     return f"{text!r} is not a number; write digits only"
 
 
-def _whole(column: Column, out: pd.Series, log: _Log) -> None:
-    values = out.dropna()
-    broken = values[values != values.round()]
-    for record, value in broken.items():
-        log.cell(record, column.code, float(value), "not_a_whole_number", "error",
-                 f"{show(float(value))} is not a whole number", "a whole number")  # fmt: skip
-        out[record] = None
+def _whole(column: Column, index: pd.Index, out: np.ndarray, log: Log) -> None:
+    import numpy as np
+
+    with np.errstate(invalid="ignore"):
+        broken = np.flatnonzero(~np.isnan(out) & (out != np.round(out)))
+    for at in broken:
+        value = float(out[at])
+        log.cell(index[at], column.code, value, "not_a_whole_number", "error",
+                 f"{show(value)} is not a whole number", "a whole number")  # fmt: skip
+        out[at] = np.nan
 
 
-def _dates(column: Column, cells: pd.Series, typed: pd.Series, log: _Log) -> pd.Series:
+def _dates(column: Column, parts: Parts, flags: np.ndarray, log: Log) -> pd.Series:
+    import numpy as np
     import pandas as pd
 
-    out = pd.Series(pd.NA, index=cells.index, dtype=object)
-    kinds = _kinds(cells)
-    days = kinds.isin([date, datetime])  # what a date cell of a workbook holds
-    out[days] = (
-        cells[days].map(lambda d: d.date() if isinstance(d, datetime) else d).map(date.isoformat)
-    )
-    text = cells[kinds.isin([str])].astype(str)
-    iso = text.str.fullmatch(_ISO_DATE) & ~typed[text.index].astype(bool)  # a CSV's dates
-    out[iso[iso].index] = text[iso]
-    rest = cells[cells.notna() & ~days]
-    rest = rest.drop(iso[iso].index)
-    for record, value in rest.items():
-        day = _one_date(column.code, record, value, bool(typed[record]), log)
+    index = parts.index
+    out = np.full(len(index), None, dtype=object)
+    if len(parts.days_at):  # what a date cell of a workbook holds
+        out[parts.days_at] = [
+            (d.date() if isinstance(d, datetime) else d).isoformat()
+            for d in parts.at(parts.days_at)
+        ]
+    text = parts.text
+    iso = text.str.fullmatch(_ISO_DATE).to_numpy(dtype=bool) & ~flags[parts.text_at]
+    out[parts.text_at[iso]] = text[iso].to_numpy(dtype=object)  # a CSV's dates
+    rest = np.sort(np.concatenate([parts.text_at[~iso], parts.numbers_at, parts.other_at]))
+    cells = dict(zip(parts.text_at[~iso], text[~iso], strict=True))
+    for at in rest:
+        value = cells[at] if at in cells else parts.at(np.array([at]))[0]
+        day = _one_date(column.code, index[at], value, bool(flags[at]), log)
         if day is not None:
-            out[record] = day
-    return out.astype("str")
+            out[at] = day
+    return pd.Series(out, index=index, dtype="str")
 
 
-def _one_date(code: str, record: int, value: Any, typed: bool, log: _Log) -> str | None:
+def _one_date(code: str, record: int, value: Any, typed: bool, log: Log) -> str | None:
     """The ISO date of a cell off the fast path, logging the change or the failure."""
     expected = "a date such as 2022-08-03"
     if isinstance(value, float | int) and not isinstance(value, bool):
@@ -276,160 +236,20 @@ def _one_date(code: str, record: int, value: Any, typed: bool, log: _Log) -> str
     return day.isoformat()
 
 
-def _texts(column: Column, cells: pd.Series, log: _Log) -> pd.Series:
+def _texts(column: Column, parts: Parts, log: Log) -> pd.Series:
+    import numpy as np
     import pandas as pd
 
-    out = pd.Series(pd.NA, index=cells.index, dtype=object)
-    kinds = _kinds(cells)
-    strings = kinds.isin([str])
-    text = cells[strings].astype(str)
+    text = parts.text
     stripped = text.str.strip()
-    out[text.index] = stripped.where(stripped != "", pd.NA)
-    others = cells[~strings & cells.notna()]
-    out[others.index] = others.map(show)
-    changed = text[(stripped != text) & (stripped != "")]
-    for record, value in changed.items():
+    out = stripped[stripped != ""]
+    others = np.sort(np.concatenate([parts.numbers_at, parts.days_at, parts.other_at]))
+    if len(others):
+        shown = [show(v) for v in parts.at(others)]
+        out = pd.concat([out, pd.Series(shown, index=parts.index[others], dtype="str")])
+    changed = ((stripped != text) & (stripped != "")).to_numpy(dtype=bool)
+    for record, value in text[changed].items():
         log.cell(record, column.code, value, "whitespace", "fixed",
                  f"read {value!r} as {value.strip()!r} (spaces around it removed)", "",
                  value.strip())  # fmt: skip
-    return out.astype("str")
-
-
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip().casefold()
-
-
-class _ChoiceIndex:
-    """Every way an answer may name a choice of one list, and how each way is logged."""
-
-    def __init__(self, instrument: Instrument, column: Column) -> None:
-        choices = instrument.choice_list(column.question)
-        self.codes = {str(c.code): str(c.code) for c in choices}
-        self.labels = {
-            lang: {c.label[lang]: str(c.code) for c in choices} for lang in instrument.languages
-        }
-        self.exact: dict[str, str] = {}
-        for mapping in self.labels.values():
-            self.exact.update(mapping)
-        self.exact.update(self.codes)
-        self.folded = {_fold(k): v for k, v in self.exact.items()}
-        self.names = {str(c.code): c.label[instrument.languages[0]] for c in choices}
-        self.column = column
-
-    def silent(self, language: str | None) -> set[str]:
-        return set(self.codes) if language is None else set(self.labels.get(language, {}))
-
-    def classify(self, key: str, language: str | None) -> tuple[str | None, str, str]:
-        """``(code, check, message)`` for an answer off the fast path."""
-        code = self.exact.get(key)
-        if code is not None:
-            if key in self.codes:
-                return code, "code_for_label", f"read code {key} as {self.names[code]!r}"
-            other = next(lang for lang, m in self.labels.items() if key in m)
-            if language is None:
-                return code, "choice_label", f"read label {key!r} as code {code}"
-            return (
-                code,
-                "other_language_label",
-                (f"read the {other} label {key!r} as {self.names[code]!r} (code {code})"),
-            )
-        code = self.folded.get(_fold(key))
-        if code is not None:
-            check = "whitespace" if key.strip() in self.exact else "label_variant"
-            return code, check, f"read {key!r} as {self.names[code]!r} (code {code})"
-        return None, "unknown_label", self._unknown(key)
-
-    def _unknown(self, key: str) -> str:
-        close = difflib.get_close_matches(key, list(self.exact), n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        allowed = ", ".join(f"{c} {self.names[c]}" for c in self.codes)
-        return f"{key!r} is not a choice of {self.column.question.code} ({allowed}){hint}"
-
-    def expected(self) -> str:
-        return "one of " + ", ".join(f"{c} ({self.names[c]})" for c in self.codes)
-
-
-def _key(value: Any) -> str:
-    return value if isinstance(value, str) else show(value)
-
-
-def _keys(cells: pd.Series) -> pd.Series:
-    """Each answer as the text it names a choice by: text as is, ``1.0`` as ``1``."""
-    kinds = _kinds(cells)
-    strings = kinds.isin([str])
-    if strings.all():
-        return cells.astype(str)
-    keys = cells.astype(object).copy()
-    keys[~strings] = cells[~strings].map(show)
-    return keys.astype(str)
-
-
-def _choices(
-    instrument: Instrument,
-    column: Column,
-    cells: pd.Series,
-    languages: pd.Series,
-    log: _Log,
-) -> pd.Series:
-    import pandas as pd
-
-    index = _ChoiceIndex(instrument, column)
-    present = cells[cells.notna()]
-    keys = _keys(present)
-    keys = keys[keys.str.strip() != ""]
-    codes = keys.map(index.exact)
-    quiet = pd.Series(False, index=keys.index)
-    langs = languages[keys.index]
-    for language in [*langs.dropna().unique().tolist(), None]:
-        members = langs.isna() if language is None else langs == language
-        quiet[members] = keys[members].isin(index.silent(language))
-    out = codes.where(quiet)
-    for record in keys.index[~quiet]:
-        key = keys[record]
-        code, check, message = index.classify(key, languages[record])
-        if code is None:
-            log.cell(record, column.code, key, check, "error", message, index.expected())
-        else:
-            out[record] = code
-            log.cell(record, column.code, key, check, "fixed", message, "", code)
-    return pd.Series(out, index=cells.index, dtype="str").reindex(cells.index)
-
-
-_LISTED = re.compile(r"\s*[,，、;；]\s*")
-
-
-def _multiple(instrument: Instrument, column: Column, cells: pd.Series, log: _Log) -> pd.Series:
-    import pandas as pd
-
-    index = _ChoiceIndex(instrument, column)
-    out: dict[int, str] = {}
-    for record, value in cells[cells.notna()].items():
-        text = _key(value).strip()
-        if not text:
-            continue
-        # Codes are separated by spaces; labels (which may hold spaces) by commas or 、.
-        listed = _LISTED.search(text) is not None
-        tokens = [t for t in (_LISTED.split(text) if listed else text.split()) if t]
-        codes: list[str] = []
-        unknown: list[str] = []
-        for token in tokens:
-            code = (
-                index.codes.get(token) or index.exact.get(token) or index.folded.get(_fold(token))
-            )
-            if code is None:
-                unknown.append(token)
-            elif code not in codes:
-                codes.append(code)
-        if unknown:
-            log.cell(record, column.code, value, "unknown_label", "error",
-                     f"{', '.join(map(repr, unknown))} "
-                     f"{'is not a choice' if len(unknown) == 1 else 'are not choices'} of "
-                     f"{column.question.code}; write codes separated by spaces",
-                     index.expected())  # fmt: skip
-            continue
-        joined = " ".join(codes)
-        out[record] = joined
-        if joined != _key(value):
-            log.cell(record, column.code, value, "choice_separator", "fixed",
-                     f"read {_key(value)!r} as the codes {joined!r}", "", joined)  # fmt: skip
-    return pd.Series(out, index=cells.index, dtype="str")
+    return out.reindex(parts.index).astype("str")

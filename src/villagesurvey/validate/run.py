@@ -37,6 +37,8 @@ __all__ = ["FileReport", "Validation", "check_returns", "validate_returns"]
 FILE, SHEET, ROW = "_file", "_sheet", "_row"
 PROVENANCE = {"submission": "_submission", "submitted": "_submitted"}
 """What a phone export says of each submission (:attr:`.layout.Return.provenance`) → column."""
+STEPS_FROM = 50_000
+"""Rows from which :func:`validate_returns` says each step of the checking as it starts."""
 TOTAL_WORDS = frozenset(
     {"合计", "总计", "合計", "總計", "小计", "total", "totals", "sum", "grand total"}
 )
@@ -196,15 +198,17 @@ class Validation:
 
 def _numbers_as_text(values: pd.Series) -> pd.Series:
     """Numbers as a person writes them: ``41`` not ``41.0``; blank for a missing one."""
+    import numpy as np
     import pandas as pd
 
-    out = pd.Series("", index=values.index, dtype=object)
-    whole = values.notna() & (values == values.round()) & (values.abs() < 1e15)
-    whole = whole.fillna(False).astype(bool)
-    out[whole] = values[whole].astype("Int64").astype(str)
-    other = values.notna().fillna(False).astype(bool) & ~whole
-    out[other] = values[other].astype(float).map(repr)
-    return out
+    numbers = values.to_numpy(dtype=float, na_value=np.nan)
+    out = np.full(len(numbers), "", dtype=object)
+    known = ~np.isnan(numbers)
+    whole = known & (numbers == np.round(numbers)) & (np.abs(numbers) < 1e15)
+    out[whole] = numbers[whole].astype(np.int64).astype(str)
+    other = known & ~whole
+    out[other] = [repr(float(v)) for v in numbers[other]]
+    return pd.Series(out, index=values.index, dtype=object)
 
 
 def _display_names(paths: Sequence[Path]) -> dict[Path, str]:
@@ -287,9 +291,19 @@ def validate_returns(
         rows = sum(len(r.rows) for r in returns)
         what = f"{rows:,} row{'s' * (rows != 1)}"
         stage(f"checking {what} against {instrument.id} {instrument.version}")
+    steps = stage if stage is not None and sum(len(r.rows) for r in returns) >= STEPS_FROM else None
     return check_returns(
-        instrument, returns, files=files, findings=findings, outlier_factor=outlier_factor
+        instrument,
+        returns,
+        files=files,
+        findings=findings,
+        outlier_factor=outlier_factor,
+        stage=steps,
     )
+
+
+def _silent(line: str) -> None:
+    """A stage callback that says nothing."""
 
 
 def _refused(name: str, refused: Refused) -> FileReport:
@@ -310,30 +324,24 @@ def _note(read: ReadFile, name: str, findings: Findings) -> None:
 
 
 def _raw_frame(instrument: Instrument, returns: list[Return]) -> pd.DataFrame:
+    """Every return's rows in one frame of objects, a column at a time (no frame per file)."""
     import pandas as pd
 
-    parts = []
+    names = [FILE, SHEET, ROW, LANGUAGE, TYPED, *PROVENANCE.values()]
+    names += [c.code for c in instrument.columns]
+    columns: dict[str, list[Any]] = {name: [] for name in names}
     for laid in returns:
         n = len(laid.rows)
-        columns: dict[str, Any] = {
-            FILE: [laid.file] * n,
-            SHEET: [laid.sheet] * n,
-            ROW: laid.rows,
-            LANGUAGE: [laid.language] * n,
-            TYPED: [laid.typed_cells] * n,
-        }
+        columns[FILE] += [laid.file] * n
+        columns[SHEET] += [laid.sheet] * n
+        columns[ROW] += laid.rows
+        columns[LANGUAGE] += [laid.language] * n
+        columns[TYPED] += [laid.typed_cells] * n
         for key, column_name in PROVENANCE.items():
-            columns[column_name] = laid.provenance.get(key, [None] * n)
+            columns[column_name] += laid.provenance.get(key, [None] * n)
         for column in instrument.columns:
-            columns[column.code] = laid.values.get(column.code, [None] * n)
-        parts.append(pd.DataFrame(columns, dtype=object))
-    if not parts:
-        empty: dict[str, list[Any]] = {
-            c: [] for c in (FILE, SHEET, ROW, LANGUAGE, TYPED, *PROVENANCE.values())
-        }
-        empty |= {c.code: [] for c in instrument.columns}
-        return pd.DataFrame(empty, dtype=object)
-    return pd.concat(parts, ignore_index=True)
+            columns[column.code] += laid.values.get(column.code, [None] * n)
+    return pd.DataFrame(columns, dtype=object)
 
 
 def check_returns(
@@ -343,6 +351,7 @@ def check_returns(
     files: list[FileReport] | None = None,
     findings: Findings | None = None,
     outlier_factor: float | None = None,
+    stage: Callable[[str], None] | None = None,
 ) -> Validation:
     """Check returns already laid out on the instrument; no file is touched.
 
@@ -358,6 +367,9 @@ def check_returns(
         Findings made while reading and laying out, to which these are added.
     outlier_factor : float, optional
         See :func:`validate_returns`.
+    stage : callable, optional
+        Called with a line before each step (reading the answers, the rules, duplicates and
+        outliers); :func:`validate_returns` passes it for :data:`STEPS_FROM` rows or more.
     """
     import pandas as pd
 
@@ -369,9 +381,12 @@ def check_returns(
     raw = _raw_frame(instrument, returns)
     _formulas(raw, returns, findings)
     totals = _total_rows(instrument, raw, findings)
+    say = stage if stage is not None else _silent
+    say(f"reading the answers of {len(raw):,} rows")
     typed, fixes = normalise(instrument, raw)
     findings.add_frame(fixes)
     rows = typed.drop(index=totals)  # a total row is not a respondent: no further checks
+    say("checking the rules")
     schemas = schema.build_schemas(instrument)
     own = tuple(r.code for r in instrument.rules)
     unread = _cells(fixes[fixes["severity"] == "error"])  # already an error: not again
@@ -381,6 +396,7 @@ def check_returns(
     doubtful = _without(schema.failures(schemas.warnings, rows, own), broken)
     findings.add_frame(explain.explain(instrument, doubtful, rows, raw).assign(severity="warning"))
     where = raw[FILE] + " row " + raw[ROW].astype(str)
+    say("looking for duplicates and outliers")
     findings.add_frame(duplicates.find_duplicates(instrument, rows, where).assign(severity="error"))
     factor = outlier_factor if outlier_factor is not None else hfc.IQR_FACTOR
     sound = rows.copy()  # an answer already flagged is not flagged again as an outlier
@@ -436,16 +452,31 @@ def _cells(table: pd.DataFrame) -> set[tuple[int, str]]:
 
 
 def _total_rows(instrument: Instrument, raw: pd.DataFrame, findings: Findings) -> list[int]:
-    """Report rows that hold totals (``合计``, ``Total``) and return their records."""
+    """Report rows that hold totals (``合计``, ``Total``) and return their records.
+
+    Each different text of a column is looked at once (a column of 100,000 answers holds
+    far fewer different texts).
+    """
+    import numpy as np
+    import pandas as pd
+
     found: list[int] = []
     texts = [c.code for c in instrument.columns if c.question.type == "text"]
     for code in texts:
-        folded = raw[code].map(
-            lambda v: (
-                unicodedata.normalize("NFKC", v).strip().casefold() if isinstance(v, str) else ""
-            )
+        numbers, uniques = pd.factorize(raw[code].to_numpy(dtype=object))
+        total = np.array(
+            [
+                isinstance(v, str)
+                and unicodedata.normalize("NFKC", v).strip().casefold() in TOTAL_WORDS
+                for v in uniques
+            ],
+            dtype=bool,
         )
-        for record in raw.index[folded.isin(TOTAL_WORDS).to_numpy()]:
+        if not total.any():
+            continue
+        hit = np.zeros(len(numbers), dtype=bool)
+        hit[numbers >= 0] = total[numbers[numbers >= 0]]
+        for record in raw.index[hit]:
             findings.add(
                 file=raw.at[record, FILE], check="total_row", severity="error", column=code,
                 value=raw.at[record, code], record=int(record),

@@ -57,8 +57,18 @@ def _dtype(column: Column) -> str:
     return "Float64" if column.question.type in ("integer", "decimal") else "str"
 
 
+_BUILT: dict[str, Schemas] = {}
+
+
 def build_schemas(instrument: Instrument) -> Schemas:
-    """Build the error and warning schemas of an instrument (once per run)."""
+    """The error and warning schemas of an instrument, built once per instrument content."""
+    key = instrument.content_hash
+    if key not in _BUILT:
+        _BUILT[key] = _build(instrument)
+    return _BUILT[key]
+
+
+def _build(instrument: Instrument) -> Schemas:
     import pandera.pandas as pa
 
     hard: dict[str, pa.Column] = {}

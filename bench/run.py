@@ -1,0 +1,348 @@
+"""The benchmarks of villagesurvey: validate and report against what a user would otherwise do.
+
+Run it from a checkout with the package installed (``pip install -e ".[bench]"`` for
+fastexcel, psutil and xlsxwriter; it runs without them, less precisely)::
+
+    python bench/run.py [--sizes small,season,national] [--runs 3] [--curve] [--data DIR]
+
+For each size (see ``bench/generate.py``) it generates the returns once (kept in ``--data``
+for the next run), then times, on the same files and in the same run:
+
+- ``villagesurvey validate`` (read with every safety check, validate, write every output);
+- what a user would otherwise write: ``pandas.read_excel(engine="openpyxl")`` of every file
+  (``pandas.read_csv`` for a CSV file);
+- the floor: the fastest reader alone, no checks: fastexcel into pandas (python-calamine
+  into pandas without fastexcel; ``pyarrow.csv`` for a CSV file).
+
+Each command runs in its own process, ``--runs`` times (the pandas baseline of a size larger
+than ``small`` once, it is slow); the best time is kept, and the highest peak memory: the
+resident memory of the process and its children (validate reads in worker processes),
+summed and sampled every 20 ms (with psutil; without it, the largest single process).
+
+Then ``villagesurvey --help`` against ``python -c "import click"``, and
+``villagesurvey report`` on the 62 respondents of the sample and, with ``season`` or
+``national``, on 100,000. ``--curve`` times validate on CSV files of 25,000 to 150,000
+rows. Everything is printed as Markdown tables, with the machine it ran on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+INSTRUMENT = ROOT / "instruments" / "village_ecommerce.yaml"
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402 -- bench/generate.py, beside this file
+
+_LIBRARIES = ("pandas", "pyarrow", "numpy", "pandera", "python-calamine", "openpyxl",
+              "fastexcel", "xlsxwriter", "psutil", "click")  # fmt: skip
+_PANDAS_RUNS_BEYOND_SMALL = 1
+
+
+@dataclass(frozen=True)
+class Timing:
+    """The best wall time of a command over its runs, and its highest peak memory."""
+
+    seconds: float
+    peak_bytes: int
+    exit_code: int
+
+
+# -- measuring ---------------------------------------------------------------------------------
+
+
+def _tree_rss(process: object) -> int:
+    import psutil
+
+    assert isinstance(process, psutil.Process)
+    total = 0
+    for member in [process, *process.children(recursive=True)]:
+        try:
+            total += member.memory_info().rss
+        except psutil.Error:
+            continue
+    return total
+
+
+def _run_once(command: list[str]) -> Timing:
+    """Run a command, sampling the memory of its process tree; its time and peak."""
+    import resource
+
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = [0]
+    try:
+        import psutil
+
+        watched = psutil.Process(process.pid)
+    except (ImportError, Exception):  # no psutil, or the process ended already
+        watched = None
+    done = threading.Event()
+
+    def sample() -> None:
+        while watched is not None and not done.is_set():
+            try:
+                peak[0] = max(peak[0], _tree_rss(watched))
+            except Exception:  # the process ended between two samples
+                return
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, errors = process.communicate()
+    seconds = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if process.returncode not in (0, 1, 2):  # validate: 1 errors in the data, 2 none read
+        raise SystemExit(f"{' '.join(command[:4])} ... failed:\n{errors.decode()[-2000:]}")
+    if watched is None:  # the largest single process that has ended (KiB on Linux)
+        peak[0] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    return Timing(seconds, peak[0], process.returncode)
+
+
+def measure(command: list[str], runs: int) -> Timing:
+    """Best time and highest peak over ``runs`` runs of ``command``."""
+    timings = [_run_once(command) for _ in range(max(1, runs))]
+    best = min(timings, key=lambda t: t.seconds)
+    return Timing(best.seconds, max(t.peak_bytes for t in timings), best.exit_code)
+
+
+def _median_seconds(command: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+# -- baselines (run in a process of their own: python bench/run.py --baseline KIND FILE...) ---
+
+
+def _baseline(kind: str, files: list[str]) -> None:
+    import pandas as pd
+
+    from villagesurvey.workbook import CODE_ROW
+
+    rows = 0
+    for file in files:
+        if kind == "pandas-excel":
+            frame = pd.read_excel(file, engine="openpyxl", sheet_name=0, header=CODE_ROW - 1)
+        elif kind == "pandas-csv":
+            frame = pd.read_csv(file)
+        elif kind == "floor-csv":
+            import pyarrow.csv as pacsv
+
+            frame = pacsv.read_csv(file).to_pandas()
+        else:
+            frame = _floor_excel(file, CODE_ROW)
+        rows += len(frame)
+    print(rows)
+
+
+def _floor_excel(file: str, code_row: int) -> object:
+    import pandas as pd
+
+    try:
+        import fastexcel
+    except ImportError:
+        from python_calamine import CalamineWorkbook
+
+        cells = CalamineWorkbook.from_path(file).get_sheet_by_index(0).to_python()
+        return pd.DataFrame(cells[code_row:], columns=cells[code_row - 1])
+    return fastexcel.read_excel(file).load_sheet(0, header_row=code_row - 1).to_pandas()
+
+
+def _floor_name() -> str:
+    try:
+        import fastexcel  # noqa: F401
+    except ImportError:
+        return "python-calamine"
+    return "fastexcel"
+
+
+# -- the suite ---------------------------------------------------------------------------------
+
+
+def _python(*args: str) -> list[str]:
+    return [sys.executable, *args]
+
+
+def _validate(paths: list[Path], out: Path) -> list[str]:
+    folder = paths[0].parent if len(paths) > 1 else paths[0]
+    return _python("-m", "villagesurvey", "validate", str(INSTRUMENT), str(folder), "-o", str(out))
+
+
+def _mib(size: int) -> str:
+    return f"{size / 2**20:,.0f}"
+
+
+def bench_size(size: generate.Size, data: Path, runs: int) -> list[str]:
+    """Markdown rows for one size: validate and its two baselines."""
+    start = time.perf_counter()
+    paths = generate.generate(size, data / size.name)
+    made = time.perf_counter() - start
+    print(f"{size.name}: {size.describe()} ready in {made:.1f} s", file=sys.stderr)
+    files = [str(p) for p in paths]
+    this = [str(Path(__file__).resolve()), "--baseline"]
+    if size.kind == "csv":
+        user = ("pandas.read_csv", "pandas-csv")
+        floor = ("pyarrow.csv into pandas", "floor-csv")
+    else:
+        user = ('pandas.read_excel(engine="openpyxl")', "pandas-excel")
+        floor = (f"{_floor_name()} into pandas", "floor-excel")
+    user_runs = runs if size.name == "small" else min(runs, _PANDAS_RUNS_BEYOND_SMALL)
+    with tempfile.TemporaryDirectory() as out:
+        ours = measure(_validate(paths, Path(out)), runs)
+        said = json.loads((Path(out) / "summary.json").read_text(encoding="utf-8"))
+    refused = [f"{f['file']}: {f['check']}" for f in said["files"] if f["status"] == "refused"]
+    fastest = measure(_python(*this, floor[1], *files), runs)
+    theirs = measure(_python(*this, user[1], *files), user_runs)
+    rows = []
+    label = "villagesurvey validate" + (f" (refused {', '.join(refused)})" if refused else "")
+    for name, timing in ((label, ours), (floor[0], fastest), (user[0], theirs)):
+        rate = size.respondents / timing.seconds
+        rows.append(
+            f"| {size.name} | {name} | {timing.seconds:.2f} | {_mib(timing.peak_bytes)} | "
+            f"{rate:,.0f} | {timing.seconds / fastest.seconds:.2f} | "
+            f"{timing.seconds / theirs.seconds:.3f} |"
+        )
+    return rows
+
+
+def bench_startup(runs: int) -> list[str]:
+    """``villagesurvey --help`` against importing click alone."""
+    floor = _median_seconds(_python("-c", "import click"), runs)
+    ours = _median_seconds(_python("-m", "villagesurvey", "--help"), runs)
+    return [
+        f"| `python -c 'import click'` | {floor * 1000:.0f} | 1.00 |",
+        f"| `villagesurvey --help` | {ours * 1000:.0f} | {ours / floor:.2f} |",
+    ]
+
+
+def _report_command(clean: Path, out: str) -> list[str]:
+    command = _python("-m", "villagesurvey", "report", str(INSTRUMENT), str(clean), "-o", out)
+    helped = subprocess.run(_python("-m", "villagesurvey", "report", "--help"),
+                            capture_output=True, text=True, check=True)  # fmt: skip
+    if "--bootstrap" in helped.stdout:
+        command += ["--bootstrap", "0"]
+    return command
+
+
+def bench_report(data: Path, runs: int, large: bool) -> list[str]:
+    """``villagesurvey report`` on the sample's 62 respondents (and on 100,000)."""
+    datasets = [("62 (sample_data/truth.csv)", ROOT / "sample_data" / "truth.csv")]
+    if large:
+        folder = data / "report"
+        folder.mkdir(parents=True, exist_ok=True)
+        clean = folder / "clean_100000.csv"
+        if not clean.exists():
+            generate.clean_dataset(100_000, folder)
+        datasets.append(("100,000 (generated)", clean))
+    rows = []
+    for label, clean in datasets:
+        with tempfile.TemporaryDirectory() as out:
+            timing = measure(_report_command(clean, out), runs)
+        rows.append(f"| {label} | {timing.seconds:.2f} | {_mib(timing.peak_bytes)} |")
+    return rows
+
+
+def bench_curve(data: Path, runs: int) -> list[str]:
+    """validate on CSV files of growing size: seconds per million rows should stay flat."""
+    rows = []
+    folder = data / "curve"
+    folder.mkdir(parents=True, exist_ok=True)
+    for count in generate.CURVE:
+        path = folder / f"national_{count}.csv"
+        if not path.exists():
+            generate.national_csv(count, folder)
+        with tempfile.TemporaryDirectory() as out:
+            timing = measure(_validate([path], Path(out)), runs)
+        per_million = timing.seconds / count * 1e6
+        rows.append(
+            f"| {count:,} | {timing.seconds:.1f} | {per_million:.1f} | {_mib(timing.peak_bytes)} |"
+        )
+    return rows
+
+
+def machine() -> list[str]:
+    """What the numbers were measured on."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            cpu = next(line.split(":", 1)[1].strip() for line in info if "model name" in line)
+    except (OSError, StopIteration):
+        pass
+    memory = ""
+    try:
+        pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        memory = f"{pages / 2**30:.0f} GiB"
+    except (ValueError, OSError, AttributeError):
+        pass
+    versions = []
+    for name in _LIBRARIES:
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} (not installed)")
+    return [
+        f"- CPU: {cpu}, {os.cpu_count()} cores (as the system reports them)",
+        f"- RAM: {memory}",
+        f"- Python {platform.python_version()} on {platform.system()} {platform.release()}",
+        f"- {', '.join(versions)}",
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="small,season,national")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each command (best kept)")
+    parser.add_argument("--curve", action="store_true", help="validate time against CSV rows")
+    parser.add_argument(
+        "--data", type=Path, default=Path(tempfile.gettempdir()) / "villagesurvey-bench",
+        help="where generated returns are kept between runs",
+    )  # fmt: skip
+    parser.add_argument("--baseline", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.baseline:
+        _baseline(args.baseline[0], args.baseline[1:])
+        return
+    sizes = [generate.SIZES[name.strip()] for name in args.sizes.split(",") if name.strip()]
+    print("## Machine\n")
+    print("\n".join(machine()))
+    print(f"\n## Validate (best of {args.runs}; ratios to the floor and to pandas)\n")
+    print("| size | command | seconds | peak MiB | respondents/s | x floor | x pandas |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    for size in sizes:
+        for row in bench_size(size, args.data, args.runs):
+            print(row, flush=True)
+    print("\n## Start-up (median of 10)\n")
+    print("| command | ms | ratio |\n| --- | ---: | ---: |")
+    print("\n".join(bench_startup(10)), flush=True)
+    large = any(s.name != "small" for s in sizes)
+    print(f"\n## Report (best of {args.runs}, start-up included)\n")
+    print("| respondents | seconds | peak MiB |\n| --- | ---: | ---: |")
+    print("\n".join(bench_report(args.data, args.runs, large)), flush=True)
+    if args.curve:
+        print(f"\n## Validate a CSV file: time against rows (best of {args.runs})\n")
+        print("| rows | seconds | seconds per million rows | peak MiB |")
+        print("| ---: | ---: | ---: | ---: |")
+        print("\n".join(bench_curve(args.data, args.runs)), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,161 @@
+"""One raw column split by what its cells hold, and the log normalising keeps of it.
+
+A column of a workbook holds text, numbers, dates and the odd boolean side by side; a column
+of a CSV file holds text only (Arrow strings). :func:`split` sorts the cells of a column by
+kind in one pass (or none, when the column's type says it), so that each kind is then
+handled as a whole: text with vectorised string functions, numbers with NumPy, and only the
+few cells of other kinds one by one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from .cells import show
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+__all__ = ["Log", "Parts", "split"]
+
+
+@dataclass(frozen=True)
+class Parts:
+    """The cells of a column by kind; positions are row positions in the column.
+
+    Attributes
+    ----------
+    index : Index
+        The column's index (the records).
+    text : Series
+        The text cells (``str`` dtype), indexed by record.
+    text_at : ndarray
+        Their positions.
+    numbers_at : ndarray
+        Positions of the cells that hold a number (``int`` or ``float``, not ``bool``).
+    numbers : ndarray
+        Their values as floats.
+    days_at : ndarray
+        Positions of the cells that hold a date or a datetime.
+    other_at : ndarray
+        Positions of the cells that hold anything else (a boolean, a time).
+    values : ndarray or None
+        The cells as objects, when the column is not all text.
+    """
+
+    index: pd.Index
+    text: pd.Series
+    text_at: np.ndarray
+    numbers_at: np.ndarray
+    numbers: np.ndarray
+    days_at: np.ndarray
+    other_at: np.ndarray
+    values: np.ndarray | None
+
+    def at(self, positions: np.ndarray) -> list[Any]:
+        """The cells at ``positions`` (not text), as they came in."""
+        assert self.values is not None  # only a column that is not all text has them
+        return list(self.values[positions])
+
+
+def split(cells: pd.Series) -> Parts:
+    """Sort the cells of a raw column by kind; missing cells (None, NaN) are in no part."""
+    import numpy as np
+    import pandas as pd
+
+    none = np.empty(0, dtype=np.intp)
+    if str(cells.dtype) == "str":  # a CSV file's column: text or missing
+        text_at = np.flatnonzero(cells.notna().to_numpy())
+        text = cells.iloc[text_at]
+        return Parts(cells.index, text, text_at, none, np.empty(0), none, none, None)
+    values = cells.to_numpy(dtype=object)
+    types = np.frompyfunc(type, 1, 1)(values)
+    text = _of(types, str)
+    number = _of(types, float, int)
+    day = _of(types, date, datetime)
+    missing = _of(types, type(None))
+    numbers_at = np.flatnonzero(number)
+    numbers = values[numbers_at].astype(float)
+    if np.isnan(numbers).any():  # NaN is a missing cell, not a number
+        missing[numbers_at[np.isnan(numbers)]] = True
+        numbers_at, numbers = numbers_at[~np.isnan(numbers)], numbers[~np.isnan(numbers)]
+    text_at = np.flatnonzero(text)
+    return Parts(
+        cells.index,
+        pd.Series(values[text_at], index=cells.index[text_at], dtype="str"),
+        text_at,
+        numbers_at,
+        numbers,
+        np.flatnonzero(day),
+        np.flatnonzero(~(text | number | day | missing)),
+        values,
+    )
+
+
+def _of(types: np.ndarray, *kinds: type) -> np.ndarray:
+    """Where ``types`` (an array of types) is exactly one of ``kinds``."""
+    import numpy as np
+
+    found = np.zeros(len(types), dtype=bool)
+    for kind in kinds:
+        found |= np.asarray(types == np.array(kind, dtype=object), dtype=bool)
+    return found
+
+
+def _listed(value: Any, size: int) -> list[Any]:
+    if isinstance(value, list | tuple) or hasattr(value, "__array__"):
+        return list(value)
+    return [value] * size
+
+
+class Log:
+    """Findings of the normalisation, column-wise lists (cheap to append, one frame at the end)."""
+
+    _NAMES = ("record", "column", "value", "check", "severity", "message", "expected")
+
+    def __init__(self) -> None:
+        self.parts: list[dict[str, Any]] = []
+
+    def cell(
+        self,
+        record: int,
+        column: str,
+        value: Any,
+        check: str,
+        severity: str,
+        message: str,
+        expected: str = "",
+        fixed_value: Any = None,
+    ) -> None:
+        """One finding; ``value`` is shown as a person writes it."""
+        self.parts.append(
+            {
+                "record": [record],
+                "column": [column],
+                "value": [show(value)],
+                "check": [check],
+                "severity": [severity],
+                "message": [message],
+                "expected": [expected],
+                "fixed_value": [fixed_value],
+            }
+        )
+
+    def many(self, columns: dict[str, Any]) -> None:
+        """Several findings at once: each of the fields as a list or as one value for all."""
+        size = len(columns["record"])
+        if size:
+            self.parts.append({key: _listed(value, size) for key, value in columns.items()})
+
+    def frame(self) -> pd.DataFrame:
+        """Every finding logged, in order, as a table of objects."""
+        import pandas as pd
+
+        columns: dict[str, list[Any]] = {name: [] for name in (*self._NAMES, "fixed_value")}
+        for part in self.parts:
+            for key, values in part.items():
+                columns.setdefault(key, []).extend(values)
+        return pd.DataFrame(columns, dtype=object)
