@@ -3,8 +3,11 @@
 The pipeline, one module per stage::
 
     instrument  ->  workbook (blank .xlsx for enumerators)
+                <-> xlsform (ODK Collect, KoboToolbox, SurveyCTO)
                 ->  codebook
     returns     ->  validate (clean dataset, quarantine, issues)
+    clean data  ->  export (Stata, SPSS, Parquet; codebook with statistics)
+                ->  analysis (before/after; scales and the PLS path model) -> report
 
 Every public name is importable from here (``villagesurvey.load_instrument``). They load on
 first use, so that ``import villagesurvey`` and ``villagesurvey --help`` stay instant.
@@ -16,6 +19,10 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .analysis import Measurement as Measurement
+    from .analysis import cronbach_alpha as cronbach_alpha
+    from .analysis import measure_scales as measure_scales
+    from .analysis import pls_path_model as pls_path_model
     from .codebook import codebook_rows as codebook_rows
     from .errors import InstrumentError as InstrumentError
     from .errors import InstrumentProblem as InstrumentProblem
@@ -23,6 +30,11 @@ if TYPE_CHECKING:
     from .errors import OutputError as OutputError
     from .errors import ReturnsError as ReturnsError
     from .errors import VillageSurveyError as VillageSurveyError
+    from .errors import XLSFormError as XLSFormError
+    from .export import build_codebook as build_codebook
+    from .export import export_dataset as export_dataset
+    from .export import labelled_dataset as labelled_dataset
+    from .export import write_codebook as write_codebook
     from .instrument import Instrument as Instrument
     from .instrument import dump_instrument as dump_instrument
     from .instrument import load_instrument as load_instrument
@@ -32,9 +44,15 @@ if TYPE_CHECKING:
     from .validate import write_validation as write_validation
     from .workbook import build_workbook as build_workbook
     from .workbook import write_workbook as write_workbook
+    from .xlsform import XLSFormImport as XLSFormImport
+    from .xlsform import build_xlsform as build_xlsform
+    from .xlsform import import_xlsform as import_xlsform
+    from .xlsform import read_xlsform as read_xlsform
+    from .xlsform import write_xlsform as write_xlsform
 
 _WHERE = {
     "Instrument": "instrument",
+    "Measurement": "analysis",
     "InstrumentError": "errors",
     "InstrumentProblem": "errors",
     "OptionError": "errors",
@@ -42,14 +60,27 @@ _WHERE = {
     "ReturnsError": "errors",
     "Validation": "validate",
     "VillageSurveyError": "errors",
+    "XLSFormError": "errors",
+    "XLSFormImport": "xlsform",
+    "build_codebook": "export",
     "build_workbook": "workbook",
+    "build_xlsform": "xlsform",
     "codebook_rows": "codebook",
+    "cronbach_alpha": "analysis",
     "dump_instrument": "instrument",
+    "export_dataset": "export",
+    "labelled_dataset": "export",
     "load_instrument": "instrument",
+    "measure_scales": "analysis",
+    "import_xlsform": "xlsform",
     "parse_instrument": "instrument",
+    "pls_path_model": "analysis",
+    "read_xlsform": "xlsform",
     "validate_returns": "validate",
+    "write_codebook": "export",
     "write_validation": "validate",
     "write_workbook": "workbook",
+    "write_xlsform": "xlsform",
 }
 
 __all__ = sorted(_WHERE)

@@ -75,6 +75,57 @@ def _reports_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _bootstrap_options(command: F) -> F:
+    """The ``--bootstrap`` and ``--seed`` options of the commands that run the path model."""
+    command = click.option(
+        "--seed",
+        type=int,
+        default=None,
+        help="Seed of the bootstrap resampling; default 1, so a rerun gives the same numbers.",
+    )(command)
+    return click.option(
+        "--bootstrap",
+        type=click.IntRange(min=0),
+        default=None,
+        help="Bootstrap resamples for the path model's standard errors; 0 for none (default 1000).",
+    )(command)
+
+
+def _bootstrap_settings(bootstrap: int | None, seed: int | None) -> dict[str, int]:
+    """``--bootstrap`` and ``--seed`` as given, or the report's defaults."""
+    from .report import DEFAULT_BOOTSTRAP, DEFAULT_SEED
+
+    return {
+        "bootstrap": DEFAULT_BOOTSTRAP if bootstrap is None else bootstrap,
+        "seed": DEFAULT_SEED if seed is None else seed,
+    }
+
+
+@contextlib.contextmanager
+def _bootstrap_bar() -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on a terminal for the bootstrap; nothing when piped."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    bar: Any = None
+
+    def advance(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label="bootstrap", file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+        if done >= total:
+            bar.__exit__(None, None, None)
+            bar = None
+
+    try:
+        yield advance
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="villagesurvey")
 def main() -> None:
@@ -148,6 +199,66 @@ def workbook(instrument: Path, output: Path, language: str | None, rows: int) ->
 
 @main.command()
 @click.argument("instrument", type=_INSTRUMENT)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The XLSForm (.xlsx) to write.",
+)
+@_reports_errors
+def xlsform(instrument: Path, output: Path) -> None:
+    """Write INSTRUMENT as an XLSForm for ODK Collect, KoboToolbox or SurveyCTO.
+
+    Sections become groups, questions asked in waves one field per wave, limits
+    constraints with their messages, skip rules relevance; labels and hints in every
+    language of the instrument. See docs/xlsform.md.
+    """
+    from .instrument import load_instrument
+    from .xlsform import write_xlsform
+
+    if output.suffix.lower() != ".xlsx":
+        _fail(f"{output}: the XLSForm must be an .xlsx file", 2)
+    loaded = load_instrument(instrument)
+    write_xlsform(loaded, output)
+    click.echo(f"wrote {output} ({loaded.id} {loaded.version}, {len(loaded.columns)} fields)")
+
+
+@main.command("import-xlsform")
+@click.argument("form", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The instrument file (.yaml) to write.",
+)
+@_reports_errors
+def import_xlsform(form: Path, output: Path) -> None:
+    """Read an XLSForm FORM (.xlsx, .xls, .ods or .csv) into an instrument file.
+
+    Everything that does not map (repeats, calculations, notes, skip rules beyond the
+    instrument's condition language, ...) is listed, one line each with its row. Exit code
+    0 when everything was imported, 1 when something did not map (the instrument is
+    still written with what did), 2 when the form could not be read.
+    """
+    from .xlsform import import_xlsform as run_import
+
+    result = run_import(form, output)
+    for finding in result.findings:
+        click.echo(f"{form}: {finding}")
+    instrument = result.instrument
+    lost = len(result.lost)
+    click.echo(
+        f"wrote {output} ({instrument.id} {instrument.version}: "
+        f"{len(instrument.questions)} questions in {len(instrument.sections)} sections); "
+        + (f"{lost} thing{'s' * (lost != 1)} did not map" if lost else "everything mapped")
+    )
+    sys.exit(result.exit_code)
+
+
+@main.command()
+@click.argument("instrument", type=_INSTRUMENT)
 @click.argument("clean", type=click.Path(dir_okay=False, path_type=Path))
 @_output_folder("Folder for report.html, report.md, results.json and tables.xlsx.")
 @click.option(
@@ -174,6 +285,7 @@ def workbook(instrument: Path, output: Path, language: str | None, rows: int) ->
     default=None,
     help="Language of the report (en, zh, ...); default: the instrument's first.",
 )
+@_bootstrap_options
 @_reports_errors
 def report(
     instrument: Path,
@@ -183,19 +295,196 @@ def report(
     base_year: int,
     by: tuple[str, ...],
     language: str | None,
+    bootstrap: int | None,
+    seed: int | None,
 ) -> None:
     """Compare the two waves of CLEAN (a clean.csv) and write the before/after report.
 
     Paired t-tests with effect sizes (d_z), Wilcoxon and Shapiro-Wilk checks, Holm's
     correction, power, and the effect of clustering in villages; money in base-year prices.
+    With scales in the instrument, also their reliability and validity and the PLS path
+    model (the Measurement section).
     """
     from .report import write_report
 
-    summary = write_report(
-        instrument, clean, outdir, cpi=cpi, base_year=base_year, by=by, language=language
+    with _bootstrap_bar() as progress:
+        summary = write_report(
+            instrument,
+            clean,
+            outdir,
+            cpi=cpi,
+            base_year=base_year,
+            by=by,
+            language=language,
+            progress=progress,
+            **_bootstrap_settings(bootstrap, seed),
+        )
+    for line in summary.lines():
+        click.echo(line)
+
+
+@main.command()
+@click.argument("instrument", type=_INSTRUMENT)
+@click.argument("clean", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--lang",
+    "language",
+    default=None,
+    help="Language of the construct names (en, zh, ...); default: the instrument's first.",
+)
+@_bootstrap_options
+@_reports_errors
+def scales(
+    instrument: Path,
+    clean: Path,
+    language: str | None,
+    bootstrap: int | None,
+    seed: int | None,
+) -> None:
+    """Print how well the scales of INSTRUMENT measure in CLEAN (a clean.csv).
+
+    Cronbach's alpha, rho_A, rho_C and AVE per construct, the PLS path model's coefficients
+    with bootstrap standard errors, and a warning for each usual threshold not met (see
+    docs/scales.md). Exit code 0, or 2 when the data or the instrument cannot be used.
+    """
+    from .analysis import measure_scales
+    from .errors import OptionError
+    from .instrument import load_instrument
+    from .report import read_clean
+    from .report.measurement import measurement_lines
+
+    loaded = load_instrument(instrument)
+    language = language or loaded.languages[0]
+    if language not in loaded.languages:
+        raise OptionError(
+            f"language {language!r} is not one of the instrument's languages "
+            f"({', '.join(loaded.languages)})"
+        )
+    data = read_clean(clean)
+    with _bootstrap_bar() as progress:
+        measurement = measure_scales(
+            loaded,
+            data,
+            progress=progress,
+            source=str(clean),
+            **_bootstrap_settings(bootstrap, seed),
+        )
+    for line in measurement_lines(measurement, language):
+        click.echo(line)
+
+
+@main.command()
+@click.argument("clean", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--instrument",
+    "-i",
+    "instrument",
+    required=True,
+    type=_INSTRUMENT,
+    help="The instrument the dataset was validated against.",
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The file to write: .dta (Stata), .sav (SPSS) or .parquet.",
+)
+@click.option(
+    "--to",
+    "to",
+    type=click.Choice(["stata", "spss", "parquet"], case_sensitive=False),
+    default=None,
+    help="The format; default: the one the output's suffix names.",
+)
+@click.option(
+    "--lang",
+    "language",
+    default=None,
+    help="Language of the variable and value labels; default: the instrument's first.",
+)
+@click.option(
+    "--pseudonymise",
+    "--pseudonymize",
+    "pseudonymise",
+    is_flag=True,
+    help="Replace the respondent key columns with salted pseudonyms.",
+)
+@click.option(
+    "--salt-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Private file holding the pseudonyms' salt (made if missing); same file, same pseudonyms.",
+)
+@click.option(
+    "--keep-pii",
+    is_flag=True,
+    help="Keep the answers to personal-data questions (left out by default).",
+)
+@_reports_errors
+def export(
+    clean: Path,
+    instrument: Path,
+    output: Path,
+    to: str | None,
+    language: str | None,
+    pseudonymise: bool,
+    salt_file: Path | None,
+    keep_pii: bool,
+) -> None:
+    """Export CLEAN (a clean.csv) with its labels for Stata, SPSS or Parquet.
+
+    Variable and value labels come from the instrument; a select_multiple question also
+    gets one 0/1 column per option; personal-data questions are left out.
+    """
+    from .export import export_dataset
+
+    summary = export_dataset(
+        instrument,
+        clean,
+        output,
+        to=to,
+        language=language,
+        keep_pii=keep_pii,
+        pseudonymise=pseudonymise,
+        salt_file=salt_file,
     )
     for line in summary.lines():
         click.echo(line)
+
+
+@main.command()
+@click.argument("instrument", type=_INSTRUMENT)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The file to write: .md (Markdown) or .xlsx.",
+)
+@click.option(
+    "--data",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A clean.csv whose summary statistics the codebook gives.",
+)
+@click.option(
+    "--lang",
+    "language",
+    default=None,
+    help="Language of the headings; labels are given in every language.",
+)
+@_reports_errors
+def codebook(instrument: Path, output: Path, data: Path | None, language: str | None) -> None:
+    """Write the codebook of INSTRUMENT: every column, its labels, type and allowed values.
+
+    With --data, each column's statistics too (n, missing, mean, SD, median, range,
+    counts of each answer); personal-data columns get none.
+    """
+    from .export import write_codebook
+
+    path = write_codebook(instrument, output, data=data, language=language)
+    click.echo(f"wrote {path}")
 
 
 @main.command()
