@@ -1,8 +1,9 @@
 """Exports of ODK Central, KoboToolbox and SurveyCTO validate like our own workbooks.
 
 Each test writes the bundled sample's true answers (``sample_data/truth.csv``) the way one
-of these tools exports submissions: field names with group paths, select_multiple split
-into 0/1 columns, codes rather than labels, the tool's own metadata columns. The clean
+of these tools exports submissions of the form ``villagesurvey xlsform`` makes: field names
+with the form's group paths, select_multiple split into 0/1 columns, codes rather than
+labels, the tool's own metadata columns. The clean
 dataset must come out the same as from the workbooks, with the submission kept as provenance.
 """
 
@@ -17,7 +18,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from villagesurvey import Instrument, validate_returns, write_validation
+from villagesurvey import Instrument, build_xlsform, validate_returns, write_validation
 from villagesurvey.validate.exports import field_code, join_options, metadata_name, option_column
 
 from .conftest import ROOT
@@ -30,9 +31,21 @@ def _truth() -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def _sections(instrument: Instrument) -> dict[str, str]:
-    """Column code → the code of its section (the group it would sit in on a phone form)."""
-    return {c.code: c.question.section for c in instrument.columns}
+def _groups(instrument: Instrument) -> dict[str, list[str]]:
+    """Column code → the groups it sits in on the phone form ``villagesurvey xlsform`` writes."""
+    survey = build_xlsform(instrument).survey
+    header = survey[0]
+    kind, name = header.index("type"), header.index("name")
+    stack: list[str] = []
+    groups: dict[str, list[str]] = {}
+    for row in survey[1:]:
+        if row[kind] in ("begin_group", "begin group"):
+            stack.append(row[name])
+        elif row[kind] in ("end_group", "end group"):
+            stack.pop()
+        elif row[name]:
+            groups[row[name]] = list(stack)
+    return groups
 
 
 def _options(instrument: Instrument, code: str) -> list[str]:
@@ -42,12 +55,12 @@ def _options(instrument: Instrument, code: str) -> list[str]:
 
 def odk_central(instrument: Instrument, rows: list[dict[str, str]]) -> list[dict[str, str]]:
     """ODK Central's CSV: ``group-field`` names, metadata before and after, codes."""
-    sections = _sections(instrument)
+    groups = _groups(instrument)
     out = []
     for i, row in enumerate(rows):
         record = {"SubmissionDate": f"2022-07-{1 + i % 28:02d}T08:{i % 60:02d}:00.000Z"}
         record |= {"start": "2022-07-01T08:00:00.000+08:00", "deviceid": f"collect:{i:04d}"}
-        record |= {f"{sections[c.code]}-{c.code}": row[c.code] for c in instrument.columns}
+        record |= {"-".join([*groups[c.code], c.code]): row[c.code] for c in instrument.columns}
         record |= {
             "meta-instanceID": f"uuid:0000-{i:04d}",
             "KEY": f"uuid:0000-{i:04d}",
@@ -67,12 +80,12 @@ def odk_central(instrument: Instrument, rows: list[dict[str, str]]) -> list[dict
 
 def kobo(instrument: Instrument, rows: list[dict[str, str]], *, whole: bool) -> list[dict]:
     """KoboToolbox: ``group/field`` names, select_multiple split into ``group/field/option``."""
-    sections = _sections(instrument)
+    groups = _groups(instrument)
     out = []
     for i, row in enumerate(rows):
         record: dict = {"start": "2022-07-01T08:00:00.000+08:00", "end": "2022-07-01T09:00:00"}
         for column in instrument.columns:
-            name = f"{sections[column.code]}/{column.code}"
+            name = "/".join([*groups[column.code], column.code])
             if column.question.type != "select_multiple" or whole:
                 record[name] = row[column.code]
             if column.question.type == "select_multiple":

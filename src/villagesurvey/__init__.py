@@ -20,10 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .analysis import Measurement as Measurement
+    from .analysis import analyse as analyse
     from .analysis import cronbach_alpha as cronbach_alpha
     from .analysis import measure_scales as measure_scales
     from .analysis import pls_path_model as pls_path_model
     from .codebook import codebook_rows as codebook_rows
+    from .errors import AnalysisError as AnalysisError
     from .errors import InstrumentError as InstrumentError
     from .errors import InstrumentProblem as InstrumentProblem
     from .errors import OptionError as OptionError
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
     from .instrument import dump_instrument as dump_instrument
     from .instrument import load_instrument as load_instrument
     from .instrument import parse_instrument as parse_instrument
+    from .report import write_report as write_report
     from .validate import Validation as Validation
     from .validate import validate_returns as validate_returns
     from .validate import write_validation as write_validation
@@ -51,6 +54,7 @@ if TYPE_CHECKING:
     from .xlsform import write_xlsform as write_xlsform
 
 _WHERE = {
+    "AnalysisError": "errors",
     "Instrument": "instrument",
     "Measurement": "analysis",
     "InstrumentError": "errors",
@@ -62,6 +66,7 @@ _WHERE = {
     "VillageSurveyError": "errors",
     "XLSFormError": "errors",
     "XLSFormImport": "xlsform",
+    "analyse": "analysis",
     "build_codebook": "export",
     "build_workbook": "workbook",
     "build_xlsform": "xlsform",
@@ -78,6 +83,7 @@ _WHERE = {
     "read_xlsform": "xlsform",
     "validate_returns": "validate",
     "write_codebook": "export",
+    "write_report": "report",
     "write_validation": "validate",
     "write_workbook": "workbook",
     "write_xlsform": "xlsform",
@@ -95,4 +101,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_WHERE])
+    return sorted({*_WHERE, *(name for name in globals() if name.startswith("__"))})
