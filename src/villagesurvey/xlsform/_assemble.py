@@ -208,8 +208,11 @@ class _Assembler:
             return q.first.name if not q.waves else None
         return next((f.name for f in q.fields if wave_name(f.code) == (q.code, wave)), None)
 
-    def check(self, q: Joined, op: str, right: str, factor: int | float) -> None:
+    def check(self, q: Joined, op: str, right: str | None, factor: int | float) -> None:
         f = q.first
+        if right is None:  # the answer against a number
+            self.add_check(q, f"{q.code} {op} {number_xpath(factor)}")
+            return
         other = self.by_column.get(right)
         if other is None or other.waves or self.types[id(other)] not in ("integer", "decimal"):
             self.lost(
@@ -221,13 +224,17 @@ class _Assembler:
             )
             return
         times = "" if factor == 1 else f"{number_xpath(factor)} * "
+        self.add_check(q, f"{q.code} {op} {times}{other.code}")
+
+    def add_check(self, q: Joined, rule: str) -> None:
+        """A check of the instrument (an error) from the constraint of ``q``."""
         check: dict[str, Any] = {
             "code": self.check_codes.take(f"{q.code}_constraint"),
-            "rule": f"{q.code} {op} {times}{other.code}",
+            "rule": rule,
             "severity": "error",
         }
-        if f.message:
-            check["message"] = f.message
+        if q.first.message:
+            check["message"] = q.first.message
         self.checks.append(check)
 
     # -- the respondent key --------------------------------------------------------------------

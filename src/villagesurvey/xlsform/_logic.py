@@ -160,13 +160,14 @@ class ConstraintParts:
     limits : dict
         ``min`` and ``max`` where an atom is a limit.
     rules : list of (op, right, factor)
-        Checks ``question op factor * right``.
+        Checks ``question op factor * right``, or ``question op factor`` when ``right`` is
+        ``None`` (a bound a limit cannot say: ``. > 0`` on a decimal, ``. != 999``).
     lost : list of str
         The atoms not read, each with the reason.
     """
 
     limits: dict[str, Limit] = field(default_factory=dict)
-    rules: list[tuple[str, str, int | float]] = field(default_factory=list)
+    rules: list[tuple[str, str | None, int | float]] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)
 
 
@@ -267,7 +268,7 @@ def _number_limit(op: str, value: int | float, qtype: str, parts: ConstraintPart
     elif op in (">=", "<=", "="):
         _tighten(parts, {">=": "min", "<=": "max", "=": "both"}[op], value)
         return
-    raise XPathError(f"'. {op} {value}' is not a limit (limits include their bound)")
+    parts.rules.append((op, None, value))  # '. > 0', '. != 999': a check, not a limit
 
 
 def _tighten(parts: ConstraintParts, which: str, value: Limit) -> None:

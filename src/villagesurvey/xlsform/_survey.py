@@ -126,7 +126,7 @@ class Field:
     message: Text | None = None
     relevant: Condition | None = None
     limits: dict[str, Limit] = field(default_factory=dict)
-    rules: list[tuple[str, str, int | float]] = field(default_factory=list)
+    rules: list[tuple[str, str | None, int | float]] = field(default_factory=list)
     unit: str | None = None
     pii: bool = False
     scale: str | None = None
