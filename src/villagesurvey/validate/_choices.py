@@ -13,7 +13,7 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 from ..instrument import Column, Instrument
-from ._column import Log, Parts
+from ._column import Log, Parts, spread
 from .cells import show
 
 if TYPE_CHECKING:
@@ -111,8 +111,12 @@ def _groups(
     key_codes, texts = pd.factorize(keys)
     lang_codes, langs = languages
     width = max(len(langs), 1)
-    pairs, inverse = np.unique(key_codes * width + lang_codes[at], return_inverse=True)
-    return [(str(texts[p // width]), langs[p % width]) for p in pairs], inverse
+    found, first = pd.factorize(key_codes * width + lang_codes[at])  # hashing: no sort of all
+    order = np.argsort(first)  # the pairs in order, as numpy's unique gives them
+    rank = np.empty(len(order), dtype=np.intp)
+    rank[order] = np.arange(len(order))
+    pairs = np.asarray(first)[order]
+    return [(str(texts[p // width]), langs[p % width]) for p in pairs], rank[found]
 
 
 def choices(
@@ -126,7 +130,6 @@ def choices(
 
     ``languages`` is :func:`spoken` of the records' template languages.
     """
-    import numpy as np
     import pandas as pd
 
     index = _ChoiceIndex(instrument, column)
@@ -151,14 +154,11 @@ def choices(
                  "severity": severity, "message": message, "expected": expected,
                  "fixed_value": code}
             )  # fmt: skip
-    out = np.full(len(parts.index), None, dtype=object)
-    out[at] = np.array(codes, dtype=object)[inverse] if len(codes) else []
-    return pd.Series(out, index=parts.index, dtype="str")
+    return spread(codes, inverse, at, parts.index)
 
 
 def several(instrument: Instrument, column: Column, parts: Parts, log: Log) -> pd.Series:
     """The codes of each select_multiple answer, separated by spaces; commas are logged."""
-    import numpy as np
     import pandas as pd
 
     index = _ChoiceIndex(instrument, column)
@@ -193,9 +193,7 @@ def several(instrument: Instrument, column: Column, parts: Parts, log: Log) -> p
                  "message": f"read {key!r} as the codes {text!r}", "expected": "",
                  "fixed_value": text}
             )  # fmt: skip
-    out = np.full(len(parts.index), None, dtype=object)
-    out[at] = np.array(joined, dtype=object)[key_codes] if len(joined) else []
-    return pd.Series(out, index=parts.index, dtype="str")
+    return spread(joined, key_codes, at, parts.index)
 
 
 def _read_several(

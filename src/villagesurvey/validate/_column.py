@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-__all__ = ["Log", "Parts", "split"]
+__all__ = ["Log", "Parts", "split", "spread"]
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,23 @@ def split(cells: pd.Series) -> Parts:
         np.flatnonzero(~(text | number | day | missing)),
         values,
     )
+
+
+def spread(
+    values: list[str | None], inverse: np.ndarray, at: np.ndarray, index: pd.Index
+) -> pd.Series:
+    """A text column from the different values: ``values[inverse[i]]`` at position ``at[i]``.
+
+    Positions not in ``at`` are missing. Built in Arrow, without a Python object per row.
+    """
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    taken = np.full(len(index), -1, dtype=np.int64)
+    taken[at] = inverse
+    chosen = pa.array(values, type=pa.large_string()).take(pa.array(taken, mask=taken < 0))
+    return pd.Series(chosen.to_pandas().array, index=index, dtype="str")
 
 
 def _of(types: np.ndarray, *kinds: type) -> np.ndarray:

@@ -3,12 +3,19 @@
 Everything here is pure Python with bounded reads. A zip package (.xlsx, .xlsm, .ods) is
 checked by :mod:`._zipcheck`, then named for what it holds; a compound file (.xls, encrypted
 Office files) has its directory read. Anything else is named for what it looks like.
+
+Inflating every member of a package is the costly part of the check; a caller that reads the
+package in another process can leave it to that process (``unpack=False``), which must then
+call :func:`._zipcheck.unpack_members` with :attr:`Preflight.unpack` before any native
+reader opens the bytes.
 """
 
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from ._cfb import OLE_MAGIC, CfbError, stream_names
@@ -29,9 +36,11 @@ class Preflight:
     format: str
     notes: tuple[tuple[str, str], ...] = ()
     formula_parts: frozenset[str] = frozenset()
+    unpack: ZipLimits | None = None
+    """The limits a package's members must still be inflated against; None when done."""
 
 
-def preflight(data: bytes, suffix: str, limits: ZipLimits) -> Preflight:
+def preflight(data: bytes, suffix: str, limits: ZipLimits, *, unpack: bool = True) -> Preflight:
     """Tell what ``data`` is and refuse it if it is not safe or not a spreadsheet.
 
     Parameters
@@ -42,6 +51,10 @@ def preflight(data: bytes, suffix: str, limits: ZipLimits) -> Preflight:
         The file name's suffix, lower case (``".xlsx"``), used for messages and for CSV.
     limits : ZipLimits
         The bounds for zip packages.
+    unpack : bool, default True
+        Inflate every member of a zip package here. With ``False`` its central directory
+        and local headers are checked and :attr:`Preflight.unpack` holds the limits the
+        rest of the check must be done with.
 
     Returns
     -------
@@ -57,7 +70,7 @@ def preflight(data: bytes, suffix: str, limits: ZipLimits) -> Preflight:
     if data.startswith(OLE_MAGIC):
         result = _compound(data)
     elif data[:4] in _ZIP_MAGICS:
-        result = _package(data, limits)
+        result = _package(data, limits, unpack)
     elif suffix == ".csv":
         if b"\x00" in data[:65536] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise Refusal("not_a_spreadsheet", "it holds binary data, not comma-separated text")
@@ -65,7 +78,7 @@ def preflight(data: bytes, suffix: str, limits: ZipLimits) -> Preflight:
     else:
         raise _not_a_spreadsheet(data, suffix)
     if result.format == "xlsx" and suffix == ".xlsm":
-        result = Preflight("xlsm", result.notes, result.formula_parts)
+        result = dataclasses.replace(result, format="xlsm")
     named = _NAMED.get(suffix)
     if named is not None and named != result.format and {named, result.format} != {"xlsx", "xlsm"}:
         notes = (
@@ -76,7 +89,7 @@ def preflight(data: bytes, suffix: str, limits: ZipLimits) -> Preflight:
                 f"it was read as .{result.format}",
             ),
         )
-        return Preflight(result.format, notes, result.formula_parts)
+        return dataclasses.replace(result, notes=notes)
     return result
 
 
@@ -140,12 +153,18 @@ def _compound(data: bytes) -> Preflight:
     raise Refusal("not_a_spreadsheet", f"it is {what}, not a workbook")
 
 
-def _package(data: bytes, limits: ZipLimits) -> Preflight:
-    archive, formula_parts = open_package(data, limits)
+def _package(data: bytes, limits: ZipLimits, unpack: bool) -> Preflight:
+    archive, formula_parts = open_package(data, limits, unpack=unpack)
     with archive:
         names = set(archive.namelist())
-        kind = _kind(archive, names)
-    return Preflight(kind, _active_content(names, kind), formula_parts)
+        try:
+            kind = _kind(archive, names)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as error:
+            raise Refusal(
+                "corrupt_file", f"it is damaged or incomplete ({error}); ask for the file again"
+            ) from None
+    later = None if unpack else limits
+    return Preflight(kind, _active_content(names, kind), formula_parts, later)
 
 
 def _kind(archive: zipfile.ZipFile, names: set[str]) -> str:

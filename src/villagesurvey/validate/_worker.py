@@ -3,7 +3,9 @@
 :mod:`._pool` runs this file in a child process ('spawn'), so a native reader that aborts or
 exhausts memory on a crafted file takes down this process only. It imports only the standard
 library, python-calamine and defusedxml (its package loads the rest lazily), so that starting
-one is cheap.
+one is cheap. A zip package's members are inflated and checked here
+(:func:`._zipcheck.unpack_members`) before calamine sees the bytes, when the parent left that
+to the worker (the header's ``unpack``).
 
 Messages are pickled tuples sent as bytes. From the parent: a header dict then the file's
 bytes for each job, ``None`` to stop. From the worker: ``("ready",)`` once; for each job,
@@ -140,6 +142,13 @@ def _send_sheet(
 def _read_workbook(send: Any, data: bytes, header: dict[str, Any]) -> None:
     from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum
 
+    if header.get("unpack") is not None:  # the package's members, checked before calamine
+        from ._zipcheck import Refusal, unpack_members
+
+        try:
+            header["formula_parts"] = unpack_members(data, header["unpack"])
+        except Refusal as refusal:
+            raise _Refused(refusal.check, refusal.reason) from None
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
@@ -181,11 +190,22 @@ def _sheet_values(sheet: Any, budget: list[int]) -> tuple[list[list[Any]], tuple
         )
     start = sheet.start or (0, 0)
     rows: list[list[Any]] = sheet.to_python()
+    _share(rows)
+    return rows, (start[0] + 1, start[1] + 1)
+
+
+def _share(rows: list[list[Any]]) -> None:
+    """Empty text to None; equal texts made one object each, in place.
+
+    A survey sheet repeats its labels thousands of times. Pickle sends a repeated object
+    once and a reference after that, so sharing them halves the message and the parent
+    unpickles shared texts instead of decoding each cell anew (and holds them once).
+    """
+    texts: dict[str, str | None] = {"": None}
     for row in rows:
         for i, value in enumerate(row):
-            if value == "":
-                row[i] = None
-    return rows, (start[0] + 1, start[1] + 1)
+            if type(value) is str:
+                row[i] = texts.setdefault(value, value)
 
 
 def _data_sheet(rows: list[list[Any]]) -> str | None:

@@ -18,7 +18,7 @@ import zlib
 from collections.abc import Iterator
 from typing import NamedTuple
 
-__all__ = ["Refusal", "ZipLimits", "open_package", "password_refusal"]
+__all__ = ["Refusal", "ZipLimits", "open_package", "password_refusal", "unpack_members"]
 
 _EOCD = b"PK\x05\x06"
 _ZIP64_LOCATOR = b"PK\x06\x07"
@@ -71,7 +71,9 @@ def password_refusal() -> Refusal:
     )
 
 
-def open_package(data: bytes, limits: ZipLimits) -> tuple[zipfile.ZipFile, frozenset[str]]:
+def open_package(
+    data: bytes, limits: ZipLimits, *, unpack: bool = True
+) -> tuple[zipfile.ZipFile, frozenset[str]]:
     """Check a zip package and every member in it; open it for reading its small parts.
 
     Parameters
@@ -80,11 +82,16 @@ def open_package(data: bytes, limits: ZipLimits) -> tuple[zipfile.ZipFile, froze
         The whole file.
     limits : ZipLimits
         The bounds to keep.
+    unpack : bool, default True
+        Also inflate every member (see :func:`unpack_members`). Without it only the central
+        directory and the members' local headers are checked, and the caller must call
+        :func:`unpack_members` before any native reader opens the package.
 
     Returns
     -------
     zipfile.ZipFile, frozenset of str
-        The open package (the caller closes it) and the parts that hold formula elements.
+        The open package (the caller closes it) and the parts that hold formula elements
+        (none when not unpacked).
 
     Raises
     ------
@@ -101,11 +108,45 @@ def open_package(data: bytes, limits: ZipLimits) -> tuple[zipfile.ZipFile, froze
     try:
         infos = archive.infolist()
         _check_members(infos, data, limits)
-        formula_parts = frozenset(info.filename for info in infos if _unpack(data, info))
+        formula_parts = _unpack_all(data, infos) if unpack else frozenset()
     except Refusal:
         archive.close()
         raise
     return archive, formula_parts
+
+
+def unpack_members(data: bytes, limits: ZipLimits) -> frozenset[str]:
+    """Inflate every member of a package, refusing lies and DTDs; name the formula parts.
+
+    Each member is inflated from the package's bytes in pieces of 64 KiB and counted against
+    its declared size and checksum, and its XML is searched for ``<!DOCTYPE`` and
+    ``<!ENTITY``. Nothing is kept. The central directory is checked again first, so this is
+    safe to call on its own.
+
+    Parameters
+    ----------
+    data : bytes
+        The whole file.
+    limits : ZipLimits
+        The bounds to keep.
+
+    Returns
+    -------
+    frozenset of str
+        The parts that hold formula elements.
+
+    Raises
+    ------
+    Refusal
+        ``zip_bomb``, ``unsafe_xml``, ``password_protected`` or ``corrupt_file``.
+    """
+    archive, formula_parts = open_package(data, limits)
+    archive.close()
+    return formula_parts
+
+
+def _unpack_all(data: bytes, infos: list[zipfile.ZipInfo]) -> frozenset[str]:
+    return frozenset(info.filename for info in infos if _unpack(data, info))
 
 
 def _central_directory(data: bytes, limits: ZipLimits) -> None:

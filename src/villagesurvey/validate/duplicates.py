@@ -32,19 +32,25 @@ def find_duplicates(instrument: Instrument, typed: pd.DataFrame, where: pd.Serie
     where : Series
         ``"<file> row <n>"`` for each record, to name the other copies.
     """
+    import numpy as np
     import pandas as pd
 
     answers = typed[[c.code for c in instrument.columns]]
     key = list(instrument.key)
     first = key[0]
     rows = []
-    group = answers.groupby(list(answers.columns), dropna=False, sort=False).ngroup()
-    copies = group.duplicated(keep="first")
-    first_of: dict[int, int] = {}
-    for record, number in zip(group.index, group.to_numpy(), strict=True):
-        first_of.setdefault(int(number), record)
-    for record in group.index[copies.to_numpy()]:
-        original = first_of[int(group[record])]
+    # Rows that share a hash with another are the only ones that can be copies; grouping
+    # them by their answers (exact, whatever the hash says) finds the copies among them.
+    alike = pd.util.hash_pandas_object(answers, index=False).duplicated(keep=False)
+    maybe = answers[alike.to_numpy()]
+    group = maybe.groupby(list(maybe.columns), dropna=False, sort=False).ngroup()
+    copied = group.duplicated(keep="first").to_numpy()
+    numbers = group.to_numpy()
+    first_of = group.index[np.unique(numbers, return_index=True)[1]]  # by group number
+    copies = pd.Series(False, index=answers.index)
+    copies[group.index[copied]] = True
+    for record, number in zip(group.index[copied], numbers[copied], strict=True):
+        original = first_of[number]
         rows.append(
             (record, first, typed.at[record, first], "duplicate_row",
              f"identical to {where[original]}; that row is kept, this copy is quarantined")

@@ -69,8 +69,13 @@ def _group_fences(
 
     known = ~np.isnan(values)
     values, groups = values[known], groups[known]
-    order = np.lexsort((values, groups))
-    ordered, grouped = values[order], groups[order]
+    if size > 1:  # by value, then by group keeping that order (radix, to 32,767 groups)
+        order = np.argsort(values)  # tied values are equal: their order does not matter
+        by = groups[order]
+        order = order[np.argsort(by.astype(np.int16) if size < 2**15 else by, kind="stable")]
+        ordered, grouped = values[order], groups[order]
+    else:
+        ordered, grouped = np.sort(values), groups
     counts = np.bincount(grouped, minlength=size)
     starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.intp)
     new = np.ones(len(ordered), dtype=bool)
@@ -89,7 +94,7 @@ def _group_fences(
 
 
 def _bounds(
-    values: np.ndarray, groups: pd.Series, factor: float
+    values: np.ndarray, codes: np.ndarray, factor: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each record's lower and upper fence, and whether they are its group's own.
 
@@ -97,10 +102,7 @@ def _bounds(
     every other record by the fences of all returns (none if those cannot be drawn).
     """
     import numpy as np
-    import pandas as pd
 
-    codes, _ = pd.factorize(groups, use_na_sentinel=False)
-    codes = codes.astype(np.intp)
     size = int(codes.max()) + 1 if len(codes) else 0
     pooled = _group_fences(values, np.zeros(len(values), np.intp), 1, factor)
     low_g, high_g, own = _group_fences(values, codes, size, factor)
@@ -137,6 +139,7 @@ def find_outliers(
 
     group_by = instrument.key[0]
     groups = typed[group_by].fillna("")
+    codes = pd.factorize(groups, use_na_sentinel=False)[0].astype(np.intp)  # each group's number
     rows = []
     for column in instrument.columns:
         if column.question.type not in ("integer", "decimal") or column.code in instrument.key:
@@ -149,7 +152,7 @@ def find_outliers(
                 scale = np.log(np.where(values > 0, values, np.nan))
         else:
             scale = values
-        low, high, local = _bounds(scale, groups, factor)
+        low, high, local = _bounds(scale, codes, factor)
         flagged = scale > high  # NaN compares False
         if logged:  # fences back in money; nothing is too little (zero income is common)
             low, high = np.zeros(len(values)), np.exp(high)

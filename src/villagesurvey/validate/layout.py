@@ -39,7 +39,8 @@ class Return:
     rows : list of int
         The Excel row number of each respondent row (blank rows left out).
     values : dict
-        For each instrument column present in the file, its raw cell values by row.
+        For each instrument column present in the file, its raw cell values by row: a list,
+        or for a CSV file a pandas Series of text (``str``, missing for an empty cell).
     letters : dict
         The Excel letter of each instrument column present in the file.
     formulas : dict
@@ -59,7 +60,7 @@ class Return:
     file: str
     sheet: str
     rows: list[int]
-    values: dict[str, list[Any]]
+    values: dict[str, Any]
     letters: dict[str, str]
     formulas: dict[tuple[int, str], str]
     language: str | None = None
@@ -131,14 +132,17 @@ def lay_out(
                 "version made it; its columns are matched by their headers"
             ),
         )
-    laid = _extract(sheet, name, headers, first_data, findings)
+    if sheet.table is not None:
+        laid = _extract_table(sheet, name, headers, first_data, findings)
+    else:
+        laid = _extract(sheet, name, headers, first_data, findings)
     language = str(meta["language"][0]) if "language" in meta else None
     if language not in instrument.languages:
         language = _usual_language(instrument, laid.values)
     return dataclasses.replace(laid, language=language, typed_cells=read.format != "csv")
 
 
-def _usual_language(instrument: Instrument, values: dict[str, list[Any]]) -> str | None:
+def _usual_language(instrument: Instrument, values: dict[str, Any]) -> str | None:
     """How a file that does not say writes its choices: labels of one language, or codes.
 
     Decided by the first answers of each choice column; ``None`` means codes.
@@ -146,12 +150,13 @@ def _usual_language(instrument: Instrument, values: dict[str, list[Any]]) -> str
     votes: Counter[str | None] = Counter()
     for column in instrument.columns:
         cells = values.get(column.code)
-        if not cells or column.question.type not in ("select_one", "likert"):
+        if cells is None or not len(cells) or column.question.type not in ("select_one", "likert"):
             continue
         choices = instrument.choice_list(column.question)
         codes = {str(c.code) for c in choices}
         labels = {lang: {c.label[lang] for c in choices} for lang in instrument.languages}
-        for value in cells[:_SAMPLE]:
+        first = cells.iloc[:_SAMPLE].dropna() if hasattr(cells, "iloc") else cells[:_SAMPLE]
+        for value in first:
             key = cell_text(value)
             if key in (None, ""):
                 continue
@@ -296,6 +301,60 @@ def _extract(
     }
     provenance = _provenance(rows, metadata)
     return Return(name, sheet.name, kept, columns, letters, formulas, None, provenance=provenance)
+
+
+def _extract_table(
+    sheet: Sheet,
+    name: str,
+    headers: Headers,
+    first_data: int,
+    findings: Findings,
+) -> Return:
+    """:func:`_extract` for a sheet read in columns: no Python value per cell."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    start = max(first_data - sheet.first_row, 0)
+    body = sheet.table.slice(start)
+
+    def column(number: int) -> Any:
+        i = number - sheet.first_column
+        if 0 <= i < body.num_columns:
+            return body.column(i)
+        return pa.chunked_array([pa.nulls(body.num_rows, pa.large_string())])
+
+    split = [number for options in headers.options.values() for _, number in options]
+    empty = np.ones(body.num_rows, dtype=bool)
+    for number in {*headers.positions.values(), *split}:
+        filled = pc.not_equal(pc.utf8_trim_whitespace(column(number)), "")
+        empty &= ~pc.fill_null(filled, False).to_numpy(zero_copy_only=False)
+    kept_at = np.flatnonzero(~empty)
+    excel = sheet.first_row + start + np.arange(body.num_rows)
+    if len(kept_at):  # blank rows before a respondent; those after the last one are not news
+        before = excel[: kept_at[-1]][empty[: kept_at[-1]]]
+        _report_blank(name, sheet.name, before.tolist(), findings)
+    if len(kept_at) < body.num_rows:
+        body = body.take(pa.array(kept_at))
+    letters = {code: column_letter(number) for code, number in headers.positions.items()}
+    columns: dict[str, Any] = {
+        code: column(number).to_pandas() for code, number in headers.positions.items()
+    }
+    for code, options in headers.options.items():
+        joined = exports.join_options(
+            [(option, column(number).to_pylist()) for option, number in options]
+        )
+        columns[code] = pd.Series(joined, dtype="str")
+        letters[code] = column_letter(options[0][1])
+    metadata = {meta: number - sheet.first_column for meta, number in headers.metadata.items()}
+    provenance = {}
+    if metadata:
+        width = max(metadata.values()) + 1
+        rows = zip(*(column(sheet.first_column + i).to_pylist() for i in range(width)), strict=True)
+        provenance = _provenance([list(row) for row in rows], metadata)
+    kept = excel[kept_at].tolist()
+    return Return(name, sheet.name, kept, columns, letters, {}, None, provenance=provenance)
 
 
 def _provenance(rows: list[list[Any]], metadata: dict[str, int]) -> dict[str, list[Any]]:

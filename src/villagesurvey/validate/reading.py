@@ -8,13 +8,20 @@ How a file is read:
 
 1. The parent process reads the bytes (the SHA-256 is of exactly these bytes) and looks at
    them in pure Python with bounded reads: what the file really is, whatever its name says;
-   for a zip package (.xlsx, .xlsm, .ods), the central directory, every member's declared
-   and actual size and compression ratio, and every XML part for ``<!DOCTYPE``/``<!ENTITY``;
-   for a compound file (.xls), whether it is an encrypted Office file.
-2. A worker process parses it: workbooks with python-calamine, CSV with :mod:`csv`. The
-   worker runs under a memory limit (``RLIMIT_AS``, where the system has one) and a time
-   limit, so a reader that aborts, loops or exhausts memory costs one file, not the batch.
-   Up to two workers are kept for the whole batch, one file each at a time.
+   for a zip package (.xlsx, .xlsm, .ods), the central directory and every member's declared
+   size and compression ratio; for a compound file (.xls), whether it is an encrypted
+   Office file. Inflating a package's members (their actual sizes, and every XML part
+   searched for ``<!DOCTYPE``/``<!ENTITY``) is left to the worker, which does it, in pure
+   Python, before python-calamine sees the bytes, so that packages are checked in parallel.
+2. A worker process parses a workbook with python-calamine. The worker runs under a
+   memory limit (``RLIMIT_AS``, where the system has one) and a time limit, so a reader
+   that aborts, loops or exhausts memory costs one file, not the batch. Up to two workers
+   are kept for the whole batch, one file each at a time. A CSV file,
+   text that nothing in unpacks or runs, is parsed in the main process by Arrow's CSV
+   parser into columns of text (see :mod:`._csv`), under limits of its own
+   (:data:`MAX_CSV_BYTES`, :data:`MAX_CSV_CELLS`) that a national survey fits in; only a CSV
+   file Arrow does not read (rows that differ in width) goes to a worker, to be parsed with
+   :mod:`csv` under the workbook limits.
 3. Formulas in .xlsx/.xlsm sheets are found by a streaming parse (defusedxml) of the
    worksheet parts read; their cached values are in the rows, their text in
    :attr:`Sheet.formulas`. Macros, embedded objects, external links and data connections are
@@ -26,7 +33,7 @@ Check codes of :class:`Refused`
 -------------------------------
 ``empty_file``          the file has no bytes, or the workbook has no worksheet
 ``unreadable_file``     the operating system could not read it (permissions, a folder)
-``file_too_large``      larger than :data:`MAX_FILE_BYTES`
+``file_too_large``      larger than :data:`MAX_FILE_BYTES` (a CSV file: :data:`MAX_CSV_BYTES`)
 ``not_a_spreadsheet``   a text file, web page, PDF, Word file or zip named like a workbook
 ``unsupported_format``  not .xlsx, .xlsm, .xls, .ods or .csv (e.g. .xlsb, .txt)
 ``corrupt_file``        truncated or damaged (a broken zip, a broken sheet)
@@ -35,7 +42,8 @@ Check codes of :class:`Refused`
 ``unsafe_xml``          an XML part declares a DOCTYPE or entities
 ``password_protected``  encrypted with a password
 ``unknown_encoding``    a CSV file neither UTF-8 nor GB18030
-``too_many_cells``      the sheets read span more than :data:`MAX_CELLS` cells
+``too_many_cells``      the sheets read span more than :data:`MAX_CELLS` cells (a CSV file:
+                        :data:`MAX_CSV_CELLS`)
 ``memory_limit``        the reader needed more than the memory limit
 ``read_timeout``        the reader took longer than the time limit
 ``reader_crashed``      the reader process died on the file
@@ -53,17 +61,20 @@ import hashlib
 import os
 import stat
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import OptionError
+from ._csv import read_csv
 from ._pool import Outcome, ReaderPool
 from ._preflight import Preflight, Refusal, ZipLimits, preflight
 
 __all__ = [
     "MAX_CELLS",
     "MAX_COMPRESSION_RATIO",
+    "MAX_CSV_BYTES",
+    "MAX_CSV_CELLS",
     "MAX_FILE_BYTES",
     "MAX_MEMBERS",
     "MAX_MEMBER_BYTES",
@@ -90,6 +101,10 @@ MAX_TOTAL_BYTES = 2**30
 MAX_COMPRESSION_RATIO = 100.0
 #: The most cells (used range, rows x columns) read from one file's sheets together.
 MAX_CELLS = 10_000_000
+#: The largest CSV file read. A national survey of 1,000,000 rows x 61 columns is ~300 MB.
+MAX_CSV_BYTES = 2 * 2**30
+#: The most cells (rows x columns) read from one CSV file: 3 million rows of 61 columns.
+MAX_CSV_CELLS = 200_000_000
 #: File suffixes :func:`find_returns` collects from folders.
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 
@@ -107,7 +122,9 @@ class Sheet:
         The sheet's name.
     rows : list of list
         The used range, row by row: ``str``, ``float``, ``int``, ``bool``, and
-        :mod:`datetime` dates, datetimes, times and durations; empty cells are ``None``.
+        :mod:`datetime` dates, datetimes, times and durations; empty cells are ``None``. For
+        a CSV file read in columns (``table`` is set), only its first
+        :data:`._csv.HEAD_ROWS` rows.
     first_row : int
         The Excel row number (1-based) of ``rows[0]``.
     first_column : int
@@ -116,6 +133,9 @@ class Sheet:
         ``(excel_row, excel_column) -> "=FORMULA"`` for every cell holding a formula (in
         .xlsx and .xlsm files); the rows hold the value last calculated. A cell filled from a
         shared formula gets the text of the cell it was filled from.
+    table : pyarrow.Table or None
+        For a CSV file read in columns: every row, one string column per sheet column
+        (nulls for empty cells). Not compared: ``rows`` and the file say what it holds.
     """
 
     name: str
@@ -123,6 +143,7 @@ class Sheet:
     first_row: int
     first_column: int
     formulas: dict[tuple[int, int], str]
+    table: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -310,6 +331,12 @@ def _read_all(
                     results[index] = prepared
                     continue
                 sha256, checked, data = prepared
+                if checked.format == "csv":
+                    columns = _csv_file(paths[index], sha256, checked, data)
+                    if columns is not None:
+                        results[index] = columns
+                        del data, prepared
+                        continue
                 try:
                     pool.submit(index, _header(paths[index], checked), data)
                 except OSError as error:  # the system would not start a process
@@ -331,11 +358,30 @@ def _read_all(
                 results[index] = _result(paths[index], sha256, checked, outcome)
 
 
+def _csv_file(
+    path: Path, sha256: str, checked: Preflight, data: bytes
+) -> ReadFile | Refused | None:
+    """A CSV file read in columns; ``None`` when Arrow does not read it."""
+    try:
+        read = read_csv(data, MAX_CSV_CELLS)
+    except Refusal as refusal:
+        return Refused(path, sha256, refusal.check, refusal.reason)
+    if read is None:
+        return None
+    head, table, encoding = read
+    name = path.name.rpartition(".")[0] or path.name
+    notes = [Note(check, message) for check, message in checked.notes]
+    notes.append(Note("csv_encoding", f"the text was read as {encoding}", name))
+    sheet = Sheet(name, head, 1, 1, {}, table)
+    return ReadFile(path, sha256, checked.format, {name: sheet}, tuple(notes))
+
+
 def _header(path: Path, checked: Preflight) -> dict[str, Any]:
     return {
         "name": path.name,
         "format": checked.format,
         "formula_parts": checked.formula_parts,
+        "unpack": checked.unpack,  # the worker inflates the package's members first
         "max_cells": MAX_CELLS,
     }
 
@@ -345,9 +391,10 @@ def _prepare(path: Path) -> Refused | tuple[str, Preflight, bytes]:
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):  # a folder, a pipe, a device
             return Refused(path, None, "unreadable_file", "it is not a regular file")
+        limit = MAX_CSV_BYTES if path.suffix.lower() == ".csv" else MAX_FILE_BYTES
         with open(path, "rb") as stream:
-            data = stream.read(MAX_FILE_BYTES + 1)
-            if len(data) > MAX_FILE_BYTES:
+            data = stream.read(limit + 1)
+            if len(data) > limit:
                 digest = hashlib.sha256(data)
                 del data
                 while block := stream.read(_SHA_BLOCK):
@@ -356,7 +403,7 @@ def _prepare(path: Path) -> Refused | tuple[str, Preflight, bytes]:
                     path,
                     digest.hexdigest(),
                     "file_too_large",
-                    f"it is larger than {MAX_FILE_BYTES // 2**20:,} MiB, far more than a "
+                    f"it is larger than {limit // 2**20:,} MiB, far more than a "
                     "survey return; split it or remove pictures and send it again",
                 )
     except OSError as error:
@@ -373,7 +420,7 @@ def _prepare(path: Path) -> Refused | tuple[str, Preflight, bytes]:
         )
     limits = ZipLimits(MAX_MEMBERS, MAX_MEMBER_BYTES, MAX_TOTAL_BYTES, MAX_COMPRESSION_RATIO)
     try:
-        checked = preflight(data, path.suffix.lower(), limits)
+        checked = preflight(data, path.suffix.lower(), limits, unpack=False)
     except Refusal as refusal:
         return Refused(path, sha256, refusal.check, refusal.reason)
     return sha256, checked, data

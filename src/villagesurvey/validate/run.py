@@ -143,17 +143,17 @@ class Validation:
         """
         import pandas as pd
 
-        rows = self.typed.drop(index=self.quarantined)
-        out = pd.DataFrame({"source_file": self.raw.loc[rows.index, FILE]})
-        for key, values in self._provenance(rows.index).items():
+        keep = ~self.typed.index.isin(self.quarantined)  # a column at a time, no copy of all
+        out = {"source_file": self.raw[FILE][keep]}
+        for key, values in self._provenance(self.typed.index[keep]).items():
             out[f"source_{key}"] = values.fillna("").astype(str)
         for column in self.instrument.columns:
-            values = rows[column.code]
+            values = self.typed[column.code][keep]
             if str(values.dtype) == "Float64":
                 out[column.code] = _numbers_as_text(values)
             else:
                 out[column.code] = values.fillna("").astype(str)
-        return out.reset_index(drop=True)
+        return pd.DataFrame(out).reset_index(drop=True)
 
     def quarantine(self) -> pd.DataFrame:
         """Every row with an error, as it came in, with its file, sheet, row and reasons."""
@@ -200,15 +200,19 @@ def _numbers_as_text(values: pd.Series) -> pd.Series:
     """Numbers as a person writes them: ``41`` not ``41.0``; blank for a missing one."""
     import numpy as np
     import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
     numbers = values.to_numpy(dtype=float, na_value=np.nan)
-    out = np.full(len(numbers), "", dtype=object)
     known = ~np.isnan(numbers)
     whole = known & (numbers == np.round(numbers)) & (np.abs(numbers) < 1e15)
-    out[whole] = numbers[whole].astype(np.int64).astype(str)
+    digits = pa.array(np.where(whole, numbers, 0).astype(np.int64)).cast(pa.large_string())
+    out = pc.if_else(pa.array(whole), digits, "")
     other = known & ~whole
-    out[other] = [repr(float(v)) for v in numbers[other]]
-    return pd.Series(out, index=values.index, dtype=object)
+    if other.any():
+        shown = pa.array([repr(float(v)) for v in numbers[other]], type=pa.large_string())
+        out = pc.replace_with_mask(out, pa.array(other), shown)
+    return pd.Series(out.to_pandas().array, index=values.index, dtype="str")
 
 
 def _display_names(paths: Sequence[Path]) -> dict[Path, str]:
@@ -275,6 +279,7 @@ def validate_returns(
         if progress is not None:
             progress(path, done, len(paths))
 
+    result: ReadFile | Refused | None = None
     for result in read_returns(paths, progress=advance, **reading):
         name = names[result.path]
         if isinstance(result, Refused):
@@ -287,6 +292,7 @@ def validate_returns(
             continue
         files.append(FileReport(name, result.path, result.sha256, "read", result.format))
         returns.append(laid)
+    result = None  # the answers are in the returns now; the cells as read can go
     if stage is not None:
         rows = sum(len(r.rows) for r in returns)
         what = f"{rows:,} row{'s' * (rows != 1)}"
@@ -324,11 +330,14 @@ def _note(read: ReadFile, name: str, findings: Findings) -> None:
 
 
 def _raw_frame(instrument: Instrument, returns: list[Return]) -> pd.DataFrame:
-    """Every return's rows in one frame of objects, a column at a time (no frame per file)."""
+    """Every return's rows in one frame, a column at a time (no frame per file).
+
+    Columns of objects; an answer column that only CSV files fill stays text (``str``), as
+    they were read, without a Python object per cell.
+    """
     import pandas as pd
 
     names = [FILE, SHEET, ROW, LANGUAGE, TYPED, *PROVENANCE.values()]
-    names += [c.code for c in instrument.columns]
     columns: dict[str, list[Any]] = {name: [] for name in names}
     for laid in returns:
         n = len(laid.rows)
@@ -339,9 +348,36 @@ def _raw_frame(instrument: Instrument, returns: list[Return]) -> pd.DataFrame:
         columns[TYPED] += [laid.typed_cells] * n
         for key, column_name in PROVENANCE.items():
             columns[column_name] += laid.provenance.get(key, [None] * n)
-        for column in instrument.columns:
-            columns[column.code] += laid.values.get(column.code, [None] * n)
-    return pd.DataFrame(columns, dtype=object)
+    frame = {name: pd.Series(values, dtype=object) for name, values in columns.items()}
+    for column in instrument.columns:
+        frame[column.code] = _answers([laid.values.get(column.code) for laid in returns], returns)
+    return pd.DataFrame(frame)
+
+
+def _answers(pieces: list[Any], returns: list[Return]) -> pd.Series:
+    """One answer column of all returns: text if every file holds it as text, else objects."""
+    import pandas as pd
+
+    if all(not r.typed_cells for r in returns) and all(
+        piece is None or isinstance(piece, pd.Series) for piece in pieces
+    ):
+        parts = [
+            pd.Series([None] * len(r.rows), dtype="str") if piece is None else piece
+            for piece, r in zip(pieces, returns, strict=True)
+        ]
+        if len(parts) == 1:
+            return parts[0].reset_index(drop=True).astype("str")  # shares the cells
+        if parts:
+            return pd.concat(parts, ignore_index=True).astype("str")
+    values: list[Any] = []
+    for piece, laid in zip(pieces, returns, strict=True):
+        if piece is None:
+            values += [None] * len(laid.rows)
+        elif isinstance(piece, pd.Series):
+            values += [None if v != v else v for v in piece.tolist()]  # NaN: an empty cell
+        else:
+            values += piece
+    return pd.Series(values, dtype=object)
 
 
 def check_returns(
@@ -385,7 +421,7 @@ def check_returns(
     say(f"reading the answers of {len(raw):,} rows")
     typed, fixes = normalise(instrument, raw)
     findings.add_frame(fixes)
-    rows = typed.drop(index=totals)  # a total row is not a respondent: no further checks
+    rows = typed.drop(index=totals) if totals else typed  # a total row is no respondent
     say("checking the rules")
     schemas = schema.build_schemas(instrument)
     own = tuple(r.code for r in instrument.rules)
@@ -399,10 +435,7 @@ def check_returns(
     say("looking for duplicates and outliers")
     findings.add_frame(duplicates.find_duplicates(instrument, rows, where).assign(severity="error"))
     factor = outlier_factor if outlier_factor is not None else hfc.IQR_FACTOR
-    sound = rows.copy()  # an answer already flagged is not flagged again as an outlier
-    for record, code in broken | _cells(doubtful):
-        if record in sound.index:
-            sound.at[record, code] = None
+    sound = _blanked(rows, broken | _cells(doubtful))  # flagged once, not again as outliers
     findings.add_frame(hfc.find_outliers(instrument, sound, factor).assign(severity="warning"))
     table = _locate(findings.frame(), raw, returns)
     errors = table[(table["severity"] == "error") & table["record"].notna()]
@@ -422,6 +455,9 @@ def check_returns(
 def _formulas(raw: pd.DataFrame, returns: list[Return], findings: Findings) -> None:
     offset = 0
     for laid in returns:
+        if not laid.formulas:
+            offset += len(laid.rows)
+            continue
         records = {row: offset + i for i, row in enumerate(laid.rows)}
         for (row, code), formula in sorted(laid.formulas.items()):
             if row in records:
@@ -434,6 +470,20 @@ def _formulas(raw: pd.DataFrame, returns: list[Return], findings: Findings) -> N
                     ),
                 )  # fmt: skip
         offset += len(laid.rows)
+
+
+def _blanked(rows: pd.DataFrame, cells: set[tuple[int, str]]) -> pd.DataFrame:
+    """``rows`` with the answers of ``cells`` (record, column) missing; the rest shared."""
+    by_column: dict[str, list[int]] = {}
+    for record, code in cells:
+        by_column.setdefault(code, []).append(record)
+    out = rows.copy(deep=False)
+    for code, records in by_column.items():
+        if code in out:
+            column = out[code].copy()
+            column[column.index.isin(records)] = None
+            out[code] = column
+    return out
 
 
 def _cells_list(table: pd.DataFrame) -> list[tuple[int, str]]:
@@ -463,7 +513,7 @@ def _total_rows(instrument: Instrument, raw: pd.DataFrame, findings: Findings) -
     found: list[int] = []
     texts = [c.code for c in instrument.columns if c.question.type == "text"]
     for code in texts:
-        numbers, uniques = pd.factorize(raw[code].to_numpy(dtype=object))
+        numbers, uniques = pd.factorize(raw[code])
         total = np.array(
             [
                 isinstance(v, str)
