@@ -29,5 +29,7 @@ def test_smallest_size_runs_and_prints_its_tables(tmp_path: Path):
         seconds, peak, rate = (float(c.replace(",", "")) for c in cells[2:5])
         assert min(seconds, peak, rate) > 0
     assert any(line.startswith("| `villagesurvey --help` |") for line in lines)
-    assert any(line.startswith("| 62 (sample_data/truth.csv) |") for line in lines)
+    assert any(
+        line.startswith("| 62 (sample_data/truth.csv), as run by default |") for line in lines
+    )
     assert len(list((tmp_path / "small").glob("*.xlsx"))) == 11  # the model study's villages

@@ -129,12 +129,15 @@ def cluster_robust_mean(values: ArrayLike, groups: ArrayLike) -> tuple[float, fl
     estimate = float(y.mean())
     if clusters < 2 or np.ptp(y) == 0:
         return estimate, math.nan, math.nan, math.nan
-    from statsmodels.regression.linear_model import OLS
+    from scipy import special
 
-    fit = OLS(y, np.ones((y.size, 1))).fit(
-        cov_type="cluster", cov_kwds={"groups": codes}, use_t=True
-    )
-    return estimate, float(fit.bse[0]), float(fit.tvalues[0]), float(fit.pvalues[0])
+    # OLS of y on a constant with the CR1 sandwich (Stata's and statsmodels' "cluster"):
+    # V = G / (G - 1) * (N - 1) / (N - K) * sum_g (sum_{i in g} e_i)^2 / N^2, here K = 1
+    scores = np.bincount(codes, weights=y - estimate, minlength=clusters)
+    se = math.sqrt(clusters / (clusters - 1) * float((scores**2).sum())) / y.size
+    t = estimate / se
+    p = float(2 * special.stdtr(clusters - 1, -abs(t)))
+    return estimate, se, t, p
 
 
 def cluster_analysis(values: ArrayLike, groups: ArrayLike) -> ClusterResult:

@@ -21,6 +21,12 @@ if TYPE_CHECKING:
 
 __all__ = ["Log", "Parts", "split", "spread"]
 
+_TEXT, _NUMBER, _DAY, _MISSING, _OTHER = range(5)
+_KIND = {str: _TEXT, float: _NUMBER, int: _NUMBER, date: _DAY, datetime: _DAY}
+_KIND[type(None)] = _MISSING
+_NUMBER_KINDS = frozenset({float, int, type(None)})
+_TEXT_KINDS = frozenset({str, type(None)})
+
 
 @dataclass(frozen=True)
 class Parts:
@@ -72,25 +78,33 @@ def split(cells: pd.Series) -> Parts:
         text = cells.iloc[text_at]
         return Parts(cells.index, text, text_at, none, np.empty(0), none, none, None)
     values = cells.to_numpy(dtype=object)
-    types = np.frompyfunc(type, 1, 1)(values)
-    text = _of(types, str)
-    number = _of(types, float, int)
-    day = _of(types, date, datetime)
-    missing = _of(types, type(None))
+    kinds = set(map(type, values))
+    if kinds <= _NUMBER_KINDS:  # a column of numbers, the usual case: no cell by cell
+        numbers = values.astype(float)
+        numbers_at = np.flatnonzero(~np.isnan(numbers))  # NaN is a missing cell
+        text = pd.Series([], index=cells.index[:0], dtype="str")
+        return Parts(cells.index, text, none, numbers_at, numbers[numbers_at], none, none, values)
+    if kinds <= _TEXT_KINDS:  # a column of text
+        text_at = np.flatnonzero(pd.notna(values))
+        text = pd.Series(values[text_at], index=cells.index[text_at], dtype="str")
+        return Parts(cells.index, text, text_at, none, np.empty(0), none, none, values)
+    kind = np.fromiter((_KIND.get(type(v), _OTHER) for v in values), np.int8, len(values))
+    number = kind == _NUMBER
+    missing = kind == _MISSING
     numbers_at = np.flatnonzero(number)
     numbers = values[numbers_at].astype(float)
     if np.isnan(numbers).any():  # NaN is a missing cell, not a number
         missing[numbers_at[np.isnan(numbers)]] = True
         numbers_at, numbers = numbers_at[~np.isnan(numbers)], numbers[~np.isnan(numbers)]
-    text_at = np.flatnonzero(text)
+    text_at = np.flatnonzero(kind == _TEXT)
     return Parts(
         cells.index,
         pd.Series(values[text_at], index=cells.index[text_at], dtype="str"),
         text_at,
         numbers_at,
         numbers,
-        np.flatnonzero(day),
-        np.flatnonzero(~(text | number | day | missing)),
+        np.flatnonzero(kind == _DAY),
+        np.flatnonzero(kind == _OTHER),
         values,
     )
 
@@ -110,16 +124,6 @@ def spread(
     taken[at] = inverse
     chosen = pa.array(values, type=pa.large_string()).take(pa.array(taken, mask=taken < 0))
     return pd.Series(chosen.to_pandas().array, index=index, dtype="str")
-
-
-def _of(types: np.ndarray, *kinds: type) -> np.ndarray:
-    """Where ``types`` (an array of types) is exactly one of ``kinds``."""
-    import numpy as np
-
-    found = np.zeros(len(types), dtype=bool)
-    for kind in kinds:
-        found |= np.asarray(types == np.array(kind, dtype=object), dtype=bool)
-    return found
 
 
 def _listed(value: Any, size: int) -> list[Any]:

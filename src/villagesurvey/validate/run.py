@@ -14,6 +14,8 @@ Nothing here writes a file; :mod:`.outputs` does.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -279,6 +281,10 @@ def validate_returns(
         if progress is not None:
             progress(path, done, len(paths))
 
+    import pandas  # noqa: F401  (here, so that the thread below imports only pandera)
+
+    warm = threading.Thread(target=_prepare_checks, args=(instrument,), daemon=True)
+    warm.start()  # while the readers parse, the parent mostly waits for them
     result: ReadFile | Refused | None = None
     for result in read_returns(paths, progress=advance, **reading):
         name = names[result.path]
@@ -293,6 +299,7 @@ def validate_returns(
         files.append(FileReport(name, result.path, result.sha256, "read", result.format))
         returns.append(laid)
     result = None  # the answers are in the returns now; the cells as read can go
+    warm.join()
     if stage is not None:
         rows = sum(len(r.rows) for r in returns)
         what = f"{rows:,} row{'s' * (rows != 1)}"
@@ -306,6 +313,15 @@ def validate_returns(
         outlier_factor=outlier_factor,
         stage=steps,
     )
+
+
+def _prepare_checks(instrument: Instrument) -> None:
+    """Import pandera and build the instrument's schemas, so the checks can start at once."""
+    from . import schema
+
+    # a failure here is not lost: check_returns builds the schemas again and raises it there
+    with contextlib.suppress(Exception):
+        schema.build_schemas(instrument)
 
 
 def _silent(line: str) -> None:
