@@ -120,6 +120,11 @@ def test_demo_writes_workbooks_and_copies_the_sample(run, tmp_path):
     messy = json.loads((out / "validated_messy" / "summary.json").read_text(encoding="utf-8"))
     assert (messy["rows_in"], messy["rows_quarantined"]) == (24, 10)
     assert "24 rows in, 14 clean, 10 quarantined" in result.output
+    survey = openpyxl.load_workbook(out / "xlsform.xlsx")["survey"]
+    assert "village_id" in {row[1] for row in survey.iter_rows(values_only=True)}
+    codebook = (out / "codebook.md").read_text(encoding="utf-8")
+    assert "| `family_income_2022` |" in codebook
+    assert (out / "report" / "report.html").exists()
 
 
 # -- validate ------------------------------------------------------------------------------

@@ -31,8 +31,9 @@ def run_demo(outdir: str | Path, echo: Callable[[str], object] = print) -> list[
     """Run every stage on the bundled sample data, writing into ``outdir``.
 
     The folder receives the model study's instrument, its blank workbook in each language,
-    and the sample field returns (clean and messy), so that a user can open each and go on
-    with the commands from there.
+    its XLSForm, the sample field returns (clean and messy) and their validation, the
+    before/after report and the codebook with statistics, so that a user can open each and
+    go on with the commands from there.
 
     Parameters
     ----------
@@ -46,7 +47,9 @@ def run_demo(outdir: str | Path, echo: Callable[[str], object] = print) -> list[
     list of Path
         The files written.
     """
+    from .export import write_codebook
     from .workbook import write_workbook
+    from .xlsform import write_xlsform
 
     outdir = make_folder(outdir)
     source = bundled("instruments", DEMO_INSTRUMENT)
@@ -62,6 +65,8 @@ def run_demo(outdir: str | Path, echo: Callable[[str], object] = print) -> list[
         written.append(path)
         name = _LANGUAGE_NAMES.get(language, language)
         echo(f"workbook    {path}  (blank, for enumerators, in {name})")
+    written.append(write_xlsform(instrument, outdir / "xlsform.xlsx"))
+    echo(f"xlsform     {written[-1]}  (the same questionnaire for ODK, KoboToolbox, SurveyCTO)")
     for folder, what in (
         ("returns", "village workbooks as they come back from the field"),
         ("returns_messy", "workbooks with the defects field teams send, listed in defects.csv"),
@@ -73,6 +78,9 @@ def run_demo(outdir: str | Path, echo: Callable[[str], object] = print) -> list[
     written.append(_copy(bundled("sample_data", "defects.csv"), outdir / "defects.csv"))
     written += _validate(instrument, outdir, echo)
     written += _report(instrument, outdir, echo)
+    clean = outdir / "validated" / "clean.csv"
+    written.append(write_codebook(instrument, outdir / "codebook.md", data=clean))
+    echo(f"codebook    {written[-1]}  (every variable, its labels, allowed values and statistics)")
     echo("")
     echo("Next: open the workbooks in Excel or LibreOffice, or edit the instrument and run")
     echo(f"  villagesurvey check {outdir / DEMO_INSTRUMENT}")
@@ -85,9 +93,9 @@ def run_demo(outdir: str | Path, echo: Callable[[str], object] = print) -> list[
         f"  villagesurvey report {outdir / DEMO_INSTRUMENT} {outdir / 'validated' / 'clean.csv'} "
         f"-o {outdir / 'my_report'} --by gender --lang zh"
     )
+    echo(f"  villagesurvey scales {outdir / DEMO_INSTRUMENT} {clean} --bootstrap 5000")
     echo(
-        f"  villagesurvey scales {outdir / DEMO_INSTRUMENT} {outdir / 'validated' / 'clean.csv'} "
-        "--bootstrap 5000"
+        f"  villagesurvey export {clean} -i {outdir / DEMO_INSTRUMENT} -o clean.dta --pseudonymise"
     )
     return written
 
