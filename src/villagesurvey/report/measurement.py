@@ -16,6 +16,7 @@ import pandas as pd
 from ..analysis import THRESHOLDS, Measurement, ScaleNote
 from ..instrument import Instrument
 from . import figures
+from ._json import plain, records
 from ._measurement_text import measurement_texts
 from ._tables import Table, fmt
 
@@ -248,27 +249,15 @@ def path_figure(m: Measurement, language: str) -> tuple[str, str]:
     return figures.path_diagram(boxes, arrows, title=caption), caption
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
-
-
-def _plain(value: Any) -> Any:
-    if hasattr(value, "item") and not isinstance(value, (list, dict, str)):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
 def measurement_results(m: Measurement) -> dict[str, Any]:
     """The ``scales`` block of ``results.json`` (keys in ``docs/report.md``)."""
     model = m.model
-    constructs = _records(m.constructs)
+    constructs = records(m.constructs)
     for record in constructs:
         record["label"] = m.labels[record["construct"]]
     names = list(m.htmt.index)
     pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1 :]]
-    paths = _records(m.paths.rename(columns={"source": "from", "target": "to"}))
+    paths = records(m.paths.rename(columns={"source": "from", "target": "to"}))
     return {
         "respondents": m.n,
         "model_respondents": model.n if model else None,
@@ -281,16 +270,16 @@ def measurement_results(m: Measurement) -> dict[str, Any]:
         "iterations": model.iterations if model else None,
         "thresholds": dict(THRESHOLDS),
         "constructs": constructs,
-        "items": _records(m.items),
-        "htmt": [{"a": a, "b": b, "htmt": _plain(m.htmt.loc[a, b])} for a, b in pairs],
+        "items": records(m.items),
+        "htmt": [{"a": a, "b": b, "htmt": plain(m.htmt.loc[a, b])} for a, b in pairs],
         "fornell_larcker": {
-            "sqrt_ave": {c: _plain(m.fornell_larcker.loc[c, c]) for c in names},
+            "sqrt_ave": {c: plain(m.fornell_larcker.loc[c, c]) for c in names},
             "correlations": [
-                {"a": a, "b": b, "r": _plain(m.fornell_larcker.loc[a, b])} for a, b in pairs
+                {"a": a, "b": b, "r": plain(m.fornell_larcker.loc[a, b])} for a, b in pairs
             ],
         },
         "paths": paths,
-        "r2": _records(m.r2),
+        "r2": records(m.r2),
         "warnings": [str(note) for note in m.notes],
         "warning_codes": [note.code for note in m.notes],
     }

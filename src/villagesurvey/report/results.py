@@ -13,6 +13,7 @@ import pandas as pd
 
 from .._version import package_version
 from ..analysis import Analysis
+from ._json import plain
 from .measurement import measurement_results
 
 __all__ = ["RESULTS_VERSION", "results_dict"]
@@ -68,24 +69,15 @@ _CLUSTER_KEYS = {
 }
 
 
-def _plain(value: Any) -> Any:
-    """A JSON-safe value: numpy scalars to Python, NaN and infinity to None."""
-    if hasattr(value, "item") and not isinstance(value, (list, dict, str)):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
 def _outcomes(analysis: Analysis, table: pd.DataFrame) -> list[dict[str, Any]]:
     records = []
     for row in table.to_dict("records"):
-        record = {key: _plain(row[key]) for key in _OUTCOME_KEYS}
+        record = {key: plain(row[key]) for key in _OUTCOME_KEYS}
         record["deflated"] = bool(row["deflated"])
         record["label"] = dict(analysis.instrument.question(row["question"]).label)
         record["warnings"] = [str(note) for note in row["warnings"]]
         record["warning_codes"] = [note.code for note in row["warnings"]]
-        record["clustering"] = {key: _plain(row[column]) for key, column in _CLUSTER_KEYS.items()}
+        record["clustering"] = {key: plain(row[column]) for key, column in _CLUSTER_KEYS.items()}
         records.append(record)
     return records
 
@@ -130,7 +122,7 @@ def results_dict(analysis: Analysis, source: str = "") -> dict[str, Any]:
             "variable": analysis.cluster,
             "clusters": len(analysis.cluster_sizes),
             "sizes": analysis.cluster_sizes,
-            "m": _plain(
+            "m": plain(
                 sum(s * s for s in analysis.cluster_sizes.values()) / analysis.n
                 if analysis.n
                 else math.nan
@@ -148,7 +140,7 @@ def results_dict(analysis: Analysis, source: str = "") -> dict[str, Any]:
             for column, groups in analysis.subgroups.items()
         },
         "demographics": [
-            {key: _plain(value) for key, value in row.items()}
+            {key: plain(value) for key, value in row.items()}
             for row in analysis.demographics.to_dict("records")
         ],
         "left_out": [{"question": code, "reason": reason} for code, reason in analysis.left_out],

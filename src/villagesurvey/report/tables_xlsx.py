@@ -14,13 +14,13 @@ from typing import Any
 
 import pandas as pd
 
+from .._formulas import FORMULA_STARTS
 from ..analysis import Analysis
 from ._tables import choice_label, label
 from .measurement import measurement_sheets
 
 __all__ = ["build_tables", "write_tables_xlsx"]
 
-_RISKY = ("=", "+", "-", "@", "\t", "\r")
 _RESULTS = [
     "outcome", "label", "unit", "deflated", "n", "n_excluded", "mean_before", "mean_after",
     "mean_diff", "sd_diff", "ci_low", "ci_high", "t", "df", "p", "p_holm", "cohen_dz",
@@ -146,7 +146,7 @@ def write_tables_xlsx(analysis: Analysis, path: str | Path, language: str) -> No
             sheet.append([_cell_value(v) for v in record])
         for row in sheet.iter_rows(min_row=1):
             for cell in row:
-                if isinstance(cell.value, str) and cell.value.startswith(_RISKY):
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
                     cell.data_type = "s"
                     cell.quotePrefix = True
         formats = [_number_format(str(c)) for c in frame.columns]

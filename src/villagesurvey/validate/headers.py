@@ -61,10 +61,12 @@ class _Names:
     """Case-folded code → column code (for field names of phone exports)."""
     options: dict[str, list[str]]
     """The option codes of each select_multiple column."""
+    exact: frozenset[str]
+    """The column codes themselves."""
 
     def code(self, text: str) -> tuple[str | None, bool]:
         """The column a header names and whether it names it by another name."""
-        if text in self.index.values():
+        if text in self.exact:
             return text, False
         code = self.index.get(_fold(text))
         if code is not None:
@@ -72,7 +74,18 @@ class _Names:
         return exports.field_code(text, self.codes), False
 
 
+_NAMES: dict[str, _Names] = {}
+
+
 def _names(instrument: Instrument) -> _Names:
+    """The header names of an instrument, worked out once per instrument content."""
+    key = instrument.content_hash
+    if key not in _NAMES:
+        _NAMES[key] = _gather_names(instrument)
+    return _NAMES[key]
+
+
+def _gather_names(instrument: Instrument) -> _Names:
     index: dict[str, str] = {}
     for column in instrument.columns:
         for language in instrument.languages:
@@ -85,7 +98,7 @@ def _names(instrument: Instrument) -> _Names:
         if column.question.type == "select_multiple"
     }
     codes = {column.code.casefold(): column.code for column in instrument.columns}
-    return _Names(index, codes, options)
+    return _Names(index, codes, options, frozenset(c.code for c in instrument.columns))
 
 
 def find_header_row(instrument: Instrument, sheet: Sheet) -> int | None:

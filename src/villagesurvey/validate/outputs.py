@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._atomic import atomic_path, make_folder
+from .._formulas import FORMULA_STARTS
 from .._version import package_version
 from ._xlsx import MAX_SHEET_ROWS
 from .findings import COLUMNS
@@ -36,13 +37,12 @@ OUTPUTS = ("clean.csv", "quarantine.csv", "issues.csv", "issues.xlsx", "summary.
 HIDDEN = "(hidden: personal data)"
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_RISKY = ("=", "+", "-", "@", "\t", "\r")
 _ISSUE_COLUMNS = [c for c in COLUMNS if c != "record"]
 
 
 def neutralise(text: str) -> str:
     """Text that a spreadsheet will not run: ``=1+1`` becomes ``'=1+1``; ``-5`` stays."""
-    if text.startswith(_RISKY) and not _NUMBER.fullmatch(text):
+    if text.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(text):
         return "'" + text
     return text
 
@@ -171,7 +171,7 @@ def _neutralised(column: pd.Series) -> pa.Array:
 
 
 def _starts_risky(strings: pa.Array) -> np.ndarray:
-    """Which strings begin with one of :data:`_RISKY`, from the first byte of each."""
+    """Which strings begin with one of :data:`FORMULA_STARTS`, from the first byte of each."""
     import numpy as np
 
     count = len(strings)
@@ -185,7 +185,7 @@ def _starts_risky(strings: pa.Array) -> np.ndarray:
     filled = np.flatnonzero(offsets[1:] > starts)
     first = np.frombuffer(data, dtype=np.uint8)[starts[filled]]
     starts_risky = np.zeros(256, dtype=bool)
-    starts_risky[[ord(start) for start in _RISKY]] = True
+    starts_risky[[ord(start) for start in FORMULA_STARTS]] = True
     risky[filled] = starts_risky[first]
     return risky
 

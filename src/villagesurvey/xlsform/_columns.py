@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from itertools import pairwise
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..instrument.model import Limit
 from ._logic import constraint_parts
@@ -123,37 +123,34 @@ def _constraint(row: Row, reader: SurveyReader, new: Field) -> None:
     try:
         parts = constraint_parts(text, new.name, new.type, reader.resolve)
     except XPathError as reason:
-        dropped = " (nor its message, which is about it)" if new.message else ""
-        new.message = None
-        reader.lost(
-            row,
-            "constraint_not_mapped",
-            "constraint",
-            f"the constraint {text!r} is not imported{dropped}: {reason}. Write it as limits "
-            "(min, max) or a check in the instrument",
-        )
+        _drop_constraint(row, reader, new, text, str(reason))
         return
     new.limits.update(parts.limits)
     new.rules.extend(parts.rules)
     if not parts.lost:
         return
     reasons = "; ".join(parts.lost)
-    if parts.limits or parts.rules:
-        reader.lost(
-            row,
-            "constraint_not_mapped",
-            "constraint",
-            f"part of the constraint {text!r} is not imported: {reasons}. The rest is kept as "
-            "limits or checks",
-        )
+    if not (parts.limits or parts.rules):
+        _drop_constraint(row, reader, new, text, reasons)
         return
+    reader.lost(
+        row,
+        "constraint_not_mapped",
+        "constraint",
+        f"part of the constraint {text!r} is not imported: {reasons}. The rest is kept as "
+        "limits or checks",
+    )
+
+
+def _drop_constraint(row: Row, reader: SurveyReader, new: Field, text: Any, reason: str) -> None:
+    """Report a constraint of which nothing is imported; its message goes with it."""
     dropped = " (nor its message, which is about it)" if new.message else ""
     new.message = None
     reader.lost(
         row,
         "constraint_not_mapped",
         "constraint",
-        f"the constraint {text!r} is not imported{dropped}: {reasons}. Write it as limits "
+        f"the constraint {text!r} is not imported{dropped}: {reason}. Write it as limits "
         "(min, max) or a check in the instrument",
     )
 

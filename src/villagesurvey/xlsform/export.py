@@ -305,6 +305,7 @@ def write_xlsform(instrument: Instrument, path: str | Path) -> Path:
     from openpyxl.styles import Font
 
     from .._atomic import atomic_path
+    from ..workbook._cells import put
 
     path = Path(path)
     workbook = Workbook()
@@ -315,8 +316,7 @@ def write_xlsform(instrument: Instrument, path: str | Path) -> Path:
             for c, value in enumerate(row, start=1):
                 if value == "":
                     continue
-                cell = sheet.cell(row=r, column=c, value=_ooxml(value))
-                cell.data_type = "s"  # "=SUM(A1)" in a label is text, never a formula
+                cell = put(sheet, r, c, _ooxml(value))  # "=SUM(A1)" in a label stays text
                 if r == 1:
                     cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
