@@ -230,6 +230,21 @@ def test_console_script_runs(tmp_path):
     assert "villagesurvey" in done.stdout
 
 
+def test_output_piped_into_a_reader_that_stops_ends_quietly(tmp_path):
+    # As in `villagesurvey demo out | head -1`: the rest of the output has nowhere to go.
+    with subprocess.Popen(
+        [sys.executable, "-m", "villagesurvey", "demo", str(tmp_path / "out")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as process:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        assert process.stdout.readline().startswith(b"instrument")
+        process.stdout.close()
+        assert process.wait(timeout=120) == 2
+        assert process.stderr.read() == b""
+
+
 def test_demo_into_an_impossible_folder_is_one_line_and_exit_2(run, tmp_path):
     blocker = tmp_path / "a_file"
     blocker.write_text("not a folder", encoding="utf-8")

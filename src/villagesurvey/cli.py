@@ -63,6 +63,9 @@ def _reports_errors(command: F) -> F:
             _fail(str(exc), exc.exit_code)
         except KeyboardInterrupt:
             _fail("interrupted", 130)
+        except BrokenPipeError:  # the reader of our output went away (| head): stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(2)
         except Exception as exc:  # an unexpected failure is still one line, not a traceback
             if os.environ.get("VILLAGESURVEY_DEBUG"):
                 raise
