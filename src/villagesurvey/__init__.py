@@ -5,6 +5,7 @@ The pipeline, one module per stage::
     instrument  ->  workbook (blank .xlsx for enumerators)
                 <-> xlsform (ODK Collect, KoboToolbox, SurveyCTO)
                 ->  codebook
+                ->  questionnaire (printable paper form)
     returns     ->  validate (clean dataset, quarantine, issues)
     clean data  ->  export (Stata, SPSS, Parquet; codebook with statistics)
                 ->  analysis (before/after; scales and the PLS path model) -> report
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
     from .instrument import dump_instrument as dump_instrument
     from .instrument import load_instrument as load_instrument
     from .instrument import parse_instrument as parse_instrument
+    from .questionnaire import questionnaire_html as questionnaire_html
+    from .questionnaire import write_questionnaire as write_questionnaire
     from .report import write_report as write_report
     from .validate import Validation as Validation
     from .validate import validate_returns as validate_returns
@@ -80,9 +83,11 @@ _WHERE = {
     "import_xlsform": "xlsform",
     "parse_instrument": "instrument",
     "pls_path_model": "analysis",
+    "questionnaire_html": "questionnaire",
     "read_xlsform": "xlsform",
     "validate_returns": "validate",
     "write_codebook": "export",
+    "write_questionnaire": "questionnaire",
     "write_report": "report",
     "write_validation": "validate",
     "write_workbook": "workbook",

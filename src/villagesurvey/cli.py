@@ -228,6 +228,40 @@ def xlsform(instrument: Path, output: Path) -> None:
     click.echo(f"wrote {output} ({loaded.id} {loaded.version}, {len(loaded.columns)} fields)")
 
 
+@main.command()
+@click.argument("instrument", type=_INSTRUMENT)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The HTML file to write (open it in a browser and print, or print it to PDF).",
+)
+@click.option(
+    "--lang",
+    "language",
+    default=None,
+    help="Language of the form: zh, en, or both as zh+en (the first leads); "
+    "default: the instrument's first.",
+)
+@_reports_errors
+def questionnaire(instrument: Path, output: Path, language: str | None) -> None:
+    """Write the paper questionnaire of INSTRUMENT: a print-ready A4 form (HTML).
+
+    Questions are numbered in the workbook's column order with each column's code beside
+    them, waves side by side, skip rules as "If ... go to" instructions, personal data on
+    a separate page. See docs/questionnaire.md.
+    """
+    from .instrument import load_instrument
+    from .questionnaire import write_questionnaire
+
+    if output.suffix.lower() not in (".html", ".htm"):
+        _fail(f"{output}: the questionnaire must be an .html file", 2)
+    loaded = load_instrument(instrument)
+    write_questionnaire(loaded, output, language=language)
+    click.echo(f"wrote {output} ({loaded.id} {loaded.version}, {len(loaded.questions)} questions)")
+
+
 @main.command("import-xlsform")
 @click.argument("form", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(

@@ -5,10 +5,9 @@ from __future__ import annotations
 from html import escape
 
 from ..codebook import format_limit
-from ..instrument.conditions import format_condition
 from ..instrument.model import Limit
 from ._text import unit_word
-from ._words import Texts
+from ._words import Texts, skip_attributes
 from .form import Cell, FormQuestion
 
 __all__ = ["answer_space", "column_tag", "digit_count"]
@@ -126,11 +125,8 @@ def _wave_head(texts: Texts, cell: Cell) -> str:
     skip = texts.cell_skips.get(cell.code)
     if skip is not None:
         condition = {lang: texts.condition(skip.condition, lang) for lang in texts.form.languages}
-        note = (
-            f'<div class="ask-if" data-when="{escape(format_condition(skip.condition))}" '
-            f'data-skip="{escape(" ".join(skip.skipped))}">'
-            f"{texts.say('wave_only_if', condition=condition)}</div>"
-        )
+        sentence = texts.say("wave_only_if", condition=condition)
+        note = f'<div class="ask-if" {skip_attributes(skip)}>{sentence}</div>'
     return f'<div class="wave-head"><b>{cell.wave}</b>{column_tag(cell)}{note}</div>'
 
 

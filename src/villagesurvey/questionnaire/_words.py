@@ -5,13 +5,32 @@ from __future__ import annotations
 from html import escape
 
 from ..codebook import format_limit
-from ..instrument.conditions import AllOf, AnyOf, Compare, Condition, In, Literal, Not, Selected
+from ..instrument.conditions import (
+    AllOf,
+    AnyOf,
+    Compare,
+    Condition,
+    In,
+    Literal,
+    Not,
+    Selected,
+    format_condition,
+)
 from ._text import words
 from .form import Cell, Form, FormQuestion, Skip
 
-__all__ = ["Texts"]
+__all__ = ["Texts", "skip_attributes"]
 
 _OPS = {"=": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
+
+
+def skip_attributes(skip: Skip) -> str:
+    """The rule, the columns it skips and the target, as attributes a program can check."""
+    return (
+        f'data-when="{escape(format_condition(skip.condition))}" '
+        f'data-skip="{escape(" ".join(skip.skipped))}" '
+        f'data-target="{escape(skip.target or "")}"'
+    )
 
 
 class Texts:

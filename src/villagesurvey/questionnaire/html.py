@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from html import escape
 
-from ..instrument.conditions import format_condition
 from ._answers import answer_space, column_tag
 from ._style import stylesheet
 from ._text import words
-from ._words import Texts
+from ._words import Texts, skip_attributes
 from .form import Form, FormQuestion, FormSection, Skip
 
 __all__ = ["render_questionnaire"]
@@ -132,14 +131,6 @@ def _question(texts: Texts, item: FormQuestion, copy: bool = False) -> str:
     )
 
 
-def _attributes(skip: Skip) -> str:
-    return (
-        f'data-when="{escape(format_condition(skip.condition))}" '
-        f'data-skip="{escape(" ".join(skip.skipped))}" '
-        f'data-target="{escape(skip.target or "")}"'
-    )
-
-
 def _target(texts: Texts, skip: Skip) -> str:
     return texts.form.numbers[skip.target] if skip.target else ""
 
@@ -151,7 +142,7 @@ def _banner(texts: Texts, skip: Skip) -> str:
     condition = {lang: texts.condition(skip.condition, lang) for lang in texts.form.languages}
     key = "ask_only_if" if skip.target else "ask_only_if_end"
     sentence = texts.say(key, questions=questions, condition=condition, target=_target(texts, skip))
-    return f'<p class="ask-if" {_attributes(skip)}>{sentence}</p>'
+    return f'<p class="ask-if" {skip_attributes(skip)}>{sentence}</p>'
 
 
 def _go_to(texts: Texts, skip: Skip) -> str:
@@ -175,4 +166,4 @@ def _go_to(texts: Texts, skip: Skip) -> str:
         texts.each("go_to", target=_target(texts, skip)) if skip.target else texts.each("go_to_end")
     )
     sentences = texts.join({lang: f"{when[lang]} {go[lang]}" for lang in when})
-    return f'<p class="skip" {_attributes(skip)}>{sentences}</p>'
+    return f'<p class="skip" {skip_attributes(skip)}>{sentences}</p>'
