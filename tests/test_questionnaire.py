@@ -275,6 +275,17 @@ def test_the_model_studys_skip_reads_as_the_interviewer_needs_it(model_study):
     assert zh.find(cls="skip")[0].content == "如2022年答 0（否） → 跳至 5.1"
 
 
+def test_a_skip_on_a_number_or_a_selection_reads_plainly():
+    page = Page(questionnaire_html(parse_instrument(SKIPS, source="skips.yaml"), "en"))
+    go_to = {e.inside(cls="q").attrs["data-question"]: e.content for e in page.find(cls="skip")}
+    assert go_to == {
+        "works": "If 4 (None) → go to 1.5",
+        "age": "If < 60 → go to 1.7",  # pension: relevant "age >= 60"
+        "crops": "If not (1.7 includes tea (Tea)) → go to 2.1",
+        "works_again": "If 4 (None) → end of the interview",  # last: "not works_again = 4"
+    }
+
+
 # -- personal data, languages, escaping ------------------------------------------------------
 
 

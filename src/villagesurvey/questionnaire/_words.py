@@ -22,6 +22,7 @@ from .form import Cell, Form, FormQuestion, Skip
 __all__ = ["Texts", "skip_attributes"]
 
 _OPS = {"=": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
+_NEGATED = {"=": "!=", "!=": "=", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 
 
 def skip_attributes(skip: Skip) -> str:
@@ -92,6 +93,22 @@ class Texts:
                     return f"{shown}（{label}）"
                 return f"{shown} ({label})"
         return shown
+
+    def failing(self, skip: Skip, question: FormQuestion, language: str) -> str:
+        """The answers to the skip's question that send the interviewer on, in words.
+
+        ``0 (No)`` for a choice question, ``< 60`` for a number, otherwise ``not (...)``.
+        """
+        if skip.otherwise:
+            return words(language)["or"].join(
+                self.answer(question, code, language) for code in skip.otherwise
+            )
+        match skip.condition:
+            case Compare(_, op, value):
+                return f"{_OPS[_NEGATED[op]]} {self.answer(question, value, language)}"
+            case Not(Compare(_, op, value)):
+                return f"{_OPS[op]} {self.answer(question, value, language)}"
+        return words(language)["not"].format(condition=self.condition(skip.condition, language))
 
     def ref(self, code: str) -> str:
         """A column as a reference: its question number, with the wave for a wave column."""

@@ -148,16 +148,7 @@ def _banner(texts: Texts, skip: Skip) -> str:
 def _go_to(texts: Texts, skip: Skip) -> str:
     assert skip.source is not None  # only called for a skip printed at its question
     question, cell = texts.cells[skip.source]
-    answers = {}
-    for lang in texts.form.languages:
-        if skip.otherwise:
-            answers[lang] = words(lang)["or"].join(
-                texts.answer(question, code, lang) for code in skip.otherwise
-            )
-        else:
-            answers[lang] = words(lang)["not"].format(
-                condition=texts.condition(skip.condition, lang)
-            )
+    answers = {lang: texts.failing(skip, question, lang) for lang in texts.form.languages}
     if cell.wave is None:
         when = texts.each("if", answer=answers)
     else:
