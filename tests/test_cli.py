@@ -110,6 +110,12 @@ def test_demo_writes_workbooks_and_copies_the_sample(run, tmp_path):
         assert str(path) in result.output
         assert dict(openpyxl.load_workbook(path)[META_SHEET].values)["language"] == language
     assert load_instrument(out / "village_ecommerce.yaml") == load_instrument(MODEL_STUDY)
+    for language, title in (("en", "Village cross-border e-commerce"), ("zh", "乡村跨境电商")):
+        form = out / f"questionnaire_{language}.html"
+        assert f"paper form  {form}" in result.output
+        page = form.read_text(encoding="utf-8")
+        assert f"<h1>{title}" in page
+        assert 'data-column="family_income_2022"' in page
     for path in sources:
         copy = out / path.relative_to(sample)
         assert copy.read_bytes() == path.read_bytes(), copy

@@ -6,7 +6,7 @@ The HTML is read back with the standard library's parser; nothing here needs a b
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 
 import pandas as pd
@@ -16,7 +16,7 @@ from click.testing import CliRunner
 import villagesurvey as vs
 from villagesurvey import Instrument, parse_instrument
 from villagesurvey.cli import main
-from villagesurvey.instrument import parse_condition
+from villagesurvey.instrument import dump_instrument, parse_condition
 from villagesurvey.questionnaire import build_questionnaire, questionnaire_html
 from villagesurvey.validate.masks import holds
 from villagesurvey.workbook import CODE_ROW
@@ -378,6 +378,24 @@ def test_cover_carries_the_identity_and_the_key(model_study):
     assert "counter(page)" in style
     assert "counter(pages)" in style
     assert f'"village_ecommerce 2022.1 · {model_study.content_hash[:12]}"' in style
+
+
+def test_the_consent_statement_is_on_the_cover_when_the_instrument_has_one(model_study, small):
+    statement = "We would like to ask about your work. You may stop at any time."
+    text = SMALL.replace(
+        "languages: [en, zh]\n",
+        f"consent: {{en: '{statement}', zh: 我们想了解您的工作情况，您可以随时停止。}}\nlanguages: [en, zh]\n",
+    )
+    instrument = parse_instrument(text, source="consent.yaml")
+    assert instrument.consent == {"en": statement, "zh": "我们想了解您的工作情况，您可以随时停止。"}
+    assert parse_instrument(dump_instrument(instrument)) == instrument
+    assert dump_instrument(small) == dump_instrument(replace(instrument, consent=None))
+    page = Page(questionnaire_html(instrument, "zh+en"))
+    [consent] = page.find(cls="consent")
+    assert consent.inside(tag="header") is not None
+    assert statement in consent.content
+    assert "我们想了解您的工作情况" in consent.content
+    assert not Page(questionnaire_html(small, "en")).find(cls="consent")
 
 
 def test_the_page_fetches_nothing(model_study):

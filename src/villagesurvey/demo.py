@@ -30,10 +30,10 @@ def _copy_folder(source: Path, target: Path) -> list[Path]:
 def run_demo(outdir: str | Path, echo: Callable[[str], object] = print) -> list[Path]:
     """Run every stage on the bundled sample data, writing into ``outdir``.
 
-    The folder receives the model study's instrument, its blank workbook in each language,
-    its XLSForm, the sample field returns (clean and messy) and their validation, the
-    before/after report and the codebook with statistics, so that a user can open each and
-    go on with the commands from there.
+    The folder receives the model study's instrument, its blank workbook and its paper
+    questionnaire in each language, its XLSForm, the sample field returns (clean and messy)
+    and their validation, the before/after report and the codebook with statistics, so that
+    a user can open each and go on with the commands from there.
 
     Parameters
     ----------
@@ -48,6 +48,7 @@ def run_demo(outdir: str | Path, echo: Callable[[str], object] = print) -> list[
         The files written.
     """
     from .export import write_codebook
+    from .questionnaire import write_questionnaire
     from .workbook import write_workbook
     from .xlsform import write_xlsform
 
@@ -65,6 +66,11 @@ def run_demo(outdir: str | Path, echo: Callable[[str], object] = print) -> list[
         written.append(path)
         name = _LANGUAGE_NAMES.get(language, language)
         echo(f"workbook    {path}  (blank, for enumerators, in {name})")
+    for language in instrument.languages:
+        path = write_questionnaire(instrument, outdir / f"questionnaire_{language}.html", language)
+        written.append(path)
+        name = _LANGUAGE_NAMES.get(language, language)
+        echo(f"paper form  {path}  (to print on A4 for interviews on paper, in {name})")
     written.append(write_xlsform(instrument, outdir / "xlsform.xlsx"))
     echo(f"xlsform     {written[-1]}  (the same questionnaire for ODK, KoboToolbox, SurveyCTO)")
     for folder, what in (
@@ -85,6 +91,7 @@ def run_demo(outdir: str | Path, echo: Callable[[str], object] = print) -> list[
     echo("Next: open the workbooks in Excel or LibreOffice, or edit the instrument and run")
     echo(f"  villagesurvey check {outdir / DEMO_INSTRUMENT}")
     echo(f"  villagesurvey workbook {outdir / DEMO_INSTRUMENT} -o my_workbook.xlsx --lang zh")
+    echo(f"  villagesurvey questionnaire {outdir / DEMO_INSTRUMENT} -o my_form.html --lang zh+en")
     echo(
         f"  villagesurvey validate {outdir / DEMO_INSTRUMENT} {outdir / 'returns_messy'} "
         f"-o {outdir / 'my_check'}"

@@ -17,6 +17,7 @@ _TOP_FIELDS = (
     "id",
     "version",
     "title",
+    "consent",
     "languages",
     "waves",
     "key",
@@ -56,6 +57,7 @@ class InstrumentReader(FieldReader):
         version = self.version(data)
         self.languages = self.language_list(data)
         title = self.text(data, "title", "", required=False) if "title" in data else None
+        consent = self.text(data, "consent", "", required=False) if "consent" in data else None
         waves = (
             self.wave_list(data.get("waves"), data.line_of("waves"), "", ())
             if "waves" in data
@@ -84,6 +86,7 @@ class InstrumentReader(FieldReader):
             scales,
             waves,
             rules,
+            consent=consent,
         )
 
     def version(self, data: LineMap) -> str | None:

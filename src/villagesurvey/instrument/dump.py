@@ -74,6 +74,8 @@ def instrument_to_dict(instrument: Instrument) -> dict[str, Any]:
         "title": dict(instrument.title),
         "languages": list(instrument.languages),
     }
+    if instrument.consent:
+        out["consent"] = dict(instrument.consent)
     if instrument.waves:
         out["waves"] = list(instrument.waves)
     out["key"] = list(instrument.key)

@@ -268,6 +268,8 @@ class Instrument:
     waves: tuple[int, ...] = ()
     rules: tuple[Rule, ...] = ()
     model: StructuralModel | None = None
+    consent: Text | None = None
+    """The consent statement read to the respondent before the interview, per language."""
 
     @cached_property
     def questions(self) -> tuple[Question, ...]:

@@ -96,7 +96,7 @@ def build_questionnaire(instrument: Instrument, language: str | None = None) -> 
         content_hash=instrument.content_hash,
         title=dict(instrument.title),
         languages=languages,
-        consent=_consent(instrument),
+        consent=dict(instrument.consent) if instrument.consent else None,
         cover=tuple(cover),
         sections=tuple(sections),
         personal=tuple(personal),
@@ -117,8 +117,3 @@ def _question(
         Cell(c.code, letters[c.code], c.wave, c.relevant) for c in by_question[question.code]
     )
     return FormQuestion(number, question, cells, instrument.choice_list(question))
-
-
-def _consent(instrument: Instrument) -> dict[str, str] | None:
-    consent = getattr(instrument, "consent", None)
-    return dict(consent) if consent else None
