@@ -19,7 +19,7 @@ from villagesurvey.cli import main
 from villagesurvey.instrument import dump_instrument, parse_condition
 from villagesurvey.questionnaire import build_questionnaire, questionnaire_html
 from villagesurvey.validate.masks import holds
-from villagesurvey.workbook import CODE_ROW
+from villagesurvey.workbook import CODE_ROW, META_SHEET
 
 from .conftest import MODEL_STUDY, SMALL
 
@@ -368,7 +368,8 @@ def test_answer_spaces_fit_the_question(model_study):
 def test_cover_carries_the_identity_and_the_key(model_study):
     page = Page(questionnaire_html(model_study, "en"))
     cover = page.find(tag="header", cls="cover")[0]
-    assert model_study.content_hash in cover.content
+    meta = dict(vs.build_workbook(model_study, rows=1)[META_SHEET].values)
+    assert meta["instrument_sha256"] in cover.content  # the workbook that receives it
     assert "village_ecommerce" in cover.content
     assert "2022.1" in cover.content
     keys = {b.attrs["data-question"] for b in page.find(cls="q") if b.inside(tag="header")}

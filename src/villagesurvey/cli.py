@@ -135,9 +135,10 @@ def main() -> None:
     """Village household surveys, from questionnaire to before/after report.
 
     Define the questionnaire once as an instrument file; generate the workbook enumerators
-    fill in and the XLSForm phones use; validate the returns; compare the waves and score
-    the scales; export the clean data for Stata, SPSS or Parquet. Run 'villagesurvey demo
-    OUTDIR' to see the whole path on the bundled sample data.
+    fill in, the paper form interviewers hold and the XLSForm phones use; validate the
+    returns; compare the waves and score the scales; export the clean data for Stata, SPSS
+    or Parquet. Run 'villagesurvey demo OUTDIR' to see the whole path on the bundled sample
+    data.
 
     Exit codes: 0 success, 1 the data has problems, 2 the command could not run.
     """

@@ -17,8 +17,8 @@ _EN = {
     "yes": "Yes",
     "no": "No",
     "how_to": (
-        "Write one digit per box. Circle the code of the answer. The small grey code beside "
-        "each answer is its column in the workbook."
+        "Write one digit per box. Circle the code of the answer. The small grey code and "
+        "letter beside each question (or each year) are its column in the workbook."
     ),
     "circle_one": "Circle one code.",
     "circle_all": "Circle every code that applies.",
@@ -60,7 +60,10 @@ _ZH = {
     "consent_given": "受访者同意接受访问",
     "yes": "是",
     "no": "否",
-    "how_to": "每格填写一个数字；请圈出所选答案的编码。题目旁的灰色小字是该题在数据表中的列编码。",
+    "how_to": (
+        "每格填写一个数字；请圈出所选答案的编码。"
+        "题目（或年份）旁的灰色小字是该题在数据表中的列编码和列号。"
+    ),
     "circle_one": "单选，请圈出一个编码。",
     "circle_all": "多选，请圈出所有适用的编码。",
     "usually": "通常 {range}",
