@@ -42,7 +42,7 @@ h1 .alt, h2 .alt { font-weight: normal; }
 .note { font-size: 8.5pt; color: #333; margin: 1mm 0 2mm; }
 .consent { border: 1pt solid #888; padding: 2mm 3mm; margin: 2mm 0; break-inside: avoid; }
 .signature { display: flex; gap: 8mm; margin: 4mm 0 2mm; }
-.signature span { flex: 1; border-bottom: 0.8pt solid #333; padding-bottom: 6mm; }
+.signature > span { flex: 1; border-bottom: 0.8pt solid #333; padding-bottom: 6mm; }
 .q { break-inside: avoid; page-break-inside: avoid; padding: 1.6mm 0 2mm;
      border-bottom: 0.5pt solid #ccc; }
 .qhead { display: flex; gap: 2mm; align-items: baseline; }
@@ -81,7 +81,6 @@ table.likert td { text-align: center; width: 22mm; font-size: 8.5pt; }
 .wave .ask-if { margin: 0.5mm 0 0; }
 .personal { break-before: page; page-break-before: always; }
 .personal h2 { background: #fbe9e7; border-left-color: #b23c17; }
-.keys { display: flex; flex-wrap: wrap; gap: 2mm 8mm; margin: 2mm 0; }
 @media screen {
   body { max-width: 190mm; margin: 10mm auto; }
   .personal { border-top: 2pt dashed #b23c17; margin-top: 12mm; padding-top: 4mm; }
