@@ -374,6 +374,8 @@ def test_cover_carries_the_identity_and_the_key(model_study):
     assert "2022.1" in cover.content
     keys = {b.attrs["data-question"] for b in page.find(cls="q") if b.inside(tag="header")}
     assert set(model_study.key) <= keys
+    key_boxes = [e.inside(cls="q").attrs["data-question"] for e in page.find(cls="keybox")]
+    assert key_boxes == [*model_study.key, *model_study.key]  # on the cover, and on the PII page
     assert "interview_date" in keys
     style = page.find(tag="style")[0].content
     assert "counter(page)" in style

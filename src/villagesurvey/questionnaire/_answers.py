@@ -94,6 +94,8 @@ def _single(texts: Texts, question: FormQuestion, usual: bool = True) -> str:
         return _number(texts, question, usual)
     if kind == "date":
         return _date(texts)
+    if any(question.code == key.code for key in texts.form.key):
+        return '<span class="keybox"></span>'  # the respondent key: a box to fill
     return '<span class="line"></span>'
 
 

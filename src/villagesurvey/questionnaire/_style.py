@@ -60,6 +60,7 @@ h1 .alt, h2 .alt { font-weight: normal; }
 .unit { margin-left: 2mm; }
 .usual { margin-left: 3mm; font-size: 8pt; color: #555; }
 .line { display: inline-block; width: 70%%; border-bottom: 0.8pt solid #222; height: 6mm; }
+.keybox { display: inline-block; width: 50mm; height: 9mm; border: 1.2pt solid #222; }
 .small-note { font-size: 8pt; color: #555; }
 .choices { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap;
            gap: 1mm 6mm; }
