@@ -67,15 +67,10 @@ def _cover(texts: Texts) -> str:
         )
     where = ""
     if form.personal:
-        numbers = f"{form.personal[0].number}–{form.personal[-1].number}"
-        if len(form.personal) == 1:
-            numbers = form.personal[0].number
+        numbers = ", ".join(q.number for q in form.personal)
         where = f'<p class="note">{texts.say("personal_where", numbers=numbers)}</p>'
-    date = (
-        ""
-        if any(q.question.type == "date" for q in form.cover)
-        else (f"<span>{texts.say('date')}</span>")
-    )
+    dated = any(q.question.type == "date" for q in form.cover)
+    date = "" if dated else f"<span>{texts.say('date')}</span>"
     return (
         f'<header class="cover"><h1>{_title(texts)}</h1>'
         f'<table class="meta">{rows}</table>'
