@@ -19,26 +19,37 @@ OLS coefficients of each endogenous construct on its predecessors, R² that of t
 A construct that no path names uses its own score as its inner proxy; its weights are then
 those of the first principal component of its indicators.
 
-The bootstrap resamples respondents with replacement, re-estimates the model and reports the
+Consistent PLS (PLSc; Dijkstra & Henseler 2015) is reported beside it: the construct
+correlations corrected by the reliabilities ``rho_A`` of the two scores, the path
+coefficients and R² computed from the corrected correlations, and corrected loadings, as R
+seminr's ``PLSc()`` (see :mod:`._plsc`). PLS estimates composites; PLSc estimates common
+factors, the usual reading of reflective Likert scales.
+
+The bootstrap resamples respondents with replacement, or whole clusters (villages, as
+``clusters`` gives them: the pairs cluster bootstrap), re-estimates the model and reports the
 standard deviation of the estimates (the standard error), ``t = estimate / SE``, a two-sided
 p-value from the t distribution with ``resamples - 1`` degrees of freedom, and percentile
-confidence intervals (R's ``quantile`` type 7).
+confidence intervals (R's ``quantile`` type 7); for PLS and PLSc alike.
 
 Every step of the algorithm is linear in the standardized data, so it runs on the items'
-correlation matrix; a resample costs one pass over its rows to make that matrix, and the
-resamples are estimated together, as arrays: a thousand take a fraction of a second for a
-survey of the model study's size, and about half a minute for 100,000 respondents.
+correlation matrix; a resample is a set of frequency weights on the rows (how often each was
+drawn), and its correlation matrix one weighted pass over them; the resamples are estimated
+together, as arrays: a thousand take a fraction of a second for a survey of the model study's
+size, and about half a minute for 100,000 respondents.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from ..errors import AnalysisError
+from ._pls_tables import outer_table, path_table, r2_table
+from ._plsc import consistent_fit
+from .resampling import cluster_codes, resample_counts, weighted_correlations
 
 __all__ = ["MAX_ITERATIONS", "TOLERANCE", "PlsResult", "pls_path_model"]
 
@@ -65,7 +76,8 @@ class PlsResult:
     constructs : tuple of str
         The constructs, in the order of ``blocks``.
     outer : DataFrame
-        One row per indicator: ``construct``, ``indicator``, ``weight``, ``loading``.
+        One row per indicator: ``construct``, ``indicator``, ``weight``, ``loading``, and
+        ``loading_consistent`` (PLSc).
     paths : DataFrame
         One row per path: ``source``, ``target``, ``coefficient``; with a bootstrap also
         ``boot_mean``, ``se``, ``t``, ``p``, ``ci_low``, ``ci_high`` (NaN without one).
@@ -75,6 +87,19 @@ class PlsResult:
         The standardized construct scores of the respondents used.
     correlations : DataFrame
         Correlations between the construct scores.
+    rho_a : Series
+        rho_A of each construct's score (1 for a single indicator), the reliability PLSc
+        corrects by.
+    consistent : DataFrame
+        The paths by PLSc, with the columns of ``paths``.
+    r2_consistent : DataFrame
+        R² by PLSc: ``construct``, ``r2``, ``r2_adj``.
+    correlations_consistent : DataFrame
+        The construct correlations corrected for attenuation (PLSc).
+    consistent_admissible : bool
+        Whether the PLSc estimate is admissible: every rho_A in (0, 1], corrected
+        correlations at most 1 in size, a positive definite corrected
+        correlation matrix (cSEM's ``verify()``).
     iterations : int
         Iterations the estimation took.
     converged : bool
@@ -86,10 +111,17 @@ class PlsResult:
     bootstrap_unsettled : int
         Resamples whose weights did not settle within ``max_iterations``; like seminr, their
         last estimates are kept.
+    bootstrap_inadmissible : int
+        Resamples whose PLSc estimate is inadmissible; they are left out of the PLSc
+        columns (cSEM's default), not out of the PLS ones.
     seed : int or None
         The seed of the resampling.
     level : float
         Confidence level of the percentile intervals.
+    bootstrap_unit : str
+        What the bootstrap resampled: ``respondent`` or ``cluster``.
+    clusters : int or None
+        Clusters among the respondents used, when ``clusters`` were given.
     """
 
     n: int
@@ -102,12 +134,21 @@ class PlsResult:
     correlations: pd.DataFrame
     iterations: int
     converged: bool
+    rho_a: pd.Series
+    consistent: pd.DataFrame
+    r2_consistent: pd.DataFrame
+    correlations_consistent: pd.DataFrame
+    consistent_admissible: bool = True
     bootstrap: int = 0
     bootstrap_used: int = 0
     bootstrap_unsettled: int = 0
+    bootstrap_inadmissible: int = 0
     seed: int | None = None
     level: float = 0.95
+    bootstrap_unit: str = "respondent"
+    clusters: int | None = None
     boot_paths: np.ndarray = field(default_factory=lambda: np.empty((0, 0)), repr=False)
+    boot_consistent: np.ndarray = field(default_factory=lambda: np.empty((0, 0)), repr=False)
 
 
 @dataclass(frozen=True)
@@ -120,6 +161,7 @@ class _Layout:
     targets: np.ndarray
     predecessors: tuple[np.ndarray, ...]  # per construct, the indices pointing at it
     isolated: np.ndarray  # constructs no path names
+    factorial: bool = False  # the factorial inner weighting scheme instead of path weighting
 
 
 def pls_path_model(
@@ -130,6 +172,8 @@ def pls_path_model(
     bootstrap: int = 0,
     seed: int | None = None,
     level: float = 0.95,
+    clusters: pd.Series | Sequence[object] | None = None,
+    inner_weights: str = "path",
     max_iterations: int = MAX_ITERATIONS,
     tolerance: float = TOLERANCE,
     progress: Callable[[int, int], object] | None = None,
@@ -150,6 +194,13 @@ def pls_path_model(
         Seed of the resampling, for reproducible standard errors.
     level : float, default 0.95
         Confidence level of the percentile intervals.
+    clusters : Series or sequence, optional
+        The cluster (village) of each row of ``data`` (a Series aligned on its index, or
+        one label per row): the bootstrap then resamples whole clusters.
+    inner_weights : {"path", "factorial"}, default "path"
+        The inner weighting scheme: path weighting (seminr's ``path_weighting``, the
+        default of seminr and SmartPLS) or the factorial scheme (``path_factorial``: the
+        correlations with every neighbour).
     max_iterations, tolerance
         When to stop iterating (seminr's ``maxIt = 300`` and ``stopCriterion = 7``).
     progress : callable, optional
@@ -166,7 +217,9 @@ def pls_path_model(
         construct without indicators, a model that loops, or fewer than 3 complete rows.
     """
     constructs = tuple(blocks)
-    layout = _layout(blocks, paths)
+    if inner_weights not in ("path", "factorial"):
+        raise AnalysisError(f"inner_weights {inner_weights!r}: give 'path' or 'factorial'")
+    layout = replace(_layout(blocks, paths), factorial=inner_weights == "factorial")
     columns = [c for name in constructs for c in blocks[name]]
     raw = _complete_rows(data, columns)
     x = raw.to_numpy(dtype=float)
@@ -179,30 +232,55 @@ def pls_path_model(
         )
     weights, iterations, converged = _estimate(r, layout, max_iterations, tolerance)
     fit = _fit(r, weights, layout)
+    plsc = consistent_fit(r, weights, fit["corr"], layout.mask, layout.predecessors)
     z = (x - x.mean(axis=0)) / x.std(axis=0, ddof=1)
-    boot, unsettled = np.empty((0, len(layout.sources))), 0
+    codes = None if clusters is None else _cluster_codes(data, raw.index, clusters)
+    boot = _Boot(np.empty((0, len(layout.sources))), np.empty((0, len(layout.sources))), 0)
     if bootstrap > 0:
-        boot, unsettled = _bootstrap(
-            x, layout, bootstrap, seed, max_iterations, tolerance, progress
-        )
+        settings = (max_iterations, tolerance)
+        boot = _bootstrap(x, codes, layout, bootstrap, seed, settings, progress)
+    ends, table = (layout.sources, layout.targets, constructs), pd.DataFrame
     return PlsResult(
         n=len(raw),
         n_dropped=len(data) - len(raw),
         constructs=constructs,
-        outer=_outer_table(constructs, blocks, weights[0], fit["loadings"][0]),
-        paths=_path_table(layout, constructs, fit["paths"][0], boot, level),
-        r2=_r2_table(layout, constructs, fit["r2"][0], len(raw)),
-        scores=pd.DataFrame(z @ weights[0], index=raw.index, columns=list(constructs)),
-        correlations=pd.DataFrame(fit["corr"][0], index=constructs, columns=constructs),
+        outer=outer_table(constructs, blocks, weights[0], fit["loadings"][0], plsc["loadings"][0]),
+        paths=path_table(*ends, fit["paths"][0], boot.paths, level),
+        r2=r2_table(layout.predecessors, constructs, fit["r2"][0], len(raw)),
+        scores=table(z @ weights[0], index=raw.index, columns=list(constructs)),
+        correlations=table(fit["corr"][0], index=constructs, columns=constructs),
         iterations=int(iterations[0]),
         converged=bool(converged[0]),
+        rho_a=pd.Series(plsc["rho_a"][0], index=list(constructs), name="rho_a"),
+        consistent=path_table(*ends, plsc["paths"][0], boot.consistent, level),
+        r2_consistent=r2_table(layout.predecessors, constructs, plsc["r2"][0], len(raw)),
+        correlations_consistent=table(plsc["corr"][0], index=constructs, columns=constructs),
+        consistent_admissible=bool(plsc["admissible"][0]),
         bootstrap=bootstrap,
-        bootstrap_used=len(boot),
-        bootstrap_unsettled=unsettled,
+        bootstrap_used=len(boot.paths),
+        bootstrap_unsettled=boot.unsettled,
+        bootstrap_inadmissible=int(np.isnan(boot.consistent).any(axis=1).sum()),
         seed=seed,
         level=level,
-        boot_paths=boot,
+        bootstrap_unit="respondent" if codes is None else "cluster",
+        clusters=None if codes is None else int(codes.max()) + 1,
+        boot_paths=boot.paths,
+        boot_consistent=boot.consistent,
     )
+
+
+def _cluster_codes(
+    data: pd.DataFrame, rows: pd.Index, clusters: pd.Series | Sequence[object]
+) -> np.ndarray:
+    """Cluster codes 0..G-1 of the rows used, renumbered over the clusters among them."""
+    labels = clusters if isinstance(clusters, pd.Series) else pd.Series(list(clusters))
+    if not isinstance(clusters, pd.Series):
+        if len(labels) != len(data):
+            raise AnalysisError(
+                f"clusters gives {len(labels)} labels for {len(data)} rows; give one per row"
+            )
+        labels.index = data.index
+    return cluster_codes(labels.reindex(rows))
 
 
 def _layout(blocks: Mapping[str, Sequence[str]], paths: Sequence[tuple[str, str]]) -> _Layout:
@@ -291,6 +369,10 @@ def _unit(weights: np.ndarray, corr: np.ndarray) -> np.ndarray:
 def _inner_weights(corr: np.ndarray, layout: _Layout) -> np.ndarray:
     """Path weighting from the construct correlations: regression on predecessors,
     correlation with successors."""
+    if layout.factorial:
+        factorial: np.ndarray = corr * (layout.arrows + layout.arrows.T)[None]
+        factorial[:, layout.isolated, layout.isolated] = 1.0
+        return factorial
     inner: np.ndarray = corr * layout.arrows.T[None]
     for j, before in enumerate(layout.predecessors):
         if len(before):
@@ -346,91 +428,47 @@ def _fit(r: np.ndarray, weights: np.ndarray, layout: _Layout) -> dict[str, np.nd
     return {"loadings": loadings, "paths": coefficients, "corr": corr, "r2": r2}
 
 
+@dataclass(frozen=True)
+class _Boot:
+    paths: np.ndarray  # (resamples kept, paths)
+    consistent: np.ndarray  # the same by PLSc
+    unsettled: int
+
+
 def _bootstrap(
     x: np.ndarray,
+    clusters: np.ndarray | None,
     layout: _Layout,
     count: int,
     seed: int | None,
-    max_iterations: int,
-    tolerance: float,
+    settings: tuple[int, float],
     progress: Callable[[int, int], object] | None,
-) -> tuple[np.ndarray, int]:
-    """Path coefficients of ``count`` resamples (rows: resamples kept; columns: paths), and
-    how many of them did not settle."""
+) -> _Boot:
+    """Path coefficients, PLS and PLSc, of ``count`` resamples of the rows (or of the
+    clusters), and how many of them did not settle."""
     rng = np.random.default_rng(seed)
-    n = len(x)
     sources, targets = layout.sources, layout.targets
-    kept = []
+    kept, kept_c = [], []
     done = unsettled = 0
     chunk = max(1, min(_CHUNK, _CHUNK_VALUES // x.size))
     while done < count:
         size = min(chunk, count - done)
-        r, varied = _correlations(x[rng.integers(0, n, size=(size, n))])
-        if varied.any():
-            weights, _, converged = _estimate(r[varied], layout, max_iterations, tolerance)
-            kept.append(_fit(r[varied], weights, layout)["paths"][:, sources, targets])
+        counts = resample_counts(rng, size, len(x), clusters)
+        r, varied = weighted_correlations(x, counts)
+        r = r[varied & (counts.sum(axis=1) > 1)]
+        if len(r):
+            weights, _, converged = _estimate(r, layout, *settings)
+            fit = _fit(r, weights, layout)
+            plsc = consistent_fit(r, weights, fit["corr"], layout.mask, layout.predecessors)
+            kept.append(fit["paths"][:, sources, targets])
+            consistent = plsc["paths"][:, sources, targets]
+            consistent[~plsc["admissible"]] = np.nan
+            kept_c.append(consistent)
             unsettled += int((~converged).sum())
         done += size
         if progress is not None:
             progress(done, count)
-    boot = np.concatenate(kept) if kept else np.empty((0, len(sources)))
-    return boot, unsettled
-
-
-def _outer_table(
-    constructs: tuple[str, ...],
-    blocks: Mapping[str, Sequence[str]],
-    weights: np.ndarray,
-    loadings: np.ndarray,
-) -> pd.DataFrame:
-    rows = []
-    row = 0
-    for j, name in enumerate(constructs):
-        for indicator in blocks[name]:
-            rows.append((name, indicator, weights[row, j], loadings[row, j]))
-            row += 1
-    return pd.DataFrame(rows, columns=["construct", "indicator", "weight", "loading"])
-
-
-def _path_table(
-    layout: _Layout,
-    constructs: tuple[str, ...],
-    coefficients: np.ndarray,
-    boot: np.ndarray,
-    level: float,
-) -> pd.DataFrame:
-    from scipy import stats
-
-    sources, targets = layout.sources, layout.targets
-    table = pd.DataFrame(
-        {
-            "source": [constructs[i] for i in sources],
-            "target": [constructs[j] for j in targets],
-            "coefficient": coefficients[sources, targets],
-        }
-    )
-    nan = np.full(len(table), np.nan)
-    if len(boot) >= 2:
-        se = boot.std(axis=0, ddof=1)
-        t = np.divide(table["coefficient"].to_numpy(), se, out=nan.copy(), where=se > 0)
-        tail = (1 - level) / 2
-        table["boot_mean"] = boot.mean(axis=0)
-        table["se"] = se
-        table["t"] = t
-        table["p"] = 2 * stats.t.sf(np.abs(t), len(boot) - 1)
-        table["ci_low"] = np.quantile(boot, tail, axis=0)
-        table["ci_high"] = np.quantile(boot, 1 - tail, axis=0)
-    else:
-        for column in ("boot_mean", "se", "t", "p", "ci_low", "ci_high"):
-            table[column] = nan
-    return table
-
-
-def _r2_table(layout: _Layout, constructs: tuple[str, ...], r2: np.ndarray, n: int) -> pd.DataFrame:
-    rows = []
-    for j, before in enumerate(layout.predecessors):
-        if len(before):
-            k = len(before)
-            adjusted = 1 - (1 - r2[j]) * (n - 1) / (n - k - 1) if n > k + 1 else np.nan
-            rows.append((constructs[j], r2[j], adjusted))
-    return pd.DataFrame(rows, columns=["construct", "r2", "r2_adj"])
+    empty = np.empty((0, len(sources)))
+    if not kept:
+        return _Boot(empty, empty, unsettled)
+    return _Boot(np.concatenate(kept), np.concatenate(kept_c), unsettled)
