@@ -70,14 +70,10 @@ def test_the_bootstrap_resamples_villages_and_says_so(scales, report_dir):
         "village_id",
         11,
     )
-    codes = scales["warning_codes"]
-    assert (
-        codes.index("bootstrap_few_clusters") < codes.index("scale_low_alpha")
-        if ("scale_low_alpha" in codes)
-        else "bootstrap_few_clusters" in codes
-    )
+    # 11 villages, fewer than 20: the intervals are said to be optimistic, near the top
+    assert scales["warning_codes"].index("bootstrap_few_clusters") <= 2
     for pair in scales["htmt"]:
-        assert pair["ci_low"] <= pair["htmt"] <= pair["ci_high"] or pair["htmt"] < 0.5
+        assert pair["ci_low"] < pair["ci_high"]
         assert pair["se"] > 0
     consistent = scales["consistent"]
     assert consistent["admissible"] is True
@@ -95,7 +91,8 @@ def test_perceptions_that_predict_growth_carry_the_design_warnings(scales):
     # cbec and rural_ecommerce (Likert scales asked in the 2022 interview) -> income_growth
     # (ln of family income 2022 / 2020): reverse causation and common-method bias are named
     codes = scales["warning_codes"]
-    assert "reverse_causation" in codes and "common_method" in codes
+    assert "reverse_causation" in codes
+    assert "common_method" in codes
     text = scales["warnings"][codes.index("reverse_causation")]
     assert text.startswith("cbec, rural_ecommerce were measured in the 2022 interview")
     assert "since 2020" in text
@@ -104,7 +101,8 @@ def test_perceptions_that_predict_growth_carry_the_design_warnings(scales):
 def test_the_report_names_the_constructs_in_the_design_warnings(report_dir):
     page = (report_dir / "report.md").read_text(encoding="utf-8")
     assert "Cross-border e-commerce and " in page
-    assert "(reverse causation)" in page and "common-method bias" in page
+    assert "(reverse causation)" in page
+    assert "common-method bias" in page
 
 
 def test_respondents_can_be_resampled_instead(run, tmp_path):
