@@ -83,7 +83,7 @@ def test_the_bootstrap_resamples_villages_and_says_so(scales, report_dir):
     assert consistent["r2"][0]["construct"] == "cbec"
     assert 0 <= scales["bootstrap_inadmissible"] <= scales["bootstrap_used"]
     page = (report_dir / "report.html").read_text(encoding="utf-8")
-    assert "resamples of the 11 villages (village_id)" in page
+    assert "resamples of the 11 villages in village_id" in page
     assert "PLSc 95% CI" in page
 
 

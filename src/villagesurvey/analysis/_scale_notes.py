@@ -103,8 +103,8 @@ SCALE_NOTE_TEMPLATES: dict[str, str] = {
         "with these scales and this sample. Rely on the PLS estimates."
     ),
     "plsc_unstable": (
-        "{count} of {used} bootstrap resamples gave an inadmissible PLSc estimate (a "
-        "reliability above 1, or corrected correlations that cannot be) and are left out "
+        "{count} of {used} bootstrap resamples gave an inadmissible PLSc estimate (a rho_A "
+        "outside 0 to 1, or corrected correlations that no data could have) and are left out "
         "of its intervals: with these scales and this sample PLSc is unstable, and its "
         "intervals are narrower than they should be."
     ),

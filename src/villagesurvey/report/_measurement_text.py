@@ -32,7 +32,7 @@ _EN: dict[str, Any] = {
         " by PLS and by consistent PLS (bootstrap: {used} resamples {unit}, seed {seed}; "
         "percentile intervals)"
     ),
-    "unit_cluster": "of the {clusters} villages ({column})",
+    "unit_cluster": "of the {clusters} villages in {column}",
     "unit_respondent": "of the respondents",
     "and": (", ", " and "),
     "t_r2": "Table M6. Variance explained (R²)",
@@ -97,7 +97,7 @@ _EN: dict[str, Any] = {
         "PLSc the common factors that reflective scales are meant to measure. {bootstrap}",
     ],
     "boot_method": (
-        "Standard errors from {used} bootstrap resamples {unit} (seed {seed}): t = "
+        "Standard errors from {used} bootstrap resamples {unit}, seed {seed}: t = "
         "coefficient / SE, p from the t distribution with resamples − 1 degrees of freedom, "
         "and percentile 95% intervals, for PLS, PLSc and HTMT alike. Resampling whole "
         "villages keeps the likeness of neighbours that resampling respondents one by one "
@@ -247,8 +247,9 @@ _ZH: dict[str, Any] = {
             "或载荷大于 1）：在这些量表和样本下校正过度，请以 PLS 估计为准。"
         ),
         "plsc_unstable": (
-            "{used} 次自助法重抽样中有 {count} 次的 PLSc 估计不可接受（信度大于 1，或校正后的相关"
-            "系数不可能出现），已从其区间中剔除：在这些量表和样本下 PLSc 不稳定，其区间偏窄。"
+            "{used} 次自助法重抽样中有 {count} 次的 PLSc 估计不可接受（ρ_A 不在 0 到 1 之间，"
+            "或校正后的相关系数不可能出现），已从其区间中剔除："
+            "在这些量表和样本下 PLSc 不稳定，其区间偏窄。"
         ),
         "reverse_causation": (
             "{sources}是在 {last} 年的访谈中测量的，晚于它们被认为所预测的变化（{target}，自 "
