@@ -67,17 +67,17 @@ def measurement_notes(m: Measurement, language: str) -> list[str]:
         }
         if isinstance(note.values.get("sources"), str):  # construct codes, joined by ", "
             codes = str(note.values["sources"]).split(", ")
-            values["sources"] = text_join([_name(m, c, language) for c in codes], language)
+            values["sources"] = _join([_name(m, c, language) for c in codes], language)
         notes.append(ScaleNote(note.code, values).message(templates))
     return notes
 
 
-def text_join(names: list[str], language: str) -> str:
+def _join(names: list[str], language: str) -> str:
     """``a, b and c`` in ``language``."""
     if len(names) < 2:
         return "".join(names)
-    join = measurement_texts(language)["and"]
-    return join[0].join(names[:-1]) + join[1] + names[-1]
+    comma, last = (str(word) for word in measurement_texts(language)["and"])
+    return comma.join(names[:-1]) + last + names[-1]
 
 
 def _indicator(instrument: Instrument, item: str) -> str:
