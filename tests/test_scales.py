@@ -190,6 +190,19 @@ def test_alpha_matches_r_psych():
     assert (alpha.n, alpha.k) == (15, 10)
 
 
+def test_alpha_and_its_interval_agree_with_pingouin_live():
+    # pingouin.cronbach_alpha (raw alpha, Feldt's interval rounded to 3 decimals), run here on
+    # each of mobi's four scales
+    import pingouin
+
+    for construct, items in BLOCKS.items():
+        ours = cronbach_alpha(MOBI[items])
+        alpha, interval = pingouin.cronbach_alpha(MOBI[items])
+        assert ours.alpha == pytest.approx(alpha, abs=1e-12), construct
+        assert abs(ours.ci_low - interval[0]) <= 0.0005 + 1e-12, construct
+        assert abs(ours.ci_high - interval[1]) <= 0.0005 + 1e-12, construct
+
+
 def test_item_statistics_match_spss():
     # Denis (2021), SPSS "Reliability Statistics": alpha 0.633, standardized 0.691;
     # "Item-Total Statistics": corrected item-total correlation and alpha if item deleted.

@@ -129,7 +129,7 @@ _ZH: dict[str, Any] = {
     "t_items": "表 M4. 题项（✗：载荷低于 0.708，或与其他题项方向相反）",
     "t_paths": "表 M5. 路径系数{boot}",
     "t_paths_boot": "：PLS 与一致性 PLS（自助法：{unit} {used} 次重抽样，种子 {seed}；百分位区间）",
-    "unit_cluster": "对 {clusters} 个村（{column}）",
+    "unit_cluster": "对 {column} 的 {clusters} 个村",
     "unit_respondent": "对受访者",
     "and": ("、", "和"),
     "t_r2": "表 M6. 解释方差（R²）",
