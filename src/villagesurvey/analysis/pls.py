@@ -239,7 +239,7 @@ def pls_path_model(
     if bootstrap > 0:
         settings = (max_iterations, tolerance)
         boot = _bootstrap(x, codes, layout, bootstrap, seed, settings, progress)
-    ends, table = (layout.sources, layout.targets, constructs), pd.DataFrame
+    ends = (layout.sources, layout.targets, constructs)  # where each path starts and ends
     return PlsResult(
         n=len(raw),
         n_dropped=len(data) - len(raw),
@@ -247,14 +247,14 @@ def pls_path_model(
         outer=outer_table(constructs, blocks, weights[0], fit["loadings"][0], plsc["loadings"][0]),
         paths=path_table(*ends, fit["paths"][0], boot.paths, level),
         r2=r2_table(layout.predecessors, constructs, fit["r2"][0], len(raw)),
-        scores=table(z @ weights[0], index=raw.index, columns=list(constructs)),
-        correlations=table(fit["corr"][0], index=constructs, columns=constructs),
+        scores=pd.DataFrame(z @ weights[0], index=raw.index, columns=list(constructs)),
+        correlations=_square(fit["corr"][0], constructs),
         iterations=int(iterations[0]),
         converged=bool(converged[0]),
         rho_a=pd.Series(plsc["rho_a"][0], index=list(constructs), name="rho_a"),
         consistent=path_table(*ends, plsc["paths"][0], boot.consistent, level),
         r2_consistent=r2_table(layout.predecessors, constructs, plsc["r2"][0], len(raw)),
-        correlations_consistent=table(plsc["corr"][0], index=constructs, columns=constructs),
+        correlations_consistent=_square(plsc["corr"][0], constructs),
         consistent_admissible=bool(plsc["admissible"][0]),
         bootstrap=bootstrap,
         bootstrap_used=len(boot.paths),
@@ -267,6 +267,10 @@ def pls_path_model(
         boot_paths=boot.paths,
         boot_consistent=boot.consistent,
     )
+
+
+def _square(values: np.ndarray, constructs: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame(values, index=list(constructs), columns=list(constructs))
 
 
 def _cluster_codes(
