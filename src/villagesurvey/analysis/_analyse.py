@@ -174,7 +174,7 @@ def analyse(
     }
     sizes = labels[cluster].value_counts(sort=False).sort_index()
     measurement, unmeasured = _measure(
-        instrument, data, (bootstrap, seed, bootstrap_unit), progress, source
+        instrument, data, bootstrap, seed, progress, source, bootstrap_unit
     )
     return Analysis(
         instrument=instrument,
@@ -203,9 +203,11 @@ def analyse(
 def _measure(
     instrument: Instrument,
     data: pd.DataFrame,
-    boot: tuple[int, int | None, str],
+    bootstrap: int,
+    seed: int | None,
     progress: Callable[[int, int], object] | None,
     source: str,
+    bootstrap_unit: str = "auto",
 ) -> tuple[Measurement | None, list[Note]]:
     """The scales' measurement, or a note saying why it could not be made (the before/after
     comparison does not need the scales' items)."""
@@ -215,9 +217,9 @@ def _measure(
         measured = measure_scales(
             instrument,
             data,
-            bootstrap=boot[0],
-            seed=boot[1],
-            bootstrap_unit=boot[2],
+            bootstrap=bootstrap,
+            seed=seed,
+            bootstrap_unit=bootstrap_unit,
             progress=progress,
             source=source,
         )
