@@ -357,3 +357,16 @@ def test_cluster_labels_must_fit_the_rows():
 def test_an_unknown_inner_weighting_scheme_is_refused():
     with pytest.raises(AnalysisError, match="give 'path' or 'factorial'"):
         pls_path_model(MOBI, BLOCKS, PATHS, inner_weights="centroid")
+
+
+def test_a_correction_past_one_is_inadmissible(model):
+    # Two weakly related items (rho_A about 0.19) leave PLSc dividing a correlation of about
+    # 0.47 by sqrt(0.19): past 1, which no data can have (the check of cSEM's verify()).
+    weak = pls_path_model(MOBI, {"A": ["CUEX2", "CUEX3"], "Y": ["CUSA1"]}, [("A", "Y")])
+    corrected = weak.correlations_consistent.loc["A", "Y"]
+    assert corrected == pytest.approx(
+        weak.correlations.loc["A", "Y"] / math.sqrt(weak.rho_a["A"]), abs=1e-12
+    )
+    assert corrected > 1
+    assert not weak.consistent_admissible
+    assert model.consistent_admissible  # seminr's model: every correction stays below 1
