@@ -186,3 +186,187 @@ def test_too_few_complete_rows_are_refused():
 def test_text_columns_are_refused():
     with pytest.raises(AnalysisError, match="must hold numbers"):
         pls_path_model(MOBI.astype({"PERV1": str}), BLOCKS, PATHS)
+
+
+# Consistent PLS. seminr tests/testthat/test-consistent.R estimates the same model with
+# reflective() constructs (which runs PLSc) and the factorial inner weighting scheme:
+#     mobi_mm <- constructs(reflective("Image", multi_items("IMAG", 1:5)), ...)
+#     seminr_model <- estimate_pls(mobi, mobi_mm, mobi_sm, inner_weights = path_factorial)
+# and keeps rho_A in tests/fixtures/V_3_6_0/rho1.csv, the PLSc path coefficients in
+# path_coef1.csv, R² in rsquaredplsc.csv and the PLSc loadings in loadings1.csv.
+SEMINR_RHO_A = {
+    "Image": 0.745259028158099,
+    "Expectation": 0.461548791591939,
+    "Value": 0.857578544960532,
+    "Satisfaction": 0.782558691647281,
+}
+SEMINR_PLSC_PATHS = {
+    "Image": 0.537704707482867,
+    "Expectation": 0.240967661696417,
+    "Value": 0.25827986805094,
+}
+SEMINR_PLSC_LOADINGS = {
+    "IMAG1": 0.681330024716575, "IMAG2": 0.521278271799338, "IMAG3": 0.410112763312163,
+    "IMAG4": 0.680389608942476, "IMAG5": 0.638496321953613, "CUEX1": 0.494277870827744,
+    "CUEX2": 0.487740006832332, "CUEX3": 0.426779732808667, "PERV1": 0.741892556089151,
+    "PERV2": 0.943732643413645, "CUSA1": 0.719458946793877, "CUSA2": 0.687819429423528,
+    "CUSA3": 0.794919272741098,
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def factorial():
+    return pls_path_model(MOBI, BLOCKS, PATHS, inner_weights="factorial")
+
+
+def test_plsc_rho_a_matches_seminr(factorial):
+    for construct, expected in SEMINR_RHO_A.items():
+        assert factorial.rho_a[construct] == pytest.approx(expected, abs=1e-6), construct
+
+
+def test_plsc_paths_and_r_squared_match_seminr(factorial):
+    table = factorial.consistent.set_index("source")
+    for source, expected in SEMINR_PLSC_PATHS.items():
+        assert table.loc[source, "coefficient"] == pytest.approx(expected, abs=1e-6), source
+    # rsquaredplsc.csv: Rsq 0.885707115746682, AdjRsq 0.884313300085056
+    row = factorial.r2_consistent.set_index("construct").loc["Satisfaction"]
+    assert row["r2"] == pytest.approx(0.885707115746682, abs=1e-6)
+    assert row["r2_adj"] == pytest.approx(0.884313300085056, abs=1e-6)
+    assert factorial.consistent_admissible
+
+
+def test_plsc_loadings_match_seminr(factorial):
+    loadings = factorial.outer.set_index("indicator")["loading_consistent"]
+    for item, expected in SEMINR_PLSC_LOADINGS.items():
+        assert loadings[item] == pytest.approx(expected, abs=1e-6), item
+
+
+def test_plsc_corrects_the_correlations_by_rho_a(factorial):
+    # Dijkstra & Henseler (2015), eq. 8: r_ij / sqrt(rho_A,i rho_A,j), with seminr's rho_A
+    raw, corrected = factorial.correlations, factorial.correlations_consistent
+    expected = raw.loc["Image", "Value"] / math.sqrt(SEMINR_RHO_A["Image"] * SEMINR_RHO_A["Value"])
+    assert corrected.loc["Image", "Value"] == pytest.approx(expected, abs=1e-6)
+
+
+def test_plsc_is_bootstrapped_beside_pls(booted):
+    assert list(booted.consistent.columns) == list(booted.paths.columns)
+    table = booted.consistent.set_index("source")
+    for source in SEMINR_PATHS:
+        row = table.loc[source]
+        assert row["ci_low"] <= row["boot_mean"] <= row["ci_high"]
+        assert row["se"] > 0
+    # mobi's Expectation has rho_A 0.46: PLSc overshoots in many resamples; they are counted
+    assert 0 < booted.bootstrap_inadmissible < booted.bootstrap_used
+
+
+# The cluster bootstrap. A model of two single-indicator constructs has the Pearson
+# correlation as its path, so R's resampling of whole clusters is the reference. The data:
+# 12 clusters of 6, shared cluster effects in x and y (deterministic formulas, typed alike
+# in R and here):
+#     i <- 0:71; g <- i %/% 6
+#     u <- 1.5 * sin(1.3 * g + 0.4); v <- 1.5 * cos(2.1 * g)
+#     x <- u + sin(7.7 * i); y <- 0.4 * x + 0.8 * u + v + cos(5.3 * i)
+#     cor(x, y)                                 # 0.6746600923
+#     set.seed(20261206); B <- 20000
+#     clus <- replicate(B, {s <- sample(0:11, 12, replace = TRUE)
+#       rows <- unlist(lapply(s, function(k) which(g == k))); cor(x[rows], y[rows])})
+#     iid <- replicate(B, {rows <- sample(72, 72, replace = TRUE); cor(x[rows], y[rows])})
+#     sd(clus); quantile(clus, c(0.025, 0.975))  # 0.092737   0.448814 0.805857
+#     sd(iid); quantile(iid, c(0.025, 0.975))    # 0.0576849  0.55074  0.77545
+R_CLUSTER = (0.092737, 0.448814, 0.805857)
+R_RESPONDENT = (0.0576849, 0.55074, 0.77545)
+R_RESAMPLES = 20000
+
+
+def clustered_data():
+    i = np.arange(72)
+    g = i // 6
+    u, v = 1.5 * np.sin(1.3 * g + 0.4), 1.5 * np.cos(2.1 * g)
+    x = u + np.sin(7.7 * i)
+    y = 0.4 * x + 0.8 * u + v + np.cos(5.3 * i)
+    return pd.DataFrame({"x": x, "y": y, "village": [f"v{k:02d}" for k in g]})
+
+
+def within_monte_carlo_error(se, low, high, reference, resamples):
+    sd, ref_low, ref_high = reference
+    sd_error = sd * math.sqrt(1 / (2 * (resamples - 1)) + 1 / (2 * (R_RESAMPLES - 1)))
+    density = math.exp(-(1.96**2) / 2) / (math.sqrt(2 * math.pi) * sd)
+    quantile_error = math.sqrt(0.025 * 0.975 * (1 / resamples + 1 / R_RESAMPLES)) / density
+    return (
+        abs(se - sd) < 4 * sd_error
+        and abs(low - ref_low) < 4 * quantile_error
+        and abs(high - ref_high) < 4 * quantile_error
+    )
+
+
+def test_the_cluster_bootstrap_agrees_with_r_and_the_respondent_one_does_not():
+    data = clustered_data()
+    blocks, paths = {"X": ["x"], "Y": ["y"]}, [("X", "Y")]
+    by_village = pls_path_model(
+        data, blocks, paths, bootstrap=2000, seed=11, clusters=data["village"]
+    )
+    by_respondent = pls_path_model(data, blocks, paths, bootstrap=2000, seed=11)
+    assert by_village.paths["coefficient"][0] == pytest.approx(0.6746600923, abs=1e-9)
+    assert (by_village.bootstrap_unit, by_village.clusters) == ("cluster", 12)
+    assert (by_respondent.bootstrap_unit, by_respondent.clusters) == ("respondent", None)
+    village = by_village.paths.iloc[0]
+    respondent = by_respondent.paths.iloc[0]
+    assert within_monte_carlo_error(
+        village["se"], village["ci_low"], village["ci_high"], R_CLUSTER, 2000
+    )
+    assert within_monte_carlo_error(
+        respondent["se"], respondent["ci_low"], respondent["ci_high"], R_RESPONDENT, 2000
+    )
+    # each bootstrap is far outside the other's reference: the test tells them apart
+    assert not within_monte_carlo_error(
+        respondent["se"], respondent["ci_low"], respondent["ci_high"], R_CLUSTER, 2000
+    )
+    # one indicator per construct: PLSc changes nothing
+    assert by_village.consistent["coefficient"][0] == pytest.approx(0.6746600923, abs=1e-9)
+
+
+def test_the_cluster_bootstrap_is_reproducible_and_uses_the_rows_kept():
+    data = clustered_data()
+    blocks, paths = {"X": ["x"], "Y": ["y"]}, [("X", "Y")]
+    first = pls_path_model(data, blocks, paths, bootstrap=300, seed=3, clusters=data["village"])
+    again = pls_path_model(data, blocks, paths, bootstrap=300, seed=3, clusters=data["village"])
+    pd.testing.assert_frame_equal(first.paths, again.paths)
+    # a respondent left out for a blank does not leave its village behind; a village
+    # whose every respondent is left out is not counted
+    gaps = data.copy()
+    gaps.loc[gaps["village"] == "v03", "x"] = np.nan
+    fewer = pls_path_model(gaps, blocks, paths, bootstrap=50, seed=3, clusters=gaps["village"])
+    assert (fewer.n, fewer.clusters) == (66, 11)
+
+
+def test_clusters_of_one_respondent_are_the_respondent_bootstrap():
+    # resampling 250 clusters of one is resampling the 250 respondents, draw for draw
+    by_row = pls_path_model(MOBI, BLOCKS, PATHS, bootstrap=100, seed=5)
+    alone = pls_path_model(
+        MOBI, BLOCKS, PATHS, bootstrap=100, seed=5, clusters=list(range(len(MOBI)))
+    )
+    np.testing.assert_allclose(alone.boot_paths, by_row.boot_paths, rtol=1e-9)
+    assert alone.clusters == 250
+
+
+def test_cluster_labels_must_fit_the_rows():
+    with pytest.raises(AnalysisError, match="3 labels for 250 rows"):
+        pls_path_model(MOBI, BLOCKS, PATHS, bootstrap=10, clusters=[1, 2, 3])
+
+
+def test_an_unknown_inner_weighting_scheme_is_refused():
+    with pytest.raises(AnalysisError, match="give 'path' or 'factorial'"):
+        pls_path_model(MOBI, BLOCKS, PATHS, inner_weights="centroid")
+
+
+def test_a_correction_past_one_is_inadmissible(model):
+    # Two weakly related items (rho_A about 0.19) leave PLSc dividing a correlation of about
+    # 0.47 by sqrt(0.19): past 1, which no data can have (the check of cSEM's verify()).
+    weak = pls_path_model(MOBI, {"A": ["CUEX2", "CUEX3"], "Y": ["CUSA1"]}, [("A", "Y")])
+    corrected = weak.correlations_consistent.loc["A", "Y"]
+    assert corrected == pytest.approx(
+        weak.correlations.loc["A", "Y"] / math.sqrt(weak.rho_a["A"]), abs=1e-12
+    )
+    assert corrected > 1
+    assert not weak.consistent_admissible
+    assert model.consistent_admissible  # seminr's model: every correction stays below 1

@@ -20,9 +20,10 @@ from .conftest import MODEL_STUDY, ROOT, SMALL
 
 TRUTH = ROOT / "sample_data" / "truth.csv"
 SCALES_KEYS = {
-    "respondents", "model_respondents", "bootstrap", "bootstrap_used", "bootstrap_unsettled",
-    "seed", "level", "converged", "iterations", "thresholds", "constructs", "items", "htmt",
-    "fornell_larcker", "paths", "r2", "warnings", "warning_codes",
+    "respondents", "model_respondents", "bootstrap", "bootstrap_unit", "cluster", "clusters",
+    "bootstrap_used", "bootstrap_unsettled", "bootstrap_inadmissible", "seed", "level",
+    "converged", "iterations", "thresholds", "constructs", "items", "htmt",
+    "fornell_larcker", "paths", "r2", "consistent", "warnings", "warning_codes",
 }  # fmt: skip
 CONSTRUCT_KEYS = {
     "construct", "label", "kind", "items", "n", "n_dropped", "alpha_std", "alpha_raw",
@@ -60,6 +61,64 @@ def test_results_json_has_a_scales_block(scales):
     items = {i["item"]: i for i in scales["items"]}
     assert items["rural_ecommerce_4"]["reversed"] is True
     assert len(scales["htmt"]) == 5 * 4 // 2
+
+
+def test_the_bootstrap_resamples_villages_and_says_so(scales, report_dir):
+    # the model study's key starts with village_id: 62 respondents in 11 villages
+    assert (scales["bootstrap_unit"], scales["cluster"], scales["clusters"]) == (
+        "cluster",
+        "village_id",
+        11,
+    )
+    # 11 villages, fewer than 20: the intervals are said to be optimistic, near the top
+    assert scales["warning_codes"].index("bootstrap_few_clusters") <= 2
+    for pair in scales["htmt"]:
+        assert pair["ci_low"] < pair["ci_high"]
+        assert pair["se"] > 0
+    consistent = scales["consistent"]
+    assert consistent["admissible"] is True
+    assert [(p["from"], p["to"]) for p in consistent["paths"]] == [
+        (p["from"], p["to"]) for p in scales["paths"]
+    ]
+    assert consistent["r2"][0]["construct"] == "cbec"
+    assert 0 <= scales["bootstrap_inadmissible"] <= scales["bootstrap_used"]
+    page = (report_dir / "report.html").read_text(encoding="utf-8")
+    assert "resamples of the 11 villages in village_id" in page
+    assert "PLSc 95% CI" in page
+
+
+def test_perceptions_that_predict_growth_carry_the_design_warnings(scales):
+    # cbec and rural_ecommerce (Likert scales asked in the 2022 interview) -> income_growth
+    # (ln of family income 2022 / 2020): reverse causation and common-method bias are named
+    codes = scales["warning_codes"]
+    assert "reverse_causation" in codes
+    assert "common_method" in codes
+    text = scales["warnings"][codes.index("reverse_causation")]
+    assert text.startswith("cbec, rural_ecommerce were measured in the 2022 interview")
+    assert "since 2020" in text
+
+
+def test_the_report_names_the_constructs_in_the_design_warnings(report_dir):
+    page = (report_dir / "report.md").read_text(encoding="utf-8")
+    assert "Cross-border e-commerce and " in page
+    assert "(reverse causation)" in page
+    assert "common-method bias" in page
+
+
+def test_respondents_can_be_resampled_instead(run, tmp_path):
+    out = tmp_path / "out"
+    args = ("--bootstrap", 50, "--bootstrap-unit", "respondent")
+    result = run("report", MODEL_STUDY, TRUTH, "-o", out, *args)
+    assert result.exit_code == 0, result.output
+    scales = json.loads((out / "results.json").read_text(encoding="utf-8"))["scales"]
+    assert (scales["bootstrap_unit"], scales["cluster"], scales["clusters"]) == (
+        "respondent",
+        None,
+        None,
+    )
+    assert "bootstrap_few_clusters" not in scales["warning_codes"]
+    printed = run("scales", MODEL_STUDY, TRUTH, *args)
+    assert "50 resamples of the respondents" in printed.output
 
 
 def test_scales_block_agrees_with_a_direct_computation(scales):
@@ -104,8 +163,12 @@ def test_html_and_markdown_have_the_measurement_section(report_dir):
 
 def test_tables_xlsx_has_the_measurement_sheets(report_dir):
     workbook = openpyxl.load_workbook(report_dir / "tables.xlsx")
-    for name in ("Scales", "Items", "HTMT", "Fornell-Larcker", "Paths", "R2"):
+    for name in ("Scales", "Items", "HTMT", "Fornell-Larcker", "Paths", "Paths PLSc", "R2"):
         assert name in workbook.sheetnames
+    assert [c.value for c in workbook["HTMT"][1]] == [
+        "a", "b", "htmt", "boot_mean", "se", "ci_low", "ci_high",
+    ]  # fmt: skip
+    assert "r2_plsc" in [c.value for c in workbook["R2"][1]]
     header = [c.value for c in workbook["Scales"][1]]
     assert header[:3] == ["construct", "label", "kind"]
     assert isinstance(workbook["Scales"].cell(2, header.index("rho_c") + 1).value, float)
@@ -156,7 +219,11 @@ def test_cli_scales_prints_the_table_and_the_paths(run):
     lines = result.output.splitlines()
     assert lines[0].split() == ["construct", "items", "n", "alpha", "rho_A", "rho_C", "AVE"]
     assert lines[1].startswith("Cross-border e-commerce")
-    assert "PLS path model on 62 respondents, bootstrap 100 resamples (seed 3)" in result.output
+    assert (
+        "PLS path model on 62 respondents, bootstrap 100 resamples of the villages (seed 3)"
+        in result.output
+    )
+    assert "    PLSc: " in result.output
     assert "Cross-border e-commerce -> Growth of family income 2020-2022:" in result.output
     assert "95% CI [" in result.output
     assert any(line.startswith("warning: The path model rests on 62") for line in lines)

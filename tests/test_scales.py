@@ -2,7 +2,8 @@
 
 - seminr: its fixtures for the ECSI ``mobi`` data (tests/data/mobi.csv), model as in
   tests/test_pls.py; ``summary(model)$reliability`` is tests/fixtures/V_3_6_0/reliability.csv,
-  ``HTMT`` the "PLS Est." columns of boot_HTMT.csv, the Fornell-Larcker table fl_table.csv.
+  ``HTMT`` the "PLS Est." columns of boot_HTMT.csv, the Fornell-Larcker table fl_table.csv,
+  the HTMT bootstrap boot_report_htmt.csv.
 - R psych through pingouin's documentation (``pingouin.cronbach_alpha``, "tested against R
   psych"): its ``cronbach_alpha`` and ``cronbach_wide_missing`` data sets.
 - SPSS: the item analysis printed in Denis, D. J. (2021). Applied Univariate, Bivariate, and
@@ -25,13 +26,15 @@ from villagesurvey.analysis import (
     composite_reliability,
     cronbach_alpha,
     htmt,
+    htmt_bootstrap,
     item_total,
     measure_scales,
 )
-from villagesurvey.errors import AnalysisError
+from villagesurvey.analysis._scale_notes import htmt_interval_notes
+from villagesurvey.errors import AnalysisError, OptionError
 
 from .conftest import ROOT
-from .test_pls import BLOCKS, MOBI
+from .test_pls import BLOCKS, MOBI, R_CLUSTER, clustered_data, within_monte_carlo_error
 
 DATA = ROOT / "tests" / "data"
 
@@ -187,6 +190,19 @@ def test_alpha_matches_r_psych():
     assert (alpha.n, alpha.k) == (15, 10)
 
 
+def test_alpha_and_its_interval_agree_with_pingouin_live():
+    # pingouin.cronbach_alpha (raw alpha, Feldt's interval rounded to 3 decimals), run here on
+    # each of mobi's four scales
+    import pingouin
+
+    for construct, items in BLOCKS.items():
+        ours = cronbach_alpha(MOBI[items])
+        alpha, interval = pingouin.cronbach_alpha(MOBI[items])
+        assert ours.alpha == pytest.approx(alpha, abs=1e-12), construct
+        assert abs(ours.ci_low - interval[0]) <= 0.0005 + 1e-12, construct
+        assert abs(ours.ci_high - interval[1]) <= 0.0005 + 1e-12, construct
+
+
 def test_item_statistics_match_spss():
     # Denis (2021), SPSS "Reliability Statistics": alpha 0.633, standardized 0.691;
     # "Item-Total Statistics": corrected item-total correlation and alpha if item deleted.
@@ -336,3 +352,69 @@ def test_text_in_an_item_is_located():
     data = pd.DataFrame({"q1": ["1", "0", "x"], "q2": ["1", "1", "0"]})
     with pytest.raises(AnalysisError, match=r"column q1, row 4: 'x' is not a number"):
         measure_scales(instrument, data, source="clean.csv")
+
+
+# seminr tests/fixtures/V_3_6_0/boot_report_htmt.csv (summary(bootstrap_model(model,
+# nboot = 500, seed = 123))$bootstrapped_HTMT): "Bootstrap SD", "2.5% CI", "97.5% CI"
+SEMINR_BOOT_HTMT = {
+    ("Image", "Expectation"): (0.104358945220271, 0.71614999993462, 1.12115196099408),
+    ("Image", "Value"): (0.0701022147560394, 0.502793794265395, 0.782724775662622),
+    ("Image", "Satisfaction"): (0.0348292315180538, 0.84384466053941, 0.981660013666325),
+    ("Expectation", "Value"): (0.118754444897233, 0.380678333468043, 0.839796564761663),
+    ("Expectation", "Satisfaction"): (0.0955774496723796, 0.702993738546453, 1.0830568786467),
+    ("Value", "Satisfaction"): (0.0746714861275302, 0.585351069227359, 0.874727270726421),
+}
+
+
+def test_htmt_bootstrap_agrees_with_seminr_within_monte_carlo_error():
+    # Both bootstraps are random: four standard errors of the Monte Carlo difference, as
+    # tests/test_pls.py does for the paths (an SD from B resamples has an SE of about
+    # SD / sqrt(2 (B - 1)); a 2.5% percentile sqrt(0.025 * 0.975 / B) / density).
+    table = htmt_bootstrap(MOBI, BLOCKS, 1000, seed=17).set_index(["a", "b"])
+    assert list(table.index) == list(SEMINR_BOOT_HTMT)
+    for pair, (sd, low, high) in SEMINR_BOOT_HTMT.items():
+        row = table.loc[pair]
+        assert row["htmt"] == pytest.approx(SEMINR_HTMT[pair], abs=1e-9)
+        sd_error = sd * math.sqrt(1 / (2 * 999) + 1 / (2 * 499))
+        density = math.exp(-(1.96**2) / 2) / (math.sqrt(2 * math.pi) * sd)
+        quantile_error = math.sqrt(0.025 * 0.975 * (1 / 1000 + 1 / 500)) / density
+        assert abs(row["se"] - sd) < 4 * sd_error, pair
+        assert abs(row["ci_low"] - low) < 4 * quantile_error, pair
+        assert abs(row["ci_high"] - high) < 4 * quantile_error, pair
+        assert row["used"] == 1000
+
+
+def test_htmt_bootstrap_resamples_villages_as_r_does():
+    # Two single items: HTMT is |r|, whose cluster bootstrap R gives (tests/test_pls.py).
+    data = clustered_data()
+    table = htmt_bootstrap(
+        data, {"X": ["x"], "Y": ["y"]}, 2000, seed=4, clusters=data["village"]
+    ).iloc[0]
+    assert table["htmt"] == pytest.approx(0.6746600923, abs=1e-9)
+    assert within_monte_carlo_error(table["se"], table["ci_low"], table["ci_high"], R_CLUSTER, 2000)
+
+
+def test_the_htmt_upper_bound_is_read_against_the_thresholds():
+    intervals = pd.DataFrame(
+        {
+            "a": ["A", "A", "B", "C"],
+            "b": ["B", "C", "C", "D"],
+            "htmt": [0.70, 0.60, 0.50, 0.88],
+            "ci_high": [0.87, 0.93, 0.80, 0.95],
+        }
+    )
+    notes = htmt_interval_notes(intervals, 0.95)
+    found = {(n.values["a"], n.values["b"]): n.values["threshold"] for n in notes}
+    # below 0.85 with an upper bound from 0.85: not established, against 0.85 or 0.90; the
+    # pair whose HTMT is itself 0.88 has its own note (htmt_borderline)
+    assert found == {("A", "B"): 0.85, ("A", "C"): 0.90}
+    assert "reaches 0.93" in str(notes[1])
+
+
+def test_a_key_of_one_column_resamples_respondents(mobi):
+    assert (mobi.bootstrap_unit, mobi.cluster, mobi.clusters) == ("respondent", None, None)
+    assert mobi.htmt_intervals["se"].isna().all()  # no bootstrap asked for
+    with pytest.raises(OptionError, match="no cluster column"):
+        measure_scales(parse_instrument(_mobi_instrument()), MOBI, bootstrap_unit="cluster")
+    with pytest.raises(OptionError, match="--bootstrap-unit village"):
+        measure_scales(parse_instrument(_mobi_instrument()), MOBI, bootstrap_unit="village")

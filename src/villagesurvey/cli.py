@@ -79,7 +79,17 @@ def _reports_errors(command: F) -> F:
 
 
 def _bootstrap_options(command: F) -> F:
-    """The ``--bootstrap`` and ``--seed`` options of the commands that run the path model."""
+    """The ``--bootstrap``, ``--seed`` and ``--bootstrap-unit`` options of the commands that
+    run the path model."""
+    command = click.option(
+        "--bootstrap-unit",
+        "bootstrap_unit",
+        type=click.Choice(["auto", "cluster", "respondent"]),
+        default="auto",
+        show_default=True,
+        help="What the bootstrap resamples: whole villages (the instrument's first key column) "
+        "or respondents; auto resamples villages when the key has them.",
+    )(command)
     command = click.option(
         "--seed",
         type=int,
@@ -94,13 +104,14 @@ def _bootstrap_options(command: F) -> F:
     )(command)
 
 
-def _bootstrap_settings(bootstrap: int | None, seed: int | None) -> dict[str, int]:
-    """``--bootstrap`` and ``--seed`` as given, or the report's defaults."""
+def _bootstrap_settings(bootstrap: int | None, seed: int | None, unit: str) -> dict[str, Any]:
+    """``--bootstrap``, ``--seed`` and ``--bootstrap-unit`` as given, or the defaults."""
     from .report import DEFAULT_BOOTSTRAP, DEFAULT_SEED
 
     return {
         "bootstrap": DEFAULT_BOOTSTRAP if bootstrap is None else bootstrap,
         "seed": DEFAULT_SEED if seed is None else seed,
+        "bootstrap_unit": unit,
     }
 
 
@@ -336,6 +347,7 @@ def report(
     language: str | None,
     bootstrap: int | None,
     seed: int | None,
+    bootstrap_unit: str,
 ) -> None:
     """Compare the two waves of CLEAN (a clean.csv) and write the before/after report.
 
@@ -356,7 +368,7 @@ def report(
             by=by,
             language=language,
             progress=progress,
-            **_bootstrap_settings(bootstrap, seed),
+            **_bootstrap_settings(bootstrap, seed, bootstrap_unit),
         )
     for line in summary.lines():
         click.echo(line)
@@ -379,6 +391,7 @@ def scales(
     language: str | None,
     bootstrap: int | None,
     seed: int | None,
+    bootstrap_unit: str,
 ) -> None:
     """Print how well the scales of INSTRUMENT measure in CLEAN (a clean.csv).
 
@@ -406,7 +419,7 @@ def scales(
             data,
             progress=progress,
             source=str(clean),
-            **_bootstrap_settings(bootstrap, seed),
+            **_bootstrap_settings(bootstrap, seed, bootstrap_unit),
         )
     for line in measurement_lines(measurement, language):
         click.echo(line)

@@ -40,6 +40,7 @@ from .reliability import composite_reliability as composite_reliability
 from .reliability import cronbach_alpha as cronbach_alpha
 from .reliability import fornell_larcker as fornell_larcker
 from .reliability import htmt as htmt
+from .reliability import htmt_bootstrap as htmt_bootstrap
 from .reliability import item_total as item_total
 from .reliability import rho_a as rho_a
 from .scales import THRESHOLDS as THRESHOLDS
@@ -74,6 +75,7 @@ __all__ = [
     "fornell_larcker",
     "holm",
     "htmt",
+    "htmt_bootstrap",
     "icc_oneway",
     "item_total",
     "load_cpi",

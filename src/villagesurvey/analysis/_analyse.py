@@ -103,6 +103,7 @@ def analyse(
     bootstrap: int = 0,
     seed: int | None = None,
     progress: Callable[[int, int], object] | None = None,
+    bootstrap_unit: str = "auto",
 ) -> Analysis:
     """Compare every before/after outcome of ``data`` and say how far the numbers can be trusted.
 
@@ -127,6 +128,8 @@ def analyse(
     bootstrap, seed, progress
         Resamples for the standard errors of the path model's coefficients (0 for none), the
         seed of the resampling, and ``progress(done, total)`` called as they are estimated.
+    bootstrap_unit : {"auto", "cluster", "respondent"}, default "auto"
+        What that bootstrap resamples (see :func:`measure_scales`).
 
     Returns
     -------
@@ -170,7 +173,9 @@ def analyse(
         for column in groups
     }
     sizes = labels[cluster].value_counts(sort=False).sort_index()
-    measurement, unmeasured = _measure(instrument, data, bootstrap, seed, progress, source)
+    measurement, unmeasured = _measure(
+        instrument, data, bootstrap, seed, progress, source, bootstrap_unit
+    )
     return Analysis(
         instrument=instrument,
         n=len(frame),
@@ -202,6 +207,7 @@ def _measure(
     seed: int | None,
     progress: Callable[[int, int], object] | None,
     source: str,
+    bootstrap_unit: str = "auto",
 ) -> tuple[Measurement | None, list[Note]]:
     """The scales' measurement, or a note saying why it could not be made (the before/after
     comparison does not need the scales' items)."""
@@ -209,7 +215,13 @@ def _measure(
         return None, []
     try:
         measured = measure_scales(
-            instrument, data, bootstrap=bootstrap, seed=seed, progress=progress, source=source
+            instrument,
+            data,
+            bootstrap=bootstrap,
+            seed=seed,
+            bootstrap_unit=bootstrap_unit,
+            progress=progress,
+            source=source,
         )
     except AnalysisError as exc:
         return None, [ScaleNote("scales_not_measured", {"reason": str(exc)})]

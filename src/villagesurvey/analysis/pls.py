@@ -19,26 +19,38 @@ OLS coefficients of each endogenous construct on its predecessors, R² that of t
 A construct that no path names uses its own score as its inner proxy; its weights are then
 those of the first principal component of its indicators.
 
-The bootstrap resamples respondents with replacement, re-estimates the model and reports the
+Consistent PLS (PLSc; Dijkstra & Henseler 2015) is reported beside it: the construct
+correlations corrected by the reliabilities ``rho_A`` of the two scores, the path
+coefficients and R² computed from the corrected correlations, and corrected loadings, as R
+seminr's ``PLSc()`` (see :mod:`._plsc`). PLS estimates composites; PLSc estimates common
+factors, the usual reading of reflective Likert scales.
+
+The bootstrap resamples respondents with replacement, or whole clusters (villages, as
+``clusters`` gives them: the pairs cluster bootstrap), re-estimates the model and reports the
 standard deviation of the estimates (the standard error), ``t = estimate / SE``, a two-sided
 p-value from the t distribution with ``resamples - 1`` degrees of freedom, and percentile
-confidence intervals (R's ``quantile`` type 7).
+confidence intervals (R's ``quantile`` type 7); for PLS and PLSc alike.
 
 Every step of the algorithm is linear in the standardized data, so it runs on the items'
-correlation matrix; a resample costs one pass over its rows to make that matrix, and the
-resamples are estimated together, as arrays: a thousand take a fraction of a second for a
-survey of the model study's size, and about half a minute for 100,000 respondents.
+correlation matrix; a resample is a set of frequency weights on the rows (how often each was
+drawn), and its correlation matrix one weighted pass over them; the resamples are estimated
+together, as arrays: a thousand take a fraction of a second for a survey of the model study's
+size, and about half a minute for 100,000 respondents.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from ..errors import AnalysisError
+from . import _pls_core as core
+from ._pls_tables import outer_table, path_table, r2_table
+from ._plsc import consistent_fit
+from .resampling import cluster_codes, resample_counts, weighted_correlations
 
 __all__ = ["MAX_ITERATIONS", "TOLERANCE", "PlsResult", "pls_path_model"]
 
@@ -65,7 +77,8 @@ class PlsResult:
     constructs : tuple of str
         The constructs, in the order of ``blocks``.
     outer : DataFrame
-        One row per indicator: ``construct``, ``indicator``, ``weight``, ``loading``.
+        One row per indicator: ``construct``, ``indicator``, ``weight``, ``loading``, and
+        ``loading_consistent`` (PLSc).
     paths : DataFrame
         One row per path: ``source``, ``target``, ``coefficient``; with a bootstrap also
         ``boot_mean``, ``se``, ``t``, ``p``, ``ci_low``, ``ci_high`` (NaN without one).
@@ -75,6 +88,19 @@ class PlsResult:
         The standardized construct scores of the respondents used.
     correlations : DataFrame
         Correlations between the construct scores.
+    rho_a : Series
+        rho_A of each construct's score (1 for a single indicator), the reliability PLSc
+        corrects by.
+    consistent : DataFrame
+        The paths by PLSc, with the columns of ``paths``.
+    r2_consistent : DataFrame
+        R² by PLSc: ``construct``, ``r2``, ``r2_adj``.
+    correlations_consistent : DataFrame
+        The construct correlations corrected for attenuation (PLSc).
+    consistent_admissible : bool
+        Whether the PLSc estimate is admissible: every rho_A in (0, 1], corrected
+        correlations at most 1 in size, a positive definite corrected
+        correlation matrix (cSEM's ``verify()``).
     iterations : int
         Iterations the estimation took.
     converged : bool
@@ -86,10 +112,17 @@ class PlsResult:
     bootstrap_unsettled : int
         Resamples whose weights did not settle within ``max_iterations``; like seminr, their
         last estimates are kept.
+    bootstrap_inadmissible : int
+        Resamples whose PLSc estimate is inadmissible; they are left out of the PLSc
+        columns (cSEM's default), not out of the PLS ones.
     seed : int or None
         The seed of the resampling.
     level : float
         Confidence level of the percentile intervals.
+    bootstrap_unit : str
+        What the bootstrap resampled: ``respondent`` or ``cluster``.
+    clusters : int or None
+        Clusters among the respondents used, when ``clusters`` were given.
     """
 
     n: int
@@ -102,24 +135,21 @@ class PlsResult:
     correlations: pd.DataFrame
     iterations: int
     converged: bool
+    rho_a: pd.Series
+    consistent: pd.DataFrame
+    r2_consistent: pd.DataFrame
+    correlations_consistent: pd.DataFrame
+    consistent_admissible: bool = True
     bootstrap: int = 0
     bootstrap_used: int = 0
     bootstrap_unsettled: int = 0
+    bootstrap_inadmissible: int = 0
     seed: int | None = None
     level: float = 0.95
+    bootstrap_unit: str = "respondent"
+    clusters: int | None = None
     boot_paths: np.ndarray = field(default_factory=lambda: np.empty((0, 0)), repr=False)
-
-
-@dataclass(frozen=True)
-class _Layout:
-    """Which indicator belongs to which construct, and the arrows between constructs."""
-
-    mask: np.ndarray  # (indicators, constructs) booleans
-    arrows: np.ndarray  # (constructs, constructs): arrows[i, j] = 1 for i -> j
-    sources: np.ndarray  # the paths in the order given: source and target indices
-    targets: np.ndarray
-    predecessors: tuple[np.ndarray, ...]  # per construct, the indices pointing at it
-    isolated: np.ndarray  # constructs no path names
+    boot_consistent: np.ndarray = field(default_factory=lambda: np.empty((0, 0)), repr=False)
 
 
 def pls_path_model(
@@ -130,6 +160,8 @@ def pls_path_model(
     bootstrap: int = 0,
     seed: int | None = None,
     level: float = 0.95,
+    clusters: pd.Series | Sequence[object] | None = None,
+    inner_weights: str = "path",
     max_iterations: int = MAX_ITERATIONS,
     tolerance: float = TOLERANCE,
     progress: Callable[[int, int], object] | None = None,
@@ -150,6 +182,13 @@ def pls_path_model(
         Seed of the resampling, for reproducible standard errors.
     level : float, default 0.95
         Confidence level of the percentile intervals.
+    clusters : Series or sequence, optional
+        The cluster (village) of each row of ``data`` (a Series aligned on its index, or
+        one label per row): the bootstrap then resamples whole clusters.
+    inner_weights : {"path", "factorial"}, default "path"
+        The inner weighting scheme: path weighting (seminr's ``path_weighting``, the
+        default of seminr and SmartPLS) or the factorial scheme (``path_factorial``: the
+        correlations with every neighbour).
     max_iterations, tolerance
         When to stop iterating (seminr's ``maxIt = 300`` and ``stopCriterion = 7``).
     progress : callable, optional
@@ -166,271 +205,117 @@ def pls_path_model(
         construct without indicators, a model that loops, or fewer than 3 complete rows.
     """
     constructs = tuple(blocks)
-    layout = _layout(blocks, paths)
+    if inner_weights not in ("path", "factorial"):
+        raise AnalysisError(f"inner_weights {inner_weights!r}: give 'path' or 'factorial'")
+    layout = replace(core.layout(blocks, paths), factorial=inner_weights == "factorial")
     columns = [c for name in constructs for c in blocks[name]]
-    raw = _complete_rows(data, columns)
+    raw = core.complete_rows(data, columns)
     x = raw.to_numpy(dtype=float)
-    r, varied = _correlations(x[None])
+    r, varied = core.correlations(x[None])
     if not varied[0]:
         flat = [c for c, sd in zip(columns, x.std(axis=0), strict=True) if not sd > 0]
         raise AnalysisError(
             f"{', '.join(flat)}: every respondent gave the same answer; an indicator without "
             "variation cannot be used in the PLS model"
         )
-    weights, iterations, converged = _estimate(r, layout, max_iterations, tolerance)
-    fit = _fit(r, weights, layout)
+    weights, iterations, converged = core.estimate(r, layout, max_iterations, tolerance)
+    fit = core.fit(r, weights, layout)
+    plsc = consistent_fit(r, weights, fit["corr"], layout.mask, layout.predecessors)
     z = (x - x.mean(axis=0)) / x.std(axis=0, ddof=1)
-    boot, unsettled = np.empty((0, len(layout.sources))), 0
+    codes = None if clusters is None else _cluster_codes(data, raw.index, clusters)
+    boot = _Boot(np.empty((0, len(layout.sources))), np.empty((0, len(layout.sources))), 0)
     if bootstrap > 0:
-        boot, unsettled = _bootstrap(
-            x, layout, bootstrap, seed, max_iterations, tolerance, progress
-        )
+        settings = (max_iterations, tolerance)
+        boot = _bootstrap(x, codes, layout, bootstrap, seed, settings, progress)
+    ends = (layout.sources, layout.targets, constructs)  # where each path starts and ends
     return PlsResult(
         n=len(raw),
         n_dropped=len(data) - len(raw),
         constructs=constructs,
-        outer=_outer_table(constructs, blocks, weights[0], fit["loadings"][0]),
-        paths=_path_table(layout, constructs, fit["paths"][0], boot, level),
-        r2=_r2_table(layout, constructs, fit["r2"][0], len(raw)),
+        outer=outer_table(constructs, blocks, weights[0], fit["loadings"][0], plsc["loadings"][0]),
+        paths=path_table(*ends, fit["paths"][0], boot.paths, level),
+        r2=r2_table(layout.predecessors, constructs, fit["r2"][0], len(raw)),
         scores=pd.DataFrame(z @ weights[0], index=raw.index, columns=list(constructs)),
-        correlations=pd.DataFrame(fit["corr"][0], index=constructs, columns=constructs),
+        correlations=_square(fit["corr"][0], constructs),
         iterations=int(iterations[0]),
         converged=bool(converged[0]),
+        rho_a=pd.Series(plsc["rho_a"][0], index=list(constructs), name="rho_a"),
+        consistent=path_table(*ends, plsc["paths"][0], boot.consistent, level),
+        r2_consistent=r2_table(layout.predecessors, constructs, plsc["r2"][0], len(raw)),
+        correlations_consistent=_square(plsc["corr"][0], constructs),
+        consistent_admissible=bool(plsc["admissible"][0]),
         bootstrap=bootstrap,
-        bootstrap_used=len(boot),
-        bootstrap_unsettled=unsettled,
+        bootstrap_used=len(boot.paths),
+        bootstrap_unsettled=boot.unsettled,
+        bootstrap_inadmissible=int(np.isnan(boot.consistent).any(axis=1).sum()),
         seed=seed,
         level=level,
-        boot_paths=boot,
+        bootstrap_unit="respondent" if codes is None else "cluster",
+        clusters=None if codes is None else int(codes.max()) + 1,
+        boot_paths=boot.paths,
+        boot_consistent=boot.consistent,
     )
 
 
-def _layout(blocks: Mapping[str, Sequence[str]], paths: Sequence[tuple[str, str]]) -> _Layout:
-    constructs = list(blocks)
-    columns = [c for name in constructs for c in blocks[name]]
-    if len(set(columns)) != len(columns):
-        raise AnalysisError("an indicator belongs to two constructs; give each its own")
-    mask = np.zeros((len(columns), len(constructs)), dtype=bool)
-    row = 0
-    for j, name in enumerate(constructs):
-        if not blocks[name]:
-            raise AnalysisError(f"construct {name!r} has no indicators")
-        mask[row : row + len(blocks[name]), j] = True
-        row += len(blocks[name])
-    arrows = np.zeros((len(constructs),) * 2)
-    pairs: list[tuple[int, int]] = []
-    for source, target in paths:
-        for name in (source, target):
-            if name not in blocks:
-                raise AnalysisError(
-                    f"the path {source} -> {target} names {name!r}, which has no indicators"
-                )
-        pair = (constructs.index(source), constructs.index(target))
-        if pair[0] == pair[1]:
-            raise AnalysisError(f"the path {source} -> {target} points at itself")
-        if pair not in pairs:
-            pairs.append(pair)
-            arrows[pair] = 1
-    _refuse_loops(arrows, constructs)
-    predecessors = tuple(np.flatnonzero(arrows[:, j]) for j in range(len(constructs)))
-    isolated = ~(arrows.any(axis=0) | arrows.any(axis=1))
-    ends = np.array(pairs, dtype=int).reshape(-1, 2)
-    return _Layout(mask, arrows, ends[:, 0], ends[:, 1], predecessors, np.asarray(isolated))
+def _square(values: np.ndarray, constructs: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame(values, index=list(constructs), columns=list(constructs))
 
 
-def _refuse_loops(arrows: np.ndarray, constructs: list[str]) -> None:
-    left = arrows.copy()
-    alive = np.ones(len(constructs), dtype=bool)
-    while alive.any():
-        sources = alive & ~left[alive].any(axis=0)  # nothing alive points at them
-        if not sources.any():
-            loop = ", ".join(c for c, a in zip(constructs, alive, strict=True) if a)
+def _cluster_codes(
+    data: pd.DataFrame, rows: pd.Index, clusters: pd.Series | Sequence[object]
+) -> np.ndarray:
+    """Cluster codes 0..G-1 of the rows used, renumbered over the clusters among them."""
+    labels = clusters if isinstance(clusters, pd.Series) else pd.Series(list(clusters))
+    if not isinstance(clusters, pd.Series):
+        if len(labels) != len(data):
             raise AnalysisError(
-                f"the paths between {loop} make a loop; PLS needs a model without one"
+                f"clusters gives {len(labels)} labels for {len(data)} rows; give one per row"
             )
-        alive &= ~sources
-        left[sources] = 0
+        labels.index = data.index
+    return cluster_codes(labels.reindex(rows))
 
 
-def _complete_rows(data: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise AnalysisError(f"missing column{'s' * (len(missing) > 1)} {', '.join(missing)}")
-    frame = data[columns]
-    bad = [c for c in columns if not pd.api.types.is_numeric_dtype(frame[c])]
-    if bad:
-        raise AnalysisError(f"column{'s' * (len(bad) > 1)} {', '.join(bad)} must hold numbers")
-    complete = frame.astype(float).dropna()
-    if len(complete) < 3:
-        raise AnalysisError(
-            f"only {len(complete)} respondent(s) answered every indicator of the model; "
-            "PLS needs at least 3"
-        )
-    return complete
-
-
-def _correlations(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The correlation matrix of the columns of each (resample, rows, columns) slab, and
-    whether every column of the slab varies (a flat column's correlations are 0)."""
-    centred = a - a.mean(axis=1, keepdims=True)
-    cov = np.swapaxes(centred, 1, 2) @ centred / (a.shape[1] - 1)
-    sd = np.sqrt(np.diagonal(cov, axis1=1, axis2=2))
-    flat = sd <= 1e-12 * (1 + np.abs(a).max(axis=1))
-    sd = np.where(flat, 1.0, sd)
-    corr: np.ndarray = cov / (sd[:, :, None] * sd[:, None, :])
-    return corr, ~flat.any(axis=1)
-
-
-def _unit(weights: np.ndarray, corr: np.ndarray) -> np.ndarray:
-    """Weights scaled so that the scores they make (of standardized items) have SD 1."""
-    variance = ((corr @ weights) * weights).sum(axis=1)
-    scaled: np.ndarray = weights / np.sqrt(np.where(variance > 0, variance, 1))[:, None, :]
-    return scaled
-
-
-def _inner_weights(corr: np.ndarray, layout: _Layout) -> np.ndarray:
-    """Path weighting from the construct correlations: regression on predecessors,
-    correlation with successors."""
-    inner: np.ndarray = corr * layout.arrows.T[None]
-    for j, before in enumerate(layout.predecessors):
-        if len(before):
-            inner[:, before, j] = np.linalg.solve(
-                corr[:, before][:, :, before], corr[:, before, j][..., None]
-            )[..., 0]
-    inner[:, layout.isolated, layout.isolated] = 1.0
-    return inner
-
-
-def _estimate(
-    r: np.ndarray, layout: _Layout, max_iterations: int, tolerance: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Outer weights for each item correlation matrix of ``r`` (resamples, items, items).
-
-    Every step of the algorithm is linear in the standardized data, so it runs on their
-    correlations: scores ``ZW`` have correlations ``W'RW``, and Mode A's covariances of the
-    items with the inner proxies ``ZWE`` are ``RWE``.
-    """
-    b = len(r)
-    mask = layout.mask[None]
-    weights = np.broadcast_to(mask.astype(float), (b, *layout.mask.shape)).copy()
-    active = np.ones(b, dtype=bool)
-    iterations = np.zeros(b, dtype=int)
-    for iteration in range(max_iterations + 1):
-        rs = r[active]
-        scaled = _unit(weights[active], rs)
-        scores = np.swapaxes(scaled, 1, 2) @ rs @ scaled
-        proxy = scaled @ _inner_weights(scores, layout)  # item weights of the inner proxies
-        new = _unit(np.where(mask, rs @ _unit(proxy, rs), 0.0), rs)
-        change = np.abs(new - weights[active]).sum(axis=(1, 2))
-        weights[active] = new
-        iterations[active] = iteration
-        still = np.flatnonzero(active)[~(change < tolerance)]
-        active[:] = False
-        active[still] = True
-        if not active.any():
-            break
-    return weights, iterations, ~active
-
-
-def _fit(r: np.ndarray, weights: np.ndarray, layout: _Layout) -> dict[str, np.ndarray]:
-    """Loadings, construct correlations, path coefficients and R² of each slab."""
-    loadings = np.where(layout.mask[None], r @ weights, 0.0)
-    corr = np.swapaxes(weights, 1, 2) @ r @ weights
-    coefficients = np.zeros_like(corr)
-    r2 = np.full(corr.shape[:2], np.nan)
-    for j, before in enumerate(layout.predecessors):
-        if len(before):
-            beta = np.linalg.solve(corr[:, before][:, :, before], corr[:, before, j][..., None])
-            coefficients[:, before, j] = beta[..., 0]
-            r2[:, j] = np.einsum("bi,bi->b", beta[..., 0], corr[:, before, j])
-    return {"loadings": loadings, "paths": coefficients, "corr": corr, "r2": r2}
+@dataclass(frozen=True)
+class _Boot:
+    paths: np.ndarray  # (resamples kept, paths)
+    consistent: np.ndarray  # the same by PLSc
+    unsettled: int
 
 
 def _bootstrap(
     x: np.ndarray,
-    layout: _Layout,
+    clusters: np.ndarray | None,
+    layout: core.Layout,
     count: int,
     seed: int | None,
-    max_iterations: int,
-    tolerance: float,
+    settings: tuple[int, float],
     progress: Callable[[int, int], object] | None,
-) -> tuple[np.ndarray, int]:
-    """Path coefficients of ``count`` resamples (rows: resamples kept; columns: paths), and
-    how many of them did not settle."""
+) -> _Boot:
+    """Path coefficients, PLS and PLSc, of ``count`` resamples of the rows (or of the
+    clusters), and how many of them did not settle."""
     rng = np.random.default_rng(seed)
-    n = len(x)
     sources, targets = layout.sources, layout.targets
-    kept = []
+    kept, kept_c = [], []
     done = unsettled = 0
     chunk = max(1, min(_CHUNK, _CHUNK_VALUES // x.size))
     while done < count:
         size = min(chunk, count - done)
-        r, varied = _correlations(x[rng.integers(0, n, size=(size, n))])
-        if varied.any():
-            weights, _, converged = _estimate(r[varied], layout, max_iterations, tolerance)
-            kept.append(_fit(r[varied], weights, layout)["paths"][:, sources, targets])
+        counts = resample_counts(rng, size, len(x), clusters)
+        r, varied = weighted_correlations(x, counts)
+        r = r[varied & (counts.sum(axis=1) > 1)]
+        if len(r):
+            weights, _, converged = core.estimate(r, layout, *settings)
+            fit = core.fit(r, weights, layout)
+            plsc = consistent_fit(r, weights, fit["corr"], layout.mask, layout.predecessors)
+            kept.append(fit["paths"][:, sources, targets])
+            consistent = plsc["paths"][:, sources, targets]
+            consistent[~plsc["admissible"]] = np.nan
+            kept_c.append(consistent)
             unsettled += int((~converged).sum())
         done += size
         if progress is not None:
             progress(done, count)
-    boot = np.concatenate(kept) if kept else np.empty((0, len(sources)))
-    return boot, unsettled
-
-
-def _outer_table(
-    constructs: tuple[str, ...],
-    blocks: Mapping[str, Sequence[str]],
-    weights: np.ndarray,
-    loadings: np.ndarray,
-) -> pd.DataFrame:
-    rows = []
-    row = 0
-    for j, name in enumerate(constructs):
-        for indicator in blocks[name]:
-            rows.append((name, indicator, weights[row, j], loadings[row, j]))
-            row += 1
-    return pd.DataFrame(rows, columns=["construct", "indicator", "weight", "loading"])
-
-
-def _path_table(
-    layout: _Layout,
-    constructs: tuple[str, ...],
-    coefficients: np.ndarray,
-    boot: np.ndarray,
-    level: float,
-) -> pd.DataFrame:
-    from scipy import stats
-
-    sources, targets = layout.sources, layout.targets
-    table = pd.DataFrame(
-        {
-            "source": [constructs[i] for i in sources],
-            "target": [constructs[j] for j in targets],
-            "coefficient": coefficients[sources, targets],
-        }
-    )
-    nan = np.full(len(table), np.nan)
-    if len(boot) >= 2:
-        se = boot.std(axis=0, ddof=1)
-        t = np.divide(table["coefficient"].to_numpy(), se, out=nan.copy(), where=se > 0)
-        tail = (1 - level) / 2
-        table["boot_mean"] = boot.mean(axis=0)
-        table["se"] = se
-        table["t"] = t
-        table["p"] = 2 * stats.t.sf(np.abs(t), len(boot) - 1)
-        table["ci_low"] = np.quantile(boot, tail, axis=0)
-        table["ci_high"] = np.quantile(boot, 1 - tail, axis=0)
-    else:
-        for column in ("boot_mean", "se", "t", "p", "ci_low", "ci_high"):
-            table[column] = nan
-    return table
-
-
-def _r2_table(layout: _Layout, constructs: tuple[str, ...], r2: np.ndarray, n: int) -> pd.DataFrame:
-    rows = []
-    for j, before in enumerate(layout.predecessors):
-        if len(before):
-            k = len(before)
-            adjusted = 1 - (1 - r2[j]) * (n - 1) / (n - k - 1) if n > k + 1 else np.nan
-            rows.append((constructs[j], r2[j], adjusted))
-    return pd.DataFrame(rows, columns=["construct", "r2", "r2_adj"])
+    empty = np.empty((0, len(sources)))
+    if not kept:
+        return _Boot(empty, empty, unsettled)
+    return _Boot(np.concatenate(kept), np.concatenate(kept_c), unsettled)

@@ -10,7 +10,8 @@
   rho_A (Dijkstra & Henseler 2015) and the average variance extracted (Fornell & Larcker
   1981);
 - between constructs: the heterotrait-monotrait ratio HTMT (Henseler, Ringle & Sarstedt
-  2015) and the Fornell-Larcker criterion.
+  2015), with a percentile bootstrap interval (of respondents or of whole villages), and
+  the Fornell-Larcker criterion.
 
 Every function takes complete data (no missing values) or the numbers named; the caller
 decides which respondents to use (:func:`~villagesurvey.analysis.measure_scales` drops, for
@@ -34,6 +35,7 @@ __all__ = [
     "cronbach_alpha",
     "fornell_larcker",
     "htmt",
+    "htmt_bootstrap",
     "item_total",
     "rho_a",
 ]
@@ -194,21 +196,102 @@ def htmt(data: pd.DataFrame, blocks: Mapping[str, Sequence[str]]) -> pd.DataFram
     """
     names = list(blocks)
     columns = [c for name in names for c in blocks[name]]
-    corr = np.abs(np.corrcoef(data[columns].to_numpy(dtype=float), rowvar=False))
+    corr = np.corrcoef(data[columns].to_numpy(dtype=float), rowvar=False)
+    table = _htmt_stack(corr[None], [len(blocks[name]) for name in names])[0]
+    return pd.DataFrame(table, index=names, columns=names)
+
+
+def _htmt_stack(corr: np.ndarray, sizes: Sequence[int]) -> np.ndarray:
+    """HTMT tables (b, constructs, constructs) of a stack of item correlation matrices."""
+    corr = np.abs(corr)
     spans, start = [], 0
-    for name in names:
-        spans.append(slice(start, start + len(blocks[name])))
-        start += len(blocks[name])
+    for k in sizes:
+        spans.append(slice(start, start + k))
+        start += k
     within = []
     for span in spans:
         k = span.stop - span.start
-        within.append((corr[span, span].sum() - k) / (k * (k - 1)) if k > 1 else 1.0)
-    table = np.full((len(names),) * 2, np.nan)
-    for i, a in enumerate(spans):
-        for j in range(i + 1, len(spans)):
-            between = corr[a, spans[j]].mean()
-            table[i, j] = table[j, i] = between / math.sqrt(within[i] * within[j])
-    return pd.DataFrame(table, index=names, columns=names)
+        block = corr[:, span, span]
+        within.append((block.sum(axis=(1, 2)) - k) / (k * (k - 1)) if k > 1 else 1.0)
+    table = np.full((len(corr), len(spans), len(spans)), np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for i, a in enumerate(spans):
+            for j in range(i + 1, len(spans)):
+                between = corr[:, a, spans[j]].mean(axis=(1, 2))
+                table[:, i, j] = table[:, j, i] = between / np.sqrt(within[i] * within[j])
+    return table
+
+
+def htmt_bootstrap(
+    data: pd.DataFrame,
+    blocks: Mapping[str, Sequence[str]],
+    resamples: int,
+    *,
+    seed: int | None = None,
+    clusters: Sequence[object] | pd.Series | None = None,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """HTMT of every two constructs with its bootstrap standard error and percentile interval.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Complete item responses (no missing values), one row per respondent.
+    blocks : mapping of str to sequence of str
+        Each construct's items.
+    resamples : int
+        Bootstrap resamples (at least 2).
+    seed : int, optional
+        Seed of ``numpy.random.default_rng``.
+    clusters : sequence or Series, optional
+        The cluster (village) of each row: whole clusters are resampled.
+    level : float, default 0.95
+        Confidence level of the percentile interval (R ``quantile`` type 7).
+
+    Returns
+    -------
+    DataFrame
+        One row per pair ``a``, ``b`` (in the order of ``blocks``): ``htmt``, ``boot_mean``,
+        ``se`` (SD of the resampled values), ``ci_low``, ``ci_high``, and ``used`` (resamples
+        in which every item varied).
+    """
+    from .resampling import cluster_codes, resample_counts, weighted_correlations
+
+    names = list(blocks)
+    columns = [c for name in names for c in blocks[name]]
+    x = data[columns].to_numpy(dtype=float)
+    sizes = [len(blocks[name]) for name in names]
+    point = htmt(data, blocks).to_numpy()
+    codes = None if clusters is None else cluster_codes(list(clusters))
+    rng = np.random.default_rng(seed)
+    chunk = max(1, min(500, 4_000_000 // max(x.size, 1)))
+    kept, done = [], 0
+    while done < resamples:
+        size = min(chunk, resamples - done)
+        r, varied = weighted_correlations(x, resample_counts(rng, size, len(x), codes))
+        kept.append(_htmt_stack(r[varied], sizes))
+        done += size
+    boot = np.concatenate(kept) if kept else np.empty((0, len(names), len(names)))
+    tail = (1 - level) / 2
+    rows = []
+    for i, a in enumerate(names):
+        for j in range(i + 1, len(names)):
+            values = boot[:, i, j][np.isfinite(boot[:, i, j])]
+            enough = len(values) >= 2
+            rows.append(
+                {
+                    "a": a,
+                    "b": names[j],
+                    "htmt": point[i, j],
+                    "boot_mean": values.mean() if enough else math.nan,
+                    "se": values.std(ddof=1) if enough else math.nan,
+                    "ci_low": np.quantile(values, tail) if enough else math.nan,
+                    "ci_high": np.quantile(values, 1 - tail) if enough else math.nan,
+                    "used": len(values),
+                }
+            )
+    columns_out = ["a", "b", "htmt", "boot_mean", "se", "ci_low", "ci_high", "used"]
+    return pd.DataFrame(rows, columns=columns_out)
 
 
 def fornell_larcker(ave: Mapping[str, float], correlations: pd.DataFrame) -> pd.DataFrame:

@@ -3,9 +3,12 @@
 For every construct (each scale, and each single-indicator construct of the instrument's
 ``model``): Cronbach's alpha (standardized, as SmartPLS and seminr report it, and raw with
 Feldt's interval), rho_A, rho_C and AVE from the PLS outer loadings and weights, item
-diagnostics, and between constructs HTMT and the Fornell-Larcker criterion; then the path
-coefficients and R² of the model, with bootstrap standard errors. Plain-language warnings
-say where the usual thresholds (Hair et al. 2022) are not met.
+diagnostics, and between constructs HTMT (with a bootstrap interval) and the Fornell-Larcker
+criterion; then the path coefficients and R² of the model by PLS and by consistent PLS
+(PLSc), with bootstrap standard errors. The bootstrap resamples whole villages when the
+instrument's key starts with one (the respondents of a village are alike), respondents
+otherwise. Plain-language warnings say where the usual thresholds (Hair et al. 2022) are not
+met, and what the design cannot show.
 
 Missing answers: the reliability of a scale uses the respondents who answered all its items;
 the path model uses those who answered every indicator of the model (both counts are
@@ -22,10 +25,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import AnalysisError
+from ..errors import AnalysisError, OptionError
 from ..instrument import Instrument
 from ..instrument.model import Text
 from ._indicators import Block, indicator_frame
+from ._scale_notes import SCALE_NOTE_TEMPLATES as SCALE_NOTE_TEMPLATES
+from ._scale_notes import THRESHOLDS as THRESHOLDS
+from ._scale_notes import ScaleNote as ScaleNote
+from ._scale_notes import design_notes, htmt_interval_notes, ordered_notes
 from .notes import Note
 from .pls import PlsResult, pls_path_model
 from .reliability import (
@@ -34,95 +41,22 @@ from .reliability import (
     cronbach_alpha,
     fornell_larcker,
     htmt,
+    htmt_bootstrap,
     item_total,
     rho_a,
 )
 
-__all__ = ["SCALE_NOTE_TEMPLATES", "THRESHOLDS", "Measurement", "ScaleNote", "measure_scales"]
+__all__ = [
+    "BOOTSTRAP_UNITS",
+    "SCALE_NOTE_TEMPLATES",
+    "THRESHOLDS",
+    "Measurement",
+    "ScaleNote",
+    "measure_scales",
+]
 
-THRESHOLDS: dict[str, float] = {
-    "alpha": 0.70,
-    "rho_c": 0.70,
-    "ave": 0.50,
-    "loading": 0.708,
-    "htmt": 0.85,
-    "htmt_liberal": 0.90,
-}
-"""The usual cut-offs (Hair et al. 2022): alpha and rho_C at least 0.70, AVE at least 0.50,
-outer loadings at least 0.708, HTMT below 0.85 (conservative) or 0.90 (liberal)."""
-
-SCALE_NOTE_TEMPLATES: dict[str, str] = {
-    "pls_small_sample": (
-        "The path model rests on {n} respondents: PLS estimates from so few are fragile. By "
-        "the inverse square root method (Kock & Hadaya 2018) only paths of at least "
-        "{p_min:.2f} can be detected with 80% power at the 5% level, and a path of 0.20 needs "
-        "about {n_020} respondents. Read the bootstrap intervals, not the coefficients alone."
-    ),
-    "pls_failed": "The path model could not be estimated ({reason}).",
-    "scales_not_measured": (
-        "The scales could not be measured ({reason}); the report leaves them out."
-    ),
-    "pls_not_converged": (
-        "The PLS weights did not settle within {iterations} iterations; treat the model's "
-        "numbers with caution."
-    ),
-    "bootstrap_failed": (
-        "{failed} of {count} bootstrap resamples could not be estimated (an item without "
-        "variation in the resample) and were left out."
-    ),
-    "scale_left_out": "{construct}: {dropped} respondent(s) left out for a blank answer.",
-    "growth_undefined": (
-        "{construct}: growth is undefined for {count} respondent(s) with an amount of 0 or "
-        "less; they are left out."
-    ),
-    "scale_low_alpha": (
-        "{construct}: Cronbach's alpha is {value:.2f}, below 0.70: the items do not hold "
-        "together well enough to be added up."
-    ),
-    "scale_low_rho_c": (
-        "{construct}: composite reliability rho_C is {value:.2f}, below 0.70: the scale "
-        "measures its construct unreliably."
-    ),
-    "scale_low_ave": (
-        "{construct}: the items share only {value:.0%} of their variance with the construct "
-        "(AVE {value:.2f}, below 0.50): more error than construct."
-    ),
-    "item_low_loading": (
-        "{construct}: item {item} loads only {value:.2f} on its construct (0.708 or more is "
-        "expected; below 0.40 an item is usually dropped)."
-    ),
-    "item_negative": (
-        "{construct}: item {item} goes against the other items (item-total r = {value:.2f}). "
-        "Is it reverse-worded without reverse: true in the instrument?"
-    ),
-    "item_raises_alpha": (
-        "{construct}: leaving out item {item} would raise Cronbach's alpha from {alpha:.2f} "
-        "to {value:.2f}."
-    ),
-    "htmt_high": (
-        "{a} and {b} are not told apart by their items (HTMT {value:.2f}, at or above 0.90): "
-        "they may measure the same thing."
-    ),
-    "htmt_borderline": (
-        "{a} and {b} are close (HTMT {value:.2f}, between 0.85 and 0.90): discriminant "
-        "validity is doubtful."
-    ),
-    "fornell_larcker": (
-        "{a} and {b} correlate {value:.2f}, more than the square root of the AVE of {which} "
-        "({root:.2f}): the Fornell-Larcker criterion is not met."
-    ),
-}
-"""English text of each measurement warning, by code."""
-
-
-@dataclass(frozen=True)
-class ScaleNote(Note):
-    """A measurement warning: like :class:`~villagesurvey.analysis.Note`, its own texts."""
-
-    def message(self, templates: dict[str, str] | None = None) -> str:
-        """The note in words, from ``templates`` (default English) by code."""
-        template = (templates or {}).get(self.code) or SCALE_NOTE_TEMPLATES[self.code]
-        return template.format(**self.values)
+BOOTSTRAP_UNITS = ("auto", "cluster", "respondent")
+"""``bootstrap_unit`` values: ``auto`` resamples clusters when the instrument has them."""
 
 
 @dataclass(frozen=True)
@@ -140,9 +74,14 @@ class Measurement:
         ``ave``, ``in_model``. Reliability is NaN for a single-indicator construct.
     items : DataFrame
         One row per indicator: ``construct``, ``item``, ``reversed``, ``n``, ``mean``,
-        ``sd``, ``loading``, ``weight``, ``item_total_r``, ``alpha_if_deleted``.
+        ``sd``, ``loading``, ``loading_consistent`` (PLSc), ``weight``, ``item_total_r``,
+        ``alpha_if_deleted``.
     htmt : DataFrame
         Square HTMT table (NaN diagonal), on the respondents who answered every indicator.
+    htmt_intervals : DataFrame
+        One row per pair: ``a``, ``b``, ``htmt``, ``boot_mean``, ``se``, ``ci_low``,
+        ``ci_high``, ``used`` (see :func:`~villagesurvey.analysis.htmt_bootstrap`); the
+        bootstrap columns are NaN without a bootstrap.
     fornell_larcker : DataFrame
         Square table: √AVE on the diagonal, construct-score correlations elsewhere.
     paths : DataFrame
@@ -150,6 +89,10 @@ class Measurement:
         model.
     r2 : DataFrame
         ``construct``, ``r2``, ``r2_adj`` of each endogenous construct.
+    consistent : DataFrame
+        The paths by consistent PLS (PLSc), with the columns of ``paths``.
+    r2_consistent : DataFrame
+        R² by PLSc.
     model : PlsResult or None
         The estimated path model (None without a model, or when it could not be estimated).
     labels : dict of str to Text
@@ -158,6 +101,13 @@ class Measurement:
         Warnings, most important first; ``str(note)`` reads it in English.
     bootstrap, seed, level
         The bootstrap asked for, its seed, and the confidence level.
+    bootstrap_unit : str
+        What the bootstrap resampled: ``cluster`` or ``respondent``.
+    cluster : str or None
+        The column whose values are the clusters (the instrument's first key column), when
+        clusters were resampled.
+    clusters : int or None
+        How many clusters the path model's respondents come from, then.
     """
 
     n: int
@@ -168,11 +118,17 @@ class Measurement:
     paths: pd.DataFrame
     r2: pd.DataFrame
     model: PlsResult | None
+    htmt_intervals: pd.DataFrame = field(default_factory=pd.DataFrame)
+    consistent: pd.DataFrame = field(default_factory=pd.DataFrame)
+    r2_consistent: pd.DataFrame = field(default_factory=pd.DataFrame)
     labels: dict[str, Text] = field(default_factory=dict)
     notes: tuple[Note, ...] = ()
     bootstrap: int = 0
     seed: int | None = None
     level: float = 0.95
+    bootstrap_unit: str = "respondent"
+    cluster: str | None = None
+    clusters: int | None = None
 
 
 def measure_scales(
@@ -182,6 +138,7 @@ def measure_scales(
     bootstrap: int = 0,
     seed: int | None = None,
     level: float = 0.95,
+    bootstrap_unit: str = "auto",
     progress: Callable[[int, int], object] | None = None,
     source: str = "the dataset",
 ) -> Measurement:
@@ -199,6 +156,10 @@ def measure_scales(
         Seed of the bootstrap.
     level : float, default 0.95
         Confidence level of the intervals.
+    bootstrap_unit : {"auto", "cluster", "respondent"}, default "auto"
+        What the bootstrap resamples: whole clusters (the values of the instrument's first
+        key column, when the key has more than one column: villages), or respondents.
+        ``auto`` resamples clusters when there are some.
     progress : callable, optional
         ``progress(done, total)`` as bootstrap resamples are estimated.
     source : str
@@ -212,25 +173,25 @@ def measure_scales(
     ------
     AnalysisError
         The instrument has no scales, or a column is missing or holds text.
+    OptionError
+        An unknown ``bootstrap_unit``, or ``cluster`` without a cluster column.
     """
     if not instrument.scales and instrument.model is None:
         raise AnalysisError(
             f"the instrument {instrument.id} declares no scales; add scales: and likert items"
         )
     frame, blocks = indicator_frame(instrument, data, source)
+    cluster = _cluster_column(instrument, data, bootstrap_unit)
+    clusters = None if cluster is None else data[cluster].reindex(frame.index)
+    boot = _Settings(bootstrap, seed, level, clusters, progress)
     notes: list[Note] = []
-    model = _estimate_model(instrument, frame, blocks, bootstrap, seed, level, progress, notes)
+    model = _estimate_model(instrument, frame, blocks, boot, notes)
     estimates = _estimates(model, frame, blocks, notes)
     constructs, items = _tables(frame, blocks, estimates, model)
-    every = [c for b in blocks for c in b.indicators]
-    complete = frame[every].dropna()
-    discriminant = (
-        htmt(complete, {b.code: list(b.indicators) for b in blocks})
-        if len(complete) >= 3
-        else pd.DataFrame(np.nan, index=[b.code for b in blocks], columns=[b.code for b in blocks])
-    )
+    discriminant, intervals = _discriminant(frame, blocks, boot)
     criterion = _fornell_larcker(blocks, estimates, constructs)
-    notes = _ordered(notes, blocks, constructs, items, discriminant, criterion, model)
+    notes = ordered_notes(notes, blocks, constructs, items, discriminant, criterion, model)
+    notes += htmt_interval_notes(intervals, level) + design_notes(instrument, blocks)
     return Measurement(
         n=len(frame),
         constructs=constructs,
@@ -240,12 +201,82 @@ def measure_scales(
         paths=model.paths if model else _empty_paths(),
         r2=model.r2 if model else pd.DataFrame(columns=["construct", "r2", "r2_adj"]),
         model=model,
+        htmt_intervals=intervals,
+        consistent=model.consistent if model else _empty_paths(),
+        r2_consistent=(
+            model.r2_consistent if model else pd.DataFrame(columns=["construct", "r2", "r2_adj"])
+        ),
         labels={b.code: dict(b.label) for b in blocks},
         notes=tuple(notes),
         bootstrap=bootstrap,
         seed=seed,
         level=level,
+        bootstrap_unit="cluster" if cluster else "respondent",
+        cluster=cluster,
+        clusters=model.clusters if model else None,
     )
+
+
+@dataclass(frozen=True)
+class _Settings:
+    """The bootstrap asked for: resamples, seed, level, clusters of the rows, progress."""
+
+    resamples: int
+    seed: int | None
+    level: float
+    clusters: pd.Series | None
+    progress: Callable[[int, int], object] | None
+
+
+def _cluster_column(instrument: Instrument, data: pd.DataFrame, unit: str) -> str | None:
+    """The column whose values are resampled, or None to resample respondents."""
+    if unit not in BOOTSTRAP_UNITS:
+        raise OptionError(
+            f"--bootstrap-unit {unit}: give {', '.join(BOOTSTRAP_UNITS[:-1])} or respondent"
+        )
+    if unit == "respondent":
+        return None
+    column = instrument.key[0] if len(instrument.key) > 1 else None
+    if column is not None and column in data.columns:
+        return column
+    if unit == "cluster":
+        raise OptionError(
+            "--bootstrap-unit cluster: the instrument's key has no cluster column before the "
+            "respondent's own (such as village_id), or the data lacks it"
+        )
+    return None
+
+
+def _discriminant(
+    frame: pd.DataFrame, blocks: list[Block], boot: _Settings
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """HTMT, and its bootstrap intervals, on those who answered every indicator."""
+    codes = [b.code for b in blocks]
+    spans = {b.code: list(b.indicators) for b in blocks}
+    complete = frame[[c for b in blocks for c in b.indicators]].dropna()
+    if len(complete) < 3:
+        table = pd.DataFrame(np.nan, index=codes, columns=codes)
+        return table, _intervals(table, 0)
+    table = htmt(complete, spans)
+    if boot.resamples < 2:
+        return table, _intervals(table, 0)
+    clusters = None if boot.clusters is None else boot.clusters.reindex(complete.index)
+    intervals = htmt_bootstrap(
+        complete, spans, boot.resamples, seed=boot.seed, clusters=clusters, level=boot.level
+    )
+    return table, intervals
+
+
+def _intervals(table: pd.DataFrame, used: int) -> pd.DataFrame:
+    """The HTMT pairs without a bootstrap: NaN intervals."""
+    names = list(table.index)
+    rows = [
+        (a, b, table.loc[a, b], *[math.nan] * 4, used)
+        for i, a in enumerate(names)
+        for b in names[i + 1 :]
+    ]
+    columns = ["a", "b", "htmt", "boot_mean", "se", "ci_low", "ci_high", "used"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _empty_paths() -> pd.DataFrame:
@@ -257,10 +288,7 @@ def _estimate_model(
     instrument: Instrument,
     frame: pd.DataFrame,
     blocks: list[Block],
-    bootstrap: int,
-    seed: int | None,
-    level: float,
-    progress: Callable[[int, int], object] | None,
+    boot: _Settings,
     notes: list[Note],
 ) -> PlsResult | None:
     model = instrument.model
@@ -273,10 +301,11 @@ def _estimate_model(
             frame,
             {code: list(by_code[code].indicators) for code in order},
             [(p.source, p.target) for p in model.paths],
-            bootstrap=bootstrap,
-            seed=seed,
-            level=level,
-            progress=progress,
+            bootstrap=boot.resamples,
+            seed=boot.seed,
+            level=boot.level,
+            clusters=boot.clusters,
+            progress=boot.progress,
         )
     except AnalysisError as exc:
         notes.append(ScaleNote("pls_failed", {"reason": str(exc)}))
@@ -347,11 +376,15 @@ def _tables(
         stats.insert(2, "reversed", [c in block.reversed for c in block.indicators])
         stats.insert(3, "n", len(answers))
         stats["loading"] = outer["loading"].to_numpy() if outer is not None else math.nan
+        stats["loading_consistent"] = (
+            outer["loading_consistent"].to_numpy() if outer is not None else math.nan
+        )
         stats["weight"] = outer["weight"].to_numpy() if outer is not None else math.nan
         item_rows.append(stats.drop(columns="std_alpha_if_deleted"))
         rows.append(row)
     items = pd.concat(item_rows, ignore_index=True)
-    order = ["construct", "item", "reversed", "n", "mean", "sd", "loading", "weight"]
+    order = ["construct", "item", "reversed", "n", "mean", "sd", "loading", "loading_consistent"]
+    order.append("weight")
     return pd.DataFrame(rows), items[[*order, "item_total_r", "alpha_if_deleted"]]
 
 
@@ -374,83 +407,3 @@ def _fornell_larcker(
         if block.kind != "scale":
             ave[block.code] = 1.0  # one indicator is its own construct
     return fornell_larcker(ave, correlations)
-
-
-def _ordered(
-    notes: list[Note],
-    blocks: list[Block],
-    constructs: pd.DataFrame,
-    items: pd.DataFrame,
-    discriminant: pd.DataFrame,
-    criterion: pd.DataFrame,
-    model: PlsResult | None,
-) -> list[Note]:
-    """Every warning, the sample-size one first."""
-    head: list[Note] = []
-    if model is not None:
-        p_min = 2.486 / math.sqrt(model.n)
-        if p_min > 0.2:
-            head.append(ScaleNote("pls_small_sample", {"n": model.n, "p_min": p_min, "n_020": 155}))
-        if not model.converged:
-            head.append(ScaleNote("pls_not_converged", {"iterations": model.iterations}))
-        if model.bootstrap and model.bootstrap_used < model.bootstrap:
-            failed = model.bootstrap - model.bootstrap_used
-            head.append(ScaleNote("bootstrap_failed", {"failed": failed, "count": model.bootstrap}))
-    body = [*_construct_notes(blocks, constructs), *_item_notes(constructs, items)]
-    return [*head, *notes, *body, *_validity_notes(discriminant, criterion)]
-
-
-def _construct_notes(blocks: list[Block], constructs: pd.DataFrame) -> list[Note]:
-    notes: list[Note] = []
-    for block, row in zip(blocks, constructs.itertuples(), strict=True):
-        if block.undefined:
-            notes.append(
-                ScaleNote("growth_undefined", {"construct": block.code, "count": block.undefined})
-            )
-        elif row.n_dropped:
-            notes.append(
-                ScaleNote("scale_left_out", {"construct": block.code, "dropped": row.n_dropped})
-            )
-        checks = (("alpha", row.alpha_std), ("rho_c", row.rho_c), ("ave", row.ave))
-        for name, value in checks:
-            if value < THRESHOLDS[name]:  # False for NaN
-                notes.append(
-                    ScaleNote(f"scale_low_{name}", {"construct": block.code, "value": value})
-                )
-    return notes
-
-
-def _item_notes(constructs: pd.DataFrame, items: pd.DataFrame) -> list[Note]:
-    notes: list[Note] = []
-    alphas = dict(zip(constructs["construct"], constructs["alpha_raw"], strict=True))
-    for row in items.itertuples():
-        where = {"construct": row.construct, "item": row.item}
-        if row.item_total_r < 0:
-            notes.append(ScaleNote("item_negative", {**where, "value": row.item_total_r}))
-        elif row.loading < THRESHOLDS["loading"]:
-            notes.append(ScaleNote("item_low_loading", {**where, "value": row.loading}))
-        if row.alpha_if_deleted > alphas[row.construct] + 0.005:
-            alpha = alphas[row.construct]
-            values = {**where, "alpha": alpha, "value": row.alpha_if_deleted}
-            notes.append(ScaleNote("item_raises_alpha", values))
-    return notes
-
-
-def _validity_notes(discriminant: pd.DataFrame, criterion: pd.DataFrame) -> list[Note]:
-    notes: list[Note] = []
-    names = list(discriminant.index)
-    ratios, table = discriminant.to_numpy(), criterion.to_numpy()
-    for i, a in enumerate(names):
-        for j in range(i + 1, len(names)):
-            b, value = names[j], float(ratios[i, j])
-            if value >= THRESHOLDS["htmt_liberal"]:
-                notes.append(ScaleNote("htmt_high", {"a": a, "b": b, "value": value}))
-            elif value >= THRESHOLDS["htmt"]:
-                notes.append(ScaleNote("htmt_borderline", {"a": a, "b": b, "value": value}))
-            r = abs(float(table[i, j]))
-            roots = {a: float(table[i, i]), b: float(table[j, j])}
-            which = min(roots, key=lambda name: roots[name])
-            if r > roots[which]:
-                values = {"a": a, "b": b, "value": r, "which": which, "root": roots[which]}
-                notes.append(ScaleNote("fornell_larcker", values))
-    return notes

@@ -123,6 +123,7 @@ def write_report(
     bootstrap: int = DEFAULT_BOOTSTRAP,
     seed: int | None = DEFAULT_SEED,
     progress: Callable[[int, int], object] | None = None,
+    bootstrap_unit: str = "auto",
 ) -> ReportSummary:
     """Analyse a clean dataset and write the before/after report into ``outdir``.
 
@@ -149,6 +150,9 @@ def write_report(
         Seed of the bootstrap.
     progress : callable, optional
         ``progress(done, total)`` as bootstrap resamples are estimated.
+    bootstrap_unit : {"auto", "cluster", "respondent"}, default "auto"
+        What the bootstrap resamples: whole villages (the instrument's first key column, when
+        the key has more than one) or respondents; ``auto`` resamples villages if it can.
 
     Returns
     -------
@@ -195,6 +199,7 @@ def write_report(
         bootstrap=bootstrap,
         seed=seed,
         progress=progress,
+        bootstrap_unit=bootstrap_unit,
     )
     folder = make_folder(outdir)
     paths = tuple(folder / name for name in REPORT_FILES)

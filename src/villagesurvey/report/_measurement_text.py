@@ -18,13 +18,23 @@ _EN: dict[str, Any] = {
         "Table M1. Reliability and convergent validity (✗: below α or ρ_C 0.70, AVE 0.50)"
     ),
     "t_htmt": "Table M2. Discriminant validity: HTMT (✗: 0.90 or more; !: 0.85 to 0.90)",
+    "t_htmt_boot": (
+        "Table M2. Discriminant validity: HTMT [95% bootstrap interval] (✗: 0.90 or more; "
+        "!: 0.85 or more, or an interval that reaches 0.85)"
+    ),
     "t_fornell": (
         "Table M3. Fornell-Larcker criterion: √AVE on the diagonal, correlations of the "
         "construct scores below (✗: above the √AVE of either construct)"
     ),
     "t_items": "Table M4. Items (✗: loading below 0.708, or against the other items)",
     "t_paths": "Table M5. Path coefficients{boot}",
-    "t_paths_boot": " (bootstrap: {used} resamples, seed {seed}; percentile intervals)",
+    "t_paths_boot": (
+        " by PLS and by consistent PLS (bootstrap: {used} resamples {unit}, seed {seed}; "
+        "percentile intervals)"
+    ),
+    "unit_cluster": "of the {clusters} villages in {column}",
+    "unit_respondent": "of the respondents",
+    "and": (", ", " and "),
     "t_r2": "Table M6. Variance explained (R²)",
     "fig_paths": (
         "The path model: arrows carry the path coefficients (* p < 0.05, ** p < 0.01, "
@@ -59,8 +69,11 @@ _EN: dict[str, Any] = {
         "t": "t",
         "p": "p",
         "ci": "95% CI",
+        "plsc": "PLSc",
+        "plsc_ci": "PLSc 95% CI",
         "r2": "R²",
         "r2_adj": "Adjusted R²",
+        "r2_plsc": "R² (PLSc)",
     },
     "methods": [
         "Reverse-worded items are reversed first (min + max − answer of the scale's codes). "
@@ -76,12 +89,23 @@ _EN: dict[str, Any] = {
         "(Henseler, Ringle & Sarstedt 2015) from the absolute item correlations, as seminr. "
         "Thresholds after Hair et al. (2022): α and ρ_C at least 0.70, AVE at least 0.50, "
         "loadings at least 0.708, HTMT below 0.85 (0.90 at most).",
-        "Path coefficients are OLS coefficients on the standardized construct scores. {bootstrap}",
+        "Path coefficients are OLS coefficients on the standardized construct scores. "
+        "Consistent PLS (PLSc; Dijkstra & Henseler 2015, as seminr's PLSc()) divides each "
+        "correlation of two construct scores by the square root of the product of their "
+        "ρ_A, which undoes the attenuation by measurement error, and computes the paths and "
+        "R² from the corrected correlations: PLS describes the weighted sums of the items, "
+        "PLSc the common factors that reflective scales are meant to measure. {bootstrap}",
     ],
     "boot_method": (
-        "Standard errors from {used} bootstrap resamples of the respondents (seed {seed}): "
-        "t = coefficient / SE, p from the t distribution with resamples − 1 degrees of "
-        "freedom, and percentile 95% intervals."
+        "Standard errors from {used} bootstrap resamples {unit}, seed {seed}: t = "
+        "coefficient / SE, p from the t distribution with resamples − 1 degrees of freedom, "
+        "and percentile 95% intervals, for PLS, PLSc and HTMT alike. Resampling whole "
+        "villages keeps the likeness of neighbours that resampling respondents one by one "
+        "ignores (the cluster bootstrap). {inadmissible} resamples gave an inadmissible "
+        "PLSc estimate (a ρ_A outside 0 to 1, corrected correlations that no data could "
+        "have) and are left out of the PLSc intervals, as cSEM does. An HTMT whose upper "
+        "bound stays below 0.85 (0.90 at most) shows discriminant validity (Franke & "
+        "Sarstedt 2019)."
     ),
     "no_boot": "No bootstrap was run (--bootstrap 0): there are no standard errors.",
     "no_model": "The instrument declares no path model (model:); only the scales are assessed.",
@@ -95,13 +119,19 @@ _ZH: dict[str, Any] = {
     "all_good": "所有量表均达到常用标准。",
     "t_reliability": "表 M1. 信度与收敛效度（✗：α 或 ρ_C 低于 0.70，AVE 低于 0.50）",
     "t_htmt": "表 M2. 区分效度：HTMT（✗：0.90 及以上；!：0.85 至 0.90）",
+    "t_htmt_boot": (
+        "表 M2. 区分效度：HTMT [95% 自助法区间]（✗：0.90 及以上；!：0.85 及以上，或区间达到 0.85）"
+    ),
     "t_fornell": (
         "表 M3. Fornell-Larcker 准则：对角线为 √AVE，下方为构念得分的相关系数"
         "（✗：高于任一构念的 √AVE）"
     ),
     "t_items": "表 M4. 题项（✗：载荷低于 0.708，或与其他题项方向相反）",
     "t_paths": "表 M5. 路径系数{boot}",
-    "t_paths_boot": "（自助法：{used} 次重抽样，种子 {seed}；百分位区间）",
+    "t_paths_boot": "：PLS 与一致性 PLS（自助法：{unit} {used} 次重抽样，种子 {seed}；百分位区间）",
+    "unit_cluster": "对 {column} 的 {clusters} 个村",
+    "unit_respondent": "对受访者",
+    "and": ("、", "和"),
     "t_r2": "表 M6. 解释方差（R²）",
     "fig_paths": (
         "路径模型：箭头上为路径系数（自助法 * p < 0.05，** p < 0.01，*** p < 0.001）；"
@@ -134,8 +164,11 @@ _ZH: dict[str, Any] = {
         "t": "t",
         "p": "p",
         "ci": "95% 置信区间",
+        "plsc": "PLSc",
+        "plsc_ci": "PLSc 95% 置信区间",
         "r2": "R²",
         "r2_adj": "调整 R²",
+        "r2_plsc": "R²（PLSc）",
     },
     "methods": [
         "反向题先反向计分（量表最小值 + 最大值 − 回答）。每个量表的信度使用回答了该量表全部题项的"
@@ -149,11 +182,18 @@ _ZH: dict[str, Any] = {
         "HTMT（Henseler、Ringle & Sarstedt 2015）按题项相关系数的绝对值计算（与 seminr 相同）。"
         "标准参照 Hair 等（2022）：α 与 ρ_C 不低于 0.70，AVE 不低于 0.50，"
         "载荷不低于 0.708，HTMT 低于 0.85（最多 0.90）。",
-        "路径系数为标准化构念得分的 OLS 回归系数。{bootstrap}",
+        "路径系数为标准化构念得分的 OLS 回归系数。一致性 PLS（PLSc；Dijkstra & Henseler 2015，"
+        "与 seminr 的 PLSc() 相同）将两个构念得分的相关系数除以二者 ρ_A 乘积的平方根，"
+        "以消除测量误差造成的衰减，再由校正后的相关系数计算路径系数与 R²：PLS 描述题项的加权和，"
+        "PLSc 描述反映型量表所要测量的共同因子。{bootstrap}",
     ],
     "boot_method": (
-        "标准误来自对受访者的 {used} 次自助法重抽样（种子 {seed}）：t = 系数 / 标准误，"
-        "p 值基于自由度为重抽样次数 − 1 的 t 分布，置信区间为百分位 95% 区间。"
+        "标准误来自{unit} {used} 次自助法重抽样（种子 {seed}）：t = 系数 / 标准误，"
+        "p 值基于自由度为重抽样次数 − 1 的 t 分布，置信区间为百分位 95% 区间；PLS、PLSc 与 HTMT "
+        "均如此。整村重抽样保留了同村受访者之间的相似性，逐个重抽样受访者则忽略了这一点"
+        "（整群自助法）。{inadmissible} 次重抽样的 PLSc 估计不可接受（ρ_A 不在 0 到 1 之间，"
+        "或校正后的相关系数不可能出现），已从 PLSc 区间中剔除（与 cSEM 相同）。HTMT 的区间上限"
+        "低于 0.85（最多 0.90）才表明具有区分效度（Franke & Sarstedt 2019）。"
     ),
     "no_boot": "未进行自助法（--bootstrap 0），因此没有标准误。",
     "no_model": "问卷未设定路径模型（model:），仅评估量表。",
@@ -197,6 +237,34 @@ _ZH: dict[str, Any] = {
         ),
         "htmt_borderline": (
             "{a} 与 {b} 很接近（HTMT {value:.2f}，介于 0.85 与 0.90 之间）：区分效度存疑。"
+        ),
+        "bootstrap_few_clusters": (
+            "自助法整村重抽样（同村受访者彼此相似），但只有 {clusters} 个村：少于 {few} 个群时，"
+            "区间本身并不稳定，且往往偏窄（Cameron, Gelbach & Miller 2008），应视为不确定性的下限。"
+        ),
+        "plsc_inadmissible": (
+            "一致性 PLS（PLSc）的估计不可接受（某个信度 ρ_A 不在 0 到 1 之间，或校正后的相关系数"
+            "或载荷大于 1）：在这些量表和样本下校正过度，请以 PLS 估计为准。"
+        ),
+        "plsc_unstable": (
+            "{used} 次自助法重抽样中有 {count} 次的 PLSc 估计不可接受（ρ_A 不在 0 到 1 之间，"
+            "或校正后的相关系数不可能出现），已从其区间中剔除："
+            "在这些量表和样本下 PLSc 不稳定，其区间偏窄。"
+        ),
+        "reverse_causation": (
+            "{sources}是在 {last} 年的访谈中测量的，晚于它们被认为所预测的变化（{target}，自 "
+            "{first} 年起）。该路径只是关联而非因果：收入增长本身可能影响受访者的回答，"
+            "其作用不亚于回答对变化的解释（反向因果）。"
+        ),
+        "common_method": (
+            "这些路径的两端都来自同一个人在同一次 {last} 年访谈中的回答，"
+            "{first} 年的金额为回忆所得：相同的作答方式（情绪、迎合、保持前后一致）"
+            "会夸大二者的相关（共同方法偏差；"
+            "Podsakoff 等 2003）。来自其他来源的测量（如记录或后续调查）可以检验这一点。"
+        ),
+        "htmt_interval": (
+            "{a} 与 {b}：HTMT 为 {value:.2f}，但其 {level:.0%} 自助法区间达到 {upper:.2f}，"
+            "未低于 {threshold:.2f}：区分效度未能确立（Franke & Sarstedt 2019）。"
         ),
         "fornell_larcker": (
             "{a} 与 {b} 的相关系数为 {value:.2f}，高于 {which} 的 √AVE（{root:.2f}）："

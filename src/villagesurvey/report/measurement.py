@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 _BAD = " ✗"
-_LABELLED = ("construct", "a", "b", "which")  # note values that name a construct
+_LABELLED = ("construct", "a", "b", "which", "target")  # note values that name a construct
 
 
 def _name(m: Measurement, code: str, language: str) -> str:
@@ -65,8 +65,19 @@ def measurement_notes(m: Measurement, language: str) -> list[str]:
             k: _name(m, v, language) if k in _LABELLED and isinstance(v, str) else v
             for k, v in note.values.items()
         }
+        if isinstance(note.values.get("sources"), str):  # construct codes, joined by ", "
+            codes = str(note.values["sources"]).split(", ")
+            values["sources"] = _join([_name(m, c, language) for c in codes], language)
         notes.append(ScaleNote(note.code, values).message(templates))
     return notes
+
+
+def _join(names: list[str], language: str) -> str:
+    """``a, b and c`` in ``language``."""
+    if len(names) < 2:
+        return "".join(names)
+    comma, last = (str(word) for word in measurement_texts(language)["and"])
+    return comma.join(names[:-1]) + last + names[-1]
 
 
 def _indicator(instrument: Instrument, item: str) -> str:
@@ -112,17 +123,23 @@ def _numbered(m: Measurement, language: str) -> list[str]:
 def _htmt(m: Measurement, language: str) -> Table:
     text = measurement_texts(language)
     names = list(m.htmt.index)
+    upper = {(r.a, r.b): (r.ci_low, r.ci_high) for r in m.htmt_intervals.itertuples()}
     rows = []
     for i, (a, label) in enumerate(zip(names, _numbered(m, language), strict=True)):
         cells = []
         for b in names[:i]:
             value = float(m.htmt.loc[a, b])
+            low, high = upper.get((b, a), (math.nan, math.nan))
+            reach = max(value, high) if math.isfinite(high) else value
             mark = _BAD if value >= THRESHOLDS["htmt_liberal"] else ""
-            mark = mark or (" !" if value >= THRESHOLDS["htmt"] else "")
-            cells.append(fmt(value) + mark)
+            mark = mark or (" !" if reach >= THRESHOLDS["htmt"] else "")
+            interval = f" [{fmt(low)}, {fmt(high)}]" if math.isfinite(high) else ""
+            cells.append(fmt(value) + interval + mark)
         rows.append([label, *cells, *[""] * (len(names) - 1 - i)])
     headers = [text["col"]["construct"], *[str(i) for i in range(1, len(names))]]
-    return Table(text["t_htmt"], headers, [r[: len(headers)] for r in rows[1:]])
+    booted = m.htmt_intervals["se"].notna().any() if len(m.htmt_intervals) else False
+    title = text["t_htmt_boot"] if booted else text["t_htmt"]
+    return Table(title, headers, [r[: len(headers)] for r in rows[1:]])
 
 
 def _fornell(m: Measurement, language: str) -> Table:
@@ -178,6 +195,10 @@ def _items(m: Measurement, instrument: Instrument, language: str) -> Table:
     return Table(text["t_items"], headers, rows, text_columns=3, text_last=1)
 
 
+def _interval(low: float, high: float) -> str:
+    return f"[{fmt(low)}, {fmt(high)}]" if math.isfinite(low) else "—"
+
+
 def _paths(m: Measurement, language: str) -> list[Table]:
     text = measurement_texts(language)
     col = text["col"]
@@ -186,24 +207,42 @@ def _paths(m: Measurement, language: str) -> list[Table]:
         return []
     boot = ""
     if model.bootstrap_used >= 2:
-        boot = text["t_paths_boot"].format(used=model.bootstrap_used, seed=m.seed)
-    rows = [
-        [
-            f"{_name(m, r.source, language)} → {_name(m, r.target, language)}",
-            fmt(r.coefficient) + _stars(r.p),
-            fmt(r.se),
-            fmt(r.t),
-            _p(r.p),
-            f"[{fmt(r.ci_low)}, {fmt(r.ci_high)}]" if math.isfinite(r.ci_low) else "—",
-        ]
-        for r in m.paths.itertuples()
+        unit = _unit(m, language)
+        boot = text["t_paths_boot"].format(used=model.bootstrap_used, seed=m.seed, unit=unit)
+    consistent = m.consistent.set_index(["source", "target"])
+    rows = []
+    for r in m.paths.itertuples():
+        c = consistent.loc[(r.source, r.target)]
+        rows.append(
+            [
+                f"{_name(m, r.source, language)} → {_name(m, r.target, language)}",
+                fmt(r.coefficient) + _stars(r.p),
+                fmt(r.se),
+                fmt(r.t),
+                _p(r.p),
+                _interval(r.ci_low, r.ci_high),
+                fmt(c["coefficient"]) + _stars(c["p"]),
+                _interval(c["ci_low"], c["ci_high"]),
+            ]
+        )
+    keys = ("path", "coefficient", "se", "t", "p", "ci", "plsc", "plsc_ci")
+    r2_plsc = dict(zip(m.r2_consistent["construct"], m.r2_consistent["r2"], strict=True))
+    r2 = [
+        [_name(m, r.construct, language), fmt(r.r2), fmt(r.r2_adj), fmt(r2_plsc[r.construct])]
+        for r in m.r2.itertuples()
     ]
-    keys = ("path", "coefficient", "se", "t", "p", "ci")
-    r2 = [[_name(m, r.construct, language), fmt(r.r2), fmt(r.r2_adj)] for r in m.r2.itertuples()]
     return [
         Table(text["t_paths"].format(boot=boot), [col[k] for k in keys], rows),
-        Table(text["t_r2"], [col["construct"], col["r2"], col["r2_adj"]], r2),
+        Table(text["t_r2"], [col["construct"], col["r2"], col["r2_adj"], col["r2_plsc"]], r2),
     ]
+
+
+def _unit(m: Measurement, language: str) -> str:
+    """What the bootstrap resampled, in words."""
+    text = measurement_texts(language)
+    if m.bootstrap_unit == "cluster":
+        return str(text["unit_cluster"].format(clusters=m.clusters, column=m.cluster))
+    return str(text["unit_respondent"])
 
 
 def measurement_tables(m: Measurement, instrument: Instrument, language: str) -> list[Table]:
@@ -224,7 +263,12 @@ def measurement_methods(m: Measurement, language: str) -> list[str]:
     if model is None:
         tail = text["no_model"]
     elif model.bootstrap_used >= 2:
-        tail = text["boot_method"].format(used=model.bootstrap_used, seed=m.seed)
+        tail = text["boot_method"].format(
+            used=model.bootstrap_used,
+            seed=m.seed,
+            unit=_unit(m, language),
+            inadmissible=model.bootstrap_inadmissible,
+        )
     else:
         tail = text["no_boot"]
     values = {"n": m.n, "n_model": model.n if model else "—", "bootstrap": tail}
@@ -258,12 +302,19 @@ def measurement_results(m: Measurement) -> dict[str, Any]:
     names = list(m.htmt.index)
     pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1 :]]
     paths = records(m.paths.rename(columns={"source": "from", "target": "to"}))
+    consistent = records(m.consistent.rename(columns={"source": "from", "target": "to"}))
+    intervals = m.htmt_intervals.set_index(["a", "b"])
+    boot_keys = ("boot_mean", "se", "ci_low", "ci_high")
     return {
         "respondents": m.n,
         "model_respondents": model.n if model else None,
         "bootstrap": m.bootstrap,
+        "bootstrap_unit": m.bootstrap_unit,
+        "cluster": m.cluster,
+        "clusters": m.clusters,
         "bootstrap_used": model.bootstrap_used if model else 0,
         "bootstrap_unsettled": model.bootstrap_unsettled if model else 0,
+        "bootstrap_inadmissible": model.bootstrap_inadmissible if model else 0,
         "seed": m.seed,
         "level": m.level,
         "converged": model.converged if model else None,
@@ -271,7 +322,15 @@ def measurement_results(m: Measurement) -> dict[str, Any]:
         "thresholds": dict(THRESHOLDS),
         "constructs": constructs,
         "items": records(m.items),
-        "htmt": [{"a": a, "b": b, "htmt": plain(m.htmt.loc[a, b])} for a, b in pairs],
+        "htmt": [
+            {
+                "a": a,
+                "b": b,
+                "htmt": plain(m.htmt.loc[a, b]),
+                **{key: plain(intervals.loc[(a, b), key]) for key in boot_keys},
+            }
+            for a, b in pairs
+        ],
         "fornell_larcker": {
             "sqrt_ave": {c: plain(m.fornell_larcker.loc[c, c]) for c in names},
             "correlations": [
@@ -280,18 +339,22 @@ def measurement_results(m: Measurement) -> dict[str, Any]:
         },
         "paths": paths,
         "r2": records(m.r2),
+        "consistent": {
+            "admissible": model.consistent_admissible if model else None,
+            "paths": consistent,
+            "r2": records(m.r2_consistent),
+        },
         "warnings": [str(note) for note in m.notes],
         "warning_codes": [note.code for note in m.notes],
     }
 
 
 def measurement_sheets(m: Measurement, language: str) -> dict[str, pd.DataFrame]:
-    """Sheets for ``tables.xlsx``: Scales, Items, HTMT, Fornell-Larcker, Paths, R2."""
+    """Sheets for ``tables.xlsx``: Scales, Items, HTMT, Fornell-Larcker, Paths, Paths PLSc,
+    R2."""
     scales = m.constructs.copy()
     scales.insert(1, "label", [_name(m, c, language) for c in scales["construct"]])
-    names = list(m.htmt.index)
-    pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1 :]]
-    htmt = pd.DataFrame([(a, b, m.htmt.loc[a, b]) for a, b in pairs], columns=["a", "b", "htmt"])
+    htmt = m.htmt_intervals.drop(columns="used")
     fornell = m.fornell_larcker.copy()
     fornell.insert(0, "construct", fornell.index)
     return {
@@ -300,7 +363,12 @@ def measurement_sheets(m: Measurement, language: str) -> dict[str, pd.DataFrame]
         "HTMT": htmt,
         "Fornell-Larcker": fornell.reset_index(drop=True),
         "Paths": m.paths.rename(columns={"source": "from", "target": "to"}),
-        "R2": m.r2,
+        "Paths PLSc": m.consistent.rename(columns={"source": "from", "target": "to"}),
+        "R2": m.r2.merge(
+            m.r2_consistent.rename(columns={"r2": "r2_plsc", "r2_adj": "r2_adj_plsc"}),
+            on="construct",
+            how="left",
+        ),
     }
 
 
@@ -317,20 +385,28 @@ def measurement_lines(m: Measurement, language: str = "en") -> list[str]:
         )
     model = m.model
     if model is not None:
-        boot = (
-            f", bootstrap {model.bootstrap_used} resamples (seed {m.seed})" if m.bootstrap else ""
-        )
+        boot = ""
+        if m.bootstrap:
+            unit = "villages" if m.bootstrap_unit == "cluster" else "respondents"
+            boot = f", bootstrap {model.bootstrap_used} resamples of the {unit} (seed {m.seed})"
         lines += ["", f"PLS path model on {model.n} respondents{boot}"]
+        consistent = m.consistent.set_index(["source", "target"])
         for r in m.paths.itertuples():
             arrow = f"{_name(m, r.source, language)} -> {_name(m, r.target, language)}"
-            stats = ""
+            c = consistent.loc[(r.source, r.target)]
+            stats = plsc = ""
             if math.isfinite(r.se):
                 stats = (
                     f"  SE {r.se:.2f}  t {r.t:.2f}  p {_p(r.p)}  "
                     f"95% CI [{r.ci_low:.2f}, {r.ci_high:.2f}]"
                 )
+            if math.isfinite(c["ci_low"]):
+                plsc = f" [{c['ci_low']:.2f}, {c['ci_high']:.2f}]"
             lines.append(f"  {arrow}: {r.coefficient:.3f}{stats}")
+            lines.append(f"    PLSc: {c['coefficient']:.3f}{plsc}")
+        r2_plsc = dict(zip(m.r2_consistent["construct"], m.r2_consistent["r2"], strict=True))
         for r in m.r2.itertuples():
-            lines.append(f"  R² {_name(m, r.construct, language)}: {r.r2:.3f}")
+            name = _name(m, r.construct, language)
+            lines.append(f"  R² {name}: {r.r2:.3f} (PLSc {r2_plsc[r.construct]:.3f})")
     lines += [f"warning: {note}" for note in measurement_notes(m, language)]
     return lines
