@@ -151,7 +151,7 @@ def check(instrument: Path) -> None:
 
     Each mistake is shown with its line, the question it concerns and how to fix it.
     """
-    from .instrument import load_instrument
+    from .instrument import instrument_advice, load_instrument
 
     loaded = load_instrument(instrument)
     pairs = len(loaded.wave_pairs)
@@ -160,6 +160,8 @@ def check(instrument: Path) -> None:
         f"{len(loaded.questions)} questions, {len(loaded.columns)} columns, "
         f"{pairs} before/after pair{'s' * (pairs != 1)}, languages {', '.join(loaded.languages)}"
     )
+    for advice in instrument_advice(loaded):
+        click.echo(f"warning: {advice}")
 
 
 @main.command()

@@ -20,6 +20,7 @@ __all__ = [
     "NUMERIC_TYPES",
     "QUESTION_TYPES",
     "SELECT_TYPES",
+    "SKIPPED_NOT_APPLICABLE",
     "BoundRule",
     "Choice",
     "Column",
@@ -53,6 +54,8 @@ QUESTION_TYPES = (
 )
 NUMERIC_TYPES = ("integer", "decimal")
 SELECT_TYPES = ("select_one", "select_multiple")
+SKIPPED_NOT_APPLICABLE = "not applicable"
+"""``when_skipped`` value: a skipped answer is missing by design and is left out."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,8 @@ class Question:
     scale: str | None = None
     reverse: bool = False
     part_of: str | None = None
+    when_skipped: float | str | None = None
+    sesoi: float | None = None
 
     @property
     def is_money(self) -> bool:
