@@ -122,6 +122,8 @@ def cr2_test(
     from scipy import special
 
     values = np.asarray(y, dtype=float)
+    if values.size == 0:
+        return _nan_test(math.nan, 0)
     design = np.asarray(x, dtype=float).reshape(values.size, -1)
     labels = np.asarray(groups, dtype=object)
     present = np.array([g is not None and g == g for g in labels], dtype=bool)

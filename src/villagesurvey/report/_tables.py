@@ -172,8 +172,8 @@ def _finding(analysis: Analysis, row: Any, name: str, template: str, language: s
     )
     if yes_no:
         sentence += text["finding_yes_no"].format(
-            started=row.started,
-            stopped=row.stopped,
+            started=int(row.started),
+            stopped=int(row.stopped),
             p=_p(row.mcnemar_p),
             rd=fmt(100 * row.rd, 0, sign=True),
         )

@@ -191,37 +191,27 @@ _ZH: dict[str, Any] = {
     ),
     "headline": "调查结果",
     "warnings": "请先阅读",
-    "changed": "明显变化（经 Holm 校正，{count} 项指标中显著）",
     "not_changed": "无明显变化",
+    "equivalent": "等效于无变化（在最小关注变化范围内，TOST）",
+    "inconclusive": "尚无定论：变化不明显，也未能证明小于有意义的变化（可在问卷中用 sesoi 或 --sesoi 说明）",
+    "conclusions": {
+        "changed": "明显变化",
+        "equivalent": "等效于无变化",
+        "inconclusive": "尚无定论",
+        "untested": "未检验",
+    },
     "none_changed": "没有指标出现明显变化。",
     "rose": "增加了",
     "fell": "减少了",
-    "finding": (
-        "<b>{label}</b> 平均{direction} {change}，从 {before} 到 {after}"
-        "（95% 置信区间 {low} 至 {high}；d_z = {dz}）。"
-    ),
-    "finding_md": (
-        "**{label}** 平均{direction} {change}，从 {before} 到 {after}"
-        "（95% 置信区间 {low} 至 {high}；d_z = {dz}）。"
-    ),
-    "finding_cluster": "考虑村庄聚类后不显著（p = {p}）。",
     "in_prices": "{unit}，{base} 年价格",
     "figures": "图",
     "fig_slopes": "各村前后平均值（灰线：每个村庄；黑线：全部受访者）",
     "fig_diffs": "每位受访者的变化（后 − 前）；虚线表示无变化，实线为平均变化",
-    "fig_power": (
-        "配对 t 检验的检验效能：{n} 对样本（实线）与约 {n_eff:.0f} 的有效样本（虚线）；"
-        "圆点为观察到的效应"
-    ),
     "power_axis_x": "效应量 d_z",
     "power_axis_y": "检验效能",
     "power_title": "本调查能检测到多大的变化",
     "tables": "表",
-    "t_results": "表 2. 前后配对比较",
-    "t_power": "表 3. 检验效能与最小可检测效应",
-    "t_cluster": "表 4. 受访者嵌套于村庄",
     "t_demo": "表 1. 受访者基本情况",
-    "t_subgroup": "表 5{letter}. {by} = {level}",
     "t_cpi": "价格指数与平减系数",
     "t_warnings": "各指标的提示",
     "col": {
@@ -239,17 +229,17 @@ _ZH: dict[str, Any] = {
         "dz": "d_z [95% 置信区间]",
         "dz_only": "d_z",
         "wilcoxon": "Wilcoxon p",
-        "shapiro": "Shapiro-Wilk p",
-        "power": "检验效能",
-        "mde": "80% 效能下最小 d_z",
-        "needed": "80% 效能所需 n",
+        "mde": "最小可检测变化（80%）",
+        "sesoi": "最小关注变化",
+        "power_sesoi": "该变化下的效能",
+        "tost": "等效检验 p（TOST）",
+        "conclusion": "结论",
         "n_eff": "有效样本量",
-        "power_eff": "检验效能（有效样本）",
         "clusters": "村庄数",
-        "icc": "组内相关系数",
+        "icc": "组内相关系数 [95% 置信区间]",
         "deff": "设计效应",
-        "cr_t": "聚类稳健 t（自由度）",
-        "cr_p": "聚类稳健 p",
+        "cr_t": "CR2 t（自由度）",
+        "cr_p": "CR2 p",
         "variable": "特征",
         "category": "类别",
         "summary": "均值（标准差）或人数（%）",
@@ -259,31 +249,6 @@ _ZH: dict[str, Any] = {
         "warning": "提示",
     },
     "methods": "方法",
-    "methods_text": [
-        "对两轮都调查的每项指标，逐个受访者比较（后 − 前）；"
-        "缺少任一轮数据的受访者在该指标中被剔除并计数。",
-        "配对 t 检验及平均变化的 95% 置信区间。效应量 d_z = 平均变化 / 变化的标准差，"
-        "其 95% 置信区间基于非中心 t 分布。"
-        "Wilcoxon 符号秩检验作为不假定正态分布的稳健性检验（与 R 的 wilcox.test 相同）。"
-        "Shapiro-Wilk 检验变化的正态性。对 {count} 项指标的 t 检验 p 值进行 Holm 校正。",
-        "检验效能为双侧配对 t 检验（α = {alpha}）在观察到的 d_z 下的效能"
-        "（与 R 的 pwr.t.test 相同）；"
-        "最小可检测效应为 80% 效能下的 d_z；"
-        "所需 n 为在观察到的 d_z 下达到 80% 效能所需的配对数。",
-        "受访者嵌套于村庄（{cluster}）。对每项指标的变化：组内相关系数（单因素方差分析估计）、"
-        "设计效应 1 + (m − 1) × ICC（m 为按规模加权的平均村庄样本量，{m:.1f}）、"
-        "有效样本量 n / 设计效应，"
-        "以及平均变化的聚类稳健检验"
-        "（OLS，CR1 聚类稳健标准误，t 分布自由度 = 村庄数 − 1 = {df}）。"
-        "检验效能提示使用有效样本量。",
-        "金额折算为 {base} 年价格：实际值 = 名义值 × CPI({base}) / CPI(年份)。"
-        "价格指数：{cpi}。来源：{source}",
-        "未比较：{left_out}。",
-    ],
-    "left_out": {
-        "categorical": "{name}（是/否或无序选项，不适用配对 t 检验）",
-        "not_numeric": "{name}（非数值）",
-    },
     "nothing_left_out": "无",
     "no_money": "没有金额指标，未作平减。",
     "personal": "本报告不显示任何个人信息（标记为 pii 的问题）。",
@@ -292,28 +257,40 @@ _ZH: dict[str, Any] = {
     "no": "否",
     "all": "全部受访者",
     "notes": {
+        "structural_zeros": "{count} 个因跳题而空白的回答按问卷规定（when_skipped）计为 {value}",
         "excluded_pairs": "{excluded} 位受访者因缺少其中一轮数据被剔除",
         "too_few_pairs": "完整配对少于 2 对，无法检验",
         "no_variation": "所有受访者的变化相同，无法检验",
         "small_sample": "仅有 {n} 对完整数据，样本较小，结果仅供参考",
-        "low_power": (
-            "在约 {n_eff:.0f} 的有效样本下，检测到所观察效应（d_z = {dz:.2f}）的检验效能仅为 "
-            "{power:.0%}；达到 80% 效能需要 d_z 至少 {mde:.2f}，或约 {needed} 位受访者"
+        "one_cluster": "所有完整配对都在同一个村庄：只能进行忽略村庄的配对 t 检验",
+        "few_df": "基于设计的检验只有 {df:.1f} 个自由度（{clusters} 个村庄）：置信区间很宽",
+        "naive_only": (
+            "逐个受访者看显著（配对 t 检验 p = {p:.3f}），但考虑村庄聚类后不显著（p = {cr2:.3f}）"
         ),
-        "not_normal": "变化明显偏离正态分布（Shapiro-Wilk p = {p:.3f}），请以 Wilcoxon 检验为准",
-        "tests_disagree": "t 检验（p = {p:.3f}）与 Wilcoxon 检验（p = {w:.3f}）结论不一致",
-        "cluster_not_significant": (
-            "逐个受访者看显著，但考虑村庄聚类后不显著（聚类稳健 p = {p:.3f}）"
+        "wild_disagrees": (
+            "野聚类自助法（p = {wild:.3f}）与基于设计的检验（p = {p:.3f}）结论不一致，请谨慎解读"
         ),
+        "design_caveat": (
+            "本调查比较同一批人在 {before} 年和 {after} 年的情况，没有对照组："
+            "它显示的是变化，而不是项目的效果。两年之间发生的其他变化"
+            "（物价、疫情年份、在后来的访问中回忆较早年份）都包含在变化之中。"
+        ),
+        "structural_zeros_headline": "以下指标按问卷规定（when_skipped）将跳过的回答计为 0：{outcomes}。",
         "headline_power": (
-            "{clusters} 个村庄的 {n} 位受访者（考虑村庄聚类后，视指标不同相当于 {n_eff_low:.0f} 至 "
-            "{n_eff:.0f} 位独立受访者），只能可靠地（80% 效能）检测到 d_z 至少为 {mde:.2f} 的变化，"
-            "独立受访者最少的指标则需至少 {mde_high:.2f}。{total} 项指标中有 {low} 项"
-            "对所观察到的变化的检验效能低于 80%：结果不显著并不代表没有变化。"
+            "{clusters} 个村庄的 {n} 位受访者：基于设计的检验只能可靠地（{power:.0%} 效能）检测到 "
+            "d_z 至少为 {mde_low:.2f} 至 {mde_high:.2f} 的变化（视指标而定；自由度为 "
+            "{df_low:.1f} 至 {df_high:.1f}，而非 n − 1）。结果不显著并不代表没有变化："
+            "请看哪些指标等效于无变化、哪些尚无定论。"
         ),
-        "headline_small": "仅有 {n} 位受访者，样本较小。小于 d_z = {mde:.2f} 的变化无法可靠检测。",
+        "headline_icc": (
+            "村庄的影响本身也不确定：{outcome} 的变化的村内相关系数为 {icc:.2f}"
+            "（95% 置信区间 {low:.2f} 至 {high:.2f}），"
+            "因此其 {n} 位受访者大约相当于 {n_eff_low:.0f} 至 {n_eff_high:.0f} 位独立受访者。"
+        ),
+        "headline_small": "仅有 {n} 位受访者，样本较小，所有结果仅供参考。",
         "headline_few_clusters": (
-            "仅有 {clusters} 个村庄：聚类稳健检验使用自由度为 {df} 的 t 分布，结论更为可靠。"
+            "仅有 {clusters} 个村庄：主要检验为聚类稳健检验（CR2，Bell-McCaffrey 自由度），"
+            "并以野聚类自助法核对；将受访者视为相互独立的配对 t 检验列于其旁。"
         ),
         "scales_not_measured": "无法评估量表（{reason}），本报告未包含量表部分。",
     },
