@@ -165,7 +165,7 @@ def analyse(
     structural = _structural(frame, data, outcomes)
     missing = _missing(frame, blank, labels[cluster], outcomes)
     pairs = _pairs(frame, labels[cluster], outcomes, factors)
-    settings = _Settings(alpha, power, _sesoi(instrument, sesoi), resamples, seed)
+    settings = _Settings(alpha, power, _sesoi(instrument, outcomes, sesoi), resamples, seed)
     table = _table(pairs, outcomes, settings, structural)
     subgroups = {
         column: {
@@ -255,9 +255,17 @@ def _missing(
     return pd.DataFrame(rows)
 
 
-def _sesoi(instrument: Instrument, given: Mapping[str, float] | None) -> dict[str, float]:
+def _sesoi(
+    instrument: Instrument, outcomes: list[Outcome], given: Mapping[str, float] | None
+) -> dict[str, float]:
     known = {q.code: float(q.sesoi) for q in instrument.questions if q.sesoi is not None}
+    names = {o.name for o in outcomes} | {o.pair.question.code for o in outcomes}
     for name, value in (given or {}).items():
+        if name not in names:
+            raise AnalysisError(
+                f"--sesoi {name}={value}: {name!r} is not a before/after outcome; use one of "
+                + ", ".join(o.name for o in outcomes)
+            )
         if not value > 0:
             raise AnalysisError(f"--sesoi {name}={value}: give a positive change in its unit")
         known[name] = float(value)

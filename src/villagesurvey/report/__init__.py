@@ -8,7 +8,7 @@ and writes the four files, each atomically. The renderers (:func:`render_html`,
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -70,8 +70,8 @@ class ReportSummary:
         lines = [f"wrote {path}" for path in self.files]
         lines.append(
             f"{self.analysis.n} respondents, {len(self.analysis.cluster_sizes)} clusters: "
-            f"{changed} of {len(table)} outcomes changed clearly (Holm-adjusted p < "
-            f"{self.analysis.alpha:g})"
+            f"{changed} of {len(table)} outcomes changed clearly (cluster-robust test, "
+            f"Holm-adjusted p < {self.analysis.alpha:g})"
         )
         lines += [f"warning: {note}" for note in self.analysis.notes]
         measurement = self.analysis.measurement
@@ -123,6 +123,7 @@ def write_report(
     bootstrap: int = DEFAULT_BOOTSTRAP,
     seed: int | None = DEFAULT_SEED,
     progress: Callable[[int, int], object] | None = None,
+    sesoi: Mapping[str, float] | None = None,
 ) -> ReportSummary:
     """Analyse a clean dataset and write the before/after report into ``outdir``.
 
@@ -149,6 +150,9 @@ def write_report(
         Seed of the bootstrap.
     progress : callable, optional
         ``progress(done, total)`` as bootstrap resamples are estimated.
+    sesoi : mapping of str to float, optional
+        Smallest change of interest by outcome or question code, in its unit; overrides the
+        instrument's ``sesoi``.
 
     Returns
     -------
@@ -195,6 +199,7 @@ def write_report(
         bootstrap=bootstrap,
         seed=seed,
         progress=progress,
+        sesoi=sesoi,
     )
     folder = make_folder(outdir)
     paths = tuple(folder / name for name in REPORT_FILES)

@@ -88,6 +88,12 @@ def fmt(value: Any, digits: int = 2, money: bool = False, sign: bool = False) ->
     return f"{value:{plus},.{digits}f}"
 
 
+def _p_is(value: float) -> str:
+    """``p = 0.012`` or ``p < 0.001``."""
+    text = _p(value)
+    return f"p {text}" if text.startswith("<") else f"p = {text}"
+
+
 def p_text(value: float) -> str:
     """A p-value for reading: ``< 0.001`` below it, three decimals otherwise."""
     return _p(value)
@@ -136,7 +142,7 @@ def findings(
                         label=name,
                         change=fmt(row.mean_diff, money=money, sign=True),
                         sesoi=fmt(row.sesoi, money=money),
-                        p=_p(row.tost_p),
+                        p=_p_is(row.tost_p),
                     )
                 )
             else:
@@ -174,7 +180,7 @@ def _finding(analysis: Analysis, row: Any, name: str, template: str, language: s
         sentence += text["finding_yes_no"].format(
             started=int(row.started),
             stopped=int(row.stopped),
-            p=_p(row.mcnemar_p),
+            p=_p_is(row.mcnemar_p),
             rd=fmt(100 * row.rd, 0, sign=True),
         )
     return sentence

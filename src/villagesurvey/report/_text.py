@@ -37,9 +37,9 @@ _EN: dict[str, Any] = {
         "(95% CI {low} to {high}, cluster-robust; d_z = {dz}, d_av = {dav})."
     ),
     "finding_yes_no": (
-        " {started} started and {stopped} stopped; McNemar p = {p}, risk difference {rd} points."
+        " {started} started and {stopped} stopped (McNemar {p}); risk difference {rd} points."
     ),
-    "equivalent_item": "{label} (change {change}, within ±{sesoi}; TOST p = {p})",
+    "equivalent_item": "{label} (change {change}, within ±{sesoi}; TOST {p})",
     "points": "percentage points",
     "in_prices": "{unit} at {base} prices",
     "figures": "Figures",
@@ -193,7 +193,9 @@ _ZH: dict[str, Any] = {
     "warnings": "请先阅读",
     "not_changed": "无明显变化",
     "equivalent": "等效于无变化（在最小关注变化范围内，TOST）",
-    "inconclusive": "尚无定论：变化不明显，也未能证明小于有意义的变化（可在问卷中用 sesoi 或 --sesoi 说明）",
+    "inconclusive": (
+        "尚无定论：变化不明显，也未能证明小于有意义的变化（可在问卷中用 sesoi 或 --sesoi 说明）"
+    ),
     "conclusions": {
         "changed": "明显变化",
         "equivalent": "等效于无变化",
@@ -275,7 +277,9 @@ _ZH: dict[str, Any] = {
             "它显示的是变化，而不是项目的效果。两年之间发生的其他变化"
             "（物价、疫情年份、在后来的访问中回忆较早年份）都包含在变化之中。"
         ),
-        "structural_zeros_headline": "以下指标按问卷规定（when_skipped）将跳过的回答计为 0：{outcomes}。",
+        "structural_zeros_headline": (
+            "以下指标按问卷规定（when_skipped）将跳过的回答计为 0：{outcomes}。"
+        ),
         "headline_power": (
             "{clusters} 个村庄的 {n} 位受访者：基于设计的检验只能可靠地（{power:.0%} 效能）检测到 "
             "d_z 至少为 {mde_low:.2f} 至 {mde_high:.2f} 的变化（视指标而定；自由度为 "

@@ -25,8 +25,8 @@ _RESULTS = [
     "outcome", "label", "unit", "kind", "deflated", "when_skipped", "structural_zeros", "n",
     "n_excluded", "mean_before", "mean_after", "mean_diff", "sd_diff", "ci_low", "ci_high",
     "se", "t", "df", "p", "p_holm", "method", "conclusion", "cohen_dz", "d_av", "naive_t",
-    "naive_df", "naive_p", "naive_p_holm", "naive_ci_low", "naive_ci_high", "wilcoxon_p", "wilcoxon_method",
-    "boot_ci_low", "boot_ci_high", "hl", "hl_ci_low", "hl_ci_high",
+    "naive_df", "naive_p", "naive_p_holm", "naive_ci_low", "naive_ci_high", "wilcoxon_p",
+    "wilcoxon_method", "boot_ci_low", "boot_ci_high", "hl", "hl_ci_low", "hl_ci_high",
 ]  # fmt: skip
 _POWER = [
     "outcome", "label", "n", "df", "mde", "mde_dz", "sesoi", "power_sesoi", "tost_p",
