@@ -66,12 +66,16 @@ class ReportSummary:
     def lines(self) -> list[str]:
         """A few lines for a terminal: the files, what changed, the warnings."""
         table = self.analysis.outcomes
-        changed = int((table["p_holm"] < self.analysis.alpha).sum()) if len(table) else 0
+        counts = table["conclusion"].value_counts() if len(table) else {}
+        changed, same, unsure = (
+            int(counts.get(k, 0)) for k in ("changed", "equivalent", "inconclusive")
+        )
         lines = [f"wrote {path}" for path in self.files]
         lines.append(
             f"{self.analysis.n} respondents, {len(self.analysis.cluster_sizes)} clusters: "
             f"{changed} of {len(table)} outcomes changed clearly (cluster-robust test, "
-            f"Holm-adjusted p < {self.analysis.alpha:g})"
+            f"Holm-adjusted p < {self.analysis.alpha:g}), {same} equivalent to no change, "
+            f"{unsure} inconclusive"
         )
         lines += [f"warning: {note}" for note in self.analysis.notes]
         measurement = self.analysis.measurement
