@@ -1325,3 +1325,18 @@ def test_check_warns_when_a_compared_question_with_a_skip_rule_says_nothing():
     (advice,) = instrument_advice(silent)
     assert "'sales'" in advice and "when_skipped" in advice
     assert instrument_advice(parse_instrument(survey(WHEN_SKIPPED % ("0", "1")))) == []
+
+
+def test_content_hash_leaves_out_the_analysis_settings():
+    # Returns collected with the same questions keep matching when only sesoi or
+    # when_skipped change: they say how answers are analysed, not what is asked.
+    with_settings = parse_instrument(survey(WHEN_SKIPPED % ("0", "2000")))
+    without = parse_instrument(
+        survey(
+            (WHEN_SKIPPED % ("0", "1"))
+            .replace("  when_skipped: 0\n", "")
+            .replace("  sesoi: 1\n", "")
+        )
+    )
+    assert with_settings != without
+    assert with_settings.content_hash == without.content_hash

@@ -298,6 +298,13 @@ def import_xlsform(form: Path, output: Path) -> None:
     help="Smallest change of interest of an outcome, in its unit (family_income=5000); "
     "overrides the instrument's sesoi; repeatable.",
 )
+@click.option(
+    "--compare",
+    default=None,
+    metavar="COLUMN",
+    help="A yes/no column coded 0/1 (ecom_participation_2022): add a difference-in-"
+    "differences of the change with 1 against the change with 0.",
+)
 @_bootstrap_options
 @_reports_errors
 def report(
@@ -309,6 +316,7 @@ def report(
     by: tuple[str, ...],
     language: str | None,
     sesoi: tuple[str, ...],
+    compare: str | None,
     bootstrap: int | None,
     seed: int | None,
 ) -> None:
@@ -344,6 +352,7 @@ def report(
             language=language,
             progress=progress,
             sesoi=changes,
+            compare=compare,
             **_bootstrap_settings(bootstrap, seed),
         )
     for line in summary.lines():

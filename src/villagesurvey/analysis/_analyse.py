@@ -12,6 +12,7 @@ from ..instrument import Instrument
 from ._data import Outcome, demographic_questions, numeric_frame, pick_outcomes, resolve_by
 from .cpi import CpiTable, default_cpi
 from .demographics import demographics_table
+from .groups import difference_in_differences, exposure, subgroup_differences
 from .notes import Note
 from .outcome import SMALL_SAMPLE, add_holm, compare_outcome
 from .scales import Measurement, ScaleNote, measure_scales
@@ -66,6 +67,14 @@ class Analysis:
         One row per compared column: ``outcome``, ``column``, ``wave``, ``missing`` (still
         blank after skipped answers are filled), ``skipped`` (filled as ``when_skipped``
         says), then one column per village with its blanks.
+    compare : str or None
+        The 0/1 column that splits respondents into exposed and unexposed, if one was given.
+    did : DataFrame
+        With ``compare``: the difference-in-differences of each outcome (see
+        :func:`~villagesurvey.analysis.groups.difference_in_differences`); else empty.
+    subgroup_tests : dict of str to DataFrame
+        For each ``by`` column, the cluster-robust test of each level's mean change against
+        the first level's (:func:`~villagesurvey.analysis.groups.subgroup_differences`).
     """
 
     instrument: Instrument
@@ -86,6 +95,9 @@ class Analysis:
     target_power: float = 0.8
     measurement: Measurement | None = None
     missing: pd.DataFrame = field(default_factory=pd.DataFrame)
+    compare: str | None = None
+    did: pd.DataFrame = field(default_factory=pd.DataFrame)
+    subgroup_tests: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def analyse(
@@ -103,6 +115,7 @@ def analyse(
     progress: Callable[[int, int], object] | None = None,
     sesoi: Mapping[str, float] | None = None,
     resamples: int = 999,
+    compare: str | None = None,
 ) -> Analysis:
     """Compare every before/after outcome of ``data`` and say how far the numbers can be trusted.
 
@@ -133,6 +146,9 @@ def analyse(
         instrument's ``sesoi``.
     resamples : int, default 999
         Draws of the wild cluster bootstrap and of the cluster bootstrap of each outcome.
+    compare : str, optional
+        A yes/no column coded 0/1 (``ecom_participation_2022``): adds the
+        difference-in-differences of each outcome, exposed (1) against unexposed (0).
 
     Returns
     -------
@@ -178,6 +194,14 @@ def analyse(
         }
         for column in groups
     }
+    tests = {
+        column: subgroup_differences(pairs, labels[column], list(subgroups[column]))
+        for column in groups
+    }
+    did = pd.DataFrame()
+    if compare is not None:
+        known = [c.code for c in instrument.columns]
+        did = difference_in_differences(pairs, exposure(data, compare, known, source))
     sizes = labels[cluster].value_counts(sort=False).sort_index()
     measurement, unmeasured = _measure(instrument, data, bootstrap, seed, progress, source)
     return Analysis(
@@ -197,11 +221,14 @@ def analyse(
         },
         demographics=demographics_table(instrument, frame, people),
         left_out=tuple(left_out),
-        notes=(*_headline(table, len(frame), len(sizes), power), *unmeasured),
+        notes=(*_headline(table, len(frame), len(sizes), power, compare), *unmeasured),
         alpha=alpha,
         target_power=power,
         measurement=measurement,
         missing=missing,
+        compare=compare,
+        did=did,
+        subgroup_tests=tests,
     )
 
 
@@ -329,10 +356,14 @@ class _Settings:
     seed: int | None
 
 
-def _headline(table: pd.DataFrame, n: int, clusters: int, power: float) -> list[Note]:
+def _headline(
+    table: pd.DataFrame, n: int, clusters: int, power: float, compare: str | None
+) -> list[Note]:
     if table.empty:
         return []
     notes: list[Note] = [Note("design_caveat", _waves(table))]
+    if compare is not None:
+        notes.append(Note("did_assumption", {"column": compare}))
     zeros = table[table["structural_zeros"] > 0]
     if len(zeros):
         names = ", ".join(f"{r.outcome} ({r.structural_zeros})" for r in zeros.itertuples())

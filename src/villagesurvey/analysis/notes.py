@@ -36,6 +36,13 @@ NOTE_TEMPLATES: dict[str, str] = {
         "changed between the two years (prices, a pandemic year, the earlier year recalled "
         "in a later interview) is part of the change."
     ),
+    "did_assumption": (
+        "The difference-in-differences (Table 11) compares the change of those with "
+        "{column} = 1 with the change of those with {column} = 0. It is the programme's effect "
+        "only if both groups would have changed alike without it (parallel trends), which two "
+        "waves cannot check; the groups chose themselves and already differed at baseline "
+        "(shown beside it)."
+    ),
     "structural_zeros_headline": (
         "Skipped answers counted as 0, as the instrument says (when_skipped), in: {outcomes}."
     ),

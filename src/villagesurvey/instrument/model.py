@@ -17,6 +17,7 @@ from typing import Any
 from .conditions import Condition, bind_waves, parse_condition
 
 __all__ = [
+    "ANALYSIS_FIELDS",
     "NUMERIC_TYPES",
     "QUESTION_TYPES",
     "SELECT_TYPES",
@@ -54,6 +55,8 @@ QUESTION_TYPES = (
 )
 NUMERIC_TYPES = ("integer", "decimal")
 SELECT_TYPES = ("select_one", "select_multiple")
+ANALYSIS_FIELDS = ("when_skipped", "sesoi")
+"""Question fields that only change the analysis; the content hash leaves them out."""
 SKIPPED_NOT_APPLICABLE = "not applicable"
 """``when_skipped`` value: a skipped answer is missing by design and is left out."""
 
@@ -370,11 +373,21 @@ class Instrument:
 
     @cached_property
     def content_hash(self) -> str:
-        """SHA-256 of the instrument's content (not its layout or comments), in hex."""
+        """SHA-256 of the instrument's content (not its layout or comments), in hex.
+
+        The analysis settings of a question (``when_skipped``, ``sesoi``) are left out: they
+        change how answers are analysed, not what is asked, so returns collected with the
+        same questions keep matching the instrument.
+        """
         from .dump import instrument_to_dict
 
+        content = instrument_to_dict(self)
+        for section in content.get("sections", []):
+            for question in section.get("questions", []):
+                for name in ANALYSIS_FIELDS:
+                    question.pop(name, None)
         canonical = json.dumps(
-            instrument_to_dict(self),
+            content,
             sort_keys=True,
             ensure_ascii=False,
             separators=(",", ":"),

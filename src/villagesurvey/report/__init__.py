@@ -128,6 +128,7 @@ def write_report(
     seed: int | None = DEFAULT_SEED,
     progress: Callable[[int, int], object] | None = None,
     sesoi: Mapping[str, float] | None = None,
+    compare: str | None = None,
 ) -> ReportSummary:
     """Analyse a clean dataset and write the before/after report into ``outdir``.
 
@@ -157,6 +158,8 @@ def write_report(
     sesoi : mapping of str to float, optional
         Smallest change of interest by outcome or question code, in its unit; overrides the
         instrument's ``sesoi``.
+    compare : str, optional
+        A yes/no column coded 0/1: adds the difference-in-differences, exposed against not.
 
     Returns
     -------
@@ -204,6 +207,7 @@ def write_report(
         seed=seed,
         progress=progress,
         sesoi=sesoi,
+        compare=compare,
     )
     folder = make_folder(outdir)
     paths = tuple(folder / name for name in REPORT_FILES)

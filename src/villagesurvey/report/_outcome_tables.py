@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from ..analysis import Analysis
@@ -273,6 +275,62 @@ def report_tables(analysis: Analysis, language: str) -> list[Table]:
     if missing is not None:
         tables.append(missing)
     tables.extend(_subgroup_tables(analysis, language, results_headers))
+    tables.extend(_group_tests(analysis, language))
+    return tables
+
+
+def _row_of(analysis: Analysis, outcome: str) -> Any:
+    table = analysis.outcomes
+    return next(r for r in table.itertuples() if r.outcome == outcome)
+
+
+def _group_tests(analysis: Analysis, language: str) -> list[Table]:
+    text = ui(language)
+    col = text["col"]
+    tables = []
+    for column, tests in analysis.subgroup_tests.items():
+        if tests.empty:
+            continue
+        rows = []
+        for test in tests.itertuples():
+            row = _row_of(analysis, str(test.outcome))
+            money = bool(row.deflated)
+            level = choice_label(analysis.instrument, column, str(test.level), language)
+            reference = choice_label(analysis.instrument, column, str(test.reference), language)
+            rows.append(
+                [
+                    outcome_label(analysis, row, language),
+                    f"{level} − {reference}",
+                    fmt(test.difference, money=money, sign=True),
+                    _interval(test.ci_low, test.ci_high, money),
+                    fmt(test.df, 1),
+                    p_text(test.p),
+                ]
+            )
+        by = label(analysis.instrument.column(column).question, language)
+        headers = [col[k] for k in ("outcome", "groups", "difference", "ci", "df", "p")]
+        tables.append(Table(text["t_group_tests"].format(by=by), headers, rows, text_columns=2))
+    if not analysis.did.empty:
+        rows = []
+        for test in analysis.did.itertuples():
+            row = _row_of(analysis, str(test.outcome))
+            money = bool(row.deflated)
+            rows.append(
+                [
+                    outcome_label(analysis, row, language),
+                    f"{test.n_exposed} / {test.n_unexposed}",
+                    fmt(test.change_exposed, money=money, sign=True),
+                    fmt(test.change_unexposed, money=money, sign=True),
+                    fmt(test.did, money=money, sign=True),
+                    _interval(test.did_ci_low, test.did_ci_high, money),
+                    p_text(test.did_p),
+                    fmt(test.baseline_diff, money=money, sign=True),
+                    p_text(test.baseline_p),
+                ]
+            )
+        keys = "outcome n_groups change_exposed change_unexposed did ci p baseline baseline_p"
+        title = text["t_did"].format(column=analysis.compare)
+        tables.append(Table(title, [col[k] for k in keys.split()], rows))
     return tables
 
 

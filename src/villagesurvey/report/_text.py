@@ -64,6 +64,13 @@ _EN: dict[str, Any] = {
     "t_missing": "Table 9. Missing answers by wave and village (before skipped answers are filled)",
     "t_demo": "Table 1. Respondents",
     "t_subgroup": "Table 10{letter}. {by} = {level}",
+    "t_group_tests": (
+        "Table 10. Does the change differ by {by}? Difference in mean change, cluster-robust (CR2)"
+    ),
+    "t_did": (
+        "Table 11. Difference-in-differences: change with {column} = 1 minus change with "
+        "{column} = 0, cluster-robust (CR2); the baseline difference beside it"
+    ),
     "conclusions": {
         "changed": "clear change",
         "equivalent": "equivalent to none",
@@ -120,6 +127,14 @@ _EN: dict[str, Any] = {
         "wave": "Wave",
         "missing": "Missing",
         "skipped": "Skipped (filled)",
+        "groups": "Groups",
+        "difference": "Difference",
+        "n_groups": "n (1 / 0)",
+        "change_exposed": "Change (1)",
+        "change_unexposed": "Change (0)",
+        "did": "Difference-in-differences",
+        "baseline": "Baseline difference",
+        "baseline_p": "Baseline p",
         "variable": "Characteristic",
         "category": "Category",
         "summary": "Mean (SD) or count (%)",

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .._version import package_version
 from ..analysis import Analysis
-from ._json import plain
+from ._json import plain, records
 from .measurement import measurement_results
 
 __all__ = ["RESULTS_VERSION", "results_dict"]
@@ -188,6 +188,14 @@ def results_dict(analysis: Analysis, source: str = "") -> dict[str, Any]:
             for row in analysis.demographics.to_dict("records")
         ],
         "left_out": [{"question": code, "reason": reason} for code, reason in analysis.left_out],
+        "difference_in_differences": (
+            {"compare": analysis.compare, "outcomes": records(analysis.did)}
+            if analysis.compare is not None
+            else None
+        ),
+        "subgroup_differences": {
+            column: records(tests) for column, tests in analysis.subgroup_tests.items()
+        },
         "missing": [
             {key: plain(value) for key, value in row.items()}
             for row in analysis.missing.to_dict("records")
