@@ -134,6 +134,41 @@ def test_participation_gets_mcnemar_and_a_risk_difference(results):
     assert outcome["ci_high"] == pytest.approx(0.6137323039, rel=1e-8)
 
 
+def test_difference_in_differences_and_subgroup_test_match_clubsandwich(tmp_path):
+    # R: e <- d$ecom_participation_2022
+    #   coef_test(lm(y ~ e), vcov = "CR2", cluster = d$village_id, test = "Satterthwaite")
+    #     e  beta 10538.54331  SE 2250.516132  df_Satt 9.727448947  p_Satt 0.0009307308946
+    #   coef_test(lm(d$family_income_2020 ~ e), ...)   e  beta -6005.72973  p 0.2654722149
+    #   g <- as.numeric(d$gender == 2); coef_test(lm(y ~ g), ...)
+    #     g  beta 1414.55239  SE 1515.229997  df_Satt 9.913552865  p_Satt 0.3727125933
+    summary = write_report(
+        MODEL_STUDY, TRUTH, tmp_path, by=["gender"], compare="ecom_participation_2022",
+        bootstrap=0,
+    )  # fmt: skip
+    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    did = results["difference_in_differences"]
+    assert did["compare"] == "ecom_participation_2022"
+    income = next(o for o in did["outcomes"] if o["outcome"] == "family_income")
+    assert (income["n_exposed"], income["n_unexposed"]) == (37, 25)
+    assert income["did"] == pytest.approx(10538.54331, rel=1e-9)
+    assert income["did_se"] == pytest.approx(2250.516132, rel=1e-9)
+    assert income["did_df"] == pytest.approx(9.727448947, rel=1e-8)
+    assert income["did_p"] == pytest.approx(0.0009307308946, rel=1e-7)
+    assert income["baseline_diff"] == pytest.approx(-6005.72973, rel=1e-9)
+    assert income["baseline_p"] == pytest.approx(0.2654722149, rel=1e-7)
+    gender = next(
+        t for t in results["subgroup_differences"]["gender"] if t["outcome"] == "family_income"
+    )
+    assert (gender["level"], gender["reference"]) == ("2", "1")
+    assert gender["difference"] == pytest.approx(1414.55239, rel=1e-9)
+    assert gender["df"] == pytest.approx(9.913552865, rel=1e-8)
+    assert gender["p"] == pytest.approx(0.3727125933, rel=1e-7)
+    assert "did_assumption" in [n.code for n in summary.analysis.notes]
+    page = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "parallel trends" in page
+    assert "Table 11. Difference-in-differences" in page
+
+
 def test_no_observed_power_anywhere(report_dir, results):
     for outcome in results["outcomes"]:
         assert not {"power", "n_needed", "power_eff"} & set(outcome)
@@ -285,6 +320,33 @@ def test_cli_report_unknown_language_exit_2(run, tmp_path):
     result = run("report", MODEL_STUDY, TRUTH, "-o", tmp_path / "out", "--lang", "fr")
     assert result.exit_code == 2
     assert "language 'fr' is not one of the instrument's languages" in result.output
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--sesoi", "family_income"], "give OUTCOME=VALUE"),
+        (["--sesoi", "nothing=3"], "'nothing' is not a before/after outcome"),
+        (["--sesoi", "family_income=-1"], "give a positive change"),
+        (["--compare", "gender"], "'2' is not 0 or 1"),
+        (["--compare", "nothing"], "not a column of the instrument"),
+    ],
+)
+def test_cli_report_bad_sesoi_or_compare_exit_2(run, tmp_path, option, message):
+    result = run("report", MODEL_STUDY, TRUTH, "-o", tmp_path / "out", *option)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_cli_check_warns_about_a_skip_rule_without_when_skipped(run, tmp_path):
+    text = MODEL_STUDY.read_text(encoding="utf-8")
+    silent = tmp_path / "silent.yaml"
+    silent.write_text(text.replace("        when_skipped: 0", "        # no when_skipped"), "utf-8")
+    result = run("check", silent)
+    assert result.exit_code == 0
+    assert "warning: question 'income_ecommerce' has a skip rule" in result.output
+    assert "warning" not in run("check", MODEL_STUDY).output
 
 
 def test_cli_power_answers_the_planning_question(run):
