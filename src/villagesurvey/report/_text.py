@@ -49,7 +49,7 @@ _EN: dict[str, Any] = {
     "change, the solid line the average change",
     "fig_power": "Power of a paired t-test with {n} pairs (solid) and with the effective "
     "sample of about {n_eff:.0f} and {df:.0f} degrees of freedom (dashed); dots: the power at "
-    "the smallest change of interest stated for an outcome",
+    "the smallest change of interest stated for an outcome, each with its own design effect",
     "power_axis_x": "effect size d_z",
     "power_axis_y": "power",
     "power_title": "How large a change this survey can detect",
