@@ -275,6 +275,7 @@ def report_tables(analysis: Analysis, language: str) -> list[Table]:
     if missing is not None:
         tables.append(missing)
     tables.extend(_subgroup_tables(analysis, language, results_headers))
+    tables.extend(_did_tables(analysis, language))
     tables.extend(_group_tests(analysis, language))
     return tables
 
@@ -282,6 +283,34 @@ def report_tables(analysis: Analysis, language: str) -> list[Table]:
 def _row_of(analysis: Analysis, outcome: str) -> Any:
     table = analysis.outcomes
     return next(r for r in table.itertuples() if r.outcome == outcome)
+
+
+def _did_tables(analysis: Analysis, language: str) -> list[Table]:
+    text = ui(language)
+    col = text["col"]
+    tables = []
+    if not analysis.did.empty:
+        rows = []
+        for test in analysis.did.itertuples():
+            row = _row_of(analysis, str(test.outcome))
+            money = bool(row.deflated)
+            rows.append(
+                [
+                    outcome_label(analysis, row, language),
+                    f"{test.n_exposed} / {test.n_unexposed}",
+                    fmt(test.change_exposed, money=money, sign=True),
+                    fmt(test.change_unexposed, money=money, sign=True),
+                    fmt(test.did, money=money, sign=True),
+                    _interval(test.did_ci_low, test.did_ci_high, money),
+                    p_text(test.did_p),
+                    fmt(test.baseline_diff, money=money, sign=True),
+                    p_text(test.baseline_p),
+                ]
+            )
+        keys = "outcome n_groups change_exposed change_unexposed did ci p baseline baseline_p"
+        title = text["t_did"].format(column=analysis.compare)
+        tables.append(Table(title, [col[k] for k in keys.split()], rows))
+    return tables
 
 
 def _group_tests(analysis: Analysis, language: str) -> list[Table]:
@@ -310,27 +339,6 @@ def _group_tests(analysis: Analysis, language: str) -> list[Table]:
         by = label(analysis.instrument.column(column).question, language)
         headers = [col[k] for k in ("outcome", "groups", "difference", "ci", "df", "p")]
         tables.append(Table(text["t_group_tests"].format(by=by), headers, rows, text_columns=2))
-    if not analysis.did.empty:
-        rows = []
-        for test in analysis.did.itertuples():
-            row = _row_of(analysis, str(test.outcome))
-            money = bool(row.deflated)
-            rows.append(
-                [
-                    outcome_label(analysis, row, language),
-                    f"{test.n_exposed} / {test.n_unexposed}",
-                    fmt(test.change_exposed, money=money, sign=True),
-                    fmt(test.change_unexposed, money=money, sign=True),
-                    fmt(test.did, money=money, sign=True),
-                    _interval(test.did_ci_low, test.did_ci_high, money),
-                    p_text(test.did_p),
-                    fmt(test.baseline_diff, money=money, sign=True),
-                    p_text(test.baseline_p),
-                ]
-            )
-        keys = "outcome n_groups change_exposed change_unexposed did ci p baseline baseline_p"
-        title = text["t_did"].format(column=analysis.compare)
-        tables.append(Table(title, [col[k] for k in keys.split()], rows))
     return tables
 
 

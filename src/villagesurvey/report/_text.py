@@ -163,7 +163,8 @@ _EN: dict[str, Any] = {
         "interval as a description.",
         "Effect sizes: d_z = mean change / standard deviation of the changes (with a "
         "noncentral-t interval) and d_av = mean change / mean of the two waves' standard "
-        "deviations (Lakens 2013); d_z is large when the waves correlate strongly. Power and "
+        "deviations (Lakens 2013); d_z is large when the waves correlate strongly. The power "
+        "and the smallest detectable change are stated in d_z units, never in d_av. Power and "
         "the smallest detectable change use the headline test: a two-sided t test at "
         "α = {alpha} with its standard error and degrees of freedom; the smallest "
         "detectable change is in the outcome's own unit (and in d_z). Power is given only "
