@@ -116,6 +116,21 @@ def test_skipped_ecommerce_income_counts_as_zero(results):
     assert "structural_zeros_headline" in results["warning_codes"]
 
 
+def test_the_icc_is_stated_with_its_uncertainty(results):
+    # R (the e-commerce income changes ye of the test above, g <- factor(d$village_id)):
+    #   a <- anova(lm(ye ~ g)); F <- MSB / MSW; n0 <- (N - sum(n_i^2) / N) / (k - 1)
+    #   ICC 0.192911640888; F interval 0.002678379615 to 0.537734465660; m 5.677419354839
+    #   N / (1 + (m - 1) * c(0.5377, 0.0027)) = 17.63763960 61.23288031
+    outcome = next(o for o in results["outcomes"] if o["outcome"] == "income_ecommerce")
+    clustering = outcome["clustering"]
+    assert clustering["icc"] == pytest.approx(0.192911640888, rel=1e-9)
+    assert clustering["icc_ci_low"] == pytest.approx(0.002678379615, rel=1e-7)
+    assert clustering["icc_ci_high"] == pytest.approx(0.537734465660, rel=1e-9)
+    headline = results["warnings"][results["warning_codes"].index("headline_icc")]
+    assert "income_ecommerce" in headline
+    assert "worth roughly 18 to 61 independent ones" in headline
+
+
 def test_participation_gets_mcnemar_and_a_risk_difference(results):
     # R: t <- table(d$ecom_participation_2020, d$ecom_participation_2022)
     #      0 -> 0: 25, 0 -> 1: 28, 1 -> 0: 0, 1 -> 1: 9
