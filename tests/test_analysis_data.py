@@ -113,3 +113,11 @@ def test_demographics_table(small, data):
     assert gender["category"].tolist() == ["1", "2"]
     assert gender["percent"].tolist() == [50.0, 50.0]
     assert "name" not in table["variable"].tolist()
+
+
+def test_subgroup_difference_is_tested_except_between_clusters(small, data):
+    result = analyse(small, data, by=["gender", "village"])
+    assert list(result.subgroup_tests) == ["gender"]
+    tests = result.subgroup_tests["gender"]
+    assert set(tests["reference"]) == {"1"}
+    assert set(tests["level"]) == {"2"}

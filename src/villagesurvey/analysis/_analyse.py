@@ -73,8 +73,9 @@ class Analysis:
         With ``compare``: the difference-in-differences of each outcome (see
         :func:`~villagesurvey.analysis.groups.difference_in_differences`); else empty.
     subgroup_tests : dict of str to DataFrame
-        For each ``by`` column, the cluster-robust test of each level's mean change against
-        the first level's (:func:`~villagesurvey.analysis.groups.subgroup_differences`).
+        For each ``by`` column other than the cluster, the cluster-robust test of each
+        level's mean change against the first level's
+        (:func:`~villagesurvey.analysis.groups.subgroup_differences`).
     """
 
     instrument: Instrument
@@ -194,9 +195,10 @@ def analyse(
         }
         for column in groups
     }
-    tests = {
+    tests = {  # by village: the clusters themselves; the ICC says how much they differ
         column: subgroup_differences(pairs, labels[column], list(subgroups[column]))
         for column in groups
+        if column != cluster
     }
     did = pd.DataFrame()
     if compare is not None:
