@@ -98,3 +98,42 @@ def test_icc_interval_is_the_f_interval():
     assert (low, high) == pytest.approx((0.6388586756, 0.9880590668), rel=1e-8)
     result = cluster_analysis(y, g)
     assert (result.icc_low, result.icc_high) == pytest.approx((low, high), rel=1e-8)
+
+
+def test_subgroup_differences_and_the_wald_test_match_clubsandwich():
+    import pandas as pd
+
+    from villagesurvey.analysis import cr2_wald
+    from villagesurvey.analysis.groups import subgroup_differences
+
+    # R, clubSandwich 0.5:
+    #   y <- c(2.1, -0.4, 3.3, 1.8, 0.2, 4.0, 2.6, -1.1, 0.9, 3.7, 1.2, 2.2, 1.5, 0.3, 2.8,
+    #          -0.2, 1.1, 0.7); v <- rep(c("a","b","c","d","e","f"), each = 3)
+    #   grp <- factor(c("x","y","z","x","y","z","x","x","y","z","z","y","x","y","z","y","x","z"))
+    #   coef_test(lm(y ~ grp), vcov = "CR2", cluster = v, test = "Satterthwaite")
+    #     grpy -0.8333333333 SE 0.5631064155 df 4.546734247 p 0.20461861810
+    #     grpz  1.2833333333 SE 0.4290061728 df 4.945054945 p 0.03082072371
+    #   Wald_test(lm(y ~ grp), constraints = constrain_zero(2:3), vcov = "CR2", cluster = v,
+    #             test = "HTZ")   Fstat 5.621851431 df_num 2 df_denom 3.769488989
+    #                             p_val 0.07392548034
+    y = [2.1, -0.4, 3.3, 1.8, 0.2, 4.0, 2.6, -1.1, 0.9, 3.7, 1.2, 2.2, 1.5, 0.3, 2.8, -0.2]
+    y += [1.1, 0.7]
+    village = np.repeat(list("abcdef"), 3)
+    group = list("xyzxyzxxyzzyxyzyxz")
+    design = np.column_stack(
+        [np.ones(18), [g == "y" for g in group], [g == "z" for g in group]]
+    ).astype(float)
+    f, df_num, df_denom, p = cr2_wald(y, design, village, [[0, 1, 0], [0, 0, 1]])
+    assert f == pytest.approx(5.621851431, rel=1e-9)
+    assert (df_num, df_denom) == pytest.approx((2, 3.769488989), rel=1e-9)
+    assert p == pytest.approx(0.07392548034, rel=1e-8)
+    pairs = pd.DataFrame(
+        {"outcome": "o", "respondent": range(18), "cluster": village, "before": 0.0}
+    )
+    pairs["after"] = pairs["diff"] = y
+    table = subgroup_differences(pairs, pd.Series(group), ["x", "y", "z"]).set_index("level")
+    assert table.loc["y", "se"] == pytest.approx(0.5631064155, rel=1e-9)
+    assert table.loc["y", "df"] == pytest.approx(4.546734247, rel=1e-8)
+    assert table.loc["z", "difference"] == pytest.approx(1.2833333333, rel=1e-9)
+    assert table.loc["z", "p"] == pytest.approx(0.03082072371, rel=1e-8)
+    assert table.loc["z", "f_p"] == pytest.approx(0.07392548034, rel=1e-8)

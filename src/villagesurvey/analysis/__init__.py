@@ -23,6 +23,7 @@ from .cpi import parse_cpi as parse_cpi
 from .cr2 import CR2Test as CR2Test
 from .cr2 import cr2_mean as cr2_mean
 from .cr2 import cr2_test as cr2_test
+from .cr2 import cr2_wald as cr2_wald
 from .cr2 import wild_bootstrap_mean as wild_bootstrap_mean
 from .demographics import demographics_table as demographics_table
 from .notes import Note as Note
@@ -86,6 +87,7 @@ __all__ = [
     "composite_reliability",
     "cr2_mean",
     "cr2_test",
+    "cr2_wald",
     "cronbach_alpha",
     "d_av",
     "default_cpi",

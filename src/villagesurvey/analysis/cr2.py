@@ -163,6 +163,73 @@ def cr2_test(
     return CR2Test(estimate, se, t, df, p, estimate - margin, estimate + margin, clusters)
 
 
+def _q_vectors(
+    design: np.ndarray, codes: np.ndarray, contrasts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``q[s, g]``: the N-vector with ``(c_s' V c_s)`` = ``sum_g (q[s, g]' y)^2``; and ``b``."""
+    n = design.shape[0]
+    clusters = int(codes.max()) + 1
+    bread = np.linalg.inv(design.T @ design)
+    residual_maker = np.eye(n) - design @ bread @ design.T
+    cm = bread @ contrasts.T  # (k, q)
+    q = np.zeros((contrasts.shape[0], clusters, n))
+    for g in range(clusters):
+        rows = np.flatnonzero(codes == g)
+        adjust = _inverse_root(residual_maker[np.ix_(rows, rows)])
+        weights = adjust @ (design[rows] @ cm)  # (n_g, q)
+        q[:, g, :] = weights.T @ residual_maker[rows]
+    return q, bread
+
+
+def cr2_wald(
+    y: ArrayLike, x: ArrayLike, groups: ArrayLike, constraints: ArrayLike
+) -> tuple[float, float, float, float]:
+    """CR2 Wald test that ``C b = 0`` with the HTZ small-sample F (Pustejovsky & Tipton 2018).
+
+    As R's ``clubSandwich::Wald_test(fit, constraints, vcov = "CR2", cluster = g,
+    test = "HTZ")`` for an ``lm`` fit: ``Q = (C b)' (C V C')^-1 (C b)`` and, with ``nu`` from
+    the Hotelling T-squared approximation, ``F = (nu - q + 1) / nu * Q / q`` on ``q`` and
+    ``nu - q + 1`` degrees of freedom.
+
+    Returns
+    -------
+    F, df_num, df_denom, p : float
+        NaN when the test cannot be made (fewer than two clusters, a singular design).
+    """
+    from scipy import special
+
+    values = np.asarray(y, dtype=float)
+    design = np.asarray(x, dtype=float).reshape(values.size, -1)
+    c = np.atleast_2d(np.asarray(constraints, dtype=float))
+    labels = np.asarray(groups, dtype=object)
+    present = np.array([g is not None and g == g for g in labels], dtype=bool)
+    keep = ~np.isnan(values) & ~np.isnan(design).any(axis=1) & present
+    values, design = values[keep], design[keep]
+    codes = _codes(groups, keep)
+    nan = (math.nan, float(c.shape[0]), math.nan, math.nan)
+    if codes.size == 0 or int(codes.max()) < 1 or np.linalg.matrix_rank(design) < design.shape[1]:
+        return nan
+    q_vectors, bread = _q_vectors(design, codes, c)
+    q = c.shape[0]
+    scores = q_vectors @ values  # (q, G)
+    vcov = scores @ scores.T
+    if np.linalg.matrix_rank(vcov) < q:
+        return nan
+    cb = c @ (bread @ design.T @ values)
+    wald = float(cb @ np.linalg.solve(vcov, cb))
+    p_array = np.einsum("sjn,tkn->stjk", q_vectors, q_vectors)
+    omega = np.einsum("stjj->st", p_array)
+    root = _inverse_root(omega)
+    b = np.einsum("as,stjk,tb->abjk", root, p_array, root)
+    total = np.einsum("stjk,tsjk->st", b, b) + np.einsum("ssjk,ttjk->st", b, b)
+    nu = q * (q + 1) / float(total.sum())
+    df = nu - q + 1
+    if not df > 0:
+        return nan
+    f = max((nu - q + 1) / nu, 0.0) * wald / q
+    return f, float(q), df, float(special.fdtrc(q, df, f))
+
+
 def cr2_mean(values: ArrayLike, groups: ArrayLike, level: float = 0.95) -> CR2Test:
     """CR2 test of the mean of ``values`` (the intercept-only fit), Bell-McCaffrey df.
 

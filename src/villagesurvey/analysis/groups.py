@@ -9,8 +9,9 @@ coefficient with CR2 and Bell-McCaffrey degrees of freedom (:func:`~.cr2.cr2_tes
   trends (both groups would have changed alike without it). The baseline difference, the
   same regression with ``before`` in place of ``d``, is shown beside it.
 - subgroups (Gelman & Stern 2006: "significant in one group, not in the other" is not a test
-  of a difference): ``d = a + b * in_level`` on the respondents of ``level`` and of the
-  reference (first) level; ``b`` is the difference in mean change.
+  of a difference): ``d = a + sum_l b_l * in_level_l`` over the levels after the first; each
+  ``b_l`` is that level's mean change minus the first level's, and a CR2 Wald test (HTZ)
+  tests that all ``b_l`` are 0.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .cr2 import cr2_test
+from .cr2 import cr2_test, cr2_wald
 
 __all__ = ["difference_in_differences", "exposure", "subgroup_differences"]
 
@@ -95,7 +96,9 @@ def subgroup_differences(pairs: pd.DataFrame, groups: pd.Series, levels: list[st
     -------
     DataFrame
         ``outcome``, ``level``, ``reference``, ``difference``, ``se``, ``df``, ``p``,
-        ``ci_low``, ``ci_high`` (CR2, Bell-McCaffrey df).
+        ``ci_low``, ``ci_high`` (CR2, Bell-McCaffrey df); and the test that the mean change is
+        the same in every level, ``f``, ``f_df_num``, ``f_df_denom``, ``f_p`` (CR2 Wald test,
+        HTZ; the same on each row of an outcome).
     """
     rows: list[dict[str, Any]] = []
     if len(levels) < 2:
@@ -105,10 +108,21 @@ def subgroup_differences(pairs: pd.DataFrame, groups: pd.Series, levels: list[st
         label = groups.reindex(group["respondent"]).fillna("").astype(str).to_numpy()
         diff = group["diff"].to_numpy(dtype=float)
         clusters = group["cluster"].to_numpy(dtype=object)
-        for level in levels[1:]:
-            keep = (label == level) | (label == reference)
-            indicator = np.where(label == level, 1.0, 0.0)
-            result = _test(diff[keep], indicator[keep], clusters[keep])
+        known = np.isin(label, levels)
+        dummies = np.column_stack([label == level for level in levels[1:]]).astype(float)
+        design = np.column_stack([np.ones(int(known.sum())), dummies[known]])
+        constraints = np.eye(len(levels))[1:]
+        omnibus = cr2_wald(diff[known], design, clusters[known], constraints)
+        for index, level in enumerate(levels[1:], start=1):
+            fit = cr2_test(diff[known], design, clusters[known], contrast=constraints[index - 1])
+            result = {
+                "estimate": fit.estimate,
+                "se": fit.se,
+                "df": fit.df,
+                "p": fit.p,
+                "ci_low": fit.ci_low,
+                "ci_high": fit.ci_high,
+            }
             rows.append(
                 {
                     "outcome": outcome,
@@ -116,6 +130,7 @@ def subgroup_differences(pairs: pd.DataFrame, groups: pd.Series, levels: list[st
                     "reference": reference,
                     "difference": result["estimate"],
                     **{k: result[k] for k in ("se", "df", "p", "ci_low", "ci_high")},
+                    **dict(zip(("f", "f_df_num", "f_df_denom", "f_p"), omnibus, strict=True)),
                 }
             )
     return pd.DataFrame(rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
@@ -285,6 +286,18 @@ def _row_of(analysis: Analysis, outcome: str) -> Any:
     return next(r for r in table.itertuples() if r.outcome == outcome)
 
 
+def _omnibus(test: Any) -> str:
+    """``F(q, df) = F, p`` of the test that every level changed alike."""
+    if not math.isfinite(test.f):
+        return "—"
+    return (
+        f"F({test.f_df_num:.0f}, {test.f_df_denom:.1f}) = {fmt(test.f)}, p {p_text(test.f_p)}"
+        if p_text(test.f_p).startswith("<")
+        else f"F({test.f_df_num:.0f}, {test.f_df_denom:.1f}) = {fmt(test.f)}, "
+        f"p = {p_text(test.f_p)}"
+    )
+
+
 def _did_tables(analysis: Analysis, language: str) -> list[Table]:
     text = ui(language)
     col = text["col"]
@@ -321,8 +334,11 @@ def _group_tests(analysis: Analysis, language: str) -> list[Table]:
         if tests.empty:
             continue
         rows = []
+        shown: set[str] = set()
         for test in tests.itertuples():
             row = _row_of(analysis, str(test.outcome))
+            omnibus = "" if test.outcome in shown else _omnibus(test)
+            shown.add(str(test.outcome))
             money = bool(row.deflated)
             level = choice_label(analysis.instrument, column, str(test.level), language)
             reference = choice_label(analysis.instrument, column, str(test.reference), language)
@@ -334,11 +350,14 @@ def _group_tests(analysis: Analysis, language: str) -> list[Table]:
                     _interval(test.ci_low, test.ci_high, money),
                     fmt(test.df, 1),
                     p_text(test.p),
+                    omnibus,
                 ]
             )
         by = label(analysis.instrument.column(column).question, language)
-        headers = [col[k] for k in ("outcome", "groups", "difference", "ci", "df", "p")]
-        tables.append(Table(text["t_group_tests"].format(by=by), headers, rows, text_columns=2))
+        keys = ("outcome", "groups", "difference", "ci", "df", "p", "all_equal")
+        headers = [col[k] for k in keys]
+        title = text["t_group_tests"].format(by=by)
+        tables.append(Table(title, headers, rows, text_columns=2, text_last=1))
     return tables
 
 

@@ -65,7 +65,7 @@ _EN: dict[str, Any] = {
     "t_demo": "Table 1. Respondents",
     "t_subgroup": "Table 10{letter}. {by} = {level}",
     "t_group_tests": (
-        "Table 10. Does the change differ by {by}? Difference in mean change, cluster-robust (CR2)"
+        "Table 12. Does the change differ by {by}? Difference in mean change, cluster-robust (CR2)"
     ),
     "t_did": (
         "Table 11. Difference-in-differences: change with {column} = 1 minus change with "
@@ -128,6 +128,7 @@ _EN: dict[str, Any] = {
         "missing": "Missing",
         "skipped": "Skipped (filled)",
         "groups": "Groups",
+        "all_equal": "All groups alike (CR2 Wald, HTZ)",
         "difference": "Difference",
         "n_groups": "n (1 / 0)",
         "change_exposed": "Change (1)",
