@@ -10,6 +10,7 @@ import pandas as pd
 from ..errors import AnalysisError
 from ..instrument import Instrument
 from ._data import Outcome, demographic_questions, numeric_frame, pick_outcomes, resolve_by
+from ._headline import headline_notes, missing_table
 from .cpi import CpiTable, default_cpi
 from .demographics import demographics_table
 from .groups import difference_in_differences, exposure, subgroup_differences
@@ -180,7 +181,7 @@ def analyse(
         cpi = None
     blank = frame.isna()
     structural = _structural(frame, data, outcomes)
-    missing = _missing(frame, blank, labels[cluster], outcomes)
+    missing = missing_table(frame, blank, labels[cluster], outcomes)
     pairs = _pairs(frame, labels[cluster], outcomes, factors)
     settings = _Settings(alpha, power, _sesoi(instrument, outcomes, sesoi), resamples, seed)
     table = _table(pairs, outcomes, settings, structural)
@@ -223,7 +224,7 @@ def analyse(
         },
         demographics=demographics_table(instrument, frame, people),
         left_out=tuple(left_out),
-        notes=(*_headline(table, len(frame), len(sizes), power, compare), *unmeasured),
+        notes=(*headline_notes(table, len(frame), len(sizes), power, compare), *unmeasured),
         alpha=alpha,
         target_power=power,
         measurement=measurement,
@@ -260,28 +261,6 @@ def _structural(frame: pd.DataFrame, data: pd.DataFrame, outcomes: list[Outcome]
     columns = {c.code: c for o in outcomes for c in (o.pair.before, o.pair.after)}
     filled = fill_skipped(frame, data, list(columns.values()))
     return {o.name: filled[o.pair.before.code] + filled[o.pair.after.code] for o in outcomes}
-
-
-def _missing(
-    frame: pd.DataFrame, blank: pd.DataFrame, cluster: pd.Series, outcomes: list[Outcome]
-) -> pd.DataFrame:
-    villages = sorted(str(v) for v in cluster.dropna().unique())
-    rows = []
-    for o in outcomes:
-        for column in (o.pair.before, o.pair.after):
-            still = frame[column.code].isna()
-            by_village = still.groupby(cluster.to_numpy(dtype=object)).sum()
-            rows.append(
-                {
-                    "outcome": o.name,
-                    "column": column.code,
-                    "wave": column.wave,
-                    "missing": int(still.sum()),
-                    "skipped": int((blank[column.code] & ~still).sum()),
-                    **{v: int(by_village.get(v, 0)) for v in villages},
-                }
-            )
-    return pd.DataFrame(rows)
 
 
 def _sesoi(
@@ -356,62 +335,6 @@ class _Settings:
     sesoi: dict[str, float]
     resamples: int
     seed: int | None
-
-
-def _headline(
-    table: pd.DataFrame, n: int, clusters: int, power: float, compare: str | None
-) -> list[Note]:
-    if table.empty:
-        return []
-    notes: list[Note] = [Note("design_caveat", _waves(table))]
-    if compare is not None:
-        notes.append(Note("did_assumption", {"column": compare}))
-    zeros = table[table["structural_zeros"] > 0]
-    if len(zeros):
-        names = ", ".join(f"{r.outcome} ({r.structural_zeros})" for r in zeros.itertuples())
-        notes.append(Note("structural_zeros_headline", {"outcomes": names}))
-    if n < SMALL_SAMPLE:
-        notes.append(Note("headline_small", {"n": n}))
-    tested = table[table["mde_dz"].notna()]
-    if len(tested):
-        values: dict[str, float | int | str] = {
-            "n": n,
-            "clusters": clusters,
-            "power": power,
-            "mde_low": float(tested["mde_dz"].min()),
-            "mde_high": float(tested["mde_dz"].max()),
-            "df_low": float(tested["df"].min()),
-            "df_high": float(tested["df"].max()),
-        }
-        notes.append(Note("headline_power", values))
-        known = tested[tested["icc_high"].notna()]
-        if len(known):
-            worst = known.loc[known["icc"].idxmax()]
-            m = float(worst["cluster_m"])
-            low = max(float(worst["icc_low"]), 0.0)
-            high = max(float(worst["icc_high"]), 0.0)
-            notes.append(
-                Note(
-                    "headline_icc",
-                    {
-                        "outcome": str(worst["outcome"]),
-                        "icc": float(worst["icc"]),
-                        "low": float(worst["icc_low"]),
-                        "high": float(worst["icc_high"]),
-                        "n": int(worst["n"]),
-                        "n_eff_low": float(worst["n"]) / (1 + (m - 1) * high),
-                        "n_eff_high": float(worst["n"]) / (1 + (m - 1) * low),
-                    },
-                )
-            )
-    if 2 <= clusters < SMALL_SAMPLE:
-        notes.append(Note("headline_few_clusters", {"clusters": clusters}))
-    return notes
-
-
-def _waves(table: pd.DataFrame) -> dict[str, float | int | str]:
-    first = table.iloc[0]
-    return {"before": str(first["wave_before"]), "after": str(first["wave_after"])}
 
 
 def _levels(instrument: Instrument, values: pd.Series) -> list[str]:
