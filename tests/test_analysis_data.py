@@ -28,10 +28,11 @@ def data() -> pd.DataFrame:
     )
 
 
-def test_outcomes_follow_the_instrument_and_skip_yes_no(small, data):
+def test_outcomes_follow_the_instrument_and_yes_no_is_compared(small, data):
     result = analyse(small, data)
-    assert result.outcomes["outcome"].tolist() == ["income", "online_income"]
-    assert result.left_out == (("sells_online", "categorical"),)
+    assert result.outcomes["outcome"].tolist() == ["sells_online", "income", "online_income"]
+    assert result.outcomes["kind"].tolist() == ["yes_no", "number", "number"]
+    assert result.left_out == ()
     assert result.n == 8
     assert result.cluster_sizes == {"V1": 4, "V2": 4}
 
@@ -40,7 +41,7 @@ def test_money_is_deflated_to_the_base_year(small, data):
     result = analyse(small, data)
     factor = default_cpi().factor(2022, 2020)
     assert result.cpi_factors == {2020: 1.0, 2022: pytest.approx(factor)}
-    row = result.outcomes.iloc[0]
+    row = result.outcomes.set_index("outcome").loc["income"]
     assert bool(row["deflated"])
     before = [1000, 2000, 3000, 4000, 5000, 6000, 7000]
     after = [v * factor for v in (1500, 2100, 3900, 4100, 5200, 7000, 7300)]
@@ -48,7 +49,7 @@ def test_money_is_deflated_to_the_base_year(small, data):
     assert row["n"] == 7
     assert row["n_excluded"] == 1
     assert row["mean_after"] == pytest.approx(sum(after) / 7)
-    assert row["t"] == pytest.approx(expected.t)
+    assert row["naive_t"] == pytest.approx(expected.t)
     assert [note.code for note in row["warnings"]][:2] == ["excluded_pairs", "small_sample"]
 
 
@@ -83,7 +84,7 @@ def test_subgroups_by_choice_and_by_village(small, data):
     assert list(result.subgroups) == ["gender", "village_id"]
     assert list(result.subgroups["gender"]) == ["1", "2"]
     assert result.subgroup_sizes["village_id"] == {"V1": 4, "V2": 4}
-    women = result.subgroups["gender"]["2"].iloc[0]
+    women = result.subgroups["gender"]["2"].set_index("outcome").loc["income"]
     assert women["n"] == 3  # person 7 has no 2020 income
 
 
@@ -112,3 +113,11 @@ def test_demographics_table(small, data):
     assert gender["category"].tolist() == ["1", "2"]
     assert gender["percent"].tolist() == [50.0, 50.0]
     assert "name" not in table["variable"].tolist()
+
+
+def test_subgroup_difference_is_tested_except_between_clusters(small, data):
+    result = analyse(small, data, by=["gender", "village"])
+    assert list(result.subgroup_tests) == ["gender"]
+    tests = result.subgroup_tests["gender"]
+    assert set(tests["reference"]) == {"1"}
+    assert set(tests["level"]) == {"2"}

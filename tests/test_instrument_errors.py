@@ -1254,3 +1254,90 @@ def test_a_rule_severity_is_error_or_warning():
         "bad_severity",
         "check 'r'",
     )
+
+
+WHEN_SKIPPED = """\
+- code: sales
+  type: decimal
+  unit: CNY
+  waves: [2020, 2022]
+  relevant: "sells = 1"
+  when_skipped: %s
+  sesoi: %s
+  label: {en: Online sales, zh: 网上销售额}
+"""
+
+
+def test_when_skipped_and_sesoi_are_read():
+    instrument = parse_instrument(survey(WHEN_SKIPPED % ("0", "2000")))
+    question = instrument.question("sales")
+    assert (question.when_skipped, question.sesoi) == (0, 2000)
+    text = survey(WHEN_SKIPPED % ("not applicable", "0.5"))
+    assert parse_instrument(text).question("sales").when_skipped == "not applicable"
+
+
+@pytest.mark.parametrize(
+    ("value", "sesoi", "check"),
+    [
+        ("zero  # <-", "2000", "wrong_type"),
+        ("[0]  # <-", "2000", "wrong_type"),
+        ("0", "-5  # <-", "wrong_type"),
+        ("0", "lots  # <-", "wrong_type"),
+    ],
+)
+def test_bad_when_skipped_or_sesoi_is_reported(value, sesoi, check):
+    only_problem(survey(WHEN_SKIPPED % (value, sesoi)), check, "question 'sales'")
+
+
+def test_when_skipped_needs_a_skip_rule_and_sesoi_needs_waves():
+    only_problem(
+        survey(
+            """
+            - code: spend
+              type: integer
+              when_skipped: 0  # <-
+              label: {en: Spending, zh: 支出}
+            """
+        ),
+        "field_not_allowed",
+        "question 'spend'",
+    )
+    only_problem(
+        survey(
+            """
+            - code: spend
+              type: integer
+              sesoi: 3  # <-
+              label: {en: Spending, zh: 支出}
+            """
+        ),
+        "field_not_allowed",
+        "question 'spend'",
+    )
+
+
+def test_check_warns_when_a_compared_question_with_a_skip_rule_says_nothing():
+    from villagesurvey.instrument import instrument_advice
+
+    silent = parse_instrument(
+        survey((WHEN_SKIPPED % ("0", "1")).replace("  when_skipped: 0\n", ""))
+    )
+    (advice,) = instrument_advice(silent)
+    assert "'sales'" in advice
+    assert "when_skipped" in advice
+    assert instrument_advice(parse_instrument(survey(WHEN_SKIPPED % ("0", "1")))) == []
+
+
+def test_content_hash_leaves_out_the_analysis_settings():
+    # Returns collected with the same questions keep matching when only sesoi or
+    # when_skipped change: they say how answers are analysed, not what is asked.
+    with_settings = parse_instrument(survey(WHEN_SKIPPED % ("0", "2000")))
+    without = parse_instrument(
+        survey(
+            (WHEN_SKIPPED % ("0", "1"))
+            .replace("  when_skipped: 0\n", "")
+            .replace("  sesoi: 1\n", "")
+        )
+    )
+    assert with_settings != without
+    assert with_settings.content_hash == without.content_hash

@@ -146,8 +146,15 @@ def instruments(draw):
         q_waves = [] if is_key or not waves else draw(st.lists(st.sampled_from(waves), unique=True))
         if not is_key and (rule := skip_rule(q_waves)):
             q["relevant"] = rule
+            if draw(st.booleans()):
+                numeric = qtype in ("integer", "decimal")
+                q["when_skipped"] = draw(
+                    st.sampled_from([0, 0.5, "not applicable"] if numeric else ["not applicable"])
+                )
         if q_waves:
             q["waves"] = q_waves
+            if len(q_waves) >= 2 and draw(st.booleans()):
+                q["sesoi"] = draw(st.sampled_from([1, 0.5, 2000]))
         if draw(st.booleans()):
             q["pii"] = True
         if qtype == "likert":

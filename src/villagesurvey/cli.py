@@ -163,7 +163,7 @@ def check(instrument: Path) -> None:
 
     Each mistake is shown with its line, the question it concerns and how to fix it.
     """
-    from .instrument import load_instrument
+    from .instrument import instrument_advice, load_instrument
 
     loaded = load_instrument(instrument)
     pairs = len(loaded.wave_pairs)
@@ -172,6 +172,8 @@ def check(instrument: Path) -> None:
         f"{len(loaded.questions)} questions, {len(loaded.columns)} columns, "
         f"{pairs} before/after pair{'s' * (pairs != 1)}, languages {', '.join(loaded.languages)}"
     )
+    for advice in instrument_advice(loaded):
+        click.echo(f"warning: {advice}")
 
 
 @main.command()
@@ -335,6 +337,20 @@ def import_xlsform(form: Path, output: Path) -> None:
     default=None,
     help="Language of the report (en, zh, ...); default: the instrument's first.",
 )
+@click.option(
+    "--sesoi",
+    multiple=True,
+    metavar="OUTCOME=VALUE",
+    help="Smallest change of interest of an outcome, in its unit (family_income=5000); "
+    "overrides the instrument's sesoi; repeatable.",
+)
+@click.option(
+    "--compare",
+    default=None,
+    metavar="COLUMN",
+    help="A yes/no column coded 0/1 (ecom_participation_2022): add a difference-in-"
+    "differences of the change with 1 against the change with 0.",
+)
 @_bootstrap_options
 @_reports_errors
 def report(
@@ -345,18 +361,32 @@ def report(
     base_year: int,
     by: tuple[str, ...],
     language: str | None,
+    sesoi: tuple[str, ...],
+    compare: str | None,
     bootstrap: int | None,
     seed: int | None,
     bootstrap_unit: str,
 ) -> None:
     """Compare the two waves of CLEAN (a clean.csv) and write the before/after report.
 
-    Paired t-tests with effect sizes (d_z), Wilcoxon and Shapiro-Wilk checks, Holm's
-    correction, power, and the effect of clustering in villages; money in base-year prices.
-    With scales in the instrument, also their reliability and validity and the PLS path
-    model (the Measurement section).
+    The mean change of each outcome with a cluster-robust (CR2) test and interval, Holm's
+    correction, the paired t-test beside it, McNemar's test for yes/no outcomes, effect
+    sizes, the smallest detectable change and equivalence at a smallest change of interest;
+    money in base-year prices. With scales in the instrument, also their reliability and
+    validity and the PLS path model (the Measurement section).
     """
+    from .errors import OptionError
     from .report import write_report
+
+    changes: dict[str, float] = {}
+    for item in sesoi:
+        name, _, value = item.partition("=")
+        try:
+            changes[name.strip()] = float(value)
+        except ValueError:
+            raise OptionError(
+                f"--sesoi {item}: give OUTCOME=VALUE, e.g. family_income=5000"
+            ) from None
 
     with _bootstrap_bar() as progress:
         summary = write_report(
@@ -368,6 +398,8 @@ def report(
             by=by,
             language=language,
             progress=progress,
+            sesoi=changes,
+            compare=compare,
             **_bootstrap_settings(bootstrap, seed, bootstrap_unit),
         )
     for line in summary.lines():

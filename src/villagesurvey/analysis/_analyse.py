@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from ..errors import AnalysisError
 from ..instrument import Instrument
 from ._data import Outcome, demographic_questions, numeric_frame, pick_outcomes, resolve_by
-from .clustering import cluster_analysis
+from ._headline import headline_notes, missing_table
 from .cpi import CpiTable, default_cpi
 from .demographics import demographics_table
+from .groups import difference_in_differences, exposure, subgroup_differences
 from .notes import Note
-from .paired import holm, paired_test
-from .power import min_detectable_effect, n_for_power, paired_power
+from .outcome import SMALL_SAMPLE, add_holm, compare_outcome
 from .scales import Measurement, ScaleNote, measure_scales
+from .skips import fill_skipped
 
 __all__ = ["SMALL_SAMPLE", "Analysis", "analyse"]
-
-SMALL_SAMPLE = 30
-"""Fewer complete pairs than this is called a small sample in the report."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +64,19 @@ class Analysis:
     measurement : Measurement or None
         Reliability and validity of the instrument's scales and its PLS path model (see
         :func:`~villagesurvey.analysis.measure_scales`); None when it declares no scales.
+    missing : DataFrame
+        One row per compared column: ``outcome``, ``column``, ``wave``, ``missing`` (still
+        blank after skipped answers are filled), ``skipped`` (filled as ``when_skipped``
+        says), then one column per village with its blanks.
+    compare : str or None
+        The 0/1 column that splits respondents into exposed and unexposed, if one was given.
+    did : DataFrame
+        With ``compare``: the difference-in-differences of each outcome (see
+        :func:`~villagesurvey.analysis.groups.difference_in_differences`); else empty.
+    subgroup_tests : dict of str to DataFrame
+        For each ``by`` column other than the cluster, the cluster-robust test of each
+        level's mean change against the first level's
+        (:func:`~villagesurvey.analysis.groups.subgroup_differences`).
     """
 
     instrument: Instrument
@@ -88,6 +96,10 @@ class Analysis:
     alpha: float = 0.05
     target_power: float = 0.8
     measurement: Measurement | None = None
+    missing: pd.DataFrame = field(default_factory=pd.DataFrame)
+    compare: str | None = None
+    did: pd.DataFrame = field(default_factory=pd.DataFrame)
+    subgroup_tests: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def analyse(
@@ -104,6 +116,9 @@ def analyse(
     seed: int | None = None,
     progress: Callable[[int, int], object] | None = None,
     bootstrap_unit: str = "auto",
+    sesoi: Mapping[str, float] | None = None,
+    resamples: int = 999,
+    compare: str | None = None,
 ) -> Analysis:
     """Compare every before/after outcome of ``data`` and say how far the numbers can be trusted.
 
@@ -130,6 +145,16 @@ def analyse(
         seed of the resampling, and ``progress(done, total)`` called as they are estimated.
     bootstrap_unit : {"auto", "cluster", "respondent"}, default "auto"
         What that bootstrap resamples (see :func:`measure_scales`).
+        seed of the resampling (also of the outcomes' bootstraps), and ``progress(done,
+        total)`` called as they are estimated.
+    sesoi : mapping of str to float, optional
+        Smallest change of interest per outcome or question code, in its unit; overrides the
+        instrument's ``sesoi``.
+    resamples : int, default 999
+        Draws of the wild cluster bootstrap and of the cluster bootstrap of each outcome.
+    compare : str, optional
+        A yes/no column coded 0/1 (``ecom_participation_2022``): adds the
+        difference-in-differences of each outcome, exposed (1) against unexposed (0).
 
     Returns
     -------
@@ -158,20 +183,32 @@ def analyse(
                     factors[year] = cpi.factor(year, base_year)
     else:
         cpi = None
+    blank = frame.isna()
+    structural = _structural(frame, data, outcomes)
+    missing = missing_table(frame, blank, labels[cluster], outcomes)
     pairs = _pairs(frame, labels[cluster], outcomes, factors)
-    table = _table(pairs, outcomes, alpha, power)
+    settings = _Settings(alpha, power, _sesoi(instrument, outcomes, sesoi), resamples, seed)
+    table = _table(pairs, outcomes, settings, structural)
     subgroups = {
         column: {
             level: _table(
                 pairs[pairs["respondent"].isin(labels.index[labels[column] == level])],
                 outcomes,
-                alpha,
-                power,
+                settings,
             )
             for level in _levels(instrument, labels[column])
         }
         for column in groups
     }
+    tests = {  # by village: the clusters themselves; the ICC says how much they differ
+        column: subgroup_differences(pairs, labels[column], list(subgroups[column]))
+        for column in groups
+        if column != cluster
+    }
+    did = pd.DataFrame()
+    if compare is not None:
+        known = [c.code for c in instrument.columns]
+        did = difference_in_differences(pairs, exposure(data, compare, known, source))
     sizes = labels[cluster].value_counts(sort=False).sort_index()
     measurement, unmeasured = _measure(
         instrument, data, bootstrap, seed, progress, source, bootstrap_unit
@@ -193,10 +230,14 @@ def analyse(
         },
         demographics=demographics_table(instrument, frame, people),
         left_out=tuple(left_out),
-        notes=(*_headline(table, len(frame), len(sizes), alpha, power), *unmeasured),
+        notes=(*headline_notes(table, len(frame), len(sizes), power, compare), *unmeasured),
         alpha=alpha,
         target_power=power,
         measurement=measurement,
+        missing=missing,
+        compare=compare,
+        did=did,
+        subgroup_tests=tests,
     )
 
 
@@ -228,6 +269,30 @@ def _measure(
     return measured, []
 
 
+def _structural(frame: pd.DataFrame, data: pd.DataFrame, outcomes: list[Outcome]) -> dict[str, int]:
+    """Fill the structural zeros of ``frame`` in place; per outcome, how many were filled."""
+    columns = {c.code: c for o in outcomes for c in (o.pair.before, o.pair.after)}
+    filled = fill_skipped(frame, data, list(columns.values()))
+    return {o.name: filled[o.pair.before.code] + filled[o.pair.after.code] for o in outcomes}
+
+
+def _sesoi(
+    instrument: Instrument, outcomes: list[Outcome], given: Mapping[str, float] | None
+) -> dict[str, float]:
+    known = {q.code: float(q.sesoi) for q in instrument.questions if q.sesoi is not None}
+    names = {o.name for o in outcomes} | {o.pair.question.code for o in outcomes}
+    for name, value in (given or {}).items():
+        if name not in names:
+            raise AnalysisError(
+                f"--sesoi {name}={value}: {name!r} is not a before/after outcome; use one of "
+                + ", ".join(o.name for o in outcomes)
+            )
+        if not value > 0:
+            raise AnalysisError(f"--sesoi {name}={value}: give a positive change in its unit")
+        known[name] = float(value)
+    return known
+
+
 def _pairs(
     frame: pd.DataFrame, cluster: pd.Series, outcomes: list[Outcome], factors: dict[int, float]
 ) -> pd.DataFrame:
@@ -255,107 +320,34 @@ def _pairs(
 
 
 def _table(
-    pairs: pd.DataFrame, outcomes: list[Outcome], alpha: float, power: float
+    pairs: pd.DataFrame,
+    outcomes: list[Outcome],
+    settings: _Settings,
+    structural: dict[str, int] | None = None,
 ) -> pd.DataFrame:
-    rows = [_compare(o, pairs[pairs["outcome"] == o.name], alpha, power) for o in outcomes]
-    table = pd.DataFrame(rows)
-    if rows:
-        table.insert(table.columns.get_loc("p") + 1, "p_holm", holm(table["p"].tolist()))
-    return table
-
-
-def _compare(outcome: Outcome, pairs: pd.DataFrame, alpha: float, power: float) -> dict[str, Any]:
-    q = outcome.pair.question
-    test = paired_test(pairs["before"].to_numpy(), pairs["after"].to_numpy(), 1 - alpha)
-    complete = pairs.dropna(subset=["diff"])
-    clusters = cluster_analysis(complete["diff"].to_numpy(), complete["cluster"].to_numpy())
-    dz = test.cohen_dz
-    row: dict[str, Any] = {
-        "outcome": outcome.name,
-        "question": q.code,
-        "before": outcome.pair.before.code,
-        "after": outcome.pair.after.code,
-        "wave_before": outcome.pair.before.wave,
-        "wave_after": outcome.pair.after.wave,
-        "unit": q.unit or "",
-        "deflated": q.is_money,
-        **{k: v for k, v in test.__dict__.items() if k not in ("level",)},
-        "power": paired_power(dz, test.n, alpha),
-        "mde_dz": min_detectable_effect(test.n, power, alpha),
-        "n_needed": n_for_power(dz, power, alpha),
-        "icc": clusters.icc,
-        "deff": clusters.deff,
-        "n_eff": clusters.n_eff,
-        "clusters": clusters.clusters,
-        "cluster_m": clusters.m,
-        "cluster_se": clusters.se,
-        "cluster_t": clusters.t,
-        "cluster_df": clusters.df,
-        "cluster_p": clusters.p,
-        "power_eff": paired_power(dz, clusters.n_eff, alpha),
-        "mde_dz_eff": min_detectable_effect(clusters.n_eff, power, alpha),
-        "n_needed_eff": n_for_power(dz, power, alpha) * clusters.deff,
-    }
-    row["warnings"] = _notes(row, alpha, power)
-    return row
-
-
-def _notes(row: dict[str, Any], alpha: float, power: float) -> list[Note]:
-    notes: list[Note] = []
-    if row["n_excluded"]:
-        notes.append(Note("excluded_pairs", {"excluded": row["n_excluded"]}))
-    if row["n"] < 2:
-        return [*notes, Note("too_few_pairs")]
-    if not row["sd_diff"] > 0:
-        return [*notes, Note("no_variation")]
-    if row["n"] < SMALL_SAMPLE:
-        notes.append(Note("small_sample", {"n": row["n"]}))
-    if _lt(row["power_eff"], power):
-        needed = row["n_needed_eff"]
-        notes.append(
-            Note(
-                "low_power",
-                {
-                    "power": row["power_eff"],
-                    "dz": row["cohen_dz"],
-                    "n_eff": row["n_eff"],
-                    "mde": row["mde_dz_eff"],
-                    "needed": f"{math.ceil(needed):,}" if math.isfinite(needed) else "∞",
-                },
-            )
+    rows = [
+        compare_outcome(
+            o,
+            pairs[pairs["outcome"] == o.name],
+            alpha=settings.alpha,
+            power=settings.power,
+            sesoi=settings.sesoi.get(o.name, settings.sesoi.get(o.pair.question.code)),
+            structural=(structural or {}).get(o.name, 0),
+            resamples=settings.resamples,
+            seed=settings.seed,
         )
-    if _lt(row["shapiro_p"], alpha):
-        notes.append(Note("not_normal", {"p": row["shapiro_p"]}))
-    if _lt(row["p"], alpha) != _lt(row["wilcoxon_p"], alpha) and not math.isnan(row["wilcoxon_p"]):
-        notes.append(Note("tests_disagree", {"p": row["p"], "w": row["wilcoxon_p"]}))
-    if _lt(row["p"], alpha) and row["cluster_p"] >= alpha:  # False for NaN
-        notes.append(Note("cluster_not_significant", {"p": row["cluster_p"]}))
-    return notes
+        for o in outcomes
+    ]
+    return add_holm(pd.DataFrame(rows), settings.alpha)
 
 
-def _lt(value: float, threshold: float) -> bool:
-    return not math.isnan(value) and value < threshold
-
-
-def _headline(table: pd.DataFrame, n: int, clusters: int, alpha: float, power: float) -> list[Note]:
-    if table.empty:
-        return []
-    notes: list[Note] = []
-    known = table["n_eff"].notna().any()
-    n_eff = float(np.nanmax(table["n_eff"])) if known else float(n)
-    n_eff_low = float(np.nanmin(table["n_eff"])) if known else float(n)
-    mde = min_detectable_effect(n_eff, power, alpha)
-    mde_high = min_detectable_effect(n_eff_low, power, alpha)
-    low = int((table["power_eff"].fillna(0) < power).sum())
-    if n < SMALL_SAMPLE:
-        notes.append(Note("headline_small", {"n": n, "mde": min_detectable_effect(n, power)}))
-    if low:
-        values = {"n": n, "clusters": clusters, "n_eff": n_eff, "mde": mde}
-        values |= {"n_eff_low": n_eff_low, "mde_high": mde_high}
-        notes.append(Note("headline_power", {**values, "low": low, "total": len(table)}))
-    if 2 <= clusters < SMALL_SAMPLE:
-        notes.append(Note("headline_few_clusters", {"clusters": clusters, "df": clusters - 1}))
-    return notes
+@dataclass(frozen=True)
+class _Settings:
+    alpha: float
+    power: float
+    sesoi: dict[str, float]
+    resamples: int
+    seed: int | None
 
 
 def _levels(instrument: Instrument, values: pd.Series) -> list[str]:

@@ -19,6 +19,8 @@ class Outcome:
 
     name: str
     pair: WavePair
+    kind: str = "number"
+    """``number``, ``rating`` (ordered choices, Likert) or ``yes_no`` (codes 0 and 1)."""
 
 
 def _ordered_rating(instrument: Instrument, question: Question) -> bool:
@@ -27,12 +29,16 @@ def _ordered_rating(instrument: Instrument, question: Question) -> bool:
     return len(codes) > 2 and numbers == codes and numbers == sorted(numbers)
 
 
+def _yes_no(instrument: Instrument, question: Question) -> bool:
+    return {c.code for c in instrument.choice_list(question)} == {0, 1}
+
+
 def pick_outcomes(instrument: Instrument) -> tuple[list[Outcome], list[tuple[str, str]]]:
     """The wave pairs to compare, in the instrument's order, and those left out with why.
 
     Numbers (integer, decimal), Likert items and ordered ratings (a choice list of three or
-    more whole-number codes in ascending order, e.g. a 1-5 skill level) are compared. A
-    yes/no or unordered choice is left out: a paired t-test does not fit it.
+    more whole-number codes in ascending order, e.g. a 1-5 skill level) and yes/no questions
+    (codes 0 and 1) are compared. An unordered choice is left out.
     """
     counts: dict[str, int] = {}
     for pair in instrument.wave_pairs:
@@ -46,10 +52,12 @@ def pick_outcomes(instrument: Instrument) -> tuple[list[Outcome], list[tuple[str
             name = f"{q.code}_{pair.before.wave}_{pair.after.wave}"
         if q.pii:
             continue
-        if q.type in ("integer", "decimal", "likert") or (
-            q.type == "select_one" and _ordered_rating(instrument, q)
-        ):
+        if q.type in ("integer", "decimal"):
             chosen.append(Outcome(name, pair))
+        elif q.type == "likert" or (q.type == "select_one" and _ordered_rating(instrument, q)):
+            chosen.append(Outcome(name, pair, "rating"))
+        elif q.type == "select_one" and _yes_no(instrument, q):
+            chosen.append(Outcome(name, pair, "yes_no"))
         else:
             reason = "categorical" if q.type == "select_one" else "not_numeric"
             if (q.code, reason) not in left_out:

@@ -10,7 +10,9 @@ For the paired differences ``d`` of one outcome, grouped into ``k`` clusters of 
   mean cluster size (Kish 1965; Eldridge, Ashby & Kerry 2006); a negative ICC estimate
   counts as 0 here, so the design effect is never below 1;
 - the effective number of independent pairs, ``N / deff``;
-- a cluster-robust test of the mean difference: OLS of ``d`` on a constant with the CR1
+- the design-based test of :func:`cluster_analysis`: CR2 with Bell-McCaffrey degrees of
+  freedom and a wild cluster bootstrap (see :mod:`~villagesurvey.analysis.cr2`);
+- :func:`cluster_robust_mean`, the simpler test: OLS of ``d`` on a constant with the CR1
   sandwich variance ``G/(G-1) * (N-1)/(N-K) * sum_g (sum_i e_gi)^2 / N^2`` (``K = 1``,
   ``e`` the residuals ``d - mean(d)``) and a t reference with ``G - 1`` df, as Stata's
   ``regress d, vce(cluster village)``. The default normal reference of many packages is
@@ -47,19 +49,27 @@ class ClusterResult:
         Size-weighted mean cluster size, ``sum(n_i^2) / N``.
     icc : float
         One-way ANOVA ICC of the differences (may be negative; NaN if it cannot be estimated).
+    icc_low, icc_high : float
+        Its 95% confidence interval (:func:`~villagesurvey.analysis.sensitivity.icc_interval`).
     deff : float
         Design effect ``1 + (m - 1) max(icc, 0)``.
     n_eff : float
         Effective number of independent pairs, ``N / deff``.
     estimate, se : float
-        Mean difference and its cluster-robust (CR1) standard error.
+        Mean difference and its cluster-robust (CR2) standard error.
     t, df, p : float
-        Cluster-robust t statistic, ``G - 1`` degrees of freedom, two-sided p-value.
+        CR2 t statistic, Bell-McCaffrey degrees of freedom, two-sided p-value.
+    ci_low, ci_high : float
+        The CR2 95% confidence interval of the mean difference.
+    wild_p : float
+        Wild cluster bootstrap p-value (Webb weights, null imposed).
     """
 
     clusters: int
     m: float
     icc: float
+    icc_low: float
+    icc_high: float
     deff: float
     n_eff: float
     estimate: float
@@ -67,6 +77,9 @@ class ClusterResult:
     t: float
     df: float
     p: float
+    ci_low: float
+    ci_high: float
+    wild_p: float
 
 
 def _clean(values: ArrayLike, groups: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
@@ -86,6 +99,21 @@ def weighted_cluster_size(groups: ArrayLike) -> float:
     return float((counts**2).sum() / total) if total else math.nan
 
 
+def _anova(y: np.ndarray, codes: np.ndarray) -> tuple[float, float, float, int] | None:
+    """``MSB, MSW, n0, k`` of the one-way ANOVA, or None when they cannot be estimated."""
+    total = y.size
+    k = int(codes.max()) + 1 if total else 0
+    if k < 2 or total - k < 1:
+        return None
+    sizes = np.bincount(codes, minlength=k).astype(float)
+    means = np.bincount(codes, weights=y, minlength=k) / sizes
+    grand = y.mean()
+    msb = float((sizes * (means - grand) ** 2).sum() / (k - 1))
+    msw = float(((y - means[codes]) ** 2).sum() / (total - k))
+    n0 = (total - (sizes**2).sum() / total) / (k - 1)
+    return msb, msw, n0, k
+
+
 def icc_oneway(values: ArrayLike, groups: ArrayLike) -> float:
     """One-way ANOVA estimate of the intra-cluster correlation (see the module notes).
 
@@ -93,16 +121,10 @@ def icc_oneway(values: ArrayLike, groups: ArrayLike) -> float:
     variation at all.
     """
     y, codes = _clean(values, groups)
-    total = y.size
-    k = int(codes.max()) + 1 if total else 0
-    if k < 2 or total - k < 1:
+    parts = _anova(y, codes)
+    if parts is None:
         return math.nan
-    sizes = np.bincount(codes, minlength=k).astype(float)
-    means = np.bincount(codes, weights=y, minlength=k) / sizes
-    grand = y.mean()
-    msb = float((sizes * (means - grand) ** 2).sum() / (k - 1))
-    msw = float(((y - means[codes]) ** 2).sum() / (total - k))
-    n0 = (total - (sizes**2).sum() / total) / (k - 1)
+    msb, msw, n0, _ = parts
     denominator = msb + (n0 - 1) * msw
     return (msb - msw) / denominator if denominator > 0 else math.nan
 
@@ -140,8 +162,10 @@ def cluster_robust_mean(values: ArrayLike, groups: ArrayLike) -> tuple[float, fl
     return estimate, se, t, p
 
 
-def cluster_analysis(values: ArrayLike, groups: ArrayLike) -> ClusterResult:
-    """ICC, design effect, effective n and the cluster-robust test for one outcome.
+def cluster_analysis(
+    values: ArrayLike, groups: ArrayLike, *, resamples: int = 999, seed: int | None = 1
+) -> ClusterResult:
+    """ICC with its interval, design effect, effective n and the cluster-robust tests.
 
     Parameters
     ----------
@@ -149,22 +173,41 @@ def cluster_analysis(values: ArrayLike, groups: ArrayLike) -> ClusterResult:
         The paired differences; NaN entries (incomplete pairs) are left out.
     groups : array-like
         The cluster (village) of each respondent, aligned with ``values``.
+    resamples, seed : int
+        Draws of the wild cluster bootstrap (all ``6^G`` weight vectors when fewer), its seed.
     """
+    from .cr2 import cr2_mean, wild_bootstrap_mean
+    from .sensitivity import icc_interval
+
     y, codes = _clean(values, groups)
     clusters = int(codes.max()) + 1 if y.size else 0
     m = weighted_cluster_size(codes) if y.size else math.nan
     icc = icc_oneway(y, codes)
+    parts = _anova(y, codes)
+    low, high = (
+        icc_interval(parts[0], parts[1], parts[3], y.size, parts[2])
+        if parts
+        else (
+            math.nan,
+            math.nan,
+        )
+    )
     deff = design_effect(icc, m) if y.size else math.nan
-    estimate, se, t, p = cluster_robust_mean(y, codes)
+    test = cr2_mean(y, codes)
     return ClusterResult(
         clusters=clusters,
         m=m,
         icc=icc,
+        icc_low=low,
+        icc_high=high,
         deff=deff,
         n_eff=y.size / deff if y.size else math.nan,
-        estimate=estimate,
-        se=se,
-        t=t,
-        df=float(clusters - 1) if clusters >= 2 else math.nan,
-        p=p,
+        estimate=test.estimate,
+        se=test.se,
+        t=test.t,
+        df=test.df,
+        p=test.p,
+        ci_low=test.ci_low,
+        ci_high=test.ci_high,
+        wild_p=wild_bootstrap_mean(y, codes, resamples, seed),
     )

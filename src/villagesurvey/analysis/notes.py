@@ -7,39 +7,63 @@ from dataclasses import dataclass, field
 __all__ = ["NOTE_TEMPLATES", "Note"]
 
 NOTE_TEMPLATES: dict[str, str] = {
+    "structural_zeros": (
+        "{count} skipped answer(s) counted as {value}, as the instrument says (when_skipped)"
+    ),
     "excluded_pairs": ("{excluded} respondent(s) left out because one of the two waves is missing"),
     "too_few_pairs": "fewer than 2 complete pairs: nothing can be tested",
     "no_variation": "every respondent changed by the same amount: no test is possible",
     "small_sample": "only {n} complete pairs: a small sample, so treat the result as indicative",
-    "low_power": (
-        "power is only {power:.0%} to detect a change of the size observed (d_z = {dz:.2f}) "
-        "with the effective sample of {n_eff:.0f}; 80% power needs d_z of at least {mde:.2f} "
-        "or about {needed} respondents"
+    "one_cluster": (
+        "all complete pairs are in one village: only the paired t-test, which ignores "
+        "villages, could be run"
     ),
-    "not_normal": (
-        "the changes are far from normally distributed (Shapiro-Wilk p = {p:.3f}): "
-        "rely on the Wilcoxon test"
+    "few_df": (
+        "the design-based test has only {df:.1f} degrees of freedom ({clusters} villages): "
+        "its interval is wide"
     ),
-    "tests_disagree": "the t-test (p = {p:.3f}) and the Wilcoxon test (p = {w:.3f}) disagree",
-    "cluster_not_significant": (
-        "significant for respondents taken one by one, but not once villages are taken into "
-        "account (cluster-robust p = {p:.3f})"
+    "naive_only": (
+        "significant for respondents taken one by one (paired t-test p = {p:.3f}), but not "
+        "once villages are taken into account (p = {cr2:.3f})"
+    ),
+    "wild_disagrees": (
+        "the wild cluster bootstrap (p = {wild:.3f}) does not agree with the design-based "
+        "test (p = {p:.3f}): treat the result with caution"
+    ),
+    "design_caveat": (
+        "This survey compares the same people in {before} and {after}, without a comparison "
+        "group: it shows how things changed, not what a programme caused. Anything else that "
+        "changed between the two years (prices, a pandemic year, the earlier year recalled "
+        "in a later interview) is part of the change."
+    ),
+    "did_assumption": (
+        "The difference-in-differences (Table 11) compares the change of those with "
+        "{column} = 1 with the change of those with {column} = 0. It is the programme's effect "
+        "only if both groups would have changed alike without it (parallel trends), which two "
+        "waves cannot check; the groups chose themselves and already differed at baseline "
+        "(shown beside it)."
+    ),
+    "structural_zeros_headline": (
+        "Skipped answers counted as 0, as the instrument says (when_skipped), in: {outcomes}."
     ),
     "headline_power": (
-        "With {n} respondents in {clusters} villages (worth {n_eff_low:.0f} to {n_eff:.0f} "
-        "independent respondents, depending on the outcome, once villages are accounted for), "
-        "this survey can reliably detect (80% power) only changes of at least d_z = {mde:.2f}, "
-        "and of at least {mde_high:.2f} for the outcome with the fewest. {low} of {total} "
-        "outcomes have less than 80% power for the change observed: a result that is not "
-        "significant is not evidence that nothing changed."
+        "With {n} respondents in {clusters} villages, the design-based tests can reliably "
+        "detect ({power:.0%} power) only changes of at least d_z = {mde_low:.2f} to "
+        "{mde_high:.2f}, depending on the outcome (they have {df_low:.1f} to {df_high:.1f} "
+        "degrees of freedom, not n - 1). A change that is not significant is not evidence "
+        "that nothing changed: see which are equivalent to no change and which are "
+        "inconclusive."
     ),
-    "headline_small": (
-        "Only {n} respondents: a small sample. Changes smaller than d_z = {mde:.2f} cannot be "
-        "detected reliably."
+    "headline_icc": (
+        "How much villages matter is itself uncertain: for {outcome}, the intra-village "
+        "correlation of the changes is {icc:.2f} (95% CI {low:.2f} to {high:.2f}), so its "
+        "{n} respondents are worth roughly {n_eff_low:.0f} to {n_eff_high:.0f} independent ones."
     ),
+    "headline_small": ("Only {n} respondents: a small sample. Treat every result as indicative."),
     "headline_few_clusters": (
-        "Only {clusters} villages: the cluster-robust tests use a t distribution with "
-        "{df} degrees of freedom and are the more honest ones."
+        "Only {clusters} villages: the headline tests are cluster-robust (CR2 with "
+        "Bell-McCaffrey degrees of freedom), with a wild cluster bootstrap as a check; the "
+        "paired t-test, which treats respondents as independent, is shown beside them."
     ),
 }
 """English text of each note, by code; the values fill the ``{}`` fields."""

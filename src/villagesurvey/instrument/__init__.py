@@ -1,10 +1,12 @@
 """The instrument: a questionnaire defined once, in a versioned YAML file."""
 
+from .advice import instrument_advice as instrument_advice
 from .conditions import Condition as Condition
 from .conditions import ConditionSyntaxError as ConditionSyntaxError
 from .conditions import parse_condition as parse_condition
 from .dump import dump_instrument as dump_instrument
 from .dump import instrument_to_dict as instrument_to_dict
+from .model import SKIPPED_NOT_APPLICABLE as SKIPPED_NOT_APPLICABLE
 from .model import BoundRule as BoundRule
 from .model import Choice as Choice
 from .model import Column as Column
@@ -18,6 +20,7 @@ from .parse import load_instrument as load_instrument
 from .parse import parse_instrument as parse_instrument
 
 __all__ = [
+    "SKIPPED_NOT_APPLICABLE",
     "BoundRule",
     "Choice",
     "Column",
@@ -30,6 +33,7 @@ __all__ = [
     "Section",
     "WavePair",
     "dump_instrument",
+    "instrument_advice",
     "instrument_to_dict",
     "load_instrument",
     "parse_condition",

@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING, Any
 from ._fields import check_limit_value, suggest
 from ._yaml import LineMap
 from .conditions import ConditionSyntaxError, parse_condition, references
-from .model import NUMERIC_TYPES, QUESTION_TYPES, SELECT_TYPES, Choice, Limit, Question, Scale
+from .model import (
+    NUMERIC_TYPES,
+    QUESTION_TYPES,
+    SELECT_TYPES,
+    SKIPPED_NOT_APPLICABLE,
+    Choice,
+    Limit,
+    Question,
+    Scale,
+)
 
 if TYPE_CHECKING:
     from ._parts import InstrumentReader
@@ -15,7 +24,7 @@ if TYPE_CHECKING:
 _QUESTION_FIELDS = (
     "code", "type", "label", "hint", "required", "unit", "choices", "min", "max",
     "soft_min", "soft_max", "message", "relevant", "waves", "pii", "scale", "reverse",
-    "part_of",
+    "part_of", "when_skipped", "sesoi",
 )  # fmt: skip
 _KEYWORDS = ("and", "or", "not", "in", "selected")  # words of the skip-rule language
 _LIMITS = ("min", "max", "soft_min", "soft_max")
@@ -102,6 +111,8 @@ class QuestionReader:
         duplicate = self.register(code, node, where, waves)
         relevant = self.relevant(node, where, waves)
         part_of = self.part_of(node, where, qtype, unit, waves)
+        skipped = self.when_skipped(node, where, qtype, relevant)
+        sesoi = self.sesoi(node, where, waves)
         if code is None or qtype is None or label is None or duplicate:
             if code is not None and not duplicate:
                 self.broken.add(code)
@@ -111,7 +122,7 @@ class QuestionReader:
         question = Question(
             code, qtype, label, section, hint, required, unit, choices,
             limits.get("min"), limits.get("max"), limits.get("soft_min"), limits.get("soft_max"),
-            message, relevant, waves, pii, scale, reverse, part_of,
+            message, relevant, waves, pii, scale, reverse, part_of, skipped, sesoi,
         )  # fmt: skip
         self.seen[code] = (node.line, question)
         return question
@@ -321,6 +332,53 @@ class QuestionReader:
                 continue
             self.check_values(target, values, line, where, name)
         return text
+
+    def when_skipped(
+        self, node: LineMap, where: str, qtype: str | None, relevant: str | None
+    ) -> float | str | None:
+        """What a skipped answer means: a number (``0``) or ``not applicable``."""
+        if "when_skipped" not in node:
+            return None
+        value = node["when_skipped"]
+        line = node.line_of("when_skipped")
+        if "relevant" not in node:
+            self.reader.problem(
+                line, where, "field_not_allowed",
+                "when_skipped needs a skip rule (relevant: ...); remove it or add the rule",
+            )  # fmt: skip
+            return None
+        if value == SKIPPED_NOT_APPLICABLE:
+            return SKIPPED_NOT_APPLICABLE
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number or (qtype is not None and qtype not in NUMERIC_TYPES):
+            allowed = "a number such as 0 or " if qtype in NUMERIC_TYPES else ""
+            self.reader.problem(
+                line, where, "wrong_type",
+                f"when_skipped must be {allowed}'{SKIPPED_NOT_APPLICABLE}'",
+            )  # fmt: skip
+            return None
+        return value if relevant is not None else None
+
+    def sesoi(self, node: LineMap, where: str, waves: tuple[int, ...]) -> float | None:
+        """The smallest change of interest of a question asked in waves, in its own unit."""
+        if "sesoi" not in node:
+            return None
+        value = node["sesoi"]
+        line = node.line_of("sesoi")
+        if len(waves) < 2:
+            self.reader.problem(
+                line, where, "field_not_allowed",
+                "sesoi is the smallest before/after change of interest; only a question "
+                "asked in two or more waves has one",
+            )  # fmt: skip
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+            self.reader.problem(
+                line, where, "wrong_type",
+                "sesoi must be a positive number in the question's unit, e.g. 2000",
+            )  # fmt: skip
+            return None
+        return value
 
     def part_of(
         self,

@@ -17,9 +17,11 @@ from typing import Any
 from .conditions import Condition, bind_waves, parse_condition
 
 __all__ = [
+    "ANALYSIS_FIELDS",
     "NUMERIC_TYPES",
     "QUESTION_TYPES",
     "SELECT_TYPES",
+    "SKIPPED_NOT_APPLICABLE",
     "BoundRule",
     "Choice",
     "Column",
@@ -53,6 +55,10 @@ QUESTION_TYPES = (
 )
 NUMERIC_TYPES = ("integer", "decimal")
 SELECT_TYPES = ("select_one", "select_multiple")
+ANALYSIS_FIELDS = ("when_skipped", "sesoi")
+"""Question fields that only change the analysis; the content hash leaves them out."""
+SKIPPED_NOT_APPLICABLE = "not applicable"
+"""``when_skipped`` value: a skipped answer is missing by design and is left out."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,8 @@ class Question:
     scale: str | None = None
     reverse: bool = False
     part_of: str | None = None
+    when_skipped: float | str | None = None
+    sesoi: float | None = None
 
     @property
     def is_money(self) -> bool:
@@ -367,11 +375,21 @@ class Instrument:
 
     @cached_property
     def content_hash(self) -> str:
-        """SHA-256 of the instrument's content (not its layout or comments), in hex."""
+        """SHA-256 of the instrument's content (not its layout or comments), in hex.
+
+        The analysis settings of a question (``when_skipped``, ``sesoi``) are left out: they
+        change how answers are analysed, not what is asked, so returns collected with the
+        same questions keep matching the instrument.
+        """
         from .dump import instrument_to_dict
 
+        content = instrument_to_dict(self)
+        for section in content.get("sections", []):
+            for question in section.get("questions", []):
+                for name in ANALYSIS_FIELDS:
+                    question.pop(name, None)
         canonical = json.dumps(
-            instrument_to_dict(self),
+            content,
             sort_keys=True,
             ensure_ascii=False,
             separators=(",", ":"),

@@ -8,7 +8,7 @@ and writes the four files, each atomically. The renderers (:func:`render_html`,
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -66,12 +66,16 @@ class ReportSummary:
     def lines(self) -> list[str]:
         """A few lines for a terminal: the files, what changed, the warnings."""
         table = self.analysis.outcomes
-        changed = int((table["p_holm"] < self.analysis.alpha).sum()) if len(table) else 0
+        counts = table["conclusion"].value_counts() if len(table) else {}
+        changed, same, unsure = (
+            int(counts.get(k, 0)) for k in ("changed", "equivalent", "inconclusive")
+        )
         lines = [f"wrote {path}" for path in self.files]
         lines.append(
             f"{self.analysis.n} respondents, {len(self.analysis.cluster_sizes)} clusters: "
-            f"{changed} of {len(table)} outcomes changed clearly (Holm-adjusted p < "
-            f"{self.analysis.alpha:g})"
+            f"{changed} of {len(table)} outcomes changed clearly (cluster-robust test, "
+            f"Holm-adjusted p < {self.analysis.alpha:g}), {same} equivalent to no change, "
+            f"{unsure} inconclusive"
         )
         lines += [f"warning: {note}" for note in self.analysis.notes]
         measurement = self.analysis.measurement
@@ -124,6 +128,8 @@ def write_report(
     seed: int | None = DEFAULT_SEED,
     progress: Callable[[int, int], object] | None = None,
     bootstrap_unit: str = "auto",
+    sesoi: Mapping[str, float] | None = None,
+    compare: str | None = None,
 ) -> ReportSummary:
     """Analyse a clean dataset and write the before/after report into ``outdir``.
 
@@ -153,6 +159,11 @@ def write_report(
     bootstrap_unit : {"auto", "cluster", "respondent"}, default "auto"
         What the bootstrap resamples: whole villages (the instrument's first key column, when
         the key has more than one) or respondents; ``auto`` resamples villages if it can.
+    sesoi : mapping of str to float, optional
+        Smallest change of interest by outcome or question code, in its unit; overrides the
+        instrument's ``sesoi``.
+    compare : str, optional
+        A yes/no column coded 0/1: adds the difference-in-differences, exposed against not.
 
     Returns
     -------
@@ -200,6 +211,8 @@ def write_report(
         seed=seed,
         progress=progress,
         bootstrap_unit=bootstrap_unit,
+        sesoi=sesoi,
+        compare=compare,
     )
     folder = make_folder(outdir)
     paths = tuple(folder / name for name in REPORT_FILES)

@@ -7,8 +7,6 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
-
 from ..analysis import Analysis, Note
 from ..instrument import Instrument, Question
 from ._text import ui
@@ -16,15 +14,17 @@ from ._text import ui
 __all__ = [
     "Table",
     "choice_label",
+    "demographics_rows",
     "findings",
     "fmt",
     "label",
     "methods",
     "notes",
     "outcome_label",
-    "report_tables",
+    "p_text",
     "subtitle",
     "title",
+    "unit_text",
 ]
 
 
@@ -88,14 +88,26 @@ def fmt(value: Any, digits: int = 2, money: bool = False, sign: bool = False) ->
     return f"{value:{plus},.{digits}f}"
 
 
+def _p_is(value: float) -> str:
+    """``p = 0.012`` or ``p < 0.001``."""
+    text = _p(value)
+    return f"p {text}" if text.startswith("<") else f"p = {text}"
+
+
+def p_text(value: float) -> str:
+    """A p-value for reading: ``< 0.001`` below it, three decimals otherwise."""
+    return _p(value)
+
+
 def _p(value: float) -> str:
     if isinstance(value, float) and math.isnan(value):
         return "—"
     return "< 0.001" if value < 0.001 else f"{value:.3f}"
 
 
-def _count(value: float) -> str:
-    return "∞" if math.isinf(value) else "—" if math.isnan(value) else f"{math.ceil(value):,}"
+def unit_text(analysis: Analysis, row: Any, language: str) -> str:
+    """The outcome's unit, with the price base for money."""
+    return _unit(analysis, row, language)
 
 
 def _unit(analysis: Analysis, row: Any, language: str) -> str:
@@ -106,37 +118,72 @@ def _unit(analysis: Analysis, row: Any, language: str) -> str:
 
 def findings(
     analysis: Analysis, language: str, markup: str = "html"
-) -> tuple[list[str], list[str]]:
-    """Plain-language sentences for the outcomes that changed, and the labels of those that did not.
+) -> tuple[list[str], list[str], list[str]]:
+    """Plain-language sentences for the outcomes that changed clearly, and the labels of
+    those equivalent to no change and of those left inconclusive.
 
-    An outcome has changed clearly when its Holm-adjusted p-value is below alpha.
+    An outcome has changed clearly when the Holm-adjusted p-value of its design-based
+    (cluster-robust) test is below alpha; it is equivalent to no change when its TOST
+    p-value within the smallest change of interest is.
     """
     text = ui(language)
     template = text["finding"] if markup == "html" else text["finding_md"]
     changed: list[str] = []
-    unchanged: list[str] = []
+    equivalent: list[str] = []
+    inconclusive: list[str] = []
     for row in analysis.outcomes.itertuples():
         name = outcome_label(analysis, row, language)
         name = html.escape(name) if markup == "html" else name
-        if not row.p_holm < analysis.alpha:
-            unchanged.append(name)
+        if row.conclusion != "changed":
+            if row.conclusion == "equivalent":
+                money = bool(row.deflated)
+                equivalent.append(
+                    text["equivalent_item"].format(
+                        label=name,
+                        change=fmt(row.mean_diff, money=money, sign=True),
+                        sesoi=fmt(row.sesoi, money=money),
+                        p=_p_is(row.tost_p),
+                    )
+                )
+            else:
+                inconclusive.append(name)
             continue
-        money = bool(row.deflated)
-        unit = f" {_unit(analysis, row, language)}" if row.unit else ""
-        sentence = template.format(
-            label=name,
-            direction=text["rose"] if row.mean_diff > 0 else text["fell"],
-            change=fmt(abs(row.mean_diff), money=money) + unit,
-            before=fmt(row.mean_before, money=money),
-            after=fmt(row.mean_after, money=money),
-            low=fmt(row.ci_low, money=money, sign=True),
-            high=fmt(row.ci_high, money=money, sign=True),
-            dz=fmt(row.cohen_dz),
+        changed.append(_finding(analysis, row, name, template, language))
+    return changed, equivalent, inconclusive
+
+
+def _finding(analysis: Analysis, row: Any, name: str, template: str, language: str) -> str:
+    text = ui(language)
+    money = bool(row.deflated)
+    yes_no = row.kind == "yes_no"
+    unit = f" {_unit(analysis, row, language)}" if row.unit else ""
+
+    def show(value: float, sign: bool = False) -> str:
+        if yes_no:
+            return fmt(100 * value, 0, sign=sign) + ("" if sign else "%")
+        return fmt(value, money=money, sign=sign)
+
+    sentence = template.format(
+        label=name,
+        direction=text["rose"] if row.mean_diff > 0 else text["fell"],
+        change=(fmt(abs(100 * row.mean_diff), 0) + " " + text["points"])
+        if yes_no
+        else fmt(abs(row.mean_diff), money=money) + unit,
+        before=show(row.mean_before),
+        after=show(row.mean_after),
+        low=show(row.ci_low, sign=True),
+        high=show(row.ci_high, sign=True),
+        dz=fmt(row.cohen_dz),
+        dav=fmt(row.d_av),
+    )
+    if yes_no:
+        sentence += text["finding_yes_no"].format(
+            started=int(row.started),
+            stopped=int(row.stopped),
+            p=_p_is(row.mcnemar_p),
+            rd=fmt(100 * row.rd, 0, sign=True),
         )
-        if not row.cluster_p < analysis.alpha:
-            sentence += text["finding_cluster"].format(p=_p(row.cluster_p))
-        changed.append(sentence)
-    return changed, unchanged
+    return sentence
 
 
 def notes(items: list[Note] | tuple[Note, ...], language: str) -> list[str]:
@@ -145,102 +192,7 @@ def notes(items: list[Note] | tuple[Note, ...], language: str) -> list[str]:
     return [note.message(templates) for note in items]
 
 
-def _results_rows(analysis: Analysis, table: pd.DataFrame, language: str) -> list[list[str]]:
-    rows = []
-    for row in table.itertuples():
-        money = bool(row.deflated)
-        rows.append(
-            [
-                outcome_label(analysis, row, language),
-                _unit(analysis, row, language),
-                fmt(row.n),
-                fmt(row.n_excluded),
-                fmt(row.mean_before, money=money),
-                fmt(row.mean_after, money=money),
-                fmt(row.mean_diff, money=money, sign=True),
-                f"{fmt(row.ci_low, money=money, sign=True)} to "
-                f"{fmt(row.ci_high, money=money, sign=True)}",
-                f"{fmt(row.t)} ({fmt(row.df, 0)})",
-                _p(row.p),
-                _p(row.p_holm),
-                f"{fmt(row.cohen_dz)} [{fmt(row.dz_ci_low)}, {fmt(row.dz_ci_high)}]",
-                _p(row.wilcoxon_p),
-                _p(row.shapiro_p),
-            ]
-        )
-    return rows
-
-
-def report_tables(analysis: Analysis, language: str) -> list[Table]:
-    """Every table of the report, in reading order."""
-    text = ui(language)
-    col = text["col"]
-    keys = "outcome unit n excluded before after change ci t p p_holm dz wilcoxon shapiro"
-    results_headers = [col[k] for k in keys.split()]
-    table = analysis.outcomes
-    tables = [
-        Table(
-            text["t_demo"],
-            [col["variable"], col["category"], col["n"], col["summary"]],
-            _demographics_rows(analysis, language),
-            text_columns=2,
-        ),
-        Table(
-            text["t_results"],
-            results_headers,
-            _results_rows(analysis, table, language),
-            text_columns=2,
-        ),
-        Table(
-            text["t_power"],
-            [
-                col[k]
-                for k in ("outcome", "n", "dz_only", "power", "mde", "needed", "n_eff", "power_eff")
-            ],
-            [
-                [
-                    outcome_label(analysis, row, language),
-                    fmt(row.n),
-                    fmt(row.cohen_dz),
-                    fmt(row.power),
-                    fmt(row.mde_dz),
-                    _count(row.n_needed),
-                    fmt(row.n_eff, 1),
-                    fmt(row.power_eff),
-                ]
-                for row in table.itertuples()
-            ],
-        ),
-        Table(
-            text["t_cluster"],
-            [col[k] for k in ("outcome", "clusters", "icc", "deff", "n_eff", "cr_t", "cr_p")],
-            [
-                [
-                    outcome_label(analysis, row, language),
-                    fmt(row.clusters),
-                    fmt(row.icc, 3),
-                    fmt(row.deff),
-                    fmt(row.n_eff, 1),
-                    f"{fmt(row.cluster_t)} ({fmt(row.cluster_df, 0)})",
-                    _p(row.cluster_p),
-                ]
-                for row in table.itertuples()
-            ],
-        ),
-    ]
-    letter = ord("a")
-    for column, groups in analysis.subgroups.items():
-        by = label(analysis.instrument.column(column).question, language)
-        for level, group in groups.items():
-            name = choice_label(analysis.instrument, column, level, language)
-            title = text["t_subgroup"].format(letter=chr(letter), by=by, level=name)
-            rows = _results_rows(analysis, group, language)
-            tables.append(Table(title, results_headers, rows, text_columns=2))
-            letter = letter + 1 if letter < ord("z") else letter
-    return tables
-
-
-def _demographics_rows(analysis: Analysis, language: str) -> list[list[str]]:
+def demographics_rows(analysis: Analysis, language: str) -> list[list[str]]:
     rows = []
     previous = None
     for row in analysis.demographics.itertuples():

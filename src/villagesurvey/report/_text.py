@@ -16,20 +16,31 @@ _EN: dict[str, Any] = {
     ),
     "headline": "What the survey shows",
     "warnings": "Read this first",
-    "changed": "Clear changes (significant after Holm correction for {count} outcomes)",
+    "changed": (
+        "Clear changes (design-based test, significant after Holm correction for {count} outcomes)"
+    ),
     "not_changed": "No clear change",
+    "equivalent": "Equivalent to no change (within the smallest change of interest, TOST)",
+    "inconclusive": (
+        "Inconclusive: not a clear change, and not shown to be smaller than a change that "
+        "matters (state one with sesoi: in the instrument or --sesoi)"
+    ),
     "none_changed": "No outcome changed clearly.",
     "rose": "rose",
     "fell": "fell",
     "finding": (
         "<b>{label}</b> {direction} by {change} on average, from {before} to {after} "
-        "(95% CI {low} to {high}; d_z = {dz})."
+        "(95% CI {low} to {high}, cluster-robust; d_z = {dz}, d_av = {dav})."
     ),
     "finding_md": (
         "**{label}** {direction} by {change} on average, from {before} to {after} "
-        "(95% CI {low} to {high}; d_z = {dz})."
+        "(95% CI {low} to {high}, cluster-robust; d_z = {dz}, d_av = {dav})."
     ),
-    "finding_cluster": " Once villages are taken into account it is not significant (p = {p}).",
+    "finding_yes_no": (
+        " {started} started and {stopped} stopped (McNemar {p}); risk difference {rd} points."
+    ),
+    "equivalent_item": "{label} (change {change}, within ±{sesoi}; TOST {p})",
+    "points": "percentage points",
     "in_prices": "{unit} at {base} prices",
     "figures": "Figures",
     "fig_slopes": "Village averages before and after (grey: one line per village; "
@@ -37,16 +48,35 @@ _EN: dict[str, Any] = {
     "fig_diffs": "How much each respondent changed (after − before); the dashed line is no "
     "change, the solid line the average change",
     "fig_power": "Power of a paired t-test with {n} pairs (solid) and with the effective "
-    "sample of about {n_eff:.0f} (dashed); dots: the effects observed",
+    "sample of about {n_eff:.0f} and {df:.0f} degrees of freedom (dashed); dots: the power at "
+    "the smallest change of interest stated for an outcome, each with its own design effect",
     "power_axis_x": "effect size d_z",
     "power_axis_y": "power",
     "power_title": "How large a change this survey can detect",
     "tables": "Tables",
-    "t_results": "Table 2. Before and after, paired comparison",
-    "t_power": "Table 3. Power and the smallest detectable effect",
-    "t_cluster": "Table 4. Respondents nested in villages",
+    "t_results": "Table 2. Before and after: the design-based (cluster-robust) comparison",
+    "t_naive": "Table 3. Checks: the naive paired test (villages ignored) and robustness",
+    "t_power": "Table 4. What the survey can detect, and equivalence",
+    "t_effects": "Table 5. Effect sizes",
+    "t_cluster": "Table 6. Respondents nested in villages",
+    "t_yes_no": "Table 7. Yes/no outcomes",
+    "t_ratings": "Table 8. Ratings: who improved, stayed, got worse",
+    "t_missing": "Table 9. Missing answers by wave and village (before skipped answers are filled)",
     "t_demo": "Table 1. Respondents",
-    "t_subgroup": "Table 5{letter}. {by} = {level}",
+    "t_subgroup": "Table 10{letter}. {by} = {level}",
+    "t_group_tests": (
+        "Table 12. Does the change differ by {by}? Difference in mean change, cluster-robust (CR2)"
+    ),
+    "t_did": (
+        "Table 11. Difference-in-differences: change with {column} = 1 minus change with "
+        "{column} = 0, cluster-robust (CR2); the baseline difference beside it"
+    ),
+    "conclusions": {
+        "changed": "clear change",
+        "equivalent": "equivalent to none",
+        "inconclusive": "inconclusive",
+        "untested": "not tested",
+    },
     "t_cpi": "Price index and deflation factors",
     "t_warnings": "Warnings by outcome",
     "col": {
@@ -63,18 +93,49 @@ _EN: dict[str, Any] = {
         "p_holm": "p (Holm)",
         "dz": "d_z [95% CI]",
         "dz_only": "d_z",
+        "d_av": "d_av",
+        "gmr": "Ratio of geometric means (pairs)",
         "wilcoxon": "Wilcoxon p",
-        "shapiro": "Shapiro-Wilk p",
-        "power": "Power",
-        "mde": "Smallest d_z at 80%",
-        "needed": "n for 80%",
+        "naive_t": "Paired t (df)",
+        "naive_p": "Paired p",
+        "naive_ci": "Paired 95% CI",
+        "wild": "Wild bootstrap p",
+        "boot_ci": "Village bootstrap 95% CI",
+        "hl": "Hodges-Lehmann [95% CI]",
+        "df": "df",
+        "mde": "Smallest detectable change (80%)",
+        "mde_dz": "in d_z",
+        "sesoi": "Smallest change of interest",
+        "power_sesoi": "Power at it",
+        "tost": "Equivalence p (TOST)",
+        "conclusion": "Conclusion",
         "n_eff": "Effective n",
-        "power_eff": "Power (effective n)",
         "clusters": "Villages",
-        "icc": "ICC",
+        "icc": "ICC [95% CI]",
         "deff": "Design effect",
-        "cr_t": "Cluster-robust t (df)",
-        "cr_p": "Cluster-robust p",
+        "cr_t": "CR2 t (df)",
+        "cr_p": "CR2 p",
+        "started": "Started",
+        "stopped": "Stopped",
+        "mcnemar": "McNemar p",
+        "rd": "Risk difference [95% CI]",
+        "rd_cr": "Cluster-robust [95% CI]",
+        "improved": "Improved",
+        "same": "Same",
+        "worse": "Worse",
+        "sign": "Sign test p",
+        "wave": "Wave",
+        "missing": "Missing",
+        "skipped": "Skipped (filled)",
+        "groups": "Groups",
+        "all_equal": "All groups alike (CR2 Wald, HTZ)",
+        "difference": "Difference",
+        "n_groups": "n (1 / 0)",
+        "change_exposed": "Change (1)",
+        "change_unexposed": "Change (0)",
+        "did": "Difference-in-differences",
+        "baseline": "Baseline difference",
+        "baseline_p": "Baseline p",
         "variable": "Characteristic",
         "category": "Category",
         "summary": "Mean (SD) or count (%)",
@@ -86,31 +147,46 @@ _EN: dict[str, Any] = {
     "methods": "Methods",
     "methods_text": [
         "Each outcome asked in two waves is compared respondent by respondent "
-        "(after − before); respondents with a missing wave are left out of that outcome and "
-        "counted.",
-        "Paired t-test with the 95% confidence interval of the mean change. Effect size "
-        "d_z = mean change / standard deviation of the changes, with a 95% confidence "
-        "interval from the noncentral t distribution. Wilcoxon signed-rank test as a check "
-        "that does not assume normality (exact when there are fewer than 50 pairs without "
-        "ties or zeros, otherwise the normal approximation with continuity correction, as "
-        "R's wilcox.test). Shapiro-Wilk test of the normality of the changes. Holm's "
-        "correction of the t-test p-values across the {count} outcomes.",
-        "Power is that of a two-sided paired t-test at α = {alpha} for the observed d_z "
-        "(as R's pwr.t.test); the smallest detectable effect is the d_z found with 80% "
-        "power; the n needed is the number of pairs for 80% power at the observed d_z.",
+        "(after − before). The analysis population of each outcome is the respondents with "
+        "both waves answered; the others are left out of that outcome and counted. A "
+        "question skipped by its skip rule counts as the value the instrument gives it "
+        "(when_skipped: 0 for an amount that is none when not asked); otherwise a skipped "
+        "answer is missing.",
+        "Headline: the mean change with its cluster-robust (CR2) standard error, "
+        "Bell-McCaffrey (Satterthwaite) degrees of freedom and 95% confidence interval, as "
+        'R\'s clubSandwich (coef_test, vcov = "CR2", test = "Satterthwaite"); Holm\'s '
+        "correction of these p-values across the {count} outcomes decides the clear "
+        "changes. A wild cluster bootstrap (Webb's six-point weights, null imposed) checks "
+        "it. For a yes/no outcome the mean change is the risk difference. Beside it, labelled, "
+        "the naive paired t-test, which treats respondents as independent, and Wilcoxon's "
+        "signed-rank test; as robustness checks of the same mean change, a percentile "
+        "interval from resampling whole villages, and the Hodges-Lehmann estimate with its "
+        "interval as a description.",
+        "Effect sizes: d_z = mean change / standard deviation of the changes (with a "
+        "noncentral-t interval) and d_av = mean change / mean of the two waves' standard "
+        "deviations (Lakens 2013); d_z is large when the waves correlate strongly. The power "
+        "and the smallest detectable change are stated in d_z units, never in d_av. Power and "
+        "the smallest detectable change use the headline test: a two-sided t test at "
+        "α = {alpha} with its standard error and degrees of freedom; the smallest "
+        "detectable change is in the outcome's own unit (and in d_z). Power is given only "
+        "at a smallest change of interest stated in advance (sesoi), never for the change "
+        "observed. With a smallest change of interest, a change that is not clear is "
+        "tested for equivalence (two one-sided tests, Lakens 2017): equivalent when both "
+        "reject at α, otherwise inconclusive.",
         "Respondents are nested in villages ({cluster}). For the changes of each outcome: "
-        "the intra-cluster correlation (ICC, one-way ANOVA estimator), the design effect "
-        "1 + (m − 1) × ICC with m the size-weighted mean village size ({m:.1f}), the "
-        "effective sample n / design effect, and a cluster-robust test of the mean change "
-        "(OLS with CR1 cluster-robust standard errors and a t distribution with "
-        "villages − 1 = {df} degrees of freedom). The power warnings use the effective "
-        "sample.",
+        "the intra-cluster correlation (ICC, one-way ANOVA estimator, with its F-based "
+        "95% interval), the design effect 1 + (m − 1) × ICC with m the size-weighted mean "
+        "village size ({m:.1f}), and the effective sample n / design effect. Yes/no "
+        "outcomes: McNemar's test (exact binomial below 25 discordant pairs, otherwise "
+        "chi-squared with continuity correction, as R's mcnemar.test) and the paired risk "
+        "difference with its Wald interval. Ratings: the share who improved, stayed or got "
+        "worse, and the sign test.",
         "Money is converted to {base} prices: real = nominal × CPI({base}) / CPI(year). "
         "Price index: {cpi}. Source: {source}",
         "Not compared: {left_out}.",
     ],
     "left_out": {
-        "categorical": "{name} (a yes/no or unordered choice; a paired t-test does not fit)",
+        "categorical": "{name} (an unordered choice)",
         "not_numeric": "{name} (not a number)",
     },
     "nothing_left_out": "none",
@@ -132,37 +208,59 @@ _ZH: dict[str, Any] = {
     ),
     "headline": "调查结果",
     "warnings": "请先阅读",
-    "changed": "明显变化（经 Holm 校正，{count} 项指标中显著）",
     "not_changed": "无明显变化",
+    "equivalent": "等效于无变化（在最小关注变化范围内，TOST）",
+    "inconclusive": (
+        "尚无定论：变化不明显，也未能证明小于有意义的变化（可在问卷中用 sesoi 或 --sesoi 说明）"
+    ),
+    "conclusions": {
+        "changed": "明显变化",
+        "equivalent": "等效于无变化",
+        "inconclusive": "尚无定论",
+        "untested": "未检验",
+    },
     "none_changed": "没有指标出现明显变化。",
-    "rose": "增加了",
-    "fell": "减少了",
+    "changed": "明显变化（基于设计的检验，经 Holm 校正，{count} 项指标中显著）",
     "finding": (
         "<b>{label}</b> 平均{direction} {change}，从 {before} 到 {after}"
-        "（95% 置信区间 {low} 至 {high}；d_z = {dz}）。"
+        "（95% 置信区间 {low} 至 {high}，聚类稳健；d_z = {dz}，d_av = {dav}）。"
     ),
     "finding_md": (
         "**{label}** 平均{direction} {change}，从 {before} 到 {after}"
-        "（95% 置信区间 {low} 至 {high}；d_z = {dz}）。"
+        "（95% 置信区间 {low} 至 {high}，聚类稳健；d_z = {dz}，d_av = {dav}）。"
     ),
-    "finding_cluster": "考虑村庄聚类后不显著（p = {p}）。",
+    "finding_yes_no": "{started} 人开始、{stopped} 人停止（McNemar {p}）；风险差 {rd} 个百分点。",
+    "equivalent_item": "{label}（变化 {change}，在 ±{sesoi} 之内；TOST {p}）",
+    "points": "个百分点",
+    "fig_power": (
+        "配对 t 检验的检验效能：{n} 对样本（实线）与约 {n_eff:.0f} 的有效样本、{df:.0f} 个自由度"
+        "（虚线）；圆点为各指标在其最小关注变化下的检验效能（各自的设计效应）"
+    ),
+    "t_results": "表 2. 前后比较：基于设计（聚类稳健）的检验",
+    "t_naive": "表 3. 核对：忽略村庄的配对检验与稳健性检验",
+    "t_power": "表 4. 本调查能检测到的变化与等效检验",
+    "t_effects": "表 5. 效应量",
+    "t_cluster": "表 6. 受访者嵌套于村庄",
+    "t_yes_no": "表 7. 是/否指标",
+    "t_ratings": "表 8. 评分：提高、不变、降低",
+    "t_missing": "表 9. 各轮、各村的缺失回答（跳题回答按问卷规定填补后）",
+    "t_subgroup": "表 10{letter}. {by} = {level}",
+    "t_group_tests": "表 12. 变化是否因{by}而不同？平均变化之差，聚类稳健（CR2）",
+    "t_did": (
+        "表 11. 双重差分：{column} = 1 者的变化减去 {column} = 0 者的变化，"
+        "聚类稳健（CR2）；旁列基线差异"
+    ),
+    "rose": "增加了",
+    "fell": "减少了",
     "in_prices": "{unit}，{base} 年价格",
     "figures": "图",
     "fig_slopes": "各村前后平均值（灰线：每个村庄；黑线：全部受访者）",
     "fig_diffs": "每位受访者的变化（后 − 前）；虚线表示无变化，实线为平均变化",
-    "fig_power": (
-        "配对 t 检验的检验效能：{n} 对样本（实线）与约 {n_eff:.0f} 的有效样本（虚线）；"
-        "圆点为观察到的效应"
-    ),
     "power_axis_x": "效应量 d_z",
     "power_axis_y": "检验效能",
     "power_title": "本调查能检测到多大的变化",
     "tables": "表",
-    "t_results": "表 2. 前后配对比较",
-    "t_power": "表 3. 检验效能与最小可检测效应",
-    "t_cluster": "表 4. 受访者嵌套于村庄",
     "t_demo": "表 1. 受访者基本情况",
-    "t_subgroup": "表 5{letter}. {by} = {level}",
     "t_cpi": "价格指数与平减系数",
     "t_warnings": "各指标的提示",
     "col": {
@@ -180,17 +278,17 @@ _ZH: dict[str, Any] = {
         "dz": "d_z [95% 置信区间]",
         "dz_only": "d_z",
         "wilcoxon": "Wilcoxon p",
-        "shapiro": "Shapiro-Wilk p",
-        "power": "检验效能",
-        "mde": "80% 效能下最小 d_z",
-        "needed": "80% 效能所需 n",
+        "mde": "最小可检测变化（80%）",
+        "sesoi": "最小关注变化",
+        "power_sesoi": "该变化下的效能",
+        "tost": "等效检验 p（TOST）",
+        "conclusion": "结论",
         "n_eff": "有效样本量",
-        "power_eff": "检验效能（有效样本）",
         "clusters": "村庄数",
-        "icc": "组内相关系数",
+        "icc": "组内相关系数 [95% 置信区间]",
         "deff": "设计效应",
-        "cr_t": "聚类稳健 t（自由度）",
-        "cr_p": "聚类稳健 p",
+        "cr_t": "CR2 t（自由度）",
+        "cr_p": "CR2 p",
         "variable": "特征",
         "category": "类别",
         "summary": "均值（标准差）或人数（%）",
@@ -201,28 +299,34 @@ _ZH: dict[str, Any] = {
     },
     "methods": "方法",
     "methods_text": [
-        "对两轮都调查的每项指标，逐个受访者比较（后 − 前）；"
-        "缺少任一轮数据的受访者在该指标中被剔除并计数。",
-        "配对 t 检验及平均变化的 95% 置信区间。效应量 d_z = 平均变化 / 变化的标准差，"
-        "其 95% 置信区间基于非中心 t 分布。"
-        "Wilcoxon 符号秩检验作为不假定正态分布的稳健性检验（与 R 的 wilcox.test 相同）。"
-        "Shapiro-Wilk 检验变化的正态性。对 {count} 项指标的 t 检验 p 值进行 Holm 校正。",
-        "检验效能为双侧配对 t 检验（α = {alpha}）在观察到的 d_z 下的效能"
-        "（与 R 的 pwr.t.test 相同）；"
-        "最小可检测效应为 80% 效能下的 d_z；"
-        "所需 n 为在观察到的 d_z 下达到 80% 效能所需的配对数。",
-        "受访者嵌套于村庄（{cluster}）。对每项指标的变化：组内相关系数（单因素方差分析估计）、"
-        "设计效应 1 + (m − 1) × ICC（m 为按规模加权的平均村庄样本量，{m:.1f}）、"
-        "有效样本量 n / 设计效应，"
-        "以及平均变化的聚类稳健检验"
-        "（OLS，CR1 聚类稳健标准误，t 分布自由度 = 村庄数 − 1 = {df}）。"
-        "检验效能提示使用有效样本量。",
+        "对两轮都调查的每项指标，逐个受访者比较（后 − 前）。每项指标的分析人群为两轮都回答了的"
+        "受访者，其余受访者在该指标中被剔除并计数。因跳题而未问的问题按问卷的规定处理"
+        "（when_skipped: 0 表示未问即为零，例如未从事电商者的电商收入）；否则跳过的回答视为缺失。",
+        "主要结果：平均变化及其聚类稳健（CR2）标准误、Bell-McCaffrey（Satterthwaite）自由度和 "
+        '95% 置信区间，与 R 的 clubSandwich（coef_test，vcov = "CR2"，test = '
+        '"Satterthwaite"）相同；对 {count} 项指标的这些 p 值进行 Holm 校正，据此判断明显变化。'
+        "以野聚类自助法（Webb 六点权重，施加原假设）核对。是/否指标的平均变化即风险差。"
+        "旁列（并注明）忽略村庄、把受访者视为相互独立的配对 t 检验和 Wilcoxon 符号秩检验；"
+        "作为同一平均变化的稳健性检验，列出按村庄整体重抽样的百分位区间，"
+        "并以 Hodges-Lehmann 估计及其区间作为描述。",
+        "效应量：d_z = 平均变化 / 变化的标准差（附非中心 t 区间），"
+        "d_av = 平均变化 / 两轮标准差的平均（Lakens 2013）；两轮高度相关时 d_z 偏大。"
+        "检验效能和最小可检测变化以 d_z 表示，不用 d_av。它们基于主要检验：α = {alpha} 的双侧 "
+        "t 检验，使用其标准误和自由度；最小可检测变化以指标本身的单位给出（也折算为 d_z）。"
+        "检验效能只针对事先说明的最小关注变化（sesoi）给出，从不针对观察到的变化。"
+        "给出最小关注变化时，对不明显的变化进行等效检验（双单侧检验，Lakens 2017）："
+        "两个单侧检验都在 α 水平拒绝则为等效，否则为尚无定论。",
+        "受访者嵌套于村庄（{cluster}）。对每项指标的变化：组内相关系数（单因素方差分析估计，"
+        "附基于 F 分布的 95% 区间）、设计效应 1 + (m − 1) × ICC（m 为按规模加权的平均村庄样本量，"
+        "{m:.1f}）和有效样本量 n / 设计效应。是/否指标：McNemar 检验（不一致对少于 25 时用精确"
+        "二项检验，否则用带连续性校正的卡方检验，与 R 的 mcnemar.test 相同）及配对风险差及其 "
+        "Wald 区间。评分指标：提高、不变、降低的人数比例及符号检验。",
         "金额折算为 {base} 年价格：实际值 = 名义值 × CPI({base}) / CPI(年份)。"
         "价格指数：{cpi}。来源：{source}",
         "未比较：{left_out}。",
     ],
     "left_out": {
-        "categorical": "{name}（是/否或无序选项，不适用配对 t 检验）",
+        "categorical": "{name}（无序选项）",
         "not_numeric": "{name}（非数值）",
     },
     "nothing_left_out": "无",
@@ -233,28 +337,42 @@ _ZH: dict[str, Any] = {
     "no": "否",
     "all": "全部受访者",
     "notes": {
+        "structural_zeros": "{count} 个因跳题而空白的回答按问卷规定（when_skipped）计为 {value}",
         "excluded_pairs": "{excluded} 位受访者因缺少其中一轮数据被剔除",
         "too_few_pairs": "完整配对少于 2 对，无法检验",
         "no_variation": "所有受访者的变化相同，无法检验",
         "small_sample": "仅有 {n} 对完整数据，样本较小，结果仅供参考",
-        "low_power": (
-            "在约 {n_eff:.0f} 的有效样本下，检测到所观察效应（d_z = {dz:.2f}）的检验效能仅为 "
-            "{power:.0%}；达到 80% 效能需要 d_z 至少 {mde:.2f}，或约 {needed} 位受访者"
+        "one_cluster": "所有完整配对都在同一个村庄：只能进行忽略村庄的配对 t 检验",
+        "few_df": "基于设计的检验只有 {df:.1f} 个自由度（{clusters} 个村庄）：置信区间很宽",
+        "naive_only": (
+            "逐个受访者看显著（配对 t 检验 p = {p:.3f}），但考虑村庄聚类后不显著（p = {cr2:.3f}）"
         ),
-        "not_normal": "变化明显偏离正态分布（Shapiro-Wilk p = {p:.3f}），请以 Wilcoxon 检验为准",
-        "tests_disagree": "t 检验（p = {p:.3f}）与 Wilcoxon 检验（p = {w:.3f}）结论不一致",
-        "cluster_not_significant": (
-            "逐个受访者看显著，但考虑村庄聚类后不显著（聚类稳健 p = {p:.3f}）"
+        "wild_disagrees": (
+            "野聚类自助法（p = {wild:.3f}）与基于设计的检验（p = {p:.3f}）结论不一致，请谨慎解读"
+        ),
+        "design_caveat": (
+            "本调查比较同一批人在 {before} 年和 {after} 年的情况，没有对照组："
+            "它显示的是变化，而不是项目的效果。两年之间发生的其他变化"
+            "（物价、疫情年份、在后来的访问中回忆较早年份）都包含在变化之中。"
+        ),
+        "structural_zeros_headline": (
+            "以下指标按问卷规定（when_skipped）将跳过的回答计为 0：{outcomes}。"
         ),
         "headline_power": (
-            "{clusters} 个村庄的 {n} 位受访者（考虑村庄聚类后，视指标不同相当于 {n_eff_low:.0f} 至 "
-            "{n_eff:.0f} 位独立受访者），只能可靠地（80% 效能）检测到 d_z 至少为 {mde:.2f} 的变化，"
-            "独立受访者最少的指标则需至少 {mde_high:.2f}。{total} 项指标中有 {low} 项"
-            "对所观察到的变化的检验效能低于 80%：结果不显著并不代表没有变化。"
+            "{clusters} 个村庄的 {n} 位受访者：基于设计的检验只能可靠地（{power:.0%} 效能）检测到 "
+            "d_z 至少为 {mde_low:.2f} 至 {mde_high:.2f} 的变化（视指标而定；自由度为 "
+            "{df_low:.1f} 至 {df_high:.1f}，而非 n − 1）。结果不显著并不代表没有变化："
+            "请看哪些指标等效于无变化、哪些尚无定论。"
         ),
-        "headline_small": "仅有 {n} 位受访者，样本较小。小于 d_z = {mde:.2f} 的变化无法可靠检测。",
+        "headline_icc": (
+            "村庄的影响本身也不确定：{outcome} 的变化的村内相关系数为 {icc:.2f}"
+            "（95% 置信区间 {low:.2f} 至 {high:.2f}），"
+            "因此其 {n} 位受访者大约相当于 {n_eff_low:.0f} 至 {n_eff_high:.0f} 位独立受访者。"
+        ),
+        "headline_small": "仅有 {n} 位受访者，样本较小，所有结果仅供参考。",
         "headline_few_clusters": (
-            "仅有 {clusters} 个村庄：聚类稳健检验使用自由度为 {df} 的 t 分布，结论更为可靠。"
+            "仅有 {clusters} 个村庄：主要检验为聚类稳健检验（CR2，Bell-McCaffrey 自由度），"
+            "并以野聚类自助法核对；将受访者视为相互独立的配对 t 检验列于其旁。"
         ),
         "scales_not_measured": "无法评估量表（{reason}），本报告未包含量表部分。",
     },
@@ -264,5 +382,9 @@ _UI: dict[str, dict[str, Any]] = {"en": _EN, "zh": _ZH}
 
 
 def ui(language: str) -> dict[str, Any]:
-    """The report's texts for ``language`` (``zh-Hans`` uses ``zh``; others, English)."""
-    return _UI.get(language, _UI.get(language.split("-")[0].split("_")[0], _EN))
+    """The report's texts for ``language`` (``zh-Hans`` uses ``zh``; others, English).
+
+    A text not yet translated is given in English.
+    """
+    own = _UI.get(language, _UI.get(language.split("-")[0].split("_")[0], _EN))
+    return {**_EN, **own, "col": {**_EN["col"], **own["col"]}}

@@ -12,9 +12,10 @@ from html import escape
 import numpy as np
 
 from .._version import package_version
-from ..analysis import Analysis, paired_power
+from ..analysis import Analysis, paired_power, t_power
 from . import figures
 from ._measurement_text import measurement_texts
+from ._outcome_tables import report_tables
 from ._tables import (
     Table,
     cpi_table,
@@ -22,7 +23,6 @@ from ._tables import (
     methods,
     notes,
     outcome_label,
-    report_tables,
     subtitle,
     title,
 )
@@ -128,28 +128,31 @@ def _power_figure(analysis: Analysis, language: str) -> str:
     table = analysis.outcomes
     n = analysis.n
     n_eff = float(np.nanmedian(table["n_eff"])) if table["n_eff"].notna().any() else float(n)
-    top = (
-        max(1.0, min(2.0, float(np.nanmax(np.abs(table["cohen_dz"]))) * 1.1))
-        if len(table) and table["cohen_dz"].notna().any()
-        else 1.0
-    )
+    df = float(np.nanmedian(table["df"])) if table["df"].notna().any() else float(n - 1)
+    with_sesoi = [
+        (row, float(row.sesoi) / float(row.sd_diff))
+        for row in table.itertuples()
+        if row.sesoi is not None and row.sd_diff > 0 and math.isfinite(row.power_sesoi)
+    ]
+    top = max([1.0, *[min(2.0, d * 1.1) for _, d in with_sesoi]])
     grid = [top * i / 80 for i in range(81)]
     curve = [
-        (d, paired_power(d, n, analysis.alpha), paired_power(d, n_eff, analysis.alpha))
+        (
+            d,
+            paired_power(d, n, analysis.alpha),
+            t_power(d * math.sqrt(n_eff), df, analysis.alpha),
+        )
         for d in grid
     ]
-    observed = [
-        (str(i), abs(float(row.cohen_dz)), float(row.power))
-        for i, row in enumerate(table.itertuples(), start=1)
-    ]
-    caption = text["fig_power"].format(n=n, n_eff=n_eff)
+    marks = [(str(i), d, float(row.power_sesoi)) for i, (row, d) in enumerate(with_sesoi, 1)]
+    caption = text["fig_power"].format(n=n, n_eff=n_eff, df=df)
     svg = figures.power_curve(
-        curve, observed, text["power_axis_x"], text["power_axis_y"], title=caption
+        curve, marks, text["power_axis_x"], text["power_axis_y"], title=caption
     )
     legend = "".join(
-        f"<li>{escape(outcome_label(analysis, row, language))} (d_z = {row.cohen_dz:.2f})</li>"
-        for row in table.itertuples()
-        if math.isfinite(row.cohen_dz)
+        f"<li>{escape(outcome_label(analysis, row, language))} (SESOI = {row.sesoi:g}, "
+        f"d_z = {d:.2f})</li>"
+        for row, d in with_sesoi
     )
     return (
         f"<figure>{svg}<figcaption class='caption'>{escape(caption)}</figcaption></figure>"
@@ -195,7 +198,7 @@ def render_html(analysis: Analysis, language: str) -> str:
     """
     text = ui(language)
     heading = title(analysis, language)
-    changed, unchanged = findings(analysis, language, "html")
+    changed, equivalent, inconclusive = findings(analysis, language, "html")
     warnings = notes(analysis.notes, language)
     parts = [
         f"<header><h1>{escape(heading)}</h1>"
@@ -210,8 +213,15 @@ def render_html(analysis: Analysis, language: str) -> str:
         f'<section class="box good"><h2>{escape(text["headline"])}</h2>'
         f"<h3>{escape(text['changed'].format(count=len(analysis.outcomes)))}</h3><ul>{found}</ul>"
         + (
-            f"<h3>{escape(text['not_changed'])}</h3><p>{text['separator'].join(unchanged)}</p>"
-            if unchanged
+            f"<h3>{escape(text['equivalent'])}</h3><ul>"
+            + "".join(f"<li>{s}</li>" for s in equivalent)
+            + "</ul>"
+            if equivalent
+            else ""
+        )
+        + (
+            f"<h3>{escape(text['inconclusive'])}</h3><p>{text['separator'].join(inconclusive)}</p>"
+            if inconclusive
             else ""
         )
         + "</section>"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..analysis import Analysis
 from ._measurement_text import measurement_texts
+from ._outcome_tables import report_tables
 from ._tables import (
     Table,
     cpi_table,
@@ -11,7 +12,6 @@ from ._tables import (
     methods,
     notes,
     outcome_label,
-    report_tables,
     subtitle,
     title,
 )
@@ -60,7 +60,7 @@ def render_markdown(analysis: Analysis, language: str) -> str:
     warnings = notes(analysis.notes, language)
     if warnings:
         lines += [f"## {text['warnings']}", ""] + [f"- {w}" for w in warnings] + [""]
-    changed, unchanged = findings(analysis, language, "markdown")
+    changed, equivalent, inconclusive = findings(analysis, language, "markdown")
     lines += [
         f"## {text['headline']}",
         "",
@@ -69,8 +69,10 @@ def render_markdown(analysis: Analysis, language: str) -> str:
     ]
     lines += [f"- {s}" for s in changed] or [f"- {text['none_changed']}"]
     lines += [""]
-    if unchanged:
-        lines += [f"### {text['not_changed']}", "", text["separator"].join(unchanged), ""]
+    if equivalent:
+        lines += [f"### {text['equivalent']}", "", *[f"- {s}" for s in equivalent], ""]
+    if inconclusive:
+        lines += [f"### {text['inconclusive']}", "", text["separator"].join(inconclusive), ""]
     lines += [f"## {text['tables']}", ""]
     for table in report_tables(analysis, language):
         lines += _table(table)

@@ -13,12 +13,12 @@ import pandas as pd
 
 from .._version import package_version
 from ..analysis import Analysis
-from ._json import plain
+from ._json import plain, records
 from .measurement import measurement_results
 
 __all__ = ["RESULTS_VERSION", "results_dict"]
 
-RESULTS_VERSION = 1
+RESULTS_VERSION = 2
 """Bumped when a key changes meaning or disappears; new keys may appear at any time."""
 
 _OUTCOME_KEYS = (
@@ -29,6 +29,9 @@ _OUTCOME_KEYS = (
     "wave_before",
     "wave_after",
     "unit",
+    "kind",
+    "when_skipped",
+    "structural_zeros",
     "n",
     "n_excluded",
     "mean_before",
@@ -40,33 +43,65 @@ _OUTCOME_KEYS = (
     "p",
     "ci_low",
     "ci_high",
+    "se",
+    "method",
+    "p_holm",
+    "conclusion",
     "cohen_dz",
     "dz_ci_low",
     "dz_ci_high",
-    "power",
+    "d_av",
+    "mde",
     "mde_dz",
-    "n_needed",
-    "p_holm",
-    "wilcoxon_p",
-    "wilcoxon_method",
-    "shapiro_w",
-    "shapiro_p",
-    "deflated",
+    "sesoi",
+    "power_sesoi",
+    "gmr",
+    "gmr_n",
 )
+_NAIVE_KEYS = {
+    "t": "naive_t",
+    "df": "naive_df",
+    "p": "naive_p",
+    "p_holm": "naive_p_holm",
+    "ci_low": "naive_ci_low",
+    "ci_high": "naive_ci_high",
+    "wilcoxon_p": "wilcoxon_p",
+    "wilcoxon_method": "wilcoxon_method",
+}
 _CLUSTER_KEYS = {
     "icc": "icc",
+    "icc_ci_low": "icc_low",
+    "icc_ci_high": "icc_high",
     "deff": "deff",
     "n_eff": "n_eff",
     "clusters": "clusters",
     "m": "cluster_m",
-    "se": "cluster_se",
-    "t": "cluster_t",
-    "df": "cluster_df",
-    "p": "cluster_p",
-    "power": "power_eff",
-    "mde_dz": "mde_dz_eff",
-    "n_needed": "n_needed_eff",
+    "t": "cr2_t",
+    "df": "cr2_df",
+    "p": "cr2_p",
+    "wild_bootstrap_p": "wild_p",
 }
+_ROBUST_KEYS = {
+    "bootstrap_ci_low": "boot_ci_low",
+    "bootstrap_ci_high": "boot_ci_high",
+    "hodges_lehmann": "hl",
+    "hodges_lehmann_ci_low": "hl_ci_low",
+    "hodges_lehmann_ci_high": "hl_ci_high",
+}
+_YES_NO_KEYS = {
+    "started": "started",
+    "stopped": "stopped",
+    "mcnemar_p": "mcnemar_p",
+    "mcnemar_method": "mcnemar_method",
+    "risk_difference": "rd",
+    "ci_low": "rd_ci_low",
+    "ci_high": "rd_ci_high",
+}
+_RATING_KEYS = {"improved": "improved", "same": "same", "worse": "worse", "sign_p": "sign_p"}
+
+
+def _block(row: dict[str, Any], keys: dict[str, str]) -> dict[str, Any]:
+    return {key: plain(row[column]) for key, column in keys.items()}
 
 
 def _outcomes(analysis: Analysis, table: pd.DataFrame) -> list[dict[str, Any]]:
@@ -74,10 +109,19 @@ def _outcomes(analysis: Analysis, table: pd.DataFrame) -> list[dict[str, Any]]:
     for row in table.to_dict("records"):
         record = {key: plain(row[key]) for key in _OUTCOME_KEYS}
         record["deflated"] = bool(row["deflated"])
+        record["equivalence"] = {
+            "sesoi": plain(row["sesoi"]),
+            "tost_p": plain(row["tost_p"]),
+            "equivalent": row["conclusion"] == "equivalent",
+        }
         record["label"] = dict(analysis.instrument.question(row["question"]).label)
         record["warnings"] = [str(note) for note in row["warnings"]]
         record["warning_codes"] = [note.code for note in row["warnings"]]
-        record["clustering"] = {key: plain(row[column]) for key, column in _CLUSTER_KEYS.items()}
+        record["naive"] = _block(row, _NAIVE_KEYS)
+        record["clustering"] = _block(row, _CLUSTER_KEYS)
+        record["robustness"] = _block(row, _ROBUST_KEYS)
+        record["yes_no"] = _block(row, _YES_NO_KEYS) if row["kind"] == "yes_no" else None
+        record["rating"] = _block(row, _RATING_KEYS) if row["kind"] == "rating" else None
         records.append(record)
     return records
 
@@ -144,6 +188,18 @@ def results_dict(analysis: Analysis, source: str = "") -> dict[str, Any]:
             for row in analysis.demographics.to_dict("records")
         ],
         "left_out": [{"question": code, "reason": reason} for code, reason in analysis.left_out],
+        "difference_in_differences": (
+            {"compare": analysis.compare, "outcomes": records(analysis.did)}
+            if analysis.compare is not None
+            else None
+        ),
+        "subgroup_differences": {
+            column: records(tests) for column, tests in analysis.subgroup_tests.items()
+        },
+        "missing": [
+            {key: plain(value) for key, value in row.items()}
+            for row in analysis.missing.to_dict("records")
+        ],
         "scales": (
             measurement_results(analysis.measurement) if analysis.measurement is not None else None
         ),

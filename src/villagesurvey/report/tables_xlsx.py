@@ -22,17 +22,23 @@ from .measurement import measurement_sheets
 __all__ = ["build_tables", "write_tables_xlsx"]
 
 _RESULTS = [
-    "outcome", "label", "unit", "deflated", "n", "n_excluded", "mean_before", "mean_after",
-    "mean_diff", "sd_diff", "ci_low", "ci_high", "t", "df", "p", "p_holm", "cohen_dz",
-    "dz_ci_low", "dz_ci_high", "wilcoxon_p", "wilcoxon_method", "shapiro_w", "shapiro_p",
+    "outcome", "label", "unit", "kind", "deflated", "when_skipped", "structural_zeros", "n",
+    "n_excluded", "mean_before", "mean_after", "mean_diff", "sd_diff", "ci_low", "ci_high",
+    "se", "t", "df", "p", "p_holm", "method", "conclusion", "cohen_dz", "d_av", "naive_t",
+    "naive_df", "naive_p", "naive_p_holm", "naive_ci_low", "naive_ci_high", "wilcoxon_p",
+    "wilcoxon_method", "boot_ci_low", "boot_ci_high", "hl", "hl_ci_low", "hl_ci_high",
 ]  # fmt: skip
 _POWER = [
-    "outcome", "label", "n", "cohen_dz", "power", "mde_dz", "n_needed", "n_eff", "power_eff",
-    "mde_dz_eff", "n_needed_eff",
+    "outcome", "label", "n", "df", "mde", "mde_dz", "sesoi", "power_sesoi", "tost_p",
+    "conclusion", "cohen_dz", "dz_ci_low", "dz_ci_high", "d_av", "gmr", "gmr_n",
 ]  # fmt: skip
 _CLUSTER = [
-    "outcome", "label", "clusters", "cluster_m", "icc", "deff", "n_eff", "cluster_se",
-    "cluster_t", "cluster_df", "cluster_p",
+    "outcome", "label", "clusters", "cluster_m", "icc", "icc_low", "icc_high", "deff", "n_eff",
+    "cr2_t", "cr2_df", "cr2_p", "wild_p",
+]  # fmt: skip
+_KINDS = [
+    "outcome", "label", "kind", "n", "started", "stopped", "mcnemar_p", "mcnemar_method", "rd",
+    "rd_ci_low", "rd_ci_high", "improved", "same", "worse", "sign_p",
 ]  # fmt: skip
 
 
@@ -64,6 +70,12 @@ def build_tables(analysis: Analysis, language: str) -> dict[str, pd.DataFrame]:
         "Before-after": outcomes[_RESULTS] if len(outcomes) else pd.DataFrame(columns=_RESULTS),
         "Power": outcomes[_POWER] if len(outcomes) else pd.DataFrame(columns=_POWER),
         "Clustering": outcomes[_CLUSTER] if len(outcomes) else pd.DataFrame(columns=_CLUSTER),
+        "Yes-no and ratings": (
+            outcomes.loc[outcomes["kind"] != "number", _KINDS]
+            if len(outcomes)
+            else pd.DataFrame(columns=_KINDS)
+        ),
+        "Missing": analysis.missing,
     }
     for column, groups in analysis.subgroups.items():
         frames = []

@@ -170,6 +170,10 @@ class _Assembler:
             )
         if (total := self.total(q)) is not None:
             out["part_of"] = total
+        if q.relevant is not None and f.when_skipped is not None:
+            out["when_skipped"] = f.when_skipped
+        if len(q.waves) >= 2 and f.sesoi is not None:
+            out["sesoi"] = f.sesoi
         for op, right, factor in f.rules:
             self.check(q, op, right, factor)
         return out

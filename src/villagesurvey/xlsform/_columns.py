@@ -184,6 +184,14 @@ def _attribute(row: Row, reader: SurveyReader, new: Field, name: str, value: str
         setattr(new, name, value.lower() in _YES)
     elif name == "scale" and new.type == "select_one":
         new.scale = value
+    elif name == "when_skipped" and (skipped := _skipped(value, numeric)) is not None:
+        new.when_skipped = skipped
+    elif (
+        name == "sesoi"
+        and (sesoi := _skipped(value, True)) is not None
+        and sesoi != "not applicable"
+    ):
+        new.sesoi = float(sesoi) if float(sesoi) > 0 else None
     elif name not in ATTRIBUTES:
         problem = f"{NAMESPACE}:{name} is not an attribute villagesurvey writes"
     else:
@@ -192,6 +200,14 @@ def _attribute(row: Row, reader: SurveyReader, new: Field, name: str, value: str
         reader.lost(
             row, "column_not_mapped", f"{_ATTRIBUTE}{name}", f"{problem}; it is not imported"
         )
+
+
+def _skipped(value: str, numeric: bool) -> int | float | str | None:
+    """A ``when_skipped`` value: ``not applicable``, or a number for a number question."""
+    if value.strip() == "not applicable":
+        return "not applicable"
+    number = _limit(value, "decimal") if numeric else None
+    return number if isinstance(number, int | float) else None
 
 
 def _order(row: Row, reader: SurveyReader, new: Field) -> None:

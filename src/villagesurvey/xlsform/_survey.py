@@ -132,6 +132,8 @@ class Field:
     scale: str | None = None
     reverse: bool = False
     part_of: str | None = None  # the column of the total, as the form names it
+    when_skipped: int | float | str | None = None
+    sesoi: int | float | None = None
     key: int | None = None
     likert: bool = False  # appearance likert
 

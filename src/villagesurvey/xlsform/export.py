@@ -51,6 +51,8 @@ ATTRIBUTES = (
     "pii",
     "scale",
     "reverse",
+    "when_skipped",
+    "sesoi",
 )
 
 Rows = tuple[tuple[str, ...], ...]
@@ -193,6 +195,10 @@ def _attributes(instrument: Instrument, column: Column) -> Iterator[tuple[str, s
         yield "scale", question.scale
     if question.reverse:
         yield "reverse", "true"
+    if question.when_skipped is not None:
+        yield "when_skipped", str(question.when_skipped)
+    if question.sesoi is not None:
+        yield "sesoi", str(question.sesoi)
 
 
 def _scale_runs(questions: tuple[Question, ...]) -> Iterator[tuple[str | None, list[Question]]]:
