@@ -79,10 +79,9 @@ def _reexport_ok(instrument: Any, folder: Path) -> bool:
 
 def measure(form: Path, export: Path | None = None) -> CorpusRow:
     """Import ``form``, re-export it, and validate ``export`` against it when given."""
+    from villagesurvey.errors import XLSFormError
     from villagesurvey.validate import validate_returns
     from villagesurvey.xlsform import read_xlsform
-
-    from villagesurvey.errors import XLSFormError
 
     fields = answer_fields(form)
     try:

@@ -214,10 +214,12 @@ def export_variables(
         One per column, and after a ``select_multiple`` column one 0/1 variable per option.
     """
     names = _NameBook()
-    variables = []
+    variables: list[Variable] = []
     for code in columns:
         for variable in _variables(instrument, code, pseudonymised):
-            variables.append(_renamed(variable, names.take(variable.name)))
+            # pyreadstat names a value-label set by the variable's name and its position
+            room = len(str(len(variables))) if variable.value_labels else 0
+            variables.append(_renamed(variable, names.take(variable.name, NAME_LIMIT - room)))
     return tuple(variables)
 
 
@@ -334,16 +336,24 @@ class _NameBook:
     def __init__(self) -> None:
         self.taken: set[str] = set()
 
-    def take(self, wanted: str) -> str:
+    def take(self, wanted: str, limit: int = NAME_LIMIT) -> str:
+        """``wanted`` where Stata and SPSS accept it; else a valid, unique name close to it.
+
+        Characters other than letters, digits and ``_`` (an option code ``sweet-potato``)
+        become ``_``; a name is cut to ``limit`` characters and numbered to stay unique.
+        """
+        wanted = re.sub(r"\W", "_", wanted)
+        if not wanted[:1].isalpha():
+            wanted = f"v{wanted}"
         name = wanted
         if _reserved(name):
             name += "_"
-        name = name[:NAME_LIMIT]
+        name = name[:limit]
         number = 1
         while name.lower() in self.taken:
             number += 1
             suffix = f"_{number}"
-            name = wanted[: NAME_LIMIT - len(suffix)] + suffix
+            name = wanted[: limit - len(suffix)] + suffix
         self.taken.add(name.lower())
         return name
 

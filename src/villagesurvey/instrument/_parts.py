@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ._fields import IDENTIFIER, FieldReader, is_int, suggest
+from ._fields import FieldReader, is_int, suggest
 from ._rules import read_rules
 from ._yaml import LineList, LineMap
 from .model import Choice, Instrument, Question, Scale, Section
@@ -180,11 +180,11 @@ class InstrumentReader(FieldReader):
                 )
                 continue
             code = item["code"]
-            if not (is_int(code) or (isinstance(code, str) and IDENTIFIER.match(code))):
+            if not (is_int(code) or (isinstance(code, str) and code and code == code.strip())):
                 self.problem(
                     item_line, where, "bad_code",
-                    f"choice code {code!r} must be a whole number or a name of letters, "
-                    "digits and _",
+                    f"choice code {code!r} must be a whole number or a text without spaces "
+                    "around it",
                 )  # fmt: skip
                 continue
             if code in seen:

@@ -19,7 +19,6 @@ _QUESTION_FIELDS = (
 )  # fmt: skip
 _KEYWORDS = ("and", "or", "not", "in", "selected")  # words of the skip-rule language
 _LIMITS = ("min", "max", "soft_min", "soft_max")
-_MAX_COLUMN = 32  # Stata's limit on a variable name
 
 
 class QuestionReader:
@@ -255,13 +254,6 @@ class QuestionReader:
         taken = False
         columns = [f"{code}_{w}" for w in waves] or [code]
         for column in columns:
-            if len(column) > _MAX_COLUMN and column == max(columns, key=len):  # once, the longest
-                r.problem(
-                    line,
-                    where,
-                    "code_too_long",
-                    f"column {column!r} is longer than {_MAX_COLUMN} characters; shorten the code",
-                )
             if column in self.columns:
                 first_line, owner = self.columns[column]
                 r.problem(

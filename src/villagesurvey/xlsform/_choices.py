@@ -14,13 +14,7 @@ from .findings import Finding
 
 __all__ = ["ChoiceList", "read_choices"]
 
-_IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _USED = ("list_name", "name", "label")
-_RENAMED = (
-    "choice {name!r} of list {list!r} is imported as {code!r}: a choice code is a whole number "
-    "or a name of letters, digits and _. Answers recorded as {name!r} will not match it; recode "
-    "them or rename the choice"
-)
 
 
 @dataclass
@@ -36,11 +30,12 @@ class ChoiceList:
         return tuple(code for code, _ in self.choices)
 
 
-def _code(text: str) -> int | str | None:
-    """A choice name as an instrument code: a whole number or an identifier; else ``None``."""
+def _code(text: str) -> int | str:
+    """A choice name as an instrument code: a whole number (``1``, ``-9``) or the name as it
+    is written (``01``, ``0_1``, ``sweet-potato``, ``brong ahafo``), so that answers match."""
     if re.fullmatch(r"-?\d+", text) and str(int(text)) == text:
         return int(text)
-    return text if _IDENTIFIER.match(text) else None
+    return text
 
 
 def read_choices(
@@ -51,7 +46,6 @@ def read_choices(
     if table is None:
         return lists
     names = Codes("list")
-    codes: dict[str, Codes] = {}
 
     def finding(row: Row, code: str, column: str, message: str, lost: bool = True) -> None:
         note(Finding(code, row.number, column, message, "choices", lost))
@@ -64,18 +58,12 @@ def read_choices(
             finding(row, "choice_not_mapped", what, message)
             continue
         if list_name not in lists:
-            lists[list_name], codes[list_name] = ChoiceList(names.take(list_name)), Codes("c")
+            lists[list_name] = ChoiceList(names.take(list_name))
         code = _code(name)
-        if code is not None and code in lists[list_name].codes:
+        if code in lists[list_name].codes:
             message = f"choice {name!r} is already in list {list_name!r}; this one is not imported"
             finding(row, "duplicate_choice", "name", message)
             continue
-        if code is None:
-            code = codes[list_name].take(name)
-            finding(
-                row, "choice_renamed", "name", _RENAMED.format(name=name, list=list_name, code=code)
-            )
-        codes[list_name].used.add(str(code))
         label = languages.text(row.texts.get("label"), ("choices", row.number, "label"))
         if label is None:
             label = {lang: name for lang in languages.languages}
