@@ -195,7 +195,7 @@ def test_what_maps_is_in_the_instrument(kobo):
         "2023031501",
         ("en", "sw"),
     )
-    assert instrument.key == ("hh_id",)
+    assert instrument.key == ("instanceID",)  # no key declared: the submission's own ID
     assert [s.code for s in instrument.sections] == ["main", "hh"]
     size = instrument.question("hh_size")
     assert (size.min, size.max, size.required) == (1, 30, True)
@@ -261,7 +261,7 @@ def test_surveycto_spellings(tmp_path):
     result = read_xlsform(_form(SURVEYCTO, tmp_path))
     instrument = result.instrument
     assert instrument.languages == ("en", "zh")
-    assert instrument.key == ("hhid",)  # the one required question named like an ID
+    assert instrument.key == ("instanceID",)  # no key declared: the submission's own ID
     members = instrument.question("members")
     assert (members.min, members.max) == (1, 30)  # . > 0 and . < 31 for whole numbers
     assert members.message == {"en": "1 to 30", "zh": "1至30人"}
@@ -526,7 +526,7 @@ def test_a_survey_sheet_saved_alone_as_csv(tmp_path):
     path = tmp_path / "survey.csv"
     path.write_text("type;name;label\ninteger;age;Age\ntext;hh;Household\n", encoding="utf-8")
     result = read_xlsform(path)
-    assert [q.code for q in result.instrument.questions] == ["age", "hh"]
+    assert [q.code for q in result.instrument.questions] == ["instanceID", "age", "hh"]
 
 
 @pytest.mark.parametrize("suffix", [".ods", ".xls"])

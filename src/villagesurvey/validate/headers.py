@@ -19,6 +19,7 @@ from ..instrument import Instrument
 from . import exports
 from .findings import Findings, column_letter
 from .reading import Sheet
+from .submission_key import submission_key
 
 __all__ = ["HEADER_SEARCH_ROWS", "Headers", "cell_text", "find_header_row", "match_headers"]
 
@@ -164,6 +165,9 @@ def match_headers(
                 ),
             )  # fmt: skip
             continue
+        meta = exports.metadata_name(text)
+        if meta is not None:  # the submission ID as the key column: also the submission's ID
+            headers.metadata.setdefault(meta, number)
         if renamed:
             findings.add(
                 **where, column=code, letter=letter, value=text, check="renamed_column",
@@ -174,6 +178,11 @@ def match_headers(
     for code in [c for c in headers.options if c in positions]:
         del headers.options[code]  # the answer is there whole: its split copy is not needed
     present = positions | {code: flags[0][1] for code, flags in headers.options.items()}
+    key = submission_key(instrument)
+    if key is not None and key not in present and set(headers.metadata) & {*exports.SUBMISSION_ID}:
+        present[key] = headers.metadata[
+            next(n for n in exports.SUBMISSION_ID if n in headers.metadata)
+        ]
     _report_missing_and_moved(instrument, present, where, findings, expect_order=expect_order)
     return headers
 

@@ -30,6 +30,7 @@ from .findings import SEVERITIES, Findings
 from .layout import Return, lay_out
 from .normalise import LANGUAGE, TYPED, normalise
 from .reading import ReadFile, Refused, find_returns, read_returns
+from .submission_key import fill_submission_key
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -431,6 +432,8 @@ def check_returns(
     if files is None:
         files = [FileReport(r.file, Path(r.file), None, "read") for r in returns]
     raw = _raw_frame(instrument, returns)
+    where = raw[FILE] + " row " + raw[ROW].astype(str)
+    raw = fill_submission_key(instrument, raw, raw[PROVENANCE["submission"]], where, findings)
     _formulas(raw, returns, findings)
     totals = _total_rows(instrument, raw, findings)
     say = stage if stage is not None else _silent
@@ -447,9 +450,10 @@ def check_returns(
     broken = unread | _cells(failed)
     doubtful = _without(schema.failures(schemas.warnings, rows, own), broken)
     findings.add_frame(explain.explain(instrument, doubtful, rows, raw).assign(severity="warning"))
-    where = raw[FILE] + " row " + raw[ROW].astype(str)
     say("looking for duplicates and outliers")
-    findings.add_frame(duplicates.find_duplicates(instrument, rows, where).assign(severity="error"))
+    submissions = raw[PROVENANCE["submission"]]
+    copies = duplicates.find_duplicates(instrument, rows, where, submissions)
+    findings.add_frame(copies.assign(severity="error"))
     factor = outlier_factor if outlier_factor is not None else hfc.IQR_FACTOR
     sound = _blanked(rows, broken | _cells(doubtful))  # flagged once, not again as outliers
     findings.add_frame(hfc.find_outliers(instrument, sound, factor).assign(severity="warning"))

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["KEYWORDS", "Codes", "is_code"]
+__all__ = ["KEYWORDS", "SUBMISSION_KEY", "Codes", "is_code"]
 
 KEYWORDS = frozenset({"and", "or", "not", "in", "selected"})  # words of the skip-rule language
+SUBMISSION_KEY = "instanceID"
+"""The key of a form without a declared one: the submission's own ID, which the phone fills
+(``meta/instanceID``; KoboToolbox exports it as ``_uuid``, SurveyCTO as ``KEY``)."""
 _IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 

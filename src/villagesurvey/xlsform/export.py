@@ -27,6 +27,7 @@ from ..errors import XLSFormError
 from ..instrument import Column, Instrument, Question
 from ..instrument.model import Limit
 from ._languages import language_tag
+from ._names import SUBMISSION_KEY
 from .xpath import condition_xpath, number_xpath, quote
 
 __all__ = [
@@ -220,6 +221,8 @@ def _survey_rows(instrument: Instrument) -> Rows:
             if scale is not None:
                 survey.group(scale, instrument.scales[scale].label, section=False)
             for question in questions:
+                if instrument.key == (SUBMISSION_KEY,) and question.code == SUBMISSION_KEY:
+                    continue  # the phone fills it: meta/instanceID
                 for column in columns[question.code]:
                     survey.field(column)
             if scale is not None:
