@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import AnalysisError
 from ..instrument import Column, Instrument
+from ..instrument.model import FORMATTED_TYPES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -155,7 +156,7 @@ def _typed(instrument: Instrument, column: Column, text: pd.Series) -> tuple[pd.
     if question.type == "date":
         dates = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
         return dates, text.notna() & dates.isna()
-    if question.type == "text":
+    if question.type in ("text", *FORMATTED_TYPES):
         return text, pd.Series(False, index=text.index)
     if question.type == "select_multiple":
         allowed = set(codes)

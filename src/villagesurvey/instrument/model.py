@@ -17,6 +17,7 @@ from typing import Any
 from .conditions import Condition, bind_waves, parse_condition
 
 __all__ = [
+    "FORMATTED_TYPES",
     "NUMERIC_TYPES",
     "QUESTION_TYPES",
     "SELECT_TYPES",
@@ -50,8 +51,13 @@ QUESTION_TYPES = (
     "select_one",
     "select_multiple",
     "likert",
+    "time",
+    "datetime",
+    "geopoint",
 )
 NUMERIC_TYPES = ("integer", "decimal")
+FORMATTED_TYPES = ("time", "datetime", "geopoint")
+"""Answers kept as text in a fixed format (an XLSForm's ``time``, ``datetime``, ``geopoint``)."""
 SELECT_TYPES = ("select_one", "select_multiple")
 
 

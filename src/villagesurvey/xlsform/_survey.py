@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..instrument.conditions import AllOf, Condition
+from ..instrument.conditions import AllOf, Compare, Condition, Selected
 from ..instrument.model import Limit, Text
 from ._choices import ChoiceList
 from ._columns import read_columns
@@ -35,6 +35,11 @@ _TYPES = {
          "number of days in last year"), "integer"),
     **dict.fromkeys(("decimal", "q decimal", "add decimal prompt"), "decimal"),
     **dict.fromkeys(("date", "q date", "add date prompt"), "date"),
+    **dict.fromkeys(("time", "q time", "add time prompt"), "time"),
+    **dict.fromkeys(("datetime", "q datetime", "date time", "add datetime prompt",
+                     "add date time prompt"), "datetime"),
+    **dict.fromkeys(("geopoint", "gps", "location", "q geopoint", "q location",
+                     "add location prompt"), "geopoint"),
 }  # fmt: skip
 _METADATA = frozenset(
     {"start", "end", "today", "deviceid", "imei", "subscriberid", "simserial", "phonenumber",
@@ -94,13 +99,13 @@ def _skipped(kind: str, name: str) -> tuple[str, str, bool] | None:
             (f"calculation {name!r} is not imported; compute it from the clean dataset instead"),
             True,
         )
-    if lowered not in _TYPES and _SELECT.match(kind) is None:
+    if lowered not in _TYPES and lowered != "range" and _SELECT.match(kind) is None:
         return (
             "unsupported_type",
             (
                 f"{kind} question {name!r} is not imported: an instrument has "
-                "integer, decimal, text, date, select_one, select_multiple "
-                "and likert questions"
+                "integer, decimal, text, date, time, datetime, geopoint, select_one, "
+                "select_multiple and likert questions"
             ),
             True,
         )
@@ -329,8 +334,13 @@ class SurveyReader:
         skipped = _skipped(kind, name)
         if skipped is not None:
             code, message, lost = skipped
+            if code == "note_field":
+                return  # a note asks nothing: nothing of the answers is lost
             if code != "missing_type" or name or row.texts.get("label"):
                 self.lost(row, code, "name" if code == "missing_name" else "type", message, lost)
+            return
+        if kind.lower() == "range":
+            self.range(row, name)
             return
         qtype, list_name = _TYPES.get(kind.lower()), None
         select = _SELECT.match(kind)
@@ -347,12 +357,10 @@ class SurveyReader:
             multiple = " ".join(select["kind"].lower().split()) not in _SELECT_ONE
             qtype = "select_multiple" if multiple else "select_one"
             if select["other"]:
-                message = (
-                    f"the 'other, specify' answer of {name!r} is not imported; add an 'other' "
-                    "choice and a text question for it to the instrument"
-                )
-                self.lost(row, "or_other", "type", message)
+                list_name = self.with_other(select["list"])
         self.add_field(row, name, str(qtype), list_name)
+        if select is not None and select["other"]:
+            self.specify_other(row, name, qtype == "select_multiple")
 
     def add_field(self, row: Row, name: str, qtype: str, list_name: str | None) -> None:
         code = self.codes.take(name)
@@ -377,6 +385,56 @@ class SurveyReader:
         if self.stack:
             self.stack[-1].members.append(new)
         self.fields[name] = new
+
+    def range(self, row: Row, name: str) -> None:
+        """A ``range`` question: a number from ``start`` to ``end`` (ODK's defaults 1 and 10)."""
+        text = row.cells.pop("parameters", "")
+        found = dict(re.findall(r"(start|end|step)\s*=\s*(-?[\d.]+)", text.lower()))
+        try:
+            start, end, step = (float(found.get(k, d)) for k, d in
+                                (("start", 1), ("end", 10), ("step", 1)))  # fmt: skip
+        except ValueError:
+            start, end, step = 1.0, 10.0, 1.0
+        whole = all(v.is_integer() for v in (start, end, step))
+        self.add_field(row, name, "integer" if whole else "decimal", None)
+        low, high = sorted((start, end))
+        limits = self.fields[name].limits
+        limits.setdefault("min", int(low) if whole else low)
+        limits.setdefault("max", int(high) if whole else high)
+
+    def with_other(self, form_list: str) -> str:
+        """The list with pyxform's ``other`` choice added (a copy; the list stays as it is)."""
+        listed = self.lists[form_list]
+        if "other" in listed.codes:
+            return listed.name
+        key = f"{form_list} or_other"
+        if key not in self.lists:
+            taken = {c.name for c in self.lists.values()}
+            name = f"{listed.name}_or_other"
+            while name in taken:
+                name += "_"
+            other = {lang: "Other" for lang in self.languages.languages}
+            self.lists[key] = ChoiceList(name, [*listed.choices, ("other", other)])
+        return self.lists[key].name
+
+    def specify_other(self, row: Row, name: str, multiple: bool) -> None:
+        """The text field ``<name>_other`` that pyxform adds, asked when 'other' is chosen."""
+        owner = self.fields[name]
+        code = self.codes.take(f"{name}_other")
+        rule: Condition = (
+            Selected(owner.code, "other") if multiple else Compare(owner.code, "=", "other")
+        )
+        if owner.relevant is not None:
+            rule = AllOf((owner.relevant, rule))
+        label = {lang: "Specify other." for lang in self.languages.languages}
+        section = self.section()
+        group = self.stack[-1].ident if self.stack else 0
+        extra = Field(row.number, f"{name}_other", code, "text", label, section.code, group,
+                      relevant=rule)  # fmt: skip
+        section.fields.append(extra)
+        if self.stack:
+            self.stack[-1].members.append(extra)
+        self.fields[extra.name] = extra
 
     def resolve(self, name: str) -> Target | None:
         """The question a ``${name}`` names, if it was read before this point."""
