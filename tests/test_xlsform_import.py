@@ -66,8 +66,8 @@ def _pyxform_questions(path: Path):
         ("group.csv", []),
         ("text_and_integer.md", []),
         ("yes_or_no_question.md", []),
-        ("specify_other.md", [(2, "or_other")]),
-        ("loop.md", [(2, "or_other"), (3, "repeat")]),
+        ("specify_other.md", []),  # 'other' and its text field are imported
+        ("loop.md", [(3, "repeat")]),
         (
             "case_insensitivity.md",
             [
@@ -169,10 +169,8 @@ def test_every_part_that_does_not_map_is_reported_by_row(kobo):
         (11, "column_not_mapped"),  # default
         (14, "relevance_not_mapped"),  # count-selected()
         (15, "calculation"),
-        (16, "note_field"),
-        (17, "repeat"),
+        (17, "repeat"),  # the note of row 16 asks nothing: skipped silently
         (20, "constraint_not_mapped"),  # today()
-        (21, "unsupported_type"),  # geopoint
     ]
     assert kobo.exit_code == 1
     notes = [(f.sheet, f.row, f.code) for f in kobo.findings if not f.lost]
@@ -499,9 +497,11 @@ def test_a_plain_hint_beside_translated_labels_is_in_the_first_language():
     [
         ({"choices": [["list_name", "name", "label"]]}, "has no 'survey' sheet"),
         ({"survey": [["label", "hint"], ["A", "B"]]}, "needs the columns 'type' and 'name'"),
-        ({"survey": [["type", "name", "label"], ["note", "n", "Hi"], ["geopoint", "g", "Where"]]},
+        ({"survey": [["type", "name", "label"], ["note", "n", "Hi"], ["begin_repeat", "r", "R"],
+                     ["text", "a", "A"], ["end_repeat", "", ""]],
+          "choices": [["list_name", "name", "label", "image"], ["l", "x", "X", "x.png"]]},
          "no question of the form could be imported, and an instrument needs at least one "
-         "(2 rows did not map; the first: survey row 2, type: note 'n' is not imported"),
+         "(2 rows did not map; the first on the survey sheet: survey row 3, type: repeat 'r'"),
     ],
 )  # fmt: skip
 def test_forms_that_cannot_be_imported(sheets, message):
@@ -613,12 +613,9 @@ def test_cli_lists_what_did_not_map_one_line_each_and_exits_1(tmp_path):
     result = CliRunner().invoke(main, ["import-xlsform", str(form), "-o", str(target)])
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
-    assert lines[1] == (
-        f"{form}: survey row 2, type: the 'other, specify' answer of 'available_toilet_types' is "
-        "not imported; add an 'other' choice and a text question for it to the instrument [or_other]"
-    )
+    assert lines[1].startswith(f"{form}: survey row 3, type: repeat 'loop_toilet_types'")
     assert sum(line.startswith(f"{form}: ") for line in lines) == len(lines) - 1
-    assert lines[-1].endswith("; 2 things did not map")
+    assert lines[-1].endswith("; 1 thing did not map")
     assert load_instrument(target).question("available_toilet_types").type == "select_multiple"
 
 

@@ -24,7 +24,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 PYXFORM = ROOT / "tests" / "data" / "xlsforms" / "pyxform"
 KOBO = ROOT / "tests" / "data" / "kobo"
-# not answers: the phone's own records, notes, calculations (pyxform's type names)
+# not answers: the phone's own records (also every uri:...), notes, calculations
 NOT_ANSWERS = frozenset(
     {"note", "calculate", "start", "end", "today", "deviceid", "subscriberid", "simserial",
      "phonenumber", "username", "email", "audit", "start-geopoint", "background-audio"}
@@ -57,7 +57,11 @@ def answer_fields(path: Path) -> list[str]:
             if kind == "group":
                 if child.get("name") != "meta":
                     yield from walk(child)
-            elif kind not in NOT_ANSWERS and child.get("label") != "Specify other.":
+            elif kind in NOT_ANSWERS or kind.startswith("uri:"):
+                continue
+            elif child.get("control", {}).get("appearance") == "label":
+                continue  # a table-list's row of labels: shown, not answered
+            elif child.get("label") != "Specify other.":
                 yield child["name"]
 
     return list(walk(parse_file_to_json(str(path), warnings=[])))

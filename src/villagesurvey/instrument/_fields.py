@@ -14,7 +14,8 @@ from .model import Limit, Text
 
 __all__ = ["FieldReader", "check_limit_value", "is_int", "suggest"]
 
-IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]*$")
+"""A code: a letter, then letters, digits, ``_``, ``-`` or ``.`` (as XLSForm names may be)."""
 
 
 def suggest(word: str, options: tuple[str, ...] | list[str]) -> str:
@@ -126,7 +127,7 @@ class FieldReader:
             line,
             where,
             "bad_code",
-            f"{what} {value!r} must start with a letter and hold only letters, digits and _",
+            f"{what} {value!r} must start with a letter and hold only letters, digits, _, - and .",
         )
         return None
 

@@ -10,7 +10,7 @@ KEYWORDS = frozenset({"and", "or", "not", "in", "selected"})  # words of the ski
 SUBMISSION_KEY = "instanceID"
 """The key of a form without a declared one: the submission's own ID, which the phone fills
 (``meta/instanceID``; KoboToolbox exports it as ``_uuid``, SurveyCTO as ``KEY``)."""
-_IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]*$")
 
 
 def is_code(name: str) -> bool:

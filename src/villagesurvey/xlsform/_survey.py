@@ -26,6 +26,12 @@ from .xpath import XPathError
 
 __all__ = ["Field", "SectionDraft", "SurveyReader"]
 
+# answers that are a text the phone records: a scanned code, a file's name, an "OK"
+_AS_TEXT = frozenset(
+    {"barcode", "q barcode", "add barcode prompt", "image", "photo", "q image", "q picture",
+     "add image prompt", "add photo prompt", "audio", "q audio", "add audio prompt", "video",
+     "q video", "add video prompt", "file", "acknowledge", "trigger", "hidden"}
+)  # fmt: skip
 # pyxform's names of each type (question_type_dictionary.py), lower case
 _TYPES = {
     **dict.fromkeys(("text", "string", "q string", "add text prompt", "phone number"), "text"),
@@ -38,6 +44,7 @@ _TYPES = {
     **dict.fromkeys(("time", "q time", "add time prompt"), "time"),
     **dict.fromkeys(("datetime", "q datetime", "date time", "add datetime prompt",
                      "add date time prompt"), "datetime"),
+    **dict.fromkeys(_AS_TEXT, "text"),
     **dict.fromkeys(("geopoint", "gps", "location", "q geopoint", "q location",
                      "add location prompt"), "geopoint"),
 }  # fmt: skip
@@ -339,6 +346,13 @@ class SurveyReader:
             if code != "missing_type" or name or row.texts.get("label"):
                 self.lost(row, code, "name" if code == "missing_name" else "type", message, lost)
             return
+        if kind.lower() in _AS_TEXT:
+            message = (
+                f"{kind} question {name!r} is imported as text: its answer in an export is "
+                "the text the phone records (a code, a file's name); a re-exported form asks "
+                "for it as text"
+            )
+            self.lost(row, "imported_as_text", "type", message, lost=False)
         if kind.lower() == "range":
             self.range(row, name)
             return

@@ -169,7 +169,9 @@ def xlsform_to_instrument(
     sections = reader.read(survey)
     if not sections:
         lost = [f for f in findings if f.lost]
-        first = f"; the first: {lost[0]}" if lost else ""
+        # the reason no question came through is on the survey sheet (a repeat, a type)
+        why = sorted(lost, key=lambda f: (f.sheet != "survey", f.row or 0))
+        first = f"; the first on the survey sheet: {why[0]}" if why else ""
         raise XLSFormError(
             f"{name}: no question of the form could be imported, and an instrument needs at "
             f"least one ({len(lost)} row{'s' * (len(lost) != 1)} did not map{first})"
