@@ -31,6 +31,7 @@ from .layout import Return, lay_out
 from .normalise import LANGUAGE, TYPED, normalise
 from .reading import ReadFile, Refused, find_returns, read_returns
 from .submission_key import fill_submission_key
+from .tool_blanks import read_tool_blanks
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -434,6 +435,8 @@ def check_returns(
     raw = _raw_frame(instrument, returns)
     where = raw[FILE] + " row " + raw[ROW].astype(str)
     raw = fill_submission_key(instrument, raw, raw[PROVENANCE["submission"]], where, findings)
+    exported = raw[list(PROVENANCE.values())].notna().any(axis=1)
+    raw = read_tool_blanks(instrument, raw, exported, findings)
     _formulas(raw, returns, findings)
     totals = _total_rows(instrument, raw, findings)
     say = stage if stage is not None else _silent
