@@ -39,6 +39,7 @@ class FieldReader:
         self.problems: list[InstrumentProblem] = []
         self.languages: tuple[str, ...] = ()
         self.question_codes: set[str] = set()  # every question code, even of broken questions
+        self.question_lines: dict[str, int] = {}  # the line of each question code
         self.broken_scale_refs: set[str] = set()  # scales named by questions with mistakes
 
     def problem(self, line: int | None, where: str, check: str, message: str) -> None:

@@ -12,6 +12,7 @@ from .model import Choice, Instrument, Question, Scale, Section
 
 __all__ = ["InstrumentReader"]
 
+_REFERENCE = re.compile(r"\$\{\s*([^}]*?)\s*\}")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 _TOP_FIELDS = (
     "id",
@@ -71,6 +72,7 @@ class InstrumentReader(FieldReader):
         rules = read_rules(self, data.get("checks"), data.line_of("checks"), {
             q.code: q for q in questions})  # fmt: skip
         self.empty_scales(questions, scales, data.get("scales"))
+        self.references(questions)
         if self.problems or ident is None or version is None or title is None:
             return None
         return Instrument(
@@ -296,7 +298,28 @@ class InstrumentReader(FieldReader):
                 sections.append(Section(code, label, read))
         questions.finish()
         self.question_codes = set(questions.seen)
+        self.question_lines = {code: seen[0] for code, seen in questions.seen.items()}
         return sections
+
+    def references(self, questions: list[Question]) -> None:
+        """Every ``${name}`` in a label, hint or message names a column of the instrument: a
+        phone form refuses a reference to a field it does not have."""
+        columns = {f"{q.code}_{w}" for q in questions for w in q.waves}
+        columns |= {q.code for q in questions if not q.waves}
+        for q in questions:
+            for field in ("label", "hint", "message"):
+                text = getattr(q, field) or {}
+                unknown = sorted(
+                    {n for t in text.values() for n in _REFERENCE.findall(t)} - columns
+                )
+                if unknown:
+                    self.problem(
+                        self.question_lines.get(q.code), f"question {q.code!r}",
+                        "unknown_reference",
+                        f"its {field} refers to {', '.join('${' + n + '}' for n in unknown)}, "
+                        "which is no column of the instrument; name a column or write the text "
+                        "without ${...}",
+                    )  # fmt: skip
 
     def key(self, data: LineMap, questions: dict[str, Question]) -> tuple[str, ...]:
         value = data.get("key")

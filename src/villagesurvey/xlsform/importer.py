@@ -17,6 +17,7 @@ from ..errors import InstrumentError, XLSFormError
 from ._assemble import FormParts, assemble
 from ._choices import read_choices
 from ._names import Codes
+from ._references import unlink_references
 from ._survey import SurveyReader
 from ._table import Table, read_table
 from ._texts import Languages
@@ -180,6 +181,7 @@ def xlsform_to_instrument(
         ident, version, title, languages.languages, lists, sections, reader.scale_labels
     )
     data = assemble(parts, findings.append)
+    unlink_references(data, findings.append)
     instrument = _checked(data, name)
     findings.sort(key=lambda f: (_SHEET_ORDER.get(f.sheet, 3), f.row or 0))
     return XLSFormImport(instrument, tuple(findings))
