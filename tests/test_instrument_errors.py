@@ -1251,3 +1251,18 @@ def test_a_rule_severity_is_error_or_warning():
         "bad_severity",
         "check 'r'",
     )
+
+
+def test_a_reference_to_an_unknown_column_is_an_error():
+    # pyxform refuses a form whose label refers to a field it lacks:
+    # "Reference variables must contain a name from the 'survey' sheet"
+    problem = only_problem(
+        survey("""
+            - code: spend  # <-
+              type: decimal
+              label: {en: 'Spending, of ${total}', zh: 支出}
+        """),
+        "unknown_reference",
+        "question 'spend'",
+    )
+    assert "${total}" in problem.message

@@ -57,7 +57,11 @@ def formatted(column: Column, text: pd.Series, log: Log) -> pd.Series:
     """The answers of a time, datetime or geopoint column; one error per answer that does not
     fit the format, which is left blank (as an unreadable date is)."""
     kind = column.question.type
-    bad = text.map(lambda v: not _fits(kind, v), na_action="ignore").fillna(False).astype(bool)
+    import pandas as pd
+
+    bad = pd.Series(
+        [isinstance(v, str) and not _fits(kind, v) for v in text], index=text.index, dtype=bool
+    )
     for record, value in text[bad].items():
         log.cell(record, column.code, value, f"not_a_{kind}", "error",
                  f"{value!r} is not {_EXPECTED[kind]}", _EXPECTED[kind], None)  # fmt: skip

@@ -104,9 +104,18 @@ def _gather_names(instrument: Instrument) -> _Names:
 
 def find_header_row(instrument: Instrument, sheet: Sheet) -> int | None:
     names = _names(instrument)
+    keyed = submission_key(instrument) is not None  # the export's submission ID is the key
+
+    def hit(value: Any) -> bool:
+        if not isinstance(value, str):
+            return False
+        if names.code(value)[0] is not None:
+            return True
+        return keyed and exports.metadata_name(value) in exports.SUBMISSION_ID
+
     best, best_row = 0, None
     for offset, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
-        hits = sum(1 for v in row if isinstance(v, str) and names.code(v)[0] is not None)
+        hits = sum(1 for v in row if hit(v))
         if hits > best:
             best, best_row = hits, sheet.first_row + offset
     return best_row if best >= max(2, len(instrument.key)) else None
