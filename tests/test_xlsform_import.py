@@ -628,3 +628,17 @@ def test_cli_cannot_read_a_form_exit_2(tmp_path):
     assert result.output.startswith(f"villagesurvey: {tmp_path / 'form.xlsx'}: ")
     assert len(result.output.strip().splitlines()) == 1
     assert not (tmp_path / "i.yaml").exists()
+
+
+def test_a_label_without_a_language_is_every_languages_fallback():
+    # pyxform reads a column without a language as the text of every language lacking one
+    sheets = {
+        "survey": [["type", "name", "label::Chinese (zh)", "label::English (en)"],
+                   ["select_one yn", "q", "问", "Q"]],
+        "choices": [["list_name", "name", "label::Chinese (zh)", "label::English (en)", "label"],
+                    ["yn", "yes", "是", "", "Yes"], ["yn", "no", "否", "No", ""]],
+    }  # fmt: skip
+    instrument = xlsform_to_instrument(sheets).instrument
+    yes, no = instrument.choices["yn"]
+    assert (yes.label["zh"], yes.label["en"]) == ("是", "Yes")
+    assert (no.label["zh"], no.label["en"]) == ("否", "No")
