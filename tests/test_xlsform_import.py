@@ -642,3 +642,19 @@ def test_a_label_without_a_language_is_every_languages_fallback():
     yes, no = instrument.choices["yn"]
     assert (yes.label["zh"], yes.label["en"]) == ("是", "Yes")
     assert (no.label["zh"], no.label["en"]) == ("否", "No")
+
+
+def test_choices_from_a_file_accept_any_answer_and_say_so():
+    sheets = {
+        "survey": [["type", "name", "label", "appearance"],
+                   ["select_one_from_file villages.csv", "v", "Village", ""],
+                   ["select_one fruits", "f", "Fruit", "search('fruits')"]],
+        "choices": [["list_name", "name", "label"], ["fruits", "name_key", "name"]],
+    }  # fmt: skip
+    result = xlsform_to_instrument(sheets)
+    assert [(q.code, q.type) for q in result.instrument.questions][1:] == [
+        ("v", "text"),
+        ("f", "text"),
+    ]
+    notes = [(f.row, f.code, f.lost) for f in result.findings if f.code == "external_choices"]
+    assert notes == [(2, "external_choices", False), (3, "external_choices", False)]

@@ -64,6 +64,11 @@ _SELECT = re.compile(
     r"(?:\s+(?:from|using))?\s+(?P<list>\S+)(?:\s+(?P<other>or_other|or specify other))?$",
     re.IGNORECASE,
 )
+# choices that live outside the form: a CSV or XML file attached to it, or the external
+# choices sheet; the form does not say them, so any answer is taken
+_FROM_FILE = re.compile(
+    r"^(?P<kind>select_(?:one|multiple))(?:_from_file|_external)\s+(?P<file>\S+)$", re.IGNORECASE
+)
 _SELECT_ONE = frozenset(
     {"select_one", "select one", "select1", "q select1", "add select one prompt"}
 )
@@ -106,7 +111,12 @@ def _skipped(kind: str, name: str) -> tuple[str, str, bool] | None:
             (f"calculation {name!r} is not imported; compute it from the clean dataset instead"),
             True,
         )
-    if lowered not in _TYPES and lowered != "range" and _SELECT.match(kind) is None:
+    if (
+        lowered not in _TYPES
+        and lowered != "range"
+        and _SELECT.match(kind) is None
+        and _FROM_FILE.match(kind) is None
+    ):
         return (
             "unsupported_type",
             (
@@ -355,6 +365,18 @@ class SurveyReader:
             self.lost(row, "imported_as_text", "type", message, lost=False)
         if kind.lower() == "range":
             self.range(row, name)
+            return
+        external = _FROM_FILE.match(kind)
+        if external is None and "search(" in row.get("appearance"):
+            external = _SELECT.match(kind)  # choices from the attached file search() names
+        if external is not None:
+            where = external.groupdict().get("file") or row.get("appearance")
+            message = (
+                f"question {name!r} takes its choices from {where}, outside the form: it is "
+                "imported as text, and any answer is accepted"
+            )
+            self.lost(row, "external_choices", "type", message, lost=False)
+            self.add_field(row, name, "text", None)
             return
         qtype, list_name = _TYPES.get(kind.lower()), None
         select = _SELECT.match(kind)
