@@ -1266,3 +1266,16 @@ def test_a_reference_to_an_unknown_column_is_an_error():
         "question 'spend'",
     )
     assert "${total}" in problem.message
+
+
+def test_a_pattern_must_be_a_regular_expression_of_a_text_question():
+    only_problem(
+        survey("""
+            - code: phone
+              type: text
+              pattern: '[0-9'  # <-
+              label: {en: Phone, zh: 电话}
+        """),
+        "bad_pattern",
+        "question 'phone'",
+    )

@@ -125,3 +125,18 @@ def test_export_names_are_listed_in_the_codebook(instrument):
     }
     assert codebook.export_names == {}
     assert next(r.code for r in codebook_rows(instrument)) == "instanceID"
+
+
+def test_a_regex_constraint_is_a_pattern_checked_on_each_answer(tmp_path):
+    path = tmp_path / "form.xlsx"
+    md_table_to_workbook("""
+| survey |
+| | type | name | label | constraint | constraint_message |
+| | text | phone | Phone | regex(., '^[0-9]{10}$') | Ten digits |
+| | integer | n | N | | |
+""").save(path)
+    instrument = read_xlsform(path).instrument
+    assert instrument.question("phone").pattern == "^[0-9]{10}$"
+    validation = _validate(instrument, tmp_path, "phone,n,_uuid\n0712345678,1,a\n071234,2,b\n")
+    errors = validation.findings[validation.findings["severity"] == "error"]
+    assert list(zip(errors["row"], errors["check"], strict=True)) == [(3, "pattern_mismatch")]

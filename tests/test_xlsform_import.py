@@ -30,7 +30,8 @@ from .test_instrument_roundtrip import instruments
 EXAMPLES = ROOT / "tests" / "data" / "xlsforms"
 # pyxform's names of the question types that map, and what they map to
 MAPPED = {"text": "text", "phone number": "text", "integer": "integer", "decimal": "decimal",
-          "date": "date", "select one": "select_one", "select all that apply": "select_multiple"}  # fmt: skip
+          "date": "date", "select one": "select_one", "select all that apply": "select_multiple",
+          "select one external": "text"}  # fmt: skip
 
 
 def _form(md: str, folder: Path, name: str = "form.xlsx") -> Path:
@@ -71,7 +72,7 @@ def _pyxform_questions(path: Path):
         (
             "case_insensitivity.md",
             [
-                (3, "unsupported_type"),
+                (3, "column_not_mapped"),  # choice_filter of the external select
                 (4, "unsupported_type"),
                 (None, "sheet_not_mapped"),
                 (None, "sheet_not_mapped"),
@@ -164,7 +165,6 @@ def kobo(tmp_path_factory):
 
 def test_every_part_that_does_not_map_is_reported_by_row(kobo):
     assert [(f.row, f.code) for f in kobo.lost] == [
-        (7, "constraint_not_mapped"),  # regex()
         (9, "constraint_not_mapped"),  # ... or . = 999
         (11, "column_not_mapped"),  # default
         (14, "relevance_not_mapped"),  # count-selected()
@@ -198,8 +198,12 @@ def test_what_maps_is_in_the_instrument(kobo):
     size = instrument.question("hh_size")
     assert (size.min, size.max, size.required) == (1, 30, True)
     assert size.message == {"en": "1 to 30", "sw": "1 hadi 30"}
-    hh_id = instrument.question("hh_id")  # its constraint did not map, nor its message
-    assert (hh_id.hint, hh_id.message) == ({"en": "Format H001", "sw": "Muundo H001"}, None)
+    hh_id = instrument.question("hh_id")  # regex(., '^H[0-9]{3}$') is its pattern
+    assert (hh_id.hint, hh_id.pattern) == (
+        {"en": "Format H001", "sw": "Muundo H001"},
+        "^H[0-9]{3}$",
+    )
+    assert hh_id.message == {"en": "Use H and 3 digits", "sw": "Tumia H na tarakimu 3"}
     land = instrument.question("land_area")
     assert (land.min, land.max) == (0.1, 500)
     assert land.relevant == "consent = 'yes' and owns_land = 'Y'"  # the group's rule and its own
@@ -381,7 +385,7 @@ def test_constraints_that_map(qtype, constraint, limits, checks):
     ("qtype", "constraint", "reason"),
     [
         ("integer", "(. >= 0 and . <= 10) or . = 99", "joins conditions with 'or'"),
-        ("text", "regex(., '^[0-9]+$')", "the function regex() has no equivalent"),
+        ("integer", "regex(., '^[0-9]+$')", "the function regex() has no equivalent"),
         (
             "integer",
             ". >= 10 and . <= 5",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from ._fields import check_limit_value, suggest
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 _QUESTION_FIELDS = (
     "code", "type", "label", "hint", "required", "unit", "choices", "min", "max",
     "soft_min", "soft_max", "message", "relevant", "waves", "pii", "scale", "reverse",
-    "part_of",
+    "part_of", "pattern",
 )  # fmt: skip
 _KEYWORDS = ("and", "or", "not", "in", "selected")  # words of the skip-rule language
 _LIMITS = ("min", "max", "soft_min", "soft_max")
@@ -89,6 +90,7 @@ class QuestionReader:
             else ()
         )
         unit = self.unit(node, where, qtype)
+        pattern = self.pattern(node, where, qtype)
         choices, scale = self.choice_source(node, where, qtype)
         if reverse and qtype != "likert":
             r.problem(
@@ -110,7 +112,7 @@ class QuestionReader:
         question = Question(
             code, qtype, label, section, hint, required, unit, choices,
             limits.get("min"), limits.get("max"), limits.get("soft_min"), limits.get("soft_max"),
-            message, relevant, waves, pii, scale, reverse, part_of,
+            message, relevant, waves, pii, scale, reverse, part_of, pattern,
         )  # fmt: skip
         self.seen[code] = (node.line, question)
         return question
@@ -132,6 +134,26 @@ class QuestionReader:
                 f"a {qtype} question has no unit; remove it",
             )
         return unit.strip()
+
+    def pattern(self, node: LineMap, where: str, qtype: str | None) -> str | None:
+        """The regular expression a text answer must match (an XLSForm's ``regex(., '...')``)."""
+        pattern = node.get("pattern")
+        if pattern is None:
+            return None
+        line = node.line_of("pattern")
+        if not isinstance(pattern, str) or not pattern:
+            self.reader.problem(line, where, "wrong_type", "pattern must be a regular expression")
+            return None
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            self.reader.problem(line, where, "bad_pattern", f"pattern {pattern!r}: {error}")
+            return None
+        if qtype is not None and qtype != "text":
+            self.reader.problem(
+                line, where, "field_not_allowed", f"a {qtype} question has no pattern; remove it"
+            )
+        return pattern
 
     def choice_source(
         self, node: LineMap, where: str, qtype: str | None

@@ -16,7 +16,7 @@ __all__ = ["dump_instrument", "instrument_to_dict"]
 _DEFAULTS: dict[str, Any] = {
     "hint": None, "required": False, "unit": None, "choices": None, "min": None, "max": None,
     "soft_min": None, "soft_max": None, "message": None, "relevant": None, "waves": (),
-    "pii": False, "scale": None, "reverse": False, "part_of": None,
+    "pii": False, "scale": None, "reverse": False, "part_of": None, "pattern": None,
 }  # fmt: skip
 
 

@@ -101,6 +101,7 @@ class Question:
     scale: str | None = None
     reverse: bool = False
     part_of: str | None = None
+    pattern: str | None = None
 
     @property
     def is_money(self) -> bool:

@@ -17,7 +17,7 @@ from ._column import Log
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["formatted", "is_geopoint"]
+__all__ = ["formatted", "is_geopoint", "patterned"]
 
 _ZONE = r"(?:Z|[+-]\d{2}(?::?\d{2})?)?"
 _CLOCK = r"(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?"
@@ -65,4 +65,22 @@ def formatted(column: Column, text: pd.Series, log: Log) -> pd.Series:
     for record, value in text[bad].items():
         log.cell(record, column.code, value, f"not_a_{kind}", "error",
                  f"{value!r} is not {_EXPECTED[kind]}", _EXPECTED[kind], None)  # fmt: skip
+    return text.where(~bad)
+
+
+def patterned(column: Column, text: pd.Series, log: Log) -> pd.Series:
+    """The answers of a text column with a ``pattern``; one ``pattern_mismatch`` error per
+    answer the pattern does not find (as ODK's ``regex(., '...')`` does), left blank."""
+    import pandas as pd
+
+    pattern = re.compile(str(column.question.pattern))
+    bad = pd.Series(
+        [isinstance(v, str) and pattern.search(v) is None for v in text],
+        index=text.index,
+        dtype=bool,
+    )
+    for record, value in text[bad].items():
+        log.cell(record, column.code, value, "pattern_mismatch", "error",
+                 f"{value!r} does not match the pattern {pattern.pattern!r}",
+                 pattern.pattern, None)  # fmt: skip
     return text.where(~bad)

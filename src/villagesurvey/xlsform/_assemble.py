@@ -147,6 +147,8 @@ class _Assembler:
         out.update(
             {k: f.limits[k] for k in ("min", "max", "soft_min", "soft_max") if k in f.limits}
         )
+        if f.pattern is not None:
+            out["pattern"] = f.pattern
         if f.message:
             out["message"] = f.message
         if q.relevant is not None:

@@ -127,10 +127,11 @@ def _constraint(row: Row, reader: SurveyReader, new: Field) -> None:
         return
     new.limits.update(parts.limits)
     new.rules.extend(parts.rules)
+    new.pattern = parts.pattern
     if not parts.lost:
         return
     reasons = "; ".join(parts.lost)
-    if not (parts.limits or parts.rules):
+    if not (parts.limits or parts.rules or parts.pattern):
         _drop_constraint(row, reader, new, text, reasons)
         return
     reader.lost(

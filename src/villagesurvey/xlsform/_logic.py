@@ -169,6 +169,7 @@ class ConstraintParts:
     limits: dict[str, Limit] = field(default_factory=dict)
     rules: list[tuple[str, str | None, int | float]] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)
+    pattern: str | None = None
 
 
 def _atoms(node: Node) -> list[Node]:
@@ -202,6 +203,12 @@ def _is_self(node: Node, own: str) -> bool:
 
 
 def _atom(atom: Node, own: str, qtype: str, resolve: Resolve, parts: ConstraintParts) -> None:
+    if isinstance(atom, Call) and atom.name == "regex" and qtype == "text":
+        pattern = atom.args[1] if len(atom.args) == 2 else None
+        if isinstance(pattern, Str) and _is_self(atom.args[0], own) and parts.pattern is None:
+            parts.pattern = pattern.value
+            return
+        raise XPathError("only one regex() of the answer itself can be a pattern")
     if isinstance(atom, Call):
         raise XPathError(f"the function {atom.name}() has no equivalent")
     if not isinstance(atom, Cmp):

@@ -156,6 +156,7 @@ class Field:
     part_of: str | None = None  # the column of the total, as the form names it
     key: int | None = None
     likert: bool = False  # appearance likert
+    pattern: str | None = None  # regex(., '...')
 
 
 @dataclass

@@ -102,6 +102,8 @@ def _constraint(question: Question) -> str:
         parts.append(f". >= {_limit_xpath(question.min)}")
     if question.max is not None:
         parts.append(f". <= {_limit_xpath(question.max)}")
+    if question.pattern is not None:
+        parts.append(f"regex(., {quote(question.pattern)})")
     return " and ".join(parts)
 
 
