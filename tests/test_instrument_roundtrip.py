@@ -150,6 +150,10 @@ def instruments(draw):
             q["waves"] = q_waves
         if draw(st.booleans()):
             q["pii"] = True
+        if qtype == "calculate":
+            q["calculation"] = draw(st.sampled_from(["1 + 1", "concat('a', 'b')", "today()"]))
+        if qtype == "text" and draw(st.booleans()):
+            q["pattern"] = draw(st.sampled_from(["^[0-9]{10}$", "^H[0-9]{3}$", "'"]))
         if qtype == "likert":
             q["scale"] = scale()
             if draw(st.booleans()):

@@ -168,8 +168,10 @@ def test_every_part_that_does_not_map_is_reported_by_row(kobo):
         (9, "constraint_not_mapped"),  # ... or . = 999
         (11, "column_not_mapped"),  # default
         (14, "relevance_not_mapped"),  # count-selected()
-        (15, "calculation"),
-        (17, "repeat"),  # the note of row 16 asks nothing: skipped silently
+        (
+            17,
+            "repeat",
+        ),  # the calculation of row 15 is kept  # the note of row 16 asks nothing: skipped silently
         (20, "constraint_not_mapped"),  # today()
     ]
     assert kobo.exit_code == 1

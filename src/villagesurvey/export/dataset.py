@@ -169,7 +169,7 @@ def _typed(instrument: Instrument, column: Column, text: pd.Series) -> tuple[pd.
     if question.type == "date":
         dates = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
         return dates, text.notna() & dates.isna()
-    if question.type in ("text", *FORMATTED_TYPES):
+    if question.type in ("text", "calculate", *FORMATTED_TYPES):
         return text, pd.Series(False, index=text.index)
     if question.type == "select_multiple":
         allowed = set(codes)

@@ -307,8 +307,9 @@ class InstrumentReader(FieldReader):
         columns = {f"{q.code}_{w}" for q in questions for w in q.waves}
         columns |= {q.code for q in questions if not q.waves}
         for q in questions:
-            for field in ("label", "hint", "message"):
+            for field in ("label", "hint", "message", "calculation"):
                 text = getattr(q, field) or {}
+                text = {"": text} if isinstance(text, str) else text
                 unknown = sorted(
                     {n for t in text.values() for n in _REFERENCE.findall(t)} - columns
                 )

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 _QUESTION_FIELDS = (
     "code", "type", "label", "hint", "required", "unit", "choices", "min", "max",
     "soft_min", "soft_max", "message", "relevant", "waves", "pii", "scale", "reverse",
-    "part_of", "pattern",
+    "part_of", "pattern", "calculation",
 )  # fmt: skip
 _KEYWORDS = ("and", "or", "not", "in", "selected")  # words of the skip-rule language
 _LIMITS = ("min", "max", "soft_min", "soft_max")
@@ -91,6 +91,7 @@ class QuestionReader:
         )
         unit = self.unit(node, where, qtype)
         pattern = self.pattern(node, where, qtype)
+        calculation = self.calculation(node, where, qtype)
         choices, scale = self.choice_source(node, where, qtype)
         if reverse and qtype != "likert":
             r.problem(
@@ -112,7 +113,7 @@ class QuestionReader:
         question = Question(
             code, qtype, label, section, hint, required, unit, choices,
             limits.get("min"), limits.get("max"), limits.get("soft_min"), limits.get("soft_max"),
-            message, relevant, waves, pii, scale, reverse, part_of, pattern,
+            message, relevant, waves, pii, scale, reverse, part_of, pattern, calculation,
         )  # fmt: skip
         self.seen[code] = (node.line, question)
         return question
@@ -154,6 +155,26 @@ class QuestionReader:
                 line, where, "field_not_allowed", f"a {qtype} question has no pattern; remove it"
             )
         return pattern
+
+    def calculation(self, node: LineMap, where: str, qtype: str | None) -> str | None:
+        """The XPath a ``calculate`` field is computed by on the phone (kept as written)."""
+        value = node.get("calculation")
+        line = node.line_of("calculation")
+        if value is None:
+            if qtype == "calculate":
+                self.reader.problem(
+                    node.line, where, "missing_field",
+                    "a calculate question needs its calculation (the XPath the phone computes)",
+                )  # fmt: skip
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.reader.problem(line, where, "wrong_type", "calculation must be an XPath text")
+            return None
+        if qtype is not None and qtype != "calculate":
+            self.reader.problem(
+                line, where, "field_not_allowed", f"a {qtype} question has no calculation"
+            )
+        return value.strip()
 
     def choice_source(
         self, node: LineMap, where: str, qtype: str | None

@@ -54,6 +54,7 @@ QUESTION_TYPES = (
     "time",
     "datetime",
     "geopoint",
+    "calculate",
 )
 NUMERIC_TYPES = ("integer", "decimal")
 FORMATTED_TYPES = ("time", "datetime", "geopoint")
@@ -102,6 +103,7 @@ class Question:
     reverse: bool = False
     part_of: str | None = None
     pattern: str | None = None
+    calculation: str | None = None
 
     @property
     def is_money(self) -> bool:

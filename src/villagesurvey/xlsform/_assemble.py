@@ -149,6 +149,8 @@ class _Assembler:
         )
         if f.pattern is not None:
             out["pattern"] = f.pattern
+        if f.calculation is not None:
+            out["calculation"] = f.calculation
         if f.message:
             out["message"] = f.message
         if q.relevant is not None:

@@ -61,6 +61,8 @@ def read_columns(
     for key in [*row.cells, *row.texts]:
         if key in handled or (new is not None and key.startswith(_ATTRIBUTE)):
             continue
+        if key == "calculation" and new is not None and new.type == "calculate":
+            continue
         if key.startswith("$") or key == "disabled" or (group and key == "required"):
             continue  # KoboToolbox's bookkeeping ($kuid, $autoname); a group is not answered
         value = row.cells.get(key) or next(iter(row.texts.get(key, {}).values()), "")

@@ -20,11 +20,42 @@ _REFERENCE = re.compile(r"\$\{\s*([^}]*?)\s*\}")
 _TEXTS = ("label", "hint", "message")
 
 
-def unlink_references(data: dict[str, Any], note: Callable[[Finding], None]) -> None:
-    """Rewrite, in place, each reference of the instrument's texts to a column it lacks."""
+def _columns(data: dict[str, Any]) -> set[str]:
     questions = [q for s in data["sections"] for q in s["questions"]]
     columns = {f"{q['code']}_{w}" for q in questions for w in q.get("waves", ())}
-    columns |= {q["code"] for q in questions if not q.get("waves")}
+    return columns | {q["code"] for q in questions if not q.get("waves")}
+
+
+def _drop_calculations(data: dict[str, Any], note: Callable[[Finding], None]) -> None:
+    """Leave out each calculation that refers to a field not imported (until none does)."""
+    dropped = True
+    while dropped:
+        dropped = False
+        columns = _columns(data)
+        for section in data["sections"]:
+            for q in list(section["questions"]):
+                names = set(_REFERENCE.findall(q.get("calculation") or "")) - columns
+                if names and len(section["questions"]) > 1:
+                    section["questions"].remove(q)
+                    dropped = True
+                    shown = ", ".join(f"${{{n}}}" for n in sorted(names))
+                    note(
+                        Finding(
+                            "calculation",
+                            None,
+                            "calculation",
+                            f"calculation {q['code']!r} is not imported: it refers to {shown}, "
+                            "which is not imported either",
+                        )
+                    )
+
+
+def unlink_references(data: dict[str, Any], note: Callable[[Finding], None]) -> None:
+    """Rewrite, in place, each reference of the instrument's texts to a column it lacks, and
+    leave out the calculations that refer to one."""
+    _drop_calculations(data, note)
+    questions = [q for s in data["sections"] for q in s["questions"]]
+    columns = _columns(data)
 
     for q in questions:
         for field in _TEXTS:

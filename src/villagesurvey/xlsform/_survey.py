@@ -105,15 +105,10 @@ def _skipped(kind: str, name: str) -> tuple[str, str, bool] | None:
             ),
             True,
         )
-    if lowered in _CALCULATIONS:
-        return (
-            "calculation",
-            (f"calculation {name!r} is not imported; compute it from the clean dataset instead"),
-            True,
-        )
     if (
         lowered not in _TYPES
         and lowered != "range"
+        and lowered not in _CALCULATIONS
         and _SELECT.match(kind) is None
         and _FROM_FILE.match(kind) is None
     ):
@@ -157,6 +152,7 @@ class Field:
     key: int | None = None
     likert: bool = False  # appearance likert
     pattern: str | None = None  # regex(., '...')
+    calculation: str | None = None  # of a calculate field
 
 
 @dataclass
@@ -367,6 +363,9 @@ class SurveyReader:
         if kind.lower() == "range":
             self.range(row, name)
             return
+        if kind.lower() in _CALCULATIONS:
+            self.calculate(row, name)
+            return
         external = _FROM_FILE.match(kind)
         if external is None and "search(" in row.get("appearance"):
             external = _SELECT.match(kind)  # choices from the attached file search() names
@@ -399,7 +398,9 @@ class SurveyReader:
         if select is not None and select["other"]:
             self.specify_other(row, name, qtype == "select_multiple")
 
-    def add_field(self, row: Row, name: str, qtype: str, list_name: str | None) -> None:
+    def add_field(
+        self, row: Row, name: str, qtype: str, list_name: str | None, labelled: bool = True
+    ) -> None:
         code = self.codes.take(name)
         if code != name:
             self.lost(row, "renamed", "name", _RENAMED.format(name=name, code=code))
@@ -407,7 +408,8 @@ class SurveyReader:
         if label is None:
             label = {lang: name for lang in self.languages.languages}
             message = f"question {name!r} has no label; its name is used"
-            self.lost(row, "missing_label", "label", message, lost=False)
+            if labelled:  # a calculation has none to show
+                self.lost(row, "missing_label", "label", message, lost=False)
         section = self.section()
         group = self.stack[-1].ident if self.stack else 0
         new = Field(row.number, name, code, qtype, label, section.code, group, list_name)
@@ -422,6 +424,16 @@ class SurveyReader:
         if self.stack:
             self.stack[-1].members.append(new)
         self.fields[name] = new
+
+    def calculate(self, row: Row, name: str) -> None:
+        """A ``calculate`` field: kept as a column the phone computes, with its calculation."""
+        calculation = row.get("calculation")
+        if not calculation:
+            message = f"calculation {name!r} has no calculation; it is not imported"
+            self.lost(row, "calculation", "calculation", message)
+            return
+        self.add_field(row, name, "calculate", None, labelled=False)
+        self.fields[name].calculation = calculation
 
     def range(self, row: Row, name: str) -> None:
         """A ``range`` question: a number from ``start`` to ``end`` (ODK's defaults 1 and 10)."""

@@ -163,6 +163,8 @@ class _Survey:
             self.translated(row, "constraint_message", question.message)
         if question.type == "likert":
             row["appearance"] = "likert"
+        if question.calculation is not None:
+            row["calculation"] = question.calculation
         for name, value in _attributes(instrument, column):
             row[f"bind::{NAMESPACE}:{name}"] = value
         self.rows.append(row)
@@ -172,7 +174,7 @@ class _Survey:
         order = ["type", "name"]
         order += [f"label::{t}" for t in self.tags.values()]
         order += [f"hint::{t}" for t in self.tags.values()]
-        order += ["required", "relevant", "constraint"]
+        order += ["required", "relevant", "constraint", "calculation"]
         order += [f"constraint_message::{t}" for t in self.tags.values()]
         order += ["appearance", *(f"bind::{NAMESPACE}:{a}" for a in ATTRIBUTES)]
         return tuple(key for key in order if key in used)
