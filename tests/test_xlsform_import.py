@@ -664,3 +664,31 @@ def test_choices_from_a_file_accept_any_answer_and_say_so():
     ]
     notes = [(f.row, f.code, f.lost) for f in result.findings if f.code == "external_choices"]
     assert notes == [(2, "external_choices", False), (3, "external_choices", False)]
+
+
+def test_media_folder_gives_the_choices_of_an_attached_file(tmp_path):
+    form = _form(
+        """
+| survey |
+| | type | name | label |
+| | select_one_from_file villages.csv | village | Village |
+| | integer | n | N |
+""",
+        tmp_path,
+    )
+    media = tmp_path / "media"
+    media.mkdir()
+    (media / "villages.csv").write_text("name,label\nv01,Upper\nv02,Lower\n", encoding="utf-8")
+    target = tmp_path / "form.yaml"
+    result = CliRunner().invoke(
+        main, ["import-xlsform", str(form), "-o", str(target), "--media", str(media)]
+    )
+    assert result.exit_code == 0, result.output
+    instrument = load_instrument(target)
+    village = instrument.question("village")
+    assert village.type == "select_one"
+    assert [(c.code, c.label["en"]) for c in instrument.choices[village.choices]] == [
+        ("v01", "Upper"),
+        ("v02", "Lower"),
+    ]
+    assert "the choices of question 'village' are read from villages.csv" in result.output

@@ -12,7 +12,7 @@ from ._table import Row, Table
 from ._texts import Languages
 from .findings import Finding
 
-__all__ = ["ChoiceList", "read_choices"]
+__all__ = ["ChoiceList", "choice_code", "read_choices"]
 
 _USED = ("list_name", "name", "label")
 
@@ -30,7 +30,7 @@ class ChoiceList:
         return tuple(code for code, _ in self.choices)
 
 
-def _code(text: str) -> int | str:
+def choice_code(text: str) -> int | str:
     """A choice name as an instrument code: a whole number (``1``, ``-9``) or the name as it
     is written (``01``, ``0_1``, ``sweet-potato``, ``brong ahafo``), so that answers match."""
     if re.fullmatch(r"-?\d+", text) and str(int(text)) == text:
@@ -59,7 +59,7 @@ def read_choices(
             continue
         if list_name not in lists:
             lists[list_name] = ChoiceList(names.take(list_name))
-        code = _code(name)
+        code = choice_code(name)
         if code in lists[list_name].codes:
             message = f"choice {name!r} is already in list {list_name!r}; this one is not imported"
             finding(row, "duplicate_choice", "name", message)

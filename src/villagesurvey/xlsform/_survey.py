@@ -9,12 +9,12 @@ device metadata and question types the instrument lacks are reported, one findin
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from ..instrument.conditions import AllOf, Compare, Condition, Selected
 from ..instrument.model import Limit, Text
-from ._choices import ChoiceList
+from ._choices import ChoiceList, choice_code
 from ._columns import read_columns
 from ._logic import Target, relevance_condition
 from ._names import Codes
@@ -185,7 +185,9 @@ class SurveyReader:
         languages: Languages,
         title: Text,
         note: Callable[[Finding], None],
+        media: Mapping[str, list[dict[str, str]]] | None = None,
     ) -> None:
+        self.media = dict(media or {})  # attached CSV files by name: their rows
         self.lists = lists
         self.languages = languages
         self.title = title
@@ -369,8 +371,16 @@ class SurveyReader:
         external = _FROM_FILE.match(kind)
         if external is None and "search(" in row.get("appearance"):
             external = _SELECT.match(kind)  # choices from the attached file search() names
+        attached = external.groupdict().get("file") if external is not None else None
+        if external is not None and attached in self.media:
+            from_file = self.attached_list(str(attached))
+            multiple = external["kind"].lower().startswith("select_multiple")
+            message = f"the choices of question {name!r} are read from {attached}"
+            self.lost(row, "external_choices", "type", message, lost=False)
+            self.add_field(row, name, "select_multiple" if multiple else "select_one", from_file)
+            return
         if external is not None:
-            where = external.groupdict().get("file") or row.get("appearance")
+            where = attached or row.get("appearance")
             message = (
                 f"question {name!r} takes its choices from {where}, outside the form: it is "
                 "imported as text, and any answer is accepted"
@@ -424,6 +434,26 @@ class SurveyReader:
         if self.stack:
             self.stack[-1].members.append(new)
         self.fields[name] = new
+
+    def attached_list(self, file: str) -> str:
+        """The choice list of a CSV file attached to the form (its ``name`` and ``label``)."""
+        key = f"file:{file}"
+        if key not in self.lists:
+            taken = {c.name for c in self.lists.values()}
+            base = re.sub(r"\W+", "_", file.rsplit(".", 1)[0]).strip("_") or "file"
+            name = base if base[0].isalpha() else f"list_{base}"
+            while name in taken:
+                name += "_"
+            choices: list[tuple[int | str, Text]] = []
+            for record in self.media[file]:
+                code = record.get("name", "").strip()
+                if code and choice_code(code) not in [c for c, _ in choices]:
+                    label = record.get("label", "").strip() or code
+                    choices.append(
+                        (choice_code(code), dict.fromkeys(self.languages.languages, label))
+                    )
+            self.lists[key] = ChoiceList(name, choices)
+        return self.lists[key].name
 
     def calculate(self, row: Row, name: str) -> None:
         """A ``calculate`` field: kept as a column the phone computes, with its calculation."""
