@@ -140,3 +140,17 @@ def test_a_regex_constraint_is_a_pattern_checked_on_each_answer(tmp_path):
     validation = _validate(instrument, tmp_path, "phone,n,_uuid\n0712345678,1,a\n071234,2,b\n")
     errors = validation.findings[validation.findings["severity"] == "error"]
     assert list(zip(errors["row"], errors["check"], strict=True)) == [(3, "pattern_mismatch")]
+
+
+def test_a_calculated_column_of_an_export_is_kept(tmp_path):
+    path = tmp_path / "form.xlsx"
+    md_table_to_workbook("""
+| survey |
+| | type | name | label | calculation |
+| | integer | price | Price | |
+| | calculate | double | | ${price} * 2 |
+""").save(path)
+    instrument = read_xlsform(path).instrument
+    validation = _validate(instrument, tmp_path, "price,double,_uuid\n3,6,a\n4,8,b\n")
+    assert validation.rows_clean == 2
+    assert validation.clean()["double"].tolist() == ["6", "8"]

@@ -692,3 +692,21 @@ def test_media_folder_gives_the_choices_of_an_attached_file(tmp_path):
         ("v02", "Lower"),
     ]
     assert "the choices of question 'village' are read from villages.csv" in result.output
+
+
+def test_calculations_are_kept_and_references_to_fields_not_imported_are_unlinked():
+    sheets = {
+        "survey": [["type", "name", "label", "calculation"],
+                   ["integer", "price", "Price", ""],
+                   ["calculate", "double", "", "${price} * 2"],
+                   ["calculate", "shown", "", "${gone} + 1"],
+                   ["text", "why", "Why ${double}, not ${gone}?", ""],
+                   ["begin_repeat", "r", "R", ""], ["text", "gone", "Gone", ""],
+                   ["end_repeat", "", "", ""]],
+    }  # fmt: skip
+    result = xlsform_to_instrument(sheets)
+    instrument = result.instrument
+    assert instrument.question("double").calculation == "${price} * 2"
+    assert "shown" not in [q.code for q in instrument.questions]
+    assert instrument.question("why").label == {"en": "Why ${double}, not [gone]?"}
+    assert sorted(f.code for f in result.lost) == ["calculation", "reference_not_mapped", "repeat"]
