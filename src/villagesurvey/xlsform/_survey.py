@@ -2,8 +2,9 @@
 
 Top-level groups become sections; questions outside any group form sections of their own. A
 group inside a section adds its questions to the section (and its relevance to each of
-them); a group of Likert items of one choice list is a scale. Repeats, notes, calculations,
-device metadata and question types the instrument lacks are reported, one finding each.
+them); a group of Likert items of one choice list is a scale. Repeats, device metadata and
+question types the instrument lacks are reported, one finding each; notes ask nothing and are
+skipped silently; calculations are kept with their calculation.
 """
 
 from __future__ import annotations
@@ -20,110 +21,30 @@ from ._logic import Target, relevance_condition
 from ._names import Codes
 from ._table import Row, Table
 from ._texts import Languages
+from ._types import (
+    AS_TEXT,
+    BEGIN_GROUP,
+    BEGIN_REPEAT,
+    CALCULATIONS,
+    END_GROUP,
+    END_REPEAT,
+    FROM_FILE,
+    SELECT,
+    SELECT_ONE,
+    TYPES,
+    skipped,
+)  # fmt: skip
 from .export import NAMESPACE
 from .findings import Finding
 from .xpath import XPathError
 
 __all__ = ["Field", "SectionDraft", "SurveyReader"]
 
-# answers that are a text the phone records: a scanned code, a file's name, an "OK"
-_AS_TEXT = frozenset(
-    {"barcode", "q barcode", "add barcode prompt", "image", "photo", "q image", "q picture",
-     "add image prompt", "add photo prompt", "audio", "q audio", "add audio prompt", "video",
-     "q video", "add video prompt", "file", "acknowledge", "trigger", "hidden"}
-)  # fmt: skip
-# pyxform's names of each type (question_type_dictionary.py), lower case
-_TYPES = {
-    **dict.fromkeys(("text", "string", "q string", "add text prompt", "phone number"), "text"),
-    **dict.fromkeys(
-        ("integer", "int", "q int", "add integer prompt", "percentage",
-         "number of days in last month", "number of days in last six months",
-         "number of days in last year"), "integer"),
-    **dict.fromkeys(("decimal", "q decimal", "add decimal prompt"), "decimal"),
-    **dict.fromkeys(("date", "q date", "add date prompt"), "date"),
-    **dict.fromkeys(("time", "q time", "add time prompt"), "time"),
-    **dict.fromkeys(("datetime", "q datetime", "date time", "add datetime prompt",
-                     "add date time prompt"), "datetime"),
-    **dict.fromkeys(_AS_TEXT, "text"),
-    **dict.fromkeys(("geopoint", "gps", "location", "q geopoint", "q location",
-                     "add location prompt"), "geopoint"),
-}  # fmt: skip
-_METADATA = frozenset(
-    {"start", "end", "today", "deviceid", "imei", "subscriberid", "simserial", "phonenumber",
-     "username", "email", "audit", "start-geopoint", "background-audio", "background-geopoint",
-     "caseid", "uri:email", "uri:username", "uri:phonenumber", "uri:deviceid",
-     "uri:subscriberid", "uri:simserial", "get start time", "get end time", "start time",
-     "end time", "get today", "get sim id", "sim id", "get phone number", "get device id",
-     "device id", "subscriber id", "get subscriber id"}
-)  # fmt: skip
-_NOTES = frozenset({"note", "q note", "add note prompt"})
-_CALCULATIONS = frozenset({"calculate", "q calculate", "add calculate prompt"})
-_SELECT = re.compile(
-    r"^(?P<kind>select_one|select one|select1|q select1|add select one prompt|select_multiple"
-    r"|select multiple|select all that apply|q select|add select multiple prompt)"
-    r"(?:\s+(?:from|using))?\s+(?P<list>\S+)(?:\s+(?P<other>or_other|or specify other))?$",
-    re.IGNORECASE,
-)
-# choices that live outside the form: a CSV or XML file attached to it, or the external
-# choices sheet; the form does not say them, so any answer is taken
-_FROM_FILE = re.compile(
-    r"^(?P<kind>select_(?:one|multiple))(?:_from_file|_external)\s+(?P<file>\S+)$", re.IGNORECASE
-)
-_SELECT_ONE = frozenset(
-    {"select_one", "select one", "select1", "q select1", "add select one prompt"}
-)
-_BEGIN_GROUP = ("begin_group", "begin group")
-_END_GROUP = ("end_group", "end group")
-_BEGIN_REPEAT = ("begin_repeat", "begin repeat", "begin_loop", "begin loop", "begin lgroup")
-_END_REPEAT = ("end_repeat", "end repeat", "end_loop", "end loop", "end lgroup")
-
-
 _RENAMED = (
-    "question {name!r} is imported as {code!r}: a code is letters, digits and _ (starting with "
-    "a letter, at most 32, not a word of the skip-rule language, used once). Rename the column "
-    "of its answers to match"
+    "question {name!r} is imported as {code!r}: a code is letters, digits, _, - and . (starting "
+    "with a letter, not a word of the skip-rule language, used once). Rename the column of its "
+    "answers to match"
 )
-
-
-def _skipped(kind: str, name: str) -> tuple[str, str, bool] | None:
-    """Why a row of this type is not a question: (finding code, message, lost), or ``None``."""
-    lowered = kind.lower()
-    if not kind:
-        return "missing_type", f"row {name or '(no name)'!r} has no type and is not imported", True
-    if lowered in _METADATA:
-        return (
-            "metadata_field",
-            f"{kind} {name!r} is recorded by the phone, not asked; it is not imported",
-            False,
-        )
-    if lowered in _NOTES:
-        return (
-            "note_field",
-            (
-                f"note {name!r} is not imported: an instrument holds questions; put "
-                "its text in the hint of the question it explains"
-            ),
-            True,
-        )
-    if (
-        lowered not in _TYPES
-        and lowered != "range"
-        and lowered not in _CALCULATIONS
-        and _SELECT.match(kind) is None
-        and _FROM_FILE.match(kind) is None
-    ):
-        return (
-            "unsupported_type",
-            (
-                f"{kind} question {name!r} is not imported: an instrument has "
-                "integer, decimal, text, date, time, datetime, geopoint, select_one, "
-                "select_multiple and likert questions"
-            ),
-            True,
-        )
-    if not name:
-        return "missing_name", f"this {kind} question has no name and is not imported", True
-    return None
 
 
 @dataclass
@@ -217,14 +138,14 @@ class SurveyReader:
                 index += 1
                 continue
             lowered = kind.lower()
-            if lowered in _BEGIN_REPEAT or lowered.startswith("begin loop"):
+            if lowered in BEGIN_REPEAT or lowered.startswith("begin loop"):
                 index = self.repeat(rows, index)
                 continue
-            if lowered in _BEGIN_GROUP:
+            if lowered in BEGIN_GROUP:
                 self.begin_group(row)
-            elif lowered in _END_GROUP:
+            elif lowered in END_GROUP:
                 self.end_group(row)
-            elif lowered in _END_REPEAT:
+            elif lowered in END_REPEAT:
                 self.lost(row, "unbalanced_group", "type", "an end of a repeat without its begin")
             else:
                 self.question(row, kind)
@@ -252,9 +173,9 @@ class SurveyReader:
         depth, index = 0, start
         while index < len(rows):
             kind = " ".join(rows[index].get("type").split()).lower()
-            if kind in _BEGIN_REPEAT or kind.startswith("begin loop"):
+            if kind in BEGIN_REPEAT or kind.startswith("begin loop"):
                 depth += 1
-            elif kind in _END_REPEAT:
+            elif kind in END_REPEAT:
                 depth -= 1
                 if depth == 0:
                     break
@@ -347,15 +268,15 @@ class SurveyReader:
 
     def question(self, row: Row, kind: str) -> None:
         name = row.get("name")
-        skipped = _skipped(kind, name)
-        if skipped is not None:
-            code, message, lost = skipped
+        why = skipped(kind, name)
+        if why is not None:
+            code, message, lost = why
             if code == "note_field":
                 return  # a note asks nothing: nothing of the answers is lost
             if code != "missing_type" or name or row.texts.get("label"):
                 self.lost(row, code, "name" if code == "missing_name" else "type", message, lost)
             return
-        if kind.lower() in _AS_TEXT:
+        if kind.lower() in AS_TEXT:
             message = (
                 f"{kind} question {name!r} is imported as text: its answer in an export is "
                 "the text the phone records (a code, a file's name); a re-exported form asks "
@@ -365,12 +286,12 @@ class SurveyReader:
         if kind.lower() == "range":
             self.range(row, name)
             return
-        if kind.lower() in _CALCULATIONS:
+        if kind.lower() in CALCULATIONS:
             self.calculate(row, name)
             return
-        external = _FROM_FILE.match(kind)
+        external = FROM_FILE.match(kind)
         if external is None and "search(" in row.get("appearance"):
-            external = _SELECT.match(kind)  # choices from the attached file search() names
+            external = SELECT.match(kind)  # choices from the attached file search() names
         attached = external.groupdict().get("file") if external is not None else None
         if external is not None and attached in self.media:
             from_file = self.attached_list(str(attached))
@@ -388,8 +309,8 @@ class SurveyReader:
             self.lost(row, "external_choices", "type", message, lost=False)
             self.add_field(row, name, "text", None)
             return
-        qtype, list_name = _TYPES.get(kind.lower()), None
-        select = _SELECT.match(kind)
+        qtype, list_name = TYPES.get(kind.lower()), None
+        select = SELECT.match(kind)
         if select is not None:
             listed = self.lists.get(select["list"])
             if listed is None:
@@ -400,7 +321,7 @@ class SurveyReader:
                 self.lost(row, "unknown_list", "type", message)
                 return
             list_name = listed.name
-            multiple = " ".join(select["kind"].lower().split()) not in _SELECT_ONE
+            multiple = " ".join(select["kind"].lower().split()) not in SELECT_ONE
             qtype = "select_multiple" if multiple else "select_one"
             if select["other"]:
                 list_name = self.with_other(select["list"])
