@@ -1279,3 +1279,17 @@ def test_a_pattern_must_be_a_regular_expression_of_a_text_question():
         "bad_pattern",
         "question 'phone'",
     )
+
+
+def test_filter_by_names_an_earlier_question():
+    only_problem(
+        survey("""
+            - code: district
+              type: select_one
+              choices: yes_no
+              filter_by: {region: region_q}  # <-
+              label: {en: District, zh: 区}
+        """),
+        "unknown_question",
+        "question 'district'",
+    )

@@ -154,3 +154,25 @@ def test_a_calculated_column_of_an_export_is_kept(tmp_path):
     validation = _validate(instrument, tmp_path, "price,double,_uuid\n3,6,a\n4,8,b\n")
     assert validation.rows_clean == 2
     assert validation.clean()["double"].tolist() == ["6", "8"]
+
+
+def test_a_cascading_select_allows_only_the_choices_of_the_earlier_answer(tmp_path):
+    # pyxform's own example of choice_filter (tests/example_xls/choice_filter_test.xlsx)
+    from .xlsform_corpus import PYXFORM
+
+    instrument = read_xlsform(PYXFORM / "choice_filter_test.xlsx").instrument
+    assert instrument.question("county").filter_by == (("cf", "state"),)
+    validation = _validate(
+        instrument,
+        tmp_path,
+        "state,county,city,_uuid\n"
+        "washington,king,dumont,a\n"
+        "texas,pierce,,b\n"  # pierce is a county of washington
+        "texas,cameron,dumont,c\n",  # dumont is a city of king county
+    )
+    errors = validation.findings[validation.findings["severity"] == "error"]
+    assert sorted(zip(errors["row"], errors["column"], errors["check"], strict=True)) == [
+        (3, "county", "choice_not_allowed"),
+        (4, "city", "choice_not_allowed"),
+    ]
+    assert validation.rows_clean == 1

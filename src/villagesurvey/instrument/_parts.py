@@ -197,10 +197,28 @@ class InstrumentReader(FieldReader):
                 )  # fmt: skip
                 continue
             seen[code] = item_line
+            values = self.choice_filter(item, where)
+            text = LineMap({k: v for k, v in item.items() if k != "filter"})
+            text.line, text.key_lines, text.plain = item.line, item.key_lines, item.plain
             choices.append(
-                Choice(code, self.translations(item, item_line, where, f"choice {code!r}"))
+                Choice(code, self.translations(text, item_line, where, f"choice {code!r}"), values)
             )
         return tuple(choices)
+
+    def choice_filter(self, item: LineMap, where: str) -> tuple[tuple[str, str], ...]:
+        """A choice's ``filter: {state: ca}``: the values a cascading select compares."""
+        value = item.get("filter")
+        if value is None:
+            return ()
+        if not isinstance(value, LineMap) or not all(
+            isinstance(v, str | int) and not isinstance(v, bool) for v in value.values()
+        ):
+            self.problem(
+                item.line_of("filter"), where, "wrong_type",
+                "filter must map names to values: {state: ca}",
+            )  # fmt: skip
+            return ()
+        return tuple((str(k), str(v)) for k, v in value.items())
 
     def scale_defs(
         self, value: Any, line: int, choices: dict[str, tuple[Choice, ...]]

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 _QUESTION_FIELDS = (
     "code", "type", "label", "hint", "required", "unit", "choices", "min", "max",
     "soft_min", "soft_max", "message", "relevant", "waves", "pii", "scale", "reverse",
-    "part_of", "pattern", "calculation",
+    "part_of", "pattern", "calculation", "filter_by",
 )  # fmt: skip
 _KEYWORDS = ("and", "or", "not", "in", "selected")  # words of the skip-rule language
 _LIMITS = ("min", "max", "soft_min", "soft_max")
@@ -92,6 +92,7 @@ class QuestionReader:
         unit = self.unit(node, where, qtype)
         pattern = self.pattern(node, where, qtype)
         calculation = self.calculation(node, where, qtype)
+        filter_by = self.filter_by(node, where, qtype)
         choices, scale = self.choice_source(node, where, qtype)
         if reverse and qtype != "likert":
             r.problem(
@@ -114,6 +115,7 @@ class QuestionReader:
             code, qtype, label, section, hint, required, unit, choices,
             limits.get("min"), limits.get("max"), limits.get("soft_min"), limits.get("soft_max"),
             message, relevant, waves, pii, scale, reverse, part_of, pattern, calculation,
+            filter_by,
         )  # fmt: skip
         self.seen[code] = (node.line, question)
         return question
@@ -175,6 +177,32 @@ class QuestionReader:
                 line, where, "field_not_allowed", f"a {qtype} question has no calculation"
             )
         return value.strip()
+
+    def filter_by(
+        self, node: LineMap, where: str, qtype: str | None
+    ) -> tuple[tuple[str, str], ...]:
+        """``filter_by: {state: state_q}``: the choices whose ``filter`` ``state`` equals the
+        answer to the earlier question ``state_q`` (a cascading select)."""
+        value = node.get("filter_by")
+        if value is None:
+            return ()
+        line = node.line_of("filter_by")
+        if not isinstance(value, LineMap) or not all(isinstance(v, str) for v in value.values()):
+            self.reader.problem(
+                line, where, "wrong_type", "filter_by must map a filter name to a question code"
+            )
+            return ()
+        if qtype is not None and qtype not in SELECT_TYPES:
+            self.reader.problem(
+                line, where, "field_not_allowed", f"a {qtype} question has no filter_by"
+            )
+        for question in value.values():
+            if question not in self.seen:
+                self.reader.problem(
+                    line, where, "unknown_question",
+                    f"filter_by names {question!r}, which is not an earlier question",
+                )  # fmt: skip
+        return tuple((str(k), str(v)) for k, v in value.items())
 
     def choice_source(
         self, node: LineMap, where: str, qtype: str | None

@@ -68,6 +68,8 @@ class Choice:
 
     code: int | str
     label: Text
+    filter: tuple[tuple[str, str], ...] = ()
+    """Values a cascading select compares with an earlier answer (``(("state", "ca"),)``)."""
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,9 @@ class Question:
     part_of: str | None = None
     pattern: str | None = None
     calculation: str | None = None
+    filter_by: tuple[tuple[str, str], ...] = ()
+    """A cascading select's filter: pairs (choice ``filter`` key, the earlier question whose
+    answer it must equal), from an XLSForm's ``choice_filter`` ``state = ${state}``."""
 
     @property
     def is_money(self) -> bool:

@@ -77,9 +77,8 @@ class _Assembler:
             data["waves"] = waves
         data["key"] = key
         lists = self.parts.lists.values()
-        data["choices"] = {
-            cl.name: [{"code": code, **label} for code, label in cl.choices] for cl in lists
-        }
+        data["choices"] = {cl.name: [_choice(cl, code, label) for code, label in cl.choices]
+                           for cl in lists}  # fmt: skip
         if self.scales:
             data["scales"] = self.scales
         data["sections"] = sections
@@ -151,6 +150,8 @@ class _Assembler:
             out["pattern"] = f.pattern
         if f.calculation is not None:
             out["calculation"] = f.calculation
+        if f.filter_by:
+            out["filter_by"] = dict(f.filter_by)
         if f.message:
             out["message"] = f.message
         if q.relevant is not None:
@@ -287,6 +288,14 @@ class _Assembler:
             )
         )
         return [SUBMISSION_KEY]
+
+
+def _choice(listed: ChoiceList, code: int | str, label: Any) -> dict[str, Any]:
+    out = {"code": code, **label}
+    values = {k: v for k, v in listed.values.get(code, {}).items() if k in listed.used}
+    if values:
+        out["filter"] = values
+    return out
 
 
 def assemble(parts: FormParts, note: Callable[[Finding], None]) -> dict[str, Any]:

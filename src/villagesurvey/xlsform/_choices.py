@@ -12,7 +12,7 @@ from ._table import Row, Table
 from ._texts import Languages
 from .findings import Finding
 
-__all__ = ["ChoiceList", "choice_code", "read_choices"]
+__all__ = ["ChoiceList", "choice_code", "read_choices", "report_other_columns"]
 
 _USED = ("list_name", "name", "label")
 
@@ -23,6 +23,10 @@ class ChoiceList:
 
     name: str
     choices: list[tuple[int | str, Text]] = field(default_factory=list)
+    values: dict[int | str, dict[str, str]] = field(default_factory=dict)
+    """Each choice's values in the sheet's other columns (what a choice_filter compares)."""
+    used: set[str] = field(default_factory=set)
+    """The other columns a choice_filter of the form compares."""
 
     @property
     def codes(self) -> tuple[int | str, ...]:
@@ -70,13 +74,19 @@ def read_choices(
             message = f"choice {name!r} has no label; its name is used as the label"
             finding(row, "missing_label", "label", message, lost=False)
         lists[list_name].choices.append((code, label))
-    _other_columns(table, note)
+        others = {k: v for k in row.cells if k not in _USED and (v := row.get(k))}
+        lists[list_name].values[code] = others
     return lists
 
 
-def _other_columns(table: Table, note: Callable[[Finding], None]) -> None:
+def report_other_columns(
+    table: Table | None, used: set[str], note: Callable[[Finding], None]
+) -> None:
+    """A finding for each column of the choices sheet that nothing imported reads."""
+    if table is None:
+        return
     for key in table.keys:
-        if key in _USED or key.startswith("$"):  # KoboToolbox's bookkeeping ($kuid)
+        if key in _USED or key in used or key.startswith("$"):  # KoboToolbox's $kuid
             continue
         rows = [row.number for row in table.rows if key in row.cells or key in row.texts]
         if rows:

@@ -74,6 +74,7 @@ class Field:
     likert: bool = False  # appearance likert
     pattern: str | None = None  # regex(., '...')
     calculation: str | None = None  # of a calculate field
+    filter_by: list[tuple[str, str]] = field(default_factory=list)  # choice_filter
 
 
 @dataclass

@@ -165,16 +165,26 @@ class _Survey:
             row["appearance"] = "likert"
         if question.calculation is not None:
             row["calculation"] = question.calculation
+        if question.filter_by:
+            parts = [
+                f"{key}=${{{self.parent(column, source)}}}" for key, source in question.filter_by
+            ]
+            row["choice_filter"] = " and ".join(parts)
         for name, value in _attributes(instrument, column):
             row[f"bind::{NAMESPACE}:{name}"] = value
         self.rows.append(row)
+
+    def parent(self, column: Column, source: str) -> str:
+        """The field a filter compares with: the same wave's, for a question asked in waves."""
+        waved = f"{source}_{column.wave}"
+        return waved if column.wave is not None and waved in self.types else source
 
     def header(self) -> tuple[str, ...]:
         used = {key for row in self.rows for key in row}
         order = ["type", "name"]
         order += [f"label::{t}" for t in self.tags.values()]
         order += [f"hint::{t}" for t in self.tags.values()]
-        order += ["required", "relevant", "constraint", "calculation"]
+        order += ["required", "relevant", "constraint", "calculation", "choice_filter"]
         order += [f"constraint_message::{t}" for t in self.tags.values()]
         order += ["appearance", *(f"bind::{NAMESPACE}:{a}" for a in ATTRIBUTES)]
         return tuple(key for key in order if key in used)
@@ -238,11 +248,14 @@ def _survey_rows(instrument: Instrument) -> Rows:
 
 def _choice_rows(instrument: Instrument) -> Rows:
     tags = [language_tag(lang) for lang in instrument.languages]
-    rows = [("list_name", "name", *(f"label::{t}" for t in tags))]
+    keys = list(dict.fromkeys(k for cs in instrument.choices.values() for c in cs
+                              for k, _ in c.filter))  # fmt: skip
+    rows = [("list_name", "name", *(f"label::{t}" for t in tags), *keys)]
     for name, choices in instrument.choices.items():
         for choice in choices:
             labels = (choice.label[lang] for lang in instrument.languages)
-            rows.append((name, str(choice.code), *labels))
+            values = dict(choice.filter)
+            rows.append((name, str(choice.code), *labels, *(values.get(k, "") for k in keys)))
     return tuple(rows)
 
 

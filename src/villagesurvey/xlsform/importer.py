@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import InstrumentError, XLSFormError
 from ._assemble import FormParts, assemble
-from ._choices import read_choices
+from ._choices import read_choices, report_other_columns
 from ._names import Codes
 from ._references import unlink_references
 from ._survey import SurveyReader
@@ -174,6 +174,7 @@ def xlsform_to_instrument(
     title = {lang: settings.get("form_title") or ident for lang in languages.languages}
     reader = SurveyReader(lists, languages, title, findings.append, media)
     sections = reader.read(survey)
+    report_other_columns(choices, {c for cl in lists.values() for c in cl.used}, findings.append)
     if not sections:
         lost = [f for f in findings if f.lost]
         # the reason no question came through is on the survey sheet (a repeat, a type)
