@@ -150,6 +150,8 @@ def instruments(draw):
             q["waves"] = q_waves
         if draw(st.booleans()):
             q["pii"] = True
+        if qtype in ("integer", "decimal") and ("min" in q or "max" in q) and draw(st.booleans()):
+            q["special"] = draw(st.sampled_from([[999], [-9, 9999]]))
         if qtype == "calculate":
             q["calculation"] = draw(st.sampled_from(["1 + 1", "concat('a', 'b')", "today()"]))
         if qtype == "text" and draw(st.booleans()):

@@ -176,3 +176,18 @@ def test_a_cascading_select_allows_only_the_choices_of_the_earlier_answer(tmp_pa
         (4, "city", "choice_not_allowed"),
     ]
     assert validation.rows_clean == 1
+
+
+def test_a_code_beyond_the_limits_is_accepted_where_the_form_accepts_it(tmp_path):
+    path = tmp_path / "form.xlsx"
+    md_table_to_workbook("""
+| survey |
+| | type | name | label | constraint |
+| | integer | age | Age | (. >= 15 and . < 96) or . = 999 |
+""").save(path)
+    instrument = read_xlsform(path).instrument
+    age = instrument.question("age")
+    assert (age.min, age.max, age.special) == (15, 95, (999,))
+    validation = _validate(instrument, tmp_path, "age,_uuid\n40,a\n999,b\n998,c\n")
+    errors = validation.findings[validation.findings["severity"] == "error"]
+    assert list(zip(errors["row"], errors["check"], strict=True)) == [(4, "out_of_range")]

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 _QUESTION_FIELDS = (
     "code", "type", "label", "hint", "required", "unit", "choices", "min", "max",
     "soft_min", "soft_max", "message", "relevant", "waves", "pii", "scale", "reverse",
-    "part_of", "pattern", "calculation", "filter_by",
+    "part_of", "pattern", "calculation", "filter_by", "special",
 )  # fmt: skip
 _KEYWORDS = ("and", "or", "not", "in", "selected")  # words of the skip-rule language
 _LIMITS = ("min", "max", "soft_min", "soft_max")
@@ -93,6 +93,7 @@ class QuestionReader:
         pattern = self.pattern(node, where, qtype)
         calculation = self.calculation(node, where, qtype)
         filter_by = self.filter_by(node, where, qtype)
+        special = self.special(node, where, qtype)
         choices, scale = self.choice_source(node, where, qtype)
         if reverse and qtype != "likert":
             r.problem(
@@ -115,7 +116,7 @@ class QuestionReader:
             code, qtype, label, section, hint, required, unit, choices,
             limits.get("min"), limits.get("max"), limits.get("soft_min"), limits.get("soft_max"),
             message, relevant, waves, pii, scale, reverse, part_of, pattern, calculation,
-            filter_by,
+            filter_by, special,
         )  # fmt: skip
         self.seen[code] = (node.line, question)
         return question
@@ -177,6 +178,29 @@ class QuestionReader:
                 line, where, "field_not_allowed", f"a {qtype} question has no calculation"
             )
         return value.strip()
+
+    def special(self, node: LineMap, where: str, qtype: str | None) -> tuple[int | float, ...]:
+        """``special: [9999]``: codes a number accepts beyond its limits (don't know, refused)."""
+        value = node.get("special")
+        if value is None:
+            return ()
+        line = node.line_of("special")
+        numbers = value if isinstance(value, list) else [value]
+        if not numbers or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in numbers
+        ):
+            self.reader.problem(line, where, "wrong_type", "special must be a list of numbers")
+            return ()
+        if qtype is not None and qtype not in NUMERIC_TYPES:
+            self.reader.problem(
+                line, where, "field_not_allowed", f"a {qtype} question has no special codes"
+            )
+        elif "min" not in node and "max" not in node:
+            self.reader.problem(
+                line, where, "field_not_allowed",
+                "special codes are accepted beyond the limits: give min or max too",
+            )  # fmt: skip
+        return tuple(numbers)
 
     def filter_by(
         self, node: LineMap, where: str, qtype: str | None

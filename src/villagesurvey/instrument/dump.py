@@ -17,7 +17,7 @@ _DEFAULTS: dict[str, Any] = {
     "hint": None, "required": False, "unit": None, "choices": None, "min": None, "max": None,
     "soft_min": None, "soft_max": None, "message": None, "relevant": None, "waves": (),
     "pii": False, "scale": None, "reverse": False, "part_of": None, "pattern": None,
-    "calculation": None, "filter_by": (),
+    "calculation": None, "filter_by": (), "special": (),
 }  # fmt: skip
 
 

@@ -109,6 +109,8 @@ class Question:
     filter_by: tuple[tuple[str, str], ...] = ()
     """A cascading select's filter: pairs (choice ``filter`` key, the earlier question whose
     answer it must equal), from an XLSForm's ``choice_filter`` ``state = ${state}``."""
+    special: tuple[int | float, ...] = ()
+    """Codes a number question accepts beyond its limits (``9999``: don't know)."""
 
     @property
     def is_money(self) -> bool:

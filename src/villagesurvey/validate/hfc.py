@@ -145,6 +145,8 @@ def find_outliers(
         if column.question.type not in ("integer", "decimal") or column.code in instrument.key:
             continue
         values = typed[column.code].to_numpy(dtype=float, na_value=np.nan)
+        if column.question.special:  # a don't-know code is no measurement
+            values = np.where(np.isin(values, column.question.special), np.nan, values)
         known = ~np.isnan(values)
         logged = column.question.is_money and bool((values[known] >= 0).all())
         if logged:

@@ -152,6 +152,8 @@ class _Assembler:
             out["calculation"] = f.calculation
         if f.filter_by:
             out["filter_by"] = dict(f.filter_by)
+        if f.special:
+            out["special"] = list(f.special)
         if f.message:
             out["message"] = f.message
         if q.relevant is not None:

@@ -159,6 +159,7 @@ def _constraint(row: Row, reader: SurveyReader, new: Field) -> None:
     new.limits.update(parts.limits)
     new.rules.extend(parts.rules)
     new.pattern = parts.pattern
+    new.special = parts.special
     if not parts.lost:
         return
     reasons = "; ".join(parts.lost)

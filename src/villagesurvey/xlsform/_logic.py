@@ -170,6 +170,7 @@ class ConstraintParts:
     rules: list[tuple[str, str | None, int | float]] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)
     pattern: str | None = None
+    special: list[int | float] = field(default_factory=list)
 
 
 def _atoms(node: Node) -> list[Node]:
@@ -187,15 +188,30 @@ def constraint_parts(text: str, own: str, qtype: str, resolve: Resolve) -> Const
         If the constraint cannot be parsed, or joins its parts with ``or``.
     """
     node = parse_xpath(text)
+    special: list[int | float] = []
+    if isinstance(node, Or) and qtype in ("integer", "decimal"):
+        rest = [item for item in node.items if _special(item, own) is None]
+        if len(rest) == 1:  # limits, or a code beyond them: (. >= 0 and . < 92) or . = 9999
+            special = [v for item in node.items if (v := _special(item, own)) is not None]
+            node = rest[0]
     if isinstance(node, Or):
         raise XPathError("it joins conditions with 'or', which limits cannot say")
-    parts = ConstraintParts()
+    parts = ConstraintParts(special=special)
     for atom in _atoms(node):
         try:
             _atom(atom, own, qtype, resolve, parts)
         except XPathError as reason:
             parts.lost.append(str(reason))
     return parts
+
+
+def _special(node: Node, own: str) -> int | float | None:
+    """The number of ``. = 9999`` (a code beyond the limits), else ``None``."""
+    if isinstance(node, Cmp) and node.op == "=":
+        for this, other in ((node.left, node.right), (node.right, node.left)):
+            if _is_self(this, own) and isinstance(other, Num):
+                return other.value
+    return None
 
 
 def _is_self(node: Node, own: str) -> bool:

@@ -75,6 +75,7 @@ class Field:
     pattern: str | None = None  # regex(., '...')
     calculation: str | None = None  # of a calculate field
     filter_by: list[tuple[str, str]] = field(default_factory=list)  # choice_filter
+    special: list[int | float] = field(default_factory=list)  # . = 9999 beside the limits
 
 
 @dataclass

@@ -104,7 +104,11 @@ def _constraint(question: Question) -> str:
         parts.append(f". <= {_limit_xpath(question.max)}")
     if question.pattern is not None:
         parts.append(f"regex(., {quote(question.pattern)})")
-    return " and ".join(parts)
+    joined = " and ".join(parts)
+    if question.special:
+        codes = " or ".join(f". = {number_xpath(s)}" for s in question.special)
+        return f"({joined}) or {codes}" if joined else codes
+    return joined
 
 
 def _field_type(instrument: Instrument, question: Question) -> str:
