@@ -136,6 +136,8 @@ def instruments(draw):
             q["unit"] = draw(st.sampled_from(["CNY", "USD", "years", "mu", "persons"]))
         if qtype in ("select_one", "select_multiple"):
             q["choices"] = choice_list()
+            if qtype == "select_multiple" and draw(st.booleans()):
+                q["exclusive"] = [draw(st.sampled_from([c["code"] for c in choices[q["choices"]]]))]
         if qtype in LIMIT_VALUES:
             values = sorted(draw(st.lists(LIMIT_VALUES[qtype], min_size=4, max_size=4)))
             for name, value in zip(LIMIT_NAMES, values, strict=True):

@@ -191,3 +191,21 @@ def test_a_code_beyond_the_limits_is_accepted_where_the_form_accepts_it(tmp_path
     validation = _validate(instrument, tmp_path, "age,_uuid\n40,a\n999,b\n998,c\n")
     errors = validation.findings[validation.findings["severity"] == "error"]
     assert list(zip(errors["row"], errors["check"], strict=True)) == [(4, "out_of_range")]
+
+
+def test_an_exclusive_option_is_chosen_alone(tmp_path):
+    path = tmp_path / "form.xlsx"
+    md_table_to_workbook("""
+| survey |
+| | type | name | label | constraint |
+| | select_multiple c | crops | Crops | not(selected(., 'none') and count-selected(.) > 1) |
+| choices |
+| | list_name | name | label |
+| | c | maize | Maize |
+| | c | none | None of these |
+""").save(path)
+    instrument = read_xlsform(path).instrument
+    assert instrument.question("crops").exclusive == ("none",)
+    validation = _validate(instrument, tmp_path, "crops,_uuid\nnone,a\nmaize none,b\nmaize,c\n")
+    errors = validation.findings[validation.findings["severity"] == "error"]
+    assert list(zip(errors["row"], errors["check"], strict=True)) == [(3, "exclusive_option")]

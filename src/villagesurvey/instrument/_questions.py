@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 _QUESTION_FIELDS = (
     "code", "type", "label", "hint", "required", "unit", "choices", "min", "max",
     "soft_min", "soft_max", "message", "relevant", "waves", "pii", "scale", "reverse",
-    "part_of", "pattern", "calculation", "filter_by", "special",
+    "part_of", "pattern", "calculation", "filter_by", "special", "exclusive",
 )  # fmt: skip
 _KEYWORDS = ("and", "or", "not", "in", "selected")  # words of the skip-rule language
 _LIMITS = ("min", "max", "soft_min", "soft_max")
@@ -95,6 +95,7 @@ class QuestionReader:
         filter_by = self.filter_by(node, where, qtype)
         special = self.special(node, where, qtype)
         choices, scale = self.choice_source(node, where, qtype)
+        exclusive = self.exclusive(node, where, qtype, choices)
         if reverse and qtype != "likert":
             r.problem(
                 node.line_of("reverse"),
@@ -116,7 +117,7 @@ class QuestionReader:
             code, qtype, label, section, hint, required, unit, choices,
             limits.get("min"), limits.get("max"), limits.get("soft_min"), limits.get("soft_max"),
             message, relevant, waves, pii, scale, reverse, part_of, pattern, calculation,
-            filter_by, special,
+            filter_by, special, exclusive,
         )  # fmt: skip
         self.seen[code] = (node.line, question)
         return question
@@ -178,6 +179,29 @@ class QuestionReader:
                 line, where, "field_not_allowed", f"a {qtype} question has no calculation"
             )
         return value.strip()
+
+    def exclusive(
+        self, node: LineMap, where: str, qtype: str | None, choices: str | None
+    ) -> tuple[int | str, ...]:
+        """``exclusive: [none]``: options of a select_multiple chosen only alone."""
+        value = node.get("exclusive")
+        if value is None:
+            return ()
+        line = node.line_of("exclusive")
+        codes = value if isinstance(value, list) else [value]
+        if qtype is not None and qtype != "select_multiple":
+            self.reader.problem(
+                line, where, "field_not_allowed", f"a {qtype} question has no exclusive options"
+            )
+            return ()
+        known = [c.code for c in self.choices.get(choices or "", ())]
+        unknown = [c for c in codes if c not in known]
+        if choices in self.choices and unknown:
+            self.reader.problem(
+                line, where, "unknown_choice",
+                f"exclusive options {unknown} are not choices of {choices!r}",
+            )  # fmt: skip
+        return tuple(codes)
 
     def special(self, node: LineMap, where: str, qtype: str | None) -> tuple[int | float, ...]:
         """``special: [9999]``: codes a number accepts beyond its limits (don't know, refused)."""

@@ -18,6 +18,7 @@ _DEFAULTS: dict[str, Any] = {
     "soft_min": None, "soft_max": None, "message": None, "relevant": None, "waves": (),
     "pii": False, "scale": None, "reverse": False, "part_of": None, "pattern": None,
     "calculation": None, "filter_by": (), "special": (),
+    "exclusive": (),
 }  # fmt: skip
 
 

@@ -111,6 +111,8 @@ class Question:
     answer it must equal), from an XLSForm's ``choice_filter`` ``state = ${state}``."""
     special: tuple[int | float, ...] = ()
     """Codes a number question accepts beyond its limits (``9999``: don't know)."""
+    exclusive: tuple[int | str, ...] = ()
+    """Options of a select_multiple that cannot be chosen with another (``none``)."""
 
     @property
     def is_money(self) -> bool:

@@ -1,9 +1,12 @@
-"""Cascading selects: a choice allowed only with an earlier answer (an XLSForm's
-``choice_filter``).
+"""Rules of choices across answers: cascading selects and exclusive options.
 
+**Cascading selects** (an XLSForm's ``choice_filter``).
 A question with ``filter_by: {state: state_q}`` offers only the choices whose ``filter``
 ``state`` equals the answer to ``state_q``; an answer outside them (a district of another
 state) is a ``choice_not_allowed`` error. A row whose earlier answer is blank is not judged.
+
+**Exclusive options** (``not(selected(., 'none') and count-selected(.) > 1)``): an option of a
+``select_multiple`` in ``exclusive`` chosen with another is an ``exclusive_option`` error.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from ..instrument import Column, Instrument
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["find_filtered"]
+__all__ = ["find_exclusive", "find_filtered"]
 
 
 def _text(value: Any) -> str | None:
@@ -59,6 +62,29 @@ def find_filtered(instrument: Instrument, typed: pd.DataFrame) -> pd.DataFrame:
                              f"{code!r} is not a choice when {source} is {said!r} (its {key} "
                              f"is {allowed[code].get(key, 'not given')!r})")
                         )  # fmt: skip
+    return pd.DataFrame(
+        rows, columns=["record", "column", "value", "check", "message"], dtype=object
+    )
+
+
+def find_exclusive(instrument: Instrument, typed: pd.DataFrame) -> pd.DataFrame:
+    """Findings (``record, column, value, check, message``) for an exclusive option chosen
+    with another."""
+    import pandas as pd
+
+    rows: list[tuple[Any, ...]] = []
+    for column in instrument.columns:
+        alone = {str(c) for c in column.question.exclusive}
+        if not alone or column.code not in typed.columns:
+            continue
+        for record, answer in typed[column.code].dropna().items():
+            chosen = str(answer).split()
+            clash = sorted(alone & set(chosen))
+            if clash and len(chosen) > 1:
+                rows.append(
+                    (record, column.code, answer, "exclusive_option",
+                     f"{clash[0]!r} is chosen alone, not with other options ({answer!r})")
+                )  # fmt: skip
     return pd.DataFrame(
         rows, columns=["record", "column", "value", "check", "message"], dtype=object
     )

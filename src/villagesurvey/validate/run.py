@@ -458,6 +458,7 @@ def check_returns(
     copies = duplicates.find_duplicates(instrument, rows, where, submissions)
     findings.add_frame(copies.assign(severity="error"))
     findings.add_frame(cascades.find_filtered(instrument, rows).assign(severity="error"))
+    findings.add_frame(cascades.find_exclusive(instrument, rows).assign(severity="error"))
     factor = outlier_factor if outlier_factor is not None else hfc.IQR_FACTOR
     sound = _blanked(rows, broken | _cells(doubtful))  # flagged once, not again as outliers
     findings.add_frame(hfc.find_outliers(instrument, sound, factor).assign(severity="warning"))

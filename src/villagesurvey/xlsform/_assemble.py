@@ -154,6 +154,10 @@ class _Assembler:
             out["filter_by"] = dict(f.filter_by)
         if f.special:
             out["special"] = list(f.special)
+        if f.exclusive:
+            listed = next(c for c in self.parts.lists.values() if c.name == f.list_name)
+            codes = {str(c): c for c in listed.codes}  # 'none', or a number code 99
+            out["exclusive"] = [codes.get(c, c) for c in f.exclusive]
         if f.message:
             out["message"] = f.message
         if q.relevant is not None:

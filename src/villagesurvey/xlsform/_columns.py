@@ -160,10 +160,11 @@ def _constraint(row: Row, reader: SurveyReader, new: Field) -> None:
     new.rules.extend(parts.rules)
     new.pattern = parts.pattern
     new.special = parts.special
+    new.exclusive = parts.exclusive
     if not parts.lost:
         return
     reasons = "; ".join(parts.lost)
-    if not (parts.limits or parts.rules or parts.pattern):
+    if not (parts.limits or parts.rules or parts.pattern or parts.exclusive or parts.special):
         _drop_constraint(row, reader, new, text, reasons)
         return
     reader.lost(

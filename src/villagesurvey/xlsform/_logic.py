@@ -171,6 +171,7 @@ class ConstraintParts:
     lost: list[str] = field(default_factory=list)
     pattern: str | None = None
     special: list[int | float] = field(default_factory=list)
+    exclusive: list[str] = field(default_factory=list)
 
 
 def _atoms(node: Node) -> list[Node]:
@@ -205,6 +206,28 @@ def constraint_parts(text: str, own: str, qtype: str, resolve: Resolve) -> Const
     return parts
 
 
+def _exclusive(node: Node, own: str) -> str | None:
+    """The option of ``not(selected(., 'none') and count-selected(.) > 1)``, else ``None``."""
+    if not (isinstance(node, Call) and node.name == "not" and len(node.args) == 1):
+        return None
+    inner = node.args[0]
+    if not (isinstance(inner, And) and len(inner.items) == 2):
+        return None
+    picked, count = inner.items
+    if isinstance(count, Call):
+        picked, count = count, picked
+    if not (isinstance(picked, Call) and picked.name == "selected" and len(picked.args) == 2):
+        return None
+    option = picked.args[1]
+    if not (_is_self(picked.args[0], own) and isinstance(option, Str)):
+        return None
+    if not (isinstance(count, Cmp) and isinstance(count.left, Call)
+            and count.left.name == "count-selected" and isinstance(count.right, Num)
+            and (count.op, count.right.value) in ((">", 1), (">=", 2))):  # fmt: skip
+        return None
+    return option.value
+
+
 def _special(node: Node, own: str) -> int | float | None:
     """The number of ``. = 9999`` (a code beyond the limits), else ``None``."""
     if isinstance(node, Cmp) and node.op == "=":
@@ -219,6 +242,10 @@ def _is_self(node: Node, own: str) -> bool:
 
 
 def _atom(atom: Node, own: str, qtype: str, resolve: Resolve, parts: ConstraintParts) -> None:
+    alone = _exclusive(atom, own) if qtype == "select_multiple" else None
+    if alone is not None:
+        parts.exclusive.append(alone)
+        return
     if isinstance(atom, Call) and atom.name == "regex" and qtype == "text":
         pattern = atom.args[1] if len(atom.args) == 2 else None
         if isinstance(pattern, Str) and _is_self(atom.args[0], own) and parts.pattern is None:

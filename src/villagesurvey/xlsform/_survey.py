@@ -76,6 +76,7 @@ class Field:
     calculation: str | None = None  # of a calculate field
     filter_by: list[tuple[str, str]] = field(default_factory=list)  # choice_filter
     special: list[int | float] = field(default_factory=list)  # . = 9999 beside the limits
+    exclusive: list[str] = field(default_factory=list)  # options chosen alone
 
 
 @dataclass

@@ -104,6 +104,8 @@ def _constraint(question: Question) -> str:
         parts.append(f". <= {_limit_xpath(question.max)}")
     if question.pattern is not None:
         parts.append(f"regex(., {quote(question.pattern)})")
+    for code in question.exclusive:
+        parts.append(f"not(selected(., {quote(str(code))}) and count-selected(.) > 1)")
     joined = " and ".join(parts)
     if question.special:
         codes = " or ".join(f". = {number_xpath(s)}" for s in question.special)
