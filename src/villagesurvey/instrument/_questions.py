@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from ._fields import check_limit_value, suggest
+from ._form_fields import (
+    read_calculation,
+    read_exclusive,
+    read_filter_by,
+    read_pattern,
+    read_special,
+)  # fmt: skip
 from ._yaml import LineMap
 from .conditions import ConditionSyntaxError, parse_condition, references
 from .model import NUMERIC_TYPES, QUESTION_TYPES, SELECT_TYPES, Choice, Limit, Question, Scale
@@ -90,12 +96,14 @@ class QuestionReader:
             else ()
         )
         unit = self.unit(node, where, qtype)
-        pattern = self.pattern(node, where, qtype)
-        calculation = self.calculation(node, where, qtype)
-        filter_by = self.filter_by(node, where, qtype)
-        special = self.special(node, where, qtype)
+        pattern = read_pattern(r, node, where, qtype)
+        calculation = read_calculation(r, node, where, qtype)
+        filter_by = read_filter_by(r, node, where, qtype, set(self.seen))
+        special = read_special(r, node, where, qtype)
         choices, scale = self.choice_source(node, where, qtype)
-        exclusive = self.exclusive(node, where, qtype, choices)
+        listed = self.choices.get(choices or "")
+        known = None if listed is None else tuple(c.code for c in listed)
+        exclusive = read_exclusive(r, node, where, qtype, known)
         if reverse and qtype != "likert":
             r.problem(
                 node.line_of("reverse"),
@@ -139,118 +147,6 @@ class QuestionReader:
                 f"a {qtype} question has no unit; remove it",
             )
         return unit.strip()
-
-    def pattern(self, node: LineMap, where: str, qtype: str | None) -> str | None:
-        """The regular expression a text answer must match (an XLSForm's ``regex(., '...')``)."""
-        pattern = node.get("pattern")
-        if pattern is None:
-            return None
-        line = node.line_of("pattern")
-        if not isinstance(pattern, str) or not pattern:
-            self.reader.problem(line, where, "wrong_type", "pattern must be a regular expression")
-            return None
-        try:
-            re.compile(pattern)
-        except re.error as error:
-            self.reader.problem(line, where, "bad_pattern", f"pattern {pattern!r}: {error}")
-            return None
-        if qtype is not None and qtype != "text":
-            self.reader.problem(
-                line, where, "field_not_allowed", f"a {qtype} question has no pattern; remove it"
-            )
-        return pattern
-
-    def calculation(self, node: LineMap, where: str, qtype: str | None) -> str | None:
-        """The XPath a ``calculate`` field is computed by on the phone (kept as written)."""
-        value = node.get("calculation")
-        line = node.line_of("calculation")
-        if value is None:
-            if qtype == "calculate":
-                self.reader.problem(
-                    node.line, where, "missing_field",
-                    "a calculate question needs its calculation (the XPath the phone computes)",
-                )  # fmt: skip
-            return None
-        if not isinstance(value, str) or not value.strip():
-            self.reader.problem(line, where, "wrong_type", "calculation must be an XPath text")
-            return None
-        if qtype is not None and qtype != "calculate":
-            self.reader.problem(
-                line, where, "field_not_allowed", f"a {qtype} question has no calculation"
-            )
-        return value.strip()
-
-    def exclusive(
-        self, node: LineMap, where: str, qtype: str | None, choices: str | None
-    ) -> tuple[int | str, ...]:
-        """``exclusive: [none]``: options of a select_multiple chosen only alone."""
-        value = node.get("exclusive")
-        if value is None:
-            return ()
-        line = node.line_of("exclusive")
-        codes = value if isinstance(value, list) else [value]
-        if qtype is not None and qtype != "select_multiple":
-            self.reader.problem(
-                line, where, "field_not_allowed", f"a {qtype} question has no exclusive options"
-            )
-            return ()
-        known = [c.code for c in self.choices.get(choices or "", ())]
-        unknown = [c for c in codes if c not in known]
-        if choices in self.choices and unknown:
-            self.reader.problem(
-                line, where, "unknown_choice",
-                f"exclusive options {unknown} are not choices of {choices!r}",
-            )  # fmt: skip
-        return tuple(codes)
-
-    def special(self, node: LineMap, where: str, qtype: str | None) -> tuple[int | float, ...]:
-        """``special: [9999]``: codes a number accepts beyond its limits (don't know, refused)."""
-        value = node.get("special")
-        if value is None:
-            return ()
-        line = node.line_of("special")
-        numbers = value if isinstance(value, list) else [value]
-        if not numbers or not all(
-            isinstance(v, int | float) and not isinstance(v, bool) for v in numbers
-        ):
-            self.reader.problem(line, where, "wrong_type", "special must be a list of numbers")
-            return ()
-        if qtype is not None and qtype not in NUMERIC_TYPES:
-            self.reader.problem(
-                line, where, "field_not_allowed", f"a {qtype} question has no special codes"
-            )
-        elif "min" not in node and "max" not in node:
-            self.reader.problem(
-                line, where, "field_not_allowed",
-                "special codes are accepted beyond the limits: give min or max too",
-            )  # fmt: skip
-        return tuple(numbers)
-
-    def filter_by(
-        self, node: LineMap, where: str, qtype: str | None
-    ) -> tuple[tuple[str, str], ...]:
-        """``filter_by: {state: state_q}``: the choices whose ``filter`` ``state`` equals the
-        answer to the earlier question ``state_q`` (a cascading select)."""
-        value = node.get("filter_by")
-        if value is None:
-            return ()
-        line = node.line_of("filter_by")
-        if not isinstance(value, LineMap) or not all(isinstance(v, str) for v in value.values()):
-            self.reader.problem(
-                line, where, "wrong_type", "filter_by must map a filter name to a question code"
-            )
-            return ()
-        if qtype is not None and qtype not in SELECT_TYPES:
-            self.reader.problem(
-                line, where, "field_not_allowed", f"a {qtype} question has no filter_by"
-            )
-        for question in value.values():
-            if question not in self.seen:
-                self.reader.problem(
-                    line, where, "unknown_question",
-                    f"filter_by names {question!r}, which is not an earlier question",
-                )  # fmt: skip
-        return tuple((str(k), str(v)) for k, v in value.items())
 
     def choice_source(
         self, node: LineMap, where: str, qtype: str | None
