@@ -136,6 +136,8 @@ def instruments(draw):
             q["unit"] = draw(st.sampled_from(["CNY", "USD", "years", "mu", "persons"]))
         if qtype in ("select_one", "select_multiple"):
             q["choices"] = choice_list()
+            if qtype == "select_multiple" and draw(st.booleans()):
+                q["exclusive"] = [draw(st.sampled_from([c["code"] for c in choices[q["choices"]]]))]
         if qtype in LIMIT_VALUES:
             values = sorted(draw(st.lists(LIMIT_VALUES[qtype], min_size=4, max_size=4)))
             for name, value in zip(LIMIT_NAMES, values, strict=True):
@@ -157,6 +159,12 @@ def instruments(draw):
                 q["sesoi"] = draw(st.sampled_from([1, 0.5, 2000]))
         if draw(st.booleans()):
             q["pii"] = True
+        if qtype in ("integer", "decimal") and ("min" in q or "max" in q) and draw(st.booleans()):
+            q["special"] = draw(st.sampled_from([[999], [-9, 9999]]))
+        if qtype == "calculate":
+            q["calculation"] = draw(st.sampled_from(["1 + 1", "concat('a', 'b')", "today()"]))
+        if qtype == "text" and draw(st.booleans()):
+            q["pattern"] = draw(st.sampled_from(["^[0-9]{10}$", "^H[0-9]{3}$", "'"]))
         if qtype == "likert":
             q["scale"] = scale()
             if draw(st.booleans()):

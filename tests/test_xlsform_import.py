@@ -30,7 +30,8 @@ from .test_instrument_roundtrip import instruments
 EXAMPLES = ROOT / "tests" / "data" / "xlsforms"
 # pyxform's names of the question types that map, and what they map to
 MAPPED = {"text": "text", "phone number": "text", "integer": "integer", "decimal": "decimal",
-          "date": "date", "select one": "select_one", "select all that apply": "select_multiple"}  # fmt: skip
+          "date": "date", "select one": "select_one", "select all that apply": "select_multiple",
+          "select one external": "text"}  # fmt: skip
 
 
 def _form(md: str, folder: Path, name: str = "form.xlsx") -> Path:
@@ -66,15 +67,13 @@ def _pyxform_questions(path: Path):
         ("group.csv", []),
         ("text_and_integer.md", []),
         ("yes_or_no_question.md", []),
-        ("specify_other.md", [(2, "or_other")]),
-        ("loop.md", [(2, "or_other"), (3, "repeat")]),
+        ("specify_other.md", []),  # 'other' and its text field are imported
+        ("loop.md", [(3, "repeat")]),
         (
             "case_insensitivity.md",
             [
-                (3, "unsupported_type"),
+                (3, "column_not_mapped"),  # choice_filter of the external select
                 (4, "unsupported_type"),
-                (2, "choice_renamed"),
-                (3, "choice_renamed"),
                 (None, "sheet_not_mapped"),
                 (None, "sheet_not_mapped"),
                 (None, "sheet_not_mapped"),
@@ -109,7 +108,7 @@ def test_case_insensitive_headers_sheets_and_settings(tmp_path):
         {"en": "Yes or no"},
         ("en",),
     )
-    assert [c.code for c in instrument.choices["c1"]] == ["n1_c", "n2_c"]
+    assert [c.code for c in instrument.choices["c1"]] == ["n1-c", "n2-c"]  # as the form has them
 
 
 # A household form in the style of KoboToolbox forms: two languages, metadata, a consent
@@ -166,16 +165,13 @@ def kobo(tmp_path_factory):
 
 def test_every_part_that_does_not_map_is_reported_by_row(kobo):
     assert [(f.row, f.code) for f in kobo.lost] == [
-        (7, "constraint_not_mapped"),  # regex()
-        (9, "constraint_not_mapped"),  # ... or . = 999
         (11, "column_not_mapped"),  # default
         (14, "relevance_not_mapped"),  # count-selected()
-        (15, "calculation"),
-        (16, "note_field"),
-        (17, "repeat"),
+        (
+            17,
+            "repeat",
+        ),  # the calculation of row 15 is kept  # the note of row 16 asks nothing: skipped silently
         (20, "constraint_not_mapped"),  # today()
-        (21, "unsupported_type"),  # geopoint
-        (8, "choice_renamed"),  # sweet-potato, on the choices sheet
     ]
     assert kobo.exit_code == 1
     notes = [(f.sheet, f.row, f.code) for f in kobo.findings if not f.lost]
@@ -198,13 +194,17 @@ def test_what_maps_is_in_the_instrument(kobo):
         "2023031501",
         ("en", "sw"),
     )
-    assert instrument.key == ("hh_id",)
+    assert instrument.key == ("instanceID",)  # no key declared: the submission's own ID
     assert [s.code for s in instrument.sections] == ["main", "hh"]
     size = instrument.question("hh_size")
     assert (size.min, size.max, size.required) == (1, 30, True)
     assert size.message == {"en": "1 to 30", "sw": "1 hadi 30"}
-    hh_id = instrument.question("hh_id")  # its constraint did not map, nor its message
-    assert (hh_id.hint, hh_id.message) == ({"en": "Format H001", "sw": "Muundo H001"}, None)
+    hh_id = instrument.question("hh_id")  # regex(., '^H[0-9]{3}$') is its pattern
+    assert (hh_id.hint, hh_id.pattern) == (
+        {"en": "Format H001", "sw": "Muundo H001"},
+        "^H[0-9]{3}$",
+    )
+    assert hh_id.message == {"en": "Use H and 3 digits", "sw": "Tumia H na tarakimu 3"}
     land = instrument.question("land_area")
     assert (land.min, land.max) == (0.1, 500)
     assert land.relevant == "consent = 'yes' and owns_land = 'Y'"  # the group's rule and its own
@@ -216,7 +216,7 @@ def test_what_maps_is_in_the_instrument(kobo):
     assert instrument.question("visit_date").min == date(2023, 1, 1)
     assert [r.text for r in instrument.rules] == ["n_crops <= 2 * hh_size"]
     assert instrument.rules[0].severity == "error"  # a constraint stops the interview
-    assert [c.code for c in instrument.choices["crops"]] == ["maize", "other", "sweet_potato"]
+    assert [c.code for c in instrument.choices["crops"]] == ["maize", "other", "sweet-potato"]
 
 
 def test_fields_per_year_become_a_question_asked_in_waves(kobo):
@@ -264,7 +264,7 @@ def test_surveycto_spellings(tmp_path):
     result = read_xlsform(_form(SURVEYCTO, tmp_path))
     instrument = result.instrument
     assert instrument.languages == ("en", "zh")
-    assert instrument.key == ("hhid",)  # the one required question named like an ID
+    assert instrument.key == ("instanceID",)  # no key declared: the submission's own ID
     members = instrument.question("members")
     assert (members.min, members.max) == (1, 30)  # . > 0 and . < 31 for whole numbers
     assert members.message == {"en": "1 to 30", "zh": "1至30人"}
@@ -385,8 +385,8 @@ def test_constraints_that_map(qtype, constraint, limits, checks):
 @pytest.mark.parametrize(
     ("qtype", "constraint", "reason"),
     [
-        ("integer", "(. >= 0 and . <= 10) or . = 99", "joins conditions with 'or'"),
-        ("text", "regex(., '^[0-9]+$')", "the function regex() has no equivalent"),
+        ("integer", ". < 0 or . > 10", "joins conditions with 'or'"),
+        ("integer", "regex(., '^[0-9]+$')", "the function regex() has no equivalent"),
         (
             "integer",
             ". >= 10 and . <= 5",
@@ -502,9 +502,11 @@ def test_a_plain_hint_beside_translated_labels_is_in_the_first_language():
     [
         ({"choices": [["list_name", "name", "label"]]}, "has no 'survey' sheet"),
         ({"survey": [["label", "hint"], ["A", "B"]]}, "needs the columns 'type' and 'name'"),
-        ({"survey": [["type", "name", "label"], ["note", "n", "Hi"], ["geopoint", "g", "Where"]]},
+        ({"survey": [["type", "name", "label"], ["note", "n", "Hi"], ["begin_repeat", "r", "R"],
+                     ["text", "a", "A"], ["end_repeat", "", ""]],
+          "choices": [["list_name", "name", "label", "image"], ["l", "x", "X", "x.png"]]},
          "no question of the form could be imported, and an instrument needs at least one "
-         "(2 rows did not map; the first: survey row 2, type: note 'n' is not imported"),
+         "(2 rows did not map; the first on the survey sheet: survey row 3, type: repeat 'r'"),
     ],
 )  # fmt: skip
 def test_forms_that_cannot_be_imported(sheets, message):
@@ -529,7 +531,7 @@ def test_a_survey_sheet_saved_alone_as_csv(tmp_path):
     path = tmp_path / "survey.csv"
     path.write_text("type;name;label\ninteger;age;Age\ntext;hh;Household\n", encoding="utf-8")
     result = read_xlsform(path)
-    assert [q.code for q in result.instrument.questions] == ["age", "hh"]
+    assert [q.code for q in result.instrument.questions] == ["instanceID", "age", "hh"]
 
 
 @pytest.mark.parametrize("suffix", [".ods", ".xls"])
@@ -616,12 +618,9 @@ def test_cli_lists_what_did_not_map_one_line_each_and_exits_1(tmp_path):
     result = CliRunner().invoke(main, ["import-xlsform", str(form), "-o", str(target)])
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
-    assert lines[1] == (
-        f"{form}: survey row 2, type: the 'other, specify' answer of 'available_toilet_types' is "
-        "not imported; add an 'other' choice and a text question for it to the instrument [or_other]"
-    )
+    assert lines[1].startswith(f"{form}: survey row 3, type: repeat 'loop_toilet_types'")
     assert sum(line.startswith(f"{form}: ") for line in lines) == len(lines) - 1
-    assert lines[-1].endswith("; 2 things did not map")
+    assert lines[-1].endswith("; 1 thing did not map")
     assert load_instrument(target).question("available_toilet_types").type == "select_multiple"
 
 
@@ -634,3 +633,79 @@ def test_cli_cannot_read_a_form_exit_2(tmp_path):
     assert result.output.startswith(f"villagesurvey: {tmp_path / 'form.xlsx'}: ")
     assert len(result.output.strip().splitlines()) == 1
     assert not (tmp_path / "i.yaml").exists()
+
+
+def test_a_label_without_a_language_is_every_languages_fallback():
+    # pyxform reads a column without a language as the text of every language lacking one
+    sheets = {
+        "survey": [["type", "name", "label::Chinese (zh)", "label::English (en)"],
+                   ["select_one yn", "q", "问", "Q"]],
+        "choices": [["list_name", "name", "label::Chinese (zh)", "label::English (en)", "label"],
+                    ["yn", "yes", "是", "", "Yes"], ["yn", "no", "否", "No", ""]],
+    }  # fmt: skip
+    instrument = xlsform_to_instrument(sheets).instrument
+    yes, no = instrument.choices["yn"]
+    assert (yes.label["zh"], yes.label["en"]) == ("是", "Yes")
+    assert (no.label["zh"], no.label["en"]) == ("否", "No")
+
+
+def test_choices_from_a_file_accept_any_answer_and_say_so():
+    sheets = {
+        "survey": [["type", "name", "label", "appearance"],
+                   ["select_one_from_file villages.csv", "v", "Village", ""],
+                   ["select_one fruits", "f", "Fruit", "search('fruits')"]],
+        "choices": [["list_name", "name", "label"], ["fruits", "name_key", "name"]],
+    }  # fmt: skip
+    result = xlsform_to_instrument(sheets)
+    assert [(q.code, q.type) for q in result.instrument.questions][1:] == [
+        ("v", "text"),
+        ("f", "text"),
+    ]
+    notes = [(f.row, f.code, f.lost) for f in result.findings if f.code == "external_choices"]
+    assert notes == [(2, "external_choices", False), (3, "external_choices", False)]
+
+
+def test_media_folder_gives_the_choices_of_an_attached_file(tmp_path):
+    form = _form(
+        """
+| survey |
+| | type | name | label |
+| | select_one_from_file villages.csv | village | Village |
+| | integer | n | N |
+""",
+        tmp_path,
+    )
+    media = tmp_path / "media"
+    media.mkdir()
+    (media / "villages.csv").write_text("name,label\nv01,Upper\nv02,Lower\n", encoding="utf-8")
+    target = tmp_path / "form.yaml"
+    result = CliRunner().invoke(
+        main, ["import-xlsform", str(form), "-o", str(target), "--media", str(media)]
+    )
+    assert result.exit_code == 0, result.output
+    instrument = load_instrument(target)
+    village = instrument.question("village")
+    assert village.type == "select_one"
+    assert [(c.code, c.label["en"]) for c in instrument.choices[village.choices]] == [
+        ("v01", "Upper"),
+        ("v02", "Lower"),
+    ]
+    assert "the choices of question 'village' are read from villages.csv" in result.output
+
+
+def test_calculations_are_kept_and_references_to_fields_not_imported_are_unlinked():
+    sheets = {
+        "survey": [["type", "name", "label", "calculation"],
+                   ["integer", "price", "Price", ""],
+                   ["calculate", "double", "", "${price} * 2"],
+                   ["calculate", "shown", "", "${gone} + 1"],
+                   ["text", "why", "Why ${double}, not ${gone}?", ""],
+                   ["begin_repeat", "r", "R", ""], ["text", "gone", "Gone", ""],
+                   ["end_repeat", "", "", ""]],
+    }  # fmt: skip
+    result = xlsform_to_instrument(sheets)
+    instrument = result.instrument
+    assert instrument.question("double").calculation == "${price} * 2"
+    assert "shown" not in [q.code for q in instrument.questions]
+    assert instrument.question("why").label == {"en": "Why ${double}, not [gone]?"}
+    assert sorted(f.code for f in result.lost) == ["calculation", "reference_not_mapped", "repeat"]

@@ -285,8 +285,14 @@ def questionnaire(instrument: Path, output: Path, language: str | None) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="The instrument file (.yaml) to write.",
 )
+@click.option(
+    "--media",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Folder of the form's attached CSV files (choices of select_one_from_file).",
+)
 @_reports_errors
-def import_xlsform(form: Path, output: Path) -> None:
+def import_xlsform(form: Path, output: Path, media: Path | None) -> None:
     """Read an XLSForm FORM (.xlsx, .xls, .ods or .csv) into an instrument file.
 
     Everything that does not map (repeats, calculations, notes, skip rules beyond the
@@ -296,7 +302,7 @@ def import_xlsform(form: Path, output: Path) -> None:
     """
     from .xlsform import import_xlsform as run_import
 
-    result = run_import(form, output)
+    result = run_import(form, output, media)
     for finding in result.findings:
         click.echo(f"{form}: {finding}")
     instrument = result.instrument

@@ -53,6 +53,9 @@ class Codebook:
         Column code -> ``{choice code: stored number}`` for choices whose codes are text.
     options : dict
         ``select_multiple`` column code -> ``{choice code: its 0/1 column in exports}``.
+    export_names : dict
+        Column code -> its name in Stata and SPSS exports, where that is not the code
+        (a code longer than 32 characters, or one they reserve).
     statistics : dict or None
         Column code -> :class:`ColumnStatistics`; ``None`` without a dataset.
     source : str
@@ -66,6 +69,7 @@ class Codebook:
     rows: list[CodebookRow]
     numbers: dict[str, dict[str, int]]
     options: dict[str, dict[str, str]]
+    export_names: dict[str, str]
     statistics: dict[str, ColumnStatistics] | None
     source: str
     rows_in_data: int
@@ -110,7 +114,10 @@ def build_codebook(
     rows = codebook_rows(instrument)
     numbers: dict[str, dict[str, int]] = {}
     options: dict[str, dict[str, str]] = {}
+    export_names: dict[str, str] = {}
     for variable in export_variables(instrument, [c.code for c in instrument.columns]):
+        if variable.kind != "dummy" and variable.name != variable.column:
+            export_names[variable.column] = variable.name
         if variable.kind == "dummy":
             options.setdefault(variable.column, {})[variable.option] = variable.name
         elif variable.text_codes:
@@ -121,7 +128,9 @@ def build_codebook(
         statistics = column_statistics(dataset)
         source = Path(data).name if isinstance(data, str | Path) else ""
         count = len(dataset.data)
-    return Codebook(instrument, language, rows, numbers, options, statistics, source, count)
+    return Codebook(
+        instrument, language, rows, numbers, options, export_names, statistics, source, count
+    )
 
 
 def write_codebook(

@@ -78,6 +78,8 @@ def _entry(codebook: Codebook, row: CodebookRow) -> list[str]:
         [w["scale"], row.scale],
         [w["part_of"], f"`{row.part_of}`" if row.part_of else ""],
     ]
+    if row.code in codebook.export_names:
+        fields.append([w["export_name"], f"`{codebook.export_names[row.code]}`"])
     lines = [f"### `{row.code}`", "", *_table(["", ""], [f for f in fields if f[1]])]
     stats = codebook.statistics.get(row.code) if codebook.statistics is not None else None
     if codebook.statistics is not None and row.pii:

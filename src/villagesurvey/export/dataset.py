@@ -12,13 +12,17 @@ from typing import TYPE_CHECKING
 
 from ..errors import AnalysisError
 from ..instrument import Column, Instrument
+from ..instrument.model import FORMATTED_TYPES
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["SOURCE_COLUMN", "read_dataset", "typed_dataset"]
+__all__ = ["PROVENANCE_COLUMNS", "SOURCE_COLUMN", "read_dataset", "typed_dataset"]
 
 SOURCE_COLUMN = "source_file"
+PROVENANCE_COLUMNS = ("source_submission", "source_submitted")
+"""What validate's clean.csv of a phone export adds after ``source_file``: the submission's
+ID, and when it reached the server (read as a date and time, in UTC)."""
 """The column of ``clean.csv`` that names the file each row came from."""
 
 _SHOWN = 3  # bad values quoted per column in an error message
@@ -100,9 +104,19 @@ def typed_dataset(
     _check_columns(instrument, frame, columns, source)
     frame = frame.reset_index(drop=True)
     out = pd.DataFrame(index=frame.index)
-    if SOURCE_COLUMN in frame.columns:
-        out[SOURCE_COLUMN] = _text(frame[SOURCE_COLUMN])
     problems: list[str] = []
+    for name in (SOURCE_COLUMN, *PROVENANCE_COLUMNS):
+        if name in frame.columns:
+            out[name] = _text(frame[name])
+    if PROVENANCE_COLUMNS[1] in out.columns:
+        text = out[PROVENANCE_COLUMNS[1]]
+        when = pd.to_datetime(text, errors="coerce", utc=True, format="ISO8601")
+        out[PROVENANCE_COLUMNS[1]] = when.dt.tz_localize(None)
+        bad = text.notna() & when.isna()
+        if bad.any():
+            rows = ", ".join(str(i + 2) for i in bad[bad].index[:5])
+            problems.append(f"{PROVENANCE_COLUMNS[1]} holds values that are not a date and time "
+                            f"(rows {rows})")  # fmt: skip
     for column in columns:
         values, bad = _typed(instrument, column, _text(frame[column.code]))
         out[column.code] = values
@@ -119,7 +133,7 @@ def typed_dataset(
 def _check_columns(
     instrument: Instrument, frame: pd.DataFrame, columns: list[Column], source: str
 ) -> None:
-    known = {c.code for c in instrument.columns} | {SOURCE_COLUMN}
+    known = {c.code for c in instrument.columns} | {SOURCE_COLUMN, *PROVENANCE_COLUMNS}
     missing = [c.code for c in columns if c.code not in frame.columns]
     unknown = [str(name) for name in frame.columns if name not in known]
     if not missing and not unknown:
@@ -155,7 +169,7 @@ def _typed(instrument: Instrument, column: Column, text: pd.Series) -> tuple[pd.
     if question.type == "date":
         dates = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
         return dates, text.notna() & dates.isna()
-    if question.type == "text":
+    if question.type in ("text", "calculate", *FORMATTED_TYPES):
         return text, pd.Series(False, index=text.index)
     if question.type == "select_multiple":
         allowed = set(codes)

@@ -18,13 +18,14 @@ from ..codebook import column_label
 from ..instrument import Column, Instrument, Question
 from ..instrument.model import Text
 from ._words import words
-from .dataset import SOURCE_COLUMN, read_dataset
+from .dataset import PROVENANCE_COLUMNS, SOURCE_COLUMN, read_dataset
 from .pseudonyms import pseudonymise_keys
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "LABEL_SET_ROOM",
     "NAME_LIMIT",
     "LabelledDataset",
     "ValueLabel",
@@ -36,6 +37,11 @@ __all__ = [
 
 NAME_LIMIT = 32
 """The longest variable name (Stata's limit; SPSS allows 64 bytes)."""
+LABEL_SET_ROOM = 4
+"""Characters kept free in the name of a variable with value labels: pyreadstat names its set
+of value labels by the variable's name followed by the column's number (up to 9999), and that
+name must fit in 32 characters too. Reserving a fixed room keeps names the same whatever
+the column's place, so that the codebook (written without the data) lists them right."""
 
 _STATA_RESERVED = {
     "_all", "_b", "byte", "_coef", "_cons", "double", "float", "if", "in", "int", "long",
@@ -170,8 +176,10 @@ def labelled_dataset(
     typed = read_dataset(instrument, clean, keep_pii=keep_pii)
     skipped = _not_asked(instrument, typed)
     if salt is not None:
-        typed = pseudonymise_keys(typed.drop(columns=[SOURCE_COLUMN], errors="ignore"),
-                                  instrument.key, salt)  # fmt: skip
+        typed = pseudonymise_keys(
+            typed.drop(columns=[SOURCE_COLUMN, *PROVENANCE_COLUMNS], errors="ignore"),
+            instrument.key, salt,
+        )  # fmt: skip
     variables = export_variables(instrument, list(typed.columns), pseudonymised=salt is not None)
     data: dict[str, pd.Series] = {}
     not_asked: dict[str, pd.Series] = {}
@@ -181,6 +189,8 @@ def labelled_dataset(
             padded = " " + values.fillna("") + " "
             chosen = padded.str.contains(f" {variable.option} ", regex=False).astype("Int64")
             values = chosen.where(values.notna())
+        elif variable.column == PROVENANCE_COLUMNS[1]:  # a date and time: as text everywhere
+            values = values.dt.strftime("%Y-%m-%d %H:%M:%S").astype("string")
         data[variable.name] = values
         skip = skipped.get(variable.column)
         not_asked[variable.name] = values.isna() & (skip if skip is not None else False)
@@ -214,18 +224,23 @@ def export_variables(
         One per column, and after a ``select_multiple`` column one 0/1 variable per option.
     """
     names = _NameBook()
-    variables = []
+    variables: list[Variable] = []
     for code in columns:
         for variable in _variables(instrument, code, pseudonymised):
-            variables.append(_renamed(variable, names.take(variable.name)))
+            limit = NAME_LIMIT - LABEL_SET_ROOM if variable.value_labels else NAME_LIMIT
+            wanted = variable.name
+            if variable.kind == "dummy" and len(wanted) > limit:  # keep the option in sight
+                head = variable.column[: max(1, limit - len(variable.option) - 1)]
+                wanted = f"{head}_{variable.option}"
+            variables.append(_renamed(variable, names.take(wanted, limit)))
     return tuple(variables)
 
 
 def _variables(instrument: Instrument, code: str, pseudonymised: bool) -> Iterable[Variable]:
     """The export variables of one dataset column: itself, and a select_multiple's options."""
     languages = instrument.languages
-    if code == SOURCE_COLUMN:
-        label = {lang: words(lang)["source_file"] for lang in languages}
+    if code in (SOURCE_COLUMN, *PROVENANCE_COLUMNS):
+        label = {lang: words(lang)[code] for lang in languages}
         yield Variable(code, code, label, "text", "")
         return
     column = instrument.column(code)
@@ -303,7 +318,7 @@ def _not_asked(instrument: Instrument, typed: pd.DataFrame) -> dict[str, pd.Seri
 
     answers = pd.DataFrame(index=typed.index)
     for code in typed.columns:
-        if code == SOURCE_COLUMN:
+        if code in (SOURCE_COLUMN, *PROVENANCE_COLUMNS):
             continue
         kind = instrument.column(code).question.type
         values = typed[code]
@@ -334,16 +349,24 @@ class _NameBook:
     def __init__(self) -> None:
         self.taken: set[str] = set()
 
-    def take(self, wanted: str) -> str:
+    def take(self, wanted: str, limit: int = NAME_LIMIT) -> str:
+        """``wanted`` where Stata and SPSS accept it; else a valid, unique name close to it.
+
+        Characters other than letters, digits and ``_`` (an option code ``sweet-potato``)
+        become ``_``; a name is cut to ``limit`` characters and numbered to stay unique.
+        """
+        wanted = re.sub(r"\W", "_", wanted)
+        if not wanted[:1].isalpha():
+            wanted = f"v{wanted}"
         name = wanted
         if _reserved(name):
             name += "_"
-        name = name[:NAME_LIMIT]
+        name = name[:limit]
         number = 1
         while name.lower() in self.taken:
             number += 1
             suffix = f"_{number}"
-            name = wanted[: NAME_LIMIT - len(suffix)] + suffix
+            name = wanted[: limit - len(suffix)] + suffix
         self.taken.add(name.lower())
         return name
 

@@ -14,7 +14,8 @@ from .model import Limit, Text
 
 __all__ = ["FieldReader", "check_limit_value", "is_int", "suggest"]
 
-IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]*$")
+"""A code: a letter, then letters, digits, ``_``, ``-`` or ``.`` (as XLSForm names may be)."""
 
 
 def suggest(word: str, options: tuple[str, ...] | list[str]) -> str:
@@ -38,6 +39,7 @@ class FieldReader:
         self.problems: list[InstrumentProblem] = []
         self.languages: tuple[str, ...] = ()
         self.question_codes: set[str] = set()  # every question code, even of broken questions
+        self.question_lines: dict[str, int] = {}  # the line of each question code
         self.broken_scale_refs: set[str] = set()  # scales named by questions with mistakes
 
     def problem(self, line: int | None, where: str, check: str, message: str) -> None:
@@ -126,7 +128,7 @@ class FieldReader:
             line,
             where,
             "bad_code",
-            f"{what} {value!r} must start with a letter and hold only letters, digits and _",
+            f"{what} {value!r} must start with a letter and hold only letters, digits, _, - and .",
         )
         return None
 

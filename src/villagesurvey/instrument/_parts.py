@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ._fields import IDENTIFIER, FieldReader, is_int, suggest
+from ._fields import FieldReader, is_int, suggest
 from ._rules import read_rules
 from ._yaml import LineList, LineMap
 from .model import Choice, Instrument, Question, Scale, Section
 
 __all__ = ["InstrumentReader"]
 
+_REFERENCE = re.compile(r"\$\{\s*([^}]*?)\s*\}")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 _TOP_FIELDS = (
     "id",
@@ -73,6 +74,7 @@ class InstrumentReader(FieldReader):
         rules = read_rules(self, data.get("checks"), data.line_of("checks"), {
             q.code: q for q in questions})  # fmt: skip
         self.empty_scales(questions, scales, data.get("scales"))
+        self.references(questions)
         if self.problems or ident is None or version is None or title is None:
             return None
         return Instrument(
@@ -183,11 +185,11 @@ class InstrumentReader(FieldReader):
                 )
                 continue
             code = item["code"]
-            if not (is_int(code) or (isinstance(code, str) and IDENTIFIER.match(code))):
+            if not (is_int(code) or (isinstance(code, str) and code and code == code.strip())):
                 self.problem(
                     item_line, where, "bad_code",
-                    f"choice code {code!r} must be a whole number or a name of letters, "
-                    "digits and _",
+                    f"choice code {code!r} must be a whole number or a text without spaces "
+                    "around it",
                 )  # fmt: skip
                 continue
             if code in seen:
@@ -198,10 +200,28 @@ class InstrumentReader(FieldReader):
                 )  # fmt: skip
                 continue
             seen[code] = item_line
+            values = self.choice_filter(item, where)
+            text = LineMap({k: v for k, v in item.items() if k != "filter"})
+            text.line, text.key_lines, text.plain = item.line, item.key_lines, item.plain
             choices.append(
-                Choice(code, self.translations(item, item_line, where, f"choice {code!r}"))
+                Choice(code, self.translations(text, item_line, where, f"choice {code!r}"), values)
             )
         return tuple(choices)
+
+    def choice_filter(self, item: LineMap, where: str) -> tuple[tuple[str, str], ...]:
+        """A choice's ``filter: {state: ca}``: the values a cascading select compares."""
+        value = item.get("filter")
+        if value is None:
+            return ()
+        if not isinstance(value, LineMap) or not all(
+            isinstance(v, str | int) and not isinstance(v, bool) for v in value.values()
+        ):
+            self.problem(
+                item.line_of("filter"), where, "wrong_type",
+                "filter must map names to values: {state: ca}",
+            )  # fmt: skip
+            return ()
+        return tuple((str(k), str(v)) for k, v in value.items())
 
     def scale_defs(
         self, value: Any, line: int, choices: dict[str, tuple[Choice, ...]]
@@ -299,7 +319,29 @@ class InstrumentReader(FieldReader):
                 sections.append(Section(code, label, read))
         questions.finish()
         self.question_codes = set(questions.seen)
+        self.question_lines = {code: seen[0] for code, seen in questions.seen.items()}
         return sections
+
+    def references(self, questions: list[Question]) -> None:
+        """Every ``${name}`` in a label, hint or message names a column of the instrument: a
+        phone form refuses a reference to a field it does not have."""
+        columns = {f"{q.code}_{w}" for q in questions for w in q.waves}
+        columns |= {q.code for q in questions if not q.waves}
+        for q in questions:
+            for field in ("label", "hint", "message", "calculation"):
+                text = getattr(q, field) or {}
+                text = {"": text} if isinstance(text, str) else text
+                unknown = sorted(
+                    {n for t in text.values() for n in _REFERENCE.findall(t)} - columns
+                )
+                if unknown:
+                    self.problem(
+                        self.question_lines.get(q.code), f"question {q.code!r}",
+                        "unknown_reference",
+                        f"its {field} refers to {', '.join('${' + n + '}' for n in unknown)}, "
+                        "which is no column of the instrument; name a column or write the text "
+                        "without ${...}",
+                    )  # fmt: skip
 
     def key(self, data: LineMap, questions: dict[str, Question]) -> tuple[str, ...]:
         value = data.get("key")

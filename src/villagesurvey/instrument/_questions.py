@@ -5,6 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._fields import check_limit_value, suggest
+from ._form_fields import (
+    read_calculation,
+    read_exclusive,
+    read_filter_by,
+    read_pattern,
+    read_special,
+)  # fmt: skip
 from ._yaml import LineMap
 from .conditions import ConditionSyntaxError, parse_condition, references
 from .model import (
@@ -24,11 +31,11 @@ if TYPE_CHECKING:
 _QUESTION_FIELDS = (
     "code", "type", "label", "hint", "required", "unit", "choices", "min", "max",
     "soft_min", "soft_max", "message", "relevant", "waves", "pii", "scale", "reverse",
-    "part_of", "when_skipped", "sesoi",
+    "part_of", "when_skipped", "sesoi", "pattern", "calculation", "filter_by", "special",
+    "exclusive",
 )  # fmt: skip
 _KEYWORDS = ("and", "or", "not", "in", "selected")  # words of the skip-rule language
 _LIMITS = ("min", "max", "soft_min", "soft_max")
-_MAX_COLUMN = 32  # Stata's limit on a variable name
 
 
 class QuestionReader:
@@ -99,7 +106,14 @@ class QuestionReader:
             else ()
         )
         unit = self.unit(node, where, qtype)
+        pattern = read_pattern(r, node, where, qtype)
+        calculation = read_calculation(r, node, where, qtype)
+        filter_by = read_filter_by(r, node, where, qtype, set(self.seen))
+        special = read_special(r, node, where, qtype)
         choices, scale = self.choice_source(node, where, qtype)
+        listed = self.choices.get(choices or "")
+        known = None if listed is None else tuple(c.code for c in listed)
+        exclusive = read_exclusive(r, node, where, qtype, known)
         if reverse and qtype != "likert":
             r.problem(
                 node.line_of("reverse"),
@@ -122,7 +136,8 @@ class QuestionReader:
         question = Question(
             code, qtype, label, section, hint, required, unit, choices,
             limits.get("min"), limits.get("max"), limits.get("soft_min"), limits.get("soft_max"),
-            message, relevant, waves, pii, scale, reverse, part_of, skipped, sesoi,
+            message, relevant, waves, pii, scale, reverse, part_of, skipped, sesoi, pattern,
+            calculation, filter_by, special, exclusive,
         )  # fmt: skip
         self.seen[code] = (node.line, question)
         return question
@@ -266,13 +281,6 @@ class QuestionReader:
         taken = False
         columns = [f"{code}_{w}" for w in waves] or [code]
         for column in columns:
-            if len(column) > _MAX_COLUMN and column == max(columns, key=len):  # once, the longest
-                r.problem(
-                    line,
-                    where,
-                    "code_too_long",
-                    f"column {column!r} is longer than {_MAX_COLUMN} characters; shorten the code",
-                )
             if column in self.columns:
                 first_line, owner = self.columns[column]
                 r.problem(

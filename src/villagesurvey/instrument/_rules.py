@@ -15,11 +15,11 @@ _FIELDS = ("code", "rule", "severity", "message")
 _SEVERITIES = ("error", "warning")
 _NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _RULE = re.compile(
-    rf"^\s*(?P<left>[A-Za-z]\w*)\s*(?P<op><=|>=|!=|<|>|=)\s*"
-    rf"(?:(?P<factor>{_NUMBER})\s*\*\s*)?(?P<right>[A-Za-z]\w*)?\s*$"
+    rf"^\s*(?P<left>[A-Za-z][\w.\-]*)\s*(?P<op><=|>=|!=|<|>|=)\s*"
+    rf"(?:(?P<factor>{_NUMBER})\s*\*\s*)?(?P<right>[A-Za-z][\w.\-]*)?\s*$"
 )
 _CONSTANT = re.compile(
-    rf"^\s*(?P<left>[A-Za-z]\w*)\s*(?P<op><=|>=|!=|<|>|=)\s*(?P<factor>{_NUMBER})\s*$"
+    rf"^\s*(?P<left>[A-Za-z][\w.\-]*)\s*(?P<op><=|>=|!=|<|>|=)\s*(?P<factor>{_NUMBER})\s*$"
 )
 
 

@@ -104,7 +104,7 @@ _TOKEN = re.compile(
       | (?P<string>'[^']*'|"[^"]*")
       | (?P<op><=|>=|!=|==|=|<|>)
       | (?P<punct>[()\[\],])
-      | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
+      | (?P<name>[A-Za-z_][A-Za-z0-9_.\-]*)
     )""",
     re.VERBOSE,
 )

@@ -17,12 +17,16 @@ _DEFAULTS: dict[str, Any] = {
     "hint": None, "required": False, "unit": None, "choices": None, "min": None, "max": None,
     "soft_min": None, "soft_max": None, "message": None, "relevant": None, "waves": (),
     "pii": False, "scale": None, "reverse": False, "part_of": None,
-    "when_skipped": None, "sesoi": None,
+    "when_skipped": None, "sesoi": None, "pattern": None, "calculation": None, "filter_by": (),
+    "special": (), "exclusive": (),
 }  # fmt: skip
 
 
 def _choice(choice: Choice) -> dict[str, Any]:
-    return {"code": choice.code, **choice.label}
+    out: dict[str, Any] = {"code": choice.code, **choice.label}
+    if choice.filter:
+        out["filter"] = dict(choice.filter)
+    return out
 
 
 def _question(question: Question) -> dict[str, Any]:
@@ -33,7 +37,9 @@ def _question(question: Question) -> dict[str, Any]:
     }
     for name, default in _DEFAULTS.items():
         value = getattr(question, name)
-        if value != default:
+        if value != default and name == "filter_by":
+            out[name] = dict(value)
+        elif value != default:
             out[name] = list(value) if isinstance(value, tuple) else value
     return out
 

@@ -18,6 +18,7 @@ from .conditions import Condition, bind_waves, parse_condition
 
 __all__ = [
     "ANALYSIS_FIELDS",
+    "FORMATTED_TYPES",
     "NUMERIC_TYPES",
     "QUESTION_TYPES",
     "SELECT_TYPES",
@@ -52,8 +53,14 @@ QUESTION_TYPES = (
     "select_one",
     "select_multiple",
     "likert",
+    "time",
+    "datetime",
+    "geopoint",
+    "calculate",
 )
 NUMERIC_TYPES = ("integer", "decimal")
+FORMATTED_TYPES = ("time", "datetime", "geopoint")
+"""Answers kept as text in a fixed format (an XLSForm's ``time``, ``datetime``, ``geopoint``)."""
 SELECT_TYPES = ("select_one", "select_multiple")
 ANALYSIS_FIELDS = ("when_skipped", "sesoi")
 """Question fields that only change the analysis; the content hash leaves them out."""
@@ -67,6 +74,8 @@ class Choice:
 
     code: int | str
     label: Text
+    filter: tuple[tuple[str, str], ...] = ()
+    """Values a cascading select compares with an earlier answer (``(("state", "ca"),)``)."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +112,15 @@ class Question:
     part_of: str | None = None
     when_skipped: float | str | None = None
     sesoi: float | None = None
+    pattern: str | None = None
+    calculation: str | None = None
+    filter_by: tuple[tuple[str, str], ...] = ()
+    """A cascading select's filter: pairs (choice ``filter`` key, the earlier question whose
+    answer it must equal), from an XLSForm's ``choice_filter`` ``state = ${state}``."""
+    special: tuple[int | float, ...] = ()
+    """Codes a number question accepts beyond its limits (``9999``: don't know)."""
+    exclusive: tuple[int | str, ...] = ()
+    """Options of a select_multiple that cannot be chosen with another (``none``)."""
 
     @property
     def is_money(self) -> bool:

@@ -20,7 +20,12 @@ __all__ = ["find_duplicates"]
 _SHOWN = 8
 
 
-def find_duplicates(instrument: Instrument, typed: pd.DataFrame, where: pd.Series) -> pd.DataFrame:
+def find_duplicates(
+    instrument: Instrument,
+    typed: pd.DataFrame,
+    where: pd.Series,
+    submissions: pd.Series | None = None,
+) -> pd.DataFrame:
     """Findings (``record, column, value, check, message``) for duplicated respondents.
 
     Parameters
@@ -31,6 +36,9 @@ def find_duplicates(instrument: Instrument, typed: pd.DataFrame, where: pd.Serie
         Typed answers indexed by record.
     where : Series
         ``"<file> row <n>"`` for each record, to name the other copies.
+    submissions : Series, optional
+        The submission ID a phone export gives each record: rows of two different
+        submissions are not copies of each other, even when every answer is the same.
     """
     import numpy as np
     import pandas as pd
@@ -41,13 +49,16 @@ def find_duplicates(instrument: Instrument, typed: pd.DataFrame, where: pd.Serie
     rows = []
     # Rows that share a hash with another are the only ones that can be copies; grouping
     # them by their answers (exact, whatever the hash says) finds the copies among them.
-    alike = pd.util.hash_pandas_object(answers, index=False).duplicated(keep=False)
-    maybe = answers[alike.to_numpy()]
+    identity = answers
+    if submissions is not None and bool(submissions.notna().any()):
+        identity = answers.assign(**{"\0submission": submissions.reindex(answers.index)})
+    alike = pd.util.hash_pandas_object(identity, index=False).duplicated(keep=False)
+    maybe = identity[alike.to_numpy()]
     group = maybe.groupby(list(maybe.columns), dropna=False, sort=False).ngroup()
     copied = group.duplicated(keep="first").to_numpy()
     numbers = group.to_numpy()
     first_of = group.index[np.unique(numbers, return_index=True)[1]]  # by group number
-    copies = pd.Series(False, index=answers.index)
+    copies = pd.Series(False, index=answers.index)  # by record
     copies[group.index[copied]] = True
     for record, number in zip(group.index[copied], numbers[copied], strict=True):
         original = first_of[number]

@@ -121,11 +121,17 @@ def option_column(
     return None
 
 
+_GEOPOINT_PART = re.compile(r"^_.+_(latitude|longitude|altitude|precision)$")
+"""KoboToolbox's copy of a geopoint's parts beside it: ``_location_latitude``."""
+
+
 def metadata_name(text: str) -> str | None:
     """The metadata a header holds (``"_uuid"``, ``"instanceid"``, ...), or ``None``."""
     folded = text.strip().casefold()
     if folded in METADATA:
         return folded
+    if _GEOPOINT_PART.match(folded.rsplit("/", 1)[-1]):
+        return "geopoint_part"
     for tail in _tails(folded):
         if tail in METADATA:
             return tail

@@ -19,6 +19,7 @@ from ..instrument import Instrument
 from . import exports
 from .findings import Findings, column_letter
 from .reading import Sheet
+from .submission_key import submission_key
 
 __all__ = ["HEADER_SEARCH_ROWS", "Headers", "cell_text", "find_header_row", "match_headers"]
 
@@ -103,9 +104,18 @@ def _gather_names(instrument: Instrument) -> _Names:
 
 def find_header_row(instrument: Instrument, sheet: Sheet) -> int | None:
     names = _names(instrument)
+    keyed = submission_key(instrument) is not None  # the export's submission ID is the key
+
+    def hit(value: Any) -> bool:
+        if not isinstance(value, str):
+            return False
+        if names.code(value)[0] is not None:
+            return True
+        return keyed and exports.metadata_name(value) in exports.SUBMISSION_ID
+
     best, best_row = 0, None
     for offset, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
-        hits = sum(1 for v in row if isinstance(v, str) and names.code(v)[0] is not None)
+        hits = sum(1 for v in row if hit(v))
         if hits > best:
             best, best_row = hits, sheet.first_row + offset
     return best_row if best >= max(2, len(instrument.key)) else None
@@ -164,6 +174,9 @@ def match_headers(
                 ),
             )  # fmt: skip
             continue
+        meta = exports.metadata_name(text)
+        if meta is not None:  # the submission ID as the key column: also the submission's ID
+            headers.metadata.setdefault(meta, number)
         if renamed:
             findings.add(
                 **where, column=code, letter=letter, value=text, check="renamed_column",
@@ -174,6 +187,11 @@ def match_headers(
     for code in [c for c in headers.options if c in positions]:
         del headers.options[code]  # the answer is there whole: its split copy is not needed
     present = positions | {code: flags[0][1] for code, flags in headers.options.items()}
+    key = submission_key(instrument)
+    if key is not None and key not in present and set(headers.metadata) & {*exports.SUBMISSION_ID}:
+        present[key] = headers.metadata[
+            next(n for n in exports.SUBMISSION_ID if n in headers.metadata)
+        ]
     _report_missing_and_moved(instrument, present, where, findings, expect_order=expect_order)
     return headers
 

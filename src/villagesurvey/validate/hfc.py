@@ -138,13 +138,15 @@ def find_outliers(
     import pandas as pd
 
     group_by = instrument.key[0]
-    groups = typed[group_by].fillna("")
-    codes = pd.factorize(groups, use_na_sentinel=False)[0].astype(np.intp)  # each group's number
+    # a blank key (of any type, a number too) is one group of its own
+    codes = pd.factorize(typed[group_by], use_na_sentinel=False)[0].astype(np.intp)
     rows = []
     for column in instrument.columns:
         if column.question.type not in ("integer", "decimal") or column.code in instrument.key:
             continue
         values = typed[column.code].to_numpy(dtype=float, na_value=np.nan)
+        if column.question.special:  # a don't-know code is no measurement
+            values = np.where(np.isin(values, column.question.special), np.nan, values)
         known = ~np.isnan(values)
         logged = column.question.is_money and bool((values[known] >= 0).all())
         if logged:
@@ -164,7 +166,9 @@ def find_outliers(
         how = "quartiles of the logarithm" if logged else "quartiles"
         for at in np.flatnonzero(flagged):
             value = float(values[at])
-            where = f"{group_by} {groups.iloc[at]}" if local[at] else "all returns"
+            group = typed[group_by].iloc[at]
+            group = "(blank)" if pd.isna(group) else group
+            where = f"{group_by} {group}" if local[at] else "all returns"
             usual = f"{_round(low[at])} to {_round(high[at])}"
             rows.append(
                 (typed.index[at], column.code, show(value), "outlier",
@@ -218,7 +222,7 @@ def response_rates(
     )
     tables = {}
     for name, code in by.items():
-        key = typed[code].fillna("(blank)").astype(str).rename(code)
+        key = typed[code].astype("string").fillna("(blank)").astype(str).rename(code)
         table = per_record.groupby(key).sum()
         table["blank_rate"] = (table["blank_answers"] / table["expected_answers"]).round(4)
         tables[name] = table.reset_index()

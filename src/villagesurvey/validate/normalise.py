@@ -18,9 +18,11 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..instrument import Column, Instrument
+from ..instrument.model import FORMATTED_TYPES
 from ._choices import choices, several, spoken
 from ._column import Log, Parts, split
 from .cells import is_dont_know, parse_date, parse_number, serial_to_date, show
+from .formats import formatted, patterned
 
 if TYPE_CHECKING:
     import numpy as np
@@ -93,6 +95,10 @@ def normalise(instrument: Instrument, raw: pd.DataFrame) -> tuple[pd.DataFrame, 
             typed[column.code] = choices(instrument, column, split(cells), languages, log)
         elif q.type == "select_multiple":
             typed[column.code] = several(instrument, column, split(cells), log)
+        elif q.type in FORMATTED_TYPES:
+            typed[column.code] = formatted(column, _texts(column, split(cells), log), log)
+        elif q.pattern is not None:
+            typed[column.code] = patterned(column, _texts(column, split(cells), log), log)
         else:
             typed[column.code] = _texts(column, split(cells), log)
     return pd.DataFrame(typed, index=raw.index), log.frame()

@@ -30,6 +30,8 @@ from .findings import SEVERITIES, Findings
 from .layout import Return, lay_out
 from .normalise import LANGUAGE, TYPED, normalise
 from .reading import ReadFile, Refused, find_returns, read_returns
+from .submission_key import fill_submission_key
+from .tool_blanks import read_tool_blanks
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -425,12 +427,16 @@ def check_returns(
     """
     import pandas as pd
 
-    from . import duplicates, explain, hfc, schema
+    from . import cascades, duplicates, explain, hfc, schema
 
     findings = findings if findings is not None else Findings()
     if files is None:
         files = [FileReport(r.file, Path(r.file), None, "read") for r in returns]
     raw = _raw_frame(instrument, returns)
+    where = raw[FILE] + " row " + raw[ROW].astype(str)
+    raw = fill_submission_key(instrument, raw, raw[PROVENANCE["submission"]], where, findings)
+    exported = raw[list(PROVENANCE.values())].notna().any(axis=1)
+    raw = read_tool_blanks(instrument, raw, exported, findings)
     _formulas(raw, returns, findings)
     totals = _total_rows(instrument, raw, findings)
     say = stage if stage is not None else _silent
@@ -447,9 +453,12 @@ def check_returns(
     broken = unread | _cells(failed)
     doubtful = _without(schema.failures(schemas.warnings, rows, own), broken)
     findings.add_frame(explain.explain(instrument, doubtful, rows, raw).assign(severity="warning"))
-    where = raw[FILE] + " row " + raw[ROW].astype(str)
     say("looking for duplicates and outliers")
-    findings.add_frame(duplicates.find_duplicates(instrument, rows, where).assign(severity="error"))
+    submissions = raw[PROVENANCE["submission"]]
+    copies = duplicates.find_duplicates(instrument, rows, where, submissions)
+    findings.add_frame(copies.assign(severity="error"))
+    findings.add_frame(cascades.find_filtered(instrument, rows).assign(severity="error"))
+    findings.add_frame(cascades.find_exclusive(instrument, rows).assign(severity="error"))
     factor = outlier_factor if outlier_factor is not None else hfc.IQR_FACTOR
     sound = _blanked(rows, broken | _cells(doubtful))  # flagged once, not again as outliers
     findings.add_frame(hfc.find_outliers(instrument, sound, factor).assign(severity="warning"))

@@ -37,7 +37,7 @@ def _limit(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def _range_check(code: str, low: Any, high: Any) -> pa.Check:
+def _range_check(code: str, low: Any, high: Any, special: tuple[Any, ...] = ()) -> pa.Check:
     import pandera.pandas as pa
 
     low, high = _limit(low), _limit(high)
@@ -48,6 +48,8 @@ def _range_check(code: str, low: Any, high: Any) -> pa.Check:
             ok &= series >= low
         if high is not None:
             ok &= series <= high
+        if special:  # codes accepted beyond the limits (don't know, refused)
+            ok |= series.isin([float(s) for s in special]).fillna(False)
         return ok
 
     return pa.Check(inside, name=code)
@@ -78,12 +80,12 @@ def _build(instrument: Instrument) -> Schemas:
         q = column.question
         checks = []
         if q.min is not None or q.max is not None:
-            checks.append(_range_check("out_of_range", q.min, q.max))
+            checks.append(_range_check("out_of_range", q.min, q.max, q.special))
         hard[column.code] = pa.Column(_dtype(column), checks=checks, nullable=True)
         if q.soft_min is not None or q.soft_max is not None:
             soft[column.code] = pa.Column(
                 _dtype(column),
-                checks=[_range_check("outside_soft_limit", q.soft_min, q.soft_max)],
+                checks=[_range_check("outside_soft_limit", q.soft_min, q.soft_max, q.special)],
                 nullable=True,
             )
         frame_checks += _answer_checks(column)

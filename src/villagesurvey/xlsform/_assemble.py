@@ -15,15 +15,13 @@ from typing import Any
 from ..instrument.conditions import format_condition
 from ..instrument.model import Text
 from ._choices import ChoiceList
-from ._names import Codes
+from ._names import SUBMISSION_KEY, Codes
 from ._survey import Field, SectionDraft
 from ._waves import Joined, join_waves, wave_name
 from .findings import Finding
 from .xpath import number_xpath
 
 __all__ = ["FormParts", "assemble"]
-
-_KEY_NAME = re.compile(r"(^|_)(id|key|code)$|^[a-z]{0,4}id$", re.IGNORECASE)
 
 
 @dataclass
@@ -79,9 +77,8 @@ class _Assembler:
             data["waves"] = waves
         data["key"] = key
         lists = self.parts.lists.values()
-        data["choices"] = {
-            cl.name: [{"code": code, **label} for code, label in cl.choices] for cl in lists
-        }
+        data["choices"] = {cl.name: [_choice(cl, code, label) for code, label in cl.choices]
+                           for cl in lists}  # fmt: skip
         if self.scales:
             data["scales"] = self.scales
         data["sections"] = sections
@@ -149,6 +146,18 @@ class _Assembler:
         out.update(
             {k: f.limits[k] for k in ("min", "max", "soft_min", "soft_max") if k in f.limits}
         )
+        if f.pattern is not None:
+            out["pattern"] = f.pattern
+        if f.calculation is not None:
+            out["calculation"] = f.calculation
+        if f.filter_by:
+            out["filter_by"] = dict(f.filter_by)
+        if f.special:
+            out["special"] = list(f.special)
+        if f.exclusive:
+            listed = next(c for c in self.parts.lists.values() if c.name == f.list_name)
+            codes = {str(c): c for c in listed.codes}  # 'none', or a number code 99
+            out["exclusive"] = [codes.get(c, c) for c in f.exclusive]
         if f.message:
             out["message"] = f.message
         if q.relevant is not None:
@@ -267,36 +276,36 @@ class _Assembler:
     def choose_key(
         self, sections: list[dict[str, Any]], questions: dict[str, dict[str, Any]]
     ) -> list[str]:
-        usable = [
-            q for q in questions.values()
-            if "waves" not in q and q["type"] not in ("select_multiple", "likert")
-        ]  # fmt: skip
-        ranked = sorted(
-            usable,
-            key=lambda q: (not q.get("required"), not _KEY_NAME.search(q["code"])),
-        )
-        if ranked:
-            chosen = ranked[0]
-            made = "" if chosen.get("required") else " and made required"
-            chosen["required"] = True
+        """The submission's own ID: a question ``instanceID`` that the phone fills."""
+        if SUBMISSION_KEY in questions:  # a question of the form has the name: it is the key
+            questions[SUBMISSION_KEY]["required"] = True
+            made = ""
         else:
-            label = {lang: "Respondent ID" for lang in self.parts.languages}
-            chosen = {"code": "respondent_id", "type": "text", "required": True, "label": label}
-            while chosen["code"] in questions:
-                chosen["code"] += "_"
-            sections[0]["questions"].insert(0, chosen)
-            made = ", a question added for it"
+            label = {lang: "Submission ID" for lang in self.parts.languages}
+            added = {"code": SUBMISSION_KEY, "type": "text", "required": True, "label": label}
+            sections[0]["questions"].insert(0, added)
+            made = " (a column added for it)"
         self.note(
             Finding(
                 "key_chosen",
                 None,
                 "",
-                f"no question is marked as the respondent key; {chosen['code']!r} is used"
-                f"{made}. Check 'key:' in the instrument (docs/instrument.md)",
+                f"no question is marked as the respondent key; the submission's own ID, "
+                f"{SUBMISSION_KEY!r}{made}, is the key: validate reads it from the export "
+                "(meta/instanceID, _uuid or KEY). Mark the questions that identify a "
+                "respondent with bind::villagesurvey:key to key by them instead",
                 lost=False,
             )
         )
-        return [chosen["code"]]
+        return [SUBMISSION_KEY]
+
+
+def _choice(listed: ChoiceList, code: int | str, label: Any) -> dict[str, Any]:
+    out = {"code": code, **label}
+    values = {k: v for k, v in listed.values.get(code, {}).items() if k in listed.used}
+    if values:
+        out["filter"] = values
+    return out
 
 
 def assemble(parts: FormParts, note: Callable[[Finding], None]) -> dict[str, Any]:

@@ -12,15 +12,9 @@ from ._table import Row, Table
 from ._texts import Languages
 from .findings import Finding
 
-__all__ = ["ChoiceList", "read_choices"]
+__all__ = ["ChoiceList", "choice_code", "read_choices", "report_other_columns"]
 
-_IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _USED = ("list_name", "name", "label")
-_RENAMED = (
-    "choice {name!r} of list {list!r} is imported as {code!r}: a choice code is a whole number "
-    "or a name of letters, digits and _. Answers recorded as {name!r} will not match it; recode "
-    "them or rename the choice"
-)
 
 
 @dataclass
@@ -29,6 +23,10 @@ class ChoiceList:
 
     name: str
     choices: list[tuple[int | str, Text]] = field(default_factory=list)
+    values: dict[int | str, dict[str, str]] = field(default_factory=dict)
+    """Each choice's values in the sheet's other columns (what a choice_filter compares)."""
+    used: set[str] = field(default_factory=set)
+    """The other columns a choice_filter of the form compares."""
 
     @property
     def codes(self) -> tuple[int | str, ...]:
@@ -36,11 +34,12 @@ class ChoiceList:
         return tuple(code for code, _ in self.choices)
 
 
-def _code(text: str) -> int | str | None:
-    """A choice name as an instrument code: a whole number or an identifier; else ``None``."""
+def choice_code(text: str) -> int | str:
+    """A choice name as an instrument code: a whole number (``1``, ``-9``) or the name as it
+    is written (``01``, ``0_1``, ``sweet-potato``, ``brong ahafo``), so that answers match."""
     if re.fullmatch(r"-?\d+", text) and str(int(text)) == text:
         return int(text)
-    return text if _IDENTIFIER.match(text) else None
+    return text
 
 
 def read_choices(
@@ -51,7 +50,6 @@ def read_choices(
     if table is None:
         return lists
     names = Codes("list")
-    codes: dict[str, Codes] = {}
 
     def finding(row: Row, code: str, column: str, message: str, lost: bool = True) -> None:
         note(Finding(code, row.number, column, message, "choices", lost))
@@ -64,31 +62,31 @@ def read_choices(
             finding(row, "choice_not_mapped", what, message)
             continue
         if list_name not in lists:
-            lists[list_name], codes[list_name] = ChoiceList(names.take(list_name)), Codes("c")
-        code = _code(name)
-        if code is not None and code in lists[list_name].codes:
+            lists[list_name] = ChoiceList(names.take(list_name))
+        code = choice_code(name)
+        if code in lists[list_name].codes:
             message = f"choice {name!r} is already in list {list_name!r}; this one is not imported"
             finding(row, "duplicate_choice", "name", message)
             continue
-        if code is None:
-            code = codes[list_name].take(name)
-            finding(
-                row, "choice_renamed", "name", _RENAMED.format(name=name, list=list_name, code=code)
-            )
-        codes[list_name].used.add(str(code))
         label = languages.text(row.texts.get("label"), ("choices", row.number, "label"))
         if label is None:
             label = {lang: name for lang in languages.languages}
             message = f"choice {name!r} has no label; its name is used as the label"
             finding(row, "missing_label", "label", message, lost=False)
         lists[list_name].choices.append((code, label))
-    _other_columns(table, note)
+        others = {k: v for k in row.cells if k not in _USED and (v := row.get(k))}
+        lists[list_name].values[code] = others
     return lists
 
 
-def _other_columns(table: Table, note: Callable[[Finding], None]) -> None:
+def report_other_columns(
+    table: Table | None, used: set[str], note: Callable[[Finding], None]
+) -> None:
+    """A finding for each column of the choices sheet that nothing imported reads."""
+    if table is None:
+        return
     for key in table.keys:
-        if key in _USED or key.startswith("$"):  # KoboToolbox's bookkeeping ($kuid)
+        if key in _USED or key in used or key.startswith("$"):  # KoboToolbox's $kuid
             continue
         rows = [row.number for row in table.rows if key in row.cells or key in row.texts]
         if rows:

@@ -6,6 +6,7 @@ dropped silently.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
@@ -61,6 +62,10 @@ def read_columns(
     for key in [*row.cells, *row.texts]:
         if key in handled or (new is not None and key.startswith(_ATTRIBUTE)):
             continue
+        if key == "calculation" and new is not None and new.type == "calculate":
+            continue
+        if key == "choice_filter" and new is not None and _choice_filter(row, reader, new):
+            continue
         if key.startswith("$") or key == "disabled" or (group and key == "required"):
             continue  # KoboToolbox's bookkeeping ($kuid, $autoname); a group is not answered
         value = row.cells.get(key) or next(iter(row.texts.get(key, {}).values()), "")
@@ -83,6 +88,32 @@ def read_columns(
         if key.startswith(_ATTRIBUTE):
             _attribute(row, reader, new, key[len(_ATTRIBUTE) :], row.get(key))
     _order(row, reader, new)
+
+
+_FILTER_PART = re.compile(
+    r"^\s*(?:(?P<column>[A-Za-z_][\w.-]*)\s*=\s*\$\{(?P<field>[^}]+)\}"
+    r"|\$\{(?P<field2>[^}]+)\}\s*=\s*(?P<column2>[A-Za-z_][\w.-]*))\s*$"
+)
+
+
+def _choice_filter(row: Row, reader: SurveyReader, new: Field) -> bool:
+    """``state=${state}`` (parts joined by ``and``): the question's filter; False if not so."""
+    if new.list_name is None:
+        return False
+    pairs = []
+    for part in re.split(r"\s+and\s+", row.get("choice_filter")):
+        match = _FILTER_PART.match(part)
+        if match is None:
+            return False
+        column = match["column"] or match["column2"]
+        target = reader.resolve((match["field"] or match["field2"]).strip())
+        if target is None:
+            return False
+        pairs.append((column, target.column))
+    listed = next(c for c in reader.lists.values() if c.name == new.list_name)
+    listed.used.update(column for column, _ in pairs)
+    new.filter_by = pairs
+    return True
 
 
 def _appearance(row: Row, reader: SurveyReader, new: Field | None) -> None:
@@ -127,10 +158,13 @@ def _constraint(row: Row, reader: SurveyReader, new: Field) -> None:
         return
     new.limits.update(parts.limits)
     new.rules.extend(parts.rules)
+    new.pattern = parts.pattern
+    new.special = parts.special
+    new.exclusive = parts.exclusive
     if not parts.lost:
         return
     reasons = "; ".join(parts.lost)
-    if not (parts.limits or parts.rules):
+    if not (parts.limits or parts.rules or parts.pattern or parts.exclusive or parts.special):
         _drop_constraint(row, reader, new, text, reasons)
         return
     reader.lost(

@@ -169,6 +169,9 @@ class ConstraintParts:
     limits: dict[str, Limit] = field(default_factory=dict)
     rules: list[tuple[str, str | None, int | float]] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)
+    pattern: str | None = None
+    special: list[int | float] = field(default_factory=list)
+    exclusive: list[str] = field(default_factory=list)
 
 
 def _atoms(node: Node) -> list[Node]:
@@ -186,9 +189,15 @@ def constraint_parts(text: str, own: str, qtype: str, resolve: Resolve) -> Const
         If the constraint cannot be parsed, or joins its parts with ``or``.
     """
     node = parse_xpath(text)
+    special: list[int | float] = []
+    if isinstance(node, Or) and qtype in ("integer", "decimal"):
+        rest = [item for item in node.items if _special(item, own) is None]
+        if len(rest) == 1:  # limits, or a code beyond them: (. >= 0 and . < 92) or . = 9999
+            special = [v for item in node.items if (v := _special(item, own)) is not None]
+            node = rest[0]
     if isinstance(node, Or):
         raise XPathError("it joins conditions with 'or', which limits cannot say")
-    parts = ConstraintParts()
+    parts = ConstraintParts(special=special)
     for atom in _atoms(node):
         try:
             _atom(atom, own, qtype, resolve, parts)
@@ -197,11 +206,52 @@ def constraint_parts(text: str, own: str, qtype: str, resolve: Resolve) -> Const
     return parts
 
 
+def _exclusive(node: Node, own: str) -> str | None:
+    """The option of ``not(selected(., 'none') and count-selected(.) > 1)``, else ``None``."""
+    if not (isinstance(node, Call) and node.name == "not" and len(node.args) == 1):
+        return None
+    inner = node.args[0]
+    if not (isinstance(inner, And) and len(inner.items) == 2):
+        return None
+    picked, count = inner.items
+    if isinstance(count, Call):
+        picked, count = count, picked
+    if not (isinstance(picked, Call) and picked.name == "selected" and len(picked.args) == 2):
+        return None
+    option = picked.args[1]
+    if not (_is_self(picked.args[0], own) and isinstance(option, Str)):
+        return None
+    if not (isinstance(count, Cmp) and isinstance(count.left, Call)
+            and count.left.name == "count-selected" and isinstance(count.right, Num)
+            and (count.op, count.right.value) in ((">", 1), (">=", 2))):  # fmt: skip
+        return None
+    return option.value
+
+
+def _special(node: Node, own: str) -> int | float | None:
+    """The number of ``. = 9999`` (a code beyond the limits), else ``None``."""
+    if isinstance(node, Cmp) and node.op == "=":
+        for this, other in ((node.left, node.right), (node.right, node.left)):
+            if _is_self(this, own) and isinstance(other, Num):
+                return other.value
+    return None
+
+
 def _is_self(node: Node, own: str) -> bool:
     return isinstance(node, Self) or (isinstance(node, Ref) and node.name == own)
 
 
 def _atom(atom: Node, own: str, qtype: str, resolve: Resolve, parts: ConstraintParts) -> None:
+    alone = _exclusive(atom, own) if qtype == "select_multiple" else None
+    if alone is not None:
+        parts.exclusive.append(alone)
+        return
+    if isinstance(atom, Call) and atom.name == "regex" and qtype == "text":
+        pattern = atom.args[1] if len(atom.args) == 2 else None
+        if isinstance(pattern, Str) and _is_self(atom.args[0], own) and parts.pattern is None:
+            parts.pattern = pattern.value
+            return
+        raise XPathError("only one regex() of the answer itself can be a pattern")
     if isinstance(atom, Call):
         raise XPathError(f"the function {atom.name}() has no equivalent")
     if not isinstance(atom, Cmp):

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["KEYWORDS", "MAX_COLUMN", "Codes", "is_code"]
+__all__ = ["KEYWORDS", "SUBMISSION_KEY", "Codes", "is_code"]
 
 KEYWORDS = frozenset({"and", "or", "not", "in", "selected"})  # words of the skip-rule language
-MAX_COLUMN = 32  # the instrument's (Stata's) limit on a column name
-_IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+SUBMISSION_KEY = "instanceID"
+"""The key of a form without a declared one: the submission's own ID, which the phone fills
+(``meta/instanceID``; KoboToolbox exports it as ``_uuid``, SurveyCTO as ``KEY``)."""
+_IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]*$")
 
 
 def is_code(name: str) -> bool:
     """True when ``name`` can be an instrument code as it is."""
-    return bool(_IDENTIFIER.match(name)) and name not in KEYWORDS and len(name) <= MAX_COLUMN
+    return bool(_IDENTIFIER.match(name)) and name not in KEYWORDS
 
 
 class Codes:
@@ -33,11 +35,9 @@ class Codes:
             base = f"{self.prefix}_{base}" if base else self.prefix
         if base in KEYWORDS:
             base = f"{base}_{self.prefix}"
-        base = base[:MAX_COLUMN]
         candidate, number = base, 1
         while candidate in self.used:
             number += 1
-            suffix = f"_{number}"
-            candidate = base[: MAX_COLUMN - len(suffix)] + suffix
+            candidate = f"{base}_{number}"
         self.used.add(candidate)
         return candidate

@@ -2,111 +2,49 @@
 
 Top-level groups become sections; questions outside any group form sections of their own. A
 group inside a section adds its questions to the section (and its relevance to each of
-them); a group of Likert items of one choice list is a scale. Repeats, notes, calculations,
-device metadata and question types the instrument lacks are reported, one finding each.
+them); a group of Likert items of one choice list is a scale. Repeats, device metadata and
+question types the instrument lacks are reported, one finding each; notes ask nothing and are
+skipped silently; calculations are kept with their calculation.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from ..instrument.conditions import AllOf, Condition
+from ..instrument.conditions import AllOf, Compare, Condition, Selected
 from ..instrument.model import Limit, Text
-from ._choices import ChoiceList
+from ._choices import ChoiceList, choice_code
 from ._columns import read_columns
 from ._logic import Target, relevance_condition
 from ._names import Codes
 from ._table import Row, Table
 from ._texts import Languages
+from ._types import (
+    AS_TEXT,
+    BEGIN_GROUP,
+    BEGIN_REPEAT,
+    CALCULATIONS,
+    END_GROUP,
+    END_REPEAT,
+    FROM_FILE,
+    SELECT,
+    SELECT_ONE,
+    TYPES,
+    skipped,
+)  # fmt: skip
 from .export import NAMESPACE
 from .findings import Finding
 from .xpath import XPathError
 
 __all__ = ["Field", "SectionDraft", "SurveyReader"]
 
-# pyxform's names of each type (question_type_dictionary.py), lower case
-_TYPES = {
-    **dict.fromkeys(("text", "string", "q string", "add text prompt", "phone number"), "text"),
-    **dict.fromkeys(
-        ("integer", "int", "q int", "add integer prompt", "percentage",
-         "number of days in last month", "number of days in last six months",
-         "number of days in last year"), "integer"),
-    **dict.fromkeys(("decimal", "q decimal", "add decimal prompt"), "decimal"),
-    **dict.fromkeys(("date", "q date", "add date prompt"), "date"),
-}  # fmt: skip
-_METADATA = frozenset(
-    {"start", "end", "today", "deviceid", "imei", "subscriberid", "simserial", "phonenumber",
-     "username", "email", "audit", "start-geopoint", "background-audio", "background-geopoint",
-     "caseid", "uri:email", "uri:username", "uri:phonenumber", "uri:deviceid",
-     "uri:subscriberid", "uri:simserial", "get start time", "get end time", "start time",
-     "end time", "get today", "get sim id", "sim id", "get phone number", "get device id",
-     "device id", "subscriber id", "get subscriber id"}
-)  # fmt: skip
-_NOTES = frozenset({"note", "q note", "add note prompt"})
-_CALCULATIONS = frozenset({"calculate", "q calculate", "add calculate prompt"})
-_SELECT = re.compile(
-    r"^(?P<kind>select_one|select one|select1|q select1|add select one prompt|select_multiple"
-    r"|select multiple|select all that apply|q select|add select multiple prompt)"
-    r"(?:\s+(?:from|using))?\s+(?P<list>\S+)(?:\s+(?P<other>or_other|or specify other))?$",
-    re.IGNORECASE,
-)
-_SELECT_ONE = frozenset(
-    {"select_one", "select one", "select1", "q select1", "add select one prompt"}
-)
-_BEGIN_GROUP = ("begin_group", "begin group")
-_END_GROUP = ("end_group", "end group")
-_BEGIN_REPEAT = ("begin_repeat", "begin repeat", "begin_loop", "begin loop", "begin lgroup")
-_END_REPEAT = ("end_repeat", "end repeat", "end_loop", "end loop", "end lgroup")
-
-
 _RENAMED = (
-    "question {name!r} is imported as {code!r}: a code is letters, digits and _ (starting with "
-    "a letter, at most 32, not a word of the skip-rule language, used once). Rename the column "
-    "of its answers to match"
+    "question {name!r} is imported as {code!r}: a code is letters, digits, _, - and . (starting "
+    "with a letter, not a word of the skip-rule language, used once). Rename the column of its "
+    "answers to match"
 )
-
-
-def _skipped(kind: str, name: str) -> tuple[str, str, bool] | None:
-    """Why a row of this type is not a question: (finding code, message, lost), or ``None``."""
-    lowered = kind.lower()
-    if not kind:
-        return "missing_type", f"row {name or '(no name)'!r} has no type and is not imported", True
-    if lowered in _METADATA:
-        return (
-            "metadata_field",
-            f"{kind} {name!r} is recorded by the phone, not asked; it is not imported",
-            False,
-        )
-    if lowered in _NOTES:
-        return (
-            "note_field",
-            (
-                f"note {name!r} is not imported: an instrument holds questions; put "
-                "its text in the hint of the question it explains"
-            ),
-            True,
-        )
-    if lowered in _CALCULATIONS:
-        return (
-            "calculation",
-            (f"calculation {name!r} is not imported; compute it from the clean dataset instead"),
-            True,
-        )
-    if lowered not in _TYPES and _SELECT.match(kind) is None:
-        return (
-            "unsupported_type",
-            (
-                f"{kind} question {name!r} is not imported: an instrument has "
-                "integer, decimal, text, date, select_one, select_multiple "
-                "and likert questions"
-            ),
-            True,
-        )
-    if not name:
-        return "missing_name", f"this {kind} question has no name and is not imported", True
-    return None
 
 
 @dataclass
@@ -136,6 +74,11 @@ class Field:
     sesoi: int | float | None = None
     key: int | None = None
     likert: bool = False  # appearance likert
+    pattern: str | None = None  # regex(., '...')
+    calculation: str | None = None  # of a calculate field
+    filter_by: list[tuple[str, str]] = field(default_factory=list)  # choice_filter
+    special: list[int | float] = field(default_factory=list)  # . = 9999 beside the limits
+    exclusive: list[str] = field(default_factory=list)  # options chosen alone
 
 
 @dataclass
@@ -168,7 +111,9 @@ class SurveyReader:
         languages: Languages,
         title: Text,
         note: Callable[[Finding], None],
+        media: Mapping[str, list[dict[str, str]]] | None = None,
     ) -> None:
+        self.media = dict(media or {})  # attached CSV files by name: their rows
         self.lists = lists
         self.languages = languages
         self.title = title
@@ -198,14 +143,14 @@ class SurveyReader:
                 index += 1
                 continue
             lowered = kind.lower()
-            if lowered in _BEGIN_REPEAT or lowered.startswith("begin loop"):
+            if lowered in BEGIN_REPEAT or lowered.startswith("begin loop"):
                 index = self.repeat(rows, index)
                 continue
-            if lowered in _BEGIN_GROUP:
+            if lowered in BEGIN_GROUP:
                 self.begin_group(row)
-            elif lowered in _END_GROUP:
+            elif lowered in END_GROUP:
                 self.end_group(row)
-            elif lowered in _END_REPEAT:
+            elif lowered in END_REPEAT:
                 self.lost(row, "unbalanced_group", "type", "an end of a repeat without its begin")
             else:
                 self.question(row, kind)
@@ -233,9 +178,9 @@ class SurveyReader:
         depth, index = 0, start
         while index < len(rows):
             kind = " ".join(rows[index].get("type").split()).lower()
-            if kind in _BEGIN_REPEAT or kind.startswith("begin loop"):
+            if kind in BEGIN_REPEAT or kind.startswith("begin loop"):
                 depth += 1
-            elif kind in _END_REPEAT:
+            elif kind in END_REPEAT:
                 depth -= 1
                 if depth == 0:
                     break
@@ -328,14 +273,49 @@ class SurveyReader:
 
     def question(self, row: Row, kind: str) -> None:
         name = row.get("name")
-        skipped = _skipped(kind, name)
-        if skipped is not None:
-            code, message, lost = skipped
+        why = skipped(kind, name)
+        if why is not None:
+            code, message, lost = why
+            if code == "note_field":
+                return  # a note asks nothing: nothing of the answers is lost
             if code != "missing_type" or name or row.texts.get("label"):
                 self.lost(row, code, "name" if code == "missing_name" else "type", message, lost)
             return
-        qtype, list_name = _TYPES.get(kind.lower()), None
-        select = _SELECT.match(kind)
+        if kind.lower() in AS_TEXT:
+            message = (
+                f"{kind} question {name!r} is imported as text: its answer in an export is "
+                "the text the phone records (a code, a file's name); a re-exported form asks "
+                "for it as text"
+            )
+            self.lost(row, "imported_as_text", "type", message, lost=False)
+        if kind.lower() == "range":
+            self.range(row, name)
+            return
+        if kind.lower() in CALCULATIONS:
+            self.calculate(row, name)
+            return
+        external = FROM_FILE.match(kind)
+        if external is None and "search(" in row.get("appearance"):
+            external = SELECT.match(kind)  # choices from the attached file search() names
+        attached = external.groupdict().get("file") if external is not None else None
+        if external is not None and attached in self.media:
+            from_file = self.attached_list(str(attached))
+            multiple = external["kind"].lower().startswith("select_multiple")
+            message = f"the choices of question {name!r} are read from {attached}"
+            self.lost(row, "external_choices", "type", message, lost=False)
+            self.add_field(row, name, "select_multiple" if multiple else "select_one", from_file)
+            return
+        if external is not None:
+            where = attached or row.get("appearance")
+            message = (
+                f"question {name!r} takes its choices from {where}, outside the form: it is "
+                "imported as text, and any answer is accepted"
+            )
+            self.lost(row, "external_choices", "type", message, lost=False)
+            self.add_field(row, name, "text", None)
+            return
+        qtype, list_name = TYPES.get(kind.lower()), None
+        select = SELECT.match(kind)
         if select is not None:
             listed = self.lists.get(select["list"])
             if listed is None:
@@ -346,17 +326,17 @@ class SurveyReader:
                 self.lost(row, "unknown_list", "type", message)
                 return
             list_name = listed.name
-            multiple = " ".join(select["kind"].lower().split()) not in _SELECT_ONE
+            multiple = " ".join(select["kind"].lower().split()) not in SELECT_ONE
             qtype = "select_multiple" if multiple else "select_one"
             if select["other"]:
-                message = (
-                    f"the 'other, specify' answer of {name!r} is not imported; add an 'other' "
-                    "choice and a text question for it to the instrument"
-                )
-                self.lost(row, "or_other", "type", message)
+                list_name = self.with_other(select["list"])
         self.add_field(row, name, str(qtype), list_name)
+        if select is not None and select["other"]:
+            self.specify_other(row, name, qtype == "select_multiple")
 
-    def add_field(self, row: Row, name: str, qtype: str, list_name: str | None) -> None:
+    def add_field(
+        self, row: Row, name: str, qtype: str, list_name: str | None, labelled: bool = True
+    ) -> None:
         code = self.codes.take(name)
         if code != name:
             self.lost(row, "renamed", "name", _RENAMED.format(name=name, code=code))
@@ -364,7 +344,8 @@ class SurveyReader:
         if label is None:
             label = {lang: name for lang in self.languages.languages}
             message = f"question {name!r} has no label; its name is used"
-            self.lost(row, "missing_label", "label", message, lost=False)
+            if labelled:  # a calculation has none to show
+                self.lost(row, "missing_label", "label", message, lost=False)
         section = self.section()
         group = self.stack[-1].ident if self.stack else 0
         new = Field(row.number, name, code, qtype, label, section.code, group, list_name)
@@ -379,6 +360,86 @@ class SurveyReader:
         if self.stack:
             self.stack[-1].members.append(new)
         self.fields[name] = new
+
+    def attached_list(self, file: str) -> str:
+        """The choice list of a CSV file attached to the form (its ``name`` and ``label``)."""
+        key = f"file:{file}"
+        if key not in self.lists:
+            taken = {c.name for c in self.lists.values()}
+            base = re.sub(r"\W+", "_", file.rsplit(".", 1)[0]).strip("_") or "file"
+            name = base if base[0].isalpha() else f"list_{base}"
+            while name in taken:
+                name += "_"
+            choices: list[tuple[int | str, Text]] = []
+            for record in self.media[file]:
+                code = record.get("name", "").strip()
+                if code and choice_code(code) not in [c for c, _ in choices]:
+                    label = record.get("label", "").strip() or code
+                    choices.append(
+                        (choice_code(code), dict.fromkeys(self.languages.languages, label))
+                    )
+            self.lists[key] = ChoiceList(name, choices)
+        return self.lists[key].name
+
+    def calculate(self, row: Row, name: str) -> None:
+        """A ``calculate`` field: kept as a column the phone computes, with its calculation."""
+        calculation = row.get("calculation")
+        if not calculation:
+            message = f"calculation {name!r} has no calculation; it is not imported"
+            self.lost(row, "calculation", "calculation", message)
+            return
+        self.add_field(row, name, "calculate", None, labelled=False)
+        self.fields[name].calculation = calculation
+
+    def range(self, row: Row, name: str) -> None:
+        """A ``range`` question: a number from ``start`` to ``end`` (ODK's defaults 1 and 10)."""
+        text = row.cells.pop("parameters", "")
+        found = dict(re.findall(r"(start|end|step)\s*=\s*(-?[\d.]+)", text.lower()))
+        try:
+            start, end, step = (float(found.get(k, d)) for k, d in
+                                (("start", 1), ("end", 10), ("step", 1)))  # fmt: skip
+        except ValueError:
+            start, end, step = 1.0, 10.0, 1.0
+        whole = all(v.is_integer() for v in (start, end, step))
+        self.add_field(row, name, "integer" if whole else "decimal", None)
+        low, high = sorted((start, end))
+        limits = self.fields[name].limits
+        limits.setdefault("min", int(low) if whole else low)
+        limits.setdefault("max", int(high) if whole else high)
+
+    def with_other(self, form_list: str) -> str:
+        """The list with pyxform's ``other`` choice added (a copy; the list stays as it is)."""
+        listed = self.lists[form_list]
+        if "other" in listed.codes:
+            return listed.name
+        key = f"{form_list} or_other"
+        if key not in self.lists:
+            taken = {c.name for c in self.lists.values()}
+            name = f"{listed.name}_or_other"
+            while name in taken:
+                name += "_"
+            other = {lang: "Other" for lang in self.languages.languages}
+            self.lists[key] = ChoiceList(name, [*listed.choices, ("other", other)])
+        return self.lists[key].name
+
+    def specify_other(self, row: Row, name: str, multiple: bool) -> None:
+        """The text field ``<name>_other`` that pyxform adds, asked when 'other' is chosen."""
+        owner = self.fields[name]
+        code = self.codes.take(f"{name}_other")
+        rule: Condition = (
+            Selected(owner.code, "other") if multiple else Compare(owner.code, "=", "other")
+        )
+        if owner.relevant is not None:
+            rule = AllOf((owner.relevant, rule))
+        label = {lang: "Specify other." for lang in self.languages.languages}
+        section = self.section()
+        group = self.stack[-1].ident if self.stack else 0
+        extra = Field(row.number, f"{name}_other", code, "text", label, section.code, group,
+                      relevant=rule)  # fmt: skip
+        section.fields.append(extra)
+        if self.stack:
+            self.stack[-1].members.append(extra)
+        self.fields[extra.name] = extra
 
     def resolve(self, name: str) -> Target | None:
         """The question a ``${name}`` names, if it was read before this point."""

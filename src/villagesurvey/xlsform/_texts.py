@@ -44,6 +44,7 @@ class Languages:
         for tag in named:
             self.codes[tag] = self._code(tag)
         plain = [t for t in tags if t not in named]
+        self.plain = frozenset(plain)  # columns without a language: every language's fallback
         default_code = language_code(default) if default.strip() else None
         if plain:
             self._plain(columns, plain, named, default_code)
@@ -116,7 +117,8 @@ class Languages:
         )
 
     def text(self, texts: dict[str, str] | None, where: tuple[str, int, str]) -> Text | None:
-        """A text in every language, filling a missing translation from another language.
+        """A text in every language, filling a missing translation from the column without a
+        language, else from another language.
 
         ``where`` is the sheet, row and column for the note about a missing translation.
         """
@@ -131,7 +133,14 @@ class Languages:
             return None
         missing = [lang for lang in self.languages if lang not in by_code]
         if missing:
-            fallback = next(by_code[lang] for lang in self.languages if lang in by_code)
+            # a column without a language (label) is the text for every language, as pyxform
+            # treats it; else another language's text, as a phone shows it
+            plain = [v for tag, v in texts.items() if tag in self.plain and v.strip()]
+            fallback = (
+                plain[0]
+                if plain
+                else next(by_code[lang] for lang in self.languages if lang in by_code)
+            )
             sheet, row, column = where
             self.note(
                 Finding(

@@ -27,6 +27,7 @@ from ..errors import XLSFormError
 from ..instrument import Column, Instrument, Question
 from ..instrument.model import Limit
 from ._languages import language_tag
+from ._names import SUBMISSION_KEY
 from .xpath import condition_xpath, number_xpath, quote
 
 __all__ = [
@@ -103,7 +104,15 @@ def _constraint(question: Question) -> str:
         parts.append(f". >= {_limit_xpath(question.min)}")
     if question.max is not None:
         parts.append(f". <= {_limit_xpath(question.max)}")
-    return " and ".join(parts)
+    if question.pattern is not None:
+        parts.append(f"regex(., {quote(question.pattern)})")
+    for code in question.exclusive:
+        parts.append(f"not(selected(., {quote(str(code))}) and count-selected(.) > 1)")
+    joined = " and ".join(parts)
+    if question.special:
+        codes = " or ".join(f". = {number_xpath(s)}" for s in question.special)
+        return f"({joined}) or {codes}" if joined else codes
+    return joined
 
 
 def _field_type(instrument: Instrument, question: Question) -> str:
@@ -162,16 +171,28 @@ class _Survey:
             self.translated(row, "constraint_message", question.message)
         if question.type == "likert":
             row["appearance"] = "likert"
+        if question.calculation is not None:
+            row["calculation"] = question.calculation
+        if question.filter_by:
+            parts = [
+                f"{key}=${{{self.parent(column, source)}}}" for key, source in question.filter_by
+            ]
+            row["choice_filter"] = " and ".join(parts)
         for name, value in _attributes(instrument, column):
             row[f"bind::{NAMESPACE}:{name}"] = value
         self.rows.append(row)
+
+    def parent(self, column: Column, source: str) -> str:
+        """The field a filter compares with: the same wave's, for a question asked in waves."""
+        waved = f"{source}_{column.wave}"
+        return waved if column.wave is not None and waved in self.types else source
 
     def header(self) -> tuple[str, ...]:
         used = {key for row in self.rows for key in row}
         order = ["type", "name"]
         order += [f"label::{t}" for t in self.tags.values()]
         order += [f"hint::{t}" for t in self.tags.values()]
-        order += ["required", "relevant", "constraint"]
+        order += ["required", "relevant", "constraint", "calculation", "choice_filter"]
         order += [f"constraint_message::{t}" for t in self.tags.values()]
         order += ["appearance", *(f"bind::{NAMESPACE}:{a}" for a in ATTRIBUTES)]
         return tuple(key for key in order if key in used)
@@ -226,6 +247,8 @@ def _survey_rows(instrument: Instrument) -> Rows:
             if scale is not None:
                 survey.group(scale, instrument.scales[scale].label, section=False)
             for question in questions:
+                if instrument.key == (SUBMISSION_KEY,) and question.code == SUBMISSION_KEY:
+                    continue  # the phone fills it: meta/instanceID
                 for column in columns[question.code]:
                     survey.field(column)
             if scale is not None:
@@ -237,11 +260,14 @@ def _survey_rows(instrument: Instrument) -> Rows:
 
 def _choice_rows(instrument: Instrument) -> Rows:
     tags = [language_tag(lang) for lang in instrument.languages]
-    rows = [("list_name", "name", *(f"label::{t}" for t in tags))]
+    keys = list(dict.fromkeys(k for cs in instrument.choices.values() for c in cs
+                              for k, _ in c.filter))  # fmt: skip
+    rows = [("list_name", "name", *(f"label::{t}" for t in tags), *keys)]
     for name, choices in instrument.choices.items():
         for choice in choices:
             labels = (choice.label[lang] for lang in instrument.languages)
-            rows.append((name, str(choice.code), *labels))
+            values = dict(choice.filter)
+            rows.append((name, str(choice.code), *labels, *(values.get(k, "") for k in keys)))
     return tuple(rows)
 
 

@@ -15,8 +15,9 @@ from typing import Any
 
 from ..errors import InstrumentError, XLSFormError
 from ._assemble import FormParts, assemble
-from ._choices import read_choices
+from ._choices import read_choices, report_other_columns
 from ._names import Codes
+from ._references import unlink_references
 from ._survey import SurveyReader
 from ._table import Table, read_table
 from ._texts import Languages
@@ -133,7 +134,9 @@ def _tables(
 
 
 def xlsform_to_instrument(
-    sheets: Mapping[str, Sequence[Sequence[Any]]], name: str = "form.xlsx"
+    sheets: Mapping[str, Sequence[Sequence[Any]]],
+    name: str = "form.xlsx",
+    media: Mapping[str, list[dict[str, str]]] | None = None,
 ) -> XLSFormImport:
     """Turn an XLSForm's sheets into a checked instrument.
 
@@ -144,6 +147,10 @@ def xlsform_to_instrument(
         ``None``); sheet names are matched without regard to case.
     name : str, default "form.xlsx"
         The form's file name: its stem is the instrument's id when the form has no form_id.
+    media : mapping, optional
+        The CSV files attached to the form, by file name: their rows as ``{column: text}``.
+        A ``select_one_from_file`` question whose file is here gets its choices from the
+        file's ``name`` and ``label`` columns; otherwise it is imported as text.
 
     Returns
     -------
@@ -165,11 +172,14 @@ def xlsform_to_instrument(
     lists = read_choices(choices, languages, findings.append)
     ident, version = _identity(settings, name, findings.append)
     title = {lang: settings.get("form_title") or ident for lang in languages.languages}
-    reader = SurveyReader(lists, languages, title, findings.append)
+    reader = SurveyReader(lists, languages, title, findings.append, media)
     sections = reader.read(survey)
+    report_other_columns(choices, {c for cl in lists.values() for c in cl.used}, findings.append)
     if not sections:
         lost = [f for f in findings if f.lost]
-        first = f"; the first: {lost[0]}" if lost else ""
+        # the reason no question came through is on the survey sheet (a repeat, a type)
+        why = sorted(lost, key=lambda f: (f.sheet != "survey", f.row or 0))
+        first = f"; the first on the survey sheet: {why[0]}" if why else ""
         raise XLSFormError(
             f"{name}: no question of the form could be imported, and an instrument needs at "
             f"least one ({len(lost)} row{'s' * (len(lost) != 1)} did not map{first})"
@@ -178,6 +188,7 @@ def xlsform_to_instrument(
         ident, version, title, languages.languages, lists, sections, reader.scale_labels
     )
     data = assemble(parts, findings.append)
+    unlink_references(data, findings.append)
     instrument = _checked(data, name)
     findings.sort(key=lambda f: (_SHEET_ORDER.get(f.sheet, 3), f.row or 0))
     return XLSFormImport(instrument, tuple(findings))
@@ -198,13 +209,16 @@ def _checked(data: dict[str, Any], name: str) -> Any:
         ) from None
 
 
-def read_xlsform(path: str | Path) -> XLSFormImport:
+def read_xlsform(path: str | Path, media: str | Path | None = None) -> XLSFormImport:
     """Read an XLSForm file (.xlsx, .xls, .ods, or .csv in pyxform's layout).
 
     Parameters
     ----------
     path : str or Path
         The form.
+    media : str or Path, optional
+        The folder of the form's attached files (the media ODK and KoboToolbox upload with
+        it): the choices of ``select_one_from_file x.csv`` are read from its ``x.csv``.
 
     Returns
     -------
@@ -219,10 +233,30 @@ def read_xlsform(path: str | Path) -> XLSFormImport:
     from ._sheets import read_sheets
 
     path = Path(path)
-    return xlsform_to_instrument(read_sheets(path), path.name)
+    return xlsform_to_instrument(read_sheets(path), path.name, _media(media))
 
 
-def import_xlsform(path: str | Path, output: str | Path) -> XLSFormImport:
+def _media(folder: str | Path | None) -> dict[str, list[dict[str, str]]]:
+    """The CSV files of a media folder, by name: their rows (UTF-8, a header row first)."""
+    import csv
+
+    if folder is None:
+        return {}
+    found: dict[str, list[dict[str, str]]] = {}
+    for path in sorted(Path(folder).glob("*.csv")):
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                found[path.name] = [dict(row) for row in csv.DictReader(handle)]
+        except (OSError, UnicodeDecodeError, csv.Error) as error:
+            raise XLSFormError(
+                f"{path}: cannot be read as a CSV file of choices ({error})"
+            ) from None
+    return found
+
+
+def import_xlsform(
+    path: str | Path, output: str | Path, media: str | Path | None = None
+) -> XLSFormImport:
     """Read an XLSForm and write its instrument file (YAML) atomically.
 
     The instrument is written even when some of the form did not map: it holds what did.
@@ -233,6 +267,8 @@ def import_xlsform(path: str | Path, output: str | Path) -> XLSFormImport:
         The form.
     output : str or Path
         The instrument file to write.
+    media : str or Path, optional
+        The folder of the form's attached files; see :func:`read_xlsform`.
 
     Returns
     -------
@@ -249,7 +285,7 @@ def import_xlsform(path: str | Path, output: str | Path) -> XLSFormImport:
     from .._atomic import atomic_path
     from ..instrument import dump_instrument
 
-    result = read_xlsform(path)
+    result = read_xlsform(path, media)
     output = Path(output)
     with atomic_path(output) as temporary:
         temporary.write_text(dump_instrument(result.instrument), encoding="utf-8")

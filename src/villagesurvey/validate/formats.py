@@ -1,0 +1,86 @@
+"""Answers in a fixed text format: times, dates with times, GPS points.
+
+Phones record these as ODK writes them: a time ``10:01:27.000-05:00``, a date and time
+``2017-12-28T10:01:27.000-05:00``, a point ``latitude longitude altitude accuracy``
+(``12.34 -23.45 0 5``; altitude and accuracy may be left out). An answer in another shape,
+or a point off the globe (a latitude beyond ±90, a longitude beyond ±180), is an error.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ..instrument import Column
+from ._column import Log
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["formatted", "is_geopoint", "patterned"]
+
+_ZONE = r"(?:Z|[+-]\d{2}(?::?\d{2})?)?"
+_CLOCK = r"(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?"
+_PATTERNS = {
+    "time": re.compile(rf"^{_CLOCK}{_ZONE}$"),
+    "datetime": re.compile(rf"^\d{{4}}-\d{{2}}-\d{{2}}[T ]{_CLOCK}{_ZONE}$"),
+}
+_EXPECTED = {
+    "time": "a time such as 14:30 or 14:30:00.000+03:00",
+    "datetime": "a date and time such as 2024-05-01T14:30:00.000+03:00",
+    "geopoint": "latitude (-90 to 90) and longitude (-180 to 180), then altitude and accuracy",
+}
+
+
+def is_geopoint(text: str) -> bool:
+    """True for ``latitude longitude [altitude [accuracy]]`` on the globe."""
+    parts = text.split()
+    if not 2 <= len(parts) <= 4:
+        return False
+    try:
+        numbers = [float(p) for p in parts]
+    except ValueError:
+        return False
+    if any(n != n for n in numbers):  # NaN
+        return False
+    on_globe = -90 <= numbers[0] <= 90 and -180 <= numbers[1] <= 180
+    return on_globe and (len(numbers) < 4 or numbers[3] >= 0)  # accuracy is a distance
+
+
+def _fits(kind: str, text: str) -> bool:
+    if kind == "geopoint":
+        return is_geopoint(text)
+    return bool(_PATTERNS[kind].match(text))
+
+
+def formatted(column: Column, text: pd.Series, log: Log) -> pd.Series:
+    """The answers of a time, datetime or geopoint column; one error per answer that does not
+    fit the format, which is left blank (as an unreadable date is)."""
+    kind = column.question.type
+    import pandas as pd
+
+    bad = pd.Series(
+        [isinstance(v, str) and not _fits(kind, v) for v in text], index=text.index, dtype=bool
+    )
+    for record, value in text[bad].items():
+        log.cell(record, column.code, value, f"not_a_{kind}", "error",
+                 f"{value!r} is not {_EXPECTED[kind]}", _EXPECTED[kind], None)  # fmt: skip
+    return text.where(~bad)
+
+
+def patterned(column: Column, text: pd.Series, log: Log) -> pd.Series:
+    """The answers of a text column with a ``pattern``; one ``pattern_mismatch`` error per
+    answer the pattern does not find (as ODK's ``regex(., '...')`` does), left blank."""
+    import pandas as pd
+
+    pattern = re.compile(str(column.question.pattern))
+    bad = pd.Series(
+        [isinstance(v, str) and pattern.search(v) is None for v in text],
+        index=text.index,
+        dtype=bool,
+    )
+    for record, value in text[bad].items():
+        log.cell(record, column.code, value, "pattern_mismatch", "error",
+                 f"{value!r} does not match the pattern {pattern.pattern!r}",
+                 pattern.pattern, None)  # fmt: skip
+    return text.where(~bad)
