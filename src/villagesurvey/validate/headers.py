@@ -20,7 +20,15 @@ from . import exports
 from .findings import Findings, column_letter
 from .reading import Sheet
 
-__all__ = ["HEADER_SEARCH_ROWS", "Headers", "cell_text", "find_header_row", "match_headers"]
+__all__ = [
+    "HEADER_SEARCH_ROWS",
+    "Headers",
+    "cell_text",
+    "code_hits",
+    "find_header_row",
+    "is_heading",
+    "match_headers",
+]
 
 HEADER_SEARCH_ROWS = 12
 """How many rows from the top a header row is looked for in a file without metadata."""
@@ -63,6 +71,8 @@ class _Names:
     """The option codes of each select_multiple column."""
     exact: frozenset[str]
     """The column codes themselves."""
+    sections: frozenset[str]
+    """Folded section codes and labels (any language)."""
 
     def code(self, text: str) -> tuple[str | None, bool]:
         """The column a header names and whether it names it by another name."""
@@ -98,17 +108,47 @@ def _gather_names(instrument: Instrument) -> _Names:
         if column.question.type == "select_multiple"
     }
     codes = {column.code.casefold(): column.code for column in instrument.columns}
-    return _Names(index, codes, options, frozenset(c.code for c in instrument.columns))
+    sections = frozenset(
+        _fold(text)
+        for section in instrument.sections
+        for text in [section.code, *section.label.values()]
+    )
+    return _Names(index, codes, options, frozenset(c.code for c in instrument.columns), sections)
 
 
 def find_header_row(instrument: Instrument, sheet: Sheet) -> int | None:
+    """The row (Excel number) that names most columns, codes before labels; ``None`` if none."""
     names = _names(instrument)
-    best, best_row = 0, None
+    best, best_row = (0, 0), None
     for offset, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
-        hits = sum(1 for v in row if isinstance(v, str) and names.code(v)[0] is not None)
+        found = [names.code(v) for v in row if isinstance(v, str)]
+        hits = (sum(c is not None for c, _ in found), sum(c is not None and not r for c, r in found))
         if hits > best:
             best, best_row = hits, sheet.first_row + offset
-    return best_row if best >= max(2, len(instrument.key)) else None
+    return best_row if best[0] >= max(2, len(instrument.key)) else None
+
+
+def code_hits(instrument: Instrument, sheet: Sheet, row: int) -> int:
+    """How many cells of an Excel row are column codes, exactly as the instrument spells them."""
+    offset = row - sheet.first_row
+    cells = sheet.rows[offset] if 0 <= offset < len(sheet.rows) else []
+    return sum(1 for v in cells if isinstance(v, str) and v.strip() in _names(instrument).exact)
+
+
+def is_heading(instrument: Instrument, cells: list[Any]) -> bool:
+    """Whether a row above the header row is a heading, not answers.
+
+    A title (one filled cell) or a row whose every text names a column or a section (the
+    template's section band and label row) is a heading.
+    """
+    names = _names(instrument)
+    filled = [cell_text(v) for v in cells if cell_text(v) not in (None, "")]
+    if len(filled) <= 1:
+        return True
+    return all(
+        isinstance(v, str) and (names.code(v)[0] is not None or _fold(v) in names.sections)
+        for v in filled
+    )
 
 
 def match_headers(

@@ -18,7 +18,15 @@ from ..instrument import Instrument
 from ..workbook import META_SHEET
 from . import exports
 from .findings import Findings, column_letter
-from .headers import HEADER_SEARCH_ROWS, Headers, cell_text, find_header_row, match_headers
+from .headers import (
+    HEADER_SEARCH_ROWS,
+    Headers,
+    cell_text,
+    code_hits,
+    find_header_row,
+    is_heading,
+    match_headers,
+)
 from .reading import ReadFile, Refused, Sheet
 
 __all__ = ["Return", "lay_out"]
@@ -106,7 +114,7 @@ def lay_out(
             f"the answers should be on sheet {data_name!r}, which is missing; "
             "was it renamed or deleted?",
         )
-    code_row = _int(meta.get("code_row", (None, 0))[0]) or find_header_row(instrument, sheet)
+    code_row = _code_row(instrument, sheet, meta, meta_sheet, name, findings)
     if code_row is None:
         return Refused(
             read.path,
@@ -116,9 +124,8 @@ def lay_out(
             f"{', '.join(c.code for c in instrument.columns[:3])}) in its first "
             f"{HEADER_SEARCH_ROWS} rows; is it a return of {instrument.id}?",
         )
-    first_data = _int(meta.get("first_data_row", (None, 0))[0]) or code_row + 1
-    if not meta:
-        first_data = code_row + 1
+    first_data = code_row + 1
+    _above_header(instrument, sheet, name, code_row, findings)
     headers = match_headers(instrument, sheet, code_row, name, findings, expect_order=bool(meta))
     if old is not None and meta_sheet is not None:
         _report_old_template(instrument, name, meta_sheet.name, old, headers.positions, findings)
@@ -140,6 +147,74 @@ def lay_out(
     if language not in instrument.languages:
         language = _usual_language(instrument, laid.values)
     return dataclasses.replace(laid, language=language, typed_cells=read.format != "csv")
+
+
+def _code_row(
+    instrument: Instrument,
+    sheet: Sheet,
+    meta: dict[str, tuple[Any, int]],
+    meta_sheet: Sheet | None,
+    name: str,
+    findings: Findings,
+) -> int | None:
+    """The row of question codes: where the metadata says, if the sheet agrees; else found.
+
+    The ``_instrument`` sheet of a return is as untrusted as the rest of it: an enumerator
+    may have deleted the label rows, or edited the metadata. What it says is checked against
+    what the data sheet holds, and a disagreement is a finding.
+    """
+    claimed, claimed_at = meta.get("code_row", (None, 0))
+    claimed_row = _int(claimed)
+    found = find_header_row(instrument, sheet)
+    trusted = claimed_row is not None and code_hits(instrument, sheet, claimed_row) > 0
+    if trusted and found is not None:
+        trusted = code_hits(instrument, sheet, claimed_row) >= code_hits(instrument, sheet, found)
+    code_row = claimed_row if trusted else found
+    data_claim, data_at = meta.get("first_data_row", (None, 0))
+    wrong = []
+    if claimed not in (None, "") and code_row is not None and claimed_row != code_row:
+        wrong.append(("code_row", claimed, claimed_at, code_row))
+    if data_claim not in (None, "") and code_row is not None and _int(data_claim) != code_row + 1:
+        wrong.append(("first_data_row", data_claim, data_at, code_row + 1))
+    for key, value, row, actual in wrong:
+        findings.add(
+            file=name, sheet=meta_sheet.name if meta_sheet else "", row=row, letter="B",
+            value=str(value), check="template_metadata_mismatch", severity="warning",
+            expected=str(actual),
+            message=(
+                f"the {META_SHEET!r} sheet says {key} is {value}, but the sheet {sheet.name!r} "
+                f"has it at {actual}; the sheet was read as it is"
+            ),
+        )  # fmt: skip
+    return code_row
+
+
+def _above_header(
+    instrument: Instrument, sheet: Sheet, name: str, code_row: int, findings: Findings
+) -> None:
+    """Report each row above the header row that holds answers: it is not read."""
+    for offset, cells in enumerate(sheet.rows[: max(code_row - sheet.first_row, 0)]):
+        if all(_is_empty(v) for v in cells) or is_heading(instrument, list(cells)):
+            continue
+        _report_not_read(
+            name, sheet.name, sheet.first_row + offset,
+            "it is above the header row (the row of question codes), so it was not read; "
+            "move it below the header",
+            findings,
+        )  # fmt: skip
+
+
+def _report_not_read(name: str, sheet: str, row: int, why: str, findings: Findings) -> None:
+    findings.add(
+        file=name, sheet=sheet, row=row, check="row_not_read", severity="error",
+        message=f"row {row} holds values but is not a respondent's row: {why}",
+    )  # fmt: skip
+
+
+_ONLY_UNKNOWN = (
+    "its values are only in columns the instrument does not have, so it was not read; "
+    "check the headers"
+)
 
 
 def _usual_language(instrument: Instrument, values: dict[str, Any]) -> str | None:
@@ -280,6 +355,9 @@ def _extract(
     blank: list[int] = []
     for offset, is_empty in enumerate(empty):
         excel_row = sheet.first_row + start + offset
+        if is_empty and not all(_is_empty(v) for v in body[offset]):
+            _report_not_read(name, sheet.name, excel_row, _ONLY_UNKNOWN, findings)
+            continue
         if is_empty:
             blank.append(excel_row)
             continue
@@ -330,10 +408,19 @@ def _extract_table(
     for number in {*headers.positions.values(), *split}:
         filled = pc.not_equal(pc.utf8_trim_whitespace(column(number)), "")
         empty &= ~pc.fill_null(filled, False).to_numpy(zero_copy_only=False)
-    kept_at = np.flatnonzero(~empty)
     excel = sheet.first_row + start + np.arange(body.num_rows)
+    not_read = np.zeros(body.num_rows, dtype=bool)
+    if empty.any():
+        for i in range(body.num_columns):
+            filled = pc.not_equal(pc.utf8_trim_whitespace(body.column(i)), "")
+            not_read |= pc.fill_null(filled, False).to_numpy(zero_copy_only=False)
+        not_read &= empty
+        for row in excel[not_read].tolist():
+            _report_not_read(name, sheet.name, row, _ONLY_UNKNOWN, findings)
+    kept_at = np.flatnonzero(~empty)
     if len(kept_at):  # blank rows before a respondent; those after the last one are not news
-        before = excel[: kept_at[-1]][empty[: kept_at[-1]]]
+        blank = empty & ~not_read
+        before = excel[: kept_at[-1]][blank[: kept_at[-1]]]
         _report_blank(name, sheet.name, before.tolist(), findings)
     if len(kept_at) < body.num_rows:
         body = body.take(pa.array(kept_at))

@@ -212,6 +212,7 @@ def summary(validation: Validation) -> dict[str, Any]:
                 "rows_in": f.rows_in,
                 "rows_clean": f.rows_clean,
                 "rows_quarantined": f.rows_quarantined,
+                "rows_not_read": f.rows_not_read,
             }
             for f in validation.files
         ],
@@ -220,6 +221,7 @@ def summary(validation: Validation) -> dict[str, Any]:
         "rows_in": validation.rows_in,
         "rows_clean": validation.rows_clean,
         "rows_quarantined": validation.rows_quarantined,
+        "rows_not_read": validation.rows_not_read,
         "counts": validation.counts,
         "exit_code": validation.exit_code,
     }
@@ -282,9 +284,10 @@ def summary_lines(validation: Validation, outdir: str | Path, top: int = 5) -> l
         f"{instrument.id} {instrument.version}: {read} read, {len(refused)} refused"
     ]
     lines += [f"  refused {f.name}: {f.reason} [{f.check}]" for f in refused]
+    unread = validation.rows_not_read
     lines.append(
         f"rows: {validation.rows_in} in, {validation.rows_clean} clean, "
-        f"{validation.rows_quarantined} quarantined"
+        f"{validation.rows_quarantined} quarantined" + (f", {unread} not read" if unread else "")
     )
     for severity, checks in validation.counts.items():
         total = sum(checks.values())

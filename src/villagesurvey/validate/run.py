@@ -39,6 +39,8 @@ __all__ = ["FileReport", "Validation", "check_returns", "validate_returns"]
 FILE, SHEET, ROW = "_file", "_sheet", "_row"
 PROVENANCE = {"submission": "_submission", "submitted": "_submitted"}
 """What a phone export says of each submission (:attr:`.layout.Return.provenance`) → column."""
+NOT_READ = "row_not_read"
+"""The check of a row that holds values but could not be read as a respondent."""
 STEPS_FROM = 50_000
 """Rows from which :func:`validate_returns` says each step of the checking as it starts."""
 TOTAL_WORDS = frozenset(
@@ -52,7 +54,8 @@ class FileReport:
     """What happened to one input file.
 
     ``status`` is ``"read"`` or ``"refused"``; a refused file has its ``check`` and
-    ``reason``. ``rows_in`` counts the respondent rows found (blank rows left out).
+    ``reason``. ``rows_in`` counts the sheet's rows that hold anything below the header
+    (blank rows left out): ``rows_in = rows_clean + rows_quarantined + rows_not_read``.
     """
 
     name: str
@@ -65,6 +68,7 @@ class FileReport:
     rows_in: int = 0
     rows_clean: int = 0
     rows_quarantined: int = 0
+    rows_not_read: int = 0
 
 
 @dataclass
@@ -100,8 +104,13 @@ class Validation:
 
     @property
     def rows_in(self) -> int:
-        """Respondent rows read from every file."""
-        return len(self.raw)
+        """Rows of every file's data sheet that hold anything: read, or reported not read."""
+        return len(self.raw) + self.rows_not_read
+
+    @property
+    def rows_not_read(self) -> int:
+        """Rows that hold values but could not be read as a respondent (``row_not_read``)."""
+        return int((self.findings["check"] == NOT_READ).sum())
 
     @property
     def rows_quarantined(self) -> int:
@@ -111,7 +120,7 @@ class Validation:
     @property
     def rows_clean(self) -> int:
         """Rows with no error."""
-        return self.rows_in - self.rows_quarantined
+        return len(self.raw) - self.rows_quarantined
 
     @property
     def refused(self) -> list[FileReport]:
@@ -456,7 +465,7 @@ def check_returns(
     table = _locate(findings.frame(), raw, returns)
     errors = table[(table["severity"] == "error") & table["record"].notna()]
     quarantined = pd.Index(sorted(set(errors["record"].astype(int))), dtype="int64")
-    _count_rows(files, raw, quarantined)
+    _count_rows(files, raw, quarantined, table)
     unreadable = fixes[fixes["severity"] == "error"]
     said = unreadable["value"].map(lambda v: isinstance(v, str) and is_dont_know(v))
     dont_know = unreadable.loc[said.astype(bool), "record"].astype(int).value_counts()
@@ -577,11 +586,16 @@ def _locate(table: pd.DataFrame, raw: pd.DataFrame, returns: list[Return]) -> pd
     )
 
 
-def _count_rows(files: list[FileReport], raw: pd.DataFrame, quarantined: pd.Index) -> None:
+def _count_rows(
+    files: list[FileReport], raw: pd.DataFrame, quarantined: pd.Index, table: pd.DataFrame
+) -> None:
     bad = raw.loc[quarantined, FILE].value_counts()
     rows = raw[FILE].value_counts()
+    unread = table.loc[table["check"] == NOT_READ, "file"].value_counts()
     for report in files:
         if report.status == "read":
-            report.rows_in = int(rows.get(report.name, 0))
+            read = int(rows.get(report.name, 0))
+            report.rows_not_read = int(unread.get(report.name, 0))
+            report.rows_in = read + report.rows_not_read
             report.rows_quarantined = int(bad.get(report.name, 0))
-            report.rows_clean = report.rows_in - report.rows_quarantined
+            report.rows_clean = read - report.rows_quarantined
