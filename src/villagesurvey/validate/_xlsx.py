@@ -101,7 +101,7 @@ def summary_rows(validation: Validation) -> list[list[Any]]:
         ["files read", sum(f.status == "read" for f in validation.files), ""],
         ["files refused", len(validation.refused),
          "; ".join(f"{f.name}: {f.reason}" for f in validation.refused)],
-        ["rows in", validation.rows_in, "rows below the header holding anything (blank rows left out)"],
+        ["rows in", validation.rows_in, "rows below the header with values (blank rows left out)"],
         ["rows clean", validation.rows_clean, "in clean.csv"],
         ["rows quarantined", validation.rows_quarantined, "in quarantine.csv, with the reasons"],
         ["rows not read", validation.rows_not_read, "not a respondent's row; see row_not_read"],

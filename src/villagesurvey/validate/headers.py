@@ -122,7 +122,8 @@ def find_header_row(instrument: Instrument, sheet: Sheet) -> int | None:
     best, best_row = (0, 0), None
     for offset, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
         found = [names.code(v) for v in row if isinstance(v, str)]
-        hits = (sum(c is not None for c, _ in found), sum(c is not None and not r for c, r in found))
+        named = [renamed for code, renamed in found if code is not None]
+        hits = (len(named), named.count(False))
         if hits > best:
             best, best_row = hits, sheet.first_row + offset
     return best_row if best[0] >= max(2, len(instrument.key)) else None
