@@ -10,6 +10,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ..tables.safe import writable
 from ..workbook._cells import display_width, truncate
 
 if TYPE_CHECKING:
@@ -39,9 +40,11 @@ def _plain(value: Any) -> Any:
         return None
     if hasattr(value, "item"):  # numpy scalars
         value = value.item()
-    if isinstance(value, bool | int | float | str):
+    if isinstance(value, str):
+        return writable(value)
+    if isinstance(value, bool | int | float):
         return value
-    return str(value)
+    return writable(str(value))
 
 
 def _cell(sheet: WriteOnlyWorksheet, value: Any) -> WriteOnlyCell:

@@ -1,7 +1,10 @@
 """Write the five files of a validation: clean, quarantine, issues (csv, xlsx), summary.
 
-Each file is written atomically (a reader never sees half a file). No text written can run
-as a formula when opened in a spreadsheet: in the CSV files a text cell that begins with
+Each file is written atomically (a reader never sees half a file). A CSV field holding a
+line break or a carriage return is quoted (and a file with a carriage return in a value
+ends its lines with CR LF), so that every CSV reader gives back the rows written. No text
+written can run as a formula when opened in a spreadsheet: in the CSV files a text cell
+that begins with
 ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'`` (plain numbers
 such as ``-5`` are left alone); in issues.xlsx every text is stored as text, never as a
 formula. Answers to questions marked ``pii`` are hidden in the issues files unless asked.
@@ -13,13 +16,13 @@ import contextlib
 import csv
 import io
 import json
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._atomic import atomic_path, make_folder
 from .._formulas import FORMULA_STARTS
 from .._version import package_version
+from ..tables.safe import neutralise, shown_name
 from ._xlsx import MAX_SHEET_ROWS
 from .findings import COLUMNS
 from .run import Validation
@@ -36,15 +39,7 @@ OUTPUTS = ("clean.csv", "quarantine.csv", "issues.csv", "issues.xlsx", "summary.
 
 HIDDEN = "(hidden: personal data)"
 
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _ISSUE_COLUMNS = [c for c in COLUMNS if c != "record"]
-
-
-def neutralise(text: str) -> str:
-    """Text that a spreadsheet will not run: ``=1+1`` becomes ``'=1+1``; ``-5`` stays."""
-    if text.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(text):
-        return "'" + text
-    return text
 
 
 def write_validation(validation: Validation, outdir: str | Path, *, show_pii: bool = False) -> Path:
@@ -116,6 +111,7 @@ def _write_csv(path: Path, frame: pd.DataFrame) -> None:
     """
     import pandas as pd
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
     columns = {neutralise(str(n)): _neutralised(frame[n]) for n in frame}
@@ -143,8 +139,13 @@ def _write_csv(path: Path, frame: pd.DataFrame) -> None:
             out.write(body)
         else:
             del body
+            # Python's csv quotes a field holding a line feed but not one holding only a
+            # carriage return, unless the line ends hold one: then a CR must end the lines
+            # too, or a reader would split the row at it.
+            cr = any(pc.any(pc.match_substring(c, "\r")).as_py() for c in columns.values())
             safe = pd.DataFrame({n: pd.Series(c, dtype="str") for n, c in columns.items()})
-            safe.to_csv(out, index=False, lineterminator="\n", encoding="utf-8")
+            end = "\r\n" if cr else "\n"
+            safe.to_csv(out, index=False, lineterminator=end, encoding="utf-8")
 
 
 def _neutralised(column: pd.Series) -> pa.Array:
@@ -203,7 +204,7 @@ def summary(validation: Validation) -> dict[str, Any]:
         "files": [
             {
                 "file": f.name,
-                "path": str(f.path),
+                "path": shown_name(str(f.path)),
                 "sha256": f.sha256,
                 "status": f.status,
                 "format": f.format,

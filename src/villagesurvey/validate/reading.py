@@ -66,6 +66,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import OptionError
+from ..tables.safe import shown_name
 from ._csv import read_csv
 from ._pool import Outcome, ReaderPool
 from ._preflight import Preflight, Refusal, ZipLimits, preflight
@@ -369,7 +370,7 @@ def _csv_file(
     if read is None:
         return None
     head, table, encoding = read
-    name = path.name.rpartition(".")[0] or path.name
+    name = shown_name(path.name.rpartition(".")[0] or path.name)
     notes = [Note(check, message) for check, message in checked.notes]
     notes.append(Note("csv_encoding", f"the text was read as {encoding}", name))
     sheet = Sheet(name, head, 1, 1, {}, table)
@@ -432,8 +433,8 @@ def _result(path: Path, sha256: str, checked: Preflight, outcome: Outcome) -> Re
     notes = [Note(check, message) for check, message in checked.notes]
     notes += [Note(check, message, sheet) for check, message, sheet in outcome.notes]
     sheets = {
-        sheet.name: Sheet(
-            sheet.name,
+        shown_name(sheet.name): Sheet(
+            shown_name(sheet.name),
             sheet.rows,
             sheet.first_row,
             sheet.first_column,

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ReturnsError
 from ..instrument import Instrument
+from ..tables.safe import shown_name
 from .cells import is_dont_know, show
 from .findings import SEVERITIES, Findings
 from .layout import Return, lay_out
@@ -228,7 +229,7 @@ def _numbers_as_text(values: pd.Series) -> pd.Series:
 
 def _display_names(paths: Sequence[Path]) -> dict[Path, str]:
     names = Counter(p.name for p in paths)
-    return {p: p.name if names[p.name] == 1 else str(p) for p in paths}
+    return {p: shown_name(p.name if names[p.name] == 1 else str(p)) for p in paths}
 
 
 def validate_returns(
