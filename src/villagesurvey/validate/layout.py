@@ -166,9 +166,8 @@ def _code_row(
     claimed, claimed_at = meta.get("code_row", (None, 0))
     claimed_row = _int(claimed)
     found = find_header_row(instrument, sheet)
-    trusted = claimed_row is not None and code_hits(instrument, sheet, claimed_row) > 0
-    if trusted and found is not None:
-        trusted = code_hits(instrument, sheet, claimed_row) >= code_hits(instrument, sheet, found)
+    hits = code_hits(instrument, sheet, claimed_row) if claimed_row is not None else 0
+    trusted = hits > 0 and (found is None or hits >= code_hits(instrument, sheet, found))
     code_row = claimed_row if trusted else found
     data_claim, data_at = meta.get("first_data_row", (None, 0))
     wrong = []

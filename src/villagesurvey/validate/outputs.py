@@ -19,9 +19,10 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .._atomic import atomic_path, make_folder
+from .._atomic import atomic_path
 from .._formulas import FORMULA_STARTS
 from .._version import package_version
+from ..tables.outputset import output_lock, output_set
 from ..tables.safe import neutralise, shown_name
 from ._xlsx import MAX_SHEET_ROWS
 from .findings import COLUMNS
@@ -45,6 +46,11 @@ _ISSUE_COLUMNS = [c for c in COLUMNS if c != "record"]
 def write_validation(validation: Validation, outdir: str | Path, *, show_pii: bool = False) -> Path:
     """Write the five output files of a validation into ``outdir`` (created if missing).
 
+    The five files are written as one set: staged beside ``outdir`` and put in its place
+    together once all are written, so that an interrupted or failed write leaves the
+    previous set as it was. A run that holds ``outdir`` (see
+    :func:`~villagesurvey.tables.outputset.output_lock`) makes another one fail.
+
     Parameters
     ----------
     validation : Validation
@@ -58,17 +64,24 @@ def write_validation(validation: Validation, outdir: str | Path, *, show_pii: bo
     -------
     Path
         The output folder.
+
+    Raises
+    ------
+    OutputError
+        If the folder cannot be written, or another run is writing into it.
     """
-    folder = make_folder(outdir)
-    issues = _issues_table(validation, show_pii)
-    _write_csv(folder / "clean.csv", validation.clean())
-    _write_csv(folder / "quarantine.csv", validation.quarantine())
-    _write_csv(folder / "issues.csv", issues)
-    _write_issues_xlsx(folder / "issues.xlsx", validation, issues)
-    with atomic_path(folder / "summary.json") as temporary:
-        temporary.write_text(
-            json.dumps(summary(validation), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
+    folder = Path(outdir)
+    with output_lock(folder), output_set(folder, OUTPUTS, "summary.json") as staging:
+        issues = _issues_table(validation, show_pii)
+        _write_csv(staging / "clean.csv", validation.clean())
+        _write_csv(staging / "quarantine.csv", validation.quarantine())
+        _write_csv(staging / "issues.csv", issues)
+        _write_issues_xlsx(staging / "issues.xlsx", validation, issues)
+        with atomic_path(staging / "summary.json") as temporary:
+            temporary.write_text(
+                json.dumps(summary(validation), ensure_ascii=False, indent=2) + "\n",
+                encoding="utf-8",
+            )
     return folder
 
 

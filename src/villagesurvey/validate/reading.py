@@ -86,6 +86,7 @@ __all__ = [
     "Refused",
     "Sheet",
     "find_returns",
+    "is_output_set",
     "read_returns",
 ]
 
@@ -216,19 +217,25 @@ class Refused:
     reason: str
 
 
-def find_returns(paths: Sequence[str | Path]) -> list[Path]:
+def find_returns(
+    paths: Sequence[str | Path], skipped: list[tuple[Path, str]] | None = None
+) -> list[Path]:
     """Expand files and folders into the list of files to read.
 
     Folders are searched recursively, in sorted order, for files ending in one of
     :data:`SUFFIXES` (in any case), skipping hidden files and folders and Office lock files
-    (``~$name.xlsx``); symbolic links to folders are not followed. A file named explicitly is
-    kept whatever its suffix, so that it can be refused with a reason. A file reached twice
-    is listed once.
+    (``~$name.xlsx``); symbolic links to folders are not followed. A folder that holds the
+    outputs of a validation (its ``summary.json`` says so) is never read, nor a folder that
+    could not be listed: each is added to ``skipped`` with the reason. A file named
+    explicitly is kept whatever its suffix, so that it can be refused with a reason. A file
+    reached twice is listed once.
 
     Parameters
     ----------
     paths : sequence of str or Path
         Files and folders.
+    skipped : list, optional
+        Gets ``(folder, reason)`` for every folder not read.
 
     Returns
     -------
@@ -241,6 +248,10 @@ def find_returns(paths: Sequence[str | Path]) -> list[Path]:
     """
     found: list[Path] = []
     seen: set[str] = set()
+
+    def skip(folder: Path, reason: str) -> None:
+        if skipped is not None:
+            skipped.append((folder, reason))
 
     def keep(path: Path) -> None:
         key = os.path.normcase(os.path.realpath(path))
@@ -255,13 +266,34 @@ def find_returns(paths: Sequence[str | Path]) -> list[Path]:
         if not path.is_dir():
             keep(path)
             continue
-        for folder, folders, files in os.walk(path):
+        errors: list[OSError] = []
+        for folder, folders, files in os.walk(path, onerror=errors.append):
+            if is_output_set(Path(folder)):
+                skip(Path(folder), OUTPUT_SET)
+                folders[:] = []
+                continue
             folders[:] = sorted(f for f in folders if not f.startswith("."))
             for name in sorted(files):
                 if name.startswith((".", "~$")) or not name.lower().endswith(SUFFIXES):
                     continue
                 keep(Path(folder, name))
+        for error in errors:
+            where = Path(error.filename) if error.filename else path
+            skip(where, f"it could not be listed ({error.strerror or error})")
     return found
+
+
+OUTPUT_SET = "it holds the outputs of a validation (summary.json), not returns; it was not read"
+
+
+def is_output_set(folder: Path) -> bool:
+    """Whether a folder holds the outputs of a validation: its summary.json says so."""
+    try:
+        with open(folder / "summary.json", "rb") as stream:
+            head = stream.read(4096)
+    except OSError:
+        return False
+    return b'"generator": "villagesurvey' in head and b'"instrument"' in head
 
 
 def read_returns(

@@ -30,7 +30,7 @@ from .cells import is_dont_know, show
 from .findings import SEVERITIES, Findings
 from .layout import Return, lay_out
 from .normalise import LANGUAGE, TYPED, normalise
-from .reading import ReadFile, Refused, find_returns, read_returns
+from .reading import OUTPUT_SET, ReadFile, Refused, find_returns, read_returns
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -272,16 +272,18 @@ def validate_returns(
     ReturnsError
         If no source holds any file to validate.
     """
-    paths = find_returns(sources)
+    skipped: list[tuple[Path, str]] = []
+    paths = find_returns(sources, skipped)
     if not paths:
         raise ReturnsError(
             "no returns found in "
-            + ", ".join(str(s) for s in sources)
+            + ", ".join(shown_name(str(s)) for s in sources)
             + " (looked for .xlsx, .xlsm, .xls, .ods and .csv files)"
+            + "".join(f"; {shown_name(str(f))}: {why}" for f, why in skipped)
         )
     names = _display_names(paths)
     findings = Findings()
-    files: list[FileReport] = []
+    files: list[FileReport] = _skipped(skipped, findings)
     returns: list[Return] = []
     done = 0
 
@@ -323,6 +325,20 @@ def validate_returns(
         outlier_factor=outlier_factor,
         stage=steps,
     )
+
+
+def _skipped(skipped: list[tuple[Path, str]], findings: Findings) -> list[FileReport]:
+    """Folders not read: an output set is a warning, a folder not listed is refused."""
+    refused = []
+    for folder, reason in skipped:
+        name = shown_name(str(folder))
+        if reason == OUTPUT_SET:
+            findings.add(file=name, check="output_folder", severity="warning", message=reason)
+        else:
+            refused.append(
+                FileReport(name, folder, None, "refused", check="unreadable_folder", reason=reason)
+            )
+    return refused
 
 
 def _prepare_checks(instrument: Instrument) -> None:
