@@ -14,6 +14,7 @@ not logged); a CSV export holds codes. The other form is accepted and logged.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -209,6 +210,9 @@ def _dates(column: Column, parts: Parts, flags: np.ndarray, log: Log) -> pd.Seri
         ]
     text = parts.text
     iso = text.str.fullmatch(_ISO_DATE).to_numpy(dtype=bool) & ~flags[parts.text_at]
+    if iso.any():  # 2022-06-31 has the form of a date but is none: off the fast path
+        real = {day for day in text[iso].unique() if _is_day(day)}
+        iso &= text.isin(real).to_numpy(dtype=bool)
     out[parts.text_at[iso]] = text[iso].to_numpy(dtype=object)  # a CSV's dates
     rest = np.sort(np.concatenate([parts.text_at[~iso], parts.numbers_at, parts.other_at]))
     cells = dict(zip(parts.text_at[~iso], text[~iso], strict=True))
@@ -218,6 +222,14 @@ def _dates(column: Column, parts: Parts, flags: np.ndarray, log: Log) -> pd.Seri
         if day is not None:
             out[at] = day
     return pd.Series(out, index=index, dtype="str")
+
+
+def _is_day(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _one_date(code: str, record: int, value: Any, typed: bool, log: Log) -> str | None:
@@ -241,9 +253,10 @@ def _one_date(code: str, record: int, value: Any, typed: bool, log: Log) -> str 
         return None
     parsed = parse_date(value)
     if parsed is None:
+        year_first = re.match(r"[0-9]{4}[-/.年][0-9]{1,2}[-/.月][0-9]{1,2}", value.strip())
+        why = "there is no such day" if year_first else "write it year first, e.g. 2022-08-03"
         log.cell(record, code, value, "not_a_date", "error",
-                 f"{value!r} is not a date; write it year first, e.g. 2022-08-03",
-                 expected)  # fmt: skip
+                 f"{value!r} is not a date; {why}", expected)  # fmt: skip
         return None
     day, changes = parsed
     if typed or changes:
