@@ -180,7 +180,12 @@ def show(value: object) -> str:
     if isinstance(value, float):
         if value != value:  # NaN
             return ""
+        value = float(value)  # a numpy float's repr would say np.float64(...)
         return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if hasattr(value, "item") and callable(value.item):  # another numpy scalar
+        return show(value.item())
+    if type(value).__name__ in ("NAType", "NaTType"):  # pandas' missing values
+        return ""
     if isinstance(value, datetime):
         if value.time() == datetime.min.time():
             return value.date().isoformat()
