@@ -27,6 +27,7 @@ from ..errors import ReturnsError
 from ..instrument import Instrument
 from ..tables.safe import shown_name
 from .cells import is_dont_know, show
+from .error_cells import find_error_cells
 from .findings import SEVERITIES, Findings
 from .layout import Return, lay_out
 from .normalise import LANGUAGE, TYPED, normalise
@@ -461,13 +462,14 @@ def check_returns(
     totals = _total_rows(instrument, raw, findings)
     say = stage if stage is not None else _silent
     say(f"reading the answers of {len(raw):,} rows")
-    typed, fixes = normalise(instrument, raw)
+    spoilt = find_error_cells(instrument, raw, findings)
+    typed, fixes = normalise(instrument, _blanked(raw, spoilt) if spoilt else raw)
     findings.add_frame(fixes)
     rows = typed.drop(index=totals) if totals else typed  # a total row is no respondent
     say("checking the rules")
     schemas = schema.build_schemas(instrument)
     own = tuple(r.code for r in instrument.rules)
-    unread = _cells(fixes[fixes["severity"] == "error"])  # already an error: not again
+    unread = _cells(fixes[fixes["severity"] == "error"]) | spoilt  # an error: not again
     failed = _without(schema.failures(schemas.errors, rows, own), unread)
     findings.add_frame(explain.explain(instrument, failed, rows, raw).assign(severity="error"))
     broken = unread | _cells(failed)
