@@ -137,16 +137,14 @@ def code_hits(instrument: Instrument, sheet: Sheet, row: int) -> int:
 
 
 def is_heading(instrument: Instrument, cells: list[Any]) -> bool:
-    """Whether a row above the header row is a heading, not answers.
+    """Whether a row above the header row belongs to the header, not to the answers.
 
-    A title (one filled cell) or a row whose every text names a column or a section (the
-    template's section band and label row) is a heading.
+    A row whose every filled cell names a column or a section (the template's section band
+    and label row) belongs to the header.
     """
     names = _names(instrument)
     filled = [cell_text(v) for v in cells if cell_text(v) not in (None, "")]
-    if len(filled) <= 1:
-        return True
-    return all(
+    return bool(filled) and all(
         isinstance(v, str) and (names.code(v)[0] is not None or _fold(v) in names.sections)
         for v in filled
     )

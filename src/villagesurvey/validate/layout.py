@@ -191,21 +191,28 @@ def _code_row(
 def _above_header(
     instrument: Instrument, sheet: Sheet, name: str, code_row: int, findings: Findings
 ) -> None:
-    """Report each row above the header row that holds answers: it is not read."""
+    """Report each row above the header row that holds values: it is not read.
+
+    A row of column or section names belongs to the header. A row with one filled cell is
+    most likely a title: a warning; a row with more holds answers: an error.
+    """
     for offset, cells in enumerate(sheet.rows[: max(code_row - sheet.first_row, 0)]):
         if all(_is_empty(v) for v in cells) or is_heading(instrument, list(cells)):
             continue
+        filled = sum(not _is_empty(v) for v in cells)
         _report_not_read(
             name, sheet.name, sheet.first_row + offset,
             "it is above the header row (the row of question codes), so it was not read; "
-            "move it below the header",
-            findings,
+            "move it below the header" + (" if it holds answers" if filled == 1 else ""),
+            findings, severity="warning" if filled == 1 else "error",
         )  # fmt: skip
 
 
-def _report_not_read(name: str, sheet: str, row: int, why: str, findings: Findings) -> None:
+def _report_not_read(
+    name: str, sheet: str, row: int, why: str, findings: Findings, severity: str = "error"
+) -> None:
     findings.add(
-        file=name, sheet=sheet, row=row, check="row_not_read", severity="error",
+        file=name, sheet=sheet, row=row, check="row_not_read", severity=severity,
         message=f"row {row} holds values but is not a respondent's row: {why}",
     )  # fmt: skip
 
