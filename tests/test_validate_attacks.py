@@ -243,7 +243,11 @@ def test_control_characters_do_not_stop_the_batch(workbook_run):
     assert "\x1b" in record[4]
     book = load_workbook(out / "issues.xlsx", read_only=True)
     assert "Summary" in book.sheetnames
+    shown = [r[5] for r in book["control_character"].iter_rows(values_only=True)]
     book.close()
+    assert set(shown[1:]) == {"(hidden: personal data)"}  # name is personal data
+    found = {r["row"] for r in _issues(out, "control.xlsx") if r["check"] == "control_character"}
+    assert found == {"4", "5", "6"}
 
 
 def test_a_carriage_return_in_a_cell_stays_in_its_record(workbook_run):
@@ -571,3 +575,23 @@ sections:
     assert "63234.5" in message
     assert "65000.25" in message
     assert not any(word in message for word in INTERNALS)
+
+
+@pytest.mark.parametrize(
+    ("text", "cell", "name"),
+    [
+        ("a\x01b\x1bc\x0b", "a\\x01b\\x1bc\\x0b", "a\\x01b\\x1bc\\x0b"),
+        ("line\nbreak\ttab", "line\nbreak\ttab", "line\\x0abreak\\x09tab"),
+        ("中文\udcd6\udcd0", "中文\\xd6\\xd0", "中文\\xd6\\xd0"),  # GBK bytes, not UTF-8
+        ("plain", "plain", "plain"),
+    ],
+)
+def test_texts_and_names_are_made_writable(text, cell, name):
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    from villagesurvey.tables.safe import shown_name, writable
+
+    assert writable(text) == cell
+    assert not ILLEGAL_CHARACTERS_RE.search(writable(text))
+    assert shown_name(text) == name
+    shown_name(text).encode("utf-8")  # always writable as UTF-8
