@@ -1,4 +1,9 @@
-"""Writers' shared safety rules: text no spreadsheet runs, and names that stay on one line."""
+"""Writers' shared pieces, importing nothing from the rest of the package's stages.
+
+- :mod:`.safe`: text no spreadsheet runs, text an xlsx file can hold, names on one line;
+- :mod:`.xlsx`: write-only table sheets;
+- :mod:`.outputset`: a set of output files written as one, and the lock of an output folder.
+"""
 
 from __future__ import annotations
 

@@ -297,7 +297,7 @@ def summary_lines(validation: Validation, outdir: str | Path, top: int = 5) -> l
         f"checked {len(validation.files)} file{'s' * (len(validation.files) != 1)} against "
         f"{instrument.id} {instrument.version}: {read} read, {len(refused)} refused"
     ]
-    lines += [f"  refused {f.name}: {f.reason} [{f.check}]" for f in refused]
+    lines += [f"  refused {f.name}: {shown_name(f.reason)} [{f.check}]" for f in refused]
     unread = validation.rows_not_read
     lines.append(
         f"rows: {validation.rows_in} in, {validation.rows_clean} clean, "
