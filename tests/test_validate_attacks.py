@@ -595,3 +595,25 @@ def test_texts_and_names_are_made_writable(text, cell, name):
     assert not ILLEGAL_CHARACTERS_RE.search(writable(text))
     assert shown_name(text) == name
     shown_name(text).encode("utf-8")  # always writable as UTF-8
+
+
+def test_issues_xlsx_is_bounded_per_check_and_says_so(small, tmp_path, monkeypatch):
+    from villagesurvey.validate import _xlsx, outputs
+
+    monkeypatch.setattr(outputs, "MAX_CHECK_ROWS", 2)
+    monkeypatch.setattr(_xlsx, "MAX_CHECK_ROWS", 2)
+    rows = [["village_id", "person_id", "age"]] + [["V01", str(i), "about 40"] for i in range(5)]
+    (tmp_path / "a.csv").write_bytes(_csv_text(rows))
+    out = tmp_path / "out"
+    write_validation(validate_returns(small, [tmp_path / "a.csv"]), out)
+    summary = assert_promises(out)
+    assert summary["counts"]["error"]["not_a_number"] == 5
+    book = load_workbook(out / "issues.xlsx", read_only=True)
+    sheet = list(book["not_a_number"].iter_rows(values_only=True))
+    detail = {r[0]: r[2] for r in book["Summary"].iter_rows(values_only=True)}
+    book.close()
+    assert sheet[0][0] == "showing the first 2 of 5 findings; issues.csv has them all"
+    assert len(sheet) == 2 + 2  # the note, the header, two findings
+    assert detail["error: not_a_number"] == (
+        "see the sheet not_a_number (its first 2; issues.csv has all 5)"
+    )

@@ -65,10 +65,14 @@ def add_table_sheet(
     rows: Iterable[Iterable[Any]],
     *,
     note: str | None,
+    limit: int = MAX_SHEET_ROWS,
 ) -> None:
-    """A filterable table: bold header, frozen, autofilter, widths from the content."""
+    """A filterable table: bold header, frozen, autofilter, widths from the content.
+
+    At most ``limit`` rows (:data:`MAX_SHEET_ROWS` by default) are written.
+    """
     sheet = book.create_sheet(truncate(title, 31))
-    table = [[_plain(v) for v in r] for r, _ in zip(rows, range(MAX_SHEET_ROWS), strict=False)]
+    table = [[_plain(v) for v in r] for r, _ in zip(rows, range(limit), strict=False)]
     widths = [display_width(h) + 2 for h in header]
     for row in table[:500]:
         for i, value in enumerate(row[: len(widths)]):

@@ -24,7 +24,7 @@ from .._formulas import FORMULA_STARTS
 from .._version import package_version
 from ..tables.outputset import output_lock, output_set
 from ..tables.safe import neutralise, shown_name
-from ._xlsx import MAX_SHEET_ROWS
+from ._xlsx import MAX_CHECK_ROWS
 from .findings import COLUMNS
 from .run import Validation
 
@@ -272,8 +272,9 @@ def _write_issues_xlsx(path: Path, validation: Validation, issues: pd.DataFrame)
         seen.add(check)
         part = issues[issues["check"] == check]
         add_table_sheet(
-            book, check, list(part.columns), part.itertuples(index=False, name=None),
-            note=_cap_note(len(part)),
+            book, check, list(part.columns),
+            part.head(MAX_CHECK_ROWS).itertuples(index=False, name=None),
+            note=_cap_note(len(part)), limit=MAX_CHECK_ROWS,
         )  # fmt: skip
     for name, table in validation.rates.items():
         add_table_sheet(book, name, list(table.columns), table.itertuples(index=False, name=None),
@@ -283,9 +284,9 @@ def _write_issues_xlsx(path: Path, validation: Validation, issues: pd.DataFrame)
 
 
 def _cap_note(count: int) -> str | None:
-    if count <= MAX_SHEET_ROWS:
+    if count <= MAX_CHECK_ROWS:
         return None
-    return f"showing the first {MAX_SHEET_ROWS:,} of {count:,} findings; issues.csv has them all"
+    return f"showing the first {MAX_CHECK_ROWS:,} of {count:,} findings; issues.csv has them all"
 
 
 def summary_lines(validation: Validation, outdir: str | Path, top: int = 5) -> list[str]:
