@@ -617,3 +617,26 @@ def test_issues_xlsx_is_bounded_per_check_and_says_so(small, tmp_path, monkeypat
     assert detail["error: not_a_number"] == (
         "see the sheet not_a_number (its first 2; issues.csv has all 5)"
     )
+
+
+def test_ctrl_c_ends_with_130_no_traceback_and_the_previous_outputs(tmp_path):
+    """A real Ctrl-C (SIGINT to the whole process group, as a terminal sends it)."""
+    import signal
+    import time
+
+    root = Path(__file__).resolve().parent.parent
+    command = [sys.executable, "-m", "villagesurvey", "validate",
+               str(root / "instruments" / "village_ecommerce.yaml"),
+               str(root / "sample_data" / "returns"), "-o", str(tmp_path / "out")]  # fmt: skip
+    subprocess.run(command, capture_output=True, check=False)
+    before = _snapshot(tmp_path / "out")
+    run = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
+    time.sleep(1.0)  # reader processes starting or reading
+    os.killpg(run.pid, signal.SIGINT)
+    _out, err = run.communicate(timeout=60)
+    assert run.returncode == 130
+    assert "Traceback" not in err.decode()
+    assert _snapshot(tmp_path / "out") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
