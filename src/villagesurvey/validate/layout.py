@@ -48,7 +48,7 @@ class Return:
         The Excel row number of each respondent row (blank rows left out).
     values : dict
         For each instrument column present in the file, its raw cell values by row: a list,
-        or for a CSV file a pandas Series of text (``str``, missing for an empty cell).
+        or for a CSV file a column of Arrow text (null for an empty cell).
     letters : dict
         The Excel letter of each instrument column present in the file.
     formulas : dict
@@ -236,7 +236,10 @@ def _usual_language(instrument: Instrument, values: dict[str, Any]) -> str | Non
         choices = instrument.choice_list(column.question)
         codes = {str(c.code) for c in choices}
         labels = {lang: {c.label[lang] for c in choices} for lang in instrument.languages}
-        first = cells.iloc[:_SAMPLE].dropna() if hasattr(cells, "iloc") else cells[:_SAMPLE]
+        if hasattr(cells, "to_pylist"):  # Arrow text of a CSV file
+            first = [v for v in cells.slice(0, _SAMPLE).to_pylist() if v is not None]
+        else:
+            first = cells.iloc[:_SAMPLE].dropna() if hasattr(cells, "iloc") else cells[:_SAMPLE]
         for value in first:
             key = cell_text(value)
             if key in (None, ""):
@@ -396,7 +399,6 @@ def _extract_table(
 ) -> Return:
     """:func:`_extract` for a sheet read in columns: no Python value per cell."""
     import numpy as np
-    import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -432,13 +434,13 @@ def _extract_table(
         body = body.take(pa.array(kept_at))
     letters = {code: column_letter(number) for code, number in headers.positions.items()}
     columns: dict[str, Any] = {
-        code: column(number).to_pandas() for code, number in headers.positions.items()
-    }
+        code: column(number) for code, number in headers.positions.items()
+    }  # Arrow text, made pandas once for all files (a Series per file and column is costly)
     for code, options in headers.options.items():
         joined = exports.join_options(
             [(option, column(number).to_pylist()) for option, number in options]
         )
-        columns[code] = pd.Series(joined, dtype="str")
+        columns[code] = pa.chunked_array([pa.array(joined, type=pa.large_string())])
         letters[code] = column_letter(options[0][1])
     metadata = {meta: number - sheet.first_column for meta, number in headers.metadata.items()}
     provenance = {}

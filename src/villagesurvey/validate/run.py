@@ -400,7 +400,22 @@ def _raw_frame(instrument: Instrument, returns: list[Return]) -> pd.DataFrame:
 def _answers(pieces: list[Any], returns: list[Return]) -> pd.Series:
     """One answer column of all returns: text if every file holds it as text, else objects."""
     import pandas as pd
+    import pyarrow as pa
 
+    arrow = (pa.Array, pa.ChunkedArray)
+    if (
+        all(not r.typed_cells for r in returns)
+        and any(isinstance(piece, arrow) for piece in pieces)
+        and all(piece is None or isinstance(piece, arrow) for piece in pieces)
+    ):
+        chunks = []
+        for piece, r in zip(pieces, returns, strict=True):
+            if piece is None:
+                chunks.append(pa.nulls(len(r.rows), pa.large_string()))
+            else:
+                piece = piece.cast(pa.large_string())
+                chunks += piece.chunks if isinstance(piece, pa.ChunkedArray) else [piece]
+        return pa.chunked_array(chunks, pa.large_string()).to_pandas().astype("str")
     if all(not r.typed_cells for r in returns) and all(
         piece is None or isinstance(piece, pd.Series) for piece in pieces
     ):
@@ -418,6 +433,8 @@ def _answers(pieces: list[Any], returns: list[Return]) -> pd.Series:
             values += [None] * len(laid.rows)
         elif isinstance(piece, pd.Series):
             values += [None if v != v else v for v in piece.tolist()]  # NaN: an empty cell
+        elif isinstance(piece, arrow):
+            values += piece.to_pylist()
         else:
             values += piece
     return pd.Series(values, dtype=object)
