@@ -16,17 +16,9 @@ from typing import Any
 
 from ..instrument import Instrument
 from ..workbook import META_SHEET
-from . import exports
+from . import exports, header_row
 from .findings import Findings, column_letter
-from .headers import (
-    HEADER_SEARCH_ROWS,
-    Headers,
-    cell_text,
-    code_hits,
-    find_header_row,
-    is_heading,
-    match_headers,
-)
+from .headers import HEADER_SEARCH_ROWS, Headers, cell_text, match_headers
 from .reading import ReadFile, Refused, Sheet
 
 __all__ = ["Return", "lay_out"]
@@ -114,7 +106,7 @@ def lay_out(
             f"the answers should be on sheet {data_name!r}, which is missing; "
             "was it renamed or deleted?",
         )
-    code_row = _code_row(instrument, sheet, meta, meta_sheet, name, findings)
+    code_row = header_row.code_row(instrument, sheet, meta, meta_sheet, name, findings)
     if code_row is None:
         return Refused(
             read.path,
@@ -125,7 +117,7 @@ def lay_out(
             f"{HEADER_SEARCH_ROWS} rows; is it a return of {instrument.id}?",
         )
     first_data = code_row + 1
-    _above_header(instrument, sheet, name, code_row, findings)
+    header_row.report_above(instrument, sheet, name, code_row, findings)
     headers = match_headers(instrument, sheet, code_row, name, findings, expect_order=bool(meta))
     if old is not None and meta_sheet is not None:
         _report_old_template(instrument, name, meta_sheet.name, old, headers.positions, findings)
@@ -147,80 +139,6 @@ def lay_out(
     if language not in instrument.languages:
         language = _usual_language(instrument, laid.values)
     return dataclasses.replace(laid, language=language, typed_cells=read.format != "csv")
-
-
-def _code_row(
-    instrument: Instrument,
-    sheet: Sheet,
-    meta: dict[str, tuple[Any, int]],
-    meta_sheet: Sheet | None,
-    name: str,
-    findings: Findings,
-) -> int | None:
-    """The row of question codes: where the metadata says, if the sheet agrees; else found.
-
-    The ``_instrument`` sheet of a return is as untrusted as the rest of it: an enumerator
-    may have deleted the label rows, or edited the metadata. What it says is checked against
-    what the data sheet holds, and a disagreement is a finding.
-    """
-    claimed, claimed_at = meta.get("code_row", (None, 0))
-    claimed_row = _int(claimed)
-    found = find_header_row(instrument, sheet)
-    hits = code_hits(instrument, sheet, claimed_row) if claimed_row is not None else 0
-    trusted = hits > 0 and (found is None or hits >= code_hits(instrument, sheet, found))
-    code_row = claimed_row if trusted else found
-    data_claim, data_at = meta.get("first_data_row", (None, 0))
-    wrong = []
-    if claimed not in (None, "") and code_row is not None and claimed_row != code_row:
-        wrong.append(("code_row", claimed, claimed_at, code_row))
-    if data_claim not in (None, "") and code_row is not None and _int(data_claim) != code_row + 1:
-        wrong.append(("first_data_row", data_claim, data_at, code_row + 1))
-    for key, value, row, actual in wrong:
-        findings.add(
-            file=name, sheet=meta_sheet.name if meta_sheet else "", row=row, letter="B",
-            value=str(value), check="template_metadata_mismatch", severity="warning",
-            expected=str(actual),
-            message=(
-                f"the {META_SHEET!r} sheet says {key} is {value}, but the sheet {sheet.name!r} "
-                f"has it at {actual}; the sheet was read as it is"
-            ),
-        )  # fmt: skip
-    return code_row
-
-
-def _above_header(
-    instrument: Instrument, sheet: Sheet, name: str, code_row: int, findings: Findings
-) -> None:
-    """Report each row above the header row that holds values: it is not read.
-
-    A row of column or section names belongs to the header. A row with one filled cell is
-    most likely a title: a warning; a row with more holds answers: an error.
-    """
-    for offset, cells in enumerate(sheet.rows[: max(code_row - sheet.first_row, 0)]):
-        if all(_is_empty(v) for v in cells) or is_heading(instrument, list(cells)):
-            continue
-        filled = sum(not _is_empty(v) for v in cells)
-        _report_not_read(
-            name, sheet.name, sheet.first_row + offset,
-            "it is above the header row (the row of question codes), so it was not read; "
-            "move it below the header" + (" if it holds answers" if filled == 1 else ""),
-            findings, severity="warning" if filled == 1 else "error",
-        )  # fmt: skip
-
-
-def _report_not_read(
-    name: str, sheet: str, row: int, why: str, findings: Findings, severity: str = "error"
-) -> None:
-    findings.add(
-        file=name, sheet=sheet, row=row, check="row_not_read", severity=severity,
-        message=f"row {row} holds values but is not a respondent's row: {why}",
-    )  # fmt: skip
-
-
-_ONLY_UNKNOWN = (
-    "its values are only in columns the instrument does not have, so it was not read; "
-    "check the headers"
-)
 
 
 def _usual_language(instrument: Instrument, values: dict[str, Any]) -> str | None:
@@ -330,13 +248,6 @@ def _report_old_template(
     )  # fmt: skip
 
 
-def _int(value: Any) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
 def _extract(
     sheet: Sheet,
     name: str,
@@ -358,14 +269,16 @@ def _extract(
     body = sheet.rows[start:]
     width = max([*wanted, *metadata.values()], default=-1) + 1
     body = [row if len(row) >= width else [*row, *([None] * (width - len(row)))] for row in body]
-    empty = [all(_is_empty(row[i]) for i in wanted) for row in body]
+    empty = [all(header_row.is_empty(row[i]) for i in wanted) for row in body]
     kept: list[int] = []
     keep: list[int] = []
     blank: list[int] = []
     for offset, is_empty in enumerate(empty):
         excel_row = sheet.first_row + start + offset
-        if is_empty and not all(_is_empty(v) for v in body[offset]):
-            _report_not_read(name, sheet.name, excel_row, _ONLY_UNKNOWN, findings)
+        if is_empty and not all(header_row.is_empty(v) for v in body[offset]):
+            header_row.report_not_read(
+                name, sheet.name, excel_row, header_row.ONLY_UNKNOWN, findings
+            )
             continue
         if is_empty:
             blank.append(excel_row)
@@ -424,7 +337,7 @@ def _extract_table(
             not_read |= pc.fill_null(filled, False).to_numpy(zero_copy_only=False)
         not_read &= empty
         for row in excel[not_read].tolist():
-            _report_not_read(name, sheet.name, row, _ONLY_UNKNOWN, findings)
+            header_row.report_not_read(name, sheet.name, row, header_row.ONLY_UNKNOWN, findings)
     kept_at = np.flatnonzero(~empty)
     if len(kept_at):  # blank rows before a respondent; those after the last one are not news
         blank = empty & ~not_read
@@ -463,10 +376,6 @@ def _provenance(rows: list[list[Any]], metadata: dict[str, int]) -> dict[str, li
         if index is not None:
             out[key] = [cell_text(row[index]) for row in rows]
     return out
-
-
-def _is_empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _report_blank(name: str, sheet: str, rows: list[int], findings: Findings) -> None:
