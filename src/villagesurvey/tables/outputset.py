@@ -150,6 +150,8 @@ def _only_outputs(target: Path, names: tuple[str, ...]) -> bool:
     """Whether the folder is missing, empty, or holds nothing but files of an output set."""
     if not target.exists():
         return True
+    if target == Path.cwd():  # not the folder a shell is in: it would be left in a deleted one
+        return False
     return all(entry.name in names and entry.is_file() for entry in target.iterdir())
 
 

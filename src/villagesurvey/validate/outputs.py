@@ -4,10 +4,10 @@ Each file is written atomically (a reader never sees half a file). A CSV field h
 line break or a carriage return is quoted (and a file with a carriage return in a value
 ends its lines with CR LF), so that every CSV reader gives back the rows written. No text
 written can run as a formula when opened in a spreadsheet: in the CSV files a text cell
-that begins with
-``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'`` (plain numbers
-such as ``-5`` are left alone); in issues.xlsx every text is stored as text, never as a
-formula. Answers to questions marked ``pii`` are hidden in the issues files unless asked.
+that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``
+(plain ASCII numbers such as ``-5`` are left alone); in issues.xlsx every text is stored as
+text, never as a formula. Answers to questions marked ``pii`` are hidden in the issues
+files unless asked.
 """
 
 from __future__ import annotations
