@@ -294,6 +294,8 @@ def test_only_ascii_numbers_escape_neutralising(csv_run):
 def test_non_ascii_digits_other_than_full_width_are_not_read_as_numbers(csv_run):
     _result, out, _summary = csv_run
     found = {(r["value"], r["check"]) for r in issues_of(out, "digits.csv") if r["column"] == "age"}
+    [arabic] = [r["message"] for r in issues_of(out, "digits.csv") if r["value"] == "٤٠"]
+    assert "if it means 40, type 40" in arabic  # the reading offered, not taken
     assert found == {
         ("3²", "not_a_number"), ("٤٠", "not_a_number"), ("４０", "full_width_digits")
     }  # fmt: skip

@@ -182,7 +182,26 @@ def _not_a_number(text: str) -> str:
             f"{text!r} means 'don't know' or 'refused', which is not a number; ask again, "
             "or leave the cell blank if the question may be skipped"
         )
+    reading = _other_digits(text)
+    if reading is not None:
+        return (
+            f"{text!r} is written with digits other than 0-9; if it means {reading}, type {reading}"
+        )
     return f"{text!r} is not a number; write digits only"
+
+
+def _other_digits(text: str) -> str | None:
+    """The reading of a number written with other digits (``٤٠``, ``3²``), offered, not taken."""
+    import unicodedata
+
+    work = text.strip()
+    digits = "".join(
+        str(unicodedata.digit(c))
+        if not c.isascii() and unicodedata.digit(c, None) is not None
+        else c
+        for c in work
+    )
+    return digits if digits != work and re.fullmatch(_PLAIN, digits) else None
 
 
 def _whole(column: Column, index: pd.Index, out: np.ndarray, log: Log) -> None:
