@@ -361,6 +361,21 @@ def national_csv(rows: int, folder: Path, seed: int = SEED) -> Path:
     return _write_csv(_csv_frame(rows, seed, defects=True), path)
 
 
+def error_twins(rows: int, folder: Path, seed: int = SEED) -> tuple[Path, Path]:
+    """Two CSV exports of the same ``rows`` respondents: clean, and with half the rows
+    carrying three errors (an age in words, a day that does not exist, a formula in an
+    income), as the returns of a survey's first days with a wrong template look."""
+    import numpy as np
+
+    frame = _csv_frame(rows, seed, defects=False)
+    clean = _write_csv(frame, folder / f"clean_{rows}.csv")
+    half = np.arange(rows) % 2 == 0
+    frame.loc[half, "age"] = "about 40"
+    frame.loc[half, "interview_date"] = "2022-06-31"
+    frame.loc[half, "family_income_2020"] = "=1+1"
+    return clean, _write_csv(frame, folder / f"errors_{rows}.csv")
+
+
 def clean_dataset(rows: int, folder: Path, seed: int = SEED) -> Path:
     """A clean.csv (``source_file`` then the instrument's columns) of ``rows`` respondents."""
     frame = _csv_frame(rows, seed, defects=False)

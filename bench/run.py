@@ -277,6 +277,27 @@ def bench_curve(data: Path, runs: int) -> list[str]:
     return rows
 
 
+def bench_errors(data: Path, rows: int, runs: int) -> list[str]:
+    """validate on a CSV file whose half rows carry three errors, against its clean twin."""
+    base = data / f"errors_{rows}"
+    folders = {kind: base / kind for kind in ("clean", "errors")}
+    if not all((folder / f"{kind}_{rows}.csv").exists() for kind, folder in folders.items()):
+        for folder in folders.values():
+            folder.mkdir(parents=True, exist_ok=True)
+        for path in generate.error_twins(rows, base):
+            path.replace(folders[path.stem.split("_")[0]] / path.name)
+    timings = {}
+    for kind, folder in folders.items():
+        with tempfile.TemporaryDirectory() as out:
+            timings[kind] = measure(_validate([folder / f"{kind}_{rows}.csv"], Path(out)), runs)
+    clean = timings["clean"]
+    return [
+        f"| {rows:,} | {kind} | {t.seconds:.1f} | {_mib(t.peak_bytes)} | "
+        f"{t.seconds / clean.seconds:.1f} | {t.peak_bytes / clean.peak_bytes:.1f} |"
+        for kind, t in timings.items()
+    ]
+
+
 def machine() -> list[str]:
     """What the numbers were measured on."""
     cpu = platform.processor() or platform.machine()
@@ -314,6 +335,10 @@ def main() -> None:
         "--data", type=Path, default=Path(tempfile.gettempdir()) / "villagesurvey-bench",
         help="where generated returns are kept between runs",
     )  # fmt: skip
+    parser.add_argument(
+        "--errors", type=int, default=0, metavar="ROWS",
+        help="validate a CSV file of ROWS rows, half of them with three errors, and its clean twin",
+    )  # fmt: skip
     parser.add_argument("--baseline", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.baseline:
@@ -335,6 +360,11 @@ def main() -> None:
     print(f"\n## Report (best of {args.runs}, start-up included)\n")
     print("| respondents | seconds | peak MiB |\n| --- | ---: | ---: |")
     print("\n".join(bench_report(args.data, args.runs, large)), flush=True)
+    if args.errors:
+        print(f"\n## Validate under errors: a CSV file and its clean twin (best of {args.runs})\n")
+        print("| rows | file | seconds | peak MiB | x clean time | x clean memory |")
+        print("| ---: | --- | ---: | ---: | ---: | ---: |")
+        print("\n".join(bench_errors(args.data, args.errors, args.runs)), flush=True)
     if args.curve:
         print(f"\n## Validate a CSV file: time against rows (best of {args.runs})\n")
         print("| rows | seconds | seconds per million rows | peak MiB |")

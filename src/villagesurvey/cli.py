@@ -666,25 +666,27 @@ def validate(
     Writes the clean rows, the quarantined rows with their reasons, and every finding
     (file, sheet, row, column, value, check, severity) to OUTDIR. Exit code 0 when every
     row is clean, 1 when some rows have errors or some files were refused, 2 when no
-    file could be read.
+    file could be read, 130 when interrupted (the previous outputs stay as they were).
     """
     from .instrument import load_instrument
+    from .tables.outputset import output_lock
     from .validate import summary_lines, validate_returns, write_validation
 
     loaded = load_instrument(instrument)
     stage = _stage if sys.stderr.isatty() else None
-    with _progress("reading returns") as progress:
-        result = validate_returns(
-            loaded,
-            returns,
-            progress=progress,
-            stage=stage,
-            outlier_factor=outlier_iqr,
-            timeout=timeout,
-        )
-    if stage is not None:
-        stage(f"writing {outdir}")
-    write_validation(result, outdir, show_pii=show_pii)
+    with output_lock(outdir):  # one run at a time into OUTDIR, from reading to writing
+        with _progress("reading returns") as progress:
+            result = validate_returns(
+                loaded,
+                returns,
+                progress=progress,
+                stage=stage,
+                outlier_factor=outlier_iqr,
+                timeout=timeout,
+            )
+        if stage is not None:
+            stage(f"writing {outdir}")
+        write_validation(result, outdir, show_pii=show_pii)
     for line in summary_lines(result, outdir):
         click.echo(line)
     sys.exit(result.exit_code)

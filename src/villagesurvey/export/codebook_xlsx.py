@@ -33,7 +33,7 @@ def codebook_workbook(codebook: Codebook) -> Workbook:
     """
     from openpyxl import Workbook
 
-    from ..validate._xlsx import add_table_sheet
+    from ..tables.xlsx import add_table_sheet
 
     w = codebook.words
     book = Workbook(write_only=True)

@@ -102,8 +102,59 @@ def _sequence(loader: Any, node: Any) -> LineList:
     return result
 
 
+MAX_DEPTH = 50
+"""The deepest nesting of mappings and lists read; an instrument needs under ten."""
+MAX_NODES = 200_000
+"""The most values a document may hold once its aliases are expanded; a large instrument
+holds tens of thousands, an alias bomb billions."""
+
+
+def _check_shape(text: str) -> None:
+    """Refuse, before building anything, a document nested too deep or whose aliases
+    expand beyond :data:`MAX_NODES` (each alias counts the size of what it names)."""
+    import yaml
+
+    sizes: dict[str, int] = {}
+    stack: list[tuple[str | None, int]] = []
+    total = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            stack.append((event.anchor, 1))
+            total += 1
+            if len(stack) > MAX_DEPTH:
+                raise yaml.MarkedYAMLError(
+                    problem=f"it is nested more than {MAX_DEPTH} levels deep",
+                    problem_mark=event.start_mark,  # type: ignore[arg-type]
+                )
+            continue
+        if isinstance(event, yaml.CollectionEndEvent):
+            anchor, size = stack.pop()
+            if anchor is not None:
+                sizes[anchor] = size
+        elif isinstance(event, yaml.ScalarEvent | yaml.AliasEvent):
+            size = sizes.get(event.anchor or "", 1) if isinstance(event, yaml.AliasEvent) else 1
+            if isinstance(event, yaml.ScalarEvent) and event.anchor is not None:
+                sizes[event.anchor] = 1
+            total += size
+        else:
+            continue
+        if total > MAX_NODES:
+            raise yaml.MarkedYAMLError(
+                problem=f"its aliases (*name) expand to more than {MAX_NODES:,} values",
+                problem_mark=event.start_mark,  # type: ignore[arg-type]
+            )
+        if stack:
+            anchor, held = stack[-1]
+            stack[-1] = (anchor, held + size)
+
+
 def read_yaml(text: str) -> YamlDocument:
-    """Parse one YAML document; raises :class:`yaml.YAMLError` on a syntax error."""
+    """Parse one YAML document; raises :class:`yaml.YAMLError` on a syntax error.
+
+    A document nested deeper than :data:`MAX_DEPTH` or whose aliases expand to more than
+    :data:`MAX_NODES` values is a :class:`yaml.YAMLError` too, found before anything is built.
+    """
+    _check_shape(text)
     loader = _loader()(text)
     loader.duplicates = []
     try:

@@ -7,6 +7,8 @@ it concerns, what to do, and a stable check code.
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,10 @@ from ._yaml import read_yaml
 from .model import Instrument
 
 __all__ = ["load_instrument", "parse_instrument"]
+
+
+MAX_INSTRUMENT_BYTES = 4 * 2**20
+"""The largest instrument file read; the model study's is about 20 KB."""
 
 
 def load_instrument(path: str | Path) -> Instrument:
@@ -38,7 +44,16 @@ def load_instrument(path: str | Path) -> Instrument:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        if not stat.S_ISREG(os.stat(path).st_mode) and not path.is_dir():
+            raise _single(str(path), "unreadable", "is not a regular file (a device or a pipe)")
+        with open(path, "rb") as stream:
+            data = stream.read(MAX_INSTRUMENT_BYTES + 1)
+        if len(data) > MAX_INSTRUMENT_BYTES:
+            raise _single(
+                str(path), "too_large",
+                f"is larger than {MAX_INSTRUMENT_BYTES // 2**20} MiB, far more than an instrument",
+            )  # fmt: skip
+        text = data.decode("utf-8-sig")
     except FileNotFoundError:
         raise _single(str(path), "not_found", "no such file") from None
     except IsADirectoryError:

@@ -178,7 +178,8 @@ class ReaderPool:
             name=f"villagesurvey-reader-{self._started}",
             daemon=True,
         )
-        process.start()
+        with _without_ctrl_c():
+            process.start()  # the reader inherits Ctrl-C held back: the parent stops it
         child.close()
         slot = _Slot(process, parent, log)
         self._slots.append(slot)
@@ -291,3 +292,18 @@ class ReaderPool:
             f"reading it took longer than {self.timeout:g} seconds and was stopped; it is far "
             f"larger than a survey return or damaged: {_RESAVE}"
         )
+
+
+@contextlib.contextmanager
+def _without_ctrl_c() -> Any:
+    """Hold Ctrl-C back while a reader starts: the reader inherits it held back, so that it
+    never prints a traceback of its own when the user interrupts (the parent stops it);
+    in the parent, a Ctrl-C that came meanwhile is delivered right after."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: readers have no console signals
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})

@@ -175,7 +175,19 @@ def _read_workbook(send: Any, data: bytes, header: dict[str, Any]) -> None:
     formulas = _workbook_formulas(data, header, wanted)
     for name in wanted:
         rows, first = read[name]
-        _send_sheet(send, name, rows, first, formulas.get(name, []))
+        found = formulas.get(name, [])
+        _put_errors(rows, first, [f for f in found if not f[2].startswith("=")])
+        _send_sheet(send, name, rows, first, [f for f in found if f[2].startswith("=")])
+
+
+def _put_errors(
+    rows: list[list[Any]], first: tuple[int, int], errors: list[tuple[int, int, str]]
+) -> None:
+    """Put the text of each error cell (``#REF!``), which the reader leaves blank, in place."""
+    for row, column, text in errors:
+        i, j = row - first[0], column - first[1]
+        if 0 <= i < len(rows) and 0 <= j < len(rows[i]) and rows[i][j] in (None, ""):
+            rows[i][j] = text
 
 
 def _sheet_values(sheet: Any, budget: list[int]) -> tuple[list[list[Any]], tuple[int, int]]:
@@ -307,11 +319,13 @@ def _column_number(letters: str) -> int:
 
 
 def _formulas(archive: zipfile.ZipFile, part: str) -> list[tuple[int, int, str]]:
-    """Stream one worksheet part; return (row, column, "=formula") for each formula cell."""
+    """Stream one worksheet part: (row, column, "=formula") for each formula cell, and
+    (row, column, "#ERROR!") for each cell holding an error value and no formula."""
     iterparse = _defused().iterparse
     found: list[tuple[int, int, str]] = []
     shared: dict[str, str] = {}
     row = column = 0
+    error = formula = False
     sheet_data = None
     with archive.open(part) as stream:
         events: Iterable[tuple[str, Any]] = iterparse(
@@ -330,6 +344,7 @@ def _formulas(archive: zipfile.ZipFile, part: str) -> list[tuple[int, int, str]]
                         row, column = int(match[2]), _column_number(match[1])
                     else:
                         column += 1
+                    error, formula = element.get("t") == "e", False
                 elif tag == "sheetData":
                     sheet_data = element
             elif tag == "f":
@@ -338,6 +353,9 @@ def _formulas(archive: zipfile.ZipFile, part: str) -> list[tuple[int, int, str]]
                 if element.get("t") == "shared" and index is not None:
                     text = shared.setdefault(index, text) if text else shared.get(index, "")
                 found.append((row, column, "=" + text))
+                formula = True
+            elif tag == "v" and error and not formula:
+                found.append((row, column, (element.text or "#VALUE!").strip()[:32]))
             elif tag == "c":
                 element.clear()
             elif tag == "row" and sheet_data is not None:

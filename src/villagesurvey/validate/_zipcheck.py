@@ -4,7 +4,8 @@ The central directory is checked first (how many members, their declared sizes a
 compression ratios, members overlapping in the file); then every member is inflated from the
 package's bytes in pieces of 64 KiB and counted, so a member holding more than it declares is
 caught one piece too late at most, and the XML parts are searched for ``<!DOCTYPE`` and
-``<!ENTITY`` on the way. Nothing is kept but a flag per part: whether it holds formulas.
+``<!ENTITY`` on the way. Nothing is kept but a flag per part: whether it holds formulas
+(or error cells).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ _MEDIA += (".svg", ".bin", ".wdp", ".jxr", ".ico", ".webp")
 # the end of a formula element's start or end tag (<f>, </f>, <x:f>): a shared formula's
 # copies (<f t="shared" si="0"/>) always come with a first cell that has the text
 _FORMULA_MARK = b"f>"
+# a cell holding an error value (#REF!, #N/A, ...), which the spreadsheet reader gives as blank
+_ERROR_MARK = b't="e"'
 _WIDE = (
     (b"\xff\xfe\x00\x00", "utf-32"),
     (b"\x00\x00\xfe\xff", "utf-32"),
@@ -287,7 +290,7 @@ def _unpack(data: bytes, info: zipfile.ZipInfo) -> bool:
             piece = raw if decoder is None else decoder.decode(raw).encode("utf-8")
             window = tail + piece
             _refuse_dtd(window, info.filename)
-            found = found or _FORMULA_MARK in window
+            found = found or _FORMULA_MARK in window or _ERROR_MARK in window
             tail = window[-16:]
         if actual != info.file_size or crc != info.CRC:
             raise ValueError("its size or checksum does not match")

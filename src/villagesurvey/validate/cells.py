@@ -16,6 +16,7 @@ from decimal import Decimal
 __all__ = [
     "DONT_KNOW",
     "EXCEL_EPOCH",
+    "full_width_to_ascii",
     "is_dont_know",
     "parse_date",
     "parse_number",
@@ -25,7 +26,7 @@ __all__ = [
 
 EXCEL_EPOCH = date(1899, 12, 30)
 """Day 0 of Excel's 1900 date system (serial 1 is 1900-01-01, counting the fictitious
-1900-02-29, so serials from 61 on are exact)."""
+1900-02-29, so serials from 61 on are exact; :func:`serial_to_date` corrects those below)."""
 
 _LAST_SERIAL = 2958465  # 9999-12-31
 
@@ -81,7 +82,7 @@ def parse_number(text: str) -> tuple[float, list[str]] | None:
     work = text.strip()
     if work != text:
         changes.append("whitespace")
-    folded = unicodedata.normalize("NFKC", work)
+    folded = full_width_to_ascii(work)
     if folded != work:
         changes.append("full_width_digits")
         work = folded.strip()
@@ -108,17 +109,38 @@ def parse_number(text: str) -> tuple[float, list[str]] | None:
     return float(Decimal(work) * factor), changes
 
 
+def full_width_to_ascii(text: str) -> str:
+    """Full-width forms (``４５，０００``, ``￥``'s neighbours) and the ideographic space as ASCII.
+
+    Only these are an unambiguous change: other characters that Unicode folds into digits
+    (superscripts ``²``, circled ``①``, Arabic-Indic ``٣``) are left as they are, so that
+    they are not read as a number without a person looking.
+    """
+    return text.translate(_FULL_WIDTH) if _FULL_WIDTH_CHARS.search(text) else text
+
+
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_FULL_WIDTH_CHARS = re.compile("[\uff01-\uff5e\u3000]")
+
+
 def serial_to_date(serial: float) -> date | None:
-    """The date of an Excel serial number (1900 system), or ``None`` if it is not one."""
-    if not 1 <= serial <= _LAST_SERIAL or serial != int(serial):
+    """The date of an Excel serial number (1900 system), or ``None`` if it is not one.
+
+    Serial 60 is the 1900-02-29 that Excel counts but that never was: not a date. Serials
+    1 to 59 are 1900-01-01 to 1900-02-28.
+    """
+    if not 1 <= serial <= _LAST_SERIAL or serial != int(serial) or serial == 60:
         return None
-    return EXCEL_EPOCH + timedelta(days=int(serial))
+    return EXCEL_EPOCH + timedelta(days=int(serial) + (serial < 60))
 
 
 _DATE_FORMATS = (
-    (re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"), "iso"),
-    (re.compile(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})"), "date_as_text"),
-    (re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?"), "date_as_text"),
+    (
+        re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?", re.A),
+        "iso",
+    ),
+    (re.compile(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})", re.A), "date_as_text"),
+    (re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?", re.A), "date_as_text"),
 )
 
 
@@ -135,7 +157,7 @@ def parse_date(text: str) -> tuple[date, list[str]] | None:
     True
     """
     changes: list[str] = []
-    work = unicodedata.normalize("NFKC", text).strip()
+    work = full_width_to_ascii(text).strip()
     if work != text:
         changes.append("whitespace")
     for pattern, change in _DATE_FORMATS:
@@ -158,7 +180,12 @@ def show(value: object) -> str:
     if isinstance(value, float):
         if value != value:  # NaN
             return ""
+        value = float(value)  # a numpy float's repr would say np.float64(...)
         return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if hasattr(value, "item") and callable(value.item):  # another numpy scalar
+        return show(value.item())
+    if type(value).__name__ in ("NAType", "NaTType"):  # pandas' missing values
+        return ""
     if isinstance(value, datetime):
         if value.time() == datetime.min.time():
             return value.date().isoformat()

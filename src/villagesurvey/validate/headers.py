@@ -21,7 +21,15 @@ from .findings import Findings, column_letter
 from .reading import Sheet
 from .submission_key import submission_key
 
-__all__ = ["HEADER_SEARCH_ROWS", "Headers", "cell_text", "find_header_row", "match_headers"]
+__all__ = [
+    "HEADER_SEARCH_ROWS",
+    "Headers",
+    "cell_text",
+    "code_hits",
+    "find_header_row",
+    "is_heading",
+    "match_headers",
+]
 
 HEADER_SEARCH_ROWS = 12
 """How many rows from the top a header row is looked for in a file without metadata."""
@@ -64,6 +72,8 @@ class _Names:
     """The option codes of each select_multiple column."""
     exact: frozenset[str]
     """The column codes themselves."""
+    sections: frozenset[str]
+    """Folded section codes and labels (any language)."""
 
     def code(self, text: str) -> tuple[str | None, bool]:
         """The column a header names and whether it names it by another name."""
@@ -99,26 +109,49 @@ def _gather_names(instrument: Instrument) -> _Names:
         if column.question.type == "select_multiple"
     }
     codes = {column.code.casefold(): column.code for column in instrument.columns}
-    return _Names(index, codes, options, frozenset(c.code for c in instrument.columns))
+    sections = frozenset(
+        _fold(text)
+        for section in instrument.sections
+        for text in [section.code, *section.label.values()]
+    )
+    return _Names(index, codes, options, frozenset(c.code for c in instrument.columns), sections)
 
 
 def find_header_row(instrument: Instrument, sheet: Sheet) -> int | None:
+    """The row (Excel number) that names most columns, codes before labels; ``None`` if none."""
     names = _names(instrument)
     keyed = submission_key(instrument) is not None  # the export's submission ID is the key
-
-    def hit(value: Any) -> bool:
-        if not isinstance(value, str):
-            return False
-        if names.code(value)[0] is not None:
-            return True
-        return keyed and exports.metadata_name(value) in exports.SUBMISSION_ID
-
-    best, best_row = 0, None
+    best, best_row = (0, 0), None
     for offset, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
-        hits = sum(1 for v in row if hit(v))
+        texts = [v for v in row if isinstance(v, str)]
+        found = [names.code(v) for v in texts]
+        named = [renamed for code, renamed in found if code is not None]
+        ids = sum(exports.metadata_name(v) in exports.SUBMISSION_ID for v in texts) if keyed else 0
+        hits = (len(named) + ids, named.count(False) + ids)
         if hits > best:
             best, best_row = hits, sheet.first_row + offset
-    return best_row if best >= max(2, len(instrument.key)) else None
+    return best_row if best[0] >= max(2, len(instrument.key)) else None
+
+
+def code_hits(instrument: Instrument, sheet: Sheet, row: int) -> int:
+    """How many cells of an Excel row are column codes, exactly as the instrument spells them."""
+    offset = row - sheet.first_row
+    cells = sheet.rows[offset] if 0 <= offset < len(sheet.rows) else []
+    return sum(1 for v in cells if isinstance(v, str) and v.strip() in _names(instrument).exact)
+
+
+def is_heading(instrument: Instrument, cells: list[Any]) -> bool:
+    """Whether a row above the header row belongs to the header, not to the answers.
+
+    A row whose every filled cell names a column or a section (the template's section band
+    and label row) belongs to the header.
+    """
+    names = _names(instrument)
+    filled = [cell_text(v) for v in cells if cell_text(v) not in (None, "")]
+    return bool(filled) and all(
+        isinstance(v, str) and (names.code(v)[0] is not None or _fold(v) in names.sections)
+        for v in filled
+    )
 
 
 def match_headers(

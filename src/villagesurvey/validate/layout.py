@@ -16,9 +16,9 @@ from typing import Any
 
 from ..instrument import Instrument
 from ..workbook import META_SHEET
-from . import exports
+from . import exports, header_row
 from .findings import Findings, column_letter
-from .headers import HEADER_SEARCH_ROWS, Headers, cell_text, find_header_row, match_headers
+from .headers import HEADER_SEARCH_ROWS, Headers, cell_text, match_headers
 from .reading import ReadFile, Refused, Sheet
 
 __all__ = ["Return", "lay_out"]
@@ -40,7 +40,7 @@ class Return:
         The Excel row number of each respondent row (blank rows left out).
     values : dict
         For each instrument column present in the file, its raw cell values by row: a list,
-        or for a CSV file a pandas Series of text (``str``, missing for an empty cell).
+        or for a CSV file a column of Arrow text (null for an empty cell).
     letters : dict
         The Excel letter of each instrument column present in the file.
     formulas : dict
@@ -106,7 +106,7 @@ def lay_out(
             f"the answers should be on sheet {data_name!r}, which is missing; "
             "was it renamed or deleted?",
         )
-    code_row = _int(meta.get("code_row", (None, 0))[0]) or find_header_row(instrument, sheet)
+    code_row = header_row.code_row(instrument, sheet, meta, meta_sheet, name, findings)
     if code_row is None:
         return Refused(
             read.path,
@@ -116,9 +116,8 @@ def lay_out(
             f"{', '.join(c.code for c in instrument.columns[:3])}) in its first "
             f"{HEADER_SEARCH_ROWS} rows; is it a return of {instrument.id}?",
         )
-    first_data = _int(meta.get("first_data_row", (None, 0))[0]) or code_row + 1
-    if not meta:
-        first_data = code_row + 1
+    first_data = code_row + 1
+    header_row.report_above(instrument, sheet, name, code_row, findings)
     headers = match_headers(instrument, sheet, code_row, name, findings, expect_order=bool(meta))
     if old is not None and meta_sheet is not None:
         _report_old_template(instrument, name, meta_sheet.name, old, headers.positions, findings)
@@ -155,7 +154,10 @@ def _usual_language(instrument: Instrument, values: dict[str, Any]) -> str | Non
         choices = instrument.choice_list(column.question)
         codes = {str(c.code) for c in choices}
         labels = {lang: {c.label[lang] for c in choices} for lang in instrument.languages}
-        first = cells.iloc[:_SAMPLE].dropna() if hasattr(cells, "iloc") else cells[:_SAMPLE]
+        if hasattr(cells, "to_pylist"):  # Arrow text of a CSV file
+            first = [v for v in cells.slice(0, _SAMPLE).to_pylist() if v is not None]
+        else:
+            first = cells.iloc[:_SAMPLE].dropna() if hasattr(cells, "iloc") else cells[:_SAMPLE]
         for value in first:
             key = cell_text(value)
             if key in (None, ""):
@@ -246,13 +248,6 @@ def _report_old_template(
     )  # fmt: skip
 
 
-def _int(value: Any) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
 def _extract(
     sheet: Sheet,
     name: str,
@@ -274,12 +269,21 @@ def _extract(
     body = sheet.rows[start:]
     width = max([*wanted, *metadata.values()], default=-1) + 1
     body = [row if len(row) >= width else [*row, *([None] * (width - len(row)))] for row in body]
-    empty = [all(_is_empty(row[i]) for i in wanted) for row in body]
+    empty = [all(header_row.is_empty(row[i]) for i in wanted) for row in body]
+    export_only = set(metadata.values())  # a submission with no answers is a blank row
     kept: list[int] = []
     keep: list[int] = []
     blank: list[int] = []
     for offset, is_empty in enumerate(empty):
         excel_row = sheet.first_row + start + offset
+        cells = body[offset]
+        if is_empty and not all(
+            header_row.is_empty(v) for i, v in enumerate(cells) if i not in export_only
+        ):
+            header_row.report_not_read(
+                name, sheet.name, excel_row, header_row.ONLY_UNKNOWN, findings
+            )
+            continue
         if is_empty:
             blank.append(excel_row)
             continue
@@ -312,7 +316,6 @@ def _extract_table(
 ) -> Return:
     """:func:`_extract` for a sheet read in columns: no Python value per cell."""
     import numpy as np
-    import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -330,22 +333,34 @@ def _extract_table(
     for number in {*headers.positions.values(), *split}:
         filled = pc.not_equal(pc.utf8_trim_whitespace(column(number)), "")
         empty &= ~pc.fill_null(filled, False).to_numpy(zero_copy_only=False)
-    kept_at = np.flatnonzero(~empty)
     excel = sheet.first_row + start + np.arange(body.num_rows)
+    not_read = np.zeros(body.num_rows, dtype=bool)
+    if empty.any():
+        export_only = {number - sheet.first_column for number in headers.metadata.values()}
+        for i in range(body.num_columns):
+            if i in export_only:  # a submission with no answers is a blank row
+                continue
+            filled = pc.not_equal(pc.utf8_trim_whitespace(body.column(i)), "")
+            not_read |= pc.fill_null(filled, False).to_numpy(zero_copy_only=False)
+        not_read &= empty
+        for row in excel[not_read].tolist():
+            header_row.report_not_read(name, sheet.name, row, header_row.ONLY_UNKNOWN, findings)
+    kept_at = np.flatnonzero(~empty)
     if len(kept_at):  # blank rows before a respondent; those after the last one are not news
-        before = excel[: kept_at[-1]][empty[: kept_at[-1]]]
+        blank = empty & ~not_read
+        before = excel[: kept_at[-1]][blank[: kept_at[-1]]]
         _report_blank(name, sheet.name, before.tolist(), findings)
     if len(kept_at) < body.num_rows:
         body = body.take(pa.array(kept_at))
     letters = {code: column_letter(number) for code, number in headers.positions.items()}
     columns: dict[str, Any] = {
-        code: column(number).to_pandas() for code, number in headers.positions.items()
-    }
+        code: column(number) for code, number in headers.positions.items()
+    }  # Arrow text, made pandas once for all files (a Series per file and column is costly)
     for code, options in headers.options.items():
         joined = exports.join_options(
             [(option, column(number).to_pylist()) for option, number in options]
         )
-        columns[code] = pd.Series(joined, dtype="str")
+        columns[code] = pa.chunked_array([pa.array(joined, type=pa.large_string())])
         letters[code] = column_letter(options[0][1])
     metadata = {meta: number - sheet.first_column for meta, number in headers.metadata.items()}
     provenance = {}
@@ -368,10 +383,6 @@ def _provenance(rows: list[list[Any]], metadata: dict[str, int]) -> dict[str, li
         if index is not None:
             out[key] = [cell_text(row[index]) for row in rows]
     return out
-
-
-def _is_empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _report_blank(name: str, sheet: str, rows: list[int], findings: Findings) -> None:

@@ -14,6 +14,7 @@ not logged); a CSV export holds codes. The other form is accepted and logged.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -187,7 +188,26 @@ def _not_a_number(text: str) -> str:
             f"{text!r} means 'don't know' or 'refused', which is not a number; ask again, "
             "or leave the cell blank if the question may be skipped"
         )
+    reading = _other_digits(text)
+    if reading is not None:
+        return (
+            f"{text!r} is written with digits other than 0-9; if it means {reading}, type {reading}"
+        )
     return f"{text!r} is not a number; write digits only"
+
+
+def _other_digits(text: str) -> str | None:
+    """The reading of a number written with other digits (``٤٠``, ``3²``), offered, not taken."""
+    import unicodedata
+
+    work = text.strip()
+    digits = "".join(
+        str(unicodedata.digit(c))
+        if not c.isascii() and unicodedata.digit(c, None) is not None
+        else c
+        for c in work
+    )
+    return digits if digits != work and re.fullmatch(_PLAIN, digits) else None
 
 
 def _whole(column: Column, index: pd.Index, out: np.ndarray, log: Log) -> None:
@@ -215,6 +235,9 @@ def _dates(column: Column, parts: Parts, flags: np.ndarray, log: Log) -> pd.Seri
         ]
     text = parts.text
     iso = text.str.fullmatch(_ISO_DATE).to_numpy(dtype=bool) & ~flags[parts.text_at]
+    if iso.any():  # 2022-06-31 has the form of a date but is none: off the fast path
+        real = {day for day in text[iso].unique() if _is_day(day)}
+        iso &= text.isin(real).to_numpy(dtype=bool)
     out[parts.text_at[iso]] = text[iso].to_numpy(dtype=object)  # a CSV's dates
     rest = np.sort(np.concatenate([parts.text_at[~iso], parts.numbers_at, parts.other_at]))
     cells = dict(zip(parts.text_at[~iso], text[~iso], strict=True))
@@ -224,6 +247,14 @@ def _dates(column: Column, parts: Parts, flags: np.ndarray, log: Log) -> pd.Seri
         if day is not None:
             out[at] = day
     return pd.Series(out, index=index, dtype="str")
+
+
+def _is_day(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _one_date(code: str, record: int, value: Any, typed: bool, log: Log) -> str | None:
@@ -247,9 +278,10 @@ def _one_date(code: str, record: int, value: Any, typed: bool, log: Log) -> str 
         return None
     parsed = parse_date(value)
     if parsed is None:
+        year_first = re.match(r"[0-9]{4}[-/.年][0-9]{1,2}[-/.月][0-9]{1,2}", value.strip())
+        why = "there is no such day" if year_first else "write it year first, e.g. 2022-08-03"
         log.cell(record, code, value, "not_a_date", "error",
-                 f"{value!r} is not a date; write it year first, e.g. 2022-08-03",
-                 expected)  # fmt: skip
+                 f"{value!r} is not a date; {why}", expected)  # fmt: skip
         return None
     day, changes = parsed
     if typed or changes:

@@ -1,10 +1,13 @@
 """Write the five files of a validation: clean, quarantine, issues (csv, xlsx), summary.
 
-Each file is written atomically (a reader never sees half a file). No text written can run
-as a formula when opened in a spreadsheet: in the CSV files a text cell that begins with
-``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'`` (plain numbers
-such as ``-5`` are left alone); in issues.xlsx every text is stored as text, never as a
-formula. Answers to questions marked ``pii`` are hidden in the issues files unless asked.
+Each file is written atomically (a reader never sees half a file). A CSV field holding a
+line break or a carriage return is quoted (and a file with a carriage return in a value
+ends its lines with CR LF), so that every CSV reader gives back the rows written. No text
+written can run as a formula when opened in a spreadsheet: in the CSV files a text cell
+that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``
+(plain ASCII numbers such as ``-5`` are left alone); in issues.xlsx every text is stored as
+text, never as a formula. Answers to questions marked ``pii`` are hidden in the issues
+files unless asked.
 """
 
 from __future__ import annotations
@@ -13,14 +16,15 @@ import contextlib
 import csv
 import io
 import json
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .._atomic import atomic_path, make_folder
+from .._atomic import atomic_path
 from .._formulas import FORMULA_STARTS
 from .._version import package_version
-from ._xlsx import MAX_SHEET_ROWS
+from ..tables.outputset import output_lock, output_set
+from ..tables.safe import neutralise, shown_name
+from ._xlsx import MAX_CHECK_ROWS
 from .findings import COLUMNS
 from .run import Validation
 
@@ -36,19 +40,16 @@ OUTPUTS = ("clean.csv", "quarantine.csv", "issues.csv", "issues.xlsx", "summary.
 
 HIDDEN = "(hidden: personal data)"
 
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _ISSUE_COLUMNS = [c for c in COLUMNS if c != "record"]
-
-
-def neutralise(text: str) -> str:
-    """Text that a spreadsheet will not run: ``=1+1`` becomes ``'=1+1``; ``-5`` stays."""
-    if text.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(text):
-        return "'" + text
-    return text
 
 
 def write_validation(validation: Validation, outdir: str | Path, *, show_pii: bool = False) -> Path:
     """Write the five output files of a validation into ``outdir`` (created if missing).
+
+    The five files are written as one set: staged beside ``outdir`` and put in its place
+    together once all are written, so that an interrupted or failed write leaves the
+    previous set as it was. A run that holds ``outdir`` (see
+    :func:`~villagesurvey.tables.outputset.output_lock`) makes another one fail.
 
     Parameters
     ----------
@@ -63,17 +64,24 @@ def write_validation(validation: Validation, outdir: str | Path, *, show_pii: bo
     -------
     Path
         The output folder.
+
+    Raises
+    ------
+    OutputError
+        If the folder cannot be written, or another run is writing into it.
     """
-    folder = make_folder(outdir)
-    issues = _issues_table(validation, show_pii)
-    _write_csv(folder / "clean.csv", validation.clean())
-    _write_csv(folder / "quarantine.csv", validation.quarantine())
-    _write_csv(folder / "issues.csv", issues)
-    _write_issues_xlsx(folder / "issues.xlsx", validation, issues)
-    with atomic_path(folder / "summary.json") as temporary:
-        temporary.write_text(
-            json.dumps(summary(validation), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
+    folder = Path(outdir)
+    with output_lock(folder), output_set(folder, OUTPUTS, "summary.json") as staging:
+        issues = _issues_table(validation, show_pii)
+        _write_csv(staging / "clean.csv", validation.clean())
+        _write_csv(staging / "quarantine.csv", validation.quarantine())
+        _write_csv(staging / "issues.csv", issues)
+        _write_issues_xlsx(staging / "issues.xlsx", validation, issues)
+        with atomic_path(staging / "summary.json") as temporary:
+            temporary.write_text(
+                json.dumps(summary(validation), ensure_ascii=False, indent=2) + "\n",
+                encoding="utf-8",
+            )
     return folder
 
 
@@ -116,6 +124,7 @@ def _write_csv(path: Path, frame: pd.DataFrame) -> None:
     """
     import pandas as pd
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
     columns = {neutralise(str(n)): _neutralised(frame[n]) for n in frame}
@@ -143,8 +152,13 @@ def _write_csv(path: Path, frame: pd.DataFrame) -> None:
             out.write(body)
         else:
             del body
+            # Python's csv quotes a field holding a line feed but not one holding only a
+            # carriage return, unless the line ends hold one: then a CR must end the lines
+            # too, or a reader would split the row at it.
+            cr = any(pc.any(pc.match_substring(c, "\r")).as_py() for c in columns.values())
             safe = pd.DataFrame({n: pd.Series(c, dtype="str") for n, c in columns.items()})
-            safe.to_csv(out, index=False, lineterminator="\n", encoding="utf-8")
+            end = "\r\n" if cr else "\n"
+            safe.to_csv(out, index=False, lineterminator=end, encoding="utf-8")
 
 
 def _neutralised(column: pd.Series) -> pa.Array:
@@ -203,7 +217,7 @@ def summary(validation: Validation) -> dict[str, Any]:
         "files": [
             {
                 "file": f.name,
-                "path": str(f.path),
+                "path": shown_name(str(f.path)),
                 "sha256": f.sha256,
                 "status": f.status,
                 "format": f.format,
@@ -212,6 +226,7 @@ def summary(validation: Validation) -> dict[str, Any]:
                 "rows_in": f.rows_in,
                 "rows_clean": f.rows_clean,
                 "rows_quarantined": f.rows_quarantined,
+                "rows_not_read": f.rows_not_read,
             }
             for f in validation.files
         ],
@@ -220,6 +235,7 @@ def summary(validation: Validation) -> dict[str, Any]:
         "rows_in": validation.rows_in,
         "rows_clean": validation.rows_clean,
         "rows_quarantined": validation.rows_quarantined,
+        "rows_not_read": validation.rows_not_read,
         "counts": validation.counts,
         "exit_code": validation.exit_code,
     }
@@ -256,8 +272,9 @@ def _write_issues_xlsx(path: Path, validation: Validation, issues: pd.DataFrame)
         seen.add(check)
         part = issues[issues["check"] == check]
         add_table_sheet(
-            book, check, list(part.columns), part.itertuples(index=False, name=None),
-            note=_cap_note(len(part)),
+            book, check, list(part.columns),
+            part.head(MAX_CHECK_ROWS).itertuples(index=False, name=None),
+            note=_cap_note(len(part)), limit=MAX_CHECK_ROWS,
         )  # fmt: skip
     for name, table in validation.rates.items():
         add_table_sheet(book, name, list(table.columns), table.itertuples(index=False, name=None),
@@ -267,9 +284,9 @@ def _write_issues_xlsx(path: Path, validation: Validation, issues: pd.DataFrame)
 
 
 def _cap_note(count: int) -> str | None:
-    if count <= MAX_SHEET_ROWS:
+    if count <= MAX_CHECK_ROWS:
         return None
-    return f"showing the first {MAX_SHEET_ROWS:,} of {count:,} findings; issues.csv has them all"
+    return f"showing the first {MAX_CHECK_ROWS:,} of {count:,} findings; issues.csv has them all"
 
 
 def summary_lines(validation: Validation, outdir: str | Path, top: int = 5) -> list[str]:
@@ -281,10 +298,11 @@ def summary_lines(validation: Validation, outdir: str | Path, top: int = 5) -> l
         f"checked {len(validation.files)} file{'s' * (len(validation.files) != 1)} against "
         f"{instrument.id} {instrument.version}: {read} read, {len(refused)} refused"
     ]
-    lines += [f"  refused {f.name}: {f.reason} [{f.check}]" for f in refused]
+    lines += [f"  refused {f.name}: {shown_name(f.reason)} [{f.check}]" for f in refused]
+    unread = validation.rows_not_read
     lines.append(
         f"rows: {validation.rows_in} in, {validation.rows_clean} clean, "
-        f"{validation.rows_quarantined} quarantined"
+        f"{validation.rows_quarantined} quarantined" + (f", {unread} not read" if unread else "")
     )
     for severity, checks in validation.counts.items():
         total = sum(checks.values())

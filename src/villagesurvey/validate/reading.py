@@ -66,6 +66,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import OptionError
+from ..tables.safe import shown_name
 from ._csv import read_csv
 from ._pool import Outcome, ReaderPool
 from ._preflight import Preflight, Refusal, ZipLimits, preflight
@@ -85,6 +86,7 @@ __all__ = [
     "Refused",
     "Sheet",
     "find_returns",
+    "is_output_set",
     "read_returns",
 ]
 
@@ -215,19 +217,25 @@ class Refused:
     reason: str
 
 
-def find_returns(paths: Sequence[str | Path]) -> list[Path]:
+def find_returns(
+    paths: Sequence[str | Path], skipped: list[tuple[Path, str]] | None = None
+) -> list[Path]:
     """Expand files and folders into the list of files to read.
 
     Folders are searched recursively, in sorted order, for files ending in one of
     :data:`SUFFIXES` (in any case), skipping hidden files and folders and Office lock files
-    (``~$name.xlsx``); symbolic links to folders are not followed. A file named explicitly is
-    kept whatever its suffix, so that it can be refused with a reason. A file reached twice
-    is listed once.
+    (``~$name.xlsx``); symbolic links to folders are not followed. A folder that holds the
+    outputs of a validation (its ``summary.json`` says so) is never read, nor a folder that
+    could not be listed: each is added to ``skipped`` with the reason. A file named
+    explicitly is kept whatever its suffix, so that it can be refused with a reason. A file
+    reached twice is listed once.
 
     Parameters
     ----------
     paths : sequence of str or Path
         Files and folders.
+    skipped : list, optional
+        Gets ``(folder, reason)`` for every folder not read.
 
     Returns
     -------
@@ -240,6 +248,10 @@ def find_returns(paths: Sequence[str | Path]) -> list[Path]:
     """
     found: list[Path] = []
     seen: set[str] = set()
+
+    def skip(folder: Path, reason: str) -> None:
+        if skipped is not None:
+            skipped.append((folder, reason))
 
     def keep(path: Path) -> None:
         key = os.path.normcase(os.path.realpath(path))
@@ -254,13 +266,34 @@ def find_returns(paths: Sequence[str | Path]) -> list[Path]:
         if not path.is_dir():
             keep(path)
             continue
-        for folder, folders, files in os.walk(path):
+        errors: list[OSError] = []
+        for folder, folders, files in os.walk(path, onerror=errors.append):
+            if is_output_set(Path(folder)):
+                skip(Path(folder), OUTPUT_SET)
+                folders[:] = []
+                continue
             folders[:] = sorted(f for f in folders if not f.startswith("."))
             for name in sorted(files):
                 if name.startswith((".", "~$")) or not name.lower().endswith(SUFFIXES):
                     continue
                 keep(Path(folder, name))
+        for error in errors:
+            where = Path(error.filename) if error.filename else path
+            skip(where, f"it could not be listed ({error.strerror or error})")
     return found
+
+
+OUTPUT_SET = "it holds the outputs of a validation (summary.json), not returns; it was not read"
+
+
+def is_output_set(folder: Path) -> bool:
+    """Whether a folder holds the outputs of a validation: its summary.json says so."""
+    try:
+        with open(folder / "summary.json", "rb") as stream:
+            head = stream.read(4096)
+    except OSError:
+        return False
+    return b'"generator": "villagesurvey' in head and b'"instrument"' in head
 
 
 def read_returns(
@@ -369,7 +402,7 @@ def _csv_file(
     if read is None:
         return None
     head, table, encoding = read
-    name = path.name.rpartition(".")[0] or path.name
+    name = shown_name(path.name.rpartition(".")[0] or path.name)
     notes = [Note(check, message) for check, message in checked.notes]
     notes.append(Note("csv_encoding", f"the text was read as {encoding}", name))
     sheet = Sheet(name, head, 1, 1, {}, table)
@@ -432,8 +465,8 @@ def _result(path: Path, sha256: str, checked: Preflight, outcome: Outcome) -> Re
     notes = [Note(check, message) for check, message in checked.notes]
     notes += [Note(check, message, sheet) for check, message, sheet in outcome.notes]
     sheets = {
-        sheet.name: Sheet(
-            sheet.name,
+        shown_name(sheet.name): Sheet(
+            shown_name(sheet.name),
             sheet.rows,
             sheet.first_row,
             sheet.first_column,

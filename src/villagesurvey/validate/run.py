@@ -25,11 +25,13 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ReturnsError
 from ..instrument import Instrument
+from ..tables.safe import shown_name
 from .cells import is_dont_know, show
+from .error_cells import find_error_cells
 from .findings import SEVERITIES, Findings
 from .layout import Return, lay_out
 from .normalise import LANGUAGE, TYPED, normalise
-from .reading import ReadFile, Refused, find_returns, read_returns
+from .reading import OUTPUT_SET, ReadFile, Refused, find_returns, read_returns
 from .submission_key import fill_submission_key
 from .tool_blanks import read_tool_blanks
 
@@ -41,6 +43,8 @@ __all__ = ["FileReport", "Validation", "check_returns", "validate_returns"]
 FILE, SHEET, ROW = "_file", "_sheet", "_row"
 PROVENANCE = {"submission": "_submission", "submitted": "_submitted"}
 """What a phone export says of each submission (:attr:`.layout.Return.provenance`) → column."""
+NOT_READ = "row_not_read"
+"""The check of a row that holds values but could not be read as a respondent."""
 STEPS_FROM = 50_000
 """Rows from which :func:`validate_returns` says each step of the checking as it starts."""
 TOTAL_WORDS = frozenset(
@@ -54,7 +58,8 @@ class FileReport:
     """What happened to one input file.
 
     ``status`` is ``"read"`` or ``"refused"``; a refused file has its ``check`` and
-    ``reason``. ``rows_in`` counts the respondent rows found (blank rows left out).
+    ``reason``. ``rows_in`` counts the sheet's rows that hold anything below the header
+    (blank rows left out): ``rows_in = rows_clean + rows_quarantined + rows_not_read``.
     """
 
     name: str
@@ -67,6 +72,7 @@ class FileReport:
     rows_in: int = 0
     rows_clean: int = 0
     rows_quarantined: int = 0
+    rows_not_read: int = 0
 
 
 @dataclass
@@ -102,8 +108,13 @@ class Validation:
 
     @property
     def rows_in(self) -> int:
-        """Respondent rows read from every file."""
-        return len(self.raw)
+        """Rows of every file's data sheet that hold anything: read, or reported not read."""
+        return len(self.raw) + self.rows_not_read
+
+    @property
+    def rows_not_read(self) -> int:
+        """Rows that hold values but could not be read as a respondent (``row_not_read``)."""
+        return int((self.findings["check"] == NOT_READ).sum())
 
     @property
     def rows_quarantined(self) -> int:
@@ -113,7 +124,7 @@ class Validation:
     @property
     def rows_clean(self) -> int:
         """Rows with no error."""
-        return self.rows_in - self.rows_quarantined
+        return len(self.raw) - self.rows_quarantined
 
     @property
     def refused(self) -> list[FileReport]:
@@ -221,7 +232,7 @@ def _numbers_as_text(values: pd.Series) -> pd.Series:
 
 def _display_names(paths: Sequence[Path]) -> dict[Path, str]:
     names = Counter(p.name for p in paths)
-    return {p: p.name if names[p.name] == 1 else str(p) for p in paths}
+    return {p: shown_name(p.name if names[p.name] == 1 else str(p)) for p in paths}
 
 
 def validate_returns(
@@ -264,16 +275,18 @@ def validate_returns(
     ReturnsError
         If no source holds any file to validate.
     """
-    paths = find_returns(sources)
+    skipped: list[tuple[Path, str]] = []
+    paths = find_returns(sources, skipped)
     if not paths:
         raise ReturnsError(
             "no returns found in "
-            + ", ".join(str(s) for s in sources)
+            + ", ".join(shown_name(str(s)) for s in sources)
             + " (looked for .xlsx, .xlsm, .xls, .ods and .csv files)"
+            + "".join(f"; {shown_name(str(f))}: {why}" for f, why in skipped)
         )
     names = _display_names(paths)
     findings = Findings()
-    files: list[FileReport] = []
+    files: list[FileReport] = _skipped(skipped, findings)
     returns: list[Return] = []
     done = 0
 
@@ -315,6 +328,20 @@ def validate_returns(
         outlier_factor=outlier_factor,
         stage=steps,
     )
+
+
+def _skipped(skipped: list[tuple[Path, str]], findings: Findings) -> list[FileReport]:
+    """Folders not read: an output set is a warning, a folder not listed is refused."""
+    refused = []
+    for folder, reason in skipped:
+        name = shown_name(str(folder))
+        if reason == OUTPUT_SET:
+            findings.add(file=name, check="output_folder", severity="warning", message=reason)
+        else:
+            refused.append(
+                FileReport(name, folder, None, "refused", check="unreadable_folder", reason=reason)
+            )
+    return refused
 
 
 def _prepare_checks(instrument: Instrument) -> None:
@@ -375,7 +402,22 @@ def _raw_frame(instrument: Instrument, returns: list[Return]) -> pd.DataFrame:
 def _answers(pieces: list[Any], returns: list[Return]) -> pd.Series:
     """One answer column of all returns: text if every file holds it as text, else objects."""
     import pandas as pd
+    import pyarrow as pa
 
+    arrow = (pa.Array, pa.ChunkedArray)
+    if (
+        all(not r.typed_cells for r in returns)
+        and any(isinstance(piece, arrow) for piece in pieces)
+        and all(piece is None or isinstance(piece, arrow) for piece in pieces)
+    ):
+        chunks = []
+        for piece, r in zip(pieces, returns, strict=True):
+            if piece is None:
+                chunks.append(pa.nulls(len(r.rows), pa.large_string()))
+            else:
+                piece = piece.cast(pa.large_string())
+                chunks += piece.chunks if isinstance(piece, pa.ChunkedArray) else [piece]
+        return pa.chunked_array(chunks, pa.large_string()).to_pandas().astype("str")
     if all(not r.typed_cells for r in returns) and all(
         piece is None or isinstance(piece, pd.Series) for piece in pieces
     ):
@@ -393,6 +435,8 @@ def _answers(pieces: list[Any], returns: list[Return]) -> pd.Series:
             values += [None] * len(laid.rows)
         elif isinstance(piece, pd.Series):
             values += [None if v != v else v for v in piece.tolist()]  # NaN: an empty cell
+        elif isinstance(piece, arrow):
+            values += piece.to_pylist()
         else:
             values += piece
     return pd.Series(values, dtype=object)
@@ -441,13 +485,14 @@ def check_returns(
     totals = _total_rows(instrument, raw, findings)
     say = stage if stage is not None else _silent
     say(f"reading the answers of {len(raw):,} rows")
-    typed, fixes = normalise(instrument, raw)
+    spoilt = find_error_cells(instrument, raw, findings)
+    typed, fixes = normalise(instrument, _blanked(raw, spoilt) if spoilt else raw)
     findings.add_frame(fixes)
     rows = typed.drop(index=totals) if totals else typed  # a total row is no respondent
     say("checking the rules")
     schemas = schema.build_schemas(instrument)
     own = tuple(r.code for r in instrument.rules)
-    unread = _cells(fixes[fixes["severity"] == "error"])  # already an error: not again
+    unread = _cells(fixes[fixes["severity"] == "error"]) | spoilt  # an error: not again
     failed = _without(schema.failures(schemas.errors, rows, own), unread)
     findings.add_frame(explain.explain(instrument, failed, rows, raw).assign(severity="error"))
     broken = unread | _cells(failed)
@@ -465,7 +510,7 @@ def check_returns(
     table = _locate(findings.frame(), raw, returns)
     errors = table[(table["severity"] == "error") & table["record"].notna()]
     quarantined = pd.Index(sorted(set(errors["record"].astype(int))), dtype="int64")
-    _count_rows(files, raw, quarantined)
+    _count_rows(files, raw, quarantined, table)
     unreadable = fixes[fixes["severity"] == "error"]
     said = unreadable["value"].map(lambda v: isinstance(v, str) and is_dont_know(v))
     dont_know = unreadable.loc[said.astype(bool), "record"].astype(int).value_counts()
@@ -586,11 +631,16 @@ def _locate(table: pd.DataFrame, raw: pd.DataFrame, returns: list[Return]) -> pd
     )
 
 
-def _count_rows(files: list[FileReport], raw: pd.DataFrame, quarantined: pd.Index) -> None:
+def _count_rows(
+    files: list[FileReport], raw: pd.DataFrame, quarantined: pd.Index, table: pd.DataFrame
+) -> None:
     bad = raw.loc[quarantined, FILE].value_counts()
     rows = raw[FILE].value_counts()
+    unread = table.loc[table["check"] == NOT_READ, "file"].value_counts()
     for report in files:
         if report.status == "read":
-            report.rows_in = int(rows.get(report.name, 0))
+            read = int(rows.get(report.name, 0))
+            report.rows_not_read = int(unread.get(report.name, 0))
+            report.rows_in = read + report.rows_not_read
             report.rows_quarantined = int(bad.get(report.name, 0))
-            report.rows_clean = report.rows_in - report.rows_quarantined
+            report.rows_clean = read - report.rows_quarantined

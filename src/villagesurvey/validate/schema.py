@@ -168,6 +168,7 @@ def failures(
 
     ``rules`` are the codes of the instrument's own checks, which may fail too.
     """
+    import numpy as np
     import pandas as pd
     import pandera.pandas as pa
 
@@ -178,14 +179,17 @@ def failures(
     else:
         return pd.DataFrame({"record": [], "column": [], "check": []}, dtype=object)
     cases = cases[cases["index"].notna()]
-    named = cases["check"].astype(str).str.split("|", n=1, expand=True)
-    if named.shape[1] == 1:
-        named[1] = None
+    # "check|column" names a rule's column; each different name is split once
+    codes, names = pd.factorize(cases["check"].astype(str).to_numpy(dtype=object))
+    parts = [str(name).split("|", 1) for name in names]
+    checks = np.array([p[0] for p in parts], dtype=object)[codes]
+    named = np.array([p[1] if len(p) > 1 else None for p in parts], dtype=object)[codes]
+    own = cases["column"].astype(str).to_numpy(dtype=object)
     table = pd.DataFrame(
         {
             "record": cases["index"].astype(int).to_numpy(),
-            "column": named[1].fillna(cases["column"].astype(str)).to_numpy(),
-            "check": named[0].to_numpy(),
+            "column": np.where(pd.isna(named), own, named),
+            "check": checks,
         }
     )
     unknown = ~table["check"].isin(

@@ -1,0 +1,14 @@
+"""Writers' shared pieces, importing nothing from the rest of the package's stages.
+
+- :mod:`.safe`: text no spreadsheet runs, text an xlsx file can hold, names on one line;
+- :mod:`.xlsx`: write-only table sheets;
+- :mod:`.outputset`: a set of output files written as one, and the lock of an output folder.
+"""
+
+from __future__ import annotations
+
+from .safe import neutralise as neutralise
+from .safe import shown_name as shown_name
+from .safe import writable as writable
+
+__all__ = ["neutralise", "shown_name", "writable"]
