@@ -127,7 +127,7 @@ def findings(
     p-value within the smallest change of interest is.
     """
     text = ui(language)
-    template = text["finding"] if markup == "html" else text["finding_md"]
+    suffix = "" if markup == "html" else "_md"
     changed: list[str] = []
     equivalent: list[str] = []
     inconclusive: list[str] = []
@@ -148,7 +148,8 @@ def findings(
             else:
                 inconclusive.append(name)
             continue
-        changed.append(_finding(analysis, row, name, template, language))
+        kind = "finding_share" if row.kind == "yes_no" else "finding"
+        changed.append(_finding(analysis, row, name, text[kind + suffix], language))
     return changed, equivalent, inconclusive
 
 
@@ -181,7 +182,6 @@ def _finding(analysis: Analysis, row: Any, name: str, template: str, language: s
             started=int(row.started),
             stopped=int(row.stopped),
             p=_p_is(row.mcnemar_p),
-            rd=fmt(100 * row.rd, 0, sign=True),
         )
     return sentence
 

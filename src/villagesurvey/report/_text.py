@@ -36,9 +36,23 @@ _EN: dict[str, Any] = {
         "**{label}** {direction} by {change} on average, from {before} to {after} "
         "(95% CI {low} to {high}, cluster-robust; d_z = {dz}, d_av = {dav})."
     ),
-    "finding_yes_no": (
-        " {started} started and {stopped} stopped (McNemar {p}); risk difference {rd} points."
+    "finding_share": (
+        "<b>{label}</b>: the share {direction} by {change}, from {before} to {after} "
+        "(risk difference, 95% CI {low} to {high}, cluster-robust)."
     ),
+    "finding_share_md": (
+        "**{label}**: the share {direction} by {change}, from {before} to {after} "
+        "(risk difference, 95% CI {low} to {high}, cluster-robust)."
+    ),
+    "finding_yes_no": " {started} started and {stopped} stopped (McNemar {p}).",
+    "to": "to",
+    "test_methods": {
+        "exact": "exact",
+        "chi-squared with continuity correction": "chi-squared with continuity correction",
+        "normal approximation with continuity correction": (
+            "normal approximation with continuity correction"
+        ),
+    },
     "equivalent_item": "{label} (change {change}, within ±{sesoi}; TOST {p})",
     "points": "percentage points",
     "in_prices": "{unit} at {base} prices",
@@ -229,7 +243,21 @@ _ZH: dict[str, Any] = {
         "**{label}** 平均{direction} {change}，从 {before} 到 {after}"
         "（95% 置信区间 {low} 至 {high}，聚类稳健；d_z = {dz}，d_av = {dav}）。"
     ),
-    "finding_yes_no": "{started} 人开始、{stopped} 人停止（McNemar {p}）；风险差 {rd} 个百分点。",
+    "finding_share": (
+        "<b>{label}</b> 的比例{direction} {change}，从 {before} 到 {after}"
+        "（风险差，95% 置信区间 {low} 至 {high}，聚类稳健）。"
+    ),
+    "finding_share_md": (
+        "**{label}** 的比例{direction} {change}，从 {before} 到 {after}"
+        "（风险差，95% 置信区间 {low} 至 {high}，聚类稳健）。"
+    ),
+    "finding_yes_no": "{started} 人开始、{stopped} 人停止（McNemar {p}）。",
+    "to": "至",
+    "test_methods": {
+        "exact": "精确检验",
+        "chi-squared with continuity correction": "带连续性校正的卡方检验",
+        "normal approximation with continuity correction": "带连续性校正的正态近似",
+    },
     "equivalent_item": "{label}（变化 {change}，在 ±{sesoi} 之内；TOST {p}）",
     "points": "个百分点",
     "fig_power": (
@@ -277,7 +305,17 @@ _ZH: dict[str, Any] = {
         "p_holm": "p（Holm）",
         "dz": "d_z [95% 置信区间]",
         "dz_only": "d_z",
+        "d_av": "d_av",
+        "gmr": "几何均值之比（配对）",
         "wilcoxon": "Wilcoxon p",
+        "naive_t": "配对 t（自由度）",
+        "naive_p": "配对 p",
+        "naive_ci": "配对 95% 置信区间",
+        "wild": "野聚类自助法 p",
+        "boot_ci": "整村自助法 95% 置信区间",
+        "hl": "Hodges-Lehmann [95% 置信区间]",
+        "df": "自由度",
+        "mde_dz": "折合 d_z",
         "mde": "最小可检测变化（80%）",
         "sesoi": "最小关注变化",
         "power_sesoi": "该变化下的效能",
@@ -289,6 +327,27 @@ _ZH: dict[str, Any] = {
         "deff": "设计效应",
         "cr_t": "CR2 t（自由度）",
         "cr_p": "CR2 p",
+        "started": "开始",
+        "stopped": "停止",
+        "mcnemar": "McNemar p",
+        "rd": "风险差 [95% 置信区间]",
+        "rd_cr": "聚类稳健 [95% 置信区间]",
+        "improved": "提高",
+        "same": "不变",
+        "worse": "降低",
+        "sign": "符号检验 p",
+        "wave": "轮次",
+        "missing": "缺失",
+        "skipped": "跳过（已填补）",
+        "groups": "组别",
+        "all_equal": "各组变化相同（CR2 Wald，HTZ）",
+        "difference": "差异",
+        "n_groups": "n（1 / 0）",
+        "change_exposed": "变化（1）",
+        "change_unexposed": "变化（0）",
+        "did": "双重差分",
+        "baseline": "基线差异",
+        "baseline_p": "基线 p",
         "variable": "特征",
         "category": "类别",
         "summary": "均值（标准差）或人数（%）",
@@ -354,6 +413,11 @@ _ZH: dict[str, Any] = {
             "本调查比较同一批人在 {before} 年和 {after} 年的情况，没有对照组："
             "它显示的是变化，而不是项目的效果。两年之间发生的其他变化"
             "（物价、疫情年份、在后来的访问中回忆较早年份）都包含在变化之中。"
+        ),
+        "did_assumption": (
+            "双重差分（表 11）比较 {column} = 1 者的变化与 {column} = 0 者的变化。"
+            "只有在没有该项目时两组本会同样变化（平行趋势）的前提下，它才是项目的效果；"
+            "两轮数据无法检验这一前提，而且两组是自己选择的，基线时已有差异（列于旁）。"
         ),
         "structural_zeros_headline": (
             "以下指标按问卷规定（when_skipped）将跳过的回答计为 0：{outcomes}。"

@@ -150,8 +150,8 @@ def _power_figure(analysis: Analysis, language: str) -> str:
         curve, marks, text["power_axis_x"], text["power_axis_y"], title=caption
     )
     legend = "".join(
-        f"<li>{escape(outcome_label(analysis, row, language))} (SESOI = {row.sesoi:g}, "
-        f"d_z = {d:.2f})</li>"
+        f"<li>{escape(outcome_label(analysis, row, language))} "
+        f"({escape(text['col']['sesoi'])} = {row.sesoi:g}, d_z = {d:.2f})</li>"
         for row, d in with_sesoi
     )
     return (

@@ -16,8 +16,8 @@ import pandas as pd
 
 from .._formulas import FORMULA_STARTS
 from ..analysis import Analysis
-from ._tables import choice_label, label
-from .measurement import measurement_sheets
+from ._tables import choice_label, label, notes
+from .measurement import measurement_notes, measurement_sheets
 
 __all__ = ["build_tables", "write_tables_xlsx"]
 
@@ -102,14 +102,17 @@ def build_tables(analysis: Analysis, language: str) -> dict[str, pd.DataFrame]:
         )
     if analysis.measurement is not None:
         sheets |= measurement_sheets(analysis.measurement, language)
-    warnings = [("all", note.code, str(note)) for note in analysis.notes]
-    warnings += [
-        (row.outcome, note.code, str(note))
-        for row in analysis.outcomes.itertuples()
-        for note in row.warnings
+    warnings = [
+        ("all", note.code, message)
+        for note, message in zip(analysis.notes, notes(analysis.notes, language), strict=True)
     ]
+    for row in analysis.outcomes.itertuples():
+        messages = notes(row.warnings, language)
+        warnings += [(row.outcome, n.code, m) for n, m in zip(row.warnings, messages, strict=True)]
     if analysis.measurement is not None:
-        warnings += [("scales", note.code, str(note)) for note in analysis.measurement.notes]
+        m_notes = analysis.measurement.notes
+        messages = measurement_notes(analysis.measurement, language)
+        warnings += [("scales", n.code, m) for n, m in zip(m_notes, messages, strict=True)]
     sheets["Warnings"] = pd.DataFrame(warnings, columns=["outcome", "code", "message"])
     return sheets
 
