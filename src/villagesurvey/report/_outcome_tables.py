@@ -372,6 +372,8 @@ def _subgroup_tables(analysis: Analysis, language: str, headers: list[str]) -> l
         for level, group in groups.items():
             name = choice_label(analysis.instrument, column, level, language)
             title = text["t_subgroup"].format(letter=chr(letter), by=by, level=name)
+            if not analysis.subgroup_tests.get(column, pd.DataFrame()).empty:
+                title += text["t_subgroup_compare"]
             rows = results_rows(analysis, group, language)
             tables.append(Table(title, headers, rows, text_columns=2, text_last=1))
             letter = letter + 1 if letter < ord("z") else letter

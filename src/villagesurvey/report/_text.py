@@ -78,6 +78,10 @@ _EN: dict[str, Any] = {
     "t_missing": "Table 9. Missing answers by wave and village (before skipped answers are filled)",
     "t_demo": "Table 1. Respondents",
     "t_subgroup": "Table 10{letter}. {by} = {level}",
+    "t_subgroup_compare": (
+        " (the change within this group; whether the groups changed differently is Table 12, "
+        "not a clear change in one group and not in another)"
+    ),
     "t_group_tests": (
         "Table 12. Does the change differ by {by}? Difference in mean change, cluster-robust (CR2)"
     ),
@@ -273,6 +277,9 @@ _ZH: dict[str, Any] = {
     "t_ratings": "表 8. 评分：提高、不变、降低",
     "t_missing": "表 9. 各轮、各村的缺失回答（跳题回答按问卷规定填补后）",
     "t_subgroup": "表 10{letter}. {by} = {level}",
+    "t_subgroup_compare": (
+        "（该组内的变化；各组变化是否不同见表 12，而不是看一组明显变化、另一组不明显）"
+    ),
     "t_group_tests": "表 12. 变化是否因{by}而不同？平均变化之差，聚类稳健（CR2）",
     "t_did": (
         "表 11. 双重差分：{column} = 1 者的变化减去 {column} = 0 者的变化，"
