@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
+import openpyxl
 import pytest
 
 from villagesurvey import load_instrument
 from villagesurvey.analysis import analyse
 from villagesurvey.analysis._scale_notes import SCALE_NOTE_TEMPLATES
 from villagesurvey.analysis.notes import NOTE_TEMPLATES
-from villagesurvey.report import _measurement_text, _text, read_clean
+from villagesurvey.report import _measurement_text, _text, read_clean, write_report
 from villagesurvey.report._outcome_tables import report_tables
 from villagesurvey.report.measurement import measurement_tables
 
@@ -78,3 +79,31 @@ def test_test_names_and_intervals_are_in_chinese(chinese_tables):
     assert any("带连续性校正的卡方检验" in cell for cell in cells)
     assert not any(re.search(r"\d to [+-]?\d", cell) for cell in cells)
     assert any(re.search(r"\d 至 [+-]\d", cell) for cell in cells)
+
+
+def test_chinese_tables_xlsx_has_the_comparisons_and_chinese_warnings(tmp_path):
+    # R (clubSandwich), as in test_report.py: e <- d$ecom_participation_2022
+    #   coef_test(lm(y ~ e), vcov = "CR2", cluster = d$village_id, test = "Satterthwaite")
+    #     e  beta 10538.54331  SE 2250.516132  df_Satt 9.727448947  p_Satt 0.0009307308946
+    #   g <- as.numeric(d$gender == 2); coef_test(lm(y ~ g), ...)  g  beta 1414.55239
+    write_report(
+        MODEL_STUDY, TRUTH, tmp_path, by=["gender"], compare="ecom_participation_2022",
+        language="zh", bootstrap=0,
+    )  # fmt: skip
+    workbook = openpyxl.load_workbook(tmp_path / "tables.xlsx")
+
+    def records(name):
+        rows = list(workbook[name].iter_rows(values_only=True))
+        return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+    did = next(r for r in records("Difference-in-differences") if r["outcome"] == "family_income")
+    assert did["label"] == "当年家庭总收入"
+    assert did["did"] == pytest.approx(10538.54331, rel=1e-9)
+    assert did["did_df"] == pytest.approx(9.727448947, rel=1e-8)
+    gender = next(r for r in records("Differences by gender") if r["outcome"] == "family_income")
+    assert gender["difference"] == pytest.approx(1414.55239, rel=1e-9)
+    messages = {r["code"]: r["message"] for r in records("Warnings") if r["outcome"] == "all"}
+    assert "平行趋势" in messages["did_assumption"]
+    page = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "平行趋势" in page
+    assert "parallel trends" not in page
