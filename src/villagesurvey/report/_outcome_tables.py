@@ -229,7 +229,7 @@ def report_tables(analysis: Analysis, language: str) -> list[Table]:
                     "outcome",
                     "naive_t",
                     "naive_p",
-                    "p_holm",
+                    "naive_p_holm",
                     "naive_ci",
                     "wilcoxon",
                     "wild",

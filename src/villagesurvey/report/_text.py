@@ -78,10 +78,7 @@ _EN: dict[str, Any] = {
     "t_missing": "Table 9. Missing answers by wave and village (before skipped answers are filled)",
     "t_demo": "Table 1. Respondents",
     "t_subgroup": "Table 10{letter}. {by} = {level}",
-    "t_subgroup_compare": (
-        " (the change within this group; whether the groups changed differently is Table 12, "
-        "not a clear change in one group and not in another)"
-    ),
+    "t_subgroup_compare": " (within this group; Table 12 tests whether the groups differ)",
     "t_group_tests": (
         "Table 12. Does the change differ by {by}? Difference in mean change, cluster-robust (CR2)"
     ),
@@ -116,6 +113,7 @@ _EN: dict[str, Any] = {
         "wilcoxon": "Wilcoxon p",
         "naive_t": "Paired t (df)",
         "naive_p": "Paired p",
+        "naive_p_holm": "Paired p (Holm)",
         "naive_ci": "Paired 95% CI",
         "wild": "Wild bootstrap p",
         "boot_ci": "Village bootstrap 95% CI",
@@ -182,7 +180,9 @@ _EN: dict[str, Any] = {
         "interval as a description.",
         "Effect sizes: d_z = mean change / standard deviation of the changes (with a "
         "noncentral-t interval) and d_av = mean change / mean of the two waves' standard "
-        "deviations (Lakens 2013); d_z is large when the waves correlate strongly. The power "
+        "deviations (Lakens 2013); d_z is large when the waves correlate strongly. For a yes/no "
+        "outcome the effect to read is the risk difference (Table 7), in percentage points; "
+        "its d_z and d_av are given only for comparison. The power "
         "and the smallest detectable change are stated in d_z units, never in d_av. Power and "
         "the smallest detectable change use the headline test: a two-sided t test at "
         "α = {alpha} with its standard error and degrees of freedom; the smallest "
@@ -277,9 +277,7 @@ _ZH: dict[str, Any] = {
     "t_ratings": "表 8. 评分：提高、不变、降低",
     "t_missing": "表 9. 各轮、各村的缺失回答（跳题回答按问卷规定填补后）",
     "t_subgroup": "表 10{letter}. {by} = {level}",
-    "t_subgroup_compare": (
-        "（该组内的变化；各组变化是否不同见表 12，而不是看一组明显变化、另一组不明显）"
-    ),
+    "t_subgroup_compare": "（组内变化；各组之间是否不同，见表 12 的检验）",
     "t_group_tests": "表 12. 变化是否因{by}而不同？平均变化之差，聚类稳健（CR2）",
     "t_did": (
         "表 11. 双重差分：{column} = 1 者的变化减去 {column} = 0 者的变化，"
@@ -317,6 +315,7 @@ _ZH: dict[str, Any] = {
         "wilcoxon": "Wilcoxon p",
         "naive_t": "配对 t（自由度）",
         "naive_p": "配对 p",
+        "naive_p_holm": "配对 p（Holm）",
         "naive_ci": "配对 95% 置信区间",
         "wild": "野聚类自助法 p",
         "boot_ci": "整村自助法 95% 置信区间",
@@ -377,6 +376,7 @@ _ZH: dict[str, Any] = {
         "并以 Hodges-Lehmann 估计及其区间作为描述。",
         "效应量：d_z = 平均变化 / 变化的标准差（附非中心 t 区间），"
         "d_av = 平均变化 / 两轮标准差的平均（Lakens 2013）；两轮高度相关时 d_z 偏大。"
+        "是/否指标应看风险差（表 7，以百分点计），其 d_z 和 d_av 仅供比较。"
         "检验效能和最小可检测变化以 d_z 表示，不用 d_av。它们基于主要检验：α = {alpha} 的双侧 "
         "t 检验，使用其标准误和自由度；最小可检测变化以指标本身的单位给出（也折算为 d_z）。"
         "检验效能只针对事先说明的最小关注变化（sesoi）给出，从不针对观察到的变化。"
@@ -424,7 +424,7 @@ _ZH: dict[str, Any] = {
         "did_assumption": (
             "双重差分（表 11）比较 {column} = 1 者的变化与 {column} = 0 者的变化。"
             "只有在没有该项目时两组本会同样变化（平行趋势）的前提下，它才是项目的效果；"
-            "两轮数据无法检验这一前提，而且两组是自己选择的，基线时已有差异（列于旁）。"
+            "两轮数据无法检验这一前提；两组是自己选择的，可能在其他方面也不同，其基线差异列于旁。"
         ),
         "structural_zeros_headline": (
             "以下指标按问卷规定（when_skipped）将跳过的回答计为 0：{outcomes}。"
