@@ -11,7 +11,7 @@ from villagesurvey import load_instrument
 from villagesurvey.analysis import analyse
 from villagesurvey.analysis._scale_notes import SCALE_NOTE_TEMPLATES
 from villagesurvey.analysis.notes import NOTE_TEMPLATES
-from villagesurvey.report import _measurement_text, _text, read_clean, write_report
+from villagesurvey.report import _measurement_text, _text, _text_zh, read_clean, write_report
 from villagesurvey.report._outcome_tables import report_tables
 from villagesurvey.report.measurement import measurement_tables
 
@@ -33,7 +33,7 @@ def _missing(english: dict[str, object], chinese: dict[str, object]) -> list[str
 
 
 def test_every_report_text_has_a_chinese_entry():
-    en, zh = _text._EN, _text._ZH
+    en, zh = _text._EN, _text_zh.ZH
     assert _missing(en, zh) == []
     assert _missing(en["col"], zh["col"]) == []
     assert _missing(en["test_methods"], zh["test_methods"]) == []
