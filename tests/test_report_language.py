@@ -107,6 +107,8 @@ def test_chinese_tables_xlsx_has_the_comparisons_and_chinese_warnings(tmp_path):
     page = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert "平行趋势" in page
     assert "parallel trends" not in page
+    # The notes at the top name the outcome by its label
+    assert "以下指标按问卷规定（when_skipped）将跳过的回答计为 0：当年电商收入 (78)" in page
     # A yes/no finding is read as a risk difference, without a d_z
     finding = next(line for line in page.splitlines() if "是否从事过电商" in line)
     assert "风险差" in finding

@@ -20,6 +20,7 @@ from ._tables import (
     Table,
     cpi_table,
     findings,
+    headline_notes,
     methods,
     notes,
     outcome_label,
@@ -212,7 +213,7 @@ def render_html(analysis: Analysis, language: str) -> str:
     text = ui(language)
     heading = title(analysis, language)
     changed, equivalent, inconclusive = findings(analysis, language, "html")
-    warnings = notes(analysis.notes, language)
+    warnings = headline_notes(analysis, language)
     parts = [
         f"<header><h1>{escape(heading)}</h1>"
         f'<p class="sub">{escape(subtitle(analysis, language))}</p></header>'

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .._formulas import FORMULA_STARTS
 from ..analysis import Analysis
-from ._tables import choice_label, label, notes
+from ._tables import choice_label, headline_notes, label, notes
 from .measurement import measurement_notes, measurement_sheets
 
 __all__ = ["build_tables", "write_tables_xlsx"]
@@ -120,7 +120,7 @@ def build_tables(analysis: Analysis, language: str) -> dict[str, pd.DataFrame]:
         sheets |= measurement_sheets(analysis.measurement, language)
     warnings = [
         ("all", note.code, message)
-        for note, message in zip(analysis.notes, notes(analysis.notes, language), strict=True)
+        for note, message in zip(analysis.notes, headline_notes(analysis, language), strict=True)
     ]
     for row in analysis.outcomes.itertuples():
         messages = notes(row.warnings, language)
