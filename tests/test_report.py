@@ -232,7 +232,7 @@ def test_tables_xlsx_has_numbers_as_numbers(report_dir):
     workbook = openpyxl.load_workbook(report_dir / "tables.xlsx")
     assert workbook.sheetnames == [
         "Respondents", "Before-after", "Power", "Clustering", "Yes-no and ratings", "Missing",
-        "By gender", "CPI", "Scales", "Items", "HTMT", "Fornell-Larcker", "Paths", "Paths PLSc", "R2", "Warnings",
+        "By gender", "Differences by gender", "CPI", "Scales", "Items", "HTMT", "Fornell-Larcker", "Paths", "Paths PLSc", "R2", "Warnings",
     ]  # fmt: skip
     sheet = workbook["Before-after"]
     header = [c.value for c in sheet[1]]

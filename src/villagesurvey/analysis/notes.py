@@ -40,8 +40,8 @@ NOTE_TEMPLATES: dict[str, str] = {
         "The difference-in-differences (Table 11) compares the change of those with "
         "{column} = 1 with the change of those with {column} = 0. It is the programme's effect "
         "only if both groups would have changed alike without it (parallel trends), which two "
-        "waves cannot check; the groups chose themselves and already differed at baseline "
-        "(shown beside it)."
+        "waves cannot check; the groups chose themselves and may differ in other ways too "
+        "(their baseline difference is shown beside it)."
     ),
     "structural_zeros_headline": (
         "Skipped answers counted as 0, as the instrument says (when_skipped), in: {outcomes}."

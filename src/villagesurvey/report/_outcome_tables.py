@@ -23,10 +23,11 @@ from ._text import ui
 __all__ = ["report_tables", "results_rows"]
 
 
-def _interval(low: float, high: float, money: bool = False, digits: int = 2) -> str:
-    return (
-        f"{fmt(low, digits, money=money, sign=True)} to {fmt(high, digits, money=money, sign=True)}"
-    )
+def _interval(
+    low: float, high: float, money: bool = False, *, language: str, digits: int = 2
+) -> str:
+    low_text = fmt(low, digits, money=money, sign=True)
+    return f"{low_text} {ui(language)['to']} {fmt(high, digits, money=money, sign=True)}"
 
 
 def results_rows(analysis: Analysis, table: pd.DataFrame, language: str) -> list[list[str]]:
@@ -44,7 +45,7 @@ def results_rows(analysis: Analysis, table: pd.DataFrame, language: str) -> list
                 fmt(row.mean_before, money=money),
                 fmt(row.mean_after, money=money),
                 fmt(row.mean_diff, money=money, sign=True),
-                _interval(row.ci_low, row.ci_high, money),
+                _interval(row.ci_low, row.ci_high, money, language=language),
                 f"{fmt(row.t)} ({fmt(row.df, 1)})",
                 p_text(row.p),
                 p_text(row.p_holm),
@@ -64,12 +65,12 @@ def _naive_rows(analysis: Analysis, language: str) -> list[list[str]]:
                 f"{fmt(row.naive_t)} ({fmt(row.naive_df, 0)})",
                 p_text(row.naive_p),
                 p_text(row.naive_p_holm),
-                _interval(row.naive_ci_low, row.naive_ci_high, money),
+                _interval(row.naive_ci_low, row.naive_ci_high, money, language=language),
                 p_text(row.wilcoxon_p),
                 p_text(row.wild_p),
-                _interval(row.boot_ci_low, row.boot_ci_high, money),
+                _interval(row.boot_ci_low, row.boot_ci_high, money, language=language),
                 f"{fmt(row.hl, money=money, sign=True)} "
-                f"[{_interval(row.hl_ci_low, row.hl_ci_high, money)}]",
+                f"[{_interval(row.hl_ci_low, row.hl_ci_high, money, language=language)}]",
             ]
         )
     return rows
@@ -146,9 +147,10 @@ def _kind_tables(analysis: Analysis, language: str) -> list[Table]:
                 fmt(row.n),
                 f"{fmt(100 * row.mean_before, 1)}%",
                 f"{fmt(100 * row.mean_after, 1)}%",
-                fmt(row.started),
-                fmt(row.stopped),
-                f"{p_text(row.mcnemar_p)} ({row.mcnemar_method})",
+                fmt(int(row.started)),
+                fmt(int(row.stopped)),
+                f"{p_text(row.mcnemar_p)} "
+                f"({text['test_methods'].get(row.mcnemar_method, row.mcnemar_method)})",
                 _percent(row.rd, row.rd_ci_low, row.rd_ci_high),
                 _percent(row.mean_diff, row.ci_low, row.ci_high),
             ]
@@ -227,7 +229,7 @@ def report_tables(analysis: Analysis, language: str) -> list[Table]:
                     "outcome",
                     "naive_t",
                     "naive_p",
-                    "p_holm",
+                    "naive_p_holm",
                     "naive_ci",
                     "wilcoxon",
                     "wild",
@@ -314,7 +316,7 @@ def _did_tables(analysis: Analysis, language: str) -> list[Table]:
                     fmt(test.change_exposed, money=money, sign=True),
                     fmt(test.change_unexposed, money=money, sign=True),
                     fmt(test.did, money=money, sign=True),
-                    _interval(test.did_ci_low, test.did_ci_high, money),
+                    _interval(test.did_ci_low, test.did_ci_high, money, language=language),
                     p_text(test.did_p),
                     fmt(test.baseline_diff, money=money, sign=True),
                     p_text(test.baseline_p),
@@ -347,7 +349,7 @@ def _group_tests(analysis: Analysis, language: str) -> list[Table]:
                     outcome_label(analysis, row, language),
                     f"{level} − {reference}",
                     fmt(test.difference, money=money, sign=True),
-                    _interval(test.ci_low, test.ci_high, money),
+                    _interval(test.ci_low, test.ci_high, money, language=language),
                     fmt(test.df, 1),
                     p_text(test.p),
                     omnibus,
@@ -370,6 +372,8 @@ def _subgroup_tables(analysis: Analysis, language: str, headers: list[str]) -> l
         for level, group in groups.items():
             name = choice_label(analysis.instrument, column, level, language)
             title = text["t_subgroup"].format(letter=chr(letter), by=by, level=name)
+            if not analysis.subgroup_tests.get(column, pd.DataFrame()).empty:
+                title += text["t_subgroup_compare"]
             rows = results_rows(analysis, group, language)
             tables.append(Table(title, headers, rows, text_columns=2, text_last=1))
             letter = letter + 1 if letter < ord("z") else letter

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..analysis import Analysis, Note
@@ -17,6 +17,7 @@ __all__ = [
     "demographics_rows",
     "findings",
     "fmt",
+    "headline_notes",
     "label",
     "methods",
     "notes",
@@ -127,7 +128,7 @@ def findings(
     p-value within the smallest change of interest is.
     """
     text = ui(language)
-    template = text["finding"] if markup == "html" else text["finding_md"]
+    suffix = "" if markup == "html" else "_md"
     changed: list[str] = []
     equivalent: list[str] = []
     inconclusive: list[str] = []
@@ -148,7 +149,8 @@ def findings(
             else:
                 inconclusive.append(name)
             continue
-        changed.append(_finding(analysis, row, name, template, language))
+        kind = "finding_share" if row.kind == "yes_no" else "finding"
+        changed.append(_finding(analysis, row, name, text[kind + suffix], language))
     return changed, equivalent, inconclusive
 
 
@@ -181,7 +183,6 @@ def _finding(analysis: Analysis, row: Any, name: str, template: str, language: s
             started=int(row.started),
             stopped=int(row.stopped),
             p=_p_is(row.mcnemar_p),
-            rd=fmt(100 * row.rd, 0, sign=True),
         )
     return sentence
 
@@ -190,6 +191,30 @@ def notes(items: list[Note] | tuple[Note, ...], language: str) -> list[str]:
     """Warnings in ``language``."""
     templates = ui(language)["notes"]
     return [note.message(templates) for note in items]
+
+
+def headline_notes(analysis: Analysis, language: str) -> list[str]:
+    """The warnings at the top of the report in ``language``, outcomes named by their labels."""
+    text = ui(language)
+    names = {
+        str(row.outcome): label(analysis.instrument.question(row.question), language)
+        for row in analysis.outcomes.itertuples()
+    }
+
+    def named(part: str) -> str:  # "code" or "code (count)"
+        code, _, rest = part.partition(" ")
+        return f"{names.get(code, code)} {rest}".strip()
+
+    messages = []
+    for note in analysis.notes:
+        values = dict(note.values)
+        if isinstance(values.get("outcome"), str):
+            values["outcome"] = named(str(values["outcome"]))
+        if isinstance(values.get("outcomes"), str):
+            parts = str(values["outcomes"]).split(", ")
+            values["outcomes"] = text["separator"].join(named(p) for p in parts)
+        messages.append(replace(note, values=values).message(text["notes"]))
+    return messages
 
 
 def demographics_rows(analysis: Analysis, language: str) -> list[list[str]]:

@@ -20,6 +20,7 @@ from ._tables import (
     Table,
     cpi_table,
     findings,
+    headline_notes,
     methods,
     notes,
     outcome_label,
@@ -68,8 +69,19 @@ td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-n
 tbody tr:nth-child(even) { background: #fafbfc; }
 ol.legend { columns: 2; font-size: .9rem; color: var(--muted); }
 footer { color: var(--muted); font-size: .85rem; margin-top: 40px; }
-@media print { .grid { display: block; } .card { break-inside: avoid; margin-bottom: 8px; } }
+@media print { .grid { display: block; } .card { break-inside: avoid; margin-bottom: 8px; }
+  @page { margin: 12mm; }
+  main { max-width: none; padding: 0; }
+  .scroll { overflow: visible; }
+  table { font-size: 7pt; width: 100%; }
+  td:first-child { min-width: 0; }
+  th, td { padding: 2px 3px; }
+  td.num, td:nth-child(2):not(:last-child) { white-space: normal; }
+  tr { break-inside: avoid; } .keep { break-inside: avoid; } }
 """
+
+
+_KEEP_ROWS = 30
 
 
 def _table(table: Table) -> str:
@@ -83,8 +95,10 @@ def _table(table: Table) -> str:
         + "</tr>"
         for row in table.rows
     )
+    # A table that fits on a printed page is kept on one, with its title.
+    keep = " keep" if len(table.rows) <= _KEEP_ROWS else ""
     return (
-        f'<div class="scroll"><table><caption>{escape(table.title)}</caption>'
+        f'<div class="scroll{keep}"><table><caption>{escape(table.title)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
 
@@ -150,8 +164,8 @@ def _power_figure(analysis: Analysis, language: str) -> str:
         curve, marks, text["power_axis_x"], text["power_axis_y"], title=caption
     )
     legend = "".join(
-        f"<li>{escape(outcome_label(analysis, row, language))} (SESOI = {row.sesoi:g}, "
-        f"d_z = {d:.2f})</li>"
+        f"<li>{escape(outcome_label(analysis, row, language))} "
+        f"({escape(text['col']['sesoi'])} = {row.sesoi:g}, d_z = {d:.2f})</li>"
         for row, d in with_sesoi
     )
     return (
@@ -199,7 +213,7 @@ def render_html(analysis: Analysis, language: str) -> str:
     text = ui(language)
     heading = title(analysis, language)
     changed, equivalent, inconclusive = findings(analysis, language, "html")
-    warnings = notes(analysis.notes, language)
+    warnings = headline_notes(analysis, language)
     parts = [
         f"<header><h1>{escape(heading)}</h1>"
         f'<p class="sub">{escape(subtitle(analysis, language))}</p></header>'

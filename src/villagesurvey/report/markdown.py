@@ -9,6 +9,7 @@ from ._tables import (
     Table,
     cpi_table,
     findings,
+    headline_notes,
     methods,
     notes,
     outcome_label,
@@ -57,7 +58,7 @@ def render_markdown(analysis: Analysis, language: str) -> str:
     """The report as Markdown text: warnings and findings, tables, methods."""
     text = ui(language)
     lines = [f"# {title(analysis, language)}", "", subtitle(analysis, language), ""]
-    warnings = notes(analysis.notes, language)
+    warnings = headline_notes(analysis, language)
     if warnings:
         lines += [f"## {text['warnings']}", ""] + [f"- {w}" for w in warnings] + [""]
     changed, equivalent, inconclusive = findings(analysis, language, "markdown")

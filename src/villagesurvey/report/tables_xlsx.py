@@ -16,8 +16,8 @@ import pandas as pd
 
 from .._formulas import FORMULA_STARTS
 from ..analysis import Analysis
-from ._tables import choice_label, label
-from .measurement import measurement_sheets
+from ._tables import choice_label, headline_notes, label, notes
+from .measurement import measurement_notes, measurement_sheets
 
 __all__ = ["build_tables", "write_tables_xlsx"]
 
@@ -45,6 +45,17 @@ _KINDS = [
 def _labelled(analysis: Analysis, table: pd.DataFrame, language: str) -> pd.DataFrame:
     table = table.copy()
     table["label"] = [label(analysis.instrument.question(q), language) for q in table["question"]]
+    return table
+
+
+def _labelled_outcomes(analysis: Analysis, table: pd.DataFrame, language: str) -> pd.DataFrame:
+    """``table`` with each outcome's label in ``language`` beside its code."""
+    labels = {
+        row.outcome: label(analysis.instrument.question(row.question), language)
+        for row in analysis.outcomes.itertuples()
+    }
+    table = table.copy()
+    table.insert(1, "label", [labels.get(o, "") for o in table["outcome"]])
     return table
 
 
@@ -89,6 +100,11 @@ def build_tables(analysis: Analysis, language: str) -> dict[str, pd.DataFrame]:
         sheets[f"By {column}"[:31]] = (
             pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
         )
+    if not analysis.did.empty:
+        sheets["Difference-in-differences"] = _labelled_outcomes(analysis, analysis.did, language)
+    for column, tests in analysis.subgroup_tests.items():
+        if not tests.empty:
+            sheets[f"Differences by {column}"[:31]] = _labelled_outcomes(analysis, tests, language)
     if analysis.cpi is not None:
         years = sorted({*analysis.cpi_factors, analysis.base_year})
         sheets["CPI"] = pd.DataFrame(
@@ -102,20 +118,27 @@ def build_tables(analysis: Analysis, language: str) -> dict[str, pd.DataFrame]:
         )
     if analysis.measurement is not None:
         sheets |= measurement_sheets(analysis.measurement, language)
-    warnings = [("all", note.code, str(note)) for note in analysis.notes]
-    warnings += [
-        (row.outcome, note.code, str(note))
-        for row in analysis.outcomes.itertuples()
-        for note in row.warnings
+    warnings = [
+        ("all", note.code, message)
+        for note, message in zip(analysis.notes, headline_notes(analysis, language), strict=True)
     ]
+    for row in analysis.outcomes.itertuples():
+        messages = notes(row.warnings, language)
+        warnings += [(row.outcome, n.code, m) for n, m in zip(row.warnings, messages, strict=True)]
     if analysis.measurement is not None:
-        warnings += [("scales", note.code, str(note)) for note in analysis.measurement.notes]
+        m_notes = analysis.measurement.notes
+        messages = measurement_notes(analysis.measurement, language)
+        warnings += [("scales", n.code, m) for n, m in zip(m_notes, messages, strict=True)]
     sheets["Warnings"] = pd.DataFrame(warnings, columns=["outcome", "code", "message"])
     return sheets
 
 
-_AMOUNTS = {"mean_before", "mean_after", "mean_diff", "sd_diff", "ci_low", "ci_high", "cluster_se"}
-_COUNTS = {"n", "n_excluded", "clusters", "df", "cluster_df", "year"}
+_AMOUNTS = {
+    "mean_before", "mean_after", "mean_diff", "sd_diff", "ci_low", "ci_high", "cluster_se",
+    "change_exposed", "change_unexposed", "did", "did_ci_low", "did_ci_high", "baseline_diff",
+    "baseline_ci_low", "baseline_ci_high", "difference",
+}  # fmt: skip
+_COUNTS = {"n", "n_excluded", "n_exposed", "n_unexposed", "clusters", "year"}
 
 
 def _number_format(column: str) -> str:
@@ -124,6 +147,8 @@ def _number_format(column: str) -> str:
         return '[<0.0001]"<0.0001";0.0000'  # the cell keeps the exact p
     if column in _COUNTS:
         return "0"
+    if column == "df" or column.endswith("_df") or column.startswith("f_df"):
+        return "0.0"  # Bell-McCaffrey degrees of freedom are not whole numbers
     if column in _AMOUNTS or column.startswith("mean") or column == "count":
         return "#,##0.00"
     return "0.000"
