@@ -142,7 +142,7 @@ def test_stata_and_spss_exports_of_a_real_export_read_back_with_labels(suffix, t
             "How_many_segments_does_your_body_have", "Do_you_have_body_flu_intracellular_space",
             "Do_you_descend_from_unicellular_organism",
         ]  # fmt: skip
-    symmetry, spherical, radial, bilateral, segments, fluid_name, _ = names
+    _, _, radial, bilateral, segments, fluid_name, _ = names
     assert meta.column_names == [
         "source_file", "source_submission", "source_submitted", "instanceID", *names
     ]  # fmt: skip
