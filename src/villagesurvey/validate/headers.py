@@ -74,6 +74,8 @@ class _Names:
     """The column codes themselves."""
     sections: frozenset[str]
     """Folded section codes and labels (any language)."""
+    points: frozenset[str] = frozenset()
+    """The geopoint columns (an export may split each in four)."""
 
     def code(self, text: str) -> tuple[str | None, bool]:
         """The column a header names and whether it names it by another name."""
@@ -114,7 +116,9 @@ def _gather_names(instrument: Instrument) -> _Names:
         for section in instrument.sections
         for text in [section.code, *section.label.values()]
     )
-    return _Names(index, codes, options, frozenset(c.code for c in instrument.columns), sections)
+    points = frozenset(c.code for c in instrument.columns if c.question.type == "geopoint")
+    exact = frozenset(c.code for c in instrument.columns)
+    return _Names(index, codes, options, exact, sections, points)
 
 
 def find_header_row(instrument: Instrument, sheet: Sheet) -> int | None:
@@ -185,6 +189,7 @@ def match_headers(
         code, renamed = names.code(text)
         if code is None:
             split = exports.option_column(text, names.codes, names.options)
+            split = split or exports.geopoint_part(text, names.codes, names.points)
             if split is not None:
                 headers.options.setdefault(split[0], []).append((split[1], number))
                 continue
