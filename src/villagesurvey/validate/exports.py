@@ -52,6 +52,8 @@ METADATA = frozenset(
         # XLSForm metadata questions
         "start", "end", "today", "subscriberid", "simserial", "phonenumber", "username",
         "email", "audit", "uuid", "devicephonenum", "simid",
+        # a note field (XLSForm ``note``) as exports name it: it asks nothing
+        "note",
     }
 )  # fmt: skip
 """Metadata columns of a submission (case-folded, group path removed)."""

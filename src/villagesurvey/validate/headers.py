@@ -125,16 +125,22 @@ def find_header_row(instrument: Instrument, sheet: Sheet) -> int | None:
     """The row (Excel number) that names most columns, codes before labels; ``None`` if none."""
     names = _names(instrument)
     keyed = submission_key(instrument) is not None  # the export's submission ID is the key
-    best, best_row = (0, 0), None
+    best, best_row, first = (0, 0), None, None
     for offset, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
         texts = [v for v in row if isinstance(v, str)]
+        if first is None and any(v.strip() for v in texts):
+            first = sheet.first_row + offset
         found = [names.code(v) for v in texts]
         named = [renamed for code, renamed in found if code is not None]
         ids = sum(exports.metadata_name(v) in exports.SUBMISSION_ID for v in texts) if keyed else 0
         hits = (len(named) + ids, named.count(False) + ids)
         if hits > best:
             best, best_row = hits, sheet.first_row + offset
-    return best_row if best[0] >= max(2, len(instrument.key)) else None
+    if best[0] >= max(2, len(instrument.key)):
+        return best_row
+    # a file of one answer column: its first filled row names that column by its code
+    single = best == (1, 1) and best_row == first and len(instrument.key) <= 1
+    return best_row if single else None
 
 
 def code_hits(instrument: Instrument, sheet: Sheet, row: int) -> int:
