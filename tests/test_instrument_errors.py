@@ -314,6 +314,9 @@ def test_soft_min_greater_than_soft_max():
         ("decimal", "min: .nan"),
         ("date", "min: 2022-13-45"),  # looks like a date, is none
         ("date", "min: yesterday"),
+        ("date", "min: today"),  # only a max can be today
+        ("date", "soft_max: today"),
+        ("integer", "max: today"),
         ("date", "min: 2022-06-01 10:30:00"),  # a time, not a date
         ("date", "min: 20220601"),
     ],
@@ -344,6 +347,22 @@ def test_quoted_iso_date_is_a_fine_limit():
     )
     question = instrument.question("visit")
     assert (question.min.isoformat(), question.max.isoformat()) == ("2022-06-01", "2022-12-31")
+
+
+def test_a_date_may_be_limited_to_today():
+    instrument = parse_instrument(
+        survey("""
+            - code: visit
+              type: date
+              label: {en: Visit, zh: 访问}
+              min: 2022-06-01
+              max: today
+        """)
+    )
+    question = instrument.question("visit")
+    assert (question.min.isoformat(), question.max) == ("2022-06-01", "today")
+    again = parse_instrument(dump_instrument(instrument)).question("visit")
+    assert (again.min, again.max) == (question.min, "today")
 
 
 def test_limits_on_a_text_question():

@@ -94,6 +94,45 @@ def test_coordinates_times_and_dates_with_times_are_checked(instrument, tmp_path
     assert validation.rows_clean == 1
 
 
+def test_odk_central_s_split_geopoint_is_one_answer_again(instrument, tmp_path):
+    # ODK Central's CSV writes a geopoint in four columns, <name>-Latitude ... -Accuracy
+    validation = _validate(
+        instrument,
+        tmp_path,
+        "age,home-Latitude,home-Longitude,home-Altitude,home-Accuracy,meta-instanceID\n"
+        "5,-1.2921,36.8219,1650,4.5,uuid:1\n"
+        "6,,,,,uuid:2\n"
+        "7,95,36.8,,,uuid:3\n"  # latitude beyond 90
+        "8,,36.8,,,uuid:4\n",  # no latitude
+    )
+    assert "unknown_column" not in set(validation.findings["check"])
+    errors = validation.findings[validation.findings["severity"] == "error"]
+    assert sorted(zip(errors["row"], errors["column"], errors["check"], strict=True)) == [
+        (4, "home", "not_a_geopoint"),
+        (5, "home", "not_a_geopoint"),
+    ]
+    clean = validation.clean()
+    assert clean["home"].tolist() == ["-1.2921 36.8219 1650 4.5", ""]
+
+
+def test_an_export_of_one_answer_column_is_read(tmp_path):
+    path = tmp_path / "form.xlsx"
+    md_table_to_workbook("""
+| survey |
+| | type | name | label |
+| | integer | age | Age |
+| | note | thanks | Thank you |
+""").save(path)
+    instrument = read_xlsform(path).instrument
+    # the note's column is in the export (empty), as ODK and KoboToolbox write it
+    validation = _validate(instrument, tmp_path, "age,note,_uuid\n5,,a\n6,,b\n")
+    assert validation.rows_clean == 2
+    assert "unknown_column" not in set(validation.findings["check"])
+    alone = _validate(instrument, tmp_path, "age\n5\n6\n")  # no ID: one column only
+    assert (alone.rows_in, alone.rows_clean) == (2, 2)
+    assert alone.clean()["age"].tolist() == ["5", "6"]  # clean.csv as text
+
+
 def test_distinct_submissions_alike_in_every_answer_are_not_copies(instrument, tmp_path):
     body = "age,_uuid\n" + "".join(f"4,{u}\n" for u in ("a", "b", "a"))
     validation = _validate(instrument, tmp_path, body)

@@ -146,7 +146,7 @@ def export_dataset(
     OutputError
         The file cannot be written, or it is the dataset itself.
     """
-    from .labelled import labelled_dataset
+    from .labelled import NAME_LIMIT, SPSS_NAME_LIMIT, labelled_dataset
     from .parquet import write_parquet
     from .pseudonyms import load_salt, new_salt
     from .stata_spss import write_spss, write_stata
@@ -169,7 +169,8 @@ def export_dataset(
         else:
             salt, created = load_salt(salt_file)
             where = f"{salt_file}{' (new; keep it private)' if created else ''}"
-    dataset = labelled_dataset(instrument, clean, keep_pii=keep_pii, salt=salt)
+    limit = SPSS_NAME_LIMIT if name == "spss" else NAME_LIMIT
+    dataset = labelled_dataset(instrument, clean, keep_pii=keep_pii, salt=salt, name_limit=limit)
     writer = {"stata": write_stata, "spss": write_spss, "parquet": write_parquet}[name]
     notes = writer(dataset, output, language)
     return ExportSummary(

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = [
     "LABEL_SET_ROOM",
     "NAME_LIMIT",
+    "SPSS_NAME_LIMIT",
     "LabelledDataset",
     "ValueLabel",
     "Variable",
@@ -36,7 +37,9 @@ __all__ = [
 ]
 
 NAME_LIMIT = 32
-"""The longest variable name (Stata's limit; SPSS allows 64 bytes)."""
+"""The longest variable name in characters (Stata's limit)."""
+SPSS_NAME_LIMIT = 64
+"""The longest variable name of an SPSS ``.sav``, in UTF-8 bytes; SPSS names no label sets."""
 LABEL_SET_ROOM = 4
 """Characters kept free in the name of a variable with value labels: pyreadstat names its set
 of value labels by the variable's name followed by the column's number (up to 9999), and that
@@ -145,6 +148,7 @@ def labelled_dataset(
     *,
     keep_pii: bool = False,
     salt: bytes | None = None,
+    name_limit: int = NAME_LIMIT,
 ) -> LabelledDataset:
     """The clean dataset with its export names, labels and value labels.
 
@@ -161,6 +165,9 @@ def labelled_dataset(
         Replace the key columns with pseudonyms made with this secret (and leave out
         ``source_file``, whose names often tell the village); see
         :mod:`~villagesurvey.export.pseudonyms`.
+    name_limit : int, default NAME_LIMIT
+        The longest name: :data:`NAME_LIMIT` characters (Stata, and the codebook), or
+        :data:`SPSS_NAME_LIMIT` bytes for an SPSS file.
 
     Returns
     -------
@@ -180,7 +187,9 @@ def labelled_dataset(
             typed.drop(columns=[SOURCE_COLUMN, *PROVENANCE_COLUMNS], errors="ignore"),
             instrument.key, salt,
         )  # fmt: skip
-    variables = export_variables(instrument, list(typed.columns), pseudonymised=salt is not None)
+    variables = export_variables(
+        instrument, list(typed.columns), pseudonymised=salt is not None, name_limit=name_limit
+    )
     data: dict[str, pd.Series] = {}
     not_asked: dict[str, pd.Series] = {}
     for variable in variables:
@@ -206,7 +215,11 @@ def labelled_dataset(
 
 
 def export_variables(
-    instrument: Instrument, columns: Iterable[str], *, pseudonymised: bool = False
+    instrument: Instrument,
+    columns: Iterable[str],
+    *,
+    pseudonymised: bool = False,
+    name_limit: int = NAME_LIMIT,
 ) -> tuple[Variable, ...]:
     """The variables an export of these dataset columns holds, with their unique names.
 
@@ -217,6 +230,9 @@ def export_variables(
         Dataset columns in order (``source_file`` and the instrument's column codes).
     pseudonymised : bool, default False
         Label the key columns as pseudonyms.
+    name_limit : int, default NAME_LIMIT
+        :data:`NAME_LIMIT` (Stata: characters, less :data:`LABEL_SET_ROOM` for a variable
+        with value labels) or :data:`SPSS_NAME_LIMIT` (SPSS: bytes, no room needed).
 
     Returns
     -------
@@ -227,7 +243,9 @@ def export_variables(
     variables: list[Variable] = []
     for code in columns:
         for variable in _variables(instrument, code, pseudonymised):
-            limit = NAME_LIMIT - LABEL_SET_ROOM if variable.value_labels else NAME_LIMIT
+            limit = name_limit
+            if variable.value_labels and name_limit == NAME_LIMIT:
+                limit -= LABEL_SET_ROOM
             wanted = variable.name
             if variable.kind == "dummy" and len(wanted) > limit:  # keep the option in sight
                 head = variable.column[: max(1, limit - len(variable.option) - 1)]
@@ -361,14 +379,22 @@ class _NameBook:
         name = wanted
         if _reserved(name):
             name += "_"
-        name = name[:limit]
+        name = _cut(name, limit)
         number = 1
         while name.lower() in self.taken:
             number += 1
             suffix = f"_{number}"
-            name = wanted[: limit - len(suffix)] + suffix
+            name = _cut(wanted, limit - len(suffix)) + suffix
         self.taken.add(name.lower())
         return name
+
+
+def _cut(name: str, limit: int) -> str:
+    """``name`` in ``limit`` characters, and in ``limit`` UTF-8 bytes beyond Stata's limit."""
+    name = name[:limit]
+    if limit > NAME_LIMIT:  # SPSS counts bytes
+        name = name.encode("utf-8")[:limit].decode("utf-8", errors="ignore")
+    return name
 
 
 def _reserved(name: str) -> bool:

@@ -7,6 +7,7 @@ from .conditions import parse_condition as parse_condition
 from .dump import dump_instrument as dump_instrument
 from .dump import instrument_to_dict as instrument_to_dict
 from .model import SKIPPED_NOT_APPLICABLE as SKIPPED_NOT_APPLICABLE
+from .model import TODAY as TODAY
 from .model import BoundRule as BoundRule
 from .model import Choice as Choice
 from .model import Column as Column
@@ -21,6 +22,7 @@ from .parse import parse_instrument as parse_instrument
 
 __all__ = [
     "SKIPPED_NOT_APPLICABLE",
+    "TODAY",
     "BoundRule",
     "Choice",
     "Column",

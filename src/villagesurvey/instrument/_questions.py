@@ -19,6 +19,7 @@ from .model import (
     QUESTION_TYPES,
     SELECT_TYPES,
     SKIPPED_NOT_APPLICABLE,
+    TODAY,
     Choice,
     Limit,
     Question,
@@ -226,12 +227,15 @@ class QuestionReader:
             return {}
         limits: dict[str, Limit] = {}
         for k, value in given.items():
+            if qtype == "date" and k == "max" and value == TODAY:
+                limits[k] = TODAY  # not after the day the answer is checked
+                continue
             checked = check_limit_value(qtype, value)
             if checked is None:
                 kind = {
                     "integer": "a whole number",
                     "decimal": "a number",
-                    "date": "a date such as 2022-01-31",
+                    "date": "a date such as 2022-01-31" + (" or today" if k == "max" else ""),
                 }[qtype]
                 r.problem(node.line_of(k), where, "bad_limit", f"{k} {value!r} must be {kind}")
             else:
@@ -242,7 +246,8 @@ class QuestionReader:
     def order(self, node: LineMap, where: str, limits: dict[str, Limit]) -> None:
         r = self.reader
         # With the hard limits swapped, every soft limit looks outside them: report the swap only.
-        swapped = "min" in limits and "max" in limits and limits["min"] > limits["max"]  # type: ignore[operator]
+        fixed = TODAY not in limits.values()  # today has no fixed place among dates
+        swapped = fixed and "min" in limits and "max" in limits and limits["min"] > limits["max"]  # type: ignore[operator]
         pairs = [
             ("min", "max", "min_gt_max", "swap them"),
             ("soft_min", "soft_max", "min_gt_max", "swap them"),
@@ -254,6 +259,8 @@ class QuestionReader:
         for low, high, check, fix in pairs:
             if check == "soft_outside_hard" and swapped:
                 continue
+            if TODAY in (limits.get(low), limits.get(high)):
+                continue  # today has no fixed place among dates
             if low in limits and high in limits and limits[low] > limits[high]:  # type: ignore[operator]
                 soft = low if low.startswith("soft") else high  # the line of the soft limit
                 r.problem(

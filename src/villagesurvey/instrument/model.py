@@ -23,6 +23,7 @@ __all__ = [
     "QUESTION_TYPES",
     "SELECT_TYPES",
     "SKIPPED_NOT_APPLICABLE",
+    "TODAY",
     "BoundRule",
     "Choice",
     "Column",
@@ -42,8 +43,12 @@ __all__ = [
 Text = dict[str, str]
 """A text in every language of the instrument: ``{"en": "Age", "zh": "年龄"}``."""
 
-Limit = int | float | date
-"""A hard or soft limit: a number, or a date for ``date`` questions."""
+Limit = int | float | date | str
+"""A hard or soft limit: a number, or a date for ``date`` questions; a date question's ``max``
+may also be :data:`TODAY` (not after the day the answer is checked)."""
+
+TODAY = "today"
+"""The ``max`` of a date question that may not lie in the future (XLSForm ``. <= today()``)."""
 
 QUESTION_TYPES = (
     "integer",

@@ -27,6 +27,7 @@ __all__ = [
     "SUBMISSION_ID",
     "SUBMITTED_AT",
     "field_code",
+    "geopoint_part",
     "join_options",
     "metadata_name",
     "option_column",
@@ -51,6 +52,8 @@ METADATA = frozenset(
         # XLSForm metadata questions
         "start", "end", "today", "subscriberid", "simserial", "phonenumber", "username",
         "email", "audit", "uuid", "devicephonenum", "simid",
+        # a note field (XLSForm ``note``) as exports name it: it asks nothing
+        "note",
     }
 )  # fmt: skip
 """Metadata columns of a submission (case-folded, group path removed)."""
@@ -121,6 +124,29 @@ def option_column(
     return None
 
 
+GEOPOINT_PARTS = ("latitude", "longitude", "altitude", "accuracy")
+"""The parts of a geopoint, in the order a phone writes them in one answer."""
+_POINT = "geopoint:"  # marks a geopoint's part among the split columns of a question
+
+
+def geopoint_part(
+    text: str, codes: Mapping[str, str], points: frozenset[str]
+) -> tuple[str, str] | None:
+    """``(column, part)`` when a header is one part of a geopoint split in four columns.
+
+    ODK Central's CSV writes a geopoint ``location`` as ``location-Latitude``,
+    ``location-Longitude``, ``location-Altitude`` and ``location-Accuracy``;
+    :func:`join_options` puts the parts back into one answer.
+    """
+    for separator in ("-", "_", "/"):
+        head, found, part = text.strip().rpartition(separator)
+        if found and part.casefold() in GEOPOINT_PARTS:
+            code = codes.get(head.strip().casefold()) or field_code(head, codes)
+            if code is not None and code in points:
+                return code, _POINT + part.casefold()
+    return None
+
+
 _GEOPOINT_PART = re.compile(r"^_.+_(latitude|longitude|altitude|precision)$")
 """KoboToolbox's copy of a geopoint's parts beside it: ``_location_latitude``."""
 
@@ -151,8 +177,12 @@ def join_options(flags: Sequence[tuple[str, Sequence[Any]]]) -> list[Any]:
     list
         Per row, the selected options separated by spaces (``None`` when no column says
         anything). A cell that is neither a yes (1, true, yes) nor a no (0, false, no,
-        blank) is kept as ``option=cell`` so that validation reports it where it is.
+        blank) is kept as ``option=cell`` so that validation reports it where it is. For a
+        geopoint's parts (:func:`geopoint_part`), the point as one answer, a missing part
+        written ``?`` so that validation reports it.
     """
+    if flags and all(option.startswith(_POINT) for option, _ in flags):
+        return _join_point(flags)
     rows = len(flags[0][1]) if flags else 0
     out: list[Any] = []
     for row in range(rows):
@@ -169,6 +199,18 @@ def join_options(flags: Sequence[tuple[str, Sequence[Any]]]) -> list[Any]:
             elif text not in _NOT_SELECTED:
                 chosen.append(f"{option}={cell}")
         out.append(" ".join(chosen) if said else None)
+    return out
+
+
+def _join_point(parts: Sequence[tuple[str, Sequence[Any]]]) -> list[Any]:
+    """``latitude longitude altitude accuracy`` per row from a geopoint's split columns."""
+    order = sorted(parts, key=lambda p: GEOPOINT_PARTS.index(p[0].removeprefix(_POINT)))
+    out: list[Any] = []
+    for row in range(len(parts[0][1])):
+        texts = [_flag_text(cells[row]) or "" for _, cells in order]
+        while texts and not texts[-1]:
+            texts.pop()  # no altitude and accuracy: the point as far as it goes
+        out.append(" ".join(t or "?" for t in texts) if texts else None)
     return out
 
 

@@ -74,6 +74,8 @@ class _Names:
     """The column codes themselves."""
     sections: frozenset[str]
     """Folded section codes and labels (any language)."""
+    points: frozenset[str] = frozenset()
+    """The geopoint columns (an export may split each in four)."""
 
     def code(self, text: str) -> tuple[str | None, bool]:
         """The column a header names and whether it names it by another name."""
@@ -114,23 +116,31 @@ def _gather_names(instrument: Instrument) -> _Names:
         for section in instrument.sections
         for text in [section.code, *section.label.values()]
     )
-    return _Names(index, codes, options, frozenset(c.code for c in instrument.columns), sections)
+    points = frozenset(c.code for c in instrument.columns if c.question.type == "geopoint")
+    exact = frozenset(c.code for c in instrument.columns)
+    return _Names(index, codes, options, exact, sections, points)
 
 
 def find_header_row(instrument: Instrument, sheet: Sheet) -> int | None:
     """The row (Excel number) that names most columns, codes before labels; ``None`` if none."""
     names = _names(instrument)
     keyed = submission_key(instrument) is not None  # the export's submission ID is the key
-    best, best_row = (0, 0), None
+    best, best_row, first = (0, 0), None, None
     for offset, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
         texts = [v for v in row if isinstance(v, str)]
+        if first is None and any(v.strip() for v in texts):
+            first = sheet.first_row + offset
         found = [names.code(v) for v in texts]
         named = [renamed for code, renamed in found if code is not None]
         ids = sum(exports.metadata_name(v) in exports.SUBMISSION_ID for v in texts) if keyed else 0
         hits = (len(named) + ids, named.count(False) + ids)
         if hits > best:
             best, best_row = hits, sheet.first_row + offset
-    return best_row if best[0] >= max(2, len(instrument.key)) else None
+    if best[0] >= max(2, len(instrument.key)):
+        return best_row
+    # a file of one answer column: its first filled row names that column by its code
+    single = best == (1, 1) and best_row == first and len(instrument.key) <= 1
+    return best_row if single else None
 
 
 def code_hits(instrument: Instrument, sheet: Sheet, row: int) -> int:
@@ -185,6 +195,7 @@ def match_headers(
         code, renamed = names.code(text)
         if code is None:
             split = exports.option_column(text, names.codes, names.options)
+            split = split or exports.geopoint_part(text, names.codes, names.points)
             if split is not None:
                 headers.options.setdefault(split[0], []).append((split[1], number))
                 continue

@@ -10,9 +10,10 @@ total) and one whose failures are warnings (soft limits). Each check is named
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from ..instrument import BoundRule, Column, Instrument
+from ..instrument import TODAY, BoundRule, Column, Instrument
 from .masks import holds
 
 if TYPE_CHECKING:
@@ -34,15 +35,16 @@ class Schemas:
 
 
 def _limit(value: Any) -> Any:
+    if value == TODAY:  # the phone's today() was at the latest the day of this check
+        return date.today().isoformat()
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def _range_check(code: str, low: Any, high: Any, special: tuple[Any, ...] = ()) -> pa.Check:
+def _range_check(code: str, lowest: Any, highest: Any, special: tuple[Any, ...] = ()) -> pa.Check:
     import pandera.pandas as pa
 
-    low, high = _limit(low), _limit(high)
-
     def inside(series: pd.Series) -> pd.Series:
+        low, high = _limit(lowest), _limit(highest)
         ok = series == series
         if low is not None:
             ok &= series >= low

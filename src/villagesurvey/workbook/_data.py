@@ -13,7 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..codebook import column_label, format_limit
-from ..instrument import Column, Instrument
+from ..instrument import TODAY, Column, Instrument
 from ..instrument.conditions import format_condition
 from ..instrument.model import Limit
 from . import CODE_ROW, FIRST_DATA_ROW, LABEL_ROW, SECTION_ROW
@@ -111,6 +111,8 @@ def _leading_key_columns(instrument: Instrument) -> int:
 def _excel_limit(value: Limit | None, fallback: Limit) -> str:
     """A limit as an Excel formula term; ``fallback`` stands in for a missing one."""
     value = fallback if value is None else value
+    if value == TODAY:
+        return "TODAY()"
     if isinstance(value, date):
         return f"DATE({value.year},{value.month},{value.day})"
     return format_limit(value)

@@ -11,7 +11,7 @@ from datetime import date
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from ..instrument.model import Limit
+from ..instrument.model import TODAY, Limit
 from ._logic import constraint_parts
 from ._table import Row
 from .export import ATTRIBUTES, NAMESPACE
@@ -248,6 +248,8 @@ def _order(row: Row, reader: SurveyReader, new: Field) -> None:
     """Limits in order (min <= soft_min <= soft_max <= max), or the ones out of order dropped."""
     limits = new.limits
     low, high = limits.get("min"), limits.get("max")
+    if high == TODAY:  # today has no fixed place among dates
+        return
     if low is not None and high is not None and low > high:  # type: ignore[operator]
         reader.lost(
             row,

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ..instrument.conditions import AllOf, AnyOf, Compare, Condition, In, Not, Selected
-from ..instrument.model import Limit
+from ..instrument.model import TODAY, Limit
 from .xpath import And, Call, Cmp, Mul, Node, Num, Or, Ref, Self, Str, XPathError, parse_xpath
 
 __all__ = ["ConstraintParts", "Resolve", "Target", "constraint_parts", "relevance_condition"]
@@ -267,6 +267,11 @@ def _atom(atom: Node, own: str, qtype: str, resolve: Resolve, parts: ConstraintP
             raise XPathError(f"a {qtype} answer cannot be compared with another answer")
         parts.rules.append((op, rule[0], rule[1]))
         return
+    if qtype == "date" and other == Call("today", ()):
+        if op != "<=":  # a later check cannot know the day the phone asked
+            raise XPathError(f"'. {op} today()' is not a date limit: only '. <= today()' is")
+        _tighten(parts, "max", TODAY)
+        return
     value = _constant(other)
     if qtype in ("integer", "decimal"):
         number = value if not isinstance(value, str) else _number(value)
@@ -323,6 +328,8 @@ def _number_limit(op: str, value: int | float, qtype: str, parts: ConstraintPart
 
 def _tighten(parts: ConstraintParts, which: str, value: Limit) -> None:
     limits = parts.limits
+    if TODAY in (value, limits.get("max")) and "max" in limits:
+        raise XPathError("a second upper limit beside today() is not read")
     if which in ("min", "both"):
         limits["min"] = max(limits["min"], value) if "min" in limits else value
     if which in ("max", "both"):

@@ -91,10 +91,14 @@ def _ooxml(value: str) -> str:
 
 
 def _limit(value: Limit) -> str:
+    if isinstance(value, str):
+        return value
     return value.isoformat() if isinstance(value, date) else number_xpath(value)
 
 
 def _limit_xpath(value: Limit) -> str:
+    if isinstance(value, str):  # TODAY, the one word a limit can be
+        return "today()"
     return f"date({quote(value.isoformat())})" if isinstance(value, date) else number_xpath(value)
 
 
