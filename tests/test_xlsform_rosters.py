@@ -1,0 +1,44 @@
+"""A roster in the XLSForm: a repeat that pyxform (the reference converter) accepts."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from pyxform.xls2xform import convert
+
+from tests.rosters import HOUSEHOLD
+from villagesurvey.instrument import parse_instrument
+from villagesurvey.xlsform import build_xlsform, write_xlsform
+
+NS = {"x": "http://www.w3.org/2002/xforms", "h": "http://www.w3.org/1999/xhtml"}
+
+
+def test_a_roster_is_exported_as_a_repeat(tmp_path):
+    instrument = parse_instrument(HOUSEHOLD)
+    survey = build_xlsform(instrument).survey
+    header = survey[0]
+    rows = [dict(zip(header, row, strict=True)) for row in survey[1:]]
+    kinds = [(r["type"], r["name"]) for r in rows]
+    begin = kinds.index(("begin_repeat", "members"))
+    assert kinds[begin + 1 :] == [
+        ("integer", "member"), ("select_one relation", "relation"), ("select_one sex", "sex"),
+        ("integer", "age"), ("decimal", "income"), ("text", "phone"), ("end_repeat", ""),
+    ]  # fmt: skip
+    repeat = rows[begin]
+    assert repeat["repeat_count"] == "${hh_size}"
+    assert repeat["bind::villagesurvey:roster_key"] == "member"
+    assert repeat["bind::villagesurvey:sums"] == "family_income=income~1"
+    assert rows[kinds.index(("decimal", "income"))]["relevant"] == "${age} >= 16"
+
+
+def test_pyxform_converts_the_roster_without_a_warning(tmp_path):
+    form = write_xlsform(parse_instrument(HOUSEHOLD), tmp_path / "form.xlsx")
+    result = convert(xlsform=str(form), file_type=".xlsx")  # raises on an error
+    assert result.warnings == []
+    xform = ET.fromstring(result.xform)
+    repeat = xform.find(".//h:body//x:repeat", NS)
+    assert repeat.attrib["nodeset"] == "/data/members"
+    # pyxform writes ${hh_size} as the path of the household question
+    assert repeat.attrib["{http://openrosa.org/javarosa}count"].strip() == "/data/household/hh_size"
+    names = [c.attrib["ref"].rsplit("/", 1)[-1] for c in repeat if "ref" in c.attrib]
+    assert names == ["member", "relation", "sex", "age", "income", "phone"]
