@@ -42,3 +42,38 @@ def test_pyxform_converts_the_roster_without_a_warning(tmp_path):
     assert repeat.attrib["{http://openrosa.org/javarosa}count"].strip() == "/data/household/hh_size"
     names = [c.attrib["ref"].rsplit("/", 1)[-1] for c in repeat if "ref" in c.attrib]
     assert names == ["member", "relation", "sex", "age", "income", "phone"]
+
+
+def test_a_form_of_only_a_repeat_keys_its_households_by_submission():
+    from villagesurvey.xlsform import xlsform_to_instrument
+
+    survey = [["type", "name", "label"], ["begin_repeat", "r", "R"], ["text", "a", "A"],
+              ["end_repeat", "", ""]]  # fmt: skip
+    result = xlsform_to_instrument({"survey": survey})
+    assert [q.code for q in result.instrument.questions] == ["instanceID"]
+    (roster,) = result.instrument.rosters
+    assert [q.code for q in roster.section.questions] == ["r_no", "a"]
+    assert result.lost == ()
+
+
+def test_a_repeat_within_a_repeat_is_reported_and_the_outer_one_kept():
+    from villagesurvey.xlsform import xlsform_to_instrument
+
+    survey = [
+        ["type", "name", "label", "relevant"],
+        ["integer", "n", "N", ""],
+        ["begin_repeat", "plots", "Plots", ""],
+        ["decimal", "area", "Area", "${n} > 0"],
+        ["begin_repeat", "crops", "Crops", ""],
+        ["text", "crop", "Crop", ""],
+        ["end_repeat", "", "", ""],
+        ["end_repeat", "", "", ""],
+    ]
+    result = xlsform_to_instrument({"survey": survey})
+    (roster,) = result.instrument.rosters
+    assert [q.code for q in roster.section.questions] == ["plots_no", "area"]
+    assert roster.section.questions[1].relevant is None  # named the household's n
+    assert [(f.row, f.code) for f in result.lost] == [
+        (None, "cross_level_not_mapped"),
+        (5, "repeat"),
+    ]
