@@ -77,3 +77,12 @@ def test_a_repeat_within_a_repeat_is_reported_and_the_outer_one_kept():
         (None, "cross_level_not_mapped"),
         (5, "repeat"),
     ]
+
+
+def test_a_roster_comes_back_whole_from_its_xlsform(tmp_path):
+    from villagesurvey.xlsform import read_xlsform
+
+    instrument = parse_instrument(HOUSEHOLD.replace("tolerance: 1}", "tolerance: 1.5}"))
+    result = read_xlsform(write_xlsform(instrument, tmp_path / "form.xlsx"))
+    assert result.findings == ()
+    assert result.instrument == instrument
