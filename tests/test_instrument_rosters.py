@@ -107,3 +107,15 @@ def test_roster_question_codes_are_unique_across_levels():
 def test_a_household_check_cannot_name_a_roster_question():
     text = HOUSEHOLD + "checks:\n  - {code: c1, rule: income <= family_income}\n"
     assert [p[2] for p in problems(text)] == ["unknown_question"]
+
+
+def test_check_names_each_roster(tmp_path):
+    from click.testing import CliRunner
+
+    from villagesurvey.cli import main
+
+    path = tmp_path / "hh.yaml"
+    path.write_text(HOUSEHOLD, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0].endswith("; roster members: 6 questions, key member")
