@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.returns import fill_template, table
 from tests.rosters import HOUSEHOLD
@@ -114,3 +116,42 @@ def test_a_household_without_a_roster_sheet_is_told(tmp_path):
     assert members.rows_in == 0
     # no roster rows at all: the count of 3 members is not checked against nothing
     assert result.rows_clean == 1
+
+
+@st.composite
+def batches(draw):
+    """Households 1..n with a declared size, and members that may name any household 1..n+1."""
+    n = draw(st.integers(1, 4))
+    households = [
+        {"village": "V1", "hh": str(h), "hh_size": str(draw(st.integers(1, 3)))}
+        for h in range(1, n + 1)
+    ]
+    members = [
+        {
+            "village": "V1",
+            "hh": str(draw(st.integers(1, n + 1))),  # n + 1: an orphan
+            "member": str(draw(st.integers(1, 3))),  # numbers may repeat within a household
+            "relation": draw(st.sampled_from(["Head", "Spouse", "Child", "Cousin"])),
+            "age": str(draw(st.integers(0, 130))),  # above 120: out of range
+        }
+        for _ in range(draw(st.integers(0, 6)))
+    ]
+    return households, members
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(batch=batches())
+def test_every_row_of_every_level_is_counted_once(batch, tmp_path):
+    households, members = batch
+    instrument = parse_instrument(HOUSEHOLD)
+    path = tmp_path / "V1.xlsx"
+    fill_template(instrument, households, path, rosters={"members": members})
+    result = validate_returns(instrument, [path], workers=1)
+    level = result.rosters["members"]
+    assert result.rows_in == result.rows_clean + result.rows_quarantined == len(households)
+    assert level.rows_in == level.rows_clean + level.rows_quarantined == len(members)
+    assert level.rows_quarantined == len(level.quarantine())
+    clean_households = set(result.clean()["hh"])
+    assert set(level.clean()["hh"]) <= clean_households  # no clean member of a bad household
