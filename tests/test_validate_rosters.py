@@ -155,3 +155,15 @@ def test_every_row_of_every_level_is_counted_once(batch, tmp_path):
     assert level.rows_quarantined == len(level.quarantine())
     clean_households = set(result.clean()["hh"])
     assert set(level.clean()["hh"]) <= clean_households  # no clean member of a bad household
+
+
+def test_the_console_says_each_level(checked):
+    from villagesurvey.validate import summary_lines
+
+    result, folder = checked
+    lines = summary_lines(result, folder)
+    assert lines[-2] == (
+        "roster members: 11 in, 3 clean, 8 quarantined "
+        "(errors: parent_quarantined 5, duplicate_key 2, roster_orphan 1)"
+    )
+    assert "clean_members.csv, quarantine_members.csv" in lines[-1]

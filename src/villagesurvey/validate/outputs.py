@@ -341,10 +341,13 @@ def summary_lines(validation: Validation, outdir: str | Path, top: int = 5) -> l
         name = {"error": "errors", "warning": "warnings", "fixed": "fixed"}[severity]
         lines.append(f"{name}: {total} ({shown}{more})")
     for code, level in validation.rosters.items():
+        errors = level.counts.get("error", {})
+        shown = ", ".join(f"{check} {n}" for check, n in list(errors.items())[:top])
         lines.append(
             f"roster {code}: {level.rows_in} in, {level.rows_clean} clean, "
             f"{level.rows_quarantined} quarantined"
             + (f", {level.rows_not_read} not read" if level.rows_not_read else "")
+            + (f" (errors: {shown})" if shown else "")
         )
     extra = "".join(f", {name}" for name in roster_outputs(validation))
     lines.append(
