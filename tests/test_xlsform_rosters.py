@@ -86,3 +86,15 @@ def test_a_roster_comes_back_whole_from_its_xlsform(tmp_path):
     result = read_xlsform(write_xlsform(instrument, tmp_path / "form.xlsx"))
     assert result.findings == ()
     assert result.instrument == instrument
+
+
+def test_the_xlsform_command_names_each_repeat(tmp_path):
+    from click.testing import CliRunner
+
+    from villagesurvey.cli import main
+
+    source = tmp_path / "hh.yaml"
+    source.write_text(HOUSEHOLD, encoding="utf-8")
+    result = CliRunner().invoke(main, ["xlsform", str(source), "-o", str(tmp_path / "f.xlsx")])
+    assert result.exit_code == 0
+    assert result.output.strip().endswith("(hh_survey 1, 4 fields, repeat members)")

@@ -243,7 +243,10 @@ def xlsform(instrument: Path, output: Path) -> None:
         _fail(f"{output}: the XLSForm must be an .xlsx file", 2)
     loaded = load_instrument(instrument)
     write_xlsform(loaded, output)
-    click.echo(f"wrote {output} ({loaded.id} {loaded.version}, {len(loaded.columns)} fields)")
+    repeats = "".join(f", repeat {r.code}" for r in loaded.rosters)
+    click.echo(
+        f"wrote {output} ({loaded.id} {loaded.version}, {len(loaded.columns)} fields{repeats})"
+    )
 
 
 @main.command()
