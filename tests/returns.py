@@ -54,10 +54,21 @@ def fill_template(
     *,
     language: str = "en",
     first_row: int = FIRST_DATA_ROW,
+    rosters: dict[str, list[dict[str, str]]] | None = None,
 ) -> Path:
-    """Save our blank workbook with ``rows`` typed in from ``first_row`` on."""
+    """Save our blank workbook with ``rows`` typed in from ``first_row`` on.
+
+    ``rosters`` gives the rows of each roster's sheet, by roster code.
+    """
     book = build_workbook(instrument, language, rows=max(len(rows), 5))
-    sheet = book.worksheets[0]
+    _type_in(book.worksheets[0], rows, first_row)
+    for code, roster_rows in (rosters or {}).items():
+        _type_in(book[code], roster_rows, FIRST_DATA_ROW)
+    book.save(path)
+    return path
+
+
+def _type_in(sheet: Any, rows: list[dict[str, str]], first_row: int) -> None:
     columns = {cell.value: cell.column for cell in sheet[CODE_ROW] if cell.value}
     for offset, row in enumerate(rows):
         for code, text in row.items():
@@ -65,8 +76,6 @@ def fill_template(
             cell.value = typed(text)
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # text, even when it begins with "=" (typed as '=...)
-    book.save(path)
-    return path
 
 
 def plain_workbook(rows: list[list[Any]], path: Path, title: str = "Sheet1") -> Path:

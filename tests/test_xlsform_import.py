@@ -168,10 +168,8 @@ def test_every_part_that_does_not_map_is_reported_by_row(kobo):
     assert [(f.row, f.code) for f in kobo.lost] == [
         (11, "column_not_mapped"),  # default
         (14, "relevance_not_mapped"),  # count-selected()
-        (
-            17,
-            "repeat",
-        ),  # the calculation of row 15 is kept  # the note of row 16 asks nothing: skipped silently
+        # the calculation of row 15 is kept; the note of row 16 asks nothing: skipped silently;
+        # the repeat of rows 17-19 is a roster; row 20's '. <= today()' is a date limit
     ]
     assert kobo.exit_code == 1
     notes = [(f.sheet, f.row, f.code) for f in kobo.findings if not f.lost]
@@ -180,11 +178,18 @@ def test_every_part_that_does_not_map_is_reported_by_row(kobo):
         ("survey", 2, "metadata_field"),
         ("survey", 3, "metadata_field"),
         ("survey", 10, "appearance_not_mapped"),
+        ("survey", 17, "roster_key_added"),
         ("settings", 2, "setting_not_mapped"),
     ]
-    repeat = next(f for f in kobo.findings if f.code == "repeat")
-    assert "rows 17-19" in repeat.message
-    assert repeat.column == "type"
+
+
+def test_a_repeat_is_imported_as_a_roster(kobo):
+    (roster,) = kobo.instrument.rosters
+    assert roster.code == "members"
+    assert roster.section.label == {"en": "Members", "sw": "Wanakaya"}
+    assert [q.code for q in roster.section.questions] == ["members_no", "m_name"]
+    assert roster.key == "members_no"
+    assert "m_name" not in [q.code for q in kobo.instrument.questions]
 
 
 def test_what_maps_is_in_the_instrument(kobo):
@@ -503,8 +508,8 @@ def test_a_plain_hint_beside_translated_labels_is_in_the_first_language():
     [
         ({"choices": [["list_name", "name", "label"]]}, "has no 'survey' sheet"),
         ({"survey": [["label", "hint"], ["A", "B"]]}, "needs the columns 'type' and 'name'"),
-        ({"survey": [["type", "name", "label"], ["note", "n", "Hi"], ["begin_repeat", "r", "R"],
-                     ["text", "a", "A"], ["end_repeat", "", ""]],
+        ({"survey": [["type", "name", "label"], ["note", "n", "Hi"], ["begin loop over l", "r", "R"],
+                     ["text", "a", "A"], ["end loop", "", ""]],
           "choices": [["list_name", "name", "label", "image"], ["l", "x", "X", "x.png"]]},
          "no question of the form could be imported, and an instrument needs at least one "
          "(2 rows did not map; the first on the survey sheet: survey row 3, type: repeat 'r'"),
@@ -703,8 +708,8 @@ def test_calculations_are_kept_and_references_to_fields_not_imported_are_unlinke
                    ["calculate", "double", "", "${price} * 2"],
                    ["calculate", "shown", "", "${gone} + 1"],
                    ["text", "why", "Why ${double}, not ${gone}?", ""],
-                   ["begin_repeat", "r", "R", ""], ["text", "gone", "Gone", ""],
-                   ["end_repeat", "", "", ""]],
+                   ["begin loop over l", "r", "R", ""], ["text", "gone", "Gone", ""],
+                   ["end loop", "", "", ""]],
     }  # fmt: skip
     result = xlsform_to_instrument(sheets)
     instrument = result.instrument

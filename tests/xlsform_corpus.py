@@ -4,8 +4,8 @@ For each form kept in ``tests/data`` (pyxform's example forms; KoboToolbox forms
 exports, see ``tests/data/README.md``) this measures:
 
 - the answer fields of the form, as pyxform itself parses it (the outside reference): every
-  question outside a repeat that a respondent answers (notes, calculations and the phone's
-  metadata are not answers);
+  question that a respondent answers (notes, calculations and the phone's
+  metadata are not answers); those of a repeat too (a roster), not those of a loop over choices;
 - how many of them the instrument imported by ``import-xlsform`` holds;
 - whether the instrument written back as an XLSForm converts in pyxform without an error;
 - for a form with an export: the rows of the export read (a row with no answer at all is
@@ -47,15 +47,15 @@ class CorpusRow:
 
 
 def answer_fields(path: Path) -> list[str]:
-    """The names of the form's answer fields outside repeats, as pyxform parses the form."""
+    """The names of the form's answer fields (in repeats too), as pyxform parses the form."""
     from pyxform.xls2json import parse_file_to_json
 
     def walk(node: dict[str, Any]) -> Any:
         for child in node.get("children", []):
             kind = child.get("type", "")
-            if kind in ("repeat", "loop"):
+            if kind == "loop":
                 continue
-            if kind == "group":
+            if kind in ("group", "repeat"):
                 if child.get("name") != "meta":
                     yield from walk(child)
             elif kind in NOT_ANSWERS or kind.startswith("uri:"):
@@ -93,7 +93,8 @@ def measure(form: Path, export: Path | None = None) -> CorpusRow:
         result = read_xlsform(form)
     except XLSFormError as error:
         return CorpusRow(form.name, len(fields), 0, False, error=str(error))
-    columns = {q.code for s in result.instrument.sections for q in s.questions}
+    levels = [*result.instrument.sections, *(r.section for r in result.instrument.rosters)]
+    columns = {q.code for s in levels for q in s.questions}
     imported = sum(name in columns for name in fields)
     with tempfile.TemporaryDirectory() as temporary:
         ok = _reexport_ok(result.instrument, Path(temporary))

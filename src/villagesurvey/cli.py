@@ -171,6 +171,10 @@ def check(instrument: Path) -> None:
         f"{instrument}: {loaded.id} version {loaded.version} is valid: "
         f"{len(loaded.questions)} questions, {len(loaded.columns)} columns, "
         f"{pairs} before/after pair{'s' * (pairs != 1)}, languages {', '.join(loaded.languages)}"
+        + "".join(
+            f"; roster {r.code}: {len(r.section.questions)} questions, key {r.key}"
+            for r in loaded.rosters
+        )
     )
     for advice in instrument_advice(loaded):
         click.echo(f"warning: {advice}")
@@ -239,7 +243,10 @@ def xlsform(instrument: Path, output: Path) -> None:
         _fail(f"{output}: the XLSForm must be an .xlsx file", 2)
     loaded = load_instrument(instrument)
     write_xlsform(loaded, output)
-    click.echo(f"wrote {output} ({loaded.id} {loaded.version}, {len(loaded.columns)} fields)")
+    repeats = "".join(f", repeat {r.code}" for r in loaded.rosters)
+    click.echo(
+        f"wrote {output} ({loaded.id} {loaded.version}, {len(loaded.columns)} fields{repeats})"
+    )
 
 
 @main.command()
@@ -309,7 +316,9 @@ def import_xlsform(form: Path, output: Path, media: Path | None) -> None:
     lost = len(result.lost)
     click.echo(
         f"wrote {output} ({instrument.id} {instrument.version}: "
-        f"{len(instrument.questions)} questions in {len(instrument.sections)} sections); "
+        f"{len(instrument.questions)} questions in {len(instrument.sections)} sections"
+        + "".join(f", roster {r.code} of {len(r.section.questions)}" for r in instrument.rosters)
+        + "); "
         + (f"{lost} thing{'s' * (lost != 1)} did not map" if lost else "everything mapped")
     )
     sys.exit(result.exit_code)

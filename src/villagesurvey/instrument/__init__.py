@@ -13,12 +13,15 @@ from .model import Choice as Choice
 from .model import Column as Column
 from .model import Instrument as Instrument
 from .model import Question as Question
+from .model import Roster as Roster
+from .model import RosterSum as RosterSum
 from .model import Rule as Rule
 from .model import Scale as Scale
 from .model import Section as Section
 from .model import WavePair as WavePair
 from .parse import load_instrument as load_instrument
 from .parse import parse_instrument as parse_instrument
+from .rosters import roster_instrument as roster_instrument
 
 __all__ = [
     "SKIPPED_NOT_APPLICABLE",
@@ -30,6 +33,8 @@ __all__ = [
     "ConditionSyntaxError",
     "Instrument",
     "Question",
+    "Roster",
+    "RosterSum",
     "Rule",
     "Scale",
     "Section",
@@ -40,4 +45,5 @@ __all__ = [
     "load_instrument",
     "parse_condition",
     "parse_instrument",
+    "roster_instrument",
 ]

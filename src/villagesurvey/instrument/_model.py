@@ -70,7 +70,9 @@ class ModelReader(InstrumentReader):
         built = super().instrument(data)
         if not isinstance(data, LineMap) or "model" not in data:
             return built
-        questions = {q.code: q for s in self.sections for q in s.questions}
+        questions = {
+            q.code: q for s in self.sections if s.code not in self.roster_nodes for q in s.questions
+        }
         model = _ModelChecks(self, questions).model(data["model"], data.line_of("model"))
         if built is None or model is None or self.problems:
             return None

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from ._fields import FieldReader, is_int, suggest
+from ._rosters import read_rosters
 from ._rules import read_rules
 from ._yaml import LineList, LineMap
 from .model import Choice, Instrument, Question, Scale, Section
@@ -28,12 +29,16 @@ _TOP_FIELDS = (
     "checks",
 )
 _TOP_REQUIRED = ("id", "version", "title", "languages", "key", "sections")
-_SECTION_FIELDS = ("code", "label", "questions")
+_SECTION_FIELDS = ("code", "label", "questions", "roster")
 _SCALE_FIELDS = ("label", "choices")
 
 
 class InstrumentReader(FieldReader):
     """Reads a whole instrument, part by part, building what is sound."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(source)
+        self.roster_nodes: dict[str, LineMap] = {}  # the sections with roster:, by code
 
     def instrument(self, data: Any) -> Instrument | None:
         if not isinstance(data, LineMap):
@@ -69,12 +74,17 @@ class InstrumentReader(FieldReader):
         sections = self.section_list(
             data.get("sections"), data.line_of("sections"), choices, scales, waves
         )
+        every = [q for s in sections for q in s.questions]
+        sections, roster_sections = _levels(sections, self.roster_nodes)
         questions = [q for s in sections for q in s.questions]
         respondent_key = self.key(data, {q.code: q for q in questions})
         rules = read_rules(self, data.get("checks"), data.line_of("checks"), {
             q.code: q for q in questions})  # fmt: skip
-        self.empty_scales(questions, scales, data.get("scales"))
-        self.references(questions)
+        rosters = read_rosters(
+            self, [*sections, *roster_sections], self.roster_nodes, {q.code: q for q in questions}
+        )
+        self.empty_scales(every, scales, data.get("scales"))
+        self.references(every)
         if self.problems or ident is None or version is None or title is None:
             return None
         return Instrument(
@@ -89,6 +99,7 @@ class InstrumentReader(FieldReader):
             waves,
             rules,
             consent=consent,
+            rosters=rosters,
         )
 
     def version(self, data: LineMap) -> str | None:
@@ -314,6 +325,8 @@ class InstrumentReader(FieldReader):
             read = tuple(
                 q for q in (questions.question(item, code or "", items.line) for item in items) if q
             )
+            if code is not None and "roster" in node:
+                self.roster_nodes[code] = node
             if code is not None and label is not None:
                 section_codes.add(code)
                 sections.append(Section(code, label, read))
@@ -402,3 +415,11 @@ class InstrumentReader(FieldReader):
                     "empty_scale",
                     "no likert question names this scale; add items or remove it",
                 )
+
+
+def _levels(
+    sections: list[Section], rosters: dict[str, LineMap]
+) -> tuple[list[Section], list[Section]]:
+    """The household's sections, and the roster sections."""
+    household = [s for s in sections if s.code not in rosters]
+    return household, [s for s in sections if s.code in rosters]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import Choice, Instrument, Question, Rule, StructuralModel
+from .model import Choice, Instrument, Question, Roster, Rule, StructuralModel
 
 __all__ = ["dump_instrument", "instrument_to_dict"]
 
@@ -42,6 +42,27 @@ def _question(question: Question) -> dict[str, Any]:
         elif value != default:
             out[name] = list(value) if isinstance(value, tuple) else value
     return out
+
+
+def _roster(roster: Roster) -> dict[str, Any]:
+    out: dict[str, Any] = {"key": roster.key}
+    if roster.count:
+        out["count"] = roster.count
+    if roster.exactly_one:
+        out["exactly_one"] = roster.exactly_one
+    if roster.sums:
+        out["sums"] = [
+            {"total": s.total, "part": s.part} | ({"tolerance": s.tolerance} if s.tolerance else {})
+            for s in roster.sums
+        ]
+    if roster.severity != "error":
+        out["severity"] = roster.severity
+    return {
+        "code": roster.code,
+        "label": dict(roster.section.label),
+        "roster": out,
+        "questions": [_question(q) for q in roster.section.questions],
+    }
 
 
 def _rule(rule: Rule) -> dict[str, Any]:
@@ -102,7 +123,7 @@ def instrument_to_dict(instrument: Instrument) -> dict[str, Any]:
             "questions": [_question(q) for q in section.questions],
         }
         for section in instrument.sections
-    ]
+    ] + [_roster(roster) for roster in instrument.rosters]
     if instrument.rules:
         out["checks"] = [_rule(r) for r in instrument.rules]
     if instrument.model is not None:

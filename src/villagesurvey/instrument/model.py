@@ -32,6 +32,8 @@ __all__ = [
     "Limit",
     "ModelPath",
     "Question",
+    "Roster",
+    "RosterSum",
     "Rule",
     "Scale",
     "Section",
@@ -140,6 +142,55 @@ class Section:
     code: str
     label: Text
     questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class RosterSum:
+    """A household total that should equal the sum of a roster question over its rows.
+
+    ``total`` is a number question of the household, ``part`` one of the roster (in the same
+    waves); they may differ by at most ``tolerance``, in their unit.
+    """
+
+    total: str
+    part: str
+    tolerance: float = 0
+
+
+@dataclass(frozen=True)
+class Roster:
+    """A repeat group: one row per member (plot, business, ...) of each household.
+
+    Attributes
+    ----------
+    section : Section
+        The roster's code, label and questions, asked once per row.
+    key : str
+        The roster question that numbers its rows within a household (the member number);
+        with the instrument's key it identifies one row.
+    count : str or None
+        The household question giving how many rows to expect (an XLSForm's repeat_count).
+    exactly_one : str or None
+        A condition on the roster's questions that exactly one row of each household holds
+        (``relation = 1``: one head of household).
+    sums : tuple of RosterSum
+        Household totals that equal the sum over the roster.
+    severity : str
+        ``error`` (the household and its rows are quarantined) or ``warning``: the severity
+        of a broken count, ``exactly_one`` or sum.
+    """
+
+    section: Section
+    key: str
+    count: str | None = None
+    exactly_one: str | None = None
+    sums: tuple[RosterSum, ...] = ()
+    severity: str = "error"
+
+    @property
+    def code(self) -> str:
+        """The roster's name: its section code, and its sheet and output files' name."""
+        return self.section.code
 
 
 @dataclass(frozen=True)
@@ -301,6 +352,8 @@ class Instrument:
     model: StructuralModel | None = None
     consent: Text | None = None
     """The consent statement read to the respondent before the interview, per language."""
+    rosters: tuple[Roster, ...] = ()
+    """The repeat groups, each with its own questions; not among ``sections``."""
 
     @cached_property
     def questions(self) -> tuple[Question, ...]:

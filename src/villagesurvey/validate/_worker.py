@@ -160,10 +160,10 @@ def _read_workbook(send: Any, data: bytes, header: dict[str, Any]) -> None:
         for name in wanted:
             read[name] = _sheet_values(book.get_sheet_by_name(name), budget)
         if _META_SHEET in read:
-            data_sheet = _data_sheet(read[_META_SHEET][0])
-            if data_sheet in names and data_sheet != _META_SHEET:
-                wanted.append(data_sheet)
-                read[data_sheet] = _sheet_values(book.get_sheet_by_name(data_sheet), budget)
+            for data_sheet in _data_sheets(read[_META_SHEET][0]):
+                if data_sheet in names and data_sheet not in wanted:
+                    wanted.append(data_sheet)
+                    read[data_sheet] = _sheet_values(book.get_sheet_by_name(data_sheet), budget)
     except PasswordError:
         raise _Refused(
             "password_protected",
@@ -220,11 +220,17 @@ def _share(rows: list[list[Any]]) -> None:
                 row[i] = texts.setdefault(value, value)
 
 
-def _data_sheet(rows: list[list[Any]]) -> str | None:
+def _data_sheets(rows: list[list[Any]]) -> list[str]:
+    """The data sheet the template names, then its roster sheets (``roster_sheet.<code>``)."""
+    found: list[str] = []
     for row in rows:
-        if len(row) >= 2 and isinstance(row[0], str) and row[0].strip() == "data_sheet":
-            return row[1] if isinstance(row[1], str) else None
-    return None
+        if len(row) >= 2 and isinstance(row[0], str) and isinstance(row[1], str):
+            key = row[0].strip()
+            if key == "data_sheet":
+                found.insert(0, row[1])
+            elif key.startswith("roster_sheet."):
+                found.append(row[1])
+    return found
 
 
 # -- formulas in .xlsx / .xlsm -----------------------------------------------------------------

@@ -33,7 +33,15 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
-__all__ = ["HIDDEN", "OUTPUTS", "neutralise", "summary", "summary_lines", "write_validation"]
+__all__ = [
+    "HIDDEN",
+    "OUTPUTS",
+    "neutralise",
+    "roster_outputs",
+    "summary",
+    "summary_lines",
+    "write_validation",
+]
 
 OUTPUTS = ("clean.csv", "quarantine.csv", "issues.csv", "issues.xlsx", "summary.json")
 """The files :func:`write_validation` writes."""
@@ -70,11 +78,18 @@ def write_validation(validation: Validation, outdir: str | Path, *, show_pii: bo
     OutputError
         If the folder cannot be written, or another run is writing into it.
     """
+    import pandas as pd
+
     folder = Path(outdir)
-    with output_lock(folder), output_set(folder, OUTPUTS, "summary.json") as staging:
+    names = (*OUTPUTS, *roster_outputs(validation))
+    with output_lock(folder), output_set(folder, names, "summary.json") as staging:
         issues = _issues_table(validation, show_pii)
         _write_csv(staging / "clean.csv", validation.clean())
         _write_csv(staging / "quarantine.csv", validation.quarantine())
+        for code, level in validation.rosters.items():
+            _write_csv(staging / f"clean_{code}.csv", level.clean())
+            _write_csv(staging / f"quarantine_{code}.csv", level.quarantine())
+            issues = pd.concat([issues, _issues_table(level, show_pii)], ignore_index=True)
         _write_csv(staging / "issues.csv", issues)
         _write_issues_xlsx(staging / "issues.xlsx", validation, issues)
         with atomic_path(staging / "summary.json") as temporary:
@@ -83,6 +98,11 @@ def write_validation(validation: Validation, outdir: str | Path, *, show_pii: bo
                 encoding="utf-8",
             )
     return folder
+
+
+def roster_outputs(validation: Validation) -> list[str]:
+    """The files written for the rosters: ``clean_<roster>.csv``, ``quarantine_<roster>.csv``."""
+    return [f"{kind}_{code}.csv" for code in validation.rosters for kind in ("clean", "quarantine")]
 
 
 def _issues_table(validation: Validation, show_pii: bool) -> pd.DataFrame:
@@ -237,6 +257,16 @@ def summary(validation: Validation) -> dict[str, Any]:
         "rows_quarantined": validation.rows_quarantined,
         "rows_not_read": validation.rows_not_read,
         "counts": validation.counts,
+        "rosters": {
+            code: {
+                "rows_in": level.rows_in,
+                "rows_clean": level.rows_clean,
+                "rows_quarantined": level.rows_quarantined,
+                "rows_not_read": level.rows_not_read,
+                "counts": level.counts,
+            }
+            for code, level in validation.rosters.items()
+        },
         "exit_code": validation.exit_code,
     }
 
@@ -310,7 +340,18 @@ def summary_lines(validation: Validation, outdir: str | Path, top: int = 5) -> l
         more = f", ... ({len(checks) - top} more)" if len(checks) > top else ""
         name = {"error": "errors", "warning": "warnings", "fixed": "fixed"}[severity]
         lines.append(f"{name}: {total} ({shown}{more})")
+    for code, level in validation.rosters.items():
+        errors = level.counts.get("error", {})
+        shown = ", ".join(f"{check} {n}" for check, n in list(errors.items())[:top])
+        lines.append(
+            f"roster {code}: {level.rows_in} in, {level.rows_clean} clean, "
+            f"{level.rows_quarantined} quarantined"
+            + (f", {level.rows_not_read} not read" if level.rows_not_read else "")
+            + (f" (errors: {shown})" if shown else "")
+        )
+    extra = "".join(f", {name}" for name in roster_outputs(validation))
     lines.append(
-        f"wrote clean.csv, quarantine.csv, issues.csv, issues.xlsx and summary.json to {outdir}"
+        f"wrote clean.csv, quarantine.csv{extra}, issues.csv, issues.xlsx and summary.json "
+        f"to {outdir}"
     )
     return lines

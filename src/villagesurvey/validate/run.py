@@ -32,6 +32,7 @@ from .findings import SEVERITIES, Findings
 from .layout import Return, lay_out
 from .normalise import LANGUAGE, TYPED, normalise
 from .reading import OUTPUT_SET, ReadFile, Refused, find_returns, read_returns
+from .rosters import RosterReturns
 from .submission_key import fill_submission_key
 from .tool_blanks import read_tool_blanks
 
@@ -96,6 +97,8 @@ class Validation:
         The records with at least one error.
     rates : dict of DataFrame
         Non-response by enumerator and by the first key column.
+    rosters : dict of Validation
+        Each roster's own validation, by roster code (see :mod:`.rosters`).
     """
 
     instrument: Instrument
@@ -105,6 +108,7 @@ class Validation:
     findings: pd.DataFrame
     quarantined: pd.Index
     rates: dict[str, pd.DataFrame] = field(default_factory=dict)
+    rosters: dict[str, Validation] = field(default_factory=dict)
 
     @property
     def rows_in(self) -> int:
@@ -146,7 +150,9 @@ class Validation:
         """0 all clean, 1 errors in the data (or refused files), 2 nothing could be read."""
         if not any(f.status == "read" for f in self.files):
             return 2
-        errors = (self.findings["severity"] == "error").any()
+        errors = any(
+            (v.findings["severity"] == "error").any() for v in (self, *self.rosters.values())
+        )
         return 1 if errors or self.refused else 0
 
     def clean(self) -> pd.DataFrame:
@@ -288,6 +294,7 @@ def validate_returns(
     findings = Findings()
     files: list[FileReport] = _skipped(skipped, findings)
     returns: list[Return] = []
+    rosters = RosterReturns(instrument)
     done = 0
 
     def advance(path: Path) -> None:
@@ -313,6 +320,7 @@ def validate_returns(
             continue
         files.append(FileReport(name, result.path, result.sha256, "read", result.format))
         returns.append(laid)
+        rosters.add(result, name, laid)
     result = None  # the answers are in the returns now; the cells as read can go
     warm.join()
     if stage is not None:
@@ -320,7 +328,7 @@ def validate_returns(
         what = f"{rows:,} row{'s' * (rows != 1)}"
         stage(f"checking {what} against {instrument.id} {instrument.version}")
     steps = stage if stage is not None and sum(len(r.rows) for r in returns) >= STEPS_FROM else None
-    return check_returns(
+    household = check_returns(
         instrument,
         returns,
         files=files,
@@ -328,6 +336,7 @@ def validate_returns(
         outlier_factor=outlier_factor,
         stage=steps,
     )
+    return rosters.check(household, outlier_factor)
 
 
 def _skipped(skipped: list[tuple[Path, str]], findings: Findings) -> list[FileReport]:

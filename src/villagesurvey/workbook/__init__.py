@@ -61,8 +61,9 @@ def build_workbook(
     Returns
     -------
     openpyxl.Workbook
-        Sheets: the data sheet (section, label and code rows above the respondents), the
-        codebook, the instructions, and two hidden sheets: the drop-down lists and the
+        Sheets: the data sheet (section, label and code rows above the respondents), one
+        sheet per roster (named after it, the household's key columns first), the codebook,
+        the instructions, and two hidden sheets: the drop-down lists and the
         instrument's id, version and content hash (also stored as document properties).
 
     Raises
@@ -73,6 +74,7 @@ def build_workbook(
     from openpyxl import Workbook
 
     from ._data import add_data_sheet
+    from ._rosters import add_roster_sheets
     from ._sheets import add_codebook_sheet, add_instructions_sheet, add_lists_sheet, add_meta
 
     language = _language(instrument, language)
@@ -81,9 +83,10 @@ def build_workbook(
     workbook = Workbook()
     lists = add_lists_sheet(workbook, instrument, language)
     data = add_data_sheet(workbook, instrument, language, rows, lists)
+    rosters = add_roster_sheets(workbook, instrument, language, rows, lists)
     add_codebook_sheet(workbook, instrument, language)
     add_instructions_sheet(workbook, instrument, language)
-    add_meta(workbook, instrument, language, data.title)
+    add_meta(workbook, instrument, language, data.title, rosters)
     workbook.remove(workbook.worksheets[0])  # the default empty sheet
     workbook.move_sheet(LISTS_SHEET, offset=len(workbook.sheetnames))
     workbook.move_sheet(META_SHEET, offset=len(workbook.sheetnames))

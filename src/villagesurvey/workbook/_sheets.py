@@ -49,7 +49,9 @@ def add_codebook_sheet(workbook: Workbook, instrument: Instrument, language: str
         cell.fill = _HEADER_FILL
     yes, no = str(text["yes"]), str(text["no"])
     table: list[list[object]] = []
-    for entry in codebook_rows(instrument):
+    from ._rosters import roster_codebook_rows
+
+    for entry in [*codebook_rows(instrument), *roster_codebook_rows(instrument)]:
         table.append(
             [
                 entry.code,
@@ -111,7 +113,13 @@ def add_instructions_sheet(workbook: Workbook, instrument: Instrument, language:
     sheet.column_dimensions["A"].width = 110
 
 
-def add_meta(workbook: Workbook, instrument: Instrument, language: str, data_sheet: str) -> None:
+def add_meta(
+    workbook: Workbook,
+    instrument: Instrument,
+    language: str,
+    data_sheet: str,
+    rosters: dict[str, str] | None = None,
+) -> None:
     """Store which instrument the workbook belongs to, in a hidden sheet and the properties.
 
     A reader matches a return to its instrument by these values, whatever the file is called.
@@ -127,6 +135,8 @@ def add_meta(workbook: Workbook, instrument: Instrument, language: str, data_she
         "first_data_row": str(FIRST_DATA_ROW),
         "generator": f"villagesurvey {package_version()}",
     }
+    for code, name in (rosters or {}).items():
+        meta[f"roster_sheet.{code}"] = name
     sheet = workbook.create_sheet(META_SHEET)
     sheet.sheet_state = "hidden"
     for row, (name, value) in enumerate(meta.items(), start=1):

@@ -16,6 +16,7 @@ from ..instrument.conditions import format_condition
 from ..instrument.model import Text
 from ._choices import ChoiceList
 from ._names import SUBMISSION_KEY, Codes
+from ._repeats import finish_rosters
 from ._survey import Field, SectionDraft
 from ._waves import Joined, join_waves, wave_name
 from .findings import Finding
@@ -65,7 +66,13 @@ class _Assembler:
         for section, joined in self.sections:
             questions = [self.question(q) for q in joined]
             sections.append({"code": section.code, "label": section.label, "questions": questions})
-        key = self.key(sections)
+            if section.roster is not None:
+                sections[-1]["roster"] = section.roster
+        household = [s for s in sections if "roster" not in s]
+        if not household:  # every question is in a repeat: the household has only its key
+            household = [{"code": "submission", "label": dict(self.parts.title), "questions": []}]
+            sections.insert(0, household[0])
+        key = self.key(household)
         waves = sorted({w for q in self.questions for w in q.waves})
         data: dict[str, Any] = {
             "id": self.parts.ident,
@@ -84,6 +91,9 @@ class _Assembler:
         data["sections"] = sections
         if self.checks:
             data["checks"] = self.checks
+        if len(household) < len(sections):
+            names = {f.name: f.code for q in self.questions for f in q.fields}
+            finish_rosters(data, names, self.note)
         return data
 
     # -- a question ----------------------------------------------------------------------------

@@ -2,9 +2,10 @@
 
 Top-level groups become sections; questions outside any group form sections of their own. A
 group inside a section adds its questions to the section (and its relevance to each of
-them); a group of Likert items of one choice list is a scale. Repeats, device metadata and
-question types the instrument lacks are reported, one finding each; notes ask nothing and are
-skipped silently; calculations are kept with their calculation.
+them); a group of Likert items of one choice list is a scale; a repeat is a roster (see
+:mod:`._repeats`). Device metadata and question types the instrument lacks are reported,
+one finding each; notes ask nothing and are skipped silently; calculations are kept with
+their calculation.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..instrument.conditions import AllOf, Compare, Condition, Selected
 from ..instrument.model import Limit, Text
@@ -19,6 +21,7 @@ from ._choices import ChoiceList, choice_code
 from ._columns import read_columns
 from ._logic import Target, relevance_condition
 from ._names import Codes
+from ._repeats import begin_roster
 from ._table import Row, Table
 from ._texts import Languages
 from ._types import (
@@ -89,6 +92,7 @@ class SectionDraft:
     label: Text
     row: int | None
     fields: list[Field] = field(default_factory=list)
+    roster: dict[str, Any] | None = None  # a repeat's count, key and checks, as the form has them
 
 
 @dataclass
@@ -151,7 +155,7 @@ class SurveyReader:
             elif lowered in END_GROUP:
                 self.end_group(row)
             elif lowered in END_REPEAT:
-                self.lost(row, "unbalanced_group", "type", "an end of a repeat without its begin")
+                self.end_repeat(row)
             else:
                 self.question(row, kind)
             index += 1
@@ -174,7 +178,15 @@ class SurveyReader:
         self.note(Finding(code, number, header, message, lost=lost))
 
     def repeat(self, rows: list[Row], start: int) -> int:
-        """Skip a repeat and everything in it; return the index after its end."""
+        """Begin a roster; or, within one, skip a repeat and all in it. The next row's index."""
+        kind = " ".join(rows[start].get("type").split()).lower()
+        if kind in ("begin_repeat", "begin repeat") and not self.roster_depth():
+            self.groups += 1
+            draft = begin_roster(self, rows[start])
+            self.sections.append(draft)
+            self.stack.append(_Group("roster", draft.code, draft.label, draft.row or 0,
+                                     self.groups))  # fmt: skip
+            return start + 1
         depth, index = 0, start
         while index < len(rows):
             kind = " ".join(rows[index].get("type").split()).lower()
@@ -192,11 +204,19 @@ class SurveyReader:
             "repeat",
             "type",
             f"repeat {first.get('name') or '(no name)'!r} (rows {first.number}-{last.number}) is "
-            f"not imported, nor the {inside} row{'s' * (inside != 1)} inside it: a repeat holds "
-            "many answers per respondent, an instrument one row per respondent. Make it a "
-            "separate instrument, one row per repeated item",
+            f"not imported, nor the {inside} row{'s' * (inside != 1)} inside it: a loop over "
+            "choices, or a repeat within a repeat, is not a roster an instrument can hold (yet)",
         )
         return index + 1
+
+    def end_repeat(self, row: Row) -> None:
+        """Close the roster (and any group left open inside it)."""
+        if not self.roster_depth():
+            self.lost(row, "unbalanced_group", "type", "an end of a repeat without its begin")
+            return
+        while self.stack and self.stack[-1].kind != "roster":
+            self.end_group(row)
+        self.stack.pop()
 
     # -- groups --------------------------------------------------------------------------------
 
@@ -238,6 +258,11 @@ class SurveyReader:
             if self.stack:
                 self.stack[-1].members.extend(group.members)
 
+    def roster_depth(self) -> int:
+        """Where the groups inside the open roster begin in the stack (0 outside one)."""
+        depths = [i + 1 for i, g in enumerate(self.stack) if g.kind == "roster"]
+        return depths[-1] if depths else 0
+
     def row_of(self, group: _Group) -> Row:
         return Row(group.row, headers={"type": "type"})
 
@@ -261,8 +286,8 @@ class SurveyReader:
 
     def section(self) -> SectionDraft:
         """The section a question at this point belongs to."""
-        for group in self.stack:
-            if group.kind == "section":
+        for group in [g for g in self.stack if g.kind == "roster"] + self.stack:
+            if group.kind in ("section", "roster"):
                 return next(s for s in reversed(self.sections) if s.row == group.row)
         if self.loose is None:
             self.loose = SectionDraft(self.section_codes.take("main"), dict(self.title), None)
@@ -350,7 +375,8 @@ class SurveyReader:
         group = self.stack[-1].ident if self.stack else 0
         new = Field(row.number, name, code, qtype, label, section.code, group, list_name)
         read_columns(row, self, new=new)
-        conditions = [g.condition for g in self.stack if g.condition is not None]
+        inner = self.stack[self.roster_depth() :]  # a roster's rows: only its own groups' rules
+        conditions = [g.condition for g in inner if g.condition is not None]
         if new.relevant is not None:
             conditions.append(new.relevant)
         new.relevant = (

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from ..codebook import column_label
 from ..errors import XLSFormError
-from ..instrument import Column, Instrument, Question
+from ..instrument import Column, Instrument, Question, Roster, roster_instrument
 from ..instrument.model import Limit
 from ._languages import language_tag
 from ._names import SUBMISSION_KEY
@@ -54,6 +54,10 @@ ATTRIBUTES = (
     "reverse",
     "when_skipped",
     "sesoi",
+    "roster_key",
+    "exactly_one",
+    "sums",
+    "severity",
 )
 
 Rows = tuple[tuple[str, ...], ...]
@@ -133,10 +137,11 @@ class _Survey:
     def __init__(self, instrument: Instrument) -> None:
         self.instrument = instrument
         self.tags = {lang: language_tag(lang) for lang in instrument.languages}
-        self.types = {c.code: c.question.type for c in instrument.columns}
+        every = [*instrument.columns, *(c for _, cs in roster_columns(instrument) for c in cs)]
+        self.types = {c.code: c.question.type for c in every}
         self.rows: list[dict[str, str]] = []
         # Group names share the form's namespace with the fields (and ODK's "meta" group).
-        self.taken = {c.code.lower() for c in instrument.columns} | {"meta"}
+        self.taken = {c.code.lower() for c in every} | {"meta"}
 
     def translated(self, row: dict[str, str], column: str, text: dict[str, str]) -> None:
         for lang, tag in self.tags.items():
@@ -158,6 +163,25 @@ class _Survey:
 
     def end_group(self) -> None:
         self.rows.append({"type": "end_group"})
+
+    def repeat(self, roster: Roster) -> None:
+        """Begin a roster's repeat: its count, key and checks across levels as attributes."""
+        self.taken.add(roster.code.lower())
+        row = {"type": "begin_repeat", "name": roster.code}
+        self.translated(row, "label", roster.section.label)
+        if roster.count:
+            row["repeat_count"] = f"${{{roster.count}}}"
+        row[f"bind::{NAMESPACE}:roster_key"] = roster.key
+        if roster.exactly_one:
+            row[f"bind::{NAMESPACE}:exactly_one"] = roster.exactly_one
+        if roster.sums:
+            row[f"bind::{NAMESPACE}:sums"] = "; ".join(
+                f"{s.total}={s.part}" + (f"~{s.tolerance:g}" if s.tolerance else "")
+                for s in roster.sums
+            )
+        if roster.severity != "error":
+            row[f"bind::{NAMESPACE}:severity"] = roster.severity
+        self.rows.append(row)
 
     def field(self, column: Column) -> None:
         instrument, question = self.instrument, column.question
@@ -197,6 +221,7 @@ class _Survey:
         order += [f"label::{t}" for t in self.tags.values()]
         order += [f"hint::{t}" for t in self.tags.values()]
         order += ["required", "relevant", "constraint", "calculation", "choice_filter"]
+        order += ["repeat_count"]
         order += [f"constraint_message::{t}" for t in self.tags.values()]
         order += ["appearance", *(f"bind::{NAMESPACE}:{a}" for a in ATTRIBUTES)]
         return tuple(key for key in order if key in used)
@@ -240,6 +265,15 @@ def _scale_runs(questions: tuple[Question, ...]) -> Iterator[tuple[str | None, l
         yield run[0].scale, run
 
 
+def roster_columns(instrument: Instrument) -> list[tuple[Roster, tuple[Column, ...]]]:
+    """Each roster and its own columns (not the household's key columns it begins with)."""
+    return [
+        (r, tuple(c for c in roster_instrument(instrument, r).columns
+                  if c.question.section == r.code))
+        for r in instrument.rosters
+    ]  # fmt: skip
+
+
 def _survey_rows(instrument: Instrument) -> Rows:
     survey = _Survey(instrument)
     columns: dict[str, list[Column]] = {}
@@ -258,6 +292,11 @@ def _survey_rows(instrument: Instrument) -> Rows:
             if scale is not None:
                 survey.end_group()
         survey.end_group()
+    for roster, roster_cols in roster_columns(instrument):
+        survey.repeat(roster)
+        for column in roster_cols:
+            survey.field(column)
+        survey.rows.append({"type": "end_repeat"})
     header = survey.header()
     return (header, *(tuple(row.get(key, "") for key in header) for row in survey.rows))
 

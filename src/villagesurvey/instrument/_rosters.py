@@ -1,0 +1,234 @@
+"""The instrument's rosters: sections with ``roster:``, asked once per member of a household.
+
+A roster section is written among the sections; it is read like any other, then taken out
+of them into :attr:`Instrument.rosters` with its key, its expected count and the checks
+across levels it declares. Skip rules and ``part_of`` do not cross levels.
+"""
+
+from __future__ import annotations
+
+from ._fields import FieldReader, suggest
+from ._yaml import LineList, LineMap
+from .conditions import ConditionSyntaxError, parse_condition, references
+from .model import NUMERIC_TYPES, Question, Roster, RosterSum, Section
+
+__all__ = ["read_rosters"]
+
+_FIELDS = ("key", "count", "exactly_one", "sums", "severity")
+_SUM_FIELDS = ("total", "part", "tolerance")
+_KEY_TYPES = ("integer", "text", "select_one")
+
+
+def read_rosters(
+    reader: FieldReader,
+    sections: list[Section],
+    nodes: dict[str, LineMap],
+    main: dict[str, Question],
+) -> tuple[Roster, ...]:
+    """Build the rosters of the sections that have ``roster:``, recording every mistake.
+
+    ``nodes`` maps each roster section's code to its mapping in the file; ``main`` holds
+    the household questions (those of sections without ``roster:``).
+    """
+    rosters: list[Roster] = []
+    for section in sections:
+        node = nodes.get(section.code)
+        if node is None:
+            continue
+        roster = _roster(reader, node, section, main)
+        if roster is not None:
+            rosters.append(roster)
+    own = {q.code: s.code for s in sections if s.code in nodes for q in s.questions}
+    for section in sections:
+        for question in section.questions:
+            _one_level(reader, question, own.get(question.code), own)
+    return tuple(rosters)
+
+
+def _roster(
+    reader: FieldReader, node: LineMap, section: Section, main: dict[str, Question]
+) -> Roster | None:
+    where = f"roster {section.code!r}"
+    spec = reader.mapping(node.get("roster"), node.line_of("roster"), where, "roster")
+    if spec is None:
+        return None
+    before = len(reader.problems)
+    reader.fields(spec, _FIELDS, where)
+    own = {q.code: q for q in section.questions}
+    key = _key(reader, spec, where, own, node.line_of("roster"))
+    count = _count(reader, spec, where, main)
+    exactly_one = _exactly_one(reader, spec, where, own)
+    sums = _sums(reader, spec, where, main, own)
+    severity = spec.get("severity", "error")
+    if severity not in ("error", "warning"):
+        reader.problem(
+            spec.line_of("severity"), where, "bad_severity",
+            f"severity must be error or warning, not {severity!r}",
+        )  # fmt: skip
+    if key is None or len(reader.problems) > before:
+        return None
+    return Roster(section, key, count, exactly_one, sums, str(severity))
+
+
+def _key(
+    reader: FieldReader, spec: LineMap, where: str, own: dict[str, Question], at: int
+) -> str | None:
+    key, line = spec.get("key"), spec.line_of("key")
+    if key is None:
+        line = at
+        reader.problem(
+            line, where, "missing_field",
+            "a roster needs its own key: the question numbering its rows (key: member_no)",
+        )  # fmt: skip
+        return None
+    if not isinstance(key, str) or key not in own:
+        reader.problem(
+            line, where, "unknown_question",
+            f"key {key!r} is no question of this roster{suggest(str(key), list(own))}",
+        )  # fmt: skip
+        return None
+    question = own[key]
+    if not question.required:
+        reader.problem(
+            line, where, "key_not_required", f"key question {key!r} must be required; "
+            "add required: true",
+        )  # fmt: skip
+    elif question.waves:
+        reader.problem(line, where, "key_has_waves", f"key question {key!r} cannot have waves")
+    elif question.type not in _KEY_TYPES:
+        reader.problem(
+            line, where, "wrong_type", f"key question {key!r} must be integer, text or select_one"
+        )
+    return key
+
+
+def _count(reader: FieldReader, spec: LineMap, where: str, main: dict[str, Question]) -> str | None:
+    count, line = spec.get("count"), spec.line_of("count")
+    if count is None:
+        return None
+    question = main.get(count) if isinstance(count, str) else None
+    if question is None:
+        reader.problem(
+            line, where, "unknown_question", f"count {count!r} is no question of the "
+            f"household{suggest(str(count), list(main))}",
+        )  # fmt: skip
+        return None
+    if question.type != "integer" or question.waves:
+        reader.problem(
+            line, where, "wrong_type",
+            f"count {count!r} must be an integer question asked once (no waves)",
+        )  # fmt: skip
+        return None
+    return str(count)
+
+
+def _exactly_one(
+    reader: FieldReader, spec: LineMap, where: str, own: dict[str, Question]
+) -> str | None:
+    text, line = spec.get("exactly_one"), spec.line_of("exactly_one")
+    if text is None:
+        return None
+    if not isinstance(text, str):
+        reader.problem(line, where, "wrong_type", "exactly_one must be a condition such as "
+                       "\"relation = 1\"")  # fmt: skip
+        return None
+    try:
+        condition = parse_condition(text)
+    except ConditionSyntaxError as error:
+        reader.problem(line, where, "bad_condition", f"exactly_one: {error}")
+        return None
+    for name, _values in references(condition):
+        if name not in own or own[name].waves:
+            reader.problem(
+                line, where, "unknown_question",
+                f"exactly_one names {name!r}, which is no question of this roster asked once",
+            )  # fmt: skip
+            return None
+    return text
+
+
+def _sums(
+    reader: FieldReader,
+    spec: LineMap,
+    where: str,
+    main: dict[str, Question],
+    own: dict[str, Question],
+) -> tuple[RosterSum, ...]:
+    value, line = spec.get("sums"), spec.line_of("sums")
+    if value is None:
+        return ()
+    if not isinstance(value, LineList) or not value:
+        reader.problem(line, where, "wrong_type", "sums must be a list of {total, part}")
+        return ()
+    sums: list[RosterSum] = []
+    for item in value:
+        if not isinstance(item, LineMap):
+            reader.problem(value.line, where, "wrong_type", "each sum needs a total and a part")
+            continue
+        reader.fields(item, _SUM_FIELDS, where)
+        total = _number_question(reader, item, "total", main, where, "of the household")
+        part = _number_question(reader, item, "part", own, where, "of this roster")
+        tolerance = item.get("tolerance", 0)
+        if not isinstance(tolerance, int | float) or isinstance(tolerance, bool) or tolerance < 0:
+            reader.problem(
+                item.line_of("tolerance"), where, "bad_limit",
+                f"tolerance must be a number of 0 or more, not {tolerance!r}",
+            )  # fmt: skip
+            continue
+        if total is None or part is None:
+            continue
+        if total.waves != part.waves:
+            reader.problem(
+                item.line, where, "wave_mismatch",
+                f"{part.code!r} and its total {total.code!r} must be asked in the same waves",
+            )  # fmt: skip
+            continue
+        sums.append(RosterSum(total.code, part.code, tolerance))
+    return tuple(sums)
+
+
+def _number_question(
+    reader: FieldReader,
+    item: LineMap,
+    field: str,
+    questions: dict[str, Question],
+    where: str,
+    what: str,
+) -> Question | None:
+    code = item.get(field)
+    question = questions.get(code) if isinstance(code, str) else None
+    if question is None:
+        reader.problem(
+            item.line_of(field), where, "unknown_question" if code is not None else
+            "missing_field", f"{field} {code!r} is no question {what}",
+        )  # fmt: skip
+        return None
+    if question.type not in NUMERIC_TYPES:
+        reader.problem(
+            item.line_of(field), where, "wrong_type", f"{field} {code!r} must be a number question"
+        )
+        return None
+    return question
+
+
+def _one_level(
+    reader: FieldReader, question: Question, level: str | None, own: dict[str, str]
+) -> None:
+    """Skip rules and ``part_of`` name questions of the question's own level."""
+    named: list[str] = [question.part_of] if question.part_of else []
+    if question.relevant:
+        try:
+            named += [name for name, _ in references(parse_condition(question.relevant))]
+        except ConditionSyntaxError:
+            return  # reported where the question is read
+    for name in named:
+        base = name if name in own or name in reader.question_codes else name.rsplit("_", 1)[0]
+        other = own.get(base)
+        if base in reader.question_codes and other != level:
+            there = f"roster {other!r}" if other else "the household"
+            here = f"roster {level!r}" if level else "the household"
+            reader.problem(
+                reader.question_lines.get(question.code), f"question {question.code!r}",
+                "other_level", f"names {name!r}, a question of {there}; a question of {here} "
+                "may name only questions of its own level",
+            )  # fmt: skip
