@@ -323,3 +323,32 @@ def test_the_cli_applies_a_corrections_file(small, returns, tmp_path):
     assert len(_csv(out / "dropped.csv")) == summary["rows_dropped"] == 0
     assert len(_csv(out / "audit.csv")) == 2
     assert summary["rows_in"] == summary["rows_clean"] + summary["rows_quarantined"]
+
+
+# --- the sample data: messy returns → corrections → a clean dataset ------------------------
+
+
+def test_the_sample_corrections_leave_only_what_a_call_back_cannot_fix(model_study, tmp_path):
+    from .conftest import ROOT
+
+    messy = ROOT / "sample_data" / "returns_messy"
+    before = {p.name: _sha(p) for p in messy.iterdir()}
+    fixes = ROOT / "sample_data" / "corrections.csv"
+    result = validate_returns(model_study, [messy], corrections=fixes)
+    out = write_validation(result, tmp_path / "out")
+    assert {p.name: _sha(p) for p in messy.iterdir()} == before
+    quarantine = _csv(out / "quarantine.csv")
+    assert [(q["file"], q["checks"]) for q in quarantine] == [("V11_total_row.xlsx", "total_row")]
+    audit = _csv(out / "audit.csv")
+    lines = _csv(fixes)
+    assert sorted(int(a["line"]) for a in audit) == list(range(2, len(lines) + 2))
+    issues = _csv(out / "issues.csv")
+    noted = [i for i in issues if i["severity"] in ("corrected", "confirmed")]
+    assert len(noted) == len(lines)
+    assert not any(i["check"].startswith("correction_") and i["severity"] == "error"
+                   for i in issues)  # fmt: skip
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["rows_dropped"] == len(_csv(out / "dropped.csv")) == 2
+    assert summary["rows_in"] == (
+        len(_csv(out / "clean.csv")) + len(quarantine) + 2 + summary["rows_not_read"]
+    )
