@@ -352,3 +352,23 @@ def test_the_sample_corrections_leave_only_what_a_call_back_cannot_fix(model_stu
     assert summary["rows_in"] == (
         len(_csv(out / "clean.csv")) + len(quarantine) + 2 + summary["rows_not_read"]
     )
+
+
+def test_a_cell_of_a_dropped_respondent_and_a_confirmed_error_are_reported(
+    small, returns, tmp_path
+):
+    fixes = _write_corrections(tmp_path / "fix.csv", [
+        _line("3", "", "", "drop"),
+        _line("3", "age", "150", "replace", "45"),  # the respondent is dropped anyway
+        _line("1", "age", "43", "confirm"),  # no warning on 43
+        _line("4", "age", "85", "confirm", row="9"),  # found by key: the row is only a hint
+    ])  # fmt: skip
+    result = validate_returns(small, [returns], corrections=fixes)
+    assert _problems(result) == [
+        (3, "correction_moot", "warning"),
+        (4, "correction_unused", "warning"),
+    ]
+    assert result.dropped["person_id"].tolist() == ["3"]
+    assert sorted(result.audit["action"]) == ["confirm", "confirm", "drop"]
+    f = result.findings
+    assert f.loc[(f["row"] == 7) & (f["column"] == "age"), "severity"].tolist() == ["confirmed"]
