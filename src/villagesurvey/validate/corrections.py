@@ -7,7 +7,7 @@ a respondent whose key is blank), a ``column``, the ``value`` the cell held when
 was written, an ``action`` and for ``replace`` a ``new_value``:
 
 ``replace``
-    the cell gets ``new_value`` (a choice's label becomes its code); every check runs on it.
+    the cell gets ``new_value`` (a choice as the label its file uses); every check runs on it.
 ``blank``
     the cell is cleared.
 ``confirm``
@@ -269,16 +269,23 @@ def _cell_change(
         return (record, column, raw.at[record, column])
     if action == "blank":
         return (record, column, None)
-    new, why = _allowed(instrument, column, c.get("new_value"))
+    language = raw.at[record, "_language"] if "_language" in raw else None
+    new, why = _allowed(instrument, column, c.get("new_value"), language)
     if why:
         _problem(findings, source, c, "correction_value", why)
         return None
     return (record, column, new)
 
 
-def _allowed(instrument: Instrument, column: str, new: str) -> tuple[Any, str]:
-    """The value to store (a label as its code, a number as a number) and why it is not
-    allowed (``""`` if it is)."""
+def _allowed(
+    instrument: Instrument, column: str, new: str, language: Any = None
+) -> tuple[Any, str]:
+    """The value to store and why it is not allowed (``""`` if it is).
+
+    A number is stored as a number; one choice as its label in the language the row's file
+    holds silently (``language``), or as its code when the file has none; several choices
+    as their codes.
+    """
     if not new:
         return new, "replace needs a new_value (to clear the cell, use blank)"
     if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in new):
@@ -286,15 +293,20 @@ def _allowed(instrument: Instrument, column: str, new: str) -> tuple[Any, str]:
     question = instrument.column(column).question
     if question.type in SELECT_TYPES or question.type == "likert":
         choices = instrument.choice_list(question)
-        codes = {str(ch.code): str(ch.code) for ch in choices}
-        codes |= {label.casefold(): str(ch.code) for ch in choices for label in ch.label.values()}
+        codes: dict[str, int | str] = {str(ch.code): ch.code for ch in choices}
+        codes |= {label.casefold(): ch.code for ch in choices for label in ch.label.values()}
         parts = new.split() if question.type == "select_multiple" else [new]
         if question.type == "select_multiple" and not all(p.casefold() in codes for p in parts):
             parts = [p.strip() for p in new.replace(";", ",").split(",")]
         if not all(p.casefold() in codes for p in parts):
             allowed = ", ".join(f"{ch.code} ({next(iter(ch.label.values()))})" for ch in choices)
             return new, f"{new!r} is not one of the choices: {allowed}"
-        return " ".join(codes[p.casefold()] for p in parts), ""
+        if question.type != "select_multiple":
+            chosen = next(ch for ch in choices if ch.code == codes[parts[0].casefold()])
+            if isinstance(language, str) and language in chosen.label:
+                return chosen.label[language], ""
+            return chosen.code, ""
+        return " ".join(str(codes[p.casefold()]) for p in parts), ""
     if question.type in NUMERIC_TYPES:
         parsed = parse_number(new)
         if parsed is None:
@@ -417,12 +429,48 @@ def settle(table: pd.DataFrame, applied: Applied) -> pd.DataFrame:
     return pd.concat([table, extra], ignore_index=True) if len(extra) else table
 
 
-def audit_table(applied: Applied | None) -> pd.DataFrame:
-    """Every applied correction: :data:`AUDIT_COLUMNS`, one line per cell (or dropped row)."""
+def audit_table(
+    applied: Applied | None, instrument: Instrument, raw: pd.DataFrame, findings: pd.DataFrame
+) -> pd.DataFrame:
+    """Each changed cell's history: :data:`AUDIT_COLUMNS`, in the order the changes were made.
+
+    A correction (``replace``, ``blank``, ``confirm``, ``drop``) comes first, as it is applied
+    to the value as read; then each change the tool made while reading the value (action
+    ``fixed``, the check and its message as the reason, ``who`` ``villagesurvey``).
+    """
     import pandas as pd
 
-    rows = applied.audit if applied is not None else []
-    return pd.DataFrame(rows, columns=list(AUDIT_COLUMNS), dtype=object)
+    corrections = pd.DataFrame(
+        applied.audit if applied is not None else [], columns=list(AUDIT_COLUMNS), dtype=object
+    )
+    fixed = findings[(findings["severity"] == "fixed") & findings["record"].notna()]
+    records = fixed["record"].astype(int).to_numpy()
+    keys = raw.loc[records, list(instrument.key)].map(_text)
+    fixes = pd.DataFrame(
+        {
+            "respondent": keys.agg(" / ".join, axis=1).to_numpy() if len(fixed) else [],
+            "file": fixed["file"].to_numpy(),
+            "row": fixed["row"].astype(object).to_numpy(),
+            "column": fixed["column"].to_numpy(),
+            "before": fixed["value"].map(_text).to_numpy(),
+            "after": fixed["fixed_value"].map(_text).to_numpy(),
+            "action": "fixed",
+            "reason": (fixed["check"] + ": " + fixed["message"]).to_numpy(),
+            "who": "villagesurvey",
+            "when": "",
+            "corrections_file": "",
+            "line": "",
+        },
+        dtype=object,
+    )
+    table = pd.concat([corrections, fixes], ignore_index=True) if len(fixes) else corrections
+    order = table["action"].eq("fixed").astype(int)
+    return (
+        table.assign(_order=order, _row=pd.to_numeric(table["row"]))
+        .sort_values(["file", "_row", "column", "_order"], kind="stable")
+        .drop(columns=["_order", "_row"])
+        .reset_index(drop=True)
+    )
 
 
 def dropped_table(applied: Applied | None, instrument: Instrument) -> pd.DataFrame:

@@ -124,8 +124,8 @@ class Validation:
 
     @property
     def audit(self) -> pd.DataFrame:
-        """Every correction applied (:data:`.corrections.AUDIT_COLUMNS`)."""
-        return fixes_file.audit_table(self.corrections)
+        """Each changed cell's history (:func:`.corrections.audit_table`)."""
+        return fixes_file.audit_table(self.corrections, self.instrument, self.raw, self.findings)
 
     @property
     def dropped(self) -> pd.DataFrame:
