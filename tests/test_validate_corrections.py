@@ -378,3 +378,17 @@ def test_a_cell_of_a_dropped_respondent_and_a_confirmed_error_are_reported(
     assert sorted(result.audit["action"]) == ["confirm", "confirm", "drop"]
     f = result.findings
     assert f.loc[(f["row"] == 7) & (f["column"] == "age"), "severity"].tolist() == ["confirmed"]
+
+
+def test_the_template_lists_a_bounded_number_of_open_lines(small, returns, tmp_path, monkeypatch):
+    from villagesurvey.validate import correction_sheet
+
+    monkeypatch.setattr(correction_sheet, "MAX_OPEN_LINES", 2)
+    fixes = _write_corrections(tmp_path / "fix.csv", [_line("4", "age", "85", "confirm")])
+    write_validation(validate_returns(small, [returns], corrections=fixes), tmp_path / "out")
+    book = openpyxl.load_workbook(tmp_path / "out" / "corrections.xlsx")
+    lines = [[c.value for c in row] for row in book["corrections"].iter_rows(2)]
+    assert len(lines) == 1 + 2  # the decided line, then two open ones
+    assert lines[0][HEADER.index("action")] == "confirm"
+    notes = [c.value for c in book["how to"]["A"]]
+    assert notes[-1] == "Only the first 2 problems are listed; issues.csv has all."

@@ -25,7 +25,10 @@ if TYPE_CHECKING:
 
     from .run import Validation
 
-__all__ = ["correction_lines", "write_correction_sheet"]
+__all__ = ["MAX_OPEN_LINES", "correction_lines", "write_correction_sheet"]
+
+MAX_OPEN_LINES = 10_000
+"""Open findings listed at most (decided lines are always carried over); issues.csv has all."""
 
 _HOW_TO = (
     ("One line per problem found. Decide in the column 'action':",
@@ -65,7 +68,7 @@ def correction_lines(validation: Validation, issues: pd.DataFrame) -> list[list[
     raw = validation.raw
     findings = validation.findings
     open_ = findings["severity"].isin(["error", "warning"]) & findings["record"].notna()
-    for i in findings.index[open_.to_numpy()]:
+    for i in findings.index[open_.to_numpy()][:MAX_OPEN_LINES]:
         record, column = int(findings.at[i, "record"]), str(findings.at[i, "column"])
         key = tuple(_text(raw.at[record, k]) for k in instrument.key)
         where = key if any(key) else (str(raw.at[record, "_file"]), str(raw.at[record, "_row"]))
@@ -117,7 +120,11 @@ def write_correction_sheet(path: Path, validation: Validation, issues: pd.DataFr
     for name, letter in column_of.items():
         sheet.column_dimensions[letter].width = 40 if name == "message" else 14
     how = book.create_sheet("how to")
-    for n, (english, chinese) in enumerate(_HOW_TO, start=1):
+    howto = list(_HOW_TO)
+    if _open_count(validation) > MAX_OPEN_LINES:
+        howto.append((f"Only the first {MAX_OPEN_LINES:,} problems are listed; issues.csv has all.",
+                      f"只列出前 {MAX_OPEN_LINES:,} 个问题；全部问题见 issues.csv。"))  # fmt: skip
+    for n, (english, chinese) in enumerate(howto, start=1):
         _put_row(how, n, [english, chinese] if "zh" in instrument.languages else [english])
     how.column_dimensions["A"].width = how.column_dimensions["B"].width = 80
     with atomic_path(path) as temporary:
@@ -169,3 +176,8 @@ def _choice_lists(
         for r in rows:
             check.add(f"{letter}{r}")
         sheet.add_data_validation(check)
+
+
+def _open_count(validation: Validation) -> int:
+    findings = validation.findings
+    return int((findings["severity"].isin(["error", "warning"]) & findings["record"].notna()).sum())

@@ -445,10 +445,11 @@ def audit_table(
     )
     fixed = findings[(findings["severity"] == "fixed") & findings["record"].notna()]
     records = fixed["record"].astype(int).to_numpy()
-    keys = raw.loc[records, list(instrument.key)].map(_text)
+    parts = [raw.loc[records, k].map(_text).astype(str) for k in instrument.key]
+    keys = parts[0].str.cat(parts[1:], sep=" / ") if parts[1:] else parts[0]
     fixes = pd.DataFrame(
         {
-            "respondent": keys.agg(" / ".join, axis=1).to_numpy() if len(fixed) else [],
+            "respondent": keys.to_numpy(),
             "file": fixed["file"].to_numpy(),
             "row": fixed["row"].astype(object).to_numpy(),
             "column": fixed["column"].to_numpy(),
