@@ -4,6 +4,7 @@ The stages, each in its own module::
 
     reading     files → cell values (hostile files refused)
     layout      cell values → the instrument's columns (template version, headers)
+    corrections a supervisor's decisions applied to the values as read, with an audit trail
     normalise   cells → typed answers, every change logged
     schema      pandera rules from the instrument (errors and warnings)
     duplicates  copies of a row, one key with different answers
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ReturnsError
 from ..instrument import Instrument
 from ..tables.safe import shown_name
+from . import correction_tables
 from . import corrections as fixes_file
 from .cells import is_dont_know, show
 from .error_cells import find_error_cells
@@ -124,13 +126,15 @@ class Validation:
 
     @property
     def audit(self) -> pd.DataFrame:
-        """Each changed cell's history (:func:`.corrections.audit_table`)."""
-        return fixes_file.audit_table(self.corrections, self.instrument, self.raw, self.findings)
+        """Each changed cell's history (:func:`.correction_tables.audit_table`)."""
+        return correction_tables.audit_table(
+            self.corrections, self.instrument, self.raw, self.findings
+        )
 
     @property
     def dropped(self) -> pd.DataFrame:
         """The rows a corrections file dropped, as they came in, with the reason."""
-        return fixes_file.dropped_table(self.corrections, self.instrument)
+        return correction_tables.dropped_table(self.corrections, self.instrument)
 
     @property
     def rows_not_read(self) -> int:
@@ -545,12 +549,12 @@ def check_returns(
     sound = _blanked(rows, broken | _cells(doubtful))  # flagged once, not again as outliers
     findings.add_frame(hfc.find_outliers(instrument, sound, factor).assign(severity="warning"))
     table = findings.frame()
-    table = _locate(fixes_file.settle(table, applied) if applied else table, raw, returns)
+    table = _locate(correction_tables.settle(table, applied) if applied else table, raw, returns)
     errors = table[(table["severity"] == "error") & table["record"].notna()]
     quarantined = pd.Index(sorted(set(errors["record"].astype(int))), dtype="int64")
     _count_rows(files, raw, quarantined, table)
     if applied is not None:
-        fixes_file.count_dropped(files, applied)
+        correction_tables.count_dropped(files, applied)
     unreadable = fixes[fixes["severity"] == "error"]
     said = unreadable["value"].map(lambda v: isinstance(v, str) and is_dont_know(v))
     dont_know = unreadable.loc[said.astype(bool), "record"].astype(int).value_counts()
