@@ -763,6 +763,17 @@ column, then the instrument's column codes in order; choices as codes, dates as 
 
 {messy_files}
 
+## `corrections.csv`: the supervisor's decisions on the messy returns
+
+Written by hand (not by `generate.py`): the decisions a supervisor would take after calling
+the respondents back, one line per planted error and warning that a call-back can settle
+(ages mistyped, a "don't know" answered, a missing total given, a question asked by
+mistake blanked, an 85-year-old confirmed, a misspelt label, the duplicate interviews
+dropped). The call-back answers are invented, like the rest of the data. It leaves the total
+row of `V11_total_row.xlsx` (not a respondent) and the warnings of the old template alone.
+`villagesurvey validate ... returns_messy --corrections corrections.csv` brings the quarantine
+down to that total row; `demo` writes it to `validated_corrected/`.
+
 Each defect is one row of `defects.csv` (kept beside the folder, so that validating
 the folder reads only the returns):
 

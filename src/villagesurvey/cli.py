@@ -641,7 +641,10 @@ def power(
 @main.command()
 @click.argument("instrument", type=_INSTRUMENT)
 @click.argument("returns", nargs=-1, required=True, type=click.Path(path_type=Path))
-@_output_folder("Folder for clean.csv, quarantine.csv, issues.csv, issues.xlsx and summary.json.")
+@_output_folder(
+    "Folder for clean.csv, quarantine.csv, issues.csv, issues.xlsx, corrections.xlsx, "
+    "audit.csv, dropped.csv and summary.json."
+)
 @click.option(
     "--show-pii",
     is_flag=True,
@@ -661,6 +664,12 @@ def power(
     type=click.FloatRange(min=0, min_open=True),
     help="Seconds allowed to read one file before it is refused.",
 )
+@click.option(
+    "--corrections",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A corrections file (.xlsx or .csv, as corrections.xlsx) to apply before checking.",
+)
 @_reports_errors
 def validate(
     instrument: Path,
@@ -669,6 +678,7 @@ def validate(
     show_pii: bool,
     outlier_iqr: float,
     timeout: float,
+    corrections: Path | None,
 ) -> None:
     """Check the RETURNS (workbooks, CSV files or folders of them) against INSTRUMENT.
 
@@ -676,6 +686,8 @@ def validate(
     (file, sheet, row, column, value, check, severity) to OUTDIR. Exit code 0 when every
     row is clean, 1 when some rows have errors or some files were refused, 2 when no
     file could be read, 130 when interrupted (the previous outputs stay as they were).
+    With --corrections, the decisions in that file are applied first: audit.csv lists each
+    change, dropped.csv the rows dropped; the source files are never written.
     """
     from .instrument import load_instrument
     from .tables.outputset import output_lock
@@ -692,6 +704,7 @@ def validate(
                 stage=stage,
                 outlier_factor=outlier_iqr,
                 timeout=timeout,
+                corrections=corrections,
             )
         if stage is not None:
             stage(f"writing {outdir}")

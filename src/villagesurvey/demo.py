@@ -82,6 +82,7 @@ def run_demo(outdir: str | Path, echo: Callable[[str], object] = print) -> list[
         workbooks = sum(1 for p in copied if p.suffix == ".xlsx")
         echo(f"returns     {outdir / folder}/  ({workbooks} {what})")
     written.append(_copy(bundled("sample_data", "defects.csv"), outdir / "defects.csv"))
+    written.append(_copy(bundled("sample_data", "corrections.csv"), outdir / "corrections.csv"))
     written += _validate(instrument, outdir, echo)
     written += _report(instrument, outdir, echo)
     clean = outdir / "validated" / "clean.csv"
@@ -125,8 +126,13 @@ def _validate(instrument: Instrument, outdir: Path, echo: Callable[[str], object
     from .validate import OUTPUTS, validate_returns, write_validation
 
     written: list[Path] = []
-    for source, target in (("returns", "validated"), ("returns_messy", "validated_messy")):
-        result = validate_returns(instrument, [outdir / source])
+    runs = (
+        ("returns", "validated", None),
+        ("returns_messy", "validated_messy", None),
+        ("returns_messy", "validated_corrected", outdir / "corrections.csv"),
+    )
+    for source, target, corrections in runs:
+        result = validate_returns(instrument, [outdir / source], corrections=corrections)
         folder = write_validation(result, outdir / target)
         written += [folder / name for name in OUTPUTS]
         top = ", ".join(
@@ -134,6 +140,12 @@ def _validate(instrument: Instrument, outdir: Path, echo: Callable[[str], object
         )
         echo(
             f"validate    {folder}/  ({result.rows_in} rows in, {result.rows_clean} clean, "
-            f"{result.rows_quarantined} quarantined{': ' + top if top else ''}; see issues.xlsx)"
+            f"{result.rows_quarantined} quarantined"
+            + (
+                f", {result.rows_dropped} dropped, {len(result.audit)} corrections applied"
+                if corrections
+                else ""
+            )
+            + f"{': ' + top if top else ''}; see issues.xlsx)"
         )
     return written

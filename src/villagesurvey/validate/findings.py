@@ -10,6 +10,10 @@ a stable ``check`` code and a ``severity``:
     worth a look (an unusual value, an old template); the row stays clean.
 ``fixed``
     an unambiguous change the tool made (``"¥12,000"`` → ``12000``), logged with both values.
+``corrected``
+    a change a corrections file asked for (:mod:`.corrections`), logged with both values.
+``confirmed``
+    a warning on a value a corrections file confirmed as true.
 
 Stages add findings one at a time (:meth:`Findings.add`) or as whole vectorised frames
 (:meth:`Findings.add_frame`); :meth:`Findings.frame` gives them all as one table.
@@ -25,7 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = ["COLUMNS", "SEVERITIES", "Findings", "column_letter"]
 
-SEVERITIES = ("error", "warning", "fixed")
+SEVERITIES = ("error", "warning", "fixed", "corrected", "confirmed")
 
 COLUMNS = (
     "file",

@@ -1,4 +1,4 @@
-"""Write the five files of a validation: clean, quarantine, issues (csv, xlsx), summary.
+"""Write the files of a validation: clean, quarantine, issues, corrections, audit, summary.
 
 Each file is written atomically (a reader never sees half a file). A CSV field holding a
 line break or a carriage return is quoted (and a file with a carriage return in a value
@@ -25,6 +25,7 @@ from .._version import package_version
 from ..tables.outputset import output_lock, output_set
 from ..tables.safe import neutralise, shown_name
 from ._xlsx import MAX_CHECK_ROWS
+from .correction_sheet import write_correction_sheet
 from .findings import COLUMNS
 from .run import Validation
 
@@ -43,7 +44,10 @@ __all__ = [
     "write_validation",
 ]
 
-OUTPUTS = ("clean.csv", "quarantine.csv", "issues.csv", "issues.xlsx", "summary.json")
+OUTPUTS = (
+    "clean.csv", "quarantine.csv", "issues.csv", "issues.xlsx", "corrections.xlsx",
+    "audit.csv", "dropped.csv", "summary.json",
+)  # fmt: skip
 """The files :func:`write_validation` writes."""
 
 HIDDEN = "(hidden: personal data)"
@@ -52,9 +56,9 @@ _ISSUE_COLUMNS = [c for c in COLUMNS if c != "record"]
 
 
 def write_validation(validation: Validation, outdir: str | Path, *, show_pii: bool = False) -> Path:
-    """Write the five output files of a validation into ``outdir`` (created if missing).
+    """Write the output files (:data:`OUTPUTS`) of a validation into ``outdir``.
 
-    The five files are written as one set: staged beside ``outdir`` and put in its place
+    The files are written as one set: staged beside ``outdir`` and put in its place
     together once all are written, so that an interrupted or failed write leaves the
     previous set as it was. A run that holds ``outdir`` (see
     :func:`~villagesurvey.tables.outputset.output_lock`) makes another one fail.
@@ -92,6 +96,9 @@ def write_validation(validation: Validation, outdir: str | Path, *, show_pii: bo
             issues = pd.concat([issues, _issues_table(level, show_pii)], ignore_index=True)
         _write_csv(staging / "issues.csv", issues)
         _write_issues_xlsx(staging / "issues.xlsx", validation, issues)
+        write_correction_sheet(staging / "corrections.xlsx", validation, issues)
+        _write_csv(staging / "audit.csv", _private_audit(validation, show_pii))
+        _write_csv(staging / "dropped.csv", validation.dropped)
         with atomic_path(staging / "summary.json") as temporary:
             temporary.write_text(
                 json.dumps(summary(validation), ensure_ascii=False, indent=2) + "\n",
@@ -125,6 +132,17 @@ def _issues_table(validation: Validation, show_pii: bool) -> pd.DataFrame:
             table.loc[private, "fixed_value"] == "", HIDDEN
         )
     return table
+
+
+def _private_audit(validation: Validation, show_pii: bool) -> pd.DataFrame:
+    """The audit trail, answers to personal-data questions hidden unless asked."""
+    audit = validation.audit
+    if not show_pii:
+        pii = {c.code for c in validation.instrument.columns if c.question.pii}
+        private = audit["column"].isin(pii)
+        for name in ("before", "after"):
+            audit.loc[private & (audit[name] != ""), name] = HIDDEN
+    return audit
 
 
 def _text(value: Any) -> str:
@@ -247,6 +265,7 @@ def summary(validation: Validation) -> dict[str, Any]:
                 "rows_clean": f.rows_clean,
                 "rows_quarantined": f.rows_quarantined,
                 "rows_not_read": f.rows_not_read,
+                "rows_dropped": f.rows_dropped,
             }
             for f in validation.files
         ],
@@ -256,6 +275,8 @@ def summary(validation: Validation) -> dict[str, Any]:
         "rows_clean": validation.rows_clean,
         "rows_quarantined": validation.rows_quarantined,
         "rows_not_read": validation.rows_not_read,
+        "rows_dropped": validation.rows_dropped,
+        "corrections": _corrections_summary(validation),
         "counts": validation.counts,
         "rosters": {
             code: {
@@ -268,6 +289,26 @@ def summary(validation: Validation) -> dict[str, Any]:
             for code, level in validation.rosters.items()
         },
         "exit_code": validation.exit_code,
+    }
+
+
+def _corrections_summary(validation: Validation) -> dict[str, Any] | None:
+    """The corrections file applied (name, sha256) and what its lines did."""
+    applied = validation.corrections
+    if applied is None:
+        return None
+    actions = validation.audit["action"].value_counts()
+    counts = validation.counts
+    problems = {k: n for k, n in counts.get("error", {}).items() if k.startswith("correction_")}
+    return {
+        "file": applied.source.name,
+        "sha256": applied.source.sha256,
+        "lines": len(applied.source.lines),
+        "replaced": int(actions.get("replace", 0)),
+        "blanked": int(actions.get("blank", 0)),
+        "confirmed": int(actions.get("confirm", 0)),
+        "dropped": int(actions.get("drop", 0)),
+        "not_applied": sum(problems.values()),
     }
 
 
@@ -290,7 +331,7 @@ def _write_issues_xlsx(path: Path, validation: Validation, issues: pd.DataFrame)
          "sha256"],
         files, note=None,
     )  # fmt: skip
-    order = {"error": 0, "warning": 1, "fixed": 2}
+    order = {"error": 0, "warning": 1, "fixed": 2, "corrected": 3, "confirmed": 4}
     checks = sorted(
         issues.groupby(["check", "severity"]).size().items(),
         key=lambda item: (order[item[0][1]], -item[1], item[0][0]),
@@ -329,16 +370,18 @@ def summary_lines(validation: Validation, outdir: str | Path, top: int = 5) -> l
         f"{instrument.id} {instrument.version}: {read} read, {len(refused)} refused"
     ]
     lines += [f"  refused {f.name}: {shown_name(f.reason)} [{f.check}]" for f in refused]
-    unread = validation.rows_not_read
+    unread, dropped = validation.rows_not_read, validation.rows_dropped
     lines.append(
         f"rows: {validation.rows_in} in, {validation.rows_clean} clean, "
-        f"{validation.rows_quarantined} quarantined" + (f", {unread} not read" if unread else "")
+        f"{validation.rows_quarantined} quarantined"
+        + (f", {dropped} dropped" if dropped else "")
+        + (f", {unread} not read" if unread else "")
     )
     for severity, checks in validation.counts.items():
         total = sum(checks.values())
         shown = ", ".join(f"{check} {n}" for check, n in list(checks.items())[:top])
         more = f", ... ({len(checks) - top} more)" if len(checks) > top else ""
-        name = {"error": "errors", "warning": "warnings", "fixed": "fixed"}[severity]
+        name = {"error": "errors", "warning": "warnings"}.get(severity, severity)
         lines.append(f"{name}: {total} ({shown}{more})")
     for code, level in validation.rosters.items():
         errors = level.counts.get("error", {})
@@ -349,9 +392,6 @@ def summary_lines(validation: Validation, outdir: str | Path, top: int = 5) -> l
             + (f", {level.rows_not_read} not read" if level.rows_not_read else "")
             + (f" (errors: {shown})" if shown else "")
         )
-    extra = "".join(f", {name}" for name in roster_outputs(validation))
-    lines.append(
-        f"wrote clean.csv, quarantine.csv{extra}, issues.csv, issues.xlsx and summary.json "
-        f"to {outdir}"
-    )
+    written = [*OUTPUTS[:2], *roster_outputs(validation), *OUTPUTS[2:]]
+    lines.append(f"wrote {', '.join(written[:-1])} and {written[-1]} to {outdir}")
     return lines

@@ -4,6 +4,7 @@ The stages, each in its own module::
 
     reading     files → cell values (hostile files refused)
     layout      cell values → the instrument's columns (template version, headers)
+    corrections a supervisor's decisions applied to the values as read, with an audit trail
     normalise   cells → typed answers, every change logged
     schema      pandera rules from the instrument (errors and warnings)
     duplicates  copies of a row, one key with different answers
@@ -26,6 +27,8 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ReturnsError
 from ..instrument import Instrument
 from ..tables.safe import shown_name
+from . import correction_tables
+from . import corrections as fixes_file
 from .cells import is_dont_know, show
 from .error_cells import find_error_cells
 from .findings import SEVERITIES, Findings
@@ -60,7 +63,8 @@ class FileReport:
 
     ``status`` is ``"read"`` or ``"refused"``; a refused file has its ``check`` and
     ``reason``. ``rows_in`` counts the sheet's rows that hold anything below the header
-    (blank rows left out): ``rows_in = rows_clean + rows_quarantined + rows_not_read``.
+    (blank rows left out): ``rows_in = rows_clean + rows_quarantined + rows_dropped +
+    rows_not_read``.
     """
 
     name: str
@@ -74,6 +78,7 @@ class FileReport:
     rows_clean: int = 0
     rows_quarantined: int = 0
     rows_not_read: int = 0
+    rows_dropped: int = 0
 
 
 @dataclass
@@ -99,6 +104,8 @@ class Validation:
         Non-response by enumerator and by the first key column.
     rosters : dict of Validation
         Each roster's own validation, by roster code (see :mod:`.rosters`).
+    corrections : Applied or None
+        What a corrections file changed (:mod:`.corrections`); see :attr:`audit`.
     """
 
     instrument: Instrument
@@ -109,11 +116,29 @@ class Validation:
     quarantined: pd.Index
     rates: dict[str, pd.DataFrame] = field(default_factory=dict)
     rosters: dict[str, Validation] = field(default_factory=dict)
+    corrections: fixes_file.Applied | None = None
 
     @property
     def rows_in(self) -> int:
-        """Rows of every file's data sheet that hold anything: read, or reported not read."""
-        return len(self.raw) + self.rows_not_read
+        """Rows of every file's data sheet that hold anything: read, dropped or not read."""
+        return len(self.raw) + self.rows_not_read + self.rows_dropped
+
+    @property
+    def rows_dropped(self) -> int:
+        """Rows a corrections file dropped (in :attr:`dropped`)."""
+        return len(self.corrections.dropped) if self.corrections is not None else 0
+
+    @property
+    def audit(self) -> pd.DataFrame:
+        """Each changed cell's history (:func:`.correction_tables.audit_table`)."""
+        return correction_tables.audit_table(
+            self.corrections, self.instrument, self.raw, self.findings
+        )
+
+    @property
+    def dropped(self) -> pd.DataFrame:
+        """The rows a corrections file dropped, as they came in, with the reason."""
+        return correction_tables.dropped_table(self.corrections, self.instrument)
 
     @property
     def rows_not_read(self) -> int:
@@ -248,6 +273,7 @@ def validate_returns(
     progress: Callable[[Path, int, int], None] | None = None,
     stage: Callable[[str], None] | None = None,
     outlier_factor: float | None = None,
+    corrections: str | Path | None = None,
     **reading: Any,
 ) -> Validation:
     """Validate returned workbooks (files or folders of them) against an instrument.
@@ -265,6 +291,9 @@ def validate_returns(
     outlier_factor : float, optional
         The multiple of the interquartile range beyond which a value is an outlier
         (default :data:`.hfc.IQR_FACTOR`).
+    corrections : path, optional
+        A corrections file (.xlsx or .csv) to apply after reading, before checking
+        (:mod:`.corrections`).
     **reading
         Limits passed to :func:`.reading.read_returns` (``timeout``, ``memory_limit``,
         ``workers``).
@@ -279,8 +308,13 @@ def validate_returns(
     OptionError
         If a source does not exist.
     ReturnsError
-        If no source holds any file to validate.
+        If no source holds any file to validate, or the corrections file cannot be read.
     """
+    decided = (
+        fixes_file.read_corrections(corrections, instrument, **reading)
+        if corrections is not None
+        else None
+    )
     skipped: list[tuple[Path, str]] = []
     paths = find_returns(sources, skipped)
     if not paths:
@@ -335,6 +369,7 @@ def validate_returns(
         findings=findings,
         outlier_factor=outlier_factor,
         stage=steps,
+        corrections=decided,
     )
     return rosters.check(household, outlier_factor)
 
@@ -459,6 +494,7 @@ def check_returns(
     findings: Findings | None = None,
     outlier_factor: float | None = None,
     stage: Callable[[str], None] | None = None,
+    corrections: fixes_file.CorrectionsFile | None = None,
 ) -> Validation:
     """Check returns already laid out on the instrument; no file is touched.
 
@@ -477,6 +513,8 @@ def check_returns(
     stage : callable, optional
         Called with a line before each step (reading the answers, the rules, duplicates and
         outliers); :func:`validate_returns` passes it for :data:`STEPS_FROM` rows or more.
+    corrections : CorrectionsFile, optional
+        Decisions applied to the rows as read, before any check (:mod:`.corrections`).
     """
     import pandas as pd
 
@@ -490,6 +528,9 @@ def check_returns(
     raw = fill_submission_key(instrument, raw, raw[PROVENANCE["submission"]], where, findings)
     exported = raw[list(PROVENANCE.values())].notna().any(axis=1)
     raw = read_tool_blanks(instrument, raw, exported, findings)
+    applied = None
+    if corrections is not None:
+        raw, applied = fixes_file.apply_corrections(instrument, raw, corrections, findings)
     _formulas(raw, returns, findings)
     totals = _total_rows(instrument, raw, findings)
     say = stage if stage is not None else _silent
@@ -516,10 +557,13 @@ def check_returns(
     factor = outlier_factor if outlier_factor is not None else hfc.IQR_FACTOR
     sound = _blanked(rows, broken | _cells(doubtful))  # flagged once, not again as outliers
     findings.add_frame(hfc.find_outliers(instrument, sound, factor).assign(severity="warning"))
-    table = _locate(findings.frame(), raw, returns)
+    table = findings.frame()
+    table = _locate(correction_tables.settle(table, applied) if applied else table, raw, returns)
     errors = table[(table["severity"] == "error") & table["record"].notna()]
     quarantined = pd.Index(sorted(set(errors["record"].astype(int))), dtype="int64")
     _count_rows(files, raw, quarantined, table)
+    if applied is not None:
+        correction_tables.count_dropped(files, applied)
     unreadable = fixes[fixes["severity"] == "error"]
     said = unreadable["value"].map(lambda v: isinstance(v, str) and is_dont_know(v))
     dont_know = unreadable.loc[said.astype(bool), "record"].astype(int).value_counts()
@@ -528,7 +572,7 @@ def check_returns(
     if any(c.code == "enumerator" for c in instrument.columns):
         groups = {"by_enumerator": "enumerator", **groups}
     rates = hfc.response_rates(instrument, rows, dont_know, groups)
-    return Validation(instrument, files, raw, typed, table, quarantined, rates)
+    return Validation(instrument, files, raw, typed, table, quarantined, rates, corrections=applied)
 
 
 def _formulas(raw: pd.DataFrame, returns: list[Return], findings: Findings) -> None:
