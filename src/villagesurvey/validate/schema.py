@@ -221,5 +221,5 @@ def _check_dtypes(schema: pa.DataFrameSchema, typed: pd.DataFrame) -> None:
     for code, column in schema.columns.items():
         found = pandas_engine.Engine.dtype(typed[code].dtype) if code in typed else None
         if found is None or not column.dtype.check(found):
-            found = typed[code].dtype if code in typed else "missing"
-            raise RuntimeError(f"unexpected schema failure: {code} is {found}, not {column.dtype}")
+            said = typed[code].dtype if code in typed else "missing"
+            raise RuntimeError(f"unexpected schema failure: {code} is {said}, not {column.dtype}")
