@@ -96,6 +96,7 @@ class TableBook:
         self._zip = zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
         self._titles: list[str] = []
         self._filters: list[str] = []
+        self._letters: list[str] = []
 
     def add(
         self,
@@ -115,6 +116,8 @@ class TableBook:
                 text = "" if value is None else str(value)
                 widths[i] = max(widths[i], min(display_width(text) + 2, _WIDEST))
         first = 2 if note else 1
+        widest = max([len(header), 1, *(len(r) for r in table)])
+        self._letters = [_letter(i) for i in range(1, widest + 1)]
         last = _letter(max(len(header), 1))
         span = f"A{first}:{last}{first + len(table)}"
         self._titles.append(title)
@@ -150,11 +153,11 @@ class TableBook:
             "<sheetData>"
         )
 
-    @staticmethod
-    def _row(number: int, values: Iterable[Any], styles: list[int]) -> str:
+    def _row(self, number: int, values: Iterable[Any], styles: list[int]) -> str:
+        letters, row = self._letters, str(number)
         cells = "".join(
-            _cell(f"{_letter(i)}{number}", v, styles[i - 1] if i <= len(styles) else 0)
-            for i, v in enumerate(values, start=1)
+            _cell(letters[i] + row, v, styles[i] if i < len(styles) else 0)
+            for i, v in enumerate(values)
         )
         return f'<row r="{number}">{cells}</row>'
 

@@ -199,7 +199,8 @@ class Validation:
         for key, values in self._provenance(rows.index).items():
             out[key] = values
         for column in self.instrument.columns:
-            out[column.code] = rows[column.code].map(show)
+            values = rows[column.code]  # text as read (a CSV file's) is shown as it is
+            out[column.code] = values.fillna("") if values.dtype == "str" else values.map(show)
         return out.reset_index(drop=True)
 
     def _provenance(self, records: pd.Index) -> dict[str, pd.Series]:
