@@ -88,7 +88,7 @@ def write_validation(validation: Validation, outdir: str | Path, *, show_pii: bo
 def _issues_table(validation: Validation, show_pii: bool) -> pd.DataFrame:
     table = validation.findings[_ISSUE_COLUMNS].copy()
     for name in ("value", "fixed_value"):
-        table[name] = table[name].map(_text)
+        table[name] = _texts(table[name])
     if not show_pii:
         pii = {c.code for c in validation.instrument.columns if c.question.pii}
         private = table["column"].isin(pii)
@@ -105,6 +105,15 @@ def _issues_table(validation: Validation, show_pii: bool) -> pd.DataFrame:
             table.loc[private, "fixed_value"] == "", HIDDEN
         )
     return table
+
+
+def _texts(values: pd.Series) -> pd.Series:
+    """:func:`_text` of a column; a column of texts only has its blanks filled."""
+    import pandas as pd
+
+    if len(values) and pd.api.types.infer_dtype(values, skipna=True) == "string":
+        return values.where(values.notna(), "").astype(object)  # text already: fill blanks
+    return values.map(_text)
 
 
 def _text(value: Any) -> str:
