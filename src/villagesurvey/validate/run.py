@@ -134,11 +134,14 @@ class Validation:
     @property
     def counts(self) -> dict[str, dict[str, int]]:
         """Findings per severity (errors, warnings, fixes) and check code, most frequent first."""
+        import numpy as np
+
         counts: dict[str, dict[str, int]] = {s: {} for s in SEVERITIES}
-        for (severity, check), n in Counter(
-            zip(self.findings["severity"], self.findings["check"], strict=True)
-        ).most_common():
-            counts[severity][check] = n
+        # groups in the order first seen; most frequent first, ties in that order
+        sizes = self.findings.groupby(["severity", "check"], sort=False).size()
+        for i in np.argsort(-sizes.to_numpy(), kind="stable"):
+            severity, check = sizes.index[i]
+            counts[str(severity)][str(check)] = int(sizes.iloc[i])
         return {severity: checks for severity, checks in counts.items() if checks}
 
     @property
@@ -176,25 +179,23 @@ class Validation:
 
         errors = self.findings[self.findings["severity"] == "error"]
         errors = errors[errors["record"].notna()]
-        reasons: dict[int, list[str]] = {}
-        details: dict[int, list[str]] = {}
-        for record, column, check, message in errors[
-            ["record", "column", "check", "message"]
-        ].itertuples(index=False):
-            if check not in reasons.setdefault(int(record), []):
-                reasons[int(record)].append(check)
-            details.setdefault(int(record), []).append(
-                f"{column + ': ' if column else ''}{message}"
-            )
+        records = errors["record"].astype("int64")
+        said = errors["message"].astype(object)
+        named = (errors["column"] + ": " + errors["message"]).astype(object)
+        text = said.where(errors["column"] == "", named)
+        details = text.groupby(records.to_numpy(), sort=False).agg(" | ".join)
+        checks = errors.assign(record=records).drop_duplicates(["record", "check"])
+        reasons = checks["check"].astype(object).groupby(checks["record"].to_numpy()).agg("; ".join)
         rows = self.raw.loc[self.quarantined]
         out = pd.DataFrame(
             {
                 "file": rows[FILE],
                 "sheet": rows[SHEET],
                 "row": rows[ROW],
-                "checks": ["; ".join(reasons.get(r, [])) for r in rows.index],
-                "reasons": [" | ".join(details.get(r, [])) for r in rows.index],
-            }
+                "checks": reasons.reindex(rows.index).fillna("").to_numpy(dtype=object),
+                "reasons": details.reindex(rows.index).fillna("").to_numpy(dtype=object),
+            },
+            index=rows.index,
         )
         for key, values in self._provenance(rows.index).items():
             out[key] = values
@@ -619,10 +620,12 @@ def _locate(table: pd.DataFrame, raw: pd.DataFrame, returns: list[Return]) -> pd
         (laid.file, code): letter for laid in returns for code, letter in laid.letters.items()
     }
     empty = table["letter"] == ""
-    table.loc[empty, "letter"] = [
-        letters.get((f, c), "")
-        for f, c in zip(table.loc[empty, "file"], table.loc[empty, "column"], strict=True)
-    ]
+    keys = table.loc[empty, "file"].astype(str) + "\x00" + table.loc[empty, "column"].astype(str)
+    table.loc[empty, "letter"] = (
+        keys.map({f"{file}\x00{code}": letter for (file, code), letter in letters.items()})
+        .fillna("")
+        .to_numpy(dtype=object)
+    )
     order = table["record"].fillna(-1)
     return (
         table.assign(_order=order)
