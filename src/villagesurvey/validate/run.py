@@ -514,7 +514,7 @@ def check_returns(
     quarantined = pd.Index(sorted(set(errors["record"].astype(int))), dtype="int64")
     _count_rows(files, raw, quarantined, table)
     unreadable = fixes[fixes["severity"] == "error"]
-    said = unreadable["value"].map(lambda v: isinstance(v, str) and is_dont_know(v))
+    said = _dont_know(unreadable["value"])
     dont_know = unreadable.loc[said.astype(bool), "record"].astype(int).value_counts()
     first = instrument.key[0]
     groups = {f"by_{first}": first}
@@ -522,6 +522,18 @@ def check_returns(
         groups = {"by_enumerator": "enumerator", **groups}
     rates = hfc.response_rates(instrument, rows, dont_know, groups)
     return Validation(instrument, files, raw, typed, table, quarantined, rates)
+
+
+def _dont_know(values: pd.Series) -> pd.Series:
+    """Which values say "don't know"; a column of texts looks at each different text once."""
+    import numpy as np
+    import pandas as pd
+
+    if len(values) and pd.api.types.infer_dtype(values, skipna=True) == "string":
+        codes, uniques = pd.factorize(values)
+        known = np.array([is_dont_know(u) for u in uniques] + [False], dtype=bool)  # -1: missing
+        return pd.Series(known[codes], index=values.index, dtype=bool)
+    return values.map(lambda v: isinstance(v, str) and is_dont_know(v))
 
 
 def _formulas(raw: pd.DataFrame, returns: list[Return], findings: Findings) -> None:
