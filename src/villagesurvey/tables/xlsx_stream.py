@@ -123,7 +123,8 @@ class TableBook:
         self._titles.append(title)
         self._filters.append(f"$A${first}:${last}${first + len(table)}")
         with self._zip.open(f"xl/worksheets/sheet{len(self._titles)}.xml", "w") as out:
-            out.write(self._head(widths, first).encode("utf-8"))
+            extent = f"A1:{self._letters[-1]}{first + len(table)}"
+            out.write(self._head(widths, first, extent).encode("utf-8"))
             if note:
                 out.write(f'<row r="1">{_cell("A1", _plain(note), _NOTE)}</row>'.encode())
             heads = [_plain(h) for h in header]
@@ -139,14 +140,15 @@ class TableBook:
             out.write(f'</sheetData><autoFilter ref="{span}"/></worksheet>'.encode())
 
     @staticmethod
-    def _head(widths: list[int], first: int) -> str:
+    def _head(widths: list[int], first: int, extent: str) -> str:
         cols = "".join(
             f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
             for i, w in enumerate(widths, start=1)
         )
         return (
             f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN}"'
-            f' xmlns:r="{_REL}"><sheetViews><sheetView workbookViewId="0"><pane ySplit="{first}"'
+            f' xmlns:r="{_REL}"><dimension ref="{extent}"/>'
+            f'<sheetViews><sheetView workbookViewId="0"><pane ySplit="{first}"'
             f' topLeftCell="A{first + 1}" activePane="bottomLeft" state="frozen"/>'
             '<selection pane="bottomLeft"/></sheetView></sheetViews>'
             f'<sheetFormatPr defaultRowHeight="15"/>{f"<cols>{cols}</cols>" if cols else ""}'
