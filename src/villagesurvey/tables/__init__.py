@@ -1,7 +1,8 @@
 """Writers' shared pieces, importing nothing from the rest of the package's stages.
 
 - :mod:`.safe`: text no spreadsheet runs, text an xlsx file can hold, names on one line;
-- :mod:`.xlsx`: write-only table sheets;
+- :mod:`.xlsx`: write-only table sheets (openpyxl);
+- :mod:`.xlsx_stream`: the same sheets written straight as XML, for large tables;
 - :mod:`.outputset`: a set of output files written as one, and the lock of an output folder.
 """
 

@@ -317,7 +317,6 @@ def _extract_table(
     """:func:`_extract` for a sheet read in columns: no Python value per cell."""
     import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     start = max(first_data - sheet.first_row, 0)
     body = sheet.table.slice(start)
@@ -329,20 +328,14 @@ def _extract_table(
         return pa.chunked_array([pa.nulls(body.num_rows, pa.large_string())])
 
     split = [number for options in headers.options.values() for _, number in options]
-    empty = np.ones(body.num_rows, dtype=bool)
-    for number in {*headers.positions.values(), *split}:
-        filled = pc.not_equal(pc.utf8_trim_whitespace(column(number)), "")
-        empty &= ~pc.fill_null(filled, False).to_numpy(zero_copy_only=False)
+    answers = [column(number) for number in {*headers.positions.values(), *split}]
+    empty = ~_filled(answers, body.num_rows)
     excel = sheet.first_row + start + np.arange(body.num_rows)
     not_read = np.zeros(body.num_rows, dtype=bool)
     if empty.any():
         export_only = {number - sheet.first_column for number in headers.metadata.values()}
-        for i in range(body.num_columns):
-            if i in export_only:  # a submission with no answers is a blank row
-                continue
-            filled = pc.not_equal(pc.utf8_trim_whitespace(body.column(i)), "")
-            not_read |= pc.fill_null(filled, False).to_numpy(zero_copy_only=False)
-        not_read &= empty
+        cells = [body.column(i) for i in range(body.num_columns) if i not in export_only]
+        not_read = _filled(cells, body.num_rows) & empty  # no answers: a blank row
         for row in excel[not_read].tolist():
             header_row.report_not_read(name, sheet.name, row, header_row.ONLY_UNKNOWN, findings)
     kept_at = np.flatnonzero(~empty)
@@ -370,6 +363,32 @@ def _extract_table(
         provenance = _provenance([list(row) for row in rows], metadata)
     kept = excel[kept_at].tolist()
     return Return(name, sheet.name, kept, columns, letters, {}, None, provenance=provenance)
+
+
+_FEW_ROWS = 16
+"""Up to this many rows, a column's cells are looked at in Python: a compute call costs more."""
+
+
+def _filled(columns: list[Any], rows: int) -> Any:
+    """Which rows hold more than spaces in any of these Arrow text columns (a NumPy mask).
+
+    A file of a few rows has its columns looked at in one compute call, not one per column.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def mask(cells: Any) -> Any:
+        filled = pc.not_equal(pc.utf8_trim_whitespace(cells), "")
+        return pc.fill_null(filled, False).to_numpy(zero_copy_only=False)
+
+    if not columns:
+        return np.zeros(rows, dtype=bool)
+    if rows > _FEW_ROWS:
+        return np.logical_or.reduce([mask(c) for c in columns])
+    texts = [c.cast(pa.large_string()) for c in columns]
+    cells = pa.chunked_array([chunk for c in texts for chunk in c.chunks], pa.large_string())
+    return mask(cells).reshape(len(columns), rows).any(axis=0)
 
 
 def _provenance(rows: list[list[Any]], metadata: dict[str, int]) -> dict[str, list[Any]]:

@@ -115,7 +115,7 @@ def roster_outputs(validation: Validation) -> list[str]:
 def _issues_table(validation: Validation, show_pii: bool) -> pd.DataFrame:
     table = validation.findings[_ISSUE_COLUMNS].copy()
     for name in ("value", "fixed_value"):
-        table[name] = table[name].map(_text)
+        table[name] = _texts(table[name])
     if not show_pii:
         pii = {c.code for c in validation.instrument.columns if c.question.pii}
         private = table["column"].isin(pii)
@@ -143,6 +143,15 @@ def _private_audit(validation: Validation, show_pii: bool) -> pd.DataFrame:
         for name in ("before", "after"):
             audit.loc[private & (audit[name] != ""), name] = HIDDEN
     return audit
+
+
+def _texts(values: pd.Series) -> pd.Series:
+    """:func:`_text` of a column; a column of texts only has its blanks filled."""
+    import pandas as pd
+
+    if len(values) and pd.api.types.infer_dtype(values, skipna=True) == "string":
+        return values.where(values.notna(), "").astype(object)  # text already: fill blanks
+    return values.map(_text)
 
 
 def _text(value: Any) -> str:
@@ -313,45 +322,40 @@ def _corrections_summary(validation: Validation) -> dict[str, Any] | None:
 
 
 def _write_issues_xlsx(path: Path, validation: Validation, issues: pd.DataFrame) -> None:
-    from openpyxl import Workbook
+    from ..tables.xlsx_stream import TableBook
+    from ._xlsx import summary_rows
 
-    from ._xlsx import add_table_sheet, summary_rows
-
-    book = Workbook(write_only=True)
-    add_table_sheet(book, "Summary", ["item", "value", "detail"], summary_rows(validation),
-                    note=None)  # fmt: skip
-    files = [
-        [f.name, f.status, f.rows_in, f.rows_clean, f.rows_quarantined, f.check, f.reason,
-         f.sha256 or ""]
-        for f in validation.files
-    ]  # fmt: skip
-    add_table_sheet(
-        book, "Files",
-        ["file", "status", "rows_in", "rows_clean", "rows_quarantined", "check", "reason",
-         "sha256"],
-        files, note=None,
-    )  # fmt: skip
-    order = {"error": 0, "warning": 1, "fixed": 2, "corrected": 3, "confirmed": 4}
-    checks = sorted(
-        issues.groupby(["check", "severity"]).size().items(),
-        key=lambda item: (order[item[0][1]], -item[1], item[0][0]),
-    )
-    seen: set[str] = set()
-    for (check, _severity), _count in checks:
-        if check in seen:
-            continue
-        seen.add(check)
-        part = issues[issues["check"] == check]
-        add_table_sheet(
-            book, check, list(part.columns),
-            part.head(MAX_CHECK_ROWS).itertuples(index=False, name=None),
-            note=_cap_note(len(part)), limit=MAX_CHECK_ROWS,
-        )  # fmt: skip
-    for name, table in validation.rates.items():
-        add_table_sheet(book, name, list(table.columns), table.itertuples(index=False, name=None),
-                        note=None)  # fmt: skip
     with atomic_path(path) as temporary:
-        book.save(temporary)
+        book = TableBook(temporary)
+        book.add("Summary", ["item", "value", "detail"], summary_rows(validation))
+        files = [
+            [f.name, f.status, f.rows_in, f.rows_clean, f.rows_quarantined, f.check, f.reason,
+             f.sha256 or ""]
+            for f in validation.files
+        ]  # fmt: skip
+        book.add(
+            "Files",
+            ["file", "status", "rows_in", "rows_clean", "rows_quarantined", "check", "reason",
+             "sha256"],
+            files,
+        )  # fmt: skip
+        order = {"error": 0, "warning": 1, "fixed": 2, "corrected": 3, "confirmed": 4}
+        checks = sorted(
+            issues.groupby(["check", "severity"]).size().items(),
+            key=lambda item: (order[item[0][1]], -item[1], item[0][0]),
+        )
+        seen: set[str] = set()
+        for (check, _severity), _count in checks:
+            if check in seen:
+                continue
+            seen.add(check)
+            part = issues[issues["check"] == check]
+            shown = part.head(MAX_CHECK_ROWS)
+            rows = zip(*(shown[c].tolist() for c in shown.columns), strict=True)
+            book.add(check, list(part.columns), rows, note=_cap_note(len(part)))
+        for name, table in validation.rates.items():
+            book.add(name, list(table.columns), table.itertuples(index=False, name=None))
+        book.save()
 
 
 def _cap_note(count: int) -> str | None:

@@ -163,11 +163,14 @@ class Validation:
     @property
     def counts(self) -> dict[str, dict[str, int]]:
         """Findings per severity (errors, warnings, fixes) and check code, most frequent first."""
+        import numpy as np
+
         counts: dict[str, dict[str, int]] = {s: {} for s in SEVERITIES}
-        for (severity, check), n in Counter(
-            zip(self.findings["severity"], self.findings["check"], strict=True)
-        ).most_common():
-            counts[severity][check] = n
+        # groups in the order first seen; most frequent first, ties in that order
+        sizes = self.findings.groupby(["severity", "check"], sort=False).size()
+        for i in np.argsort(-sizes.to_numpy(), kind="stable"):
+            severity, check = sizes.index[i]
+            counts[str(severity)][str(check)] = int(sizes.iloc[i])
         return {severity: checks for severity, checks in counts.items() if checks}
 
     @property
@@ -207,30 +210,29 @@ class Validation:
 
         errors = self.findings[self.findings["severity"] == "error"]
         errors = errors[errors["record"].notna()]
-        reasons: dict[int, list[str]] = {}
-        details: dict[int, list[str]] = {}
-        for record, column, check, message in errors[
-            ["record", "column", "check", "message"]
-        ].itertuples(index=False):
-            if check not in reasons.setdefault(int(record), []):
-                reasons[int(record)].append(check)
-            details.setdefault(int(record), []).append(
-                f"{column + ': ' if column else ''}{message}"
-            )
+        records = errors["record"].astype("int64")
+        said = errors["message"].astype(object)
+        named = (errors["column"] + ": " + errors["message"]).astype(object)
+        text = said.where(errors["column"] == "", named)
+        details = text.groupby(records.to_numpy(), sort=False).agg(" | ".join)
+        checks = errors.assign(record=records).drop_duplicates(["record", "check"])
+        reasons = checks["check"].astype(object).groupby(checks["record"].to_numpy()).agg("; ".join)
         rows = self.raw.loc[self.quarantined]
         out = pd.DataFrame(
             {
                 "file": rows[FILE],
                 "sheet": rows[SHEET],
                 "row": rows[ROW],
-                "checks": ["; ".join(reasons.get(r, [])) for r in rows.index],
-                "reasons": [" | ".join(details.get(r, [])) for r in rows.index],
-            }
+                "checks": reasons.reindex(rows.index).fillna("").to_numpy(dtype=object),
+                "reasons": details.reindex(rows.index).fillna("").to_numpy(dtype=object),
+            },
+            index=rows.index,
         )
         for key, values in self._provenance(rows.index).items():
             out[key] = values
         for column in self.instrument.columns:
-            out[column.code] = rows[column.code].map(show)
+            values = rows[column.code]  # text as read (a CSV file's) is shown as it is
+            out[column.code] = values.fillna("") if values.dtype == "str" else values.map(show)
         return out.reset_index(drop=True)
 
     def _provenance(self, records: pd.Index) -> dict[str, pd.Series]:
@@ -565,7 +567,7 @@ def check_returns(
     if applied is not None:
         correction_tables.count_dropped(files, applied)
     unreadable = fixes[fixes["severity"] == "error"]
-    said = unreadable["value"].map(lambda v: isinstance(v, str) and is_dont_know(v))
+    said = _dont_know(unreadable["value"])
     dont_know = unreadable.loc[said.astype(bool), "record"].astype(int).value_counts()
     first = instrument.key[0]
     groups = {f"by_{first}": first}
@@ -573,6 +575,18 @@ def check_returns(
         groups = {"by_enumerator": "enumerator", **groups}
     rates = hfc.response_rates(instrument, rows, dont_know, groups)
     return Validation(instrument, files, raw, typed, table, quarantined, rates, corrections=applied)
+
+
+def _dont_know(values: pd.Series) -> pd.Series:
+    """Which values say "don't know"; a column of texts looks at each different text once."""
+    import numpy as np
+    import pandas as pd
+
+    if len(values) and pd.api.types.infer_dtype(values, skipna=True) == "string":
+        codes, uniques = pd.factorize(values)
+        known = np.array([is_dont_know(u) for u in uniques] + [False], dtype=bool)  # -1: missing
+        return pd.Series(known[codes], index=values.index, dtype=bool)
+    return values.map(lambda v: isinstance(v, str) and is_dont_know(v))
 
 
 def _formulas(raw: pd.DataFrame, returns: list[Return], findings: Findings) -> None:
@@ -671,10 +685,12 @@ def _locate(table: pd.DataFrame, raw: pd.DataFrame, returns: list[Return]) -> pd
         (laid.file, code): letter for laid in returns for code, letter in laid.letters.items()
     }
     empty = table["letter"] == ""
-    table.loc[empty, "letter"] = [
-        letters.get((f, c), "")
-        for f, c in zip(table.loc[empty, "file"], table.loc[empty, "column"], strict=True)
-    ]
+    keys = table.loc[empty, "file"].astype(str) + "\x00" + table.loc[empty, "column"].astype(str)
+    table.loc[empty, "letter"] = (
+        keys.map({f"{file}\x00{code}": letter for (file, code), letter in letters.items()})
+        .fillna("")
+        .to_numpy(dtype=object)
+    )
     order = table["record"].fillna(-1)
     return (
         table.assign(_order=order)

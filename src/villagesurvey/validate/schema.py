@@ -166,38 +166,62 @@ _OPS = {
 def failures(
     schema: pa.DataFrameSchema, typed: pd.DataFrame, rules: tuple[str, ...] = ()
 ) -> pd.DataFrame:
-    """Run ``schema`` lazily; one row per failing cell: ``record, column, check``.
+    """Run ``schema``'s checks; one row per failing cell: ``record, column, check``.
 
-    ``rules`` are the codes of the instrument's own checks, which may fail too.
+    The checks are the schema's own, run as pandera runs them lazily (the frame checks, then
+    column checks on the answers present; a row with no answer at all passes a frame
+    check) but as boolean masks over whole columns: pandera's failure-case tables (one row
+    per failing cell and column, formatted) cost more than the checks when many cells
+    fail. ``rules`` are the codes of the instrument's own checks, which may fail too.
     """
     import numpy as np
     import pandas as pd
-    import pandera.pandas as pa
 
-    try:
-        schema.validate(typed, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        cases = exc.failure_cases
-    else:
-        return pd.DataFrame({"record": [], "column": [], "check": []}, dtype=object)
-    cases = cases[cases["index"].notna()]
-    # "check|column" names a rule's column; each different name is split once
-    codes, names = pd.factorize(cases["check"].astype(str).to_numpy(dtype=object))
-    parts = [str(name).split("|", 1) for name in names]
-    checks = np.array([p[0] for p in parts], dtype=object)[codes]
-    named = np.array([p[1] if len(p) > 1 else None for p in parts], dtype=object)[codes]
-    own = cases["column"].astype(str).to_numpy(dtype=object)
+    _check_dtypes(schema, typed)
+    records: list[np.ndarray] = []
+    columns: list[str] = []
+    checks: list[str] = []
+
+    def failed(ok: pd.Series, index: pd.Index, name: str | None, own: str) -> None:
+        bad = ~np.asarray(ok.fillna(False), dtype=bool)
+        if bad.any():
+            check, _, column = str(name).partition("|")
+            records.append(index.to_numpy()[bad])
+            columns.append(column or own)
+            checks.append(check)
+
+    if schema.checks:  # pandera lists the frame's failures before the columns'
+        blank = typed.isna().all(axis="columns")
+        for check in schema.checks:
+            failed(check._check_fn(typed) | blank, typed.index, check.name, "")
+    for code, column in schema.columns.items():
+        values = typed[code]
+        present = values.dropna() if column.checks and values.hasnans else values
+        for check in column.checks:
+            failed(check._check_fn(present), present.index, check.name, code)
+    known = {"out_of_range", "outside_soft_limit", "required_missing", "skip_rule_violation",
+             "parts_exceed_total", *rules}  # fmt: skip
+    if set(checks) - known:  # a check of another kind would mean a bug in the schema
+        raise RuntimeError(f"unexpected schema checks: {sorted(set(checks) - known)}")
+    sizes = [len(r) for r in records]
     table = pd.DataFrame(
         {
-            "record": cases["index"].astype(int).to_numpy(),
-            "column": np.where(pd.isna(named), own, named),
-            "check": checks,
+            "record": np.concatenate(records).astype(int) if records else np.array([], int),
+            "column": np.repeat(np.array(columns, dtype=object), sizes),
+            "check": np.repeat(np.array(checks, dtype=object), sizes),
         }
     )
-    unknown = ~table["check"].isin(
-        ["out_of_range", "outside_soft_limit", "required_missing", "skip_rule_violation",
-         "parts_exceed_total", *rules]
-    )  # fmt: skip
-    if unknown.any():  # a dtype failure would mean a bug in normalisation
-        raise RuntimeError(f"unexpected schema failure: {cases[unknown.to_numpy()].head(3)}")
+    if not records:
+        return pd.DataFrame({"record": [], "column": [], "check": []}, dtype=object)
     return table.drop_duplicates().reset_index(drop=True)
+
+
+def _check_dtypes(schema: pa.DataFrameSchema, typed: pd.DataFrame) -> None:
+    """Every column of the schema present, of its type (normalisation makes them so)."""
+    from pandera.engines import pandas_engine
+
+    for code, column in schema.columns.items():
+        found = pandas_engine.Engine.dtype(typed[code].dtype) if code in typed else None
+        if found is None or not column.dtype.check(found):
+            said = typed[code].dtype if code in typed else "missing"
+            raise RuntimeError(f"unexpected schema failure: {code} is {said}, not {column.dtype}")
