@@ -688,6 +688,7 @@ def _locate(table: pd.DataFrame, raw: pd.DataFrame, returns: list[Return]) -> pd
     keys = table.loc[empty, "file"].astype(str) + "\x00" + table.loc[empty, "column"].astype(str)
     table.loc[empty, "letter"] = (
         keys.map({f"{file}\x00{code}": letter for (file, code), letter in letters.items()})
+        .astype(object)  # all unmatched, the map gives floats
         .fillna("")
         .to_numpy(dtype=object)
     )
