@@ -135,6 +135,7 @@ def _validate(instrument: Instrument, outdir: Path, echo: Callable[[str], object
         result = validate_returns(instrument, [outdir / source], corrections=corrections)
         folder = write_validation(result, outdir / target)
         written += [folder / name for name in OUTPUTS]
+        applied = int((result.audit["action"] != "fixed").sum()) if corrections else 0
         top = ", ".join(
             f"{check} {n}" for check, n in list(result.counts.get("error", {}).items())[:3]
         )
@@ -142,7 +143,7 @@ def _validate(instrument: Instrument, outdir: Path, echo: Callable[[str], object
             f"validate    {folder}/  ({result.rows_in} rows in, {result.rows_clean} clean, "
             f"{result.rows_quarantined} quarantined"
             + (
-                f", {result.rows_dropped} dropped, {len(result.audit)} corrections applied"
+                f", {result.rows_dropped} dropped, {applied} corrections applied"
                 if corrections
                 else ""
             )
