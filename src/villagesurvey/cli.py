@@ -37,6 +37,17 @@ def _output_folder(help_text: str) -> Callable[[F], F]:
     )
 
 
+def _output_file(help_text: str, writable: bool = False) -> Callable[[F], F]:
+    """The ``-o/--output`` option of a command that writes one file."""
+    return click.option(
+        "-o",
+        "--output",
+        required=True,
+        type=click.Path(dir_okay=False, writable=writable, path_type=Path),
+        help=help_text,
+    )
+
+
 def _fail(message: str, code: int) -> None:
     click.echo(f"villagesurvey: {message}", err=True)
     sys.exit(code)
@@ -182,13 +193,7 @@ def check(instrument: Path) -> None:
 
 @main.command()
 @click.argument("instrument", type=_INSTRUMENT)
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="The .xlsx file to write.",
-)
+@_output_file("The .xlsx file to write.", writable=True)
 @click.option(
     "--lang",
     "language",
@@ -221,13 +226,7 @@ def workbook(instrument: Path, output: Path, language: str | None, rows: int) ->
 
 @main.command()
 @click.argument("instrument", type=_INSTRUMENT)
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The XLSForm (.xlsx) to write.",
-)
+@_output_file("The XLSForm (.xlsx) to write.")
 @_reports_errors
 def xlsform(instrument: Path, output: Path) -> None:
     """Write INSTRUMENT as an XLSForm for ODK Collect, KoboToolbox or SurveyCTO.
@@ -251,13 +250,7 @@ def xlsform(instrument: Path, output: Path) -> None:
 
 @main.command()
 @click.argument("instrument", type=_INSTRUMENT)
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The HTML file to write (open it in a browser and print, or print it to PDF).",
-)
+@_output_file("The HTML file to write (open it in a browser and print, or print it to PDF).")
 @click.option(
     "--lang",
     "language",
@@ -285,13 +278,7 @@ def questionnaire(instrument: Path, output: Path, language: str | None) -> None:
 
 @main.command("import-xlsform")
 @click.argument("form", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The instrument file (.yaml) to write.",
-)
+@_output_file("The instrument file (.yaml) to write.")
 @click.option(
     "--media",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
@@ -482,13 +469,7 @@ def scales(
     type=_INSTRUMENT,
     help="The instrument the dataset was validated against.",
 )
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The file to write: .dta (Stata), .sav (SPSS) or .parquet.",
-)
+@_output_file("The file to write: .dta (Stata), .sav (SPSS) or .parquet.")
 @click.option(
     "--to",
     "to",
@@ -554,13 +535,7 @@ def export(
 
 @main.command()
 @click.argument("instrument", type=_INSTRUMENT)
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The file to write: .md (Markdown) or .xlsx.",
-)
+@_output_file("The file to write: .md (Markdown) or .xlsx.")
 @click.option(
     "--data",
     type=click.Path(dir_okay=False, path_type=Path),
