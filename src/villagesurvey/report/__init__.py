@@ -181,6 +181,7 @@ def write_report(
     from ..analysis import analyse, load_cpi
     from .html import render_html
     from .markdown import render_markdown
+    from .provenance import read_validation
     from .results import results_dict
     from .tables_xlsx import write_tables_xlsx
 
@@ -192,9 +193,10 @@ def write_report(
             f"language {language!r} is not one of the instrument's languages "
             f"({', '.join(instrument.languages)})"
         )
-    source, name = "the dataset", ""
+    source, name, validation = "the dataset", "", None
     if isinstance(clean, (str, Path)):
         source, name = str(clean), Path(clean).name
+        validation = read_validation(Path(clean))
         clean = read_clean(clean)
     if isinstance(cpi, (str, Path)):
         cpi = load_cpi(cpi)
@@ -217,10 +219,10 @@ def write_report(
     folder = make_folder(outdir)
     paths = tuple(folder / name for name in REPORT_FILES)
     texts = {
-        paths[0]: render_html(analysis, language),
-        paths[1]: render_markdown(analysis, language),
+        paths[0]: render_html(analysis, language, validation),
+        paths[1]: render_markdown(analysis, language, validation),
         paths[2]: json.dumps(
-            results_dict(analysis, name), ensure_ascii=False, indent=2, allow_nan=False
+            results_dict(analysis, name, validation), ensure_ascii=False, indent=2, allow_nan=False
         )
         + "\n",
     }

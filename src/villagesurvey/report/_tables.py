@@ -10,6 +10,7 @@ from typing import Any
 from ..analysis import Analysis, Note
 from ..instrument import Instrument, Question
 from ._text import ui
+from .provenance import validation_sentence
 
 __all__ = [
     "Table",
@@ -253,8 +254,10 @@ def cpi_table(analysis: Analysis, language: str) -> Table | None:
     )
 
 
-def methods(analysis: Analysis, language: str) -> list[str]:
-    """The methods paragraphs, filled in."""
+def methods(
+    analysis: Analysis, language: str, validation: dict[str, Any] | None = None
+) -> list[str]:
+    """The methods paragraphs, filled in; first, the validation behind the data if known."""
     text = ui(language)
     first = next(iter(analysis.outcomes.itertuples()), None)
     m = float(first.cluster_m) if first is not None else math.nan
@@ -276,7 +279,8 @@ def methods(analysis: Analysis, language: str) -> list[str]:
     paragraphs = [p.format(**values) for p in text["methods_text"]]
     if analysis.cpi is None:
         paragraphs[4] = text["no_money"]
-    return [*paragraphs, text["personal"]]
+    behind = validation_sentence(validation, text)
+    return [*([behind] if behind else []), *paragraphs, text["personal"]]
 
 
 def title(analysis: Analysis, language: str) -> str:

@@ -212,6 +212,21 @@ _EN: dict[str, Any] = {
     "nothing_left_out": "none",
     "no_money": "No outcome is money; nothing was deflated.",
     "personal": "Personal data (questions marked pii) is never shown in this report.",
+    "validation": (
+        "The data are the clean rows of a validation (its summary.json beside the clean "
+        "dataset): {rows_in} rows in, {clean} clean, {quarantined} quarantined, {dropped} "
+        "dropped."
+    ),
+    "validation_no_corrections": " No corrections were applied.",
+    "validation_corrections": (
+        " Corrections file {file} (sha256 {sha}…): values corrected {corrected}, confirmed "
+        "{confirmed}; respondents dropped {dropped}; lines not applied {not_applied}."
+    ),
+    "validation_unread": (
+        "A summary.json of a validation lies beside the clean dataset but could not be read "
+        "in full (see data.validation.note in results.json); the corrections behind the data "
+        "are not known."
+    ),
     "made_by": "Made by villagesurvey {version}.",
     "yes": "yes",
     "no": "no",

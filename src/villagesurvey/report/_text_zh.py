@@ -187,6 +187,19 @@ ZH: dict[str, Any] = {
     "nothing_left_out": "无",
     "no_money": "没有金额指标，未作平减。",
     "personal": "本报告不显示任何个人信息（标记为 pii 的问题）。",
+    "validation": (
+        "数据为一次核查后的合格行（其 summary.json 与合格数据在同一文件夹）：读入 {rows_in} 行，"
+        "合格 {clean} 行，隔离 {quarantined} 行，删除 {dropped} 行。"
+    ),
+    "validation_no_corrections": "未应用任何更正。",
+    "validation_corrections": (
+        "更正文件 {file}（sha256 {sha}…）：更正 {corrected} 个值，确认 {confirmed} 个值，"
+        "删除 {dropped} 名受访者，{not_applied} 行未应用。"
+    ),
+    "validation_unread": (
+        "合格数据旁有一份核查的 summary.json，但无法完整读取（见 results.json 的 "
+        "data.validation.note）；数据背后的更正情况不明。"
+    ),
     "made_by": "由 villagesurvey {version} 生成。",
     "yes": "是",
     "no": "否",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from html import escape
+from typing import Any
 
 import numpy as np
 
@@ -200,7 +201,7 @@ def _measurement(analysis: Analysis, language: str) -> str:
     return "\n".join(parts)
 
 
-def render_html(analysis: Analysis, language: str) -> str:
+def render_html(analysis: Analysis, language: str, validation: dict[str, Any] | None = None) -> str:
     """The report page as HTML text.
 
     Parameters
@@ -209,6 +210,9 @@ def render_html(analysis: Analysis, language: str) -> str:
         What :func:`~villagesurvey.analysis.analyse` returned.
     language : str
         Language of the page's words and of the instrument's labels.
+    validation : dict, optional
+        What :func:`~villagesurvey.report.provenance.read_validation` found beside the data;
+        stated in the methods.
     """
     text = ui(language)
     heading = title(analysis, language)
@@ -260,7 +264,7 @@ def render_html(analysis: Analysis, language: str) -> str:
     if analysis.measurement is not None:
         parts.append(_measurement(analysis, language))
     parts.append(f"<h2>{escape(text['methods'])}</h2>")
-    parts.extend(f"<p>{escape(p)}</p>" for p in methods(analysis, language))
+    parts.extend(f"<p>{escape(p)}</p>" for p in methods(analysis, language, validation))
     deflation = cpi_table(analysis, language)
     if deflation is not None:
         parts.append(_table(deflation))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..analysis import Analysis
 from ._measurement_text import measurement_texts
 from ._outcome_tables import report_tables
@@ -54,7 +56,9 @@ def _measurement(analysis: Analysis, language: str) -> list[str]:
     return lines
 
 
-def render_markdown(analysis: Analysis, language: str) -> str:
+def render_markdown(
+    analysis: Analysis, language: str, validation: dict[str, Any] | None = None
+) -> str:
     """The report as Markdown text: warnings and findings, tables, methods."""
     text = ui(language)
     lines = [f"# {title(analysis, language)}", "", subtitle(analysis, language), ""]
@@ -88,7 +92,7 @@ def render_markdown(analysis: Analysis, language: str) -> str:
         )
     lines += _measurement(analysis, language)
     lines += [f"## {text['methods']}", ""]
-    for paragraph in methods(analysis, language):
+    for paragraph in methods(analysis, language, validation):
         lines += [paragraph, ""]
     deflation = cpi_table(analysis, language)
     if deflation is not None:

@@ -130,7 +130,9 @@ def _years(analysis: Analysis) -> list[int]:
     return sorted({*analysis.cpi_factors, analysis.base_year})
 
 
-def results_dict(analysis: Analysis, source: str = "") -> dict[str, Any]:
+def results_dict(
+    analysis: Analysis, source: str = "", validation: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The content of ``results.json`` for an analysis.
 
     Parameters
@@ -139,6 +141,9 @@ def results_dict(analysis: Analysis, source: str = "") -> dict[str, Any]:
         What :func:`~villagesurvey.analysis.analyse` returned.
     source : str
         The clean dataset's file name, recorded under ``data.source``.
+    validation : dict, optional
+        What :func:`~villagesurvey.report.provenance.read_validation` found beside the data,
+        recorded under ``data.validation``.
     """
     instrument = analysis.instrument
     cpi = analysis.cpi
@@ -150,7 +155,7 @@ def results_dict(analysis: Analysis, source: str = "") -> dict[str, Any]:
             "version": instrument.version,
             "content_hash": instrument.content_hash,
         },
-        "data": {"source": source, "respondents": analysis.n},
+        "data": {"source": source, "respondents": analysis.n, "validation": validation},
         "alpha": analysis.alpha,
         "target_power": analysis.target_power,
         "warnings": [str(note) for note in analysis.notes],

@@ -3,6 +3,7 @@
 - :mod:`.safe`: text no spreadsheet runs, text an xlsx file can hold, names on one line;
 - :mod:`.xlsx`: write-only table sheets (openpyxl);
 - :mod:`.xlsx_stream`: the same sheets written straight as XML, for large tables;
+- :mod:`.stable_zip`: an xlsx file openpyxl wrote, made the same bytes on every run;
 - :mod:`.outputset`: a set of output files written as one, and the lock of an output folder.
 """
 

@@ -163,10 +163,15 @@ class TableBook:
         )
         return f'<row r="{number}">{cells}</row>'
 
+    def _put(self, name: str, text: str) -> None:
+        """A part of the file, dated as every part is (1980-01-01), so a run is reproducible."""
+        with self._zip.open(name, "w") as out:
+            out.write(text.encode("utf-8"))
+
     def save(self) -> None:
         """Write the workbook's parts around its sheets and close the file."""
         sheets = range(1, len(self._titles) + 1)
-        self._zip.writestr(
+        self._put(
             "[Content_Types].xml",
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://'
             'schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" '
@@ -181,15 +186,15 @@ class TableBook:
             )
             + "</Types>",
         )
-        self._zip.writestr(
+        self._put(
             "_rels/.rels",
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns='
             '"http://schemas.openxmlformats.org/package/2006/relationships"><Relationship '
             f'Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
         )
-        self._zip.writestr("xl/styles.xml", _STYLES)
-        self._zip.writestr("xl/workbook.xml", self._workbook())
-        self._zip.writestr(
+        self._put("xl/styles.xml", _STYLES)
+        self._put("xl/workbook.xml", self._workbook())
+        self._put(
             "xl/_rels/workbook.xml.rels",
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns='
             '"http://schemas.openxmlformats.org/package/2006/relationships">'

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._atomic import atomic_path
 from ..tables.safe import writable
+from ..tables.stable_zip import fix_times
 from .cells import show
 from .corrections import ACTIONS, FIELDS, HIDDEN, _text
 
@@ -129,6 +130,7 @@ def write_correction_sheet(path: Path, validation: Validation, issues: pd.DataFr
     how.column_dimensions["A"].width = how.column_dimensions["B"].width = 80
     with atomic_path(path) as temporary:
         book.save(temporary)
+        fix_times(temporary)
 
 
 def _put_row(sheet: Worksheet, row: int, values: list[Any]) -> None:
