@@ -1,15 +1,13 @@
-"""Sheets of issues.xlsx, written in openpyxl's streaming (write-only) mode."""
+"""What the Summary sheet of issues.xlsx says, and how many findings a check's sheet shows."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..tables.xlsx import MAX_SHEET_ROWS, add_table_sheet
-
 if TYPE_CHECKING:
     from .run import Validation
 
-__all__ = ["MAX_CHECK_ROWS", "MAX_SHEET_ROWS", "add_table_sheet", "summary_rows"]
+__all__ = ["MAX_CHECK_ROWS", "summary_rows"]
 
 MAX_CHECK_ROWS = 10_000
 """Findings of one check shown in issues.xlsx (more than anyone reads); issues.csv has all.
