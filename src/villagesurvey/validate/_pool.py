@@ -178,7 +178,7 @@ class ReaderPool:
             name=f"villagesurvey-reader-{self._started}",
             daemon=True,
         )
-        with _without_ctrl_c():
+        with _without_ctrl_c(), _stderr_into(log):
             process.start()  # the reader inherits Ctrl-C held back: the parent stops it
         child.close()
         slot = _Slot(process, parent, log)
@@ -292,6 +292,22 @@ class ReaderPool:
             f"reading it took longer than {self.timeout:g} seconds and was stopped; it is far "
             f"larger than a survey return or damaged: {_RESAVE}"
         )
+
+
+@contextlib.contextmanager
+def _stderr_into(log: str) -> Any:
+    """Point standard error at the reader's log while it starts: whatever its interpreter
+    says before the reader runs (a Ctrl-C while it imports) goes to the log the parent
+    reads, never to the user's terminal, as the reader's own words do once it runs."""
+    descriptor = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    saved = os.dup(2)
+    try:
+        os.dup2(descriptor, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(descriptor)
 
 
 @contextlib.contextmanager
