@@ -40,6 +40,7 @@ from .submission_key import fill_submission_key
 from .tool_blanks import read_tool_blanks
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 __all__ = ["FileReport", "Validation", "check_returns", "validate_returns"]
@@ -214,9 +215,9 @@ class Validation:
         said = errors["message"].astype(object)
         named = (errors["column"] + ": " + errors["message"]).astype(object)
         text = said.where(errors["column"] == "", named)
-        details = text.groupby(records.to_numpy(), sort=False).agg(" | ".join)
+        details = _joined(text, records.to_numpy(), " | ")
         checks = errors.assign(record=records).drop_duplicates(["record", "check"])
-        reasons = checks["check"].astype(object).groupby(checks["record"].to_numpy()).agg("; ".join)
+        reasons = _joined(checks["check"].astype(object), checks["record"].to_numpy(), "; ")
         rows = self.raw.loc[self.quarantined]
         out = pd.DataFrame(
             {
@@ -242,6 +243,22 @@ class Validation:
             for key, name in PROVENANCE.items()
             if name in self.raw and self.raw[name].notna().any()
         }
+
+
+def _joined(texts: pd.Series, records: np.ndarray, separator: str) -> pd.Series:
+    """Each record's texts joined in their order, indexed by record (one join per record)."""
+    import numpy as np
+    import pandas as pd
+
+    if not len(records):
+        return pd.Series([], index=records, dtype=object)
+    order = np.argsort(records, kind="stable")
+    ordered, values = records[order], texts.to_numpy(dtype=object)[order].tolist()
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    ends = np.r_[starts[1:], len(order)]
+    bounds = zip(starts.tolist(), ends.tolist(), strict=True)
+    joined = [separator.join(values[a:b]) for a, b in bounds]
+    return pd.Series(joined, index=ordered[starts], dtype=object)
 
 
 def _numbers_as_text(values: pd.Series) -> pd.Series:
@@ -624,7 +641,8 @@ def _blanked(rows: pd.DataFrame, cells: set[tuple[int, str]]) -> pd.DataFrame:
 
 
 def _cells_list(table: pd.DataFrame) -> list[tuple[int, str]]:
-    return list(zip(table["record"].astype(int), table["column"].astype(str), strict=True))
+    records = table["record"].astype("int64").tolist()
+    return list(zip(records, table["column"].astype(str).tolist(), strict=True))
 
 
 def _without(table: pd.DataFrame, cells: set[tuple[int, str]]) -> pd.DataFrame:
