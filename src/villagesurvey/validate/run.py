@@ -31,6 +31,7 @@ from . import correction_tables
 from . import corrections as fixes_file
 from .cells import is_dont_know, show
 from .error_cells import find_error_cells
+from .export_repeats import ExportRepeats
 from .findings import SEVERITIES, Findings
 from .layout import Return, lay_out
 from .normalise import LANGUAGE, TYPED, normalise
@@ -331,6 +332,7 @@ def validate_returns(
     files: list[FileReport] = _skipped(skipped, findings)
     returns: list[Return] = []
     rosters = RosterReturns(instrument)
+    repeats = ExportRepeats(instrument)
     done = 0
 
     def advance(path: Path) -> None:
@@ -350,6 +352,8 @@ def validate_returns(
             files.append(_refused(name, result))
             continue
         _note(result, name, findings)
+        if repeats.take(result, name, files):  # a repeat's own CSV file (ODK Central)
+            continue
         laid = lay_out(instrument, result, name, findings)
         if isinstance(laid, Refused):
             files.append(_refused(name, laid))
@@ -357,12 +361,14 @@ def validate_returns(
         files.append(FileReport(name, result.path, result.sha256, "read", result.format))
         returns.append(laid)
         rosters.add(result, name, laid)
+        repeats.add(result, name, laid)
     result = None  # the answers are in the returns now; the cells as read can go
     warm.join()
     if stage is not None:
         rows = sum(len(r.rows) for r in returns)
         what = f"{rows:,} row{'s' * (rows != 1)}"
         stage(f"checking {what} against {instrument.id} {instrument.version}")
+    repeats.prepare(findings)
     steps = stage if stage is not None and sum(len(r.rows) for r in returns) >= STEPS_FROM else None
     household = check_returns(
         instrument,
@@ -373,6 +379,7 @@ def validate_returns(
         stage=steps,
         corrections=decided,
     )
+    repeats.link(household, rosters)
     return rosters.check(household, outlier_factor)
 
 
