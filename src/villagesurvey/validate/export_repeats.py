@@ -19,6 +19,7 @@ repeat (``nested_repeat``: not read), an export with no table of a roster
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -102,10 +103,10 @@ class ExportRepeats:
             rows = data_rows(table.sheet)[table.header + 1 :]
             filled = sum(1 for r in rows if any(c not in (None, "") for c in r))
             siblings = {t.sheet.name for t in self.pending if t.main is not None}
-            where = {"file": table.file, "sheet": table.sheet.name}
             if is_nested(table, rows, siblings - {table.sheet.name}):
                 findings.add(
-                    **where, check="nested_repeat", severity="warning",
+                    file=table.file, sheet=table.sheet.name, severity="warning",
+                    check="nested_repeat",
                     message=f"repeat {table.name!r} ({filled} rows) sits within another "
                     "repeat; a roster within a roster is not read from exports, so these "
                     "rows are not validated",
@@ -114,7 +115,8 @@ class ExportRepeats:
             roster = _roster_for(self.instrument, table)
             if roster is None:
                 findings.add(
-                    **where, check="unknown_repeat", severity="warning",
+                    file=table.file, sheet=table.sheet.name, severity="warning",
+                    check="unknown_repeat",
                     message=f"the export holds repeat {table.name!r} ({filled} rows), which "
                     "the instrument has no roster for; its rows are not read",
                 )  # fmt: skip
@@ -168,9 +170,7 @@ class _Parents:
         return [self.raw.at[record, code] for code in self.key]
 
 
-def _lay_out(
-    table: RepeatTable, roster: Roster, parents: _Parents, rosters: RosterReturns
-) -> None:
+def _lay_out(table: RepeatTable, roster: Roster, parents: _Parents, rosters: RosterReturns) -> None:
     """One table's rows as a roster return, with their households' keys added at the end."""
     from .run import FileReport
 
@@ -190,7 +190,7 @@ def _lay_out(
             body.append([*cells, *([None] * len(added))])
             continue
         if offset == table.header:
-            body.append([*cells, *added])
+            body.append([*_renamed(cells, roster), *added])
             continue
         parent, link, number, why = _parent(table, cells, parents, numbers)
         keys = parents.keys(parent)
@@ -242,13 +242,13 @@ def _parent(
         uuid = cell_text(cells[at]) if at is not None else None
         link = uuid if isinstance(uuid, str) and uuid else None
         if index is None:
-            return None, link, number, "its _parent_index is blank: the row belongs to no submission"
+            return None, link, number, "its _parent_index is blank: it belongs to no submission"
         row = table.main.get(index) if table.main is not None else None
         record = parents.by_row.get((table.file, row)) if row is not None else None
         if row is None:
             why = f"its _parent_index {index} is no row of the main sheet (no _index {index})"
         else:
-            why = f"its _parent_index {index} is row {row} of the main sheet, not read as a submission"
+            why = f"its _parent_index {index} is row {row} of the main sheet, not read as one"
         return record, link, number, why
     parent_key = cell_text(cells[table.links["parent_key"]])
     parts = key_parts(cells[table.links["key"]])
@@ -275,6 +275,29 @@ def _roster_for(instrument: Instrument, table: RepeatTable) -> Roster | None:
     best = max((s for s, _ in scores), default=0)
     top = [r for s, r in scores if s == best]
     return top[0] if best > 0 and len(top) == 1 else None
+
+
+def _renamed(cells: list[Any], roster: Roster) -> list[Any]:
+    """The header row, a field the import renamed (``name`` → ``name_2``) named as its code.
+
+    A repeat's question named like a household question (``name`` in both) is given the next
+    free code on import; the export still writes the form's name.
+    """
+    codes = [q.code for q in roster.section.questions]
+    folded = {c.casefold() for c in codes}
+    texts = [str(cell_text(c)) if isinstance(c, str) else None for c in cells]
+    present = {t.casefold() for t in texts if t}
+    out = list(cells)
+    for i, text in enumerate(texts):
+        if not text or text.casefold() in folded:
+            continue
+        tail = re.split(r"[/:\-]", text)[-1].casefold()
+        if tail in folded:
+            continue
+        like = [c for c in codes if re.fullmatch(re.escape(tail) + r"_\d+", c.casefold())]
+        if len(like) == 1 and like[0].casefold() not in present:
+            out[i] = like[0]
+    return out
 
 
 def _code(header: str, codes: dict[str, str]) -> str | None:

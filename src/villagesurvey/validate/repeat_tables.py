@@ -99,9 +99,7 @@ def find_links(sheet: Sheet) -> tuple[int, dict[str, int]] | None:
     has both ``PARENT_KEY`` and ``KEY``.
     """
     for offset, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
-        texts = {
-            str(cell_text(c)).casefold(): i for i, c in enumerate(row) if isinstance(c, str)
-        }
+        texts = {str(cell_text(c)).casefold(): i for i, c in enumerate(row) if isinstance(c, str)}
         if "_parent_index" in texts:
             return offset, {k: texts[k] for k in KOBO_LINKS if k in texts}
         if all(k in texts for k in ODK_LINKS):

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ReturnsError
 from ..instrument import Instrument
 from ..tables.safe import shown_name
-from . import correction_tables
+from . import archives, correction_tables
 from . import corrections as fixes_file
 from .cells import is_dont_know, show
 from .error_cells import find_error_cells
@@ -324,12 +324,14 @@ def validate_returns(
         raise ReturnsError(
             "no returns found in "
             + ", ".join(shown_name(str(s)) for s in sources)
-            + " (looked for .xlsx, .xlsm, .xls, .ods and .csv files)"
+            + " (looked for .xlsx, .xlsm, .xls, .ods, .csv and .zip files)"
             + "".join(f"; {shown_name(str(f))}: {why}" for f, why in skipped)
         )
-    names = _display_names(paths)
+    unpacked = archives.unpack(paths)  # an ODK Central zip: its CSV files
+    names = _display_names([unpacked.shown(p) for p in unpacked.paths])
     findings = Findings()
     files: list[FileReport] = _skipped(skipped, findings)
+    files += [_refused(shown_name(str(r.path)), r) for r in unpacked.refused]
     returns: list[Return] = []
     rosters = RosterReturns(instrument)
     repeats = ExportRepeats(instrument)
@@ -339,14 +341,15 @@ def validate_returns(
         nonlocal done
         done += 1
         if progress is not None:
-            progress(path, done, len(paths))
+            progress(path, done, len(unpacked.paths))
 
     import pandas  # noqa: F401  (here, so that the thread below imports only pandera)
 
     warm = threading.Thread(target=_prepare_checks, args=(instrument,), daemon=True)
     warm.start()  # while the readers parse, the parent mostly waits for them
     result: ReadFile | Refused | None = None
-    for result in read_returns(paths, progress=advance, **reading):
+    for result in read_returns(unpacked.paths, progress=advance, **reading):
+        result = unpacked.as_given(result)
         name = names[result.path]
         if isinstance(result, Refused):
             files.append(_refused(name, result))
@@ -363,6 +366,7 @@ def validate_returns(
         rosters.add(result, name, laid)
         repeats.add(result, name, laid)
     result = None  # the answers are in the returns now; the cells as read can go
+    unpacked.close()
     warm.join()
     if stage is not None:
         rows = sum(len(r.rows) for r in returns)
