@@ -109,11 +109,23 @@ def test_sheet_names_cut_to_31_characters_find_their_rosters():
         assert level.rows_in == rows[sheet] == 3
         assert set(level.raw["_sheet"]) == {sheet}
         accounted(level)
-        # the submissions answer no household question (only start, end and the repeats),
-        # so no household is read and each member is an orphan, said at its row
-        orphans = level.findings[level.findings["check"] == "roster_orphan"]
-        assert sorted(orphans["row"]) == [2, 3, 4]
-        assert orphans["message"].str.contains("of the main sheet, not read as one").all()
+        # the submissions answer no household question (only start, end and the repeats):
+        # they are read all the same, as the households their members belong to
+        assert level.rows_clean == 3
+        assert level.clean()["instanceID"].tolist() == [
+            "long_names.xlsx row 2", "long_names.xlsx row 2", "long_names.xlsx row 3"
+        ]  # fmt: skip
+    assert (result.rows_in, result.rows_clean) == (rows["long_names"], 2)
+
+
+def test_submissions_without_answers_are_reported_even_after_the_last_one():
+    # long_names.csv, KoboToolbox's CSV export: its two submissions answer only the repeats,
+    # which the CSV export does not hold
+    instrument = read_xlsform(KOBO / "long_names.xlsx").instrument
+    result = validate_returns(instrument, [KOBO / "long_names.csv"], workers=1)
+    blank = result.findings[result.findings["check"] == "blank_row"]
+    assert blank["row"].tolist() == [2, 3]
+    assert result.rows_in == 0
 
 
 def test_a_kobo_csv_export_says_it_has_no_repeat_rows():

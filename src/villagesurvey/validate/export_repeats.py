@@ -76,6 +76,33 @@ class ExportRepeats:
         files.append(FileReport(name, read.path, read.sha256, "read", read.format))
         return True
 
+    def parents(self, read: ReadFile) -> frozenset[int]:
+        """Excel rows of a KoboToolbox export's main sheet that its repeat sheets refer to.
+
+        Such a row is a submission even when it answers no household question (a form of
+        repeats only): :func:`.layout.lay_out` reads it rather than skip it as blank.
+        """
+        sheets = list(read.sheets.values())
+        if META_SHEET in read.sheets or len(sheets) < 2:
+            return frozenset()
+        index = _main_index(sheets[0])
+        rows: set[int] = set()
+        for sheet in sheets[1:]:
+            found = find_links(sheet)
+            if found is None or "_parent_index" not in found[1]:
+                continue
+            header, links = found
+            table = RepeatTable("", sheet, header, links, sheet.name)
+            parent = _first(table, "_parent_table_name")
+            if parent is not None and not sheet_matches(sheets[0].name, parent):
+                continue  # a repeat within a repeat
+            at = links["_parent_index"]
+            for row in sheet.rows[header + 1 :]:
+                number = _whole(row[at]) if at < len(row) else None
+                if number is not None and number in index:
+                    rows.add(index[number])
+        return frozenset(rows)
+
     def add(self, read: ReadFile, name: str, household: Return) -> None:
         """Note a phone export of the household level, and keep its repeat sheets (KoboToolbox)."""
         if META_SHEET in read.sheets:

@@ -357,7 +357,7 @@ def validate_returns(
         _note(result, name, findings)
         if repeats.take(result, name, files):  # a repeat's own CSV file (ODK Central)
             continue
-        laid = lay_out(instrument, result, name, findings)
+        laid = lay_out(instrument, result, name, findings, repeats.parents(result))
         if isinstance(laid, Refused):
             files.append(_refused(name, laid))
             continue
