@@ -131,5 +131,5 @@ def _members(path: Path, into: Path, out: Unpacked) -> list[Path]:
 
 def _is_csv(info: zipfile.ZipInfo) -> bool:
     name = PurePosixPath(info.filename)
-    hidden = any(part.startswith((".", "__MACOSX")) for part in name.parts)
+    hidden = name.name.startswith(".") or "__MACOSX" in name.parts  # macOS's resource forks
     return not info.is_dir() and not hidden and name.suffix.lower() == ".csv"

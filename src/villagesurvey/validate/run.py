@@ -328,10 +328,11 @@ def validate_returns(
             + "".join(f"; {shown_name(str(f))}: {why}" for f, why in skipped)
         )
     unpacked = archives.unpack(paths)  # an ODK Central zip: its CSV files
-    names = _display_names([unpacked.shown(p) for p in unpacked.paths])
+    unread = [r.path for r in unpacked.refused]
+    names = _display_names([*(unpacked.shown(p) for p in unpacked.paths), *unread])
     findings = Findings()
     files: list[FileReport] = _skipped(skipped, findings)
-    files += [_refused(shown_name(str(r.path)), r) for r in unpacked.refused]
+    files += [_refused(names[r.path], r) for r in unpacked.refused]
     returns: list[Return] = []
     rosters = RosterReturns(instrument)
     repeats = ExportRepeats(instrument)
