@@ -69,7 +69,7 @@ class ExportRepeats:
         if found is None:
             return False
         header, links = found
-        table = RepeatTable(name, sheet, header, links, sheet.name, read=read)
+        table = RepeatTable(name, sheet, header, links, sheet.name, read=_bare(read))
         if not table.kobo:
             table.name = _odk_name(table) or _stem_name(sheet.name)
         self.pending.append(table)
@@ -119,18 +119,21 @@ class ExportRepeats:
             if found is None:
                 continue
             header, links = found
-            table = RepeatTable(name, sheet, header, links, sheet.name, main=index, read=read)
+            table = RepeatTable(name, sheet, header, links, sheet.name, main=index)
             table.parent_table = _first(table, "_parent_table_name")
+            table.read = _bare(read)
             self.pending.append(table)
 
     def prepare(self, findings: Findings) -> None:
         """Match each table to its roster; report the others, and rosters no export has."""
         found: dict[str, set[str]] = {}
         for table in self.pending:
-            rows = data_rows(table.sheet)[table.header + 1 :]
-            filled = sum(1 for r in rows if any(c not in (None, "") for c in r))
-            siblings = {t.sheet.name for t in self.pending if t.main is not None}
-            if is_nested(table, rows, siblings - {table.sheet.name}):
+            head = table.sheet.rows[table.header + 1 :]
+            siblings = {
+                t.sheet.name for t in self.pending if t.main is not None and t.file == table.file
+            }
+            if is_nested(table, head, siblings - {table.sheet.name}):
+                filled = _filled(table)
                 findings.add(
                     file=table.file, sheet=table.sheet.name, severity="warning",
                     check="nested_repeat",
@@ -141,6 +144,7 @@ class ExportRepeats:
                 continue
             roster = _roster_for(self.instrument, table)
             if roster is None:
+                filled = _filled(table)
                 findings.add(
                     file=table.file, sheet=table.sheet.name, severity="warning",
                     check="unknown_repeat",
@@ -349,6 +353,12 @@ def _main_index(sheet: Sheet) -> dict[int, int]:
     return {}
 
 
+def _filled(table: RepeatTable) -> int:
+    """How many rows below the header hold anything."""
+    rows = data_rows(table.sheet)[table.header + 1 :]
+    return sum(1 for r in rows if any(c not in (None, "") for c in r))
+
+
 def _first(table: RepeatTable, link: str) -> str | None:
     at = table.links.get(link)
     if at is None:
@@ -373,6 +383,11 @@ def _odk_name(table: RepeatTable) -> str | None:
 def _stem_name(stem: str) -> str:
     """``child`` from ODK's file name ``form-child`` (``form-child~2`` for a second one)."""
     return stem.rpartition("-")[2].partition("~")[0] or stem
+
+
+def _bare(read: ReadFile) -> ReadFile:
+    """The file's path, SHA-256 and format, without its sheets (kept apart, as needed)."""
+    return dataclasses.replace(read, sheets={}, notes=())
 
 
 def _whole(value: Any) -> int | None:
