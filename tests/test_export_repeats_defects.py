@@ -186,3 +186,77 @@ def test_a_kobo_count_that_differs_from_the_rows_is_found_on_the_household(tmp_p
     family = result.rosters["FM"]
     assert located(family, "parent_quarantined") == [("export.xlsx", 2), ("export.xlsx", 3)]
     assert family.clean()["Q2"].tolist() == ["Livia"]
+
+
+HOUSEHOLDS = """
+| SubmissionDate           | household-village | household-hh | household-hh_size | household-family_income | meta-instanceID | KEY     |
+| 2024-05-01T10:00:00.000Z | V1                | 1            | 2                 | 5000                    | uuid:h1         | uuid:h1 |
+| 2024-05-01T11:00:00.000Z | V1                | 2            | 1                 | 700                     | uuid:h2         | uuid:h2 |
+"""
+# household 1 is sound; household 2 says 700 but its member earns 500; uuid:h9 is not sent
+MEMBERS = """
+| member | relation | sex | age | income | PARENT_KEY | KEY                |
+| 1      | 1        | 1   | 45  | 3000   | uuid:h1    | uuid:h1/members[1] |
+| 2      | 2        | 2   | 43  | 2000   | uuid:h1    | uuid:h1/members[2] |
+| 1      | 1        | 2   | 70  | 500    | uuid:h2    | uuid:h2/members[1] |
+| 1      | 1        | 1   | 50  | 10     | uuid:h9    | uuid:h9/members[1] |
+"""
+
+
+def test_members_take_the_declared_key_of_their_household(tmp_path):
+    from villagesurvey.instrument import parse_instrument
+
+    from .rosters import HOUSEHOLD
+
+    instrument = parse_instrument(HOUSEHOLD)
+    write_csv(tmp_path / "hh_survey.csv", HOUSEHOLDS)
+    write_csv(tmp_path / "hh_survey-members.csv", MEMBERS)
+    result = validate_returns(instrument, [tmp_path], workers=1)
+    members = result.rosters["members"]
+    sums = result.findings[result.findings["check"] == "roster_sum"]
+    assert sums[["row", "column"]].values.tolist() == [[3, "family_income"]]
+    assert members.clean()[["village", "hh", "member", "age"]].values.tolist() == [
+        ["V1", "1", "1", "45"],
+        ["V1", "1", "2", "43"],
+    ]
+    where = "hh_survey-members.csv"
+    assert located(members, "parent_quarantined") == [(where, 4)]
+    assert located(members, "roster_orphan") == [(where, 5)]
+    orphan = members.findings[members.findings["check"] == "roster_orphan"]
+    assert "PARENT_KEY 'uuid:h9' is no submission of the batch" in orphan["message"].iloc[0]
+    assert sorted(located(members, "required_missing")) == [(where, 5), (where, 5)]
+    assert (members.rows_in, members.rows_clean, members.rows_quarantined) == (4, 2, 2)
+
+
+def test_damaged_repeat_tables_are_read_without_losing_a_row(tmp_path):
+    instrument = read_xlsform(CENTRAL / "singlerepeat.xlsx").instrument
+    write_csv(tmp_path / "singlerepeat.csv", MAIN)
+    # a KEY without its number; a row shorter than the header; a header-only file
+    (tmp_path / "singlerepeat-child.csv").write_text(
+        "name,age,PARENT_KEY,KEY\nAmy,4,uuid:a,not a key\nAbe,6,uuid:a\n", encoding="utf-8"
+    )
+    (tmp_path / "singlerepeat-pets.csv").write_text("PARENT_KEY,KEY\n", encoding="utf-8")
+    result = validate_returns(instrument, [tmp_path], workers=1)
+    children = result.rosters["child"]
+    assert children.rows_in == 2
+    assert children.rows_in == children.rows_clean + children.rows_quarantined
+    assert located(children, "required_missing") == [
+        ("singlerepeat-child.csv", 2),
+        ("singlerepeat-child.csv", 3),
+    ]  # no member number: neither KEY says one
+
+
+def test_a_kobo_parent_index_that_is_no_number_is_said(tmp_path):
+    instrument = read_xlsform(KOBO / "grouped_repeatable.xlsx").instrument
+    export = write_xlsx(tmp_path / "export.xlsx", {
+        "grouped_repeatable": KOBO_MAIN,
+        "houshold_member_repeat": """
+| household_member_name | _index | _parent_table_name | _parent_index |
+| peter                 | 1      | grouped_repeatable | one           |
+""",
+    })  # fmt: skip
+    result = validate_returns(instrument, [export], workers=1)
+    members = result.rosters["houshold_member_repeat"]
+    orphan = members.findings[members.findings["check"] == "roster_orphan"]
+    assert orphan["message"].tolist() == ["its _parent_index 'one' is not a row number"]
+    assert (members.rows_in, members.rows_quarantined) == (1, 1)

@@ -273,7 +273,13 @@ def _parent(
         uuid = cell_text(cells[at]) if at is not None else None
         link = uuid if isinstance(uuid, str) and uuid else None
         if index is None:
-            return None, link, number, "its _parent_index is blank: it belongs to no submission"
+            said = cell_text(cells[table.links["_parent_index"]])
+            why = (
+                f"its _parent_index {said!r} is not a row number"
+                if said not in (None, "")
+                else "its _parent_index is blank: it belongs to no submission"
+            )
+            return None, link, number, why
         row = table.main.get(index) if table.main is not None else None
         record = parents.by_row.get((table.file, row)) if row is not None else None
         if row is None:
