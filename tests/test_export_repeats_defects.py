@@ -260,3 +260,18 @@ def test_a_kobo_parent_index_that_is_no_number_is_said(tmp_path):
     orphan = members.findings[members.findings["check"] == "roster_orphan"]
     assert orphan["message"].tolist() == ["its _parent_index 'one' is not a row number"]
     assert (members.rows_in, members.rows_quarantined) == (1, 1)
+
+
+def test_a_kobo_repeat_sheet_saved_as_its_own_csv_links_by_the_submission_uuid(tmp_path):
+    # the sheets of KoboToolbox's XLS export, each saved as CSV: the main sheet's _index no
+    # longer reaches the repeat's file, its _submission__uuid does
+    instrument = read_xlsform(KOBO / "grouped_repeatable.xlsx").instrument
+    write_csv(tmp_path / "main.csv", KOBO_MAIN)
+    write_csv(tmp_path / "members.csv", KOBO_MEMBERS)
+    result = validate_returns(instrument, [tmp_path], workers=1)
+    members = result.rosters["houshold_member_repeat"]
+    assert members.clean()[["instanceID", "household_member_name"]].values.tolist() == [
+        ["u1", "peter"],
+        ["u1", "anne"],
+    ]
+    assert located(members, "roster_orphan") == [("members.csv", 4), ("members.csv", 5)]

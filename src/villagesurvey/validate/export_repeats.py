@@ -272,6 +272,12 @@ def _parent(
         at = table.links.get("_submission__uuid")
         uuid = cell_text(cells[at]) if at is not None else None
         link = uuid if isinstance(uuid, str) and uuid else None
+        row = table.main.get(index) if table.main is not None and index is not None else None
+        record = parents.by_row.get((table.file, row)) if row is not None else None
+        if record is None and link is not None:  # a repeat sheet saved apart from its main
+            record = parents.by_id.get(link)
+        if record is not None:
+            return record, link, number, ""
         if index is None:
             said = cell_text(cells[table.links["_parent_index"]])
             why = (
@@ -280,8 +286,6 @@ def _parent(
                 else "its _parent_index is blank: it belongs to no submission"
             )
             return None, link, number, why
-        row = table.main.get(index) if table.main is not None else None
-        record = parents.by_row.get((table.file, row)) if row is not None else None
         if row is None:
             why = f"its _parent_index {index} is no row of the main sheet (no _index {index})"
         else:
