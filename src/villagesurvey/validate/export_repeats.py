@@ -30,7 +30,20 @@ from .findings import Findings
 from .headers import cell_text
 from .layout import Return, lay_out
 from .reading import ReadFile, Refused, Sheet
-from .repeat_tables import RepeatTable, data_rows, find_links, is_nested, key_parts, sheet_matches
+from .repeat_tables import (
+    RepeatTable,
+    data_rows,
+    filled_rows,
+    find_links,
+    first_value,
+    is_nested,
+    key_name,
+    key_parts,
+    main_index,
+    sheet_matches,
+    stem_name,
+    whole_number,
+)
 from .submission_key import submission_key
 
 if TYPE_CHECKING:
@@ -71,7 +84,7 @@ class ExportRepeats:
         header, links = found
         table = RepeatTable(name, sheet, header, links, sheet.name, read=_bare(read))
         if not table.kobo:
-            table.name = _odk_name(table) or _stem_name(sheet.name)
+            table.name = key_name(table) or stem_name(sheet.name)
         self.pending.append(table)
         files.append(FileReport(name, read.path, read.sha256, "read", read.format))
         return True
@@ -85,7 +98,7 @@ class ExportRepeats:
         sheets = list(read.sheets.values())
         if META_SHEET in read.sheets or len(sheets) < 2:
             return frozenset()
-        index = _main_index(sheets[0])
+        index = main_index(sheets[0])
         rows: set[int] = set()
         for sheet in sheets[1:]:
             found = find_links(sheet)
@@ -93,12 +106,12 @@ class ExportRepeats:
                 continue
             header, links = found
             table = RepeatTable("", sheet, header, links, sheet.name)
-            parent = _first(table, "_parent_table_name")
+            parent = first_value(table, "_parent_table_name")
             if parent is not None and not sheet_matches(sheets[0].name, parent):
                 continue  # a repeat within a repeat
             at = links["_parent_index"]
             for row in sheet.rows[header + 1 :]:
-                number = _whole(row[at]) if at < len(row) else None
+                number = whole_number(row[at]) if at < len(row) else None
                 if number is not None and number in index:
                     rows.add(index[number])
         return frozenset(rows)
@@ -113,14 +126,14 @@ class ExportRepeats:
         main = read.sheets.get(household.sheet)
         if not sheets or main is None:
             return
-        index = _main_index(main)
+        index = main_index(main)
         for sheet in sheets:
             found = find_links(sheet)
             if found is None:
                 continue
             header, links = found
             table = RepeatTable(name, sheet, header, links, sheet.name, main=index)
-            table.parent_table = _first(table, "_parent_table_name")
+            table.parent_table = first_value(table, "_parent_table_name")
             table.read = _bare(read)
             self.pending.append(table)
 
@@ -133,7 +146,7 @@ class ExportRepeats:
                 t.sheet.name for t in self.pending if t.main is not None and t.file == table.file
             }
             if is_nested(table, head, siblings - {table.sheet.name}):
-                filled = _filled(table)
+                filled = filled_rows(table)
                 findings.add(
                     file=table.file, sheet=table.sheet.name, severity="warning",
                     check="nested_repeat",
@@ -144,7 +157,7 @@ class ExportRepeats:
                 continue
             roster = _roster_for(self.instrument, table)
             if roster is None:
-                filled = _filled(table)
+                filled = filled_rows(table)
                 findings.add(
                     file=table.file, sheet=table.sheet.name, severity="warning",
                     check="unknown_repeat",
@@ -266,7 +279,7 @@ def _parent(
 ) -> tuple[int | None, str | None, Any, str]:
     """``(household record, link, number within it, why no household)`` of one repeat row."""
     if table.kobo:
-        index = _whole(cells[table.links["_parent_index"]])
+        index = whole_number(cells[table.links["_parent_index"]])
         numbers[index] += 1
         number = numbers[index] if index is not None else None
         at = table.links.get("_submission__uuid")
@@ -346,63 +359,6 @@ def _code(header: str, codes: dict[str, str]) -> str | None:
     return codes.get(header.strip().casefold()) or field_code(header, codes)
 
 
-def _main_index(sheet: Sheet) -> dict[int, int]:
-    """``_index`` → Excel row of a KoboToolbox main sheet (empty if it has no ``_index``)."""
-    for offset, row in enumerate(sheet.rows[:12]):
-        at = next(
-            (i for i, c in enumerate(row) if isinstance(c, str) and c.strip() == "_index"), None
-        )
-        if at is None:
-            continue
-        out: dict[int, int] = {}
-        for below, cells in enumerate(sheet.rows[offset + 1 :], start=offset + 1):
-            number = _whole(cells[at]) if at < len(cells) else None
-            if number is not None:
-                out.setdefault(number, sheet.first_row + below)
-        return out
-    return {}
-
-
-def _filled(table: RepeatTable) -> int:
-    """How many rows below the header hold anything."""
-    rows = data_rows(table.sheet)[table.header + 1 :]
-    return sum(1 for r in rows if any(c not in (None, "") for c in r))
-
-
-def _first(table: RepeatTable, link: str) -> str | None:
-    at = table.links.get(link)
-    if at is None:
-        return None
-    for row in table.sheet.rows[table.header + 1 :]:
-        text = cell_text(row[at]) if at < len(row) else None
-        if isinstance(text, str) and text:
-            return text
-    return None
-
-
-def _odk_name(table: RepeatTable) -> str | None:
-    """The repeat's name, as the first row's ``KEY`` says it (``.../child[1]``)."""
-    at = table.links["key"]
-    for row in data_rows(table.sheet)[table.header + 1 :]:
-        parts = key_parts(row[at]) if at < len(row) else None
-        if parts is not None:
-            return parts[1]
-    return None
-
-
-def _stem_name(stem: str) -> str:
-    """``child`` from ODK's file name ``form-child`` (``form-child~2`` for a second one)."""
-    return stem.rpartition("-")[2].partition("~")[0] or stem
-
-
 def _bare(read: ReadFile) -> ReadFile:
     """The file's path, SHA-256 and format, without its sheets (kept apart, as needed)."""
     return dataclasses.replace(read, sheets={}, notes=())
-
-
-def _whole(value: Any) -> int | None:
-    text = cell_text(value)
-    try:
-        return int(text) if text not in (None, "") else None
-    except (TypeError, ValueError):
-        return None

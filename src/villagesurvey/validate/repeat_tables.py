@@ -34,10 +34,16 @@ __all__ = [
     "ODK_LINKS",
     "RepeatTable",
     "data_rows",
+    "filled_rows",
     "find_links",
+    "first_value",
     "is_nested",
+    "key_name",
     "key_parts",
+    "main_index",
     "sheet_matches",
+    "stem_name",
+    "whole_number",
 ]
 
 KOBO_LINKS = ("_parent_index", "_parent_table_name", "_index", "_submission__uuid")
@@ -154,3 +160,62 @@ def sheet_matches(sheet: str, name: str) -> bool:
     if stem.endswith("..."):
         return name.startswith(stem[:-3]) and len(name) > len(stem) - 3
     return False
+
+
+def main_index(sheet: Sheet) -> dict[int, int]:
+    """``_index`` → Excel row of a KoboToolbox main sheet (empty if it has no ``_index``)."""
+    for offset, row in enumerate(sheet.rows[:12]):
+        at = next(
+            (i for i, c in enumerate(row) if isinstance(c, str) and c.strip() == "_index"), None
+        )
+        if at is None:
+            continue
+        out: dict[int, int] = {}
+        for below, cells in enumerate(sheet.rows[offset + 1 :], start=offset + 1):
+            number = whole_number(cells[at]) if at < len(cells) else None
+            if number is not None:
+                out.setdefault(number, sheet.first_row + below)
+        return out
+    return {}
+
+
+def filled_rows(table: RepeatTable) -> int:
+    """How many rows below the header hold anything."""
+    rows = data_rows(table.sheet)[table.header + 1 :]
+    return sum(1 for r in rows if any(c not in (None, "") for c in r))
+
+
+def first_value(table: RepeatTable, link: str) -> str | None:
+    """The first text in a link column (``_parent_table_name``) below the header."""
+    at = table.links.get(link)
+    if at is None:
+        return None
+    for row in table.sheet.rows[table.header + 1 :]:
+        text = cell_text(row[at]) if at < len(row) else None
+        if isinstance(text, str) and text:
+            return text
+    return None
+
+
+def key_name(table: RepeatTable) -> str | None:
+    """The repeat's name, as the first rows' ``KEY`` says it (``.../child[1]``)."""
+    at = table.links["key"]
+    for row in table.sheet.rows[table.header + 1 :]:
+        parts = key_parts(row[at]) if at < len(row) else None
+        if parts is not None:
+            return parts[1]
+    return None
+
+
+def stem_name(stem: str) -> str:
+    """``child`` from ODK's file name ``form-child`` (``form-child~2`` for a second one)."""
+    return stem.rpartition("-")[2].partition("~")[0] or stem
+
+
+def whole_number(value: Any) -> int | None:
+    """A cell as a whole number (``3``, ``3.0``, ``"3"``), or ``None``."""
+    text = cell_text(value)
+    try:
+        return int(text) if text not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
