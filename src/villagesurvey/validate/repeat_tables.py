@@ -215,6 +215,8 @@ def stem_name(stem: str) -> str:
 def whole_number(value: Any) -> int | None:
     """A cell as a whole number (``3``, ``3.0``, ``"3"``), or ``None``."""
     text = cell_text(value)
+    if isinstance(text, float | bool):  # 1.5 is no row number; 3.0 came back as "3"
+        return None
     try:
         return int(text) if text not in (None, "") else None
     except (TypeError, ValueError):
