@@ -166,6 +166,8 @@ def test_an_odk_central_export_links_repeats_by_parent_key(as_zip, tmp_path):
     assert clean.values.tolist() == [
         [r["PARENT_KEY"], r["KEY"][-2], r["name"], r["age"]] for r in repeat
     ]
+    # each member is traced to its own repeat on the server: its KEY
+    assert children.clean()["source_submission"].tolist() == [r["KEY"] for r in repeat]
     if as_zip:
         assert {str(f.path) for f in result.files} == {
             str(source / "singlerepeat.csv"),

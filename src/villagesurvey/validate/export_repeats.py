@@ -226,6 +226,7 @@ def _lay_out(table: RepeatTable, roster: Roster, parents: _Parents, rosters: Ros
     added = [c for c in (*parents.key, roster.key) if _code(c, own) is None]
     width = max(len(r) for r in rows)
     lost: dict[int, str] = {}
+    own_keys: dict[int, Any] = {}  # ODK's KEY of each row: the repeat's own ID on the server
     body: list[list[Any]] = []
     numbers: Counter[Any] = Counter()
     for offset, row in enumerate(rows):
@@ -244,18 +245,26 @@ def _lay_out(table: RepeatTable, roster: Roster, parents: _Parents, rosters: Ros
             lost[table.sheet.first_row + offset] = why
         given = dict(zip((*parents.key, roster.key), (*keys, number), strict=True))
         body.append([*cells, *(given[c] for c in added)])
+        if not table.kobo:
+            own_keys[table.sheet.first_row + offset] = cell_text(cells[table.links["key"]])
     sheet = Sheet(table.sheet.name, body, table.sheet.first_row, table.sheet.first_column, {})
     read = dataclasses.replace(table.read, sheets={sheet.name: sheet}, notes=())
     findings = rosters.findings[code]
     laid = lay_out(rosters.tables[code], read, table.file, findings)
     if isinstance(laid, Refused):
         findings.add(
-            file=table.file, sheet=sheet.name, check="unknown_repeat", severity="warning",
-            message=f"repeat {table.name!r} could not be read as roster {code!r}: {laid.reason}",
+            file=table.file, sheet=sheet.name, check="unknown_repeat", severity="error",
+            message=f"repeat {table.name!r} ({filled_rows(table)} rows) could not be read as "
+            f"roster {code!r}: {laid.reason}",
         )  # fmt: skip
         return
+    provenance = dict(laid.provenance)
+    if own_keys:
+        provenance["submission"] = [own_keys.get(r) for r in laid.rows]
     laid = dataclasses.replace(
-        laid, letters={c: letter for c, letter in laid.letters.items() if c not in added}
+        laid,
+        letters={c: letter for c, letter in laid.letters.items() if c not in added},
+        provenance=provenance,
     )
     first = sum(len(r.rows) for r in rosters.returns[code])
     for place, excel_row in enumerate(laid.rows):
