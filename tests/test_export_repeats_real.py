@@ -190,3 +190,26 @@ def test_a_repeat_within_a_repeat_is_reported_not_read():
     children = result.rosters["child"]
     assert (children.rows_in, children.rows_clean) == (4, 4)
     assert list(result.rosters) == ["child"]
+
+
+def test_import_xlsform_then_validate_on_the_command_line(tmp_path):
+    from click.testing import CliRunner
+
+    from villagesurvey.cli import main
+
+    runner = CliRunner()
+    instrument = tmp_path / "grouped_repeatable.yaml"
+    made = runner.invoke(main, ["import-xlsform", str(KOBO / "grouped_repeatable.xlsx"),
+                                "-o", str(instrument)])  # fmt: skip
+    assert made.exit_code == 0, made.output
+    checked = runner.invoke(main, ["validate", str(instrument),
+                                   str(KOBO / "xls" / "grouped_repeatable.xlsx"),
+                                   "-o", str(tmp_path / "out")])  # fmt: skip
+    assert checked.exit_code == 0, checked.output
+    assert "roster houshold_member_repeat: 13 in, 13 clean, 0 quarantined" in checked.output
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    level = summary["rosters"]["houshold_member_repeat"]
+    assert (summary["rows_in"], level["rows_in"], level["rows_clean"]) == (6, 13, 13)
+    with open(tmp_path / "out" / "clean_houshold_member_repeat.csv", encoding="utf-8") as f:
+        names = [row["household_member_name"] for row in csv.DictReader(f)]
+    assert names == [n for members in GROUPED_REPEATABLE.values() for n in members]
