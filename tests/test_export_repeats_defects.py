@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from tests.returns import table, typed
@@ -18,6 +20,7 @@ from villagesurvey.xlsform import read_xlsform
 from .xlsform_corpus import KOBO, ROOT
 
 CENTRAL = ROOT / "tests" / "data" / "odk_central"
+INSTRUMENT = read_xlsform(CENTRAL / "singlerepeat.xlsx").instrument
 
 MAIN = """
 | SubmissionDate           | meta-instanceID | name | age | KEY    |
@@ -275,3 +278,38 @@ def test_a_kobo_repeat_sheet_saved_as_its_own_csv_links_by_the_submission_uuid(t
         ["u1", "anne"],
     ]
     assert located(members, "roster_orphan") == [("members.csv", 4), ("members.csv", 5)]
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["uuid:a", "uuid:b", "uuid:c", "uuid:z", ""]),  # z: no submission
+            st.sampled_from(["{p}/children/child[1]", "{p}/children/child[2]", "{p}/x", ""]),
+            st.sampled_from(["Amy", "", "=1+1", "n/a"]),
+            st.sampled_from(["4", "", "four", "-1"]),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_every_repeat_row_ends_somewhere_and_no_clean_one_lacks_its_household(tmp_path, rows):
+    folder = tmp_path / str(len(list(tmp_path.iterdir())))
+    folder.mkdir()
+    write_csv(folder / "singlerepeat.csv", MAIN)
+    with open(folder / "singlerepeat-child.csv", "w", newline="", encoding="utf-8") as stream:
+        out = csv.writer(stream)
+        out.writerow(["name", "age", "PARENT_KEY", "KEY"])
+        for parent, key, name, age in rows:
+            out.writerow([name, age, parent, key.format(p=parent or "uuid:q")])
+    result = validate_returns(INSTRUMENT, [folder], workers=1)
+    children = result.rosters["child"]
+    written = [(n, a, p, k.format(p=p or "uuid:q")) for p, k, n, a in rows]
+    assert children.rows_in == sum(any(cells) for cells in written)  # a blank line is none
+    assert children.rows_in == (
+        children.rows_clean + children.rows_quarantined + children.rows_not_read
+    )
+    households = set(result.clean()["instanceID"])
+    assert set(children.clean()["instanceID"]) <= households
