@@ -655,7 +655,7 @@ def validate(
     timeout: float,
     corrections: Path | None,
 ) -> None:
-    """Check the RETURNS (workbooks, CSV files or folders of them) against INSTRUMENT.
+    """Check the RETURNS (workbooks, CSV files, ODK Central zips or folders) against INSTRUMENT.
 
     Writes the clean rows, the quarantined rows with their reasons, and every finding
     (file, sheet, row, column, value, check, severity) to OUTDIR. Exit code 0 when every

@@ -61,6 +61,8 @@ def check_levels(
     known = set(parents.dropna())
     bad = set(parents.loc[household.quarantined].dropna())
     for record, key in members.items():
+        if key is None:
+            continue  # no household key: required_missing says it (and why, for an export)
         if key not in known:
             orphans.append(_finding(
                 roster, record, roster.instrument.key[0], "roster_orphan", "error",
