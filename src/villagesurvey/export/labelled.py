@@ -9,7 +9,7 @@ into their format; nothing here writes files.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -132,6 +132,12 @@ class LabelledDataset:
         The personal-data columns left out.
     pseudonymised : bool
         Whether the key columns hold pseudonyms.
+    pseudonym_key : tuple of str
+        The columns that hold pseudonyms (empty when not pseudonymised).
+    roster : str
+        The roster whose rows these are, ``""`` for the main level (one row per respondent).
+    link : tuple of str
+        For a roster, the key columns that link its rows to the main level's rows.
     """
 
     instrument: Instrument
@@ -140,6 +146,9 @@ class LabelledDataset:
     not_asked: pd.DataFrame
     dropped: tuple[str, ...]
     pseudonymised: bool
+    pseudonym_key: tuple[str, ...] = ()
+    roster: str = ""
+    link: tuple[str, ...] = ()
 
 
 def labelled_dataset(
@@ -149,6 +158,7 @@ def labelled_dataset(
     keep_pii: bool = False,
     salt: bytes | None = None,
     name_limit: int = NAME_LIMIT,
+    pseudonym_key: Sequence[str] | None = None,
 ) -> LabelledDataset:
     """The clean dataset with its export names, labels and value labels.
 
@@ -168,6 +178,9 @@ def labelled_dataset(
     name_limit : int, default NAME_LIMIT
         The longest name: :data:`NAME_LIMIT` characters (Stata, and the codebook), or
         :data:`SPSS_NAME_LIMIT` bytes for an SPSS file.
+    pseudonym_key : sequence of str, optional
+        With ``salt``: the key columns to pseudonymise, outermost first; default the
+        instrument's key. A roster's table pseudonymises its household's key only.
 
     Returns
     -------
@@ -182,14 +195,18 @@ def labelled_dataset(
 
     typed = read_dataset(instrument, clean, keep_pii=keep_pii)
     skipped = _not_asked(instrument, typed)
+    keys = tuple(instrument.key if pseudonym_key is None else pseudonym_key)
     if salt is not None:
         typed = pseudonymise_keys(
             typed.drop(columns=[SOURCE_COLUMN, *PROVENANCE_COLUMNS], errors="ignore"),
-            instrument.key, salt,
+            keys, salt,
         )  # fmt: skip
+    else:
+        keys = ()
     variables = export_variables(
-        instrument, list(typed.columns), pseudonymised=salt is not None, name_limit=name_limit
-    )
+        instrument, list(typed.columns), pseudonymised=salt is not None, name_limit=name_limit,
+        pseudonym_key=keys,
+    )  # fmt: skip
     data: dict[str, pd.Series] = {}
     not_asked: dict[str, pd.Series] = {}
     for variable in variables:
@@ -211,6 +228,7 @@ def labelled_dataset(
         not_asked=pd.DataFrame(not_asked, index=typed.index),
         dropped=dropped,
         pseudonymised=salt is not None,
+        pseudonym_key=keys,
     )
 
 
@@ -220,6 +238,7 @@ def export_variables(
     *,
     pseudonymised: bool = False,
     name_limit: int = NAME_LIMIT,
+    pseudonym_key: Sequence[str] | None = None,
 ) -> tuple[Variable, ...]:
     """The variables an export of these dataset columns holds, with their unique names.
 
@@ -233,6 +252,8 @@ def export_variables(
     name_limit : int, default NAME_LIMIT
         :data:`NAME_LIMIT` (Stata: characters, less :data:`LABEL_SET_ROOM` for a variable
         with value labels) or :data:`SPSS_NAME_LIMIT` (SPSS: bytes, no room needed).
+    pseudonym_key : sequence of str, optional
+        The key columns labelled as pseudonyms; default the instrument's key.
 
     Returns
     -------
@@ -240,9 +261,10 @@ def export_variables(
         One per column, and after a ``select_multiple`` column one 0/1 variable per option.
     """
     names = _NameBook()
+    keys = set(instrument.key if pseudonym_key is None else pseudonym_key)
     variables: list[Variable] = []
     for code in columns:
-        for variable in _variables(instrument, code, pseudonymised):
+        for variable in _variables(instrument, code, pseudonymised and code in keys):
             limit = name_limit
             if variable.value_labels and name_limit == NAME_LIMIT:
                 limit -= LABEL_SET_ROOM
@@ -264,8 +286,10 @@ def _variables(instrument: Instrument, code: str, pseudonymised: bool) -> Iterab
     column = instrument.column(code)
     question = column.question
     label = {lang: column_label(column, lang) for lang in languages}
-    if pseudonymised and code in instrument.key:
+    if pseudonymised:  # a pseudonym is text, whatever the identifier's type
         label = {lang: words(lang)["pseudonym"].format(label=label[lang]) for lang in languages}
+        yield Variable(code, code, label, "text", question.type, wave=column.wave)
+        return
     kind = _KINDS.get(question.type, "text")
     if kind == "code":
         labelled = value_labels(instrument, question)

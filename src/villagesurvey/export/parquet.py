@@ -124,6 +124,8 @@ def _about(dataset: LabelledDataset, language: str) -> dict[str, Any]:
         "language": language,
         "languages": list(instrument.languages),
         "key": list(instrument.key),
+        "roster": dataset.roster or None,
+        "linked_by": list(dataset.link),
         "pseudonymised": dataset.pseudonymised,
         "personal_data_left_out": list(dataset.dropped),
         "generator": f"villagesurvey {package_version()}",
