@@ -94,6 +94,8 @@ class Variable:
         The wave of the column.
     option : str
         For a ``dummy``, the code of its option; else ``""``.
+    minimum : float or None
+        The question's hard minimum when it is a number (not a date or another answer).
     """
 
     name: str
@@ -106,6 +108,7 @@ class Variable:
     unit: str = ""
     wave: int | None = None
     option: str = ""
+    minimum: float | None = None
 
     @property
     def text_codes(self) -> bool:
@@ -297,7 +300,10 @@ def _variables(instrument: Instrument, code: str, pseudonymised: bool) -> Iterab
     else:
         labelled, measure = (), "nominal" if kind == "text" else "scale"
     unit = question.unit or ""
-    yield Variable(code, code, label, kind, question.type, labelled, measure, unit, column.wave)
+    low = question.min if isinstance(question.min, int | float) else None
+    yield Variable(
+        code, code, label, kind, question.type, labelled, measure, unit, column.wave, minimum=low
+    )
     if question.type == "select_multiple":
         yield from _options(instrument, column)
 

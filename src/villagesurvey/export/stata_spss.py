@@ -254,8 +254,7 @@ def _spss_can_mark(dataset: LabelledDataset, variable: Variable) -> bool:
     if variable.kind == "code":
         return all(v.number != SPSS_NOT_ASKED for v in variable.value_labels)
     if variable.kind == "number":
-        low = dataset.instrument.column(variable.column).question.min
-        return isinstance(low, int | float) and low > SPSS_NOT_ASKED
+        return variable.minimum is not None and variable.minimum > SPSS_NOT_ASKED
     return False
 
 
