@@ -555,9 +555,10 @@ def export(
 @_output_file("The file to write: .md (Markdown) or .xlsx.")
 @click.option(
     "--data",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
-    help="A clean.csv whose summary statistics the codebook gives.",
+    help="A clean.csv (or the folder validate wrote) whose summary statistics the codebook "
+    "gives; each roster's from the clean_<roster>.csv beside it.",
 )
 @click.option(
     "--lang",
