@@ -322,3 +322,49 @@ def test_cli_exports_the_folder_or_the_files_given(checked, tmp_path):
     )  # fmt: skip
     assert result.exit_code == 2
     assert "give one clean dataset" in result.output
+
+
+def test_keep_pii_keeps_personal_data_on_every_level(instrument, checked, tmp_path):
+    summary = export_dataset(instrument, checked, tmp_path / "survey.sav", keep_pii=True)
+    assert summary.dropped == ()
+    households, _ = pyreadstat.read_sav(tmp_path / "survey.sav")
+    members, _ = pyreadstat.read_sav(tmp_path / "survey_members.sav")
+    assert households["head_name"].tolist() == ["王芳", "李强", "张伟"]
+    assert members["phone"].tolist()[:2] == ["13800000001", ""]
+
+
+LONG = "how_many_hours_did_you_work_last_week_in_total"
+
+
+def test_wide_names_fit_stata_and_keep_the_member_number(tmp_path):
+    text = INSTRUMENT.replace(
+        "      - {code: age,",
+        f"      - {{code: {LONG}, type: integer, label: {{en: Hours, zh: 小时}}}}\n"
+        "      - {code: age,",
+    )
+    members = table_with_column(MEMBERS, after="sex", name=LONG, values=["40", "38", "", "",
+                                                                         "50", "45"])  # fmt: skip
+    (tmp_path / "clean.csv").write_text(CLEAN, encoding="utf-8")
+    (tmp_path / "clean_members.csv").write_text(members, encoding="utf-8")
+    export_dataset(parse_instrument(text), tmp_path, tmp_path / "w.dta", wide=True)
+    data, meta = pyreadstat.read_dta(tmp_path / "w.dta")
+    hours = [name for name in data.columns if "hours" in name]
+    assert hours == [f"member{n}_how_many_hours_did_you_w" for n in (1, 2, 3)]  # 32 characters
+    member1 = data[hours[0]].tolist()
+    assert member1[0] == 40
+    assert pd.isna(member1[1])  # V1 household 2 left it blank
+    assert member1[2] == 50
+    assert data[hours[1]].tolist()[::2] == [38, 45]
+    labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
+    assert labels[hours[2]] == "Hours (Member 3)"
+
+
+def table_with_column(csv_text: str, *, after: str, name: str, values: list[str]) -> str:
+    """``csv_text`` with a column ``name`` inserted after column ``after``."""
+    lines = csv_text.strip().splitlines()
+    place = lines[0].split(",").index(after) + 1
+    out = []
+    for line, value in zip(lines, [name, *values], strict=True):
+        cells = line.split(",")
+        out.append(",".join([*cells[:place], value, *cells[place:]]))
+    return "\n".join(out) + "\n"
