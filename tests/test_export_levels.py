@@ -368,3 +368,27 @@ def table_with_column(csv_text: str, *, after: str, name: str, values: list[str]
         cells = line.split(",")
         out.append(",".join([*cells[:place], value, *cells[place:]]))
     return "\n".join(out) + "\n"
+
+
+def test_what_validate_wrote_exports_level_by_level(tmp_path):
+    from tests.returns import fill_template
+    from tests.rosters import HOUSEHOLD
+    from tests.test_validate_rosters import HOUSEHOLDS
+    from tests.test_validate_rosters import MEMBERS as MEMBER_ROWS
+    from villagesurvey import validate_returns, write_validation
+
+    household = parse_instrument(HOUSEHOLD)
+    fill_template(household, HOUSEHOLDS, tmp_path / "V1.xlsx", rosters={"members": MEMBER_ROWS})
+    result = validate_returns(household, [tmp_path / "V1.xlsx"], workers=1)
+    write_validation(result, tmp_path / "out")
+    summary = export_dataset(household, tmp_path / "out", tmp_path / "hh.dta", pseudonymise=True)
+    assert summary.notes == ()
+    households = pd.read_stata(tmp_path / "hh.dta")
+    members = pd.read_stata(tmp_path / "hh_members.dta")
+    clean = pd.read_csv(tmp_path / "out" / "clean_members.csv")
+    assert len(households) == len(result.clean())
+    assert len(members) == len(clean) == len(result.rosters["members"].clean()) == 3
+    merged = households.merge(members, on=["village", "hh"], how="right", indicator=True)
+    assert (merged["_merge"] == "both").all()  # every clean member has its clean household
+    assert merged["member"].tolist() == clean["member"].tolist()
+    assert merged["age"].tolist() == clean["age"].tolist()
