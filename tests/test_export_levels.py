@@ -284,10 +284,14 @@ def test_wide_in_stata_keeps_labels_and_tells_not_asked_from_no_member(
     [
         ("V1.xlsx,V1,1,2,2,1,47,,,\n", "rows sharing their household's member: 3, 8"),
         ("V9.xlsx,V9,1,1,1,1,47,,,\n", "rows whose household is not in the main dataset: 8"),
+        ("household twice", "the main dataset has rows sharing a household key: 4, 5"),
     ],
 )
 def test_wide_refuses_rows_it_cannot_place(instrument, tmp_path, extra, message):
     (tmp_path / "clean.csv").write_text(CLEAN, encoding="utf-8")
+    if extra.startswith("household"):
+        (tmp_path / "clean.csv").write_text(CLEAN + "V2.xlsx,V2,1,2,\n", encoding="utf-8")
+        extra = ""
     (tmp_path / "clean_members.csv").write_text(MEMBERS + extra, encoding="utf-8")
     with pytest.raises(AnalysisError, match=message):
         export_dataset(instrument, tmp_path, tmp_path / "wide.dta", wide=True)

@@ -11,8 +11,9 @@ a household without that member has blanks there.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import AnalysisError
 from ..instrument.model import Roster
@@ -107,6 +108,13 @@ def _check(main: LabelledDataset, level: LabelledDataset, roster: Roster) -> Non
             f"{where}: rows sharing their household's {roster.key}: {_rows(twice)}; "
             "run villagesurvey validate on the returns and export its clean files"
         )
+    parents = key_frame(main, list(level.link)).astype("string")
+    twice = parents.duplicated(keep=False).to_numpy().nonzero()[0]
+    if len(twice):
+        raise AnalysisError(
+            f"the main dataset has rows sharing a household key: {_rows(twice)}; "
+            "--wide needs one row per household"
+        )
     orphans = unlinked_rows(main, level)
     if orphans:
         raise AnalysisError(
@@ -115,9 +123,9 @@ def _check(main: LabelledDataset, level: LabelledDataset, roster: Roster) -> Non
         )
 
 
-def _rows(indices: object) -> str:
+def _rows(indices: Iterable[Any]) -> str:
     """Rows as a spreadsheet shows them (the header is row 1)."""
-    rows = [int(i) + 2 for i in list(indices)]  # type: ignore[call-overload]
+    rows = [int(i) + 2 for i in indices]
     more = f" and {len(rows) - _SHOWN} more" if len(rows) > _SHOWN else ""
     return ", ".join(str(r) for r in rows[:_SHOWN]) + more
 
