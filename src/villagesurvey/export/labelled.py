@@ -8,7 +8,6 @@ into their format; nothing here writes files.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING
 from ..codebook import column_label
 from ..instrument import Column, Instrument, Question
 from ..instrument.model import Text
+from ._names import NAME_LIMIT, NameBook
 from ._words import words
 from .dataset import PROVENANCE_COLUMNS, SOURCE_COLUMN, read_dataset
 from .pseudonyms import pseudonymise_keys
@@ -36,8 +36,6 @@ __all__ = [
     "value_labels",
 ]
 
-NAME_LIMIT = 32
-"""The longest variable name in characters (Stata's limit)."""
 SPSS_NAME_LIMIT = 64
 """The longest variable name of an SPSS ``.sav``, in UTF-8 bytes; SPSS names no label sets."""
 LABEL_SET_ROOM = 4
@@ -46,12 +44,6 @@ of value labels by the variable's name followed by the column's number (up to 99
 name must fit in 32 characters too. Reserving a fixed room keeps names the same whatever
 the column's place, so that the codebook (written without the data) lists them right."""
 
-_STATA_RESERVED = {
-    "_all", "_b", "byte", "_coef", "_cons", "double", "float", "if", "in", "int", "long",
-    "_n", "_N", "_pi", "_pred", "_rc", "_skip", "strL", "using", "with",
-}  # fmt: skip
-_SPSS_RESERVED = {"all", "and", "by", "eq", "ge", "gt", "le", "lt", "ne", "not", "or", "to", "with"}
-_STR_TYPE = re.compile(r"^str\d+$")
 _KINDS = {"integer": "number", "decimal": "number", "date": "date", "select_one": "code",
           "likert": "code"}  # fmt: skip
 
@@ -263,7 +255,7 @@ def export_variables(
     tuple of Variable
         One per column, and after a ``select_multiple`` column one 0/1 variable per option.
     """
-    names = _NameBook()
+    names = NameBook()
     keys = set(instrument.key if pseudonym_key is None else pseudonym_key)
     variables: list[Variable] = []
     for code in columns:
@@ -389,43 +381,3 @@ def _not_asked(instrument: Instrument, typed: pd.DataFrame) -> dict[str, pd.Seri
 
 def _renamed(variable: Variable, name: str) -> Variable:
     return variable if name == variable.name else replace(variable, name=name)
-
-
-class _NameBook:
-    """Hands out unique names that Stata and SPSS both accept."""
-
-    def __init__(self) -> None:
-        self.taken: set[str] = set()
-
-    def take(self, wanted: str, limit: int = NAME_LIMIT) -> str:
-        """``wanted`` where Stata and SPSS accept it; else a valid, unique name close to it.
-
-        Characters other than letters, digits and ``_`` (an option code ``sweet-potato``)
-        become ``_``; a name is cut to ``limit`` characters and numbered to stay unique.
-        """
-        wanted = re.sub(r"\W", "_", wanted)
-        if not wanted[:1].isalpha():
-            wanted = f"v{wanted}"
-        name = wanted
-        if _reserved(name):
-            name += "_"
-        name = _cut(name, limit)
-        number = 1
-        while name.lower() in self.taken:
-            number += 1
-            suffix = f"_{number}"
-            name = _cut(wanted, limit - len(suffix)) + suffix
-        self.taken.add(name.lower())
-        return name
-
-
-def _cut(name: str, limit: int) -> str:
-    """``name`` in ``limit`` characters, and in ``limit`` UTF-8 bytes beyond Stata's limit."""
-    name = name[:limit]
-    if limit > NAME_LIMIT:  # SPSS counts bytes
-        name = name.encode("utf-8")[:limit].decode("utf-8", errors="ignore")
-    return name
-
-
-def _reserved(name: str) -> bool:
-    return name in _STATA_RESERVED or name.lower() in _SPSS_RESERVED or bool(_STR_TYPE.match(name))

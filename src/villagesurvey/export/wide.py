@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import AnalysisError
 from ..instrument.model import Roster
+from ._names import NameBook
 from ._words import words
 from .dataset import PROVENANCE_COLUMNS, SOURCE_COLUMN
-from .labelled import LABEL_SET_ROOM, NAME_LIMIT, LabelledDataset, Variable, _NameBook
+from .labelled import LABEL_SET_ROOM, NAME_LIMIT, LabelledDataset, Variable
 from .levels import key_frame, unlinked_rows
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ def widen(
     slots = sorted(member.dropna().unique().tolist(), key=_order)
     parents = key_frame(main, link).astype("string")
     children = key_frame(level, link).astype("string").reset_index(drop=True)
-    names = _NameBook()
+    names = NameBook()
     names.taken.update(v.name.lower() for v in main.variables)
     skip = {*link, roster.key, SOURCE_COLUMN, *PROVENANCE_COLUMNS}
     answers = [v for v in level.variables if v.column not in skip]
@@ -147,7 +148,7 @@ def _placed(values: pd.Series, place: pd.Series, index: pd.Index) -> pd.Series:
 
 def _slot_variable(
     variable: Variable, slot: object, key: str, key_label: dict[str, str],
-    names: _NameBook, name_limit: int,
+    names: NameBook, name_limit: int,
 ) -> Variable:  # fmt: skip
     number = _slot_text(slot)
     limit = name_limit
