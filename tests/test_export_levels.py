@@ -128,6 +128,18 @@ def test_stata_one_file_per_level_with_the_linking_key_and_labels(instrument, ch
     assert members["income"].tolist()[:2] == [3000, 2000]
 
 
+# R 4.2.2, haven 2.5.1, on the same two files:
+#   h <- read_dta("survey.dta"); m <- read_dta("survey_members.dta")
+#   x <- merge(h, m, by = c("village", "hh")); nrow(x)         # 6
+#   x[, c("village", "hh", "hh_size", "member", "age", "income")]
+#     village hh hh_size member age income
+#   1      V1  1       3      1  45   3000
+#   2      V1  1       3      2  47   2000
+#   3      V1  1       3      3  10  NA(a)
+#   4      V1  2       1      1  70    500
+#   5      V2  1       2      1  33   1200
+#   6      V2  1       2      2  31     NA
+#   attr(m$relation, "labels")   # Head 1, Spouse 2, Child 3;  attr(m$age, "label")  "Age"
 def test_pandas_reads_the_levels_and_merges_them_on_the_household_key(
     instrument, checked, tmp_path
 ):
@@ -261,6 +273,9 @@ def test_wide_matches_the_hand_built_table(instrument, checked, tmp_path):
     pd.testing.assert_frame_equal(got, expected, check_dtype=False)
 
 
+# R 4.2.2, haven 2.5.1: w <- read_dta("wide.dta") (English labels)
+#   attr(w$member2_age, "label")              "Age (Member 2)"
+#   is_tagged_na(w$member3_income, "a")       TRUE FALSE FALSE
 def test_wide_in_stata_keeps_labels_and_tells_not_asked_from_no_member(
     instrument, checked, tmp_path
 ):
