@@ -220,6 +220,10 @@ def test_a_roster_without_its_file_is_named_and_orphans_are_counted(instrument, 
     assert summary.notes == (
         "roster members: no clean_members.csv beside clean.csv, so it is not exported",
     )
+    summary = export_dataset(
+        instrument, pd.read_csv(tmp_path / "clean.csv", dtype=str), tmp_path / "survey.dta"
+    )
+    assert summary.notes == ("roster members: no table given, so it is not exported",)
     orphan = MEMBERS + "V3.xlsx,V3,7,1,1,1,50,,,\n"
     summary = export_dataset(
         instrument, tmp_path / "clean.csv", tmp_path / "survey.dta",

@@ -183,13 +183,14 @@ def read_levels(
 
     sources = roster_sources(instrument, clean, given)
     notes: list[str] = []
-    if given is None and isinstance(clean, str | Path):
-        notes += [
-            f"roster {r.code}: no {level_path(clean, r.code).name} beside {Path(clean).name}, "
-            "so it is not exported"
-            for r in instrument.rosters
-            if r.code not in sources
-        ]
+    for roster in instrument.rosters:
+        if given is not None or roster.code in sources:
+            continue
+        if isinstance(clean, str | Path):
+            where = f"no {level_path(clean, roster.code).name} beside {Path(clean).name}"
+        else:
+            where = "no table given"
+        notes.append(f"roster {roster.code}: {where}, so it is not exported")
     levels = [
         (r, roster_dataset(instrument, r, sources[r.code], keep_pii=keep_pii, salt=salt,
                            name_limit=name_limit))
