@@ -270,6 +270,11 @@ def test_wide_matches_the_hand_built_table(instrument, checked, tmp_path):
     summary = export_dataset(instrument, checked, tmp_path / "wide.parquet", wide=True)
     assert summary.rosters == ()
     assert not (tmp_path / "wide_members.parquet").exists()
+    schema = pq.read_schema(tmp_path / "wide.parquet")
+    field = schema.field("member2_work_shop").metadata
+    assert (field[b"roster"], field[b"slot"], field[b"column"]) == (b"members", b"2", b"work")
+    assert field[b"label"].decode() == "Work: Online shop (Member 2)"
+    assert schema.field("hh_size").metadata[b"roster"] == b""
     got = pq.read_table(tmp_path / "wide.parquet").to_pandas()
     got = got.drop(columns="source_file").astype("string")
     expected = pd.read_csv(pd.io.common.StringIO(WIDE), dtype="string")

@@ -88,6 +88,10 @@ class Variable:
         For a ``dummy``, the code of its option; else ``""``.
     minimum : float or None
         The question's hard minimum when it is a number (not a date or another answer).
+    roster : str
+        For a roster's column reshaped into the main level (``--wide``), the roster.
+    slot : str
+        For such a column, the member number whose answer it holds.
     """
 
     name: str
@@ -101,6 +105,8 @@ class Variable:
     wave: int | None = None
     option: str = ""
     minimum: float | None = None
+    roster: str = ""
+    slot: str = ""
 
     @property
     def text_codes(self) -> bool:

@@ -82,7 +82,7 @@ def widen(
         found = children[rows].assign(_row=range(int(rows.sum())))
         place = parents.merge(found, on=link, how="left")["_row"]
         for variable in answers:
-            wide = _slot_variable(variable, slot, roster.key, key_label, names, name_limit)
+            wide = _slot_variable(variable, slot, roster, key_label, names, name_limit)
             data[wide.name] = _placed(level.data[variable.name][rows], place, index)
             asked = _placed(level.not_asked[variable.name][rows].astype("boolean"), place, index)
             not_asked[wide.name] = asked.fillna(False).astype(bool)
@@ -147,20 +147,21 @@ def _placed(values: pd.Series, place: pd.Series, index: pd.Index) -> pd.Series:
 
 
 def _slot_variable(
-    variable: Variable, slot: object, key: str, key_label: dict[str, str],
+    variable: Variable, slot: object, roster: Roster, key_label: dict[str, str],
     names: NameBook, name_limit: int,
 ) -> Variable:  # fmt: skip
     number = _slot_text(slot)
     limit = name_limit
     if variable.value_labels and name_limit == NAME_LIMIT:
         limit -= LABEL_SET_ROOM
-    head = f"{key}{number}_"
+    head = f"{roster.key}{number}_"
     wanted = head + variable.name[: max(1, limit - len(head))]
     label = {
         lang: words(lang)["slot"].format(label=text, key=key_label[lang], slot=number)
         for lang, text in variable.label.items()
     }
-    return replace(variable, name=names.take(wanted, limit), label=label)
+    name = names.take(wanted, limit)
+    return replace(variable, name=name, label=label, roster=roster.code, slot=number)
 
 
 def _slot_text(slot: object) -> str:
