@@ -102,7 +102,7 @@ def run_demo(outdir: str | Path, echo: Callable[[str], object] = print) -> list[
         f"-o {outdir / 'my_check'}"
     )
     echo(
-        f"  villagesurvey report {outdir / DEMO_INSTRUMENT} {outdir / 'validated' / 'clean.csv'} "
+        f"  villagesurvey report {outdir / DEMO_INSTRUMENT} {outdir / 'validated'} "
         f"-o {outdir / 'my_report'} --by gender --lang zh"
     )
     echo(f"  villagesurvey scales {outdir / DEMO_INSTRUMENT} {clean} --bootstrap 5000")
@@ -113,10 +113,10 @@ def run_demo(outdir: str | Path, echo: Callable[[str], object] = print) -> list[
 
 
 def _report(instrument: Instrument, outdir: Path, echo: Callable[[str], object]) -> list[Path]:
-    """The before/after report of the validated clean returns."""
+    """The before/after report of the validated clean returns (and their members roster)."""
     from .report import write_report
 
-    summary = write_report(instrument, outdir / "validated" / "clean.csv", outdir / "report")
+    summary = write_report(instrument, outdir / "validated", outdir / "report")
     names = ", ".join(Path(f).name for f in summary.files)
     echo(f"report      {summary.outdir}/  ({names})")
     for line in summary.lines():
