@@ -298,3 +298,76 @@ def test_the_other_outcomes_do_not_move_except_for_holm(derived_results, tmp_pat
         assert (new["t"], new["p"], new["mean_diff"]) == (old["t"], old["p"], old["mean_diff"])
         assert new["p_holm"] >= old["p_holm"]  # three more tests to correct for
     assert len(derived_results["outcomes"]) == len(before["outcomes"]) + 3
+
+
+# -- Table 1 describes the roster ---------------------------------------------------------
+
+PEOPLE = HOUSEHOLDS.replace(
+    "      - {code: age, type: integer, label: {en: Age}}\n",
+    "      - {code: age, type: integer, unit: years, label: {en: Age}}\n"
+    "      - {code: sex, type: select_one, choices: sex, label: {en: Sex}}\n",
+).replace("  relation:", "  sex: [{code: 1, en: Male}, {code: 2, en: Female}]\n  relation:")
+
+# ages 50, 48, 20, 10 | 70 | (none) | 40, 17, 85 and one without a sex
+LISTED = """\
+village,hh,member,relation,age,sex,works_2020,works_2022,earnings_2020,earnings_2022
+v1,1,1,1,50,1,1,1,20000,30000
+v1,1,2,2,48,2,1,0,0,
+v1,1,3,3,20,2,0,1,,12000
+v1,1,4,3,10,1,,,,
+v1,2,1,1,70,2,0,0,,
+v1,4,1,1,40,1,1,1,,5000
+v1,4,2,3,17,2,1,1,3000,4000
+v1,4,3,3,85,1,0,0,,
+v1,4,4,3,3,,,,,
+v2,9,1,1,30,1,1,1,1,1
+"""
+
+
+def test_the_roster_is_described_by_household_and_by_age_and_sex():
+    from villagesurvey.analysis.roster_table import describe_roster
+
+    instrument = parse_instrument(PEOPLE)
+    data = _csv("village,hh\nv1,1\nv1,2\nv1,3\nv1,4\n")  # v2 9 is not a household here
+    summary = describe_roster(instrument, data, "members", _csv(LISTED))
+    assert (summary.households, summary.without, summary.members) == (3, 1, 9)
+    assert (summary.mean, summary.min, summary.max) == (3.0, 1.0, 4.0)  # 4, 1 and 4 members
+    assert (summary.age, summary.sex, summary.unplaced) == ("age", "sex", 1)
+    counts = {(r.band, r.sex): r.count for r in summary.pyramid.itertuples()}
+    by_hand = {
+        ("10-19", "1"): 1, ("10-19", "2"): 1, ("20-29", "2"): 1, ("40-49", "1"): 1,
+        ("40-49", "2"): 1, ("50-59", "1"): 1, ("70-79", "2"): 1, ("80+", "1"): 1,
+    }  # fmt: skip
+    assert {k: v for k, v in counts.items() if v} == by_hand
+    assert list(dict.fromkeys(summary.pyramid["band"]))[::4] == ["0-9", "40-49", "80+"]
+
+
+def test_table_1_and_the_pyramid_speak_each_language(tmp_path):
+    folder = tmp_path / "validated"
+    folder.mkdir()
+    (folder / "clean.csv").write_bytes(TRUTH.read_bytes())
+    (folder / "clean_members.csv").write_bytes(TRUTH_MEMBERS.read_bytes())
+    members = pd.read_csv(TRUTH_MEMBERS)
+    sizes = members.groupby(["village_id", "household_id", "person_id"]).size()
+    for language, words in (
+        ("en", ["Household members: members per household", "Household members: members by age "
+                "and sex", "Male", "Female"]),
+        ("zh", ["家庭成员：每户成员数", "家庭成员：按年龄和性别的成员分布", "男", "女"]),
+    ):  # fmt: skip
+        out = tmp_path / language
+        write_report(MODEL_STUDY, folder, out, bootstrap=0, language=language)
+        page = (out / "report.html").read_text(encoding="utf-8")
+        markdown = (out / "report.md").read_text(encoding="utf-8")
+        assert words[0] in markdown
+        assert words[0] in page
+        figure = page.split(f"<title>{words[1]}</title>")[1].split("</svg>")[0]
+        assert figure.count("<rect") == 18  # 9 age bands, two sexes, none empty
+        assert f">{words[2]}</text>" in figure
+        assert f">{words[3]}</text>" in figure
+        assert f"{sizes.mean():.1f}" in markdown.split(words[0])[1].splitlines()[0]
+    results = json.loads((tmp_path / "en" / "results.json").read_text(encoding="utf-8"))
+    roster = results["rosters"]["members"]
+    assert roster["members"] == len(members)
+    assert (roster["members_min"], roster["members_max"]) == (sizes.min(), sizes.max())
+    assert sum(b["count"] for b in roster["pyramid"]) == len(members)
+    assert [d["outcome"] for d in results["derived"]] == ["earners", "migrants", "members_earnings"]

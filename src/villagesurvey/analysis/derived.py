@@ -28,7 +28,7 @@ from ..instrument.conditions import bind_waves, parse_condition
 from ..instrument.derive import Derived
 from .skips import fill_skipped
 
-__all__ = ["DERIVED_SECTION", "add_derived", "derived_values"]
+__all__ = ["DERIVED_SECTION", "add_derived", "derived_values", "household_keys"]
 
 DERIVED_SECTION = "derived"
 """The code of the section that holds the derived outcomes in the instrument returned."""
@@ -74,7 +74,7 @@ def add_derived(
     if not computed:
         return instrument, data, ()
     out = data.copy()
-    keys = _key_text(data, instrument.key, "the dataset")
+    keys = household_keys(data, instrument.key, "the dataset")
     for derived in computed:
         values = derived_values(instrument, derived, rosters[derived.roster], source)
         for column in values.columns:
@@ -110,7 +110,7 @@ def derived_values(
         )
     roster = roster.reset_index(drop=True)
     answers = _answers(roster, [c.code for c in table.columns])
-    households = _key_text(roster, instrument.key, source)
+    households = household_keys(roster, instrument.key, source)
     waved = {q.code for q in table.questions if q.waves}
     out = {}
     for wave, column in zip(derived.waves or (None,), derived.columns, strict=True):
@@ -172,7 +172,7 @@ def _answers(data: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return out
 
 
-def _key_text(data: pd.DataFrame, key: tuple[str, ...], source: str) -> pd.Series:
+def household_keys(data: pd.DataFrame, key: tuple[str, ...], source: str) -> pd.Series:
     """Each row's household key as one text, ``"V01 | H011 | 1"``; codes read as numbers
     (1.0) are the codes they stand for ("1")."""
     missing = [c for c in key if c not in data.columns]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -180,7 +180,8 @@ def write_report(
     rosters : mapping of str to DataFrame or path, optional
         Each roster's clean rows by roster code (``{"members": "clean_members.csv"}``):
         the instrument's ``derive:`` outcomes of those rosters are computed and compared as
-        any other outcome. Given, they take the place of a folder's.
+        any other outcome, and Table 1 describes each roster. Given, they take the place of
+        a folder's.
 
     Returns
     -------
@@ -197,6 +198,7 @@ def write_report(
     """
     from ..analysis import analyse, load_cpi
     from ..analysis.derived import add_derived
+    from ..analysis.roster_table import describe_roster
     from .html import render_html
     from .markdown import render_markdown
     from .provenance import read_validation
@@ -241,6 +243,9 @@ def write_report(
         sesoi=sesoi,
         compare=compare,
     )
+    if frames:
+        described = tuple(describe_roster(instrument, clean, c, f) for c, f in frames.items())
+        analysis = replace(analysis, rosters=described)
     folder = make_folder(outdir)
     paths = tuple(folder / name for name in REPORT_FILES)
     texts = {
@@ -268,8 +273,8 @@ def write_report(
 
 
 def _folder_rosters(instrument: Instrument, folder: Path) -> dict[str, Path]:
-    """The ``clean_<roster>.csv`` files of a validate folder, for the rosters derived from."""
-    codes = dict.fromkeys(d.roster for d in instrument.derived)
+    """The ``clean_<roster>.csv`` files of a validate folder."""
+    codes = [r.code for r in instrument.rosters]
     return {c: folder / f"clean_{c}.csv" for c in codes if (folder / f"clean_{c}.csv").is_file()}
 
 
