@@ -371,3 +371,26 @@ def test_table_1_and_the_pyramid_speak_each_language(tmp_path):
     assert (roster["members_min"], roster["members_max"]) == (sizes.min(), sizes.max())
     assert sum(b["count"] for b in roster["pyramid"]) == len(members)
     assert [d["outcome"] for d in results["derived"]] == ["earners", "migrants", "members_earnings"]
+
+
+def test_cli_report_reads_the_validate_folder_and_refuses_an_unknown_roster(tmp_path):
+    from click.testing import CliRunner
+
+    from villagesurvey.cli import main
+
+    folder = tmp_path / "validated"
+    folder.mkdir()
+    (folder / "clean.csv").write_bytes(TRUTH.read_bytes())
+    (folder / "clean_members.csv").write_bytes(TRUTH_MEMBERS.read_bytes())
+    runner = CliRunner()
+    args = ["report", str(MODEL_STUDY), str(folder), "-o", str(tmp_path / "r"), "--bootstrap", "0"]
+    result = runner.invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "derived from the rosters: earners, migrants, members_earnings" in result.output
+    bad = [*args, "--roster", f"member={TRUTH_MEMBERS}"]
+    result = runner.invoke(main, bad, catch_exceptions=False)
+    assert result.exit_code == 2
+    assert "--roster member: the instrument has no such roster (it has members)" in result.output
+    result = runner.invoke(main, [*args, "--roster", "members"], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert "give CODE=FILE" in result.output
