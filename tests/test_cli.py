@@ -95,6 +95,8 @@ def test_check_summarises_a_good_instrument(run):
     result = run("check", MODEL_STUDY)
     assert result.exit_code == 0
     assert "village_ecommerce version 2022.1 is valid" in result.output
+    assert "; roster members: 8 questions, key member" in result.output
+    assert "; derived: earners, migrants, members_earnings" in result.output
     assert "16 before/after pairs" in result.output
 
 

@@ -186,6 +186,7 @@ def check(instrument: Path) -> None:
             f"; roster {r.code}: {len(r.section.questions)} questions, key {r.key}"
             for r in loaded.rosters
         )
+        + (f"; derived: {', '.join(d.code for d in loaded.derived)}" if loaded.derived else "")
     )
     for advice in instrument_advice(loaded):
         click.echo(f"warning: {advice}")
