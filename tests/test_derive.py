@@ -340,6 +340,8 @@ def test_the_roster_is_described_by_household_and_by_age_and_sex():
     }  # fmt: skip
     assert {k: v for k, v in counts.items() if v} == by_hand
     assert list(dict.fromkeys(summary.pyramid["band"]))[::4] == ["0-9", "40-49", "80+"]
+    unsexed = describe_roster(instrument, data, "members", _csv(LISTED).drop(columns="sex"))
+    assert (unsexed.members, unsexed.sex, len(unsexed.pyramid)) == (9, None, 0)
 
 
 def test_table_1_and_the_pyramid_speak_each_language(tmp_path):

@@ -90,6 +90,10 @@ def describe_roster(
     counts = keys[mine].value_counts()
     sizes = parents.map(counts).dropna().astype(float)
     age, sex = _age_question(table), _sex_question(table)
+    if age is not None and age.code not in roster.columns:
+        age = None  # a roster file without the column: no pyramid, no crash
+    if sex is not None and sex.code not in roster.columns:
+        sex = None
     pyramid, unplaced = pd.DataFrame(columns=["band", "low", "sex", "count"]), 0
     if age is not None and sex is not None:
         pyramid, unplaced = _pyramid(instrument, roster[mine], age, sex)
