@@ -2,8 +2,10 @@
 
 Run ``python sample_data/generate.py`` to rewrite everything in this folder:
 
-- ``returns/``: the clean field returns, one workbook per village, 62 respondents;
-- ``truth.csv``: the dataset a perfect validator makes of those returns;
+- ``returns/``: the clean field returns, one workbook per village, 62 respondents, each
+  with the members of their household on the roster sheet;
+- ``truth.csv`` and ``truth_members.csv``: the datasets (respondents, household members) a
+  perfect validator makes of those returns;
 - ``returns_messy/``: a few returns with the defects field teams really send, and
   ``defects.csv`` listing each one with the verdict validation should give;
 - ``README.md``: what all of this is.
@@ -11,7 +13,8 @@ Run ``python sample_data/generate.py`` to rewrite everything in this folder:
 The data are synthetic. They are simulated with a programme effect between the 2020 and
 2022 waves, a village random effect on the change (so that clustering is real), Likert
 items with a four-factor structure tied to the growth of family income, and a little
-non-response on optional questions.
+non-response on optional questions. The household members are simulated afterwards from
+a random stream of their own, so that the respondents' answers do not depend on them.
 Workbooks are built with :func:`villagesurvey.build_workbook` and filled as an enumerator
 using the drop-downs would fill them.
 """
@@ -33,7 +36,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 import villagesurvey
-from villagesurvey.instrument import Column, Instrument
+from villagesurvey.instrument import Column, Instrument, roster_instrument
 from villagesurvey.workbook import FIRST_DATA_ROW, META_SHEET
 
 __all__ = ["SEED", "generate"]
@@ -94,6 +97,8 @@ LIKERT_CUTS = np.array([-1.75, -1.0, -0.25, 0.85])  # about 4%, 12%, 24%, 40%, 2
 
 Person = dict[str, Any]
 """One respondent: column code -> value as the truth holds it (choice codes, dates, None)."""
+Households = dict[tuple[str, str], list[Person]]
+"""The members of each household, keyed by village and household number."""
 
 
 # ---------------------------------------------------------------------------
@@ -405,6 +410,142 @@ def _field_realities(rng: np.random.Generator, people: list[Person]) -> None:
 
 
 # ---------------------------------------------------------------------------
+# Household members (the roster)
+# ---------------------------------------------------------------------------
+
+MEMBER_STREAM = 1
+"""The household members come from ``default_rng([seed, MEMBER_STREAM])``: a stream of their
+own, so that simulating them leaves every respondent's answers as they were."""
+ROSTER = "members"
+SURVEY_YEAR = 2022
+
+
+def _member(relation: int, sex: int, age: int, person: Person | None = None) -> Person:
+    return {"relation": relation, "sex": sex, "member_age": int(np.clip(age, 0, 100)),
+            "respondent": person}  # fmt: skip
+
+
+def _relatives(rng: np.random.Generator, head: Person, n: int) -> list[Person]:
+    """Members beyond head and spouse: children, their spouses and children, the head's parents."""
+    age, out = head["age"], []
+    for _ in range(4):  # children of the head, the eldest born when the head was 22-28
+        eldest = age - int(rng.integers(22, 29))
+        out.append(_member(3, int(rng.integers(1, 3)), eldest - int(rng.integers(0, 8))))
+    out.sort(key=lambda m: -m["member_age"])
+    grown = [m for m in out if m["member_age"] >= 22]
+    if grown and rng.random() < 0.7:  # the eldest child's spouse and children live here too
+        child = grown[0]
+        out.insert(1, _member(4, 3 - child["sex"], child["member_age"] + int(rng.integers(-3, 3))))
+        for _ in range(2):
+            out.insert(2, _member(5, int(rng.integers(1, 3)),
+                                  child["member_age"] - int(rng.integers(22, 30))))  # fmt: skip
+    if age < 60:  # a widowed parent of the head
+        sex = int(rng.choice([1, 2], p=[0.35, 0.65]))
+        parent = _member(6, sex, age + int(rng.integers(23, 32)))
+        out.insert(int(rng.integers(0, 2)), parent)
+    out.append(_member(7, int(rng.integers(1, 3)), age + int(rng.integers(-6, 7))))
+    out = [m for m in out if m["member_age"] >= 0 and m["member_age"] <= 95]
+    return out[:n]
+
+
+def _schooling(rng: np.random.Generator, member: Person) -> int | None:
+    age = member["member_age"]
+    if member["respondent"] is not None:
+        return int(member["respondent"]["education"])
+    if age < 6:
+        return None
+    if age < 18:  # still at school: what they have completed so far
+        return 1 if age < 8 else 2 if age < 13 else 3 if age < 16 else 4
+    return _education(rng, age)
+
+
+def _work(rng: np.random.Generator, member: Person) -> None:
+    """Work, migration and own earnings in 2020 and 2022; blank below 16, as the skip rules say."""
+    person, age = member["respondent"], member["member_age"]
+    for wave in (2020, 2022):
+        member[f"works_{wave}"] = member[f"migrated_{wave}"] = member[f"earnings_{wave}"] = None
+    if age < 16:
+        return
+    away = 18 <= age <= 50 and person is None and rng.random() < 0.45
+    stays_away = away and rng.random() < 0.7  # some came back by 2022
+    joined = person is not None and person["ecom_participation_2022"] == 1
+    returned = joined and not person["ecom_participation_2020"] and age < 45
+    returned = returned and rng.random() < 0.35
+    for wave in (2020, 2022):
+        then = age - (SURVEY_YEAR - wave)
+        migrated = (away if wave == 2020 else stays_away) or (returned and wave == 2020)
+        if person is not None:
+            working = migrated or bool(person[f"ecom_participation_{wave}"]) or rng.random() < 0.85
+        else:
+            working = migrated or rng.random() < (0.35 if then < 22 else 0.8 if then < 60 else 0.5)
+        if then < 16:
+            working = migrated = False
+        member[f"works_{wave}"] = int(working)
+        member[f"migrated_{wave}"] = int(migrated)
+        if not working:
+            continue
+        if migrated:
+            median = 42000
+        elif person is not None and person[f"ecom_participation_{wave}"]:
+            median = 30000
+        elif then >= 60 or rng.random() < 0.2:
+            median = 0  # unpaid work on the family farm
+        else:
+            median = 18000
+        growth = 1.0 if wave == 2020 else 1.12
+        amount = median * growth * float(np.exp(rng.normal(0, 0.35))) if median else 0.0
+        member[f"earnings_{wave}"] = _round_money(amount)
+
+
+def simulate_members(
+    rng: np.random.Generator, people: list[Person]
+) -> dict[tuple[str, str], list[Person]]:
+    """The members of each household, in roster order (head first), numbered from 1.
+
+    The respondents of a household are among its members as they answered (person 1 is the
+    head, person 2 the spouse, person 3 a grown child or a parent of the head); the others
+    are simulated around the head, up to the household's size.
+    """
+    households: dict[tuple[str, str], list[Person]] = {}
+    for p in people:
+        households.setdefault((p["village_id"], p["household_id"]), []).append(p)
+    out: dict[tuple[str, str], list[Person]] = {}
+    for key, persons in households.items():
+        head, size = persons[0], persons[0]["household_size"]
+        members = [_member(1, head["gender"], head["age"], head)]
+        spouse = next((p for p in persons if p["person_id"] == "2"), None)
+        if spouse is not None:
+            members.append(_member(2, spouse["gender"], spouse["age"], spouse))
+        elif head["marital_status"] == 2:
+            members.append(_member(2, 3 - head["gender"], head["age"] + int(rng.integers(-4, 5))))
+        for p in persons[2:]:
+            members.append(_member(3 if p["age"] < head["age"] else 6, p["gender"], p["age"], p))
+        relatives = _relatives(rng, head, size)
+        while len(members) < size and relatives:
+            members.append(relatives.pop(0))
+        while len(members) < size:  # more children
+            members.append(_member(3, int(rng.integers(1, 3)), max(head["age"] - 30, 1)))
+        for number, m in enumerate(members[:size], start=1):
+            m["member"] = number
+            m["schooling"] = _schooling(rng, m)
+            _work(rng, m)
+        out[key] = members[:size]
+    return out
+
+
+def roster_rows(
+    people: list[Person], households: dict[tuple[str, str], list[Person]]
+) -> list[Person]:
+    """Each respondent's roster: the members of their household, under the respondent's key."""
+    rows = []
+    for p in people:
+        link = {k: p[k] for k in ("village_id", "household_id", "person_id")}
+        for m in households[(p["village_id"], p["household_id"])]:
+            rows.append(link | {k: v for k, v in m.items() if k != "respondent"})
+    return rows
+
+
+# ---------------------------------------------------------------------------
 # Cells, rows and workbooks
 # ---------------------------------------------------------------------------
 
@@ -458,16 +599,28 @@ def save_workbook(workbook: Workbook, path: Path) -> None:
     path.write_bytes(buffer.getvalue())
 
 
-def fill_workbook(instrument: Instrument, language: str, rows: list[dict[str, Any]]) -> Workbook:
-    """A blank workbook with ``rows`` (column code -> cell value) typed in from FIRST_DATA_ROW."""
+def fill_workbook(
+    instrument: Instrument,
+    language: str,
+    rows: list[dict[str, Any]],
+    members: list[dict[str, Any]] = (),  # type: ignore[assignment]
+) -> Workbook:
+    """A blank workbook with ``rows`` (column code -> cell value) typed in from FIRST_DATA_ROW,
+    and ``members`` likewise on the roster's sheet."""
     workbook = villagesurvey.build_workbook(instrument, language)
-    sheet = workbook.active
+    _type_in(workbook.active, instrument.columns, rows)
+    if instrument.rosters:
+        columns = roster_instrument(instrument, ROSTER).columns
+        _type_in(workbook[ROSTER], columns, members)
+    return workbook
+
+
+def _type_in(sheet: Any, columns: tuple[Column, ...], rows: list[dict[str, Any]]) -> None:
     for offset, row in enumerate(rows):
-        for index, column in enumerate(instrument.columns, start=1):
+        for index, column in enumerate(columns, start=1):
             value = row.get(column.code)
             if value is not None:
                 sheet.cell(row=FIRST_DATA_ROW + offset, column=index, value=value)
-    return workbook
 
 
 def _write_csv(path: Path, header: list[str], rows: Iterable[list[str]]) -> None:
@@ -477,18 +630,30 @@ def _write_csv(path: Path, header: list[str], rows: Iterable[list[str]]) -> None
         writer.writerows(rows)
 
 
-def write_clean_returns(instrument: Instrument, people: list[Person], outdir: Path) -> None:
-    """One workbook per village in ``outdir/returns`` and the dataset in ``truth.csv``."""
+def write_clean_returns(
+    instrument: Instrument,
+    people: list[Person],
+    households: dict[tuple[str, str], list[Person]],
+    outdir: Path,
+) -> None:
+    """One workbook per village in ``outdir/returns``, the datasets in ``truth.csv`` and
+    ``truth_members.csv``."""
     folder = outdir / "returns"
-    truth = []
+    roster = roster_instrument(instrument, ROSTER)
+    truth, truth_members = [], []
     for village in VILLAGE_SIZES:
         language = "en" if village in ENGLISH_VILLAGES else "zh"
         members = [p for p in people if p["village_id"] == village]
+        listed = roster_rows(members, households)
         name = f"{village}_returns.xlsx"
         rows = [_row(instrument, p, language) for p in members]
-        save_workbook(fill_workbook(instrument, language, rows), folder / name)
+        typed = [_row(roster, m, language) for m in listed]
+        save_workbook(fill_workbook(instrument, language, rows, typed), folder / name)
         truth += [[name] + [truth_text(p[c.code]) for c in instrument.columns] for p in members]
+        truth_members += [[name] + [truth_text(m[c.code]) for c in roster.columns] for m in listed]
     _write_csv(outdir / "truth.csv", ["source_file", *(c.code for c in instrument.columns)], truth)
+    header = ["source_file", *(c.code for c in roster.columns)]
+    _write_csv(outdir / f"truth_{ROSTER}.csv", header, truth_members)
 
 
 # ---------------------------------------------------------------------------
@@ -523,17 +688,28 @@ class MessyFile:
     dataclasses need the module registered in ``sys.modules``.)
     """
 
-    def __init__(self, name: str, instrument: Instrument, language: str, rows: list[Row]) -> None:
+    def __init__(
+        self,
+        name: str,
+        instrument: Instrument,
+        language: str,
+        rows: list[Row],
+        members: list[Row] | None = None,
+    ) -> None:
         self.name = name
         self.instrument = instrument
         self.language = language
         self.rows = rows
+        self.members = members or []  # the rows of the roster's sheet
         self.defects: list[Defect] = []
         self.other_defects: list[list[str]] = []  # defects outside the data sheet
 
+    def _sheet_rows(self, row: Row) -> list[Row]:
+        return self.members if any(r is row for r in self.members) else self.rows
+
     def excel_row(self, row: Row) -> int:
-        """The row number Excel shows for a row of :attr:`rows`."""
-        return FIRST_DATA_ROW + next(i for i, r in enumerate(self.rows) if r is row)
+        """The row number Excel shows for a row of :attr:`rows` or of :attr:`members`."""
+        return FIRST_DATA_ROW + next(i for i, r in enumerate(self._sheet_rows(row)) if r is row)
 
     def plant(self, row: Row, code: str, value: Any, defect: str, severity: str, note: str) -> None:
         """Put ``value`` in a cell and record the defect."""
@@ -546,23 +722,42 @@ class MessyFile:
 
     def defect_rows(self) -> list[list[str]]:
         """The lines of ``defects.csv`` for this file."""
-        sheet = "Data" if self.language == "en" else "数据"
+        data = "Data" if self.language == "en" else "数据"
         codes = [c.code for c in self.instrument.columns]
+        member_codes = [c.code for c in roster_instrument(self.instrument, ROSTER).columns]
         lines = []
         for d in self.defects:
-            letter = get_column_letter(codes.index(d.column) + 1) if d.column else ""
+            on_roster = self._sheet_rows(d.row) is self.members
+            sheet = ROSTER if on_roster else data
+            where = member_codes if on_roster else codes
+            letter = get_column_letter(where.index(d.column) + 1) if d.column else ""
             value = cell_text(d.row.get(d.column)) if d.column else ""
             row = str(self.excel_row(d.row))
             lines.append([self.name, sheet, row, d.column, letter, value, *d[2:]])
         return lines + self.other_defects
 
     def save(self, folder: Path) -> None:
-        save_workbook(fill_workbook(self.instrument, self.language, self.rows), folder / self.name)
+        workbook = fill_workbook(self.instrument, self.language, self.rows, self.members)
+        save_workbook(workbook, folder / self.name)
 
 
-def _messy(instrument: Instrument, name: str, people: list[Person]) -> MessyFile:
+def _messy(
+    instrument: Instrument,
+    name: str,
+    people: list[Person],
+    households: dict[tuple[str, str], list[Person]],
+) -> MessyFile:
     language = "en" if people[0]["village_id"] in ENGLISH_VILLAGES else "zh"
-    return MessyFile(name, instrument, language, [_row(instrument, p, language) for p in people])
+    roster = roster_instrument(instrument, ROSTER)
+    members = [_row(roster, m, language) for m in roster_rows(people, households)]
+    rows = [_row(instrument, p, language) for p in people]
+    return MessyFile(name, instrument, language, rows, members)
+
+
+def _roster_of(m: MessyFile, row: Row) -> list[Row]:
+    """The roster rows typed under a data row's respondent key."""
+    key = ("village_id", "household_id", "person_id")
+    return [r for r in m.members if all(r[k] == row[k] for k in key)]
 
 
 def _quit_ecommerce(person: Person) -> None:
@@ -580,8 +775,9 @@ def _wan(number: int) -> str:
     return f"{number / 10000:g}万"
 
 
-def v03_messy(instrument: Instrument, people: list[Person]) -> MessyFile:
-    """Number formats, out-of-range answers, a skip-rule violation, a blank row (10 people)."""
+def v03_messy(instrument: Instrument, people: list[Person], households: Households) -> MessyFile:
+    """Number formats, out-of-range answers, a skip-rule violation, a blank row (10 people),
+    and a member typed again under a household that is not in the file."""
     _quit_ecommerce(people[7])
 
     def was(index: int, code: str) -> Any:
@@ -620,7 +816,7 @@ def v03_messy(instrument: Instrument, people: list[Person]) -> MessyFile:
          "asked only if ecom_participation_2022 = 1, but it is 0 (否)"),
     ]
     # fmt: on
-    m = _messy(instrument, "V03_messy.xlsx", people)
+    m = _messy(instrument, "V03_messy.xlsx", people, households)
     for index, code, value, defect, severity, note in plan:
         m.plant(m.rows[index], code, value, defect, severity, note)
     m.rows[8]["income_farming_2022"] = over  # located at the total the parts are checked against
@@ -630,15 +826,33 @@ def v03_messy(instrument: Instrument, people: list[Person]) -> MessyFile:
     blank: Row = {}
     m.rows.insert(4, blank)
     m.record(blank, "", "blank_row", "fixed", "an empty row between respondents; skip it")
+    _orphan(m, m.rows[1])
     return m
 
 
-def v05_duplicates(instrument: Instrument, people: list[Person], v03: MessyFile) -> MessyFile:
+def _orphan(m: MessyFile, row: Row) -> None:
+    """Type a respondent's last member a second time, under a household the file lacks."""
+    listed = _roster_of(m, row)
+    taken = {r["household_id"] for r in m.rows if r}
+    number = int(str(row["household_id"])[1:])
+    wrong = next(f"H{n:03d}" for n in (number + 10, number + 20, number + 30) if f"H{n:03d}"
+                 not in taken)  # fmt: skip
+    orphan = dict(listed[-1]) | {"household_id": wrong}
+    m.members.insert(m.members.index(listed[-1]) + 1, orphan)
+    m.record(orphan, "village_id", "roster_orphan", "error",
+             f"member {orphan['member']} of {row['household_id']} typed again under {wrong}, "
+             "which has no respondent in the file")  # fmt: skip
+
+
+def v05_duplicates(
+    instrument: Instrument, people: list[Person], households: Households, v03: MessyFile
+) -> MessyFile:
     """Labels in the wrong language or misspelt, an exact duplicate row, a key sent twice.
 
-    The last respondent of ``people`` is given the key of the last respondent of ``v03``.
+    The last respondent of ``people`` is given the key (and so the household size) of the
+    last respondent of ``v03``; no members are typed for either copy of the duplicate.
     """
-    m = _messy(instrument, "V05_duplicates.xlsx", people[:-1])
+    m = _messy(instrument, "V05_duplicates.xlsx", people[:-1], households)
     r = m.rows
     m.plant(r[0], "gender", "女", "other_language_label", "fixed", "the zh label of 2 (Female)")
     m.plant(r[1], "gender", "Femal", "unknown_label", "error", "not a label of gender; Female?")
@@ -650,7 +864,8 @@ def v05_duplicates(instrument: Instrument, people: list[Person], v03: MessyFile)
     kept = f"identical to row {m.excel_row(r[3])}; keep that one, quarantine this copy"
     m.record(copy, instrument.key[0], "duplicate_row", "error", kept)
     theirs = v03.rows[-1]
-    stranger = _row(instrument, people[-1], m.language) | {k: theirs[k] for k in instrument.key}
+    same = (*instrument.key, "household_size")
+    stranger = _row(instrument, people[-1], m.language) | {k: theirs[k] for k in same}
     m.rows.append(stranger)
     twice = "same key as {} row {}, with other answers"
     m.record(stranger, instrument.key[0], "duplicate_key", "error",
@@ -669,18 +884,39 @@ def old_instrument(instrument: Instrument) -> Instrument:
     return dataclasses.replace(instrument, version="2021.1", sections=sections)
 
 
-def v10_old_template(instrument: Instrument, people: list[Person]) -> MessyFile:
-    """Clean answers typed into last year's template."""
-    m = _messy(old_instrument(instrument), "V10_old_template.xlsx", people)
+def v10_old_template(
+    instrument: Instrument, people: list[Person], households: Households
+) -> MessyFile:
+    """Clean answers typed into last year's template; a household with two heads."""
+    m = _messy(old_instrument(instrument), "V10_old_template.xlsx", people, households)
+    row = m.rows[0]
+    listed = _roster_of(m, row)
+    second = listed[1]
+    head = listed[0]["relation"]
+    was = second["relation"]
+    second["relation"] = head
+    rows = f"rows {m.excel_row(listed[0])} and {m.excel_row(second)}"
+    m.record(row, "person_id", "roster_exactly_one", "error",
+             f"2 heads of household on the members sheet (members 1 and 2, {rows}); member 2 "
+             f"should be {was!r}")  # fmt: skip
     note = f"version 2021.1, not {instrument.version}: no training_days_2020, training_days_2022"
     m.other_defects.append([m.name, META_SHEET, "2", "", "B", "2021.1", "old_template", "warning",
                             note])  # fmt: skip
     return m
 
 
-def v11_total_row(instrument: Instrument, people: list[Person]) -> MessyFile:
-    """Clean answers followed by the totals a helpful clerk added at the bottom."""
-    m = _messy(instrument, "V11_total_row.xlsx", people)
+def v11_total_row(
+    instrument: Instrument, people: list[Person], households: Households
+) -> MessyFile:
+    """Clean answers followed by the totals a helpful clerk added at the bottom; a household
+    with a member left off the members sheet."""
+    m = _messy(instrument, "V11_total_row.xlsx", people, households)
+    row = next(r for r in m.rows if len(_roster_of(m, r)) >= 3)
+    left_off = _roster_of(m, row)[-1]
+    m.members.remove(left_off)
+    m.record(row, "household_size", "roster_count", "error",
+             f"says {row['household_size']} but the members sheet lists "
+             f"{row['household_size'] - 1}: member {left_off['member']} was left off")  # fmt: skip
     total: Row = {"village_id": "合计"}
     for c in instrument.columns:
         if c.question.code in MONEY_COLUMNS:
@@ -690,24 +926,31 @@ def v11_total_row(instrument: Instrument, people: list[Person]) -> MessyFile:
     return m
 
 
-def write_messy_returns(instrument: Instrument, rng: np.random.Generator, outdir: Path) -> None:
+def write_messy_returns(
+    instrument: Instrument,
+    rng: np.random.Generator,
+    member_rng: np.random.Generator,
+    outdir: Path,
+) -> None:
     """The messy returns and ``defects.csv``; respondents distinct from the clean ones."""
     villages = {"V03": 10, "V05": 5, "V10": 3, "V11": 4}
     people = simulate(rng, villages, range(81, 121))
+    households = simulate_members(member_rng, people)
     by_village = {v: [p for p in people if p["village_id"] == v] for v in villages}
-    v03 = v03_messy(instrument, by_village["V03"])
+    v03 = v03_messy(instrument, by_village["V03"], households)
     files = [
         v03,
-        v05_duplicates(instrument, by_village["V05"], v03),
-        v10_old_template(instrument, by_village["V10"]),
-        v11_total_row(instrument, by_village["V11"]),
+        v05_duplicates(instrument, by_village["V05"], households, v03),
+        v10_old_template(instrument, by_village["V10"], households),
+        v11_total_row(instrument, by_village["V11"], households),
     ]
     folder = outdir / "returns_messy"
     defects = []
     for messy in files:
         messy.save(folder)
         defects += messy.defect_rows()
-    defects.sort(key=lambda d: (d[0], d[1] != META_SHEET, int(d[2]), len(d[4]), d[4]))
+    defects.sort(key=lambda d: (d[0], d[1] != META_SHEET, d[1] == ROSTER, int(d[2]), len(d[4]),
+                                d[4]))  # fmt: skip
     _write_csv(outdir / "defects.csv", DEFECT_COLUMNS, defects)
 
 
@@ -736,6 +979,12 @@ select-multiple answers as codes separated by spaces, dates as dates. Every hard
 answer and skip rule holds. As in real data, two values lie outside a soft limit (a
 17-year-old; 75 days of training in 2022) and a few optional answers are blank.
 
+Each workbook's `members` sheet is the household roster: under each respondent's key
+(village, household, person), one row per member of their household ({members} rows in all,
+{per_household} per respondent on average), as many as the respondent's `household_size`, with
+exactly one head. Respondents of the same household list the same members, and each
+respondent is among them with the age and sex they gave.
+
 How the answers were simulated:
 
 - skill count: +{skill_change} on average from 2020 to 2022, more for e-commerce participants,
@@ -751,13 +1000,21 @@ How the answers were simulated:
   the growth of family income from 2020 to 2022 (cross-border e-commerce 0.65, rural
   e-commerce 0.40, online services 0.25, customer service 0.20); loadings 0.73-0.85, cut into
   five answers; `rural_ecommerce_4` is reverse-worded (answered against the others) and the
-  weakest item (loading 0.52), so that the report shows a warning for it.
+  weakest item (loading 0.52), so that the report shows a warning for it;
+- household members (from a random stream of their own, so that the respondents' answers
+  above are the same with or without them): person 1 is the head, person 2 the spouse,
+  around them children, a child's spouse and children, a widowed parent or a sibling, ages
+  as a family's are; members of 16 or more work (most), some live and work away from the
+  county (fewer in 2022 than in 2020: some came back, a few to join e-commerce), and the
+  workers earn, except some who work unpaid on the family farm (earnings 0).
 
-## `truth.csv`
+## `truth.csv` and `truth_members.csv`
 
 The dataset a perfect validator makes of `returns/`: one row per respondent, a `source_file`
 column, then the instrument's column codes in order; choices as codes, dates as ISO
 `YYYY-MM-DD`, select-multiple answers as space-separated codes, blanks empty. UTF-8.
+`truth_members.csv` is the members' dataset likewise (the `clean_members.csv` of a perfect
+validator): `source_file`, the respondent's key, then the roster's columns.
 
 ## `returns_messy/`: returns with the defects field teams send
 
@@ -780,7 +1037,7 @@ the folder reads only the returns):
 | column | meaning |
 | --- | --- |
 | `file` | the workbook |
-| `sheet` | the sheet (the data sheet, or `_instrument` for the template version) |
+| `sheet` | the sheet (the data sheet, `members` for the roster, `_instrument` for the template) |
 | `row` | the row number as Excel shows it |
 | `column` | the column code of the question (empty for a whole blank row or the template) |
 | `letter` | the Excel column letter (empty for a whole row) |
@@ -790,14 +1047,17 @@ the folder reads only the returns):
 | `note` | what is wrong, and the value meant where there is one |
 
 `fixed` is an unambiguous normalisation (the value meant is in the note), `warning` a value
-to confirm, `error` a row that goes to quarantine.
+to confirm, `error` a row that goes to quarantine. A defect of the members sheet that
+validation finds on the respondent's row (a member left off: `roster_count` at
+`household_size`; two heads: `roster_exactly_one` at `person_id`) is listed there; the
+members of a quarantined respondent wait with it (`parent_quarantined`, not listed).
 
 The messy respondents are simulated like the clean ones but are different people (household
 numbers from H081 up), so both folders can be validated together.
 """
 
 
-def write_readme(people: list[Person], outdir: Path) -> None:
+def write_readme(people: list[Person], households: Households, outdir: Path) -> None:
     """The folder's README, with the figures of the data just generated."""
     n = len(people)
     skill = np.mean([p["skill_count_2022"] - p["skill_count_2020"] for p in people])
@@ -806,12 +1066,14 @@ def write_readme(people: list[Person], outdir: Path) -> None:
         "V03_messy.xlsx": "number formats (full-width digits, `12,000`, `¥`, `元`, `万`), "
         "spaces, a number stored as text, a date serial, text in number cells, ages out of "
         "range, a missing required answer, a skip-rule violation, sources above the total, "
-        "a blank row",
+        "a blank row, a member typed a second time under a household the file lacks (an "
+        "orphan)",
         "V05_duplicates.xlsx": "a Chinese label in an English workbook, a misspelt label, "
         "text in a number cell, an exact duplicate row, a respondent key also in V03_messy",
         "V10_old_template.xlsx": "clean answers in the 2021.1 template, which lacks the "
-        "`training_days` columns",
-        "V11_total_row.xlsx": "a trailing total row (`合计`) with sums in the money columns",
+        "`training_days` columns; a household with two heads (the spouse marked head too)",
+        "V11_total_row.xlsx": "a trailing total row (`合计`) with sums in the money columns; "
+        "a member left off the members sheet (the household says one more)",
     }
     text = README.format(
         seed=SEED,
@@ -824,6 +1086,8 @@ def write_readme(people: list[Person], outdir: Path) -> None:
         growth=f"{growth:.0%}",
         p2020=sum(p["ecom_participation_2020"] for p in people),
         p2022=sum(p["ecom_participation_2022"] for p in people),
+        members=sum(len(households[(p["village_id"], p["household_id"])]) for p in people),
+        per_household=f"{np.mean([p['household_size'] for p in people]):.1f}",
         messy_files="\n".join(f"- `{name}`: {what}." for name, what in described.items()),
     )
     (outdir / "README.md").write_text(text, encoding="utf-8")
@@ -847,11 +1111,13 @@ def generate(outdir: Path, seed: int = SEED) -> None:
             stale.unlink()
     instrument = villagesurvey.load_instrument(INSTRUMENT)
     rng = np.random.default_rng(seed)
+    member_rng = np.random.default_rng([seed, MEMBER_STREAM])
     people = simulate(rng, VILLAGE_SIZES, range(1, 81))
     _field_realities(rng, people)
-    write_clean_returns(instrument, people, outdir)
-    write_messy_returns(instrument, rng, outdir)
-    write_readme(people, outdir)
+    households = simulate_members(member_rng, people)
+    write_clean_returns(instrument, people, households, outdir)
+    write_messy_returns(instrument, rng, member_rng, outdir)
+    write_readme(people, households, outdir)
 
 
 if __name__ == "__main__":

@@ -95,6 +95,8 @@ def test_check_summarises_a_good_instrument(run):
     result = run("check", MODEL_STUDY)
     assert result.exit_code == 0
     assert "village_ecommerce version 2022.1 is valid" in result.output
+    assert "; roster members: 8 questions, key member" in result.output
+    assert "; derived: earners, migrants, members_earnings" in result.output
     assert "16 before/after pairs" in result.output
 
 
@@ -124,8 +126,16 @@ def test_demo_writes_workbooks_and_copies_the_sample(run, tmp_path):
     truth = (sample / "truth.csv").read_text(encoding="utf-8")
     assert (out / "validated" / "clean.csv").read_text(encoding="utf-8") == truth
     messy = json.loads((out / "validated_messy" / "summary.json").read_text(encoding="utf-8"))
-    assert (messy["rows_in"], messy["rows_quarantined"]) == (24, 10)
-    assert "24 rows in, 14 clean, 10 quarantined" in result.output
+    assert (messy["rows_in"], messy["rows_quarantined"]) == (24, 12)
+    assert "24 rows in, 12 clean, 12 quarantined" in result.output
+    members = (sample / "truth_members.csv").read_text(encoding="utf-8")
+    assert (out / "validated" / "clean_members.csv").read_text(encoding="utf-8") == members
+    # the members sheet's three planted defects (sample_data/defects.csv), and the members
+    # of the quarantined respondents waiting for them
+    assert (
+        "roster members: 106 rows in, 57 clean, 49 quarantined; across levels: roster_count 1, "
+        "roster_exactly_one 1, parent_quarantined 48, roster_orphan 1"
+    ) in result.output
     survey = openpyxl.load_workbook(out / "xlsform.xlsx")["survey"]
     assert "village_id" in {row[1] for row in survey.iter_rows(values_only=True)}
     codebook = (out / "codebook.md").read_text(encoding="utf-8")
@@ -142,13 +152,14 @@ def test_validate_clean_returns_exits_0_and_summarises(run, tmp_path):
     lines = result.output.splitlines()
     assert lines[0] == "checked 11 files against village_ecommerce 2022.1: 11 read, 0 refused"
     assert lines[1] == "rows: 62 in, 62 clean, 0 quarantined"
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(OUTPUTS)
+    members = ["clean_members.csv", "quarantine_members.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*OUTPUTS, *members])
 
 
 def test_validate_messy_returns_exits_1_and_names_the_top_problems(run, tmp_path):
     result = run("validate", MODEL_STUDY, ROOT / "sample_data" / "returns_messy", "-o", tmp_path)
     assert result.exit_code == 1
-    assert "rows: 24 in, 14 clean, 10 quarantined" in result.output
+    assert "rows: 24 in, 12 clean, 12 quarantined" in result.output
     assert "errors: " in result.output
     assert "duplicate_key 2" in result.output
 

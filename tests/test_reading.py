@@ -488,7 +488,11 @@ def _assert_same_as_openpyxl(result: ReadFile, original: Path) -> None:
 def test_sample_return_read_exactly():
     (result,) = read_returns([V01])
     assert isinstance(result, ReadFile)
-    assert (result.format, list(result.sheets), result.notes) == ("xlsx", [META_SHEET, "数据"], ())
+    assert (result.format, list(result.sheets), result.notes) == (
+        "xlsx",
+        [META_SHEET, "数据", "members"],
+        (),
+    )
     meta = dict(result.sheets[META_SHEET].rows)
     assert (meta["data_sheet"], meta["code_row"]) == ("数据", str(CODE_ROW))
     data = result.sheets["数据"]

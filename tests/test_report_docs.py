@@ -19,7 +19,7 @@ DOCS = ROOT / "docs" / "report.md"
 DATA_KEYED = re.compile(
     r"^(clustering\.sizes|deflation\.(index|factors)|subgroups(\.[^.]+)?|subgroup_differences"
     r"|outcomes\[\]\.label|subgroups\.[^.]+\.[^.]+\.outcomes\[\]\.label"
-    r"|scales\.fornell_larcker\.sqrt_ave)$"
+    r"|scales\.fornell_larcker\.sqrt_ave|rosters)$"
 )
 
 
@@ -42,12 +42,13 @@ def _documented() -> set[str]:
 def test_every_results_json_key_is_documented(tmp_path):
     write_report(
         MODEL_STUDY, TRUTH, tmp_path, by=["gender"], compare="ecom_participation_2022",
-        bootstrap=20,
+        bootstrap=20, rosters={"members": ROOT / "sample_data" / "truth_members.csv"},
     )  # fmt: skip
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     keys = set(_keys(results))
     assert ("scales", "paths") in keys  # the walk reaches the nested sections
     assert ("difference_in_differences.outcomes[]", "did_p") in keys
+    assert ("rosters.members.pyramid[]", "count") in keys
     villages = set(results["clustering"]["sizes"])  # `missing` has a count per village
     keys = {(path, key) for path, key in keys if not (path == "missing[]" and key in villages)}
     documented = _documented()

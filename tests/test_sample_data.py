@@ -17,7 +17,7 @@ import openpyxl
 import pytest
 
 from villagesurvey import Instrument
-from villagesurvey.instrument import Column
+from villagesurvey.instrument import Column, roster_instrument
 from villagesurvey.instrument.conditions import AllOf, AnyOf, Compare, Condition, In, Not, Selected
 from villagesurvey.workbook import CODE_ROW, FIRST_DATA_ROW, META_SHEET
 
@@ -74,8 +74,8 @@ def _relative(paths: list[Path]) -> list[str]:
 
 
 def test_the_generator_writes_the_same_files(regenerated):
-    fresh = [*sorted(regenerated.glob("returns*/*")), regenerated / "truth.csv"]
-    committed = [*sorted(SAMPLE.glob("returns*/*")), SAMPLE / "truth.csv"]
+    fresh = [*sorted(regenerated.glob("returns*/*")), *sorted(regenerated.glob("truth*.csv"))]
+    committed = [*sorted(SAMPLE.glob("returns*/*")), *sorted(SAMPLE.glob("truth*.csv"))]
     assert [str(p.relative_to(regenerated)) for p in fresh] == _relative(committed)
 
 
@@ -84,7 +84,7 @@ def test_regenerated_workbooks_hold_the_same_cell_values(regenerated, name):
     assert _cells(regenerated / name) == _cells(SAMPLE / name)
 
 
-@pytest.mark.parametrize("name", ["truth.csv", "defects.csv", "README.md"])
+@pytest.mark.parametrize("name", ["truth.csv", "truth_members.csv", "defects.csv", "README.md"])
 def test_regenerated_text_files_are_identical(regenerated, name):
     fresh = (regenerated / name).read_text(encoding="utf-8")
     assert fresh == (SAMPLE / name).read_text(encoding="utf-8")
@@ -119,6 +119,48 @@ def test_clean_workbook_matches_the_instrument(path, model_study):
     assert list(sheet[CODE_ROW - 1]) == [c.code for c in model_study.columns]
     assert meta["instrument_sha256"] == model_study.content_hash
     assert meta["instrument_version"] == model_study.version
+
+
+@pytest.mark.parametrize("path", CLEAN, ids=lambda p: p.name)
+def test_clean_workbook_has_the_members_sheet(path, model_study):
+    meta = dict(_cells(path)[META_SHEET])
+    sheet = _cells(path)[meta["roster_sheet.members"]]
+    roster = roster_instrument(model_study, "members")
+    assert list(sheet[CODE_ROW - 1]) == [c.code for c in roster.columns]
+
+
+def test_every_respondent_lists_the_members_of_their_household():
+    truth = _csv(SAMPLE / "truth.csv")
+    members = _csv(SAMPLE / "truth_members.csv")
+    key = ("village_id", "household_id", "person_id")
+    listed: dict[tuple[str, ...], list[dict[str, str]]] = {}
+    for m in members:
+        listed.setdefault(tuple(m[k] for k in key), []).append(m)
+    assert set(listed) == {tuple(r[k] for k in key) for r in truth}
+    heads = {}
+    for r in truth:
+        rows = listed[tuple(r[k] for k in key)]
+        assert len(rows) == int(r["household_size"])
+        assert [m["member"] for m in rows] == [str(n) for n in range(1, len(rows) + 1)]
+        assert [m["relation"] for m in rows].count("1") == 1
+        # a respondent is among the members with the age and sex they gave
+        assert (r["age"], r["gender"]) in {(m["member_age"], m["sex"]) for m in rows}
+        household = (r["village_id"], r["household_id"])
+        answers = [{c: v for c, v in m.items() if c not in key} for m in rows]
+        assert heads.setdefault(household, answers) == answers  # the same for each respondent
+        if r["person_id"] == "1":
+            assert (rows[0]["relation"], rows[0]["member_age"]) == ("1", r["age"])
+
+
+def test_the_members_obey_the_skip_rules():
+    for m in _csv(SAMPLE / "truth_members.csv"):
+        adult = int(m["member_age"]) >= 16
+        assert (m["schooling"] != "") == (int(m["member_age"]) >= 6)
+        for wave in ("2020", "2022"):
+            assert (m[f"works_{wave}"] != "") == adult == (m[f"migrated_{wave}"] != "")
+            assert (m[f"earnings_{wave}"] != "") == (m[f"works_{wave}"] == "1")
+            if m[f"migrated_{wave}"] == "1":
+                assert m[f"works_{wave}"] == "1"
 
 
 def test_languages_are_eight_zh_and_three_en():
@@ -362,7 +404,8 @@ def test_defects_cover_what_field_teams_send():
         "whitespace", "number_as_text", "date_serial", "other_language_label", "unknown_label",
         "not_a_number", "out_of_range", "outside_soft_limit", "required_missing",
         "skip_rule_violation", "parts_exceed_total", "duplicate_key", "duplicate_row",
-        "blank_row", "total_row", "old_template",
+        "blank_row", "total_row", "old_template", "roster_orphan", "roster_count",
+        "roster_exactly_one",
     }  # fmt: skip
     assert 4 <= len(MESSY) <= 5
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from villagesurvey import Instrument, validate_returns, write_validation
@@ -16,6 +18,7 @@ from .conftest import ROOT
 RETURNS = ROOT / "sample_data" / "returns"
 MESSY = ROOT / "sample_data" / "returns_messy"
 TRUTH = ROOT / "sample_data" / "truth.csv"
+TRUTH_MEMBERS = ROOT / "sample_data" / "truth_members.csv"
 
 
 def truth_rows_as_labels(instrument: Instrument, count: int) -> list[dict[str, str]]:
@@ -66,6 +69,15 @@ def test_the_clean_returns_give_exactly_the_true_dataset(clean_run):
     assert result.exit_code == 0
 
 
+def test_the_clean_returns_give_exactly_the_true_members(clean_run):
+    result, out, _ = clean_run
+    members = (out / "clean_members.csv").read_text(encoding="utf-8")
+    assert members == TRUTH_MEMBERS.read_text(encoding="utf-8")
+    roster = result.rosters["members"]
+    assert roster.rows_in == roster.rows_clean == len(members.splitlines()) - 1
+    assert set(roster.findings["severity"]) <= {"warning"}
+
+
 def test_the_clean_returns_have_no_errors_and_no_fixes(clean_run):
     result, _, _ = clean_run
     assert set(result.findings["severity"]) <= {"warning"}
@@ -82,12 +94,18 @@ def _defects() -> list[dict[str, str]]:
     return _read_csv(ROOT / "sample_data" / "defects.csv")
 
 
+def _findings(result) -> pd.DataFrame:
+    """The findings of every level: the respondents' and each roster's."""
+    levels = [result.findings, *(r.findings for r in result.rosters.values())]
+    return pd.concat([f.astype(object) for f in levels], ignore_index=True)
+
+
 @pytest.mark.parametrize(
     "defect", _defects(), ids=lambda d: f"{d['file']}:{d['row']}:{d['defect']}"
 )
 def test_every_planted_defect_is_found_where_it_is(messy_run, defect):
     result, _, _ = messy_run
-    f = result.findings
+    f = _findings(result)
     hits = f[
         (f["file"] == defect["file"])
         & (f["sheet"] == defect["sheet"])
@@ -98,20 +116,42 @@ def test_every_planted_defect_is_found_where_it_is(messy_run, defect):
     ]
     assert len(hits) == 1, f"{defect} not found in\n{f.to_string()}"
     assert hits["severity"].iloc[0] == defect["severity"]
-    if defect["value"]:
-        assert hits["value"].iloc[0] == defect["value"]
+    if defect["defect"] == "roster_exactly_one":  # its value: how many members are head
+        assert str(hits["value"].iloc[0]) == re.match(r"(\d+) heads", defect["note"])[1]
+    elif defect["value"]:
+        assert str(hits["value"].iloc[0]) == defect["value"]
 
 
 def test_no_error_is_reported_that_was_not_planted(messy_run):
     result, _, _ = messy_run
-    errors = result.findings[result.findings["severity"] == "error"]
-    found = set(zip(errors["file"], errors["row"], errors["column"], errors["check"], strict=True))
+    findings = _findings(result)
+    errors = findings[
+        (findings["severity"] == "error") & (findings["check"] != "parent_quarantined")
+    ]
+    found = set(
+        zip(errors["file"], errors["sheet"], errors["row"], errors["column"], errors["check"],
+            strict=True)
+    )  # fmt: skip
     planted = {
-        (d["file"], int(d["row"]), d["column"], d["defect"])
+        (d["file"], d["sheet"], int(d["row"]), d["column"], d["defect"])
         for d in _defects()
         if d["severity"] == "error"
     }
     assert found == planted
+
+
+def test_the_members_of_a_quarantined_respondent_wait_for_it(messy_run):
+    result, out, _ = messy_run
+    key = ["village_id", "household_id", "person_id"]
+    quarantined = {tuple(r[k] for k in key) for r in _read_csv(out / "quarantine.csv")}
+    members = _read_csv(out / "quarantine_members.csv")
+    waiting = [m for m in members if "parent_quarantined" in m["checks"]]
+    assert {tuple(m[k] for k in key) for m in waiting} <= quarantined
+    assert len(waiting) == len(members) - 1  # and the orphan, whose household is not there
+    clean = _read_csv(out / "clean_members.csv")
+    assert not {tuple(m[k] for k in key) for m in clean} & quarantined
+    roster = result.rosters["members"]
+    assert roster.rows_in == len(clean) + len(members)
 
 
 def test_every_row_is_clean_or_quarantined_once(messy_run):
@@ -120,9 +160,13 @@ def test_every_row_is_clean_or_quarantined_once(messy_run):
     quarantine = _read_csv(out / "quarantine.csv")
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["rows_in"] == len(clean) + len(quarantine) == result.rows_in
-    assert summary["rows_quarantined"] == len(quarantine) == 10
-    error_rows = {(d["file"], d["row"]) for d in _defects() if d["severity"] == "error"}
-    assert {(q["file"], q["row"]) for q in quarantine} == error_rows
+    # 10 rows with errors of their own, 2 whose members sheet disagrees (a member left off,
+    # two heads of household)
+    assert summary["rows_quarantined"] == len(quarantine) == 12
+    error_rows = {(d["file"], d["sheet"], d["row"]) for d in _defects() if d["severity"] == "error"}
+    assert {(q["file"], q["sheet"], q["row"]) for q in quarantine} == {
+        e for e in error_rows if e[1] != "members"
+    }
 
 
 def test_source_files_are_never_modified(clean_run, messy_run):

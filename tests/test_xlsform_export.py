@@ -22,7 +22,7 @@ from pyxform.xls2xform import convert
 from villagesurvey import load_instrument, parse_instrument
 from villagesurvey.cli import main
 from villagesurvey.errors import XLSFormError
-from villagesurvey.instrument import parse_condition
+from villagesurvey.instrument import parse_condition, roster_instrument
 from villagesurvey.xlsform import build_xlsform, condition_xpath, read_xlsform, write_xlsform
 
 from .conftest import MODEL_STUDY, ROOT, SMALL
@@ -146,8 +146,11 @@ def test_sheets_are_plain_rows_with_one_column_per_language(model_study):
     assert settings["version"] == "2022.1"
     assert settings["default_language"] == "English (en)"
     assert sheets.choices[1] == ("gender", "1", "Male", "男")
-    fields = [row[1] for row in sheets.survey[1:] if not row[0].endswith("group")]
-    assert fields == [c.code for c in model_study.columns]
+    fields = [row[1] for row in sheets.survey[1:] if not row[0].endswith(("group", "repeat"))]
+    members = [c.code for c in roster_instrument(model_study, "members").columns]
+    assert fields == [c.code for c in model_study.columns] + members[len(model_study.key) :]
+    repeats = [row[:2] for row in sheets.survey if row[0].endswith("repeat")]
+    assert repeats == [("begin_repeat", "members"), ("end_repeat", "")]
 
 
 @pytest.mark.parametrize(

@@ -613,9 +613,11 @@ def test_cli_imports_its_own_export_with_exit_0(tmp_path):
     assert result.exit_code == 0, result.output
     count = len(load_instrument(MODEL_STUDY).questions)
     assert result.output.strip() == (
-        f"wrote {target} (village_ecommerce 2022.1: {count} questions in 6 sections); everything mapped"
+        f"wrote {target} (village_ecommerce 2022.1: {count} questions in 6 sections, roster "
+        "members of 8); everything mapped"
     )
     assert load_instrument(target).columns == load_instrument(MODEL_STUDY).columns
+    assert load_instrument(target).rosters == load_instrument(MODEL_STUDY).rosters
     check = CliRunner().invoke(main, ["check", str(target)])
     assert check.exit_code == 0
 

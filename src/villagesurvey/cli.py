@@ -186,6 +186,7 @@ def check(instrument: Path) -> None:
             f"; roster {r.code}: {len(r.section.questions)} questions, key {r.key}"
             for r in loaded.rosters
         )
+        + (f"; derived: {', '.join(d.code for d in loaded.derived)}" if loaded.derived else "")
     )
     for advice in instrument_advice(loaded):
         click.echo(f"warning: {advice}")
@@ -313,7 +314,7 @@ def import_xlsform(form: Path, output: Path, media: Path | None) -> None:
 
 @main.command()
 @click.argument("instrument", type=_INSTRUMENT)
-@click.argument("clean", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("clean", type=click.Path(path_type=Path))
 @_output_folder("Folder for report.html, report.md, results.json and tables.xlsx.")
 @click.option(
     "--cpi",
@@ -353,6 +354,15 @@ def import_xlsform(form: Path, output: Path, media: Path | None) -> None:
     help="A yes/no column coded 0/1 (ecom_participation_2022): add a difference-in-"
     "differences of the change with 1 against the change with 0.",
 )
+@click.option(
+    "--roster",
+    "rosters",
+    multiple=True,
+    metavar="CODE=FILE",
+    help="A roster's clean rows (members=clean_members.csv), for the outcomes the instrument "
+    "derives from it; repeatable. Given the validate folder as CLEAN, its clean_CODE.csv "
+    "files are used.",
+)
 @_bootstrap_options
 @_reports_errors
 def report(
@@ -365,17 +375,20 @@ def report(
     language: str | None,
     sesoi: tuple[str, ...],
     compare: str | None,
+    rosters: tuple[str, ...],
     bootstrap: int | None,
     seed: int | None,
     bootstrap_unit: str,
 ) -> None:
-    """Compare the two waves of CLEAN (a clean.csv) and write the before/after report.
+    """Compare the two waves of CLEAN (a clean.csv, or the folder validate wrote) and write
+    the before/after report.
 
     The mean change of each outcome with a cluster-robust (CR2) test and interval, Holm's
     correction, the paired t-test beside it, McNemar's test for yes/no outcomes, effect
     sizes, the smallest detectable change and equivalence at a smallest change of interest;
     money in base-year prices. With scales in the instrument, also their reliability and
-    validity and the PLS path model (the Measurement section).
+    validity and the PLS path model (the Measurement section). Outcomes the instrument
+    derives from a roster (derive:) are compared too when the roster's rows are given.
     """
     from .errors import OptionError
     from .report import write_report
@@ -389,6 +402,12 @@ def report(
             raise OptionError(
                 f"--sesoi {item}: give OUTCOME=VALUE, e.g. family_income=5000"
             ) from None
+    files: dict[str, Path] = {}
+    for item in rosters:
+        code, _, file = item.partition("=")
+        if not code.strip() or not file.strip():
+            raise OptionError(f"--roster {item}: give CODE=FILE, e.g. members=clean_members.csv")
+        files[code.strip()] = Path(file.strip())
 
     with _bootstrap_bar() as progress:
         summary = write_report(
@@ -402,6 +421,7 @@ def report(
             progress=progress,
             sesoi=changes,
             compare=compare,
+            rosters=files,
             **_bootstrap_settings(bootstrap, seed, bootstrap_unit),
         )
     for line in summary.lines():

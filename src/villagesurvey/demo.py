@@ -5,10 +5,14 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ._atomic import atomic_path, make_folder
 from ._resources import bundled
 from .instrument import Instrument, load_instrument
+
+if TYPE_CHECKING:
+    from .validate import Validation
 
 __all__ = ["DEMO_INSTRUMENT", "run_demo"]
 
@@ -74,7 +78,7 @@ def run_demo(outdir: str | Path, echo: Callable[[str], object] = print) -> list[
     written.append(write_xlsform(instrument, outdir / "xlsform.xlsx"))
     echo(f"xlsform     {written[-1]}  (the same questionnaire for ODK, KoboToolbox, SurveyCTO)")
     for folder, what in (
-        ("returns", "village workbooks as they come back from the field"),
+        ("returns", "village workbooks as they come back from the field, with their members"),
         ("returns_messy", "workbooks with the defects field teams send, listed in defects.csv"),
     ):
         copied = _copy_folder(bundled("sample_data", folder), outdir / folder)
@@ -98,7 +102,7 @@ def run_demo(outdir: str | Path, echo: Callable[[str], object] = print) -> list[
         f"-o {outdir / 'my_check'}"
     )
     echo(
-        f"  villagesurvey report {outdir / DEMO_INSTRUMENT} {outdir / 'validated' / 'clean.csv'} "
+        f"  villagesurvey report {outdir / DEMO_INSTRUMENT} {outdir / 'validated'} "
         f"-o {outdir / 'my_report'} --by gender --lang zh"
     )
     echo(f"  villagesurvey scales {outdir / DEMO_INSTRUMENT} {clean} --bootstrap 5000")
@@ -109,10 +113,10 @@ def run_demo(outdir: str | Path, echo: Callable[[str], object] = print) -> list[
 
 
 def _report(instrument: Instrument, outdir: Path, echo: Callable[[str], object]) -> list[Path]:
-    """The before/after report of the validated clean returns."""
+    """The before/after report of the validated clean returns (and their members roster)."""
     from .report import write_report
 
-    summary = write_report(instrument, outdir / "validated" / "clean.csv", outdir / "report")
+    summary = write_report(instrument, outdir / "validated", outdir / "report")
     names = ", ".join(Path(f).name for f in summary.files)
     echo(f"report      {summary.outdir}/  ({names})")
     for line in summary.lines():
@@ -124,6 +128,7 @@ def _report(instrument: Instrument, outdir: Path, echo: Callable[[str], object])
 def _validate(instrument: Instrument, outdir: Path, echo: Callable[[str], object]) -> list[Path]:
     """Validate the clean and the messy returns, each into its own folder."""
     from .validate import OUTPUTS, validate_returns, write_validation
+    from .validate.outputs import roster_outputs
 
     written: list[Path] = []
     runs = (
@@ -134,7 +139,7 @@ def _validate(instrument: Instrument, outdir: Path, echo: Callable[[str], object
     for source, target, corrections in runs:
         result = validate_returns(instrument, [outdir / source], corrections=corrections)
         folder = write_validation(result, outdir / target)
-        written += [folder / name for name in OUTPUTS]
+        written += [folder / name for name in (*OUTPUTS, *roster_outputs(result))]
         applied = int((result.audit["action"] != "fixed").sum()) if corrections else 0
         top = ", ".join(
             f"{check} {n}" for check, n in list(result.counts.get("error", {}).items())[:3]
@@ -149,4 +154,32 @@ def _validate(instrument: Instrument, outdir: Path, echo: Callable[[str], object
             )
             + f"{': ' + top if top else ''}; see issues.xlsx)"
         )
+        for code, level in result.rosters.items():
+            echo(f"            {_roster_line(code, result, level)}")
     return written
+
+
+_ACROSS_LEVELS = ("roster_count", "roster_exactly_one", "roster_sum")
+_OF_MEMBERS = ("roster_orphan", "parent_quarantined")
+
+
+def _roster_line(code: str, household: Validation, roster: Validation) -> str:
+    """A roster's rows, and what the checks across levels found (on both levels)."""
+    found = {
+        check: n
+        for level, checks in ((household, _ACROSS_LEVELS), (roster, _OF_MEMBERS))
+        for check, n in level.counts.get("error", {}).items()
+        if check in checks
+    }
+    across = ", ".join(f"{check} {n}" for check, n in found.items())
+    own = ", ".join(
+        f"{check} {n}"
+        for check, n in roster.counts.get("error", {}).items()
+        if check not in _OF_MEMBERS
+    )
+    return (
+        f"roster {code}: {roster.rows_in} rows in, {roster.rows_clean} clean, "
+        f"{roster.rows_quarantined} quarantined"
+        + (f"; across levels: {across}" if across else "")
+        + (f"; in the rows: {own}" if own else "")
+    )

@@ -16,6 +16,7 @@ from .demographics import demographics_table
 from .groups import difference_in_differences, exposure, subgroup_differences
 from .notes import Note
 from .outcome import SMALL_SAMPLE, add_holm, compare_outcome
+from .roster_table import RosterSummary
 from .scales import Measurement, ScaleNote, measure_scales
 from .skips import fill_skipped
 
@@ -77,6 +78,9 @@ class Analysis:
         For each ``by`` column other than the cluster, the cluster-robust test of each
         level's mean change against the first level's
         (:func:`~villagesurvey.analysis.groups.subgroup_differences`).
+    rosters : tuple of RosterSummary
+        The rosters given with the data, described for Table 1 (members per household, by
+        age and sex: :func:`~villagesurvey.analysis.roster_table.describe_roster`).
     """
 
     instrument: Instrument
@@ -100,6 +104,7 @@ class Analysis:
     compare: str | None = None
     did: pd.DataFrame = field(default_factory=pd.DataFrame)
     subgroup_tests: dict[str, pd.DataFrame] = field(default_factory=dict)
+    rosters: tuple[RosterSummary, ...] = ()
 
 
 def analyse(

@@ -4,6 +4,7 @@ from .advice import instrument_advice as instrument_advice
 from .conditions import Condition as Condition
 from .conditions import ConditionSyntaxError as ConditionSyntaxError
 from .conditions import parse_condition as parse_condition
+from .derive import Derived as Derived
 from .dump import dump_instrument as dump_instrument
 from .dump import instrument_to_dict as instrument_to_dict
 from .model import SKIPPED_NOT_APPLICABLE as SKIPPED_NOT_APPLICABLE
@@ -31,6 +32,7 @@ __all__ = [
     "Column",
     "Condition",
     "ConditionSyntaxError",
+    "Derived",
     "Instrument",
     "Question",
     "Roster",

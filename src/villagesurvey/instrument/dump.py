@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .derive import Derived
 from .model import Choice, Instrument, Question, Roster, Rule, StructuralModel
 
 __all__ = ["dump_instrument", "instrument_to_dict"]
@@ -128,6 +129,19 @@ def instrument_to_dict(instrument: Instrument) -> dict[str, Any]:
         out["checks"] = [_rule(r) for r in instrument.rules]
     if instrument.model is not None:
         out["model"] = _model(instrument.model)
+    if instrument.derived:
+        out["derive"] = {d.code: _derived(d) for d in instrument.derived}
+    return out
+
+
+def _derived(derived: Derived) -> str | dict[str, Any]:
+    if derived.label is None and derived.sesoi is None:
+        return derived.expression
+    out: dict[str, Any] = {"expression": derived.expression}
+    if derived.label is not None:
+        out["label"] = dict(derived.label)
+    if derived.sesoi is not None:
+        out["sesoi"] = derived.sesoi
     return out
 
 

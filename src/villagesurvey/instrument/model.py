@@ -15,6 +15,7 @@ from itertools import pairwise
 from typing import Any
 
 from .conditions import Condition, bind_waves, parse_condition
+from .derive import Derived
 
 __all__ = [
     "ANALYSIS_FIELDS",
@@ -354,6 +355,8 @@ class Instrument:
     """The consent statement read to the respondent before the interview, per language."""
     rosters: tuple[Roster, ...] = ()
     """The repeat groups, each with its own questions; not among ``sections``."""
+    derived: tuple[Derived, ...] = ()
+    """Household outcomes computed from the rosters (``derive:``), for the report."""
 
     @cached_property
     def questions(self) -> tuple[Question, ...]:
@@ -460,6 +463,7 @@ class Instrument:
         from .dump import instrument_to_dict
 
         content = instrument_to_dict(self)
+        content.pop("derive", None)  # how rosters are analysed, not what is asked
         for section in content.get("sections", []):
             for question in section.get("questions", []):
                 for name in ANALYSIS_FIELDS:

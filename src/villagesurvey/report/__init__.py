@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,6 +62,10 @@ class ReportSummary:
     files: tuple[Path, ...]
     analysis: Analysis
     language: str
+    derived: tuple[str, ...] = ()
+    """The derived outcomes computed from the rosters given."""
+    not_derived: tuple[str, ...] = ()
+    """The instrument's derived outcomes left out: their roster's data was not given."""
 
     def lines(self) -> list[str]:
         """A few lines for a terminal: the files, what changed, the warnings."""
@@ -77,6 +81,13 @@ class ReportSummary:
             f"Holm-adjusted p < {self.analysis.alpha:g}), {same} equivalent to no change, "
             f"{unsure} inconclusive"
         )
+        if self.derived:
+            lines.append(f"derived from the rosters: {', '.join(self.derived)}")
+        if self.not_derived:
+            lines.append(
+                f"not derived: {', '.join(self.not_derived)} (give the validate folder, or "
+                "--roster CODE=clean_CODE.csv)"
+            )
         lines += [f"warning: {note}" for note in self.analysis.notes]
         measurement = self.analysis.measurement
         if measurement is not None:
@@ -130,6 +141,7 @@ def write_report(
     bootstrap_unit: str = "auto",
     sesoi: Mapping[str, float] | None = None,
     compare: str | None = None,
+    rosters: Mapping[str, pd.DataFrame | str | Path] | None = None,
 ) -> ReportSummary:
     """Analyse a clean dataset and write the before/after report into ``outdir``.
 
@@ -138,7 +150,8 @@ def write_report(
     instrument : Instrument or path
         The questionnaire (or its file).
     clean : DataFrame or path
-        The clean dataset, or the ``clean.csv`` that ``villagesurvey validate`` wrote.
+        The clean dataset, the ``clean.csv`` that ``villagesurvey validate`` wrote, or the
+        folder it wrote it into (its ``clean_<roster>.csv`` files are then the rosters).
     outdir : path
         Folder for the four files; created if missing.
     cpi : CpiTable or path, optional
@@ -164,6 +177,11 @@ def write_report(
         instrument's ``sesoi``.
     compare : str, optional
         A yes/no column coded 0/1: adds the difference-in-differences, exposed against not.
+    rosters : mapping of str to DataFrame or path, optional
+        Each roster's clean rows by roster code (``{"members": "clean_members.csv"}``):
+        the instrument's ``derive:`` outcomes of those rosters are computed and compared as
+        any other outcome, and Table 1 describes each roster. Given, they take the place of
+        a folder's.
 
     Returns
     -------
@@ -179,6 +197,8 @@ def write_report(
         The folder or a file cannot be written.
     """
     from ..analysis import analyse, load_cpi
+    from ..analysis.derived import add_derived
+    from ..analysis.roster_table import describe_roster
     from .html import render_html
     from .markdown import render_markdown
     from .provenance import read_validation
@@ -194,10 +214,17 @@ def write_report(
             f"({', '.join(instrument.languages)})"
         )
     source, name, validation = "the dataset", "", None
+    given = dict(rosters or {})
+    if isinstance(clean, (str, Path)) and Path(clean).is_dir():
+        validated = Path(clean)
+        given = {**_folder_rosters(instrument, validated), **given}
+        clean = validated / "clean.csv"
     if isinstance(clean, (str, Path)):
         source, name = str(clean), Path(clean).name
         validation = read_validation(Path(clean))
         clean = read_clean(clean)
+    frames = {code: _roster_frame(instrument, code, data) for code, data in given.items()}
+    instrument, clean, derived = add_derived(instrument, clean, frames)
     if isinstance(cpi, (str, Path)):
         cpi = load_cpi(cpi)
     if bootstrap < 0:
@@ -216,6 +243,9 @@ def write_report(
         sesoi=sesoi,
         compare=compare,
     )
+    if frames:
+        described = tuple(describe_roster(instrument, clean, c, f) for c, f in frames.items())
+        analysis = replace(analysis, rosters=described)
     folder = make_folder(outdir)
     paths = tuple(folder / name for name in REPORT_FILES)
     texts = {
@@ -231,4 +261,27 @@ def write_report(
             temporary.write_text(text, encoding="utf-8")
     with atomic_path(paths[3]) as temporary:
         write_tables_xlsx(analysis, temporary, language)
-    return ReportSummary(outdir=folder, files=paths, analysis=analysis, language=language)
+    done = tuple(d.code for d in derived)
+    return ReportSummary(
+        outdir=folder,
+        files=paths,
+        analysis=analysis,
+        language=language,
+        derived=done,
+        not_derived=tuple(d.code for d in instrument.derived if d.code not in done),
+    )
+
+
+def _folder_rosters(instrument: Instrument, folder: Path) -> dict[str, Path]:
+    """The ``clean_<roster>.csv`` files of a validate folder."""
+    codes = [r.code for r in instrument.rosters]
+    return {c: folder / f"clean_{c}.csv" for c in codes if (folder / f"clean_{c}.csv").is_file()}
+
+
+def _roster_frame(
+    instrument: Instrument, code: str, data: pd.DataFrame | str | Path
+) -> pd.DataFrame:
+    if code not in {r.code for r in instrument.rosters}:
+        known = ", ".join(r.code for r in instrument.rosters) or "none"
+        raise OptionError(f"--roster {code}: the instrument has no such roster (it has {known})")
+    return read_clean(data) if isinstance(data, (str, Path)) else data

@@ -24,6 +24,7 @@ __all__ = [
     "notes",
     "outcome_label",
     "p_text",
+    "roster_label",
     "subtitle",
     "title",
     "unit_text",
@@ -231,7 +232,21 @@ def demographics_rows(analysis: Analysis, language: str) -> list[list[str]]:
         else:
             category = choice_label(analysis.instrument, row.variable, row.category, language)
             rows.append([name, category, fmt(row.n), f"{int(row.count)} ({row.percent:.1f}%)"])
+    text = ui(language)
+    for roster in analysis.rosters:
+        summary = text["roster_range"].format(
+            mean=fmt(roster.mean, 1), low=fmt(roster.min, 0), high=fmt(roster.max, 0)
+        )
+        name = text["roster_size"].format(roster=roster_label(analysis, roster.code, language))
+        rows.append([name, "", fmt(roster.households), summary])
     return rows
+
+
+def roster_label(analysis: Analysis, code: str, language: str) -> str:
+    """A roster's label in ``language`` (its code if it has none)."""
+    found = [r for r in analysis.instrument.rosters if r.code == code]
+    labels = found[0].section.label if found else {}
+    return str(labels.get(language) or next(iter(labels.values()), code))
 
 
 def cpi_table(analysis: Analysis, language: str) -> Table | None:

@@ -79,6 +79,13 @@ _EN: dict[str, Any] = {
     "t_ratings": "Table 8. Ratings: who improved, stayed, got worse",
     "t_missing": "Table 9. Missing answers by wave and village (before skipped answers are filled)",
     "t_demo": "Table 1. Respondents",
+    "roster_size": "{roster}: members per household",
+    "roster_range": "{mean} (range {low} to {high})",
+    "fig_pyramid": "{roster}: members by age and sex",
+    "pyramid_caption": (
+        "{members} members of {households} households, in {band}-year age bands "
+        "(as listed by the respondents; {unplaced} without an age or sex left out)."
+    ),
     "t_subgroup": "Table 10{letter}. {by} = {level}",
     "t_subgroup_compare": " (within this group; Table 12 tests whether the groups differ)",
     "t_group_tests": (

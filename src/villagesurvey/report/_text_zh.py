@@ -83,6 +83,13 @@ ZH: dict[str, Any] = {
     "power_title": "本调查能检测到多大的变化",
     "tables": "表",
     "t_demo": "表 1. 受访者基本情况",
+    "roster_size": "{roster}：每户成员数",
+    "roster_range": "{mean}（范围 {low} 至 {high}）",
+    "fig_pyramid": "{roster}：按年龄和性别的成员分布",
+    "pyramid_caption": (
+        "{households} 户的 {members} 名成员，每 {band} 岁一组（按受访者所列；"
+        "{unplaced} 人缺少年龄或性别，未计入）。"
+    ),
     "t_cpi": "价格指数与平减系数",
     "t_warnings": "各指标的提示",
     "col": {

@@ -13,7 +13,14 @@ from html import escape
 
 import numpy as np
 
-__all__ = ["difference_histogram", "nice_ticks", "path_diagram", "power_curve", "slope_chart"]
+__all__ = [
+    "age_pyramid",
+    "difference_histogram",
+    "nice_ticks",
+    "path_diagram",
+    "power_curve",
+    "slope_chart",
+]
 
 _INK = "#222"
 _GRID = "#ddd"
@@ -315,5 +322,65 @@ def path_diagram(
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height:.0f}" '
         f'width="{width}" height="{height:.0f}" role="img" {_FONT}>'
+        f"<title>{escape(title)}</title>{''.join(parts)}</svg>"
+    )
+
+
+def age_pyramid(
+    bands: Sequence[str],
+    left: Sequence[int],
+    right: Sequence[int],
+    sides: tuple[str, str],
+    title: str = "",
+    width: int = 360,
+) -> str:
+    """An age pyramid: one bar per age band and side (youngest at the bottom), counts on the
+    axis, the two sides' names above their bars (males left, females right by convention)."""
+    rows = len(bands)
+    bar, gap, top, bottom, middle = 14, 4, 22, 24, 44
+    height = top + rows * (bar + gap) + bottom
+    most = max([*left, *right, 1])
+    ticks = [t for t in nice_ticks(0, most, 3) if t == int(t)]
+    scale = max(ticks[-1], most)
+    half = (width - middle) / 2 - 8
+    centre = width / 2
+    parts = []
+
+    def x_of(count: float, side: int) -> float:
+        return centre + side * (middle / 2 + count / scale * half)
+
+    for tick in ticks:
+        for side in (-1, 1):
+            x = x_of(tick, side)
+            parts.append(
+                f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{height - bottom}" '
+                f'stroke="{_GRID}" stroke-width="1"/>'
+            )
+            parts.append(
+                f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle" fill="{_INK}">'
+                f"{tick:g}</text>"
+            )
+    for i, band in enumerate(bands):
+        y = top + (rows - 1 - i) * (bar + gap)
+        parts.append(
+            f'<text x="{centre:.1f}" y="{y + bar - 3}" text-anchor="middle" fill="{_INK}">'
+            f"{escape(band)}</text>"
+        )
+        for side, count, colour in ((-1, left[i], _BLUE), (1, right[i], _ACCENT)):
+            if count:
+                start, end = x_of(0, side), x_of(count, side)
+                parts.append(
+                    f'<rect x="{min(start, end):.1f}" y="{y}" width="{abs(end - start):.1f}" '
+                    f'height="{bar}" fill="{colour}" fill-opacity="0.8"><title>{escape(band)}: '
+                    f"{count}</title></rect>"
+                )
+    for side, name, anchor in ((-1, sides[0], "end"), (1, sides[1], "start")):
+        parts.append(
+            f'<text x="{x_of(0, side):.1f}" y="{top - 8}" text-anchor="{anchor}" '
+            f'fill="{_BLUE if side < 0 else _ACCENT}" font-weight="600">{escape(name)}</text>'
+        )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" {_FONT}>'
         f"<title>{escape(title)}</title>{''.join(parts)}</svg>"
     )

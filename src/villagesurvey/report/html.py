@@ -14,17 +14,21 @@ import numpy as np
 
 from .._version import package_version
 from ..analysis import Analysis, paired_power, t_power
+from ..analysis.roster_table import AGE_BAND
+from ..instrument import roster_instrument
 from . import figures
 from ._measurement_text import measurement_texts
 from ._outcome_tables import report_tables
 from ._tables import (
     Table,
+    choice_label,
     cpi_table,
     findings,
     headline_notes,
     methods,
     notes,
     outcome_label,
+    roster_label,
     subtitle,
     title,
 )
@@ -136,6 +140,38 @@ def _outcome_figures(analysis: Analysis, language: str) -> str:
             f'<div class="pair">{slope}{histogram}</div></figure>'
         )
     return f'<div class="grid">{"".join(cards)}</div>'
+
+
+def _pyramids(analysis: Analysis, language: str) -> list[str]:
+    """Each roster's members by age band and sex, with what the figure counts."""
+    text = ui(language)
+    out = []
+    for roster in analysis.rosters:
+        if roster.sex is None or roster.pyramid.empty:
+            continue
+        name = roster_label(analysis, roster.code, language)
+        sexes = list(dict.fromkeys(roster.pyramid["sex"]))[:2]
+        if len(sexes) < 2:
+            continue
+        counts = {s: roster.pyramid[roster.pyramid["sex"] == s] for s in sexes}
+        bands = counts[sexes[0]]["band"].tolist()
+        table = roster_instrument(analysis.instrument, roster.code)
+        sides = tuple(choice_label(table, roster.sex, s, language) for s in sexes)
+        title = text["fig_pyramid"].format(roster=name)
+        svg = figures.age_pyramid(
+            bands,
+            counts[sexes[0]]["count"].astype(int).tolist(),
+            counts[sexes[1]]["count"].astype(int).tolist(),
+            (sides[0], sides[1]),
+            title=title,
+        )
+        caption = text["pyramid_caption"].format(
+            members=roster.members, households=roster.households, band=AGE_BAND,
+            unplaced=roster.unplaced,
+        )  # fmt: skip
+        out.append(f"<h3>{escape(title)}</h3><figure>{svg}</figure>")
+        out.append(f'<p class="caption">{escape(caption)}</p>')
+    return out
 
 
 def _power_figure(analysis: Analysis, language: str) -> str:
@@ -251,6 +287,7 @@ def render_html(analysis: Analysis, language: str, validation: dict[str, Any] | 
     parts.append(_outcome_figures(analysis, language))
     parts.append(f"<h3>{escape(text['power_title'])}</h3>")
     parts.append(_power_figure(analysis, language))
+    parts.extend(_pyramids(analysis, language))
     parts.append(f"<h2>{escape(text['tables'])}</h2>")
     parts.extend(_table(t) for t in report_tables(analysis, language))
     rows = [

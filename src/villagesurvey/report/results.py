@@ -13,6 +13,7 @@ import pandas as pd
 
 from .._version import package_version
 from ..analysis import Analysis
+from ..analysis.roster_table import RosterSummary
 from ._json import plain, records
 from .measurement import measurement_results
 
@@ -208,4 +209,30 @@ def results_dict(
         "scales": (
             measurement_results(analysis.measurement) if analysis.measurement is not None else None
         ),
+        "derived": [
+            {
+                "outcome": d.code,
+                "expression": d.expression,
+                "roster": d.roster,
+                "columns": list(d.columns),
+            }
+            for d in analysis.instrument.derived
+            if any(q.code == d.code for q in analysis.instrument.questions)
+        ],
+        "rosters": {r.code: _roster(r) for r in analysis.rosters},
+    }
+
+
+def _roster(summary: RosterSummary) -> dict[str, Any]:
+    return {
+        "households": summary.households,
+        "without_members": summary.without,
+        "members": summary.members,
+        "members_mean": plain(summary.mean),
+        "members_min": plain(summary.min),
+        "members_max": plain(summary.max),
+        "age": summary.age,
+        "sex": summary.sex,
+        "unplaced": summary.unplaced,
+        "pyramid": records(summary.pyramid),
     }
