@@ -13,6 +13,7 @@ from villagesurvey.cli import main
 from villagesurvey.codebook import codebook_rows
 from villagesurvey.errors import AnalysisError, OptionError
 from villagesurvey.export import build_codebook, write_codebook
+from villagesurvey.instrument import roster_instrument
 
 from .conftest import MODEL_STUDY, ROOT
 from .test_export import SMALL_CSV
@@ -231,7 +232,10 @@ def test_model_study_codebook_covers_every_column(model_study, tmp_path):
     write_codebook(model_study, tmp_path / "c.md", data=TRUTH, language="zh")
     text = (tmp_path / "c.md").read_text(encoding="utf-8")
     entries = parse_markdown(text)
-    assert list(entries) == [c.code for c in model_study.columns]
+    members = roster_instrument(model_study, "members")  # listed after the main columns
+    own = [c.code for c in members.columns if c.question.section == "members"]
+    assert own
+    assert list(entries) == [c.code for c in model_study.columns] + own
     assert text.startswith("# 编码本: 乡村跨境电商家庭调查\n")
     truth = pd.read_csv(TRUTH, dtype=str, keep_default_na=False)
     for column in model_study.columns:
