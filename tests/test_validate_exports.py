@@ -201,7 +201,11 @@ def test_kobo_xlsx_with_split_choices_gives_the_truth(model_study, tmp_path, who
     write_validation(result, tmp_path / "out")
 
     assert result.exit_code == 0
-    assert set(result.findings["check"]) <= {"outside_soft_limit"}  # two in the truth itself
+    # two soft limits in the truth itself; the export has no sheet for the members roster
+    assert set(result.findings["check"]) == {"outside_soft_limit", "no_roster_sheet"}
+    assert list(result.findings.loc[result.findings["check"] == "no_roster_sheet", "file"]) == [
+        "kobo.xlsx"
+    ]
     _same_answers_as_truth(model_study, tmp_path / "out")
     _, rows = _clean_columns(tmp_path / "out")
     assert rows[5][1] == "kobo-0005"
