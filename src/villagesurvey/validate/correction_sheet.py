@@ -21,6 +21,7 @@ from .cells import show
 from .corrections import ACTIONS, FIELDS, HIDDEN, _text
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
     from openpyxl.worksheet.worksheet import Worksheet
 
@@ -69,27 +70,53 @@ def correction_lines(validation: Validation, issues: pd.DataFrame) -> list[list[
     raw = validation.raw
     findings = validation.findings
     open_ = findings["severity"].isin(["error", "warning"]) & findings["record"].notna()
-    for i in findings.index[open_.to_numpy()][:MAX_OPEN_LINES]:
-        record, column = int(findings.at[i, "record"]), str(findings.at[i, "column"])
-        key = tuple(_text(raw.at[record, k]) for k in instrument.key)
-        where = key if any(key) else (str(raw.at[record, "_file"]), str(raw.at[record, "_row"]))
-        if (where, "") in decided or (where, column) in decided:
+    chosen = findings.index[open_.to_numpy()][:MAX_OPEN_LINES]
+    # a column at a time: each finding's record looked up in the raw frame once per column
+    where = raw.index.get_indexer(findings.loc[chosen, "record"].astype("int64").to_numpy())
+    codes = findings.loc[chosen, "column"].astype(str).tolist()
+    keys = [[_text(v) for v in raw[k].to_numpy(dtype=object)[where]] for k in instrument.key]
+    files = [str(v) for v in raw["_file"].to_numpy(dtype=object)[where]]
+    rows = [str(v) for v in raw["_row"].to_numpy(dtype=object)[where]]
+    values = _cell_texts(raw, where, codes)
+    checks = findings.loc[chosen, "check"].astype(str).tolist()
+    shown = issues.loc[chosen, "value"].tolist()
+    messages = [str(m) for m in issues.loc[chosen, "message"].tolist()]
+    labels = {c.code: " / ".join(c.question.label.values()) for c in instrument.columns}
+    for n, column in enumerate(codes):
+        key = tuple(k[n] for k in keys)
+        place = key if any(key) else (files[n], rows[n])
+        if (place, "") in decided or (place, column) in decided:
             continue
-        value = show(raw.at[record, column]) if column in raw else ""
-        label = ""
-        if column in {c.code for c in instrument.columns}:
-            label = " / ".join(instrument.column(column).question.label.values())
         fields = {
-            "file": str(raw.at[record, "_file"]),
-            "row": str(raw.at[record, "_row"]),
+            "file": files[n],
+            "row": rows[n],
             "column": column,
-            "label": label,
-            "value": HIDDEN if column in pii and issues.at[i, "value"] == HIDDEN else value,
-            "check": str(findings.at[i, "check"]),
-            "message": str(issues.at[i, "message"]),
+            "label": labels.get(column, ""),
+            "value": HIDDEN if column in pii and shown[n] == HIDDEN else values[n],
+            "check": checks[n],
+            "message": messages[n],
         }
         lines.append([*key, *(fields.get(f, "") for f in FIELDS)])
     return lines
+
+
+def _cell_texts(raw: pd.DataFrame, where: np.ndarray, codes: list[str]) -> list[str]:
+    """The cells (row positions ``where``, columns ``codes``) as read (:func:`show`).
+
+    Blank for a column not in ``raw``; each column is looked up once.
+    """
+    import numpy as np
+
+    texts = [""] * len(codes)
+    by_column: dict[str, list[int]] = {}
+    for n, code in enumerate(codes):
+        by_column.setdefault(code, []).append(n)
+    for code, ns in by_column.items():
+        if code in raw:
+            cells = raw[code].to_numpy(dtype=object)[where[np.array(ns)]]
+            for n, cell in zip(ns, cells, strict=True):
+                texts[n] = show(cell)
+    return texts
 
 
 def write_correction_sheet(path: Path, validation: Validation, issues: pd.DataFrame) -> None:
