@@ -12,18 +12,17 @@ as a formula; answers to personal-data questions are hidden unless asked.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .._atomic import atomic_path
-from ..tables.safe import writable
-from ..tables.stable_zip import fix_times
+from ..instrument import Instrument
 from .cells import show
 from .corrections import ACTIONS, FIELDS, HIDDEN, _text
+from .findings import column_letter
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
-    from openpyxl.worksheet.worksheet import Worksheet
 
     from .run import Validation
 
@@ -121,64 +120,47 @@ def _cell_texts(raw: pd.DataFrame, where: np.ndarray, codes: list[str]) -> list[
 
 def write_correction_sheet(path: Path, validation: Validation, issues: pd.DataFrame) -> None:
     """Write ``corrections.xlsx`` (see the module docstring)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
+    from ..tables.xlsx_stream import TableBook
 
     instrument = validation.instrument
     header = [*instrument.key, *FIELDS]
-    lines = correction_lines(validation, issues)
-    book = Workbook()
-    sheet = book.create_sheet("corrections")
-    book.remove(book.worksheets[0])
-    _put_row(sheet, 1, header)
-    for cell in sheet[1]:
-        cell.font, cell.fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", "305496")
-    for n, line in enumerate(lines, start=2):
-        _put_row(sheet, n, line)
-    sheet.freeze_panes = "A2"
+    lines = [
+        ["" if v is None else str(v) for v in line] for line in correction_lines(validation, issues)
+    ]
+    column_of = {name: column_letter(i) for i, name in enumerate(header, start=1)}
     last = max(len(lines) + 1, 2)
-    column_of = {name: get_column_letter(i) for i, name in enumerate(header, start=1)}
-    action = DataValidation(type="list", formula1='"' + ",".join(ACTIONS) + '"',
-                            allow_blank=True)  # fmt: skip
-    action.add(f"{column_of['action']}2:{column_of['action']}{last}")
-    sheet.add_data_validation(action)
-    _choice_lists(book, sheet, lines, header, column_of["new_value"], validation)
-    for name, letter in column_of.items():
-        sheet.column_dimensions[letter].width = 40 if name == "message" else 14
-    how = book.create_sheet("how to")
+    action = column_of["action"]
+    drop_downs = [(f"{action}2:{action}{last}", '"' + ",".join(ACTIONS) + '"')]
+    choices = _choice_lists(instrument, lines, header.index("column"))
+    for i, (_name, labels, rows) in enumerate(choices, start=1):
+        col, new = column_letter(i), column_of["new_value"]
+        source = f"choices!${col}$2:${col}${len(labels) + 1}"
+        drop_downs.append((" ".join(f"{new}{r}" for r in rows), source))
     howto = list(_HOW_TO)
     if _open_count(validation) > MAX_OPEN_LINES:
         howto.append((f"Only the first {MAX_OPEN_LINES:,} problems are listed; issues.csv has all.",
                       f"只列出前 {MAX_OPEN_LINES:,} 个问题；全部问题见 issues.csv。"))  # fmt: skip
-    for n, (english, chinese) in enumerate(howto, start=1):
-        _put_row(how, n, [english, chinese] if "zh" in instrument.languages else [english])
-    how.column_dimensions["A"].width = how.column_dimensions["B"].width = 80
+    chinese = "zh" in instrument.languages
     with atomic_path(path) as temporary:
-        book.save(temporary)
-        fix_times(temporary)
-
-
-def _put_row(sheet: Worksheet, row: int, values: list[Any]) -> None:
-    """Cells stored as text: never a formula, characters xlsx cannot hold escaped."""
-    for column, value in enumerate(values, start=1):
-        if value in (None, ""):
-            continue
-        cell = sheet.cell(row=row, column=column, value=writable(str(value)))
-        cell.data_type = "s"
+        book = TableBook(temporary)
+        book.add(
+            "corrections", header, lines, autofilter=False, lists=drop_downs,
+            widths=[40 if name == "message" else 14 for name in header],
+        )  # fmt: skip
+        if choices:
+            grid: list[list[str]] = [[name for name, _, _ in choices]]
+            for r in range(max(len(labels) for _, labels, _ in choices)):
+                grid.append([labels[r] if r < len(labels) else "" for _, labels, _ in choices])
+            book.add("choices", [], grid, widths=[], hidden=True)
+        said = [[english, chinese_] if chinese else [english] for english, chinese_ in howto]
+        book.add("how to", [], said, widths=[80, 80])
+        book.save()
 
 
 def _choice_lists(
-    book: Any, sheet: Worksheet, lines: list[list[str]], header: list[str], letter: str,
-    validation: Validation,
-) -> None:  # fmt: skip
-    """A hidden sheet of each choice list's labels; a drop-down on each choice line."""
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    instrument = validation.instrument
-    where = header.index("column")
+    instrument: Instrument, lines: list[list[str]], where: int
+) -> list[tuple[str, list[str], list[int]]]:
+    """Each choice list the lines need: its name, its labels, the lines' sheet rows."""
     by_list: dict[str, list[int]] = {}
     labels_of: dict[str, list[str]] = {}
     codes = {c.code for c in instrument.columns}
@@ -190,21 +172,7 @@ def _choice_lists(
             choices = instrument.choice_list(question)
             labels_of[name] = [next(iter(c.label.values())) for c in choices]
             by_list.setdefault(name, []).append(n)
-    if not by_list:
-        return
-    lists = book.create_sheet("choices")
-    lists.sheet_state = "hidden"
-    for i, (name, rows) in enumerate(sorted(by_list.items()), start=1):
-        labels = labels_of[name]
-        _put_row(lists, 1, [""] * (i - 1) + [name])
-        for r, label in enumerate(labels, start=2):
-            _put_row(lists, r, [""] * (i - 1) + [label])
-        col = get_column_letter(i)
-        check = DataValidation(type="list", formula1=f"choices!${col}$2:${col}${len(labels) + 1}",
-                               allow_blank=True, showErrorMessage=False)  # fmt: skip
-        for r in rows:
-            check.add(f"{letter}{r}")
-        sheet.add_data_validation(check)
+    return [(name, labels_of[name], rows) for name, rows in sorted(by_list.items())]
 
 
 def _open_count(validation: Validation) -> int:
