@@ -29,6 +29,7 @@ from ..instrument import Instrument
 from ..tables.safe import shown_name
 from . import correction_tables
 from . import corrections as fixes_file
+from .answer_batches import AnswerBatches
 from .cells import is_dont_know, show
 from .error_cells import find_error_cells
 from .findings import SEVERITIES, Findings
@@ -51,6 +52,8 @@ NOT_READ = "row_not_read"
 """The check of a row that holds values but could not be read as a respondent."""
 STEPS_FROM = 50_000
 """Rows from which :func:`validate_returns` says each step of the checking as it starts."""
+_FEW_CHUNKS, _SMALL_CHUNK = 16, 4096
+"""An answer column of more pieces than this, of fewer rows on average, is made one piece."""
 TOTAL_WORDS = frozenset(
     {"合计", "总计", "合計", "總計", "小计", "total", "totals", "sum", "grand total"}
 )
@@ -329,7 +332,7 @@ def validate_returns(
     names = _display_names(paths)
     findings = Findings()
     files: list[FileReport] = _skipped(skipped, findings)
-    returns: list[Return] = []
+    batches = AnswerBatches()  # many small CSV files: their columns joined as they come
     rosters = RosterReturns(instrument)
     done = 0
 
@@ -355,9 +358,10 @@ def validate_returns(
             files.append(_refused(name, laid))
             continue
         files.append(FileReport(name, result.path, result.sha256, "read", result.format))
-        returns.append(laid)
+        batches.add(laid)
         rosters.add(result, name, laid)
     result = None  # the answers are in the returns now; the cells as read can go
+    returns = batches.returns()
     warm.join()
     if stage is not None:
         rows = sum(len(r.rows) for r in returns)
@@ -463,7 +467,10 @@ def _answers(pieces: list[Any], returns: list[Return]) -> pd.Series:
             else:
                 piece = piece.cast(pa.large_string())
                 chunks += piece.chunks if isinstance(piece, pa.ChunkedArray) else [piece]
-        return pa.chunked_array(chunks, pa.large_string()).to_pandas().astype("str")
+        column = pa.chunked_array(chunks, pa.large_string())
+        if len(chunks) > _FEW_CHUNKS and len(column) < _SMALL_CHUNK * len(chunks):
+            column = pa.chunked_array([column.combine_chunks()])  # many small files: one piece
+        return column.to_pandas().astype("str")
     if all(not r.typed_cells for r in returns) and all(
         piece is None or isinstance(piece, pd.Series) for piece in pieces
     ):
@@ -681,13 +688,17 @@ def _locate(table: pd.DataFrame, raw: pd.DataFrame, returns: list[Return]) -> pd
     table.loc[has, "file"] = raw.loc[index, FILE].to_numpy()
     table.loc[has, "sheet"] = raw.loc[index, SHEET].to_numpy()
     table.loc[has, "row"] = raw.loc[index, ROW].to_numpy()
-    letters = {
-        (laid.file, code): letter for laid in returns for code, letter in laid.letters.items()
-    }
     empty = table["letter"] == ""
     keys = table.loc[empty, "file"].astype(str) + "\x00" + table.loc[empty, "column"].astype(str)
+    wanted = set(keys)  # only the files and columns that have a finding: not every file's
+    letters = {
+        key: letter
+        for laid in returns
+        for code, letter in laid.letters.items()
+        if (key := f"{laid.file}\x00{code}") in wanted
+    }
     table.loc[empty, "letter"] = (
-        keys.map({f"{file}\x00{code}": letter for (file, code), letter in letters.items()})
+        keys.map(letters)
         .astype(object)  # all unmatched, the map gives floats
         .fillna("")
         .to_numpy(dtype=object)
