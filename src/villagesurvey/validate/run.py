@@ -35,7 +35,7 @@ from .error_cells import find_error_cells
 from .findings import SEVERITIES, Findings
 from .layout import Return, lay_out
 from .normalise import LANGUAGE, TYPED, normalise
-from .reading import OUTPUT_SET, ReadFile, Refused, find_returns, read_returns
+from .reading import OUTPUT_FILE, OUTPUT_SET, ReadFile, Refused, find_returns, read_returns
 from .rosters import RosterReturns
 from .submission_key import fill_submission_key
 from .tool_blanks import read_tool_blanks
@@ -381,11 +381,12 @@ def validate_returns(
 
 
 def _skipped(skipped: list[tuple[Path, str]], findings: Findings) -> list[FileReport]:
-    """Folders not read: an output set is a warning, a folder not listed is refused."""
+    """Folders not read: an output set (or a file in one) is a warning, a folder not listed
+    is refused."""
     refused = []
     for folder, reason in skipped:
         name = shown_name(str(folder))
-        if reason == OUTPUT_SET:
+        if reason in (OUTPUT_SET, OUTPUT_FILE):
             findings.add(file=name, check="output_folder", severity="warning", message=reason)
         else:
             refused.append(
