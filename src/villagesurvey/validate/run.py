@@ -217,9 +217,9 @@ class Validation:
         said = errors["message"].astype(object)
         named = (errors["column"] + ": " + errors["message"]).astype(object)
         text = said.where(errors["column"] == "", named)
-        details = text.groupby(records.to_numpy(), sort=False).agg(" | ".join)
+        details = _joined(records.tolist(), text.tolist(), " | ")
         checks = errors.assign(record=records).drop_duplicates(["record", "check"])
-        reasons = checks["check"].astype(object).groupby(checks["record"].to_numpy()).agg("; ".join)
+        reasons = _joined(checks["record"].tolist(), checks["check"].tolist(), "; ")
         rows = self.raw.loc[self.quarantined]
         out = pd.DataFrame(
             {
@@ -245,6 +245,20 @@ class Validation:
             for key, name in PROVENANCE.items()
             if name in self.raw and self.raw[name].notna().any()
         }
+
+
+def _joined(records: list[int], texts: list[str], separator: str) -> pd.Series:
+    """The texts of each record joined, in their order, as a Series indexed by record."""
+    import pandas as pd
+
+    by_record: dict[int, list[str]] = {}
+    for record, text in zip(records, texts, strict=True):
+        by_record.setdefault(record, []).append(text)
+    return pd.Series(
+        [separator.join(t) for t in by_record.values()],
+        index=pd.Index(list(by_record), dtype="int64"),
+        dtype=object,
+    )
 
 
 def _numbers_as_text(values: pd.Series) -> pd.Series:
