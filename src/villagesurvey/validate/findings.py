@@ -172,9 +172,6 @@ class Findings:
             columns = {c: frame[c] for c in COLUMNS if c in frame}
             self._frames.append(_Batch.of(columns, len(frame)))
 
-    def __len__(self) -> int:
-        return len(self._pending["check"]) + sum(b.size for b in (*self._singles, *self._frames))
-
     def frame(self) -> pd.DataFrame:
         """Every finding as one table with :data:`COLUMNS`, rows and records as nullable ints."""
         import numpy as np
