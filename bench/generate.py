@@ -376,6 +376,13 @@ def error_twins(rows: int, folder: Path, seed: int = SEED) -> tuple[Path, Path]:
     return clean, _write_csv(frame, folder / f"errors_{rows}.csv")
 
 
+def one_row_files(count: int, folder: Path, seed: int = SEED) -> list[Path]:
+    """``count`` CSV exports of one respondent each, as many phones each sending one interview
+    would make; their paths (``one_00000.csv`` and on) in ``folder``."""
+    frame = _csv_frame(count, seed, defects=False)
+    return [_write_csv(frame.iloc[[i]], folder / f"one_{i:05d}.csv") for i in range(count)]
+
+
 def clean_dataset(rows: int, folder: Path, seed: int = SEED) -> Path:
     """A clean.csv (``source_file`` then the instrument's columns) of ``rows`` respondents."""
     frame = _csv_frame(rows, seed, defects=False)

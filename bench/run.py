@@ -298,6 +298,20 @@ def bench_errors(data: Path, rows: int, runs: int) -> list[str]:
     ]
 
 
+def bench_many(data: Path, count: int, runs: int) -> list[str]:
+    """validate on a folder of ``count`` one-row CSV files, and on one tenth of them."""
+    rows = []
+    for files in (max(1, count // 10), count):
+        folder = data / f"many_{files}"
+        if len(list(folder.glob("one_*.csv"))) != files:
+            folder.mkdir(parents=True, exist_ok=True)
+            generate.one_row_files(files, folder)
+        with tempfile.TemporaryDirectory() as out:
+            timing = measure(_validate([folder], Path(out)), runs)
+        rows.append(f"| {files:,} | {timing.seconds:.1f} | {_mib(timing.peak_bytes)} |")
+    return rows
+
+
 def machine() -> list[str]:
     """What the numbers were measured on."""
     cpu = platform.processor() or platform.machine()
@@ -339,6 +353,10 @@ def main() -> None:
         "--errors", type=int, default=0, metavar="ROWS",
         help="validate a CSV file of ROWS rows, half of them with three errors, and its clean twin",
     )  # fmt: skip
+    parser.add_argument(
+        "--many-files", type=int, default=0, metavar="N",
+        help="validate a folder of N one-row CSV files (and one of N/10): memory per file",
+    )  # fmt: skip
     parser.add_argument("--baseline", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.baseline:
@@ -365,6 +383,10 @@ def main() -> None:
         print("| rows | file | seconds | peak MiB | x clean time | x clean memory |")
         print("| ---: | --- | ---: | ---: | ---: | ---: |")
         print("\n".join(bench_errors(args.data, args.errors, args.runs)), flush=True)
+    if args.many_files:
+        print(f"\n## Validate many one-row CSV files (best of {args.runs})\n")
+        print("| files | seconds | peak MiB |\n| ---: | ---: | ---: |")
+        print("\n".join(bench_many(args.data, args.many_files, args.runs)), flush=True)
     if args.curve:
         print(f"\n## Validate a CSV file: time against rows (best of {args.runs})\n")
         print("| rows | seconds | seconds per million rows | peak MiB |")

@@ -164,3 +164,43 @@ def test_ctrl_c_ends_with_130_no_traceback_and_the_previous_outputs(tmp_path):
     assert "Traceback" not in err.decode()
     assert snapshot(tmp_path / "out") == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_file_named_inside_an_output_folder_is_not_read(instrument_file, tmp_path):
+    """``validate I RETURNS/* -o RETURNS/checked`` twice: the shell names clean.csv itself."""
+    (tmp_path / "a.csv").write_bytes(csv_text([HEADER[:3], ["V01", "1", "40"]]))
+    out = tmp_path / "checked"
+    run_cli(["validate", str(instrument_file), str(tmp_path / "a.csv"), "-o", str(out)])
+    named = [str(tmp_path / "a.csv"), str(out / "clean.csv"), str(out / "quarantine.csv")]
+    second = run_cli(["validate", str(instrument_file), *named, "-o", str(out)])
+    assert second.exit_code == 0
+    summary = assert_promises(out)
+    assert summary["rows_in"] == 1
+    assert [f["file"] for f in summary["files"]] == ["a.csv"]
+    assert summary["counts"]["warning"]["output_folder"] == 2
+    assert "output_folder 2" in second.output
+    alone = run_cli(["validate", str(instrument_file), str(out / "clean.csv"), "-o",
+                     str(tmp_path / "other")])  # fmt: skip
+    assert alone.exit_code == 2  # nothing left to read, said in one line
+    assert "outputs of a validation" in alone.output
+
+
+def test_ctrl_c_while_the_arguments_are_read_ends_with_130(tmp_path):
+    """A real SIGINT, sent while click converts the arguments: 130, not click's 1."""
+    script = (
+        "import os, signal, click\n"
+        "convert = click.Path.convert\n"
+        "def interrupted(self, value, param, ctx):\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    return convert(self, value, param, ctx)\n"
+        "click.Path.convert = interrupted\n"
+        "from villagesurvey.cli import main\n"
+        "main()\n"
+    )
+    for args in (["validate", "i.yaml", "r", "-o", "out"], ["check", "i.yaml"]):
+        run = subprocess.run(
+            [sys.executable, "-c", script, *args], capture_output=True, cwd=tmp_path, check=False
+        )
+        err = run.stderr.decode()
+        assert run.returncode == 130, err
+        assert err.strip() == "villagesurvey: interrupted"

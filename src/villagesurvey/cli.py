@@ -151,7 +151,35 @@ def _bootstrap_bar() -> Iterator[Callable[[int, int], None] | None]:
             bar.__exit__(None, None, None)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Interruptible(click.Group):
+    """The command group: a Ctrl-C while click reads the arguments exits 130, as elsewhere.
+
+    click itself would say "Aborted!" and exit 1; inside a command :func:`_reports_errors`
+    turns it into "interrupted" and 130, and so does this around the parsing.
+    """
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        with _interrupted():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _interrupted():  # a subcommand's arguments are parsed here
+            return super().invoke(ctx)
+
+
+@contextlib.contextmanager
+def _interrupted() -> Iterator[None]:
+    try:
+        yield
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except click.Abort as abort:
+        if not isinstance(abort.__context__, KeyboardInterrupt):
+            raise
+        _fail("interrupted", 130)
+
+
+@click.group(cls=_Interruptible, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="villagesurvey")
 def main() -> None:
     """Village household surveys, from questionnaire to before/after report.

@@ -26,6 +26,7 @@ __all__ = ["TableBook"]
 
 _WIDEST = 80
 _HEADER, _NOTE = 1, 2
+_HIDDEN = ' state="hidden"'
 _SEVERITY_STYLE = {"error": 3, "warning": 4, "fixed": 5, "corrected": 5, "confirmed": 5}
 _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
@@ -76,6 +77,18 @@ def _plain(value: Any) -> Any:
     return writable(str(value))
 
 
+def _lists(lists: list[tuple[str, str]]) -> str:
+    """The drop-downs of a sheet: ``(cells, source)`` as data validations of type list."""
+    if not lists:
+        return ""
+    checks = "".join(
+        f'<dataValidation type="list" allowBlank="1" showErrorMessage="0" sqref="{cells}">'
+        f"<formula1>{escape(source)}</formula1></dataValidation>"
+        for cells, source in lists
+    )
+    return f'<dataValidations count="{len(lists)}">{checks}</dataValidations>'
+
+
 def _cell(ref: str, value: Any, style: int) -> str:
     """One cell of plain values (:func:`_plain`); a text is always a text."""
     s = f' s="{style}"' if style else ""
@@ -95,7 +108,8 @@ class TableBook:
     def __init__(self, path: str | Path) -> None:
         self._zip = zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
         self._titles: list[str] = []
-        self._filters: list[str] = []
+        self._filters: list[str | None] = []
+        self._hidden: list[bool] = []
         self._letters: list[str] = []
 
     def add(
@@ -106,29 +120,43 @@ class TableBook:
         *,
         note: str | None = None,
         limit: int | None = None,
+        widths: list[float] | None = None,
+        autofilter: bool = True,
+        lists: Iterable[tuple[str, str]] = (),
+        hidden: bool = False,
     ) -> None:
-        """A filterable table sheet: at most ``limit`` rows of ``rows`` below ``header``."""
+        """A filterable table sheet: at most ``limit`` rows of ``rows`` below ``header``.
+
+        ``widths`` fixes the columns' widths (else they follow the content); with no
+        ``header``, the rows start at the top and nothing is frozen or filtered. ``lists``
+        are drop-downs, ``(cells, source)``: the cells (``"K2:K9"``, ``"L4 L7"``) offer
+        the values of ``source`` (``'"a,b"'`` or a range such as ``choices!$A$2:$A$3``).
+        """
         table = [[_plain(v) for v in r] for r, _ in zip(rows, range(limit or 2**31), strict=False)]
         title = truncate(title, 31)
-        widths = [display_width(h) + 2 for h in header]
-        for row in table[:500]:
-            for i, value in enumerate(row[: len(widths)]):
-                text = "" if value is None else str(value)
-                widths[i] = max(widths[i], min(display_width(text) + 2, _WIDEST))
-        first = 2 if note else 1
+        if widths is None:
+            widths = [display_width(h) + 2 for h in header]
+            for row in table[:500]:
+                for i, value in enumerate(row[: len(widths)]):
+                    text = "" if value is None else str(value)
+                    widths[i] = max(widths[i], min(display_width(text) + 2, _WIDEST))
+        first = (2 if note else 1) if header else 0  # the header's row; 0: none
         widest = max([len(header), 1, *(len(r) for r in table)])
         self._letters = [_letter(i) for i in range(1, widest + 1)]
         last = _letter(max(len(header), 1))
         span = f"A{first}:{last}{first + len(table)}"
+        filtered = autofilter and bool(header)
         self._titles.append(title)
-        self._filters.append(f"$A${first}:${last}${first + len(table)}")
+        self._filters.append(f"$A${first}:${last}${first + len(table)}" if filtered else None)
+        self._hidden.append(hidden)
         with self._zip.open(f"xl/worksheets/sheet{len(self._titles)}.xml", "w") as out:
-            extent = f"A1:{self._letters[-1]}{first + len(table)}"
+            extent = f"A1:{self._letters[-1]}{max(first + len(table), 1)}"
             out.write(self._head(widths, first, extent).encode("utf-8"))
             if note:
                 out.write(f'<row r="1">{_cell("A1", _plain(note), _NOTE)}</row>'.encode())
-            heads = [_plain(h) for h in header]
-            out.write(self._row(first, heads, [_HEADER] * len(header)).encode("utf-8"))
+            if header:
+                heads = [_plain(h) for h in header]
+                out.write(self._row(first, heads, [_HEADER] * len(header)).encode("utf-8"))
             severity = header.index("severity") if "severity" in header else None
             plain = [0] * len(header)
             for number, row in enumerate(table, start=first + 1):
@@ -137,20 +165,28 @@ class TableBook:
                     styles = plain.copy()
                     styles[severity] = _SEVERITY_STYLE[row[severity]]
                 out.write(self._row(number, row, styles).encode("utf-8"))
-            out.write(f'</sheetData><autoFilter ref="{span}"/></worksheet>'.encode())
+            out.write(b"</sheetData>")
+            if filtered:
+                out.write(f'<autoFilter ref="{span}"/>'.encode())
+            out.write(_lists(list(lists)).encode("utf-8"))
+            out.write(b"</worksheet>")
 
     @staticmethod
-    def _head(widths: list[int], first: int, extent: str) -> str:
+    def _head(widths: list[float], first: int, extent: str) -> str:
         cols = "".join(
             f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
             for i, w in enumerate(widths, start=1)
         )
+        frozen = (
+            f'<pane ySplit="{first}" topLeftCell="A{first + 1}" activePane="bottomLeft"'
+            ' state="frozen"/><selection pane="bottomLeft"/>'
+            if first
+            else ""
+        )
         return (
             f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN}"'
             f' xmlns:r="{_REL}"><dimension ref="{extent}"/>'
-            f'<sheetViews><sheetView workbookViewId="0"><pane ySplit="{first}"'
-            f' topLeftCell="A{first + 1}" activePane="bottomLeft" state="frozen"/>'
-            '<selection pane="bottomLeft"/></sheetView></sheetViews>'
+            f'<sheetViews><sheetView workbookViewId="0">{frozen}</sheetView></sheetViews>'
             f'<sheetFormatPr defaultRowHeight="15"/>{f"<cols>{cols}</cols>" if cols else ""}'
             "<sheetData>"
         )
@@ -210,14 +246,15 @@ class TableBook:
 
     def _workbook(self) -> str:
         sheets = "".join(
-            f'<sheet name={quoteattr(t)} sheetId="{n}" r:id="rId{n}"/>'
-            for n, t in enumerate(self._titles, start=1)
+            f'<sheet name={quoteattr(t)} sheetId="{n}"{_HIDDEN if hidden else ""} r:id="rId{n}"/>'
+            for n, (t, hidden) in enumerate(zip(self._titles, self._hidden, strict=True), start=1)
         )
         names = "".join(
             f'<definedName name="_xlnm._FilterDatabase" localSheetId="{n}" hidden="1">'
             + escape(f"'{t.replace(chr(39), chr(39) * 2)}'!{span}")
             + "</definedName>"
             for n, (t, span) in enumerate(zip(self._titles, self._filters, strict=True))
+            if span is not None
         )
         return (
             f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="{_MAIN}"'

@@ -12,17 +12,17 @@ as a formula; answers to personal-data questions are hidden unless asked.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .._atomic import atomic_path
-from ..tables.safe import writable
-from ..tables.stable_zip import fix_times
+from ..instrument import Instrument
 from .cells import show
 from .corrections import ACTIONS, FIELDS, HIDDEN, _text
+from .findings import column_letter
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
-    from openpyxl.worksheet.worksheet import Worksheet
 
     from .run import Validation
 
@@ -69,89 +69,98 @@ def correction_lines(validation: Validation, issues: pd.DataFrame) -> list[list[
     raw = validation.raw
     findings = validation.findings
     open_ = findings["severity"].isin(["error", "warning"]) & findings["record"].notna()
-    for i in findings.index[open_.to_numpy()][:MAX_OPEN_LINES]:
-        record, column = int(findings.at[i, "record"]), str(findings.at[i, "column"])
-        key = tuple(_text(raw.at[record, k]) for k in instrument.key)
-        where = key if any(key) else (str(raw.at[record, "_file"]), str(raw.at[record, "_row"]))
-        if (where, "") in decided or (where, column) in decided:
+    chosen = findings.index[open_.to_numpy()][:MAX_OPEN_LINES]
+    # a column at a time: each finding's record looked up in the raw frame once per column
+    where = raw.index.get_indexer(findings.loc[chosen, "record"].astype("int64").to_numpy())
+    codes = findings.loc[chosen, "column"].astype(str).tolist()
+    keys = [[_text(v) for v in raw[k].to_numpy(dtype=object)[where]] for k in instrument.key]
+    files = [str(v) for v in raw["_file"].to_numpy(dtype=object)[where]]
+    rows = [str(v) for v in raw["_row"].to_numpy(dtype=object)[where]]
+    values = _cell_texts(raw, where, codes)
+    checks = findings.loc[chosen, "check"].astype(str).tolist()
+    shown = issues.loc[chosen, "value"].tolist()
+    messages = [str(m) for m in issues.loc[chosen, "message"].tolist()]
+    labels = {c.code: " / ".join(c.question.label.values()) for c in instrument.columns}
+    for n, column in enumerate(codes):
+        key = tuple(k[n] for k in keys)
+        place = key if any(key) else (files[n], rows[n])
+        if (place, "") in decided or (place, column) in decided:
             continue
-        value = show(raw.at[record, column]) if column in raw else ""
-        label = ""
-        if column in {c.code for c in instrument.columns}:
-            label = " / ".join(instrument.column(column).question.label.values())
         fields = {
-            "file": str(raw.at[record, "_file"]),
-            "row": str(raw.at[record, "_row"]),
+            "file": files[n],
+            "row": rows[n],
             "column": column,
-            "label": label,
-            "value": HIDDEN if column in pii and issues.at[i, "value"] == HIDDEN else value,
-            "check": str(findings.at[i, "check"]),
-            "message": str(issues.at[i, "message"]),
+            "label": labels.get(column, ""),
+            "value": HIDDEN if column in pii and shown[n] == HIDDEN else values[n],
+            "check": checks[n],
+            "message": messages[n],
         }
         lines.append([*key, *(fields.get(f, "") for f in FIELDS)])
     return lines
 
 
+def _cell_texts(raw: pd.DataFrame, where: np.ndarray, codes: list[str]) -> list[str]:
+    """The cells (row positions ``where``, columns ``codes``) as read (:func:`show`).
+
+    Blank for a column not in ``raw``; each column is looked up once.
+    """
+    import numpy as np
+
+    texts = [""] * len(codes)
+    by_column: dict[str, list[int]] = {}
+    for n, code in enumerate(codes):
+        by_column.setdefault(code, []).append(n)
+    for code, ns in by_column.items():
+        if code in raw:
+            cells = raw[code].to_numpy(dtype=object)[where[np.array(ns)]]
+            for n, cell in zip(ns, cells, strict=True):
+                texts[n] = show(cell)
+    return texts
+
+
 def write_correction_sheet(path: Path, validation: Validation, issues: pd.DataFrame) -> None:
     """Write ``corrections.xlsx`` (see the module docstring)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
+    from ..tables.xlsx_stream import TableBook
 
     instrument = validation.instrument
     header = [*instrument.key, *FIELDS]
-    lines = correction_lines(validation, issues)
-    book = Workbook()
-    sheet = book.create_sheet("corrections")
-    book.remove(book.worksheets[0])
-    _put_row(sheet, 1, header)
-    for cell in sheet[1]:
-        cell.font, cell.fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", "305496")
-    for n, line in enumerate(lines, start=2):
-        _put_row(sheet, n, line)
-    sheet.freeze_panes = "A2"
+    lines = [
+        ["" if v is None else str(v) for v in line] for line in correction_lines(validation, issues)
+    ]
+    column_of = {name: column_letter(i) for i, name in enumerate(header, start=1)}
     last = max(len(lines) + 1, 2)
-    column_of = {name: get_column_letter(i) for i, name in enumerate(header, start=1)}
-    action = DataValidation(type="list", formula1='"' + ",".join(ACTIONS) + '"',
-                            allow_blank=True)  # fmt: skip
-    action.add(f"{column_of['action']}2:{column_of['action']}{last}")
-    sheet.add_data_validation(action)
-    _choice_lists(book, sheet, lines, header, column_of["new_value"], validation)
-    for name, letter in column_of.items():
-        sheet.column_dimensions[letter].width = 40 if name == "message" else 14
-    how = book.create_sheet("how to")
+    action = column_of["action"]
+    drop_downs = [(f"{action}2:{action}{last}", '"' + ",".join(ACTIONS) + '"')]
+    choices = _choice_lists(instrument, lines, header.index("column"))
+    for i, (_name, labels, rows) in enumerate(choices, start=1):
+        col, new = column_letter(i), column_of["new_value"]
+        source = f"choices!${col}$2:${col}${len(labels) + 1}"
+        drop_downs.append((" ".join(f"{new}{r}" for r in rows), source))
     howto = list(_HOW_TO)
     if _open_count(validation) > MAX_OPEN_LINES:
         howto.append((f"Only the first {MAX_OPEN_LINES:,} problems are listed; issues.csv has all.",
                       f"只列出前 {MAX_OPEN_LINES:,} 个问题；全部问题见 issues.csv。"))  # fmt: skip
-    for n, (english, chinese) in enumerate(howto, start=1):
-        _put_row(how, n, [english, chinese] if "zh" in instrument.languages else [english])
-    how.column_dimensions["A"].width = how.column_dimensions["B"].width = 80
+    chinese = "zh" in instrument.languages
     with atomic_path(path) as temporary:
-        book.save(temporary)
-        fix_times(temporary)
-
-
-def _put_row(sheet: Worksheet, row: int, values: list[Any]) -> None:
-    """Cells stored as text: never a formula, characters xlsx cannot hold escaped."""
-    for column, value in enumerate(values, start=1):
-        if value in (None, ""):
-            continue
-        cell = sheet.cell(row=row, column=column, value=writable(str(value)))
-        cell.data_type = "s"
+        book = TableBook(temporary)
+        book.add(
+            "corrections", header, lines, autofilter=False, lists=drop_downs,
+            widths=[40 if name == "message" else 14 for name in header],
+        )  # fmt: skip
+        if choices:
+            grid: list[list[str]] = [[name for name, _, _ in choices]]
+            for r in range(max(len(labels) for _, labels, _ in choices)):
+                grid.append([labels[r] if r < len(labels) else "" for _, labels, _ in choices])
+            book.add("choices", [], grid, widths=[], hidden=True)
+        said = [[english, chinese_] if chinese else [english] for english, chinese_ in howto]
+        book.add("how to", [], said, widths=[80, 80])
+        book.save()
 
 
 def _choice_lists(
-    book: Any, sheet: Worksheet, lines: list[list[str]], header: list[str], letter: str,
-    validation: Validation,
-) -> None:  # fmt: skip
-    """A hidden sheet of each choice list's labels; a drop-down on each choice line."""
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    instrument = validation.instrument
-    where = header.index("column")
+    instrument: Instrument, lines: list[list[str]], where: int
+) -> list[tuple[str, list[str], list[int]]]:
+    """Each choice list the lines need: its name, its labels, the lines' sheet rows."""
     by_list: dict[str, list[int]] = {}
     labels_of: dict[str, list[str]] = {}
     codes = {c.code for c in instrument.columns}
@@ -163,21 +172,7 @@ def _choice_lists(
             choices = instrument.choice_list(question)
             labels_of[name] = [next(iter(c.label.values())) for c in choices]
             by_list.setdefault(name, []).append(n)
-    if not by_list:
-        return
-    lists = book.create_sheet("choices")
-    lists.sheet_state = "hidden"
-    for i, (name, rows) in enumerate(sorted(by_list.items()), start=1):
-        labels = labels_of[name]
-        _put_row(lists, 1, [""] * (i - 1) + [name])
-        for r, label in enumerate(labels, start=2):
-            _put_row(lists, r, [""] * (i - 1) + [label])
-        col = get_column_letter(i)
-        check = DataValidation(type="list", formula1=f"choices!${col}$2:${col}${len(labels) + 1}",
-                               allow_blank=True, showErrorMessage=False)  # fmt: skip
-        for r in rows:
-            check.add(f"{letter}{r}")
-        sheet.add_data_validation(check)
+    return [(name, labels_of[name], rows) for name, rows in sorted(by_list.items())]
 
 
 def _open_count(validation: Validation) -> int:

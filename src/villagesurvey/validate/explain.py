@@ -31,20 +31,30 @@ def explain(
     """
     import pandas as pd
 
-    rows = []
+    messages: list[str] = []
+    expected: list[str] = []
+    shown: list[str] = []
     for record, code, check in failed[["record", "column", "check"]].itertuples(index=False):
         column = instrument.column(code)
         value = typed.at[record, code]
         value = None if pd.isna(value) else value
         row = _Row(typed, record)
         if check in _WORDS:
-            message, expected = _WORDS[check](instrument, column, value, row)
+            message, wanted = _WORDS[check](instrument, column, value, row)
         else:  # one of the instrument's own checks
-            message, expected = _rule(instrument, check, column, value, row)
-        shown = show(raw.at[record, code]) if code in raw else show(value)
-        rows.append((record, code, shown, check, message, expected))
+            message, wanted = _rule(instrument, check, column, value, row)
+        messages.append(message)
+        expected.append(wanted)
+        shown.append(show(raw.at[record, code]) if code in raw else show(value))
     return pd.DataFrame(
-        rows, columns=["record", "column", "value", "check", "message", "expected"], dtype=object
+        {
+            "record": failed["record"].to_numpy(dtype=object),
+            "column": failed["column"].to_numpy(dtype=object),
+            "value": pd.Series(shown, dtype=object),
+            "check": failed["check"].to_numpy(dtype=object),
+            "message": pd.Series(messages, dtype=object),
+            "expected": pd.Series(expected, dtype=object),
+        }
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,7 +61,7 @@ class Return:
     file: str
     sheet: str
     rows: list[int]
-    values: dict[str, Any]
+    values: Mapping[str, Any]
     letters: dict[str, str]
     formulas: dict[tuple[int, str], str]
     language: str | None = None
@@ -148,7 +149,7 @@ def lay_out(
     return dataclasses.replace(laid, language=language, typed_cells=read.format != "csv")
 
 
-def _usual_language(instrument: Instrument, values: dict[str, Any]) -> str | None:
+def _usual_language(instrument: Instrument, values: Mapping[str, Any]) -> str | None:
     """How a file that does not say writes its choices: labels of one language, or codes.
 
     Decided by the first answers of each choice column; ``None`` means codes.

@@ -226,16 +226,17 @@ def find_returns(
     :data:`SUFFIXES` (in any case), skipping hidden files and folders and Office lock files
     (``~$name.xlsx``); symbolic links to folders are not followed. A folder that holds the
     outputs of a validation (its ``summary.json`` says so) is never read, nor a folder that
-    could not be listed: each is added to ``skipped`` with the reason. A file named
-    explicitly is kept whatever its suffix, so that it can be refused with a reason. A file
-    reached twice is listed once.
+    could not be listed: each is added to ``skipped`` with the reason, and so is a file
+    named explicitly that sits in a folder of outputs. Any other file named explicitly is kept
+    whatever its suffix, so that it can be refused with a reason. A file reached twice is
+    listed once.
 
     Parameters
     ----------
     paths : sequence of str or Path
         Files and folders.
     skipped : list, optional
-        Gets ``(folder, reason)`` for every folder not read.
+        Gets ``(path, reason)`` for every folder (or output file) not read.
 
     Returns
     -------
@@ -264,7 +265,10 @@ def find_returns(
         if not path.exists():
             raise OptionError(f"{given}: no such file or folder")
         if not path.is_dir():
-            keep(path)
+            if is_output_set(path.parent):  # clean.csv of an earlier run, named by a glob
+                skip(path, OUTPUT_FILE)
+            else:
+                keep(path)
             continue
         errors: list[OSError] = []
         for folder, folders, files in os.walk(path, onerror=errors.append):
@@ -284,6 +288,10 @@ def find_returns(
 
 
 OUTPUT_SET = "it holds the outputs of a validation (summary.json), not returns; it was not read"
+OUTPUT_FILE = (
+    "it is in a folder that holds the outputs of a validation (summary.json): an output, "
+    "not a return; it was not read"
+)
 
 
 def is_output_set(folder: Path) -> bool:

@@ -29,13 +29,14 @@ from ..instrument import Instrument
 from ..tables.safe import shown_name
 from . import archives, correction_tables
 from . import corrections as fixes_file
+from .answer_batches import AnswerBatches
 from .cells import is_dont_know, show
 from .error_cells import find_error_cells
 from .export_repeats import ExportRepeats
 from .findings import SEVERITIES, Findings
 from .layout import Return, lay_out
 from .normalise import LANGUAGE, TYPED, normalise
-from .reading import OUTPUT_SET, ReadFile, Refused, find_returns, read_returns
+from .reading import OUTPUT_FILE, OUTPUT_SET, ReadFile, Refused, find_returns, read_returns
 from .rosters import RosterReturns
 from .submission_key import fill_submission_key
 from .tool_blanks import read_tool_blanks
@@ -53,6 +54,8 @@ NOT_READ = "row_not_read"
 """The check of a row that holds values but could not be read as a respondent."""
 STEPS_FROM = 50_000
 """Rows from which :func:`validate_returns` says each step of the checking as it starts."""
+_FEW_CHUNKS, _SMALL_CHUNK = 16, 4096
+"""An answer column of more pieces than this, of fewer rows on average, is made one piece."""
 TOTAL_WORDS = frozenset(
     {"合计", "总计", "合計", "總計", "小计", "total", "totals", "sum", "grand total"}
 )
@@ -350,7 +353,7 @@ def validate_returns(
     findings = Findings()
     files: list[FileReport] = _skipped(skipped, findings)
     files += [_refused(names[r.path], r) for r in unpacked.refused]
-    returns: list[Return] = []
+    batches = AnswerBatches()  # many small CSV files: their columns joined as they come
     rosters = RosterReturns(instrument)
     repeats = ExportRepeats(instrument)
     done = 0
@@ -380,11 +383,12 @@ def validate_returns(
             files.append(_refused(name, laid))
             continue
         files.append(FileReport(name, result.path, result.sha256, "read", result.format))
-        returns.append(laid)
+        batches.add(laid)
         rosters.add(result, name, laid)
         repeats.add(result, name, laid)
     result = None  # the answers are in the returns now; the cells as read can go
     unpacked.close()
+    returns = batches.returns()
     warm.join()
     if stage is not None:
         rows = sum(len(r.rows) for r in returns)
@@ -406,11 +410,12 @@ def validate_returns(
 
 
 def _skipped(skipped: list[tuple[Path, str]], findings: Findings) -> list[FileReport]:
-    """Folders not read: an output set is a warning, a folder not listed is refused."""
+    """Folders not read: an output set (or a file in one) is a warning, a folder not listed
+    is refused."""
     refused = []
     for folder, reason in skipped:
         name = shown_name(str(folder))
-        if reason == OUTPUT_SET:
+        if reason in (OUTPUT_SET, OUTPUT_FILE):
             findings.add(file=name, check="output_folder", severity="warning", message=reason)
         else:
             refused.append(
@@ -492,7 +497,10 @@ def _answers(pieces: list[Any], returns: list[Return]) -> pd.Series:
             else:
                 piece = piece.cast(pa.large_string())
                 chunks += piece.chunks if isinstance(piece, pa.ChunkedArray) else [piece]
-        return pa.chunked_array(chunks, pa.large_string()).to_pandas().astype("str")
+        column = pa.chunked_array(chunks, pa.large_string())
+        if len(chunks) > _FEW_CHUNKS and len(column) < _SMALL_CHUNK * len(chunks):
+            column = pa.chunked_array([column.combine_chunks()])  # many small files: one piece
+        return column.to_pandas().astype("str")
     if all(not r.typed_cells for r in returns) and all(
         piece is None or isinstance(piece, pd.Series) for piece in pieces
     ):
@@ -711,13 +719,17 @@ def _locate(table: pd.DataFrame, raw: pd.DataFrame, returns: list[Return]) -> pd
     table.loc[has, "file"] = raw.loc[index, FILE].to_numpy()
     table.loc[has, "sheet"] = raw.loc[index, SHEET].to_numpy()
     table.loc[has, "row"] = raw.loc[index, ROW].to_numpy()
-    letters = {
-        (laid.file, code): letter for laid in returns for code, letter in laid.letters.items()
-    }
     empty = table["letter"] == ""
     keys = table.loc[empty, "file"].astype(str) + "\x00" + table.loc[empty, "column"].astype(str)
+    wanted = set(keys)  # only the files and columns that have a finding: not every file's
+    letters = {
+        key: letter
+        for laid in returns
+        for code, letter in laid.letters.items()
+        if (key := f"{laid.file}\x00{code}") in wanted
+    }
     table.loc[empty, "letter"] = (
-        keys.map({f"{file}\x00{code}": letter for (file, code), letter in letters.items()})
+        keys.map(letters)
         .astype(object)  # all unmatched, the map gives floats
         .fillna("")
         .to_numpy(dtype=object)
