@@ -184,6 +184,7 @@ def check(instrument: Path) -> None:
         f"{pairs} before/after pair{'s' * (pairs != 1)}, languages {', '.join(loaded.languages)}"
         + "".join(
             f"; roster {r.code}: {len(r.section.questions)} questions, key {r.key}"
+            + (f", within {r.within}" if r.within else "")
             for r in loaded.rosters
         )
     )

@@ -12,6 +12,7 @@ from .model import BoundRule as BoundRule
 from .model import Choice as Choice
 from .model import Column as Column
 from .model import Instrument as Instrument
+from .model import OlderThan as OlderThan
 from .model import Question as Question
 from .model import Roster as Roster
 from .model import RosterSum as RosterSum
@@ -32,6 +33,7 @@ __all__ = [
     "Condition",
     "ConditionSyntaxError",
     "Instrument",
+    "OlderThan",
     "Question",
     "Roster",
     "RosterSum",
