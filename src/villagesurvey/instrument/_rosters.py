@@ -86,9 +86,7 @@ def _roster(
         )  # fmt: skip
     if key is None or len(reader.problems) > before:
         return None
-    return Roster(
-        section, key, count, exactly_one, sums, str(severity), within, older_than
-    )
+    return Roster(section, key, count, exactly_one, sums, str(severity), within, older_than)
 
 
 def _within(

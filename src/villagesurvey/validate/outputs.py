@@ -289,13 +289,16 @@ def summary(validation: Validation) -> dict[str, Any]:
         "counts": validation.counts,
         "rosters": {
             code: {
+                "within": roster.within,
                 "rows_in": level.rows_in,
                 "rows_clean": level.rows_clean,
                 "rows_quarantined": level.rows_quarantined,
                 "rows_not_read": level.rows_not_read,
                 "counts": level.counts,
             }
+            for roster in validation.instrument.rosters
             for code, level in validation.rosters.items()
+            if roster.code == code
         },
         "exit_code": validation.exit_code,
     }
