@@ -27,4 +27,8 @@ def test_the_codebook_lists_nested_roster_columns_under_their_roster(tmp_path):
     instrument = parse_instrument(FARMS)
     book = openpyxl.load_workbook(write_workbook(instrument, tmp_path / "blank.xlsx"))
     sections = {row[0]: row[2] for row in book["Codebook"].iter_rows(min_row=2, values_only=True)}
-    assert (sections["farm"], sections["plot"], sections["plot_area"]) == ("farms", "plots", "plots")
+    assert (sections["farm"], sections["plot"], sections["plot_area"]) == (
+        "farms",
+        "plots",
+        "plots",
+    )
