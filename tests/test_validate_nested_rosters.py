@@ -153,3 +153,20 @@ def test_every_row_of_every_level_is_accounted_for(checked):
         assert clean + quarantined == rows_in
     orphan = [q for q in rows("quarantine_plots.csv") if q["farm"] == "3"]
     assert [q["checks"] for q in orphan] == ["roster_orphan"]
+
+
+def test_the_summary_sheet_counts_the_rows_of_each_roster(checked):
+    from openpyxl import load_workbook
+
+    _, folder = checked
+    book = load_workbook(Path(folder) / "issues.xlsx", read_only=True)
+    rows = {r[0]: r[1:] for r in book["Summary"].iter_rows(min_row=2, values_only=True)}
+    summary = json.loads((Path(folder) / "summary.json").read_text(encoding="utf-8"))
+    for code, level in summary["rosters"].items():
+        for what in ("in", "clean", "quarantined", "not_read"):
+            item = f"roster {code}: rows {what.replace('_', ' ')}"
+            assert rows[item][0] == level[f"rows_{what}"], item
+    assert rows["roster plots: rows in"][1] == "rows of its sheets, each linked to roster farms"
+    assert rows["roster plots: error: parent_quarantined"][0] == 5
+    assert rows["roster members: warning: roster_older_than"][0] == 2
+    assert "roster_older_than" in book.sheetnames
