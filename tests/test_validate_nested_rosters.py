@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.returns import fill_template, table
 from tests.rosters import FARMS
@@ -170,3 +172,49 @@ def test_the_summary_sheet_counts_the_rows_of_each_roster(checked):
     assert rows["roster plots: error: parent_quarantined"][0] == 5
     assert rows["roster members: warning: roster_older_than"][0] == 2
     assert "roster_older_than" in book.sheetnames
+
+
+@st.composite
+def batches(draw):
+    """Households 1..n, their farms and plots; a farm or plot may name a parent that is not."""
+    n = draw(st.integers(1, 3))
+    number = st.integers(1, 3)  # numbers may repeat within a parent; one past n is missing
+    households = [
+        {"village": "V1", "hh": str(h), "n_farms": str(draw(number)), "land": str(draw(number))}
+        for h in range(1, n + 1)
+    ]
+    farms = [
+        {"village": "V1", "hh": str(draw(st.integers(1, n + 1))), "farm": str(draw(number)),
+         "area": str(draw(number)), "n_plots": str(draw(st.integers(1, 21)))}  # 21: too many
+        for _ in range(draw(st.integers(0, 5)))
+    ]  # fmt: skip
+    plots = [
+        {"village": "V1", "hh": str(draw(st.integers(1, n + 1))), "farm": str(draw(number)),
+         "plot": str(draw(number)), "main": draw(st.sampled_from(["Yes", "No", "Maybe"])),
+         "crop": "Rice", "plot_area": str(draw(number))}
+        for _ in range(draw(st.integers(0, 7)))
+    ]  # fmt: skip
+    return households, farms, plots
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(batch=batches())
+def test_every_row_of_every_nested_level_is_counted_once(batch, tmp_path):
+    households, farms, plots = batch
+    instrument = parse_instrument(FARMS)
+    path = tmp_path / "V1.xlsx"
+    fill_template(instrument, households, path, rosters={"farms": farms, "plots": plots})
+    result = validate_returns(instrument, [path], workers=1)
+    levels = [(result, households), (result.rosters["farms"], farms),
+              (result.rosters["plots"], plots)]  # fmt: skip
+    for level, rows in levels:
+        assert level.rows_in == level.rows_clean + level.rows_quarantined == len(rows)
+        assert level.rows_quarantined == len(level.quarantine())
+    clean_households = set(result.clean()["hh"])
+    clean_farms = result.rosters["farms"].clean()
+    assert set(clean_farms["hh"]) <= clean_households  # no clean farm of a bad household
+    farm_keys = set(zip(clean_farms["hh"], clean_farms["farm"], strict=True))
+    clean_plots = result.rosters["plots"].clean()
+    assert set(zip(clean_plots["hh"], clean_plots["farm"], strict=True)) <= farm_keys
