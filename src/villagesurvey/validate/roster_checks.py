@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..instrument import Roster
 from ..instrument.conditions import parse_condition
+from .correction_tables import confirm_late, count_dropped
 from .findings import COLUMNS
 from .masks import holds
 from .run import FILE, ROW, SHEET, _count_rows, _numbers_as_text
@@ -184,11 +185,15 @@ def _add(
     table = pd.concat([validation.findings.astype(object), extra], ignore_index=True)
     for name in ("row", "record"):
         table[name] = table[name].astype("Int64")
+    if validation.corrections is not None and validation.corrections.confirmed:
+        table = confirm_late(table, len(validation.findings), validation.corrections)
     validation.findings = table
     errors = sorted({f["record"] for f in found if f["severity"] == "error"})  # once each
     quarantined = validation.quarantined.union(pd.Index(errors, dtype="int64"))
     validation.quarantined = quarantined.sort_values()
     _count_rows(validation.files, validation.raw, validation.quarantined, table)
+    if validation.corrections is not None:  # the files' dropped rows, counted again
+        count_dropped(validation.files, validation.corrections)
 
 
 def _isna(value: Any) -> bool:
