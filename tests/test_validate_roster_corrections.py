@@ -108,6 +108,7 @@ def test_a_roster_line_that_does_not_fit_is_reported_at_its_line(corrected):
     assert [(i["row"], i["check"]) for i in issues] == [
         ("6", "correction_roster"), ("7", "correction_stale"),
     ]  # fmt: skip
+    assert issues[0]["message"] == "not applied: no roster 'parcels' in farm_survey 1"
     assert result.exit_code == 1
 
 
@@ -148,3 +149,24 @@ def test_decided_roster_lines_carry_over_into_the_next_template(corrected):
         ("plots", "2", None, "1", "2", "replace"),
     ]
     assert not any(x["check"] == "roster_older_than" and x["member"] == "1" for x in lines)
+
+
+@pytest.mark.parametrize(
+    ("cells", "level"),
+    [
+        ({"village": "V1", "hh": "1", "sheet": "Data"}, ("", ("V1", "1"))),
+        ({"village": "V1", "hh": "1", "sheet": "Plots", "farm": "2", "plot": "3"},
+         ("plots", ("V1", "1", "2", "3"))),
+        ({"village": "V1", "hh": "1", "farm": "2"}, ("farms", ("V1", "1", "2"))),
+        ({"village": "V1", "hh": "1", "farm": "2", "plot": "3"},
+         ("plots", ("V1", "1", "2", "3"))),
+        ({"village": "V1", "hh": "1", "member": "1", "farm": "2"},
+         ("members and farms", ("V1", "1"))),
+        ({"village": "V1", "hh": "1", "roster": "Members", "member": "4"},
+         ("members", ("V1", "1", "4"))),
+    ],
+)  # fmt: skip
+def test_a_line_names_its_roster_by_roster_sheet_or_key_columns(cells, level):
+    from villagesurvey.validate.roster_corrections import line_level
+
+    assert line_level(parse_instrument(FARMS), cells) == level

@@ -201,9 +201,7 @@ def _targets(
         if not action:
             continue  # not decided yet
         if c.roster:
-            _problem(findings, source, c, "correction_roster",
-                     f"no roster {c.roster!r} in {instrument.id} {instrument.version}; name one "
-                     "roster in the column 'roster'")  # fmt: skip
+            _problem(findings, source, c, "correction_roster", _no_roster(c, instrument))
             continue
         if action not in ACTIONS:
             why = f"unknown action {c.get('action')!r}; use one of {', '.join(ACTIONS)}"
@@ -221,6 +219,12 @@ def _targets(
         if record is not None:
             targets.setdefault((record, column), []).append(c)
     return targets
+
+
+def _no_roster(c: Correction, instrument: Instrument) -> str:
+    if c.get("roster") or c.get("sheet"):
+        return f"no roster {c.roster!r} in {instrument.id} {instrument.version}"
+    return f"the key columns name rows of {c.roster}; say which in the column 'roster'"
 
 
 def _respondent(

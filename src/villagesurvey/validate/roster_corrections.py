@@ -36,12 +36,15 @@ def key_columns(instrument: Instrument) -> list[str]:
 def line_level(instrument: Instrument, cells: dict[str, str]) -> tuple[str, tuple[str, ...]]:
     """The roster a line names (``""`` for the household) and the key of its row there.
 
-    ``cells`` maps the file's (case-folded) column names to the line's texts. A roster
-    named in ``roster`` or ``sheet`` that the instrument does not have is returned as
-    written, with the household's key: the line is then reported (``correction_roster``).
+    ``cells`` maps the file's (case-folded) column names to the line's texts. A ``sheet``
+    names a roster when it is a roster's sheet (another sheet, ``Data``, names none). A
+    roster named in ``roster`` that the instrument does not have is returned as written,
+    with the household's key: the line is then reported (``correction_roster``), as is a
+    line whose key columns name the rows of two rosters.
     """
     codes = {r.code.casefold(): r.code for r in instrument.rosters}
-    named = cells.get(ROSTER, "") or cells.get("sheet", "")
+    sheets = {r.code[:31].casefold(): r.code for r in instrument.rosters}  # as the workbook
+    named = cells.get(ROSTER, "") or sheets.get(cells.get("sheet", "").casefold(), "")
     if named:
         code = codes.get(named.casefold(), named)
     else:
