@@ -176,7 +176,8 @@ def test_the_summary_sheet_counts_the_rows_of_each_roster(checked):
 
 @st.composite
 def batches(draw):
-    """Households 1..n, their farms and plots; a farm or plot may name a parent that is not."""
+    """Households 1..n, their farms and plots (a farm or plot may name a parent that is not),
+    and a few farm or plot rows to drop by a correction."""
     n = draw(st.integers(1, 3))
     number = st.integers(1, 3)  # numbers may repeat within a parent; one past n is missing
     households = [
@@ -194,7 +195,8 @@ def batches(draw):
          "crop": "Rice", "plot_area": str(draw(number))}
         for _ in range(draw(st.integers(0, 7)))
     ]  # fmt: skip
-    return households, farms, plots
+    drops = draw(st.lists(st.sampled_from(farms + plots), max_size=2)) if farms + plots else []
+    return households, farms, plots, drops
 
 
 @settings(
@@ -202,16 +204,25 @@ def batches(draw):
 )
 @given(batch=batches())
 def test_every_row_of_every_nested_level_is_counted_once(batch, tmp_path):
-    households, farms, plots = batch
+    households, farms, plots, drops = batch
     instrument = parse_instrument(FARMS)
     path = tmp_path / "V1.xlsx"
     fill_template(instrument, households, path, rosters={"farms": farms, "plots": plots})
-    result = validate_returns(instrument, [path], workers=1)
+    decisions = tmp_path / "drops.csv"  # drop a few farm or plot rows, named by their keys
+    with decisions.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, ["village", "hh", "farm", "plot", "column", "action"])
+        writer.writeheader()
+        for row in drops:
+            writer.writerow({k: row.get(k, "") for k in ("village", "hh", "farm", "plot")}
+                            | {"action": "drop"})  # fmt: skip
+    result = validate_returns(instrument, [path], workers=1, corrections=decisions)
     levels = [(result, households), (result.rosters["farms"], farms),
               (result.rosters["plots"], plots)]  # fmt: skip
     for level, rows in levels:
-        assert level.rows_in == level.rows_clean + level.rows_quarantined == len(rows)
+        assert level.rows_in == len(rows)
+        assert level.rows_in == level.rows_clean + level.rows_quarantined + level.rows_dropped
         assert level.rows_quarantined == len(level.quarantine())
+        assert level.rows_dropped == len(level.dropped)
     clean_households = set(result.clean()["hh"])
     clean_farms = result.rosters["farms"].clean()
     assert set(clean_farms["hh"]) <= clean_households  # no clean farm of a bad household
