@@ -461,7 +461,7 @@ def scales(
 
 
 @main.command()
-@click.argument("clean", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("clean", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--instrument",
     "-i",
@@ -502,9 +502,15 @@ def scales(
     is_flag=True,
     help="Keep the answers to personal-data questions (left out by default).",
 )
+@click.option(
+    "--wide",
+    is_flag=True,
+    help="Reshape each roster into the main file, one set of columns per member "
+    "(member1_age, member2_age, ...), instead of one file per roster.",
+)
 @_reports_errors
 def export(
-    clean: Path,
+    clean: tuple[Path, ...],
     instrument: Path,
     output: Path,
     to: str | None,
@@ -512,18 +518,29 @@ def export(
     pseudonymise: bool,
     salt_file: Path | None,
     keep_pii: bool,
+    wide: bool,
 ) -> None:
-    """Export CLEAN (a clean.csv) with its labels for Stata, SPSS or Parquet.
+    """Export CLEAN (a clean.csv, or the folder validate wrote) with its labels for Stata,
+    SPSS or Parquet.
 
     Variable and value labels come from the instrument; a select_multiple question also
-    gets one 0/1 column per option; personal-data questions are left out.
+    gets one 0/1 column per option; personal-data questions are left out. Each roster's
+    clean_<roster>.csv (beside CLEAN, or given after it) is written as a file of its own,
+    OUTPUT's name followed by _<roster>, led by the household's key; or, with --wide, into
+    the main file.
     """
     from .export import export_dataset
+    from .export.levels import sort_inputs
+    from .instrument import load_instrument
 
+    loaded = load_instrument(instrument)
+    main_data, rosters = sort_inputs(loaded, list(clean))
     summary = export_dataset(
-        instrument,
-        clean,
+        loaded,
+        main_data,
         output,
+        rosters=rosters,
+        wide=wide,
         to=to,
         language=language,
         keep_pii=keep_pii,
@@ -539,9 +556,10 @@ def export(
 @_output_file("The file to write: .md (Markdown) or .xlsx.")
 @click.option(
     "--data",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
-    help="A clean.csv whose summary statistics the codebook gives.",
+    help="A clean.csv (or the folder validate wrote) whose summary statistics the codebook "
+    "gives; each roster's from the clean_<roster>.csv beside it.",
 )
 @click.option(
     "--lang",
@@ -656,7 +674,7 @@ def validate(
     timeout: float,
     corrections: Path | None,
 ) -> None:
-    """Check the RETURNS (workbooks, CSV files or folders of them) against INSTRUMENT.
+    """Check the RETURNS (workbooks, CSV files, ODK Central zips or folders) against INSTRUMENT.
 
     Writes the clean rows, the quarantined rows with their reasons, and every finding
     (file, sheet, row, column, value, check, severity) to OUTDIR. Exit code 0 when every

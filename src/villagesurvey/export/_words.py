@@ -13,6 +13,7 @@ _EN = {
     "source_submitted": "When the submission reached the server (UTC)",
     "pseudonym": "{label} (pseudonym)",
     "selected": "{label}: {choice}",
+    "slot": "{label} ({key} {slot})",
     "codebook": "Codebook",
     "variables": "Variables",
     "choices": "Choices",
@@ -53,6 +54,10 @@ _EN = {
     "percent": "Percent",
     "no_statistics": "personal data: no statistics",
     "selected_note": "a respondent may select several; counts are of respondents",
+    "roster": "Roster",
+    "roster_note": "A table of its own, one row per roster row: {file} (and `<name>_{roster}` "
+    "in exports), led by the household's key {link}, which links it to the main dataset; "
+    "{key} identify a row.",
 }
 
 _ZH = {
@@ -64,6 +69,7 @@ _ZH = {
     "source_submitted": "提交到服务器的时间（UTC）",
     "pseudonym": "{label}（化名）",
     "selected": "{label}：{choice}",
+    "slot": "{label}（{key} {slot}）",
     "codebook": "编码本",
     "variables": "变量",
     "choices": "选项",
@@ -104,6 +110,9 @@ _ZH = {
     "percent": "百分比",
     "no_statistics": "个人信息：不作统计",
     "selected_note": "可多选；人数为选择该项的受访者数",
+    "roster": "名册",
+    "roster_note": "单独成表，每行为名册中的一行：{file}（导出文件为 `<文件名>_{roster}`），"
+    "以住户的关键变量 {link} 开头，用以与主数据合并；{key} 唯一确定一行。",
 }
 
 

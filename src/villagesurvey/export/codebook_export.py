@@ -8,7 +8,8 @@ given a clean dataset, the statistics of :mod:`~villagesurvey.export.statistics`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -62,6 +63,12 @@ class Codebook:
         The dataset's file name, ``""`` without one.
     rows_in_data : int
         The dataset's rows (0 without one).
+    roster : str
+        For a roster's codebook, the roster's code; ``""`` for the main level.
+    link : tuple of str
+        For a roster, the household's key columns that lead its table and link it.
+    rosters : tuple of Codebook
+        The codebook of each roster's own columns (with its statistics, given its table).
     """
 
     instrument: Instrument
@@ -73,6 +80,9 @@ class Codebook:
     statistics: dict[str, ColumnStatistics] | None
     source: str
     rows_in_data: int
+    roster: str = ""
+    link: tuple[str, ...] = ()
+    rosters: tuple[Codebook, ...] = ()
 
     @property
     def words(self) -> dict[str, str]:
@@ -85,6 +95,7 @@ def build_codebook(
     *,
     data: pd.DataFrame | str | Path | None = None,
     language: str | None = None,
+    rosters: Mapping[str, pd.DataFrame | str | Path] | None = None,
 ) -> Codebook:
     """Gather the codebook of ``instrument`` and, given ``data``, its statistics.
 
@@ -92,13 +103,18 @@ def build_codebook(
     ----------
     instrument : Instrument
     data : DataFrame or path, optional
-        A clean dataset (``clean.csv``); its personal-data columns get no statistics.
+        A clean dataset (``clean.csv``, or the folder ``validate`` wrote); its personal-data
+        columns get no statistics.
     language : str, optional
         The language of headings; default the instrument's first.
+    rosters : mapping, optional
+        Each roster's clean table, by roster code, for its statistics; by default the
+        ``clean_<roster>.csv`` files beside ``data``.
 
     Returns
     -------
     Codebook
+        With a :attr:`Codebook.rosters` entry per roster of the instrument.
 
     Raises
     ------
@@ -107,11 +123,33 @@ def build_codebook(
     AnalysisError
         If the dataset's columns are not the instrument's or a value has the wrong type.
     """
+    from ..instrument import roster_instrument
+    from .levels import main_file, roster_sources
+
+    language = pick_language(instrument, language)
+    if isinstance(data, str | Path):
+        data = main_file(data)
+    tables = roster_sources(instrument, data, rosters) if data is not None else {}
+    levels = []
+    for roster in instrument.rosters:
+        table = roster_instrument(instrument, roster)
+        rows = [row for row in codebook_rows(table) if row.section == roster.code]
+        level = _codebook(table, rows, tables.get(roster.code), language)
+        levels.append(replace(level, roster=roster.code, link=tuple(instrument.key)))
+    main = _codebook(instrument, codebook_rows(instrument), data, language)
+    return replace(main, rosters=tuple(levels))
+
+
+def _codebook(
+    instrument: Instrument,
+    rows: list[CodebookRow],
+    data: pd.DataFrame | str | Path | None,
+    language: str,
+) -> Codebook:
+    """The codebook of one level: its rows, export names and, given data, statistics."""
     from .labelled import export_variables, labelled_dataset
     from .statistics import column_statistics
 
-    language = pick_language(instrument, language)
-    rows = codebook_rows(instrument)
     numbers: dict[str, dict[str, int]] = {}
     options: dict[str, dict[str, str]] = {}
     export_names: dict[str, str] = {}

@@ -22,7 +22,8 @@ def render_codebook_markdown(codebook: Codebook) -> str:
     str
         A title and what the codebook describes, an overview table (one row per column),
         then per section one entry per column: a table of its fields, a table of its
-        statistics (given a dataset), and a table of its choices.
+        statistics (given a dataset), and a table of its choices; then each roster, its
+        columns listed under it in the same way.
     """
     w = codebook.words
     instrument = codebook.instrument
@@ -45,7 +46,31 @@ def render_codebook_markdown(codebook: Codebook) -> str:
         lines += ["", f"## {_cell(section.label.get(codebook.language, section.code))}"]
         for code in codes:
             lines += ["", *_entry(codebook, by_code[code])]
+    for level in codebook.rosters:
+        lines += ["", *_roster(level)]
     return "\n".join(lines) + "\n"
+
+
+def _roster(level: Codebook) -> list[str]:
+    """A roster's part: what its table is, an overview of its columns, then their entries."""
+    w = level.words
+    label = level.instrument.title.get(level.language, level.roster)
+    names = ", ".join(f"`{code}`" for code in level.link)
+    lines = [
+        f"## {w['roster']}: {_cell(label)} (`{level.roster}`)",
+        "",
+        w["roster_note"].format(
+            file=f"`clean_{level.roster}.csv`", roster=level.roster, link=names,
+            key=", ".join(f"`{code}`" for code in level.instrument.key),
+        ),
+    ]  # fmt: skip
+    if level.statistics is not None:
+        source = f"`{level.source}`, " if level.source else ""
+        lines += ["", f"{w['data']}: {source}{level.rows_in_data} {w['rows']}"]
+    lines += ["", *_overview(level)]
+    for row in level.rows:
+        lines += ["", *_entry(level, row)]
+    return lines
 
 
 def _overview(codebook: Codebook) -> list[str]:

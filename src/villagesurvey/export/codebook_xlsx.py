@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..codebook import CodebookRow
 from .codebook_export import Codebook, percent
-from .statistics import ColumnStatistics
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -49,29 +49,34 @@ def _variables(codebook: Codebook) -> tuple[list[str], list[list[Any]]]:
     w = codebook.words
     languages = codebook.instrument.languages
     header = [w["variable"], *(w["label"].format(lang=lang) for lang in languages)]
-    header += [w[k] for k in ("section", "type", "unit", "required", "allowed", "expected",
-                              "wave", "relevant", "pii", "scale", "part_of")]  # fmt: skip
-    stats = codebook.statistics
-    if stats is not None:
+    fields = ("section", "roster", "type", "unit", "required", "allowed", "expected", "wave",
+              "relevant", "pii", "scale", "part_of")  # fmt: skip
+    header += [w[k] for k in fields]
+    if codebook.statistics is not None:
         header += [w[k] for k in ("n", "missing", "skipped", "mean", "sd", "min", "median",
                                   "max", "distinct")]  # fmt: skip
     rows = []
-    for row in codebook.rows:
-        cells: list[Any] = [row.code, *(row.label[lang] for lang in languages)]
-        cells += [
-            row.section, row.type, row.unit, w["yes"] if row.required else "",
-            row.allowed[codebook.language], row.expected, row.wave, row.relevant,
-            w["yes"] if row.pii else "", row.scale, row.part_of,
-        ]  # fmt: skip
-        if stats is not None:
-            cells += _statistics(codebook, stats.get(row.code))
-        rows.append(cells)
+    for level in (codebook, *codebook.rosters):
+        for row in level.rows:
+            cells: list[Any] = [row.code, *(row.label[lang] for lang in languages)]
+            cells += [
+                row.section, level.roster or None, row.type, row.unit,
+                w["yes"] if row.required else "", row.allowed[codebook.language],
+                row.expected, row.wave, row.relevant, w["yes"] if row.pii else "", row.scale,
+                row.part_of,
+            ]  # fmt: skip
+            if codebook.statistics is not None:
+                cells += _statistics(level, row)
+            rows.append(cells)
     return header, rows
 
 
-def _statistics(codebook: Codebook, found: ColumnStatistics | None) -> list[Any]:
+def _statistics(level: Codebook, row: CodebookRow) -> list[Any]:
+    if level.statistics is None:  # a roster whose table was not given
+        return [None] * 9
+    found = level.statistics.get(row.code)
     if found is None:  # personal data
-        return [codebook.words["no_statistics"], *[None] * 8]
+        return [level.words["no_statistics"], *[None] * 8]
     return [found.n, found.missing, found.not_asked, found.mean, found.sd, found.min,
             found.median, found.max, found.distinct]  # fmt: skip
 
@@ -85,10 +90,11 @@ def _choices(codebook: Codebook) -> tuple[list[str], list[list[Any]]]:
     if stats is not None:
         header += [w["count"], w["percent"]]
     rows: list[list[Any]] = []
-    for row in codebook.rows:
-        numbers = codebook.numbers.get(row.code, {})
-        options = codebook.options.get(row.code, {})
-        found = stats.get(row.code) if stats is not None else None
+    pairs = [(level, row) for level in (codebook, *codebook.rosters) for row in level.rows]
+    for level, row in pairs:
+        numbers = level.numbers.get(row.code, {})
+        options = level.options.get(row.code, {})
+        found = level.statistics.get(row.code) if level.statistics is not None else None
         counts = dict(found.counts) if found is not None else {}
         for choice in row.choices:
             key = str(choice.code)
@@ -117,5 +123,10 @@ def _about(codebook: Codebook) -> list[list[Any]]:
     rows += [[f"title ({lang})", text] for lang, text in instrument.title.items()]
     if codebook.statistics is not None:
         rows += [[w["data"], codebook.source], [w["rows"], codebook.rows_in_data]]
+    for level in codebook.rosters:
+        rows.append([f"{w['roster']} {level.roster}", ", ".join(level.instrument.key)])
+        if level.statistics is not None:
+            rows += [[f"{w['data']} ({level.roster})", level.source],
+                     [f"{w['rows']} ({level.roster})", level.rows_in_data]]  # fmt: skip
     rows.append(["generator", f"villagesurvey {package_version()}"])
     return rows

@@ -8,8 +8,7 @@ into their format; nothing here writes files.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING
 from ..codebook import column_label
 from ..instrument import Column, Instrument, Question
 from ..instrument.model import Text
+from ._names import NAME_LIMIT, NameBook
 from ._words import words
 from .dataset import PROVENANCE_COLUMNS, SOURCE_COLUMN, read_dataset
 from .pseudonyms import pseudonymise_keys
@@ -36,8 +36,6 @@ __all__ = [
     "value_labels",
 ]
 
-NAME_LIMIT = 32
-"""The longest variable name in characters (Stata's limit)."""
 SPSS_NAME_LIMIT = 64
 """The longest variable name of an SPSS ``.sav``, in UTF-8 bytes; SPSS names no label sets."""
 LABEL_SET_ROOM = 4
@@ -46,12 +44,6 @@ of value labels by the variable's name followed by the column's number (up to 99
 name must fit in 32 characters too. Reserving a fixed room keeps names the same whatever
 the column's place, so that the codebook (written without the data) lists them right."""
 
-_STATA_RESERVED = {
-    "_all", "_b", "byte", "_coef", "_cons", "double", "float", "if", "in", "int", "long",
-    "_n", "_N", "_pi", "_pred", "_rc", "_skip", "strL", "using", "with",
-}  # fmt: skip
-_SPSS_RESERVED = {"all", "and", "by", "eq", "ge", "gt", "le", "lt", "ne", "not", "or", "to", "with"}
-_STR_TYPE = re.compile(r"^str\d+$")
 _KINDS = {"integer": "number", "decimal": "number", "date": "date", "select_one": "code",
           "likert": "code"}  # fmt: skip
 
@@ -94,6 +86,12 @@ class Variable:
         The wave of the column.
     option : str
         For a ``dummy``, the code of its option; else ``""``.
+    minimum : float or None
+        The question's hard minimum when it is a number (not a date or another answer).
+    roster : str
+        For a roster's column reshaped into the main level (``--wide``), the roster.
+    slot : str
+        For such a column, the member number whose answer it holds.
     """
 
     name: str
@@ -106,6 +104,9 @@ class Variable:
     unit: str = ""
     wave: int | None = None
     option: str = ""
+    minimum: float | None = None
+    roster: str = ""
+    slot: str = ""
 
     @property
     def text_codes(self) -> bool:
@@ -132,6 +133,12 @@ class LabelledDataset:
         The personal-data columns left out.
     pseudonymised : bool
         Whether the key columns hold pseudonyms.
+    pseudonym_key : tuple of str
+        The columns that hold pseudonyms (empty when not pseudonymised).
+    roster : str
+        The roster whose rows these are, ``""`` for the main level (one row per respondent).
+    link : tuple of str
+        For a roster, the key columns that link its rows to the main level's rows.
     """
 
     instrument: Instrument
@@ -140,6 +147,9 @@ class LabelledDataset:
     not_asked: pd.DataFrame
     dropped: tuple[str, ...]
     pseudonymised: bool
+    pseudonym_key: tuple[str, ...] = ()
+    roster: str = ""
+    link: tuple[str, ...] = ()
 
 
 def labelled_dataset(
@@ -149,6 +159,7 @@ def labelled_dataset(
     keep_pii: bool = False,
     salt: bytes | None = None,
     name_limit: int = NAME_LIMIT,
+    pseudonym_key: Sequence[str] | None = None,
 ) -> LabelledDataset:
     """The clean dataset with its export names, labels and value labels.
 
@@ -168,6 +179,9 @@ def labelled_dataset(
     name_limit : int, default NAME_LIMIT
         The longest name: :data:`NAME_LIMIT` characters (Stata, and the codebook), or
         :data:`SPSS_NAME_LIMIT` bytes for an SPSS file.
+    pseudonym_key : sequence of str, optional
+        With ``salt``: the key columns to pseudonymise, outermost first; default the
+        instrument's key. A roster's table pseudonymises its household's key only.
 
     Returns
     -------
@@ -182,14 +196,18 @@ def labelled_dataset(
 
     typed = read_dataset(instrument, clean, keep_pii=keep_pii)
     skipped = _not_asked(instrument, typed)
+    keys = tuple(instrument.key if pseudonym_key is None else pseudonym_key)
     if salt is not None:
         typed = pseudonymise_keys(
             typed.drop(columns=[SOURCE_COLUMN, *PROVENANCE_COLUMNS], errors="ignore"),
-            instrument.key, salt,
+            keys, salt,
         )  # fmt: skip
+    else:
+        keys = ()
     variables = export_variables(
-        instrument, list(typed.columns), pseudonymised=salt is not None, name_limit=name_limit
-    )
+        instrument, list(typed.columns), pseudonymised=salt is not None, name_limit=name_limit,
+        pseudonym_key=keys,
+    )  # fmt: skip
     data: dict[str, pd.Series] = {}
     not_asked: dict[str, pd.Series] = {}
     for variable in variables:
@@ -211,6 +229,7 @@ def labelled_dataset(
         not_asked=pd.DataFrame(not_asked, index=typed.index),
         dropped=dropped,
         pseudonymised=salt is not None,
+        pseudonym_key=keys,
     )
 
 
@@ -220,6 +239,7 @@ def export_variables(
     *,
     pseudonymised: bool = False,
     name_limit: int = NAME_LIMIT,
+    pseudonym_key: Sequence[str] | None = None,
 ) -> tuple[Variable, ...]:
     """The variables an export of these dataset columns holds, with their unique names.
 
@@ -233,16 +253,19 @@ def export_variables(
     name_limit : int, default NAME_LIMIT
         :data:`NAME_LIMIT` (Stata: characters, less :data:`LABEL_SET_ROOM` for a variable
         with value labels) or :data:`SPSS_NAME_LIMIT` (SPSS: bytes, no room needed).
+    pseudonym_key : sequence of str, optional
+        The key columns labelled as pseudonyms; default the instrument's key.
 
     Returns
     -------
     tuple of Variable
         One per column, and after a ``select_multiple`` column one 0/1 variable per option.
     """
-    names = _NameBook()
+    names = NameBook()
+    keys = set(instrument.key if pseudonym_key is None else pseudonym_key)
     variables: list[Variable] = []
     for code in columns:
-        for variable in _variables(instrument, code, pseudonymised):
+        for variable in _variables(instrument, code, pseudonymised and code in keys):
             limit = name_limit
             if variable.value_labels and name_limit == NAME_LIMIT:
                 limit -= LABEL_SET_ROOM
@@ -264,8 +287,10 @@ def _variables(instrument: Instrument, code: str, pseudonymised: bool) -> Iterab
     column = instrument.column(code)
     question = column.question
     label = {lang: column_label(column, lang) for lang in languages}
-    if pseudonymised and code in instrument.key:
+    if pseudonymised:  # a pseudonym is text, whatever the identifier's type
         label = {lang: words(lang)["pseudonym"].format(label=label[lang]) for lang in languages}
+        yield Variable(code, code, label, "text", question.type, wave=column.wave)
+        return
     kind = _KINDS.get(question.type, "text")
     if kind == "code":
         labelled = value_labels(instrument, question)
@@ -273,7 +298,10 @@ def _variables(instrument: Instrument, code: str, pseudonymised: bool) -> Iterab
     else:
         labelled, measure = (), "nominal" if kind == "text" else "scale"
     unit = question.unit or ""
-    yield Variable(code, code, label, kind, question.type, labelled, measure, unit, column.wave)
+    low = question.min if isinstance(question.min, int | float) else None
+    yield Variable(
+        code, code, label, kind, question.type, labelled, measure, unit, column.wave, minimum=low
+    )
     if question.type == "select_multiple":
         yield from _options(instrument, column)
 
@@ -359,43 +387,3 @@ def _not_asked(instrument: Instrument, typed: pd.DataFrame) -> dict[str, pd.Seri
 
 def _renamed(variable: Variable, name: str) -> Variable:
     return variable if name == variable.name else replace(variable, name=name)
-
-
-class _NameBook:
-    """Hands out unique names that Stata and SPSS both accept."""
-
-    def __init__(self) -> None:
-        self.taken: set[str] = set()
-
-    def take(self, wanted: str, limit: int = NAME_LIMIT) -> str:
-        """``wanted`` where Stata and SPSS accept it; else a valid, unique name close to it.
-
-        Characters other than letters, digits and ``_`` (an option code ``sweet-potato``)
-        become ``_``; a name is cut to ``limit`` characters and numbered to stay unique.
-        """
-        wanted = re.sub(r"\W", "_", wanted)
-        if not wanted[:1].isalpha():
-            wanted = f"v{wanted}"
-        name = wanted
-        if _reserved(name):
-            name += "_"
-        name = _cut(name, limit)
-        number = 1
-        while name.lower() in self.taken:
-            number += 1
-            suffix = f"_{number}"
-            name = _cut(wanted, limit - len(suffix)) + suffix
-        self.taken.add(name.lower())
-        return name
-
-
-def _cut(name: str, limit: int) -> str:
-    """``name`` in ``limit`` characters, and in ``limit`` UTF-8 bytes beyond Stata's limit."""
-    name = name[:limit]
-    if limit > NAME_LIMIT:  # SPSS counts bytes
-        name = name.encode("utf-8")[:limit].decode("utf-8", errors="ignore")
-    return name
-
-
-def _reserved(name: str) -> bool:
-    return name in _STATA_RESERVED or name.lower() in _SPSS_RESERVED or bool(_STR_TYPE.match(name))

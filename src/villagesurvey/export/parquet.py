@@ -59,8 +59,9 @@ def field_metadata(variable: Variable, language: str) -> dict[bytes, bytes]:
 
     Keys: ``label`` (in ``language``), ``labels`` (``{"en": ..., "zh": ...}``), ``kind``,
     ``question_type``, ``column`` (the clean dataset's column), ``measure``, ``unit``,
-    ``wave``, ``option`` (for a 0/1 option column), ``value_labels`` (a JSON list of
-    ``{"code", "label", "labels"}``; ``code`` as stored in the file).
+    ``wave``, ``option`` (for a 0/1 option column), ``roster`` and ``slot`` (for a roster's
+    column reshaped with ``--wide``: the roster and the member number), ``value_labels``
+    (a JSON list of ``{"code", "label", "labels"}``; ``code`` as stored in the file).
     """
     values = [
         {"code": v.code, "label": v.label[language], "labels": v.label}
@@ -76,6 +77,8 @@ def field_metadata(variable: Variable, language: str) -> dict[bytes, bytes]:
         "unit": variable.unit,
         "wave": "" if variable.wave is None else str(variable.wave),
         "option": variable.option,
+        "roster": variable.roster,
+        "slot": variable.slot,
         "value_labels": json.dumps(values, ensure_ascii=False),
     }
     return {key.encode(): str(value).encode("utf-8") for key, value in items.items()}
@@ -124,6 +127,8 @@ def _about(dataset: LabelledDataset, language: str) -> dict[str, Any]:
         "language": language,
         "languages": list(instrument.languages),
         "key": list(instrument.key),
+        "roster": dataset.roster or None,
+        "linked_by": list(dataset.link),
         "pseudonymised": dataset.pseudonymised,
         "personal_data_left_out": list(dataset.dropped),
         "generator": f"villagesurvey {package_version()}",

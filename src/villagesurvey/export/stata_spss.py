@@ -254,8 +254,7 @@ def _spss_can_mark(dataset: LabelledDataset, variable: Variable) -> bool:
     if variable.kind == "code":
         return all(v.number != SPSS_NOT_ASKED for v in variable.value_labels)
     if variable.kind == "number":
-        low = dataset.instrument.column(variable.column).question.min
-        return isinstance(low, int | float) and low > SPSS_NOT_ASKED
+        return variable.minimum is not None and variable.minimum > SPSS_NOT_ASKED
     return False
 
 
@@ -268,8 +267,12 @@ def _spss_note(dataset: LabelledDataset, language: str) -> list[str]:
         f"sha256 {instrument.content_hash}",
         f"labels in {language}; written by villagesurvey {package_version()}",
     ]
+    if dataset.roster:
+        link = ", ".join(dataset.link)
+        lines.append(f"one row per {dataset.roster} row; linked to the main file by {link}")
     if dataset.pseudonymised:
-        lines.append(f"{', '.join(instrument.key)} hold pseudonyms, not the real identifiers")
+        keys = dataset.pseudonym_key or instrument.key
+        lines.append(f"{', '.join(keys)} hold pseudonyms, not the real identifiers")
     if dataset.dropped:
         lines.append(f"personal data left out: {', '.join(dataset.dropped)}")
     # SPSS keeps notes as lines of at most 80 bytes

@@ -80,6 +80,20 @@ table.likert td { text-align: center; width: 22mm; font-size: 8.5pt; }
 .skip { font-size: 8.5pt; font-weight: bold; color: #8a1c1c; margin: 1mm 0 0 11mm; }
 .ask-if { font-size: 8.5pt; color: #8a1c1c; margin: 0.8mm 0 0 11mm; font-style: italic; }
 .wave .ask-if { margin: 0.5mm 0 0; }
+table.roster-grid { width: 100%%; table-layout: fixed; margin: 1mm 0 3mm;
+                    break-inside: avoid; page-break-inside: avoid; }
+table.roster-grid th { font-size: 8pt; text-align: left; vertical-align: bottom;
+                       padding: 1mm 1.2mm; }
+table.roster-grid th .num { min-width: 0; }
+table.roster-grid td { height: 8.5mm; padding: 0; }
+table.roster-grid .line-no { width: 19mm; text-align: center; font-weight: bold;
+                             vertical-align: middle; }
+table.roster-grid tr { break-inside: avoid; page-break-inside: avoid; }
+table.roster-grid .ask-if { margin: 0.5mm 0 0; font-size: 7pt; }
+section.roster { break-inside: avoid; page-break-inside: avoid; }
+.codes { font-size: 8pt; }
+.codes p { margin: 0.6mm 0; }
+h3 { font-size: 10.5pt; margin: 4mm 0 1mm; }
 .personal { break-before: page; page-break-before: always; }
 .personal h2 { background: #fbe9e7; border-left-color: #b23c17; }
 @media screen {

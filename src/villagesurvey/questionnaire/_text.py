@@ -46,6 +46,17 @@ _EN = {
     "of": " of ",
     "pages_end": "",
     "personal_where": "Personal data ({numbers}): on the last page, to be torn off.",
+    "roster_how": (
+        "One line each, numbered in the first column. More than {lines}? Continue on a copy "
+        "of this page, numbering on. In the workbook: sheet “{sheet}”."
+    ),
+    "roster_how_count": (
+        "One line each, numbered in the first column: as many lines as the answer to "
+        "{count}. More than {lines}? Continue on a copy of this page, numbering on. In the "
+        "workbook: sheet “{sheet}”."
+    ),
+    "write_one": "write one code",
+    "write_all": "write every code that applies",
 }
 
 _ZH = {
@@ -87,6 +98,16 @@ _ZH = {
     "of": " 页，共 ",
     "pages_end": " 页",
     "personal_where": "个人信息（{numbers}）在最后一页，可撕下单独保存。",
+    "roster_how": (
+        "每行填写一位，编号见第一列。超过 {lines} 行时请续填在本页复印件上，编号顺延。"
+        "录入时填入工作簿的“{sheet}”工作表。"
+    ),
+    "roster_how_count": (
+        "每行填写一位，编号见第一列；填写行数应与第 {count} 题的回答相同。超过 {lines} 行时"
+        "请续填在本页复印件上，编号顺延。录入时填入工作簿的“{sheet}”工作表。"
+    ),
+    "write_one": "填写一个编码",
+    "write_all": "填写所有适用的编码",
 }
 
 _WORDS = {"en": _EN, "zh": _ZH}

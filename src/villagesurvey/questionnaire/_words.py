@@ -39,8 +39,9 @@ class Texts:
 
     def __init__(self, form: Form) -> None:
         self.form = form
+        questions = [*form.questions, *(q for r in form.rosters for q in (r.key, *r.questions))]
         self.cells: dict[str, tuple[FormQuestion, Cell]] = {
-            cell.code: (q, cell) for q in form.questions for cell in q.cells
+            cell.code: (q, cell) for q in questions for cell in q.cells
         }
         self.cell_skips: dict[str, Skip] = {
             code: skip for skip in form.skips if not skip.whole for code in skip.skipped

@@ -58,8 +58,8 @@ def build_questionnaire(instrument: Instrument, language: str | None = None) -> 
     Returns
     -------
     Form
-        Cover (respondent key, interviewer, date), body sections, personal-data page and
-        the skip instructions.
+        Cover (respondent key, interviewer, date), body sections, the rosters (a grid
+        each), personal-data page and the skip instructions.
 
     Raises
     ------
@@ -90,6 +90,9 @@ def build_questionnaire(instrument: Instrument, language: str | None = None) -> 
         if body:
             sections.append(FormSection(s_number, section.code, dict(section.label), tuple(body)))
     key = tuple(q for q in cover if q.code in instrument.key)
+    from .rosters import build_rosters  # it numbers its columns as this module does
+
+    rosters = build_rosters(instrument, numbers)
     return Form(
         id=instrument.id,
         version=instrument.version,
@@ -103,6 +106,7 @@ def build_questionnaire(instrument: Instrument, language: str | None = None) -> 
         key=key,
         skips=skip_instructions(instrument),
         numbers=numbers,
+        rosters=rosters,
     )
 
 

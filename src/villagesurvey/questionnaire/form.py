@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from ..instrument import Choice, Question
 from ..instrument.conditions import Condition, Literal
 
-__all__ = ["Cell", "Form", "FormQuestion", "FormSection", "Skip"]
+__all__ = ["Cell", "Form", "FormQuestion", "FormRoster", "FormSection", "Skip"]
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,41 @@ class FormSection:
     code: str
     label: dict[str, str]
     questions: tuple[FormQuestion, ...]
+
+
+@dataclass(frozen=True)
+class FormRoster:
+    """A roster as printed: a grid with one line per member and its questions as columns.
+
+    Attributes
+    ----------
+    number : int
+        Its section number, after the household's sections.
+    code : str
+        The roster's code, which is also its sheet's name in the workbook.
+    label : dict of str to str
+        Its title per language.
+    key : FormQuestion
+        The question numbering the lines (the member number), printed on each line.
+    questions : tuple of FormQuestion
+        The columns of the grid, in the order of the roster sheet's columns; personal data
+        is left out (see ``personal``).
+    personal : tuple of FormQuestion
+        The roster's personal-data questions, printed in a grid on the personal-data page.
+    lines : int
+        How many lines to print.
+    count : str or None
+        The household column that says how many lines to fill (the roster's ``count``).
+    """
+
+    number: int
+    code: str
+    label: dict[str, str]
+    key: FormQuestion
+    questions: tuple[FormQuestion, ...]
+    personal: tuple[FormQuestion, ...]
+    lines: int
+    count: str | None = None
 
 
 @dataclass(frozen=True)
@@ -134,7 +169,9 @@ class Form:
     skips : tuple of Skip
         Every interviewer instruction made from the instrument's skip rules.
     numbers : dict of str to str
-        The question number of every column code.
+        The question number of every column code (a roster's columns too).
+    rosters : tuple of FormRoster
+        The rosters, each a grid printed after the sections.
     """
 
     id: str
@@ -149,6 +186,7 @@ class Form:
     key: tuple[FormQuestion, ...]
     skips: tuple[Skip, ...]
     numbers: dict[str, str]
+    rosters: tuple[FormRoster, ...] = ()
 
     @property
     def questions(self) -> tuple[FormQuestion, ...]:

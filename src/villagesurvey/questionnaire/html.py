@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from ._answers import answer_space, column_tag
+from ._roster_html import roster_personal, roster_section
 from ._style import stylesheet
 from ._text import words
 from ._words import Texts, skip_attributes
@@ -44,7 +45,8 @@ def render_questionnaire(form: Form) -> str:
         "<body>",
         _cover(texts),
         *(_section(texts, section) for section in form.sections),
-        _personal(texts) if form.personal else "",
+        *(roster_section(texts, roster) for roster in form.rosters),
+        _personal(texts) if form.personal or any(r.personal for r in form.rosters) else "",
         "</body></html>",
         "",
     ]
@@ -66,8 +68,9 @@ def _cover(texts: Texts) -> str:
             f'<span class="code">&#x2610;</span> {texts.say("consent_given")}</div>'
         )
     where = ""
-    if form.personal:
-        numbers = ", ".join(q.number for q in form.personal)
+    personal = [*form.personal, *(q for roster in form.rosters for q in roster.personal)]
+    if personal:
+        numbers = ", ".join(q.number for q in personal)
         where = f'<p class="note">{texts.say("personal_where", numbers=numbers)}</p>'
     dated = any(q.question.type == "date" for q in form.cover)
     date = "" if dated else f"<span>{texts.say('date')}</span>"
@@ -99,6 +102,7 @@ def _personal(texts: Texts) -> str:
     form = texts.form
     key = "".join(_question(texts, q, copy=True) for q in form.key)
     body = "".join(_question(texts, q) for q in form.personal)
+    body += "".join(roster_personal(texts, roster) for roster in form.rosters)
     return (
         f'<section class="personal" data-section="personal"><h2>{texts.say("personal_title")}</h2>'
         f'<p class="note">{texts.say("personal_note")}</p>'

@@ -159,6 +159,10 @@ def _read_workbook(send: Any, data: bytes, header: dict[str, Any]) -> None:
         read: dict[str, tuple[list[list[Any]], tuple[int, int]]] = {}
         for name in wanted:
             read[name] = _sheet_values(book.get_sheet_by_name(name), budget)
+        if _META_SHEET not in read and _has_index(read[names[0]][0]):
+            for other in names[1:]:  # a KoboToolbox export: a sheet per repeat group
+                wanted.append(other)
+                read[other] = _sheet_values(book.get_sheet_by_name(other), budget)
         if _META_SHEET in read:
             for data_sheet in _data_sheets(read[_META_SHEET][0]):
                 if data_sheet in names and data_sheet not in wanted:
@@ -218,6 +222,11 @@ def _share(rows: list[list[Any]]) -> None:
         for i, value in enumerate(row):
             if type(value) is str:
                 row[i] = texts.setdefault(value, value)
+
+
+def _has_index(rows: list[list[Any]]) -> bool:
+    """Whether a sheet's header (in its first rows) has KoboToolbox's ``_index`` column."""
+    return any(cell == "_index" for row in rows[:12] for cell in row)
 
 
 def _data_sheets(rows: list[list[Any]]) -> list[str]:

@@ -156,6 +156,10 @@ def metadata_name(text: str) -> str | None:
     folded = text.strip().casefold()
     if folded in METADATA:
         return folded
+    if folded.startswith("_submission_") and folded[12:] in METADATA:
+        return folded[12:]  # KoboToolbox's repeat sheet: its submission's _uuid, ...
+    if folded.startswith("set-of-"):
+        return "set-of"  # SurveyCTO: the repeat rows of the submission, in their own file
     if _GEOPOINT_PART.match(folded.rsplit("/", 1)[-1]):
         return "geopoint_part"
     for tail in _tails(folded):

@@ -69,7 +69,11 @@ class Return:
 
 
 def lay_out(
-    instrument: Instrument, read: ReadFile, name: str, findings: Findings
+    instrument: Instrument,
+    read: ReadFile,
+    name: str,
+    findings: Findings,
+    keep: frozenset[int] = frozenset(),
 ) -> Return | Refused:
     """Find the answers of a read file and report every way its layout differs.
 
@@ -83,6 +87,9 @@ def lay_out(
         The file's name as reports show it.
     findings : Findings
         Where layout findings (old template, renamed or missing columns, ...) go.
+    keep : frozenset of int, optional
+        Excel rows that are respondents even without an answer: the submissions of a phone
+        export whose answers are all in their repeat groups (:mod:`.export_repeats`).
 
     Returns
     -------
@@ -134,7 +141,7 @@ def lay_out(
     if sheet.table is not None:
         laid = _extract_table(sheet, name, headers, first_data, findings)
     else:
-        laid = _extract(sheet, name, headers, first_data, findings)
+        laid = _extract(sheet, name, headers, first_data, findings, keep)
     language = str(meta["language"][0]) if "language" in meta else None
     if language not in instrument.languages:
         language = _usual_language(instrument, laid.values)
@@ -254,6 +261,7 @@ def _extract(
     headers: Headers,
     first_data: int,
     findings: Findings,
+    submissions: frozenset[int] = frozenset(),
 ) -> Return:
     """The answer rows of the sheet; interior blank rows are reported and left out."""
     positions = headers.positions
@@ -274,9 +282,11 @@ def _extract(
     kept: list[int] = []
     keep: list[int] = []
     blank: list[int] = []
+    submitted: list[int] = []  # blank rows of a phone export that are submissions all the same
     for offset, is_empty in enumerate(empty):
         excel_row = sheet.first_row + start + offset
         cells = body[offset]
+        is_empty = is_empty and excel_row not in submissions
         if is_empty and not all(
             header_row.is_empty(v) for i, v in enumerate(cells) if i not in export_only
         ):
@@ -286,12 +296,15 @@ def _extract(
             continue
         if is_empty:
             blank.append(excel_row)
+            if any(not header_row.is_empty(cells[i]) for i in export_only):
+                submitted.append(excel_row)
             continue
         if blank:  # blank rows before a respondent; those after the last one are not news
             _report_blank(name, sheet.name, blank, findings)
             blank = []
         kept.append(excel_row)
         keep.append(offset)
+    _report_blank(name, sheet.name, [r for r in blank if r in submitted], findings)
     rows = [body[offset] for offset in keep]
     columns = {code: [row[i] for row in rows] for code, i in indexes.items()}
     for code, split in flags.items():
@@ -339,10 +352,13 @@ def _extract_table(
         for row in excel[not_read].tolist():
             header_row.report_not_read(name, sheet.name, row, header_row.ONLY_UNKNOWN, findings)
     kept_at = np.flatnonzero(~empty)
-    if len(kept_at):  # blank rows before a respondent; those after the last one are not news
-        blank = empty & ~not_read
-        before = excel[: kept_at[-1]][blank[: kept_at[-1]]]
-        _report_blank(name, sheet.name, before.tolist(), findings)
+    blank = empty & ~not_read
+    said = blank.copy()  # blank rows before a respondent; those after the last one are not news
+    said[kept_at[-1] if len(kept_at) else 0 :] = False
+    if headers.metadata and blank.any():  # unless a phone export says they are submissions
+        submitted = [column(number) for number in headers.metadata.values()]
+        said |= blank & _filled(submitted, body.num_rows)
+    _report_blank(name, sheet.name, excel[said].tolist(), findings)
     if len(kept_at) < body.num_rows:
         body = body.take(pa.array(kept_at))
     letters = {code: column_letter(number) for code, number in headers.positions.items()}

@@ -26,6 +26,8 @@ from .cells import is_dont_know, parse_date, parse_number, serial_to_date, show
 from .formats import formatted, patterned
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import numpy as np
     import pandas as pd
 
@@ -140,22 +142,9 @@ def _numbers(column: Column, parts: Parts, flags: np.ndarray, log: Log) -> pd.Se
                     "fixed_value": [show(float(v)) for v in out[parts.text_at[loud]]],
                 }
             )
-    for at, value in zip(parts.text_at[~plain], text[~plain], strict=True):
-        if not value.strip():
-            continue
-        record = index[at]
-        parsed = parse_number(value)
-        if parsed is None:
-            log.cell(record, code, value, "not_a_number", "error", _not_a_number(value),
-                     "a number")  # fmt: skip
-            continue
-        number, changes = parsed
-        out[at] = number
-        if not flags[at]:
-            changes.remove("number_as_text")  # a CSV holds every number as text
-        if changes:
-            check, message = _fixed_message(value, number, changes)
-            log.cell(record, code, value, check, "fixed", message, "", show(number))
+    rest_at = parts.text_at[~plain]
+    if len(rest_at):
+        _read_texts(code, index, rest_at, text[~plain], flags[rest_at], out, log)
     others = np.sort(np.concatenate([parts.days_at, parts.other_at]))
     for at, value in zip(others, parts.at(others) if len(others) else [], strict=True):
         what = "a date" if isinstance(value, date | datetime) else f"{show(value)!r}"
@@ -164,6 +153,63 @@ def _numbers(column: Column, parts: Parts, flags: np.ndarray, log: Log) -> pd.Se
     if column.question.type == "integer":
         _whole(column, index, out, log)
     return pd.Series(out, index=index, dtype="Float64")
+
+
+def _read_texts(
+    code: str, index: pd.Index, at: np.ndarray, text: pd.Series, flags: np.ndarray,
+    out: np.ndarray, log: Log,
+) -> None:  # fmt: skip
+    """Read the texts that are not plain numbers into ``out``, logging each change or failure."""
+    values, logged, found = _read_each(text, flags, _reading)
+    out[at] = values.astype(float)
+    if logged.any():
+        log.many(
+            {
+                "record": index[at[logged]],
+                "column": code,
+                "value": text.to_numpy(dtype=object)[logged],
+                **{name: [f[n] for f in found] for n, name in enumerate(_LOGGED)},
+            }
+        )
+
+
+def _read_each(
+    text: pd.Series, flags: np.ndarray, read: Callable[[str, bool], tuple[Any, Any]]
+) -> tuple[np.ndarray, np.ndarray, list[Any]]:
+    """``read`` each text (with its file kind): the values, which are logged, and their findings.
+
+    Each different text (and file kind) is read once: an error repeated down a column (a
+    template's wrong format, a formula copied down) costs one reading, not one per row.
+    """
+    import numpy as np
+    import pandas as pd
+
+    codes, different = pd.factorize(text)
+    pairs = codes * 2 + flags.astype(np.intp)
+    seen, inverse = np.unique(pairs, return_inverse=True)
+    readings = [read(str(different[p // 2]), bool(p % 2)) for p in seen.tolist()]
+    values = np.array([r[0] for r in readings] + [None], dtype=object)[:-1][inverse]
+    logged = np.array([r[1] is not None for r in readings], dtype=bool)[inverse]
+    return values, logged, [readings[i][1] for i in inverse[logged].tolist()]
+
+
+_LOGGED = ("check", "severity", "message", "expected", "fixed_value")
+
+
+def _reading(value: str, typed: bool) -> tuple[float, tuple[str, str, str, str, Any] | None]:
+    """A text's number (NaN if none) and its finding (``_LOGGED``'s fields), if it has one."""
+    if not value.strip():
+        return float("nan"), None
+    parsed = parse_number(value)
+    if parsed is None:
+        return float("nan"), ("not_a_number", "error", _not_a_number(value), "a number", None)
+    number, changes = parsed
+    if not typed:
+        changes.remove("number_as_text")  # a CSV holds every number as text
+    if not changes:
+        return number, None
+    check, message = _fixed_message(value, number, changes)
+    return number, (check, "fixed", message, "", show(number))
 
 
 def _plain_numbers(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -239,13 +285,28 @@ def _dates(column: Column, parts: Parts, flags: np.ndarray, log: Log) -> pd.Seri
         real = {day for day in text[iso].unique() if _is_day(day)}
         iso &= text.isin(real).to_numpy(dtype=bool)
     out[parts.text_at[iso]] = text[iso].to_numpy(dtype=object)  # a CSV's dates
-    rest = np.sort(np.concatenate([parts.text_at[~iso], parts.numbers_at, parts.other_at]))
-    cells = dict(zip(parts.text_at[~iso], text[~iso], strict=True))
-    for at in rest:
-        value = cells[at] if at in cells else parts.at(np.array([at]))[0]
-        day = _one_date(column.code, index[at], value, bool(flags[at]), log)
-        if day is not None:
-            out[at] = day
+    at = parts.text_at[~iso]
+    values, logged, found = _read_each(text[~iso], flags[at], _date_reading)
+    out[at] = values
+    where, shown = at[logged].tolist(), text[~iso].to_numpy(dtype=object)[logged].tolist()
+    others = np.sort(np.concatenate([parts.numbers_at, parts.other_at]))
+    for place, value in zip(others, parts.at(others) if len(others) else [], strict=True):
+        day, finding = _date_reading(value, bool(flags[place]))  # a workbook's odd cells
+        out[place] = day
+        if finding is not None:
+            where.append(int(place))
+            shown.append(show(value))
+            found.append(finding)
+    if where:
+        order = np.argsort(np.array(where), kind="stable")  # in the column's order
+        log.many(
+            {
+                "record": index[np.array(where)[order]],
+                "column": column.code,
+                "value": [shown[i] for i in order],
+                **{name: [found[i][n] for i in order] for n, name in enumerate(_LOGGED)},
+            }
+        )
     return pd.Series(out, index=index, dtype="str")
 
 
@@ -257,37 +318,29 @@ def _is_day(text: str) -> bool:
     return True
 
 
-def _one_date(code: str, record: int, value: Any, typed: bool, log: Log) -> str | None:
-    """The ISO date of a cell off the fast path, logging the change or the failure."""
+def _date_reading(value: Any, typed: bool) -> tuple[str | None, tuple[Any, ...] | None]:
+    """The ISO date of a cell off the fast path, and its finding (``_LOGGED``'s fields)."""
     expected = "a date such as 2022-08-03"
     if isinstance(value, float | int) and not isinstance(value, bool):
         day = serial_to_date(float(value))
         if day is None:
-            log.cell(record, code, value, "not_a_date", "error",
-                     f"{show(value)} is not a date", expected)  # fmt: skip
-            return None
-        log.cell(record, code, value, "date_serial", "fixed",
-                 f"read {show(value)} as {day.isoformat()} (an Excel date serial number)",
-                 "", day.isoformat())  # fmt: skip
-        return day.isoformat()
+            return None, ("not_a_date", "error", f"{show(value)} is not a date", expected, None)
+        message = f"read {show(value)} as {day.isoformat()} (an Excel date serial number)"
+        return day.isoformat(), ("date_serial", "fixed", message, "", day.isoformat())
     if not isinstance(value, str):
-        log.cell(record, code, value, "not_a_date", "error",
-                 f"{show(value)!r} is not a date", expected)  # fmt: skip
-        return None
+        return None, ("not_a_date", "error", f"{show(value)!r} is not a date", expected, None)
     if not value.strip():
-        return None
+        return None, None
     parsed = parse_date(value)
     if parsed is None:
         year_first = re.match(r"[0-9]{4}[-/.年][0-9]{1,2}[-/.月][0-9]{1,2}", value.strip())
         why = "there is no such day" if year_first else "write it year first, e.g. 2022-08-03"
-        log.cell(record, code, value, "not_a_date", "error",
-                 f"{value!r} is not a date; {why}", expected)  # fmt: skip
-        return None
+        return None, ("not_a_date", "error", f"{value!r} is not a date; {why}", expected, None)
     day, changes = parsed
-    if typed or changes:
-        check, message = _fixed_message(value, day, changes or ["date_as_text"])
-        log.cell(record, code, value, check, "fixed", message, "", day.isoformat())
-    return day.isoformat()
+    if not (typed or changes):
+        return day.isoformat(), None
+    check, message = _fixed_message(value, day, changes or ["date_as_text"])
+    return day.isoformat(), (check, "fixed", message, "", day.isoformat())
 
 
 def _texts(column: Column, parts: Parts, log: Log) -> pd.Series:

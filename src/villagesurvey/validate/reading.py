@@ -108,7 +108,7 @@ MAX_CSV_BYTES = 2 * 2**30
 #: The most cells (rows x columns) read from one CSV file: 3 million rows of 61 columns.
 MAX_CSV_CELLS = 200_000_000
 #: File suffixes :func:`find_returns` collects from folders.
-SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".zip")  # .zip: ODK Central's CSV export
 
 _MIN_MEMORY = 256 * 2**20
 _SHA_BLOCK = 2**20

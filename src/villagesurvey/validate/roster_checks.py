@@ -68,6 +68,8 @@ def check_levels(
     parent = "household" if spec.within is None else f"row of roster {spec.within!r}"
     column = roster.instrument.key[0] if spec.within is None else household.instrument.key[-1]
     for record, key in members.items():
+        if key is None:
+            continue  # no household key: required_missing says it (and why, for an export)
         if key not in known:
             orphans.append(_finding(
                 roster, record, column, "roster_orphan", "error",

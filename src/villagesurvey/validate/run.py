@@ -27,10 +27,11 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ReturnsError
 from ..instrument import Instrument
 from ..tables.safe import shown_name
-from . import correction_tables
+from . import archives, correction_tables
 from . import corrections as fixes_file
 from .cells import is_dont_know, show
 from .error_cells import find_error_cells
+from .export_repeats import ExportRepeats
 from .findings import SEVERITIES, Findings
 from .layout import Return, lay_out
 from .normalise import LANGUAGE, TYPED, normalise
@@ -41,6 +42,7 @@ from .submission_key import fill_submission_key
 from .tool_blanks import read_tool_blanks
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 __all__ = ["FileReport", "Validation", "check_returns", "validate_returns"]
@@ -215,9 +217,9 @@ class Validation:
         said = errors["message"].astype(object)
         named = (errors["column"] + ": " + errors["message"]).astype(object)
         text = said.where(errors["column"] == "", named)
-        details = text.groupby(records.to_numpy(), sort=False).agg(" | ".join)
+        details = _joined(text, records.to_numpy(), " | ")
         checks = errors.assign(record=records).drop_duplicates(["record", "check"])
-        reasons = checks["check"].astype(object).groupby(checks["record"].to_numpy()).agg("; ".join)
+        reasons = _joined(checks["check"].astype(object), checks["record"].to_numpy(), "; ")
         rows = self.raw.loc[self.quarantined]
         out = pd.DataFrame(
             {
@@ -243,6 +245,22 @@ class Validation:
             for key, name in PROVENANCE.items()
             if name in self.raw and self.raw[name].notna().any()
         }
+
+
+def _joined(texts: pd.Series, records: np.ndarray, separator: str) -> pd.Series:
+    """Each record's texts joined in their order, indexed by record (one join per record)."""
+    import numpy as np
+    import pandas as pd
+
+    if not len(records):
+        return pd.Series([], index=records, dtype=object)
+    order = np.argsort(records, kind="stable")
+    ordered, values = records[order], texts.to_numpy(dtype=object)[order].tolist()
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    ends = np.r_[starts[1:], len(order)]
+    bounds = zip(starts.tolist(), ends.tolist(), strict=True)
+    joined = [separator.join(values[a:b]) for a, b in bounds]
+    return pd.Series(joined, index=ordered[starts], dtype=object)
 
 
 def _numbers_as_text(values: pd.Series) -> pd.Series:
@@ -324,46 +342,56 @@ def validate_returns(
         raise ReturnsError(
             "no returns found in "
             + ", ".join(shown_name(str(s)) for s in sources)
-            + " (looked for .xlsx, .xlsm, .xls, .ods and .csv files)"
+            + " (looked for .xlsx, .xlsm, .xls, .ods, .csv and .zip files)"
             + "".join(f"; {shown_name(str(f))}: {why}" for f, why in skipped)
         )
-    names = _display_names(paths)
+    unpacked = archives.unpack(paths)  # an ODK Central zip: its CSV files
+    unread = [r.path for r in unpacked.refused]
+    names = _display_names([*(unpacked.shown(p) for p in unpacked.paths), *unread])
     findings = Findings()
     files: list[FileReport] = _skipped(skipped, findings)
+    files += [_refused(names[r.path], r) for r in unpacked.refused]
     returns: list[Return] = []
     rosters = RosterReturns(instrument)
+    repeats = ExportRepeats(instrument)
     done = 0
 
     def advance(path: Path) -> None:
         nonlocal done
         done += 1
         if progress is not None:
-            progress(path, done, len(paths))
+            progress(path, done, len(unpacked.paths))
 
     import pandas  # noqa: F401  (here, so that the thread below imports only pandera)
 
     warm = threading.Thread(target=_prepare_checks, args=(instrument,), daemon=True)
     warm.start()  # while the readers parse, the parent mostly waits for them
     result: ReadFile | Refused | None = None
-    for result in read_returns(paths, progress=advance, **reading):
+    for result in read_returns(unpacked.paths, progress=advance, **reading):
+        result = unpacked.as_given(result)
         name = names[result.path]
         if isinstance(result, Refused):
             files.append(_refused(name, result))
             continue
         _note(result, name, findings)
-        laid = lay_out(instrument, result, name, findings)
+        if repeats.take(result, name, files):  # a repeat's own CSV file (ODK Central)
+            continue
+        laid = lay_out(instrument, result, name, findings, repeats.parents(result))
         if isinstance(laid, Refused):
             files.append(_refused(name, laid))
             continue
         files.append(FileReport(name, result.path, result.sha256, "read", result.format))
         returns.append(laid)
         rosters.add(result, name, laid)
+        repeats.add(result, name, laid)
     result = None  # the answers are in the returns now; the cells as read can go
+    unpacked.close()
     warm.join()
     if stage is not None:
         rows = sum(len(r.rows) for r in returns)
         what = f"{rows:,} row{'s' * (rows != 1)}"
         stage(f"checking {what} against {instrument.id} {instrument.version}")
+    repeats.prepare(findings)
     steps = stage if stage is not None and sum(len(r.rows) for r in returns) >= STEPS_FROM else None
     household = check_returns(
         instrument,
@@ -374,6 +402,7 @@ def validate_returns(
         stage=steps,
         corrections=level_lines(decided, instrument) if decided is not None else None,
     )
+    repeats.link(household, rosters)
     return rosters.check(household, outlier_factor, decided)
 
 
@@ -625,7 +654,8 @@ def _blanked(rows: pd.DataFrame, cells: set[tuple[int, str]]) -> pd.DataFrame:
 
 
 def _cells_list(table: pd.DataFrame) -> list[tuple[int, str]]:
-    return list(zip(table["record"].astype(int), table["column"].astype(str), strict=True))
+    records = table["record"].astype("int64").tolist()
+    return list(zip(records, table["column"].astype(str).tolist(), strict=True))
 
 
 def _without(table: pd.DataFrame, cells: set[tuple[int, str]]) -> pd.DataFrame:

@@ -8,7 +8,9 @@ Each fixture ``tests/fixtures/<name>/v1.json`` of formpack holds a form's conten
 and choices sheets as KoboToolbox stores them) and the form's submissions. This writes the
 form as the XLSForm a KoboToolbox user downloads (``<name>.xlsx``) and the submissions as
 KoboToolbox's CSV export with "XML values and headers" (``<name>.csv``), made by formpack's
-own exporter, the one KoboToolbox runs.
+own exporter, the one KoboToolbox runs. For the forms with repeat groups (:data:`REPEATS`)
+it also writes KoboToolbox's XLS export: the main sheet, then one
+sheet per repeat (``xls/<name>.xlsx``), its rows linked to their parent by ``_parent_index``.
 """
 
 from __future__ import annotations
@@ -29,6 +31,11 @@ FORMS = (
     "auto_report_extended_fields",
     "site_inspection",
     "restaurant_profile",
+)
+REPEATS = (  # forms with repeat groups: their XLS export too, one sheet per repeat
+    "grouped_repeatable",
+    "select_one_from_previous_answers",
+    "long_names",
 )
 VERSION = {"restaurant_profile": "v4"}
 # the metadata KoboToolbox's export adds (kpi's export task)
@@ -65,7 +72,7 @@ def build(checkout: Path, here: Path) -> None:
     from formpack import FormPack
     from openpyxl import Workbook
 
-    for name in FORMS:
+    for name in (*FORMS, *REPEATS):
         version = VERSION.get(name, "v1")
         data = json.loads((checkout / "tests/fixtures" / name / f"{version}.json").read_text())
         content = data["content"]
@@ -93,6 +100,8 @@ def build(checkout: Path, here: Path) -> None:
         )
         lines = export.to_csv(submissions)
         (here / f"{name}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        if name in REPEATS:  # KoboToolbox's XLS export: the main sheet, then one per repeat
+            export.to_xlsx(str(here / "xls" / f"{name}.xlsx"), submissions)
 
 
 if __name__ == "__main__":

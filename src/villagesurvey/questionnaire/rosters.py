@@ -1,0 +1,72 @@
+"""A roster on paper: one grid, a line per member and the roster's questions as columns.
+
+Paper household rosters are printed this way: the member number down the side, the
+questions across the top, and the codes of the choice questions beside the grid. The grid
+has as many lines as the household's ``count`` question usually allows (its usual or hard
+maximum, at most :data:`MAX_LINES`), or :data:`DEFAULT_LINES`.
+"""
+
+from __future__ import annotations
+
+from ..instrument import Instrument, roster_instrument
+from ..instrument.model import Roster
+from .build import column_letter
+from .form import Cell, FormQuestion, FormRoster
+
+__all__ = ["DEFAULT_LINES", "MAX_LINES", "build_rosters", "roster_lines"]
+
+DEFAULT_LINES = 10
+"""Lines printed for a roster whose count question has no maximum, or that has none."""
+MAX_LINES = 15
+"""The most lines printed on one grid: a larger household continues on a second copy."""
+
+
+def roster_lines(instrument: Instrument, roster: Roster) -> int:
+    """How many lines to print: the count question's usual maximum, else its hard maximum,
+    at most :data:`MAX_LINES`; :data:`DEFAULT_LINES` when neither is known."""
+    if roster.count is None:
+        return DEFAULT_LINES
+    question = instrument.question(roster.count)
+    for limit in (question.soft_max, question.max):
+        if isinstance(limit, int | float) and not isinstance(limit, bool) and limit >= 1:
+            return min(int(limit), MAX_LINES)
+    return DEFAULT_LINES
+
+
+def build_rosters(instrument: Instrument, numbers: dict[str, str]) -> tuple[FormRoster, ...]:
+    """Every roster of the instrument as a grid, numbered after the household's sections.
+
+    ``numbers`` (column code -> question number) gains the rosters' columns.
+    """
+    rosters = []
+    for offset, roster in enumerate(instrument.rosters, start=1):
+        number = len(instrument.sections) + offset
+        table = roster_instrument(instrument, roster)
+        letters = {c.code: column_letter(i) for i, c in enumerate(table.columns, start=1)}
+        items: list[FormQuestion] = []
+        for q_number, question in enumerate(roster.section.questions, start=1):
+            cells = tuple(
+                Cell(c.code, letters[c.code], c.wave, c.relevant)
+                for c in table.columns
+                if c.question.code == question.code
+            )
+            item = FormQuestion(
+                f"{number}.{q_number}", question, cells, instrument.choice_list(question)
+            )
+            numbers.update((cell.code, item.number) for cell in cells)
+            items.append(item)
+        key = next(item for item in items if item.code == roster.key)
+        rest = [item for item in items if item is not key]
+        rosters.append(
+            FormRoster(
+                number=number,
+                code=roster.code,
+                label=dict(roster.section.label),
+                key=key,
+                questions=tuple(item for item in rest if not item.question.pii),
+                personal=tuple(item for item in rest if item.question.pii),
+                lines=roster_lines(instrument, roster),
+                count=roster.count,
+            )
+        )
+    return tuple(rosters)
