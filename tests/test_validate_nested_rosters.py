@@ -229,3 +229,28 @@ def test_every_row_of_every_nested_level_is_counted_once(batch, tmp_path):
     farm_keys = set(zip(clean_farms["hh"], clean_farms["farm"], strict=True))
     clean_plots = result.rosters["plots"].clean()
     assert set(zip(clean_plots["hh"], clean_plots["farm"], strict=True)) <= farm_keys
+
+
+def test_a_nested_roster_is_exported_linked_to_its_outer_roster(checked, tmp_path):
+    import pandas as pd
+    from click.testing import CliRunner
+
+    from villagesurvey.cli import main
+
+    _, folder = checked
+    source = tmp_path / "farms.yaml"
+    source.write_text(FARMS, encoding="utf-8")
+    args = ["export", "-i", str(source), str(folder)]
+    run = CliRunner().invoke(main, [*args, "-o", str(tmp_path / "s.parquet")])
+    assert run.exit_code == 0, run.output
+    assert "roster plots, linked by village, hh, farm" in run.output
+    plots = pd.read_parquet(tmp_path / "s_plots.parquet")
+    assert list(plots.columns[1:5]) == ["village", "hh", "farm", "plot"]
+    wide = CliRunner().invoke(main, [*args, "-o", str(tmp_path / "w.parquet"), "--wide"])
+    assert wide.exit_code == 0, wide.output
+    assert (
+        "roster plots is within roster farms: not reshaped, written as a file of its own "
+        "linked by village, hh, farm" in wide.output
+    )
+    assert (tmp_path / "w_plots.parquet").exists()
+    assert not (tmp_path / "w_farms.parquet").exists()  # farms are columns of the main file
