@@ -32,3 +32,12 @@ def test_the_codebook_lists_nested_roster_columns_under_their_roster(tmp_path):
         "plots",
         "plots",
     )
+
+
+def test_the_paper_grid_of_a_nested_roster_has_as_many_lines_as_its_count_allows(tmp_path):
+    from villagesurvey.questionnaire.rosters import MAX_LINES, roster_lines
+
+    instrument = parse_instrument(FARMS)
+    members, farms, plots = instrument.rosters
+    # n_farms allows 9 farms; n_plots, a question of farms, 20 plots: more than one grid holds
+    assert (roster_lines(instrument, farms), roster_lines(instrument, plots)) == (9, MAX_LINES)

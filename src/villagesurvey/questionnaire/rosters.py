@@ -23,10 +23,12 @@ MAX_LINES = 15
 
 def roster_lines(instrument: Instrument, roster: Roster) -> int:
     """How many lines to print: the count question's usual maximum, else its hard maximum,
-    at most :data:`MAX_LINES`; :data:`DEFAULT_LINES` when neither is known."""
+    at most :data:`MAX_LINES`; :data:`DEFAULT_LINES` when neither is known. The count of a
+    roster within another is a question of the outer roster."""
     if roster.count is None:
         return DEFAULT_LINES
-    question = instrument.question(roster.count)
+    levels = [*instrument.sections, *(r.section for r in instrument.rosters)]
+    question = next(q for s in levels for q in s.questions if q.code == roster.count)
     for limit in (question.soft_max, question.max):
         if isinstance(limit, int | float) and not isinstance(limit, bool) and limit >= 1:
             return min(int(limit), MAX_LINES)
