@@ -38,6 +38,6 @@ def test_the_paper_grid_of_a_nested_roster_has_as_many_lines_as_its_count_allows
     from villagesurvey.questionnaire.rosters import MAX_LINES, roster_lines
 
     instrument = parse_instrument(FARMS)
-    members, farms, plots = instrument.rosters
+    _, farms, plots = instrument.rosters
     # n_farms allows 9 farms; n_plots, a question of farms, 20 plots: more than one grid holds
     assert (roster_lines(instrument, farms), roster_lines(instrument, plots)) == (9, MAX_LINES)
