@@ -41,3 +41,14 @@ def test_the_paper_grid_of_a_nested_roster_has_as_many_lines_as_its_count_allows
     _, farms, plots = instrument.rosters
     # n_farms allows 9 farms; n_plots, a question of farms, 20 plots: more than one grid holds
     assert (roster_lines(instrument, farms), roster_lines(instrument, plots)) == (9, MAX_LINES)
+
+
+def test_the_paper_grid_of_a_nested_roster_asks_which_outer_row_each_line_is(tmp_path):
+    from villagesurvey.questionnaire import build_questionnaire
+
+    form = build_questionnaire(parse_instrument(FARMS))
+    farms, plots = form.rosters[1:]
+    assert [q.code for q in plots.questions][:2] == ["farm", "main"]
+    farm = plots.questions[0]
+    assert farm.number == farms.key.number  # the farm number's own question number
+    assert farm.cells[0].letter == "C"  # as on the plots sheet of the workbook

@@ -38,7 +38,8 @@ def roster_lines(instrument: Instrument, roster: Roster) -> int:
 def build_rosters(instrument: Instrument, numbers: dict[str, str]) -> tuple[FormRoster, ...]:
     """Every roster of the instrument as a grid, numbered after the household's sections.
 
-    ``numbers`` (column code -> question number) gains the rosters' columns.
+    ``numbers`` (column code -> question number) gains the rosters' columns. The grid of a
+    roster within another has the outer roster's key (the farm number) as its first column.
     """
     rosters = []
     for offset, roster in enumerate(instrument.rosters, start=1):
@@ -59,6 +60,11 @@ def build_rosters(instrument: Instrument, numbers: dict[str, str]) -> tuple[Form
             items.append(item)
         key = next(item for item in items if item.code == roster.key)
         rest = [item for item in items if item is not key]
+        if roster.within:  # which row of the outer roster (the farm) each line belongs to
+            outer = table.key[-2]
+            column = table.column(outer)
+            cell = Cell(outer, letters[outer], None, None)
+            rest.insert(0, FormQuestion(numbers.get(outer, ""), column.question, (cell,), ()))
         rosters.append(
             FormRoster(
                 number=number,
