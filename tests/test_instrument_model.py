@@ -188,8 +188,9 @@ def with_models(draw):
     data = draw(instruments())
     scales = sorted(data.get("scales", {}))
     numbers = [
-        q for s in data["sections"] for q in s["questions"] if q["type"] in ("integer", "decimal")
-    ]
+        q for s in data["sections"] if "roster" not in s  # a model is on household columns
+        for q in s["questions"] if q["type"] in ("integer", "decimal")
+    ]  # fmt: skip
     constructs = {}
     for i, q in enumerate(numbers[:2]):
         waves = q.get("waves", [])

@@ -2,8 +2,9 @@
 
 Hypothesis builds random valid instruments as plain data (the layout of an instrument file):
 one or two languages, every question type, choice lists with number or name codes, limits in
-order, waves, skip rules on earlier answers, and labels full of text that YAML likes to
-misread ("yes", "null", "1.10", "- x", "a: b", "#c", quotes, "=SUM(A1)", Chinese).
+order, waves, skip rules on earlier answers, rosters (one perhaps within the other) with
+counts, sums, exactly_one and older_than, and labels full of text that YAML likes to misread
+("yes", "null", "1.10", "- x", "a: b", "#c", quotes, "=SUM(A1)", Chinese).
 """
 
 from __future__ import annotations
@@ -192,9 +193,24 @@ def instruments(draw):
             questions = key + questions
         sections.append({"code": fresh("list"), "label": text(), "questions": questions})
 
+    household = [q for s in sections for q in s["questions"]]
+    rosters: list[dict] = []
+    for number in range(draw(st.integers(0, 2))):
+        earlier, numbers = [], []  # skip rules and totals stay within a roster's level
+        outer = rosters[0] if number == 1 and draw(st.booleans()) else None
+        parent = outer["questions"] if outer else household
+        questions = [question(draw(key_types), is_key=True)]
+        types = draw(st.lists(st.sampled_from(ROSTER_TYPES), max_size=4))
+        questions += [question(qtype) for qtype in types]
+        spec = roster_spec(draw, questions, parent, earlier)
+        if outer:
+            spec["within"] = outer["code"]
+        rosters.append({"code": fresh("list"), "label": text(), "roster": spec,
+                        "questions": questions})  # fmt: skip
+
     columns = [
         f"{q['code']}_{w}" if "waves" in q else q["code"]
-        for s in sections
+        for s in [*sections, *rosters]
         for q in s["questions"]
         for w in q.get("waves", [None])
     ]
@@ -214,8 +230,56 @@ def instruments(draw):
         out["choices"] = choices
     if scales:
         out["scales"] = scales
-    out["sections"] = sections
+    out["sections"] = sections + rosters
     return out
+
+
+ROSTER_TYPES = ("integer", "decimal", "text", "select_one", "select_multiple", "date")
+
+
+def roster_spec(draw, questions, parent, earlier):
+    """A roster's ``roster:`` mapping: its key, and perhaps a count and checks across levels.
+
+    ``parent`` holds the questions of the level it is within, ``earlier`` its own select_one
+    questions (code, waves, codes).
+    """
+    spec: dict = {"key": questions[0]["code"]}
+    once = [q for q in parent if q["type"] == "integer" and "waves" not in q]
+    if once and draw(st.booleans()):
+        spec["count"] = draw(st.sampled_from(once))["code"]
+    selects = [(code, codes) for code, own_waves, codes in earlier if not own_waves]
+    if selects and draw(st.booleans()):
+        code, codes = draw(st.sampled_from(selects))
+        spec["exactly_one"] = format_condition(Compare(code, "=", draw(st.sampled_from(codes))))
+    numeric = ("integer", "decimal")
+    pairs = [
+        (t["code"], p["code"]) for t in parent for p in questions[1:]
+        if t["type"] in numeric and p["type"] in numeric and t.get("waves") == p.get("waves")
+    ]  # fmt: skip
+    if pairs and draw(st.booleans()):
+        total, part = draw(st.sampled_from(pairs))
+        tolerance = draw(st.sampled_from([0, 0.5, 1, 2.5]))
+        spec["sums"] = [{"total": total, "part": part} | ({"tolerance": tolerance} if tolerance
+                                                          else {})]  # fmt: skip
+    ages = [q["code"] for q in questions if q["type"] in numeric and "waves" not in q]
+    if selects and ages and draw(st.booleans()):
+        (older, older_codes), (younger, younger_codes) = (
+            draw(st.sampled_from(selects)),
+            draw(st.sampled_from(selects)),
+        )
+        rule = {
+            "older": format_condition(Compare(older, "=", draw(st.sampled_from(older_codes)))),
+            "younger": format_condition(
+                In(younger, tuple(draw(st.lists(st.sampled_from(younger_codes), min_size=1))))
+            ),
+            "age": draw(st.sampled_from(ages)),
+        }
+        if by := draw(st.sampled_from([0, 12, 15.5])):
+            rule["by"] = by
+        spec["older_than"] = [rule]
+    if draw(st.booleans()):
+        spec["severity"] = "warning"
+    return spec
 
 
 def _all_int(items):

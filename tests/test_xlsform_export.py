@@ -264,3 +264,30 @@ def test_cli_refuses_with_one_line_and_exit_2(tmp_path, monkeypatch, args, messa
     assert result.exit_code == 2
     assert message in result.output
     assert not Path("form.xlsx").exists()
+
+
+def test_a_label_that_reads_like_an_excel_error_stays_text(tmp_path):
+    from villagesurvey.instrument import parse_instrument
+    from villagesurvey.xlsform import read_xlsform, write_xlsform
+
+    text = """\
+id: x
+version: "1"
+title: {en: X}
+languages: [en]
+key: k
+choices:
+  a:
+    - {code: 1, en: "#VALUE!"}
+    - {code: 2, en: "#N/A"}
+sections:
+  - code: s
+    label: {en: S}
+    questions:
+      - {code: k, type: text, required: true, label: {en: K}}
+      - {code: q, type: select_one, choices: a, label: {en: "#REF!"}}
+"""
+    instrument = parse_instrument(text)
+    result = read_xlsform(write_xlsform(instrument, tmp_path / "form.xlsx"))
+    assert result.findings == ()
+    assert result.instrument == instrument

@@ -9,6 +9,7 @@ the expected findings are the XLSForm spec's features that the instrument has no
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from pyxform.xls2json_backends import md_table_to_workbook
 from villagesurvey import load_instrument, parse_instrument
 from villagesurvey.cli import main
 from villagesurvey.errors import XLSFormError
+from villagesurvey.instrument import roster_instrument
 from villagesurvey.instrument.conditions import AllOf, AnyOf, Compare, In, Not, Selected
 from villagesurvey.xlsform import read_xlsform, write_xlsform, xlsform_to_instrument
 
@@ -601,6 +603,21 @@ def test_instrument_to_xlsform_and_back_keeps_every_question(tmp_path_factory, d
         instrument.scales,
         instrument.key,
     )
+    # the same rosters, nested alike, with their counts and checks across levels
+    assert [_without_skips(r) for r in again.rosters] == [
+        _without_skips(r) for r in instrument.rosters
+    ]
+    for roster in instrument.rosters:
+        table, back = roster_instrument(instrument, roster), roster_instrument(again, roster.code)
+        assert [(c.code, _canonical(c.relevant), c.part_of) for c in back.columns] == [
+            (c.code, _canonical(c.relevant), c.part_of) for c in table.columns
+        ]
+
+
+def _without_skips(roster):
+    """A roster with its questions' skip rules left out (XPath spells them its own way)."""
+    questions = tuple(replace(q, relevant=None) for q in roster.section.questions)
+    return replace(roster, section=replace(roster.section, questions=questions))
 
 
 # -- the command ---------------------------------------------------------------------------------

@@ -56,7 +56,7 @@ def test_a_form_of_only_a_repeat_keys_its_households_by_submission():
     assert result.lost == ()
 
 
-def test_a_repeat_within_a_repeat_is_reported_and_the_outer_one_kept():
+def test_a_repeat_nested_twice_is_reported_and_the_outer_two_kept():
     from villagesurvey.xlsform import xlsform_to_instrument
 
     survey = [
@@ -66,16 +66,22 @@ def test_a_repeat_within_a_repeat_is_reported_and_the_outer_one_kept():
         ["decimal", "area", "Area", "${n} > 0"],
         ["begin_repeat", "crops", "Crops", ""],
         ["text", "crop", "Crop", ""],
+        ["begin_repeat", "pests", "Pests", ""],
+        ["text", "pest", "Pest", ""],
+        ["end_repeat", "", "", ""],
         ["end_repeat", "", "", ""],
         ["end_repeat", "", "", ""],
     ]
     result = xlsform_to_instrument({"survey": survey})
-    (roster,) = result.instrument.rosters
-    assert [q.code for q in roster.section.questions] == ["plots_no", "area"]
-    assert roster.section.questions[1].relevant is None  # named the household's n
+    plots, crops = result.instrument.rosters
+    assert [q.code for q in plots.section.questions] == ["plots_no", "area"]
+    assert plots.section.questions[1].relevant is None  # named the household's n
+    assert (crops.within, [q.code for q in crops.section.questions]) == (
+        "plots", ["crops_no", "crop"],
+    )  # fmt: skip
     assert [(f.row, f.code) for f in result.lost] == [
         (None, "cross_level_not_mapped"),
-        (5, "repeat"),
+        (7, "repeat"),
     ]
 
 

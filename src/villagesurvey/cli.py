@@ -212,6 +212,7 @@ def check(instrument: Path) -> None:
         f"{pairs} before/after pair{'s' * (pairs != 1)}, languages {', '.join(loaded.languages)}"
         + "".join(
             f"; roster {r.code}: {len(r.section.questions)} questions, key {r.key}"
+            + (f", within {r.within}" if r.within else "")
             for r in loaded.rosters
         )
         + (f"; derived: {', '.join(d.code for d in loaded.derived)}" if loaded.derived else "")

@@ -131,14 +131,15 @@ def roster_dataset(
     Labels, value labels, "not asked" and personal data are handled as for the main level;
     with ``salt`` the household's key columns get the same pseudonyms as in the main level
     (the roster's own key, the member number, is kept: it numbers members within a
-    household and tells nothing without the household's key).
+    household and tells nothing without the household's key). A roster within another
+    (plots within farms) is linked by the household's key and the outer roster's key.
     """
     table = roster_instrument(instrument, roster)
     dataset = labelled_dataset(
         table, clean, keep_pii=keep_pii, salt=salt, name_limit=name_limit,
         pseudonym_key=instrument.key,
     )  # fmt: skip
-    return replace(dataset, roster=roster.code, link=tuple(instrument.key))
+    return replace(dataset, roster=roster.code, link=tuple(table.key[:-1]))
 
 
 def key_frame(dataset: LabelledDataset, columns: Sequence[str]) -> pd.DataFrame:
@@ -204,19 +205,31 @@ def read_levels(
                 "the folder validate wrote"
             )
         for roster, level in levels:
+            if roster.within:
+                notes.append(
+                    f"roster {roster.code} is within roster {roster.within}: not reshaped, "
+                    f"written as a file of its own linked by {', '.join(level.link)}"
+                )
+                continue
             before = len(main.variables)
             main = widen(main, level, roster, name_limit=name_limit)
             notes.append(
                 f"roster {roster.code}: {len(level.data)} rows reshaped to "
                 f"{len(main.variables) - before} columns of the main file"
             )
-        return main, [], notes
+        return main, [level for roster, level in levels if roster.within], notes
+    exported = {roster.code: level for roster, level in levels}
     for roster, level in levels:
-        orphans = unlinked_rows(main, level)
+        parent = exported.get(roster.within) if roster.within else main
+        if parent is None:
+            continue  # its outer roster has no table to link to
+        orphans = unlinked_rows(parent, level)
         if orphans:
             rows = ", ".join(str(i + 2) for i in orphans[:5])
+            owner = f"row of roster {roster.within}" if roster.within else "household"
+            where = f"file of {roster.within}" if roster.within else "main file"
             notes.append(
                 f"roster {roster.code}: {len(orphans)} row{'s' * (len(orphans) > 1)} whose "
-                f"household is not in the main file (rows {rows})"
+                f"{owner} is not in the {where} (rows {rows})"
             )
     return main, [level for _, level in levels], notes

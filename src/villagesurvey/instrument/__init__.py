@@ -13,6 +13,7 @@ from .model import BoundRule as BoundRule
 from .model import Choice as Choice
 from .model import Column as Column
 from .model import Instrument as Instrument
+from .model import OlderThan as OlderThan
 from .model import Question as Question
 from .model import Roster as Roster
 from .model import RosterSum as RosterSum
@@ -34,6 +35,7 @@ __all__ = [
     "ConditionSyntaxError",
     "Derived",
     "Instrument",
+    "OlderThan",
     "Question",
     "Roster",
     "RosterSum",

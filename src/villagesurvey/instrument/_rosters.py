@@ -2,19 +2,24 @@
 
 A roster section is written among the sections; it is read like any other, then taken out
 of them into :attr:`Instrument.rosters` with its key, its expected count and the checks
-across levels it declares. Skip rules and ``part_of`` do not cross levels.
+across levels it declares. A roster may be nested once (``within:`` another roster: plots
+within a household's farms); its count and totals are then questions of that roster. Skip
+rules and ``part_of`` do not cross levels.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from ._fields import FieldReader, suggest
+from ._roster_ages import own_condition, read_older_than
 from ._yaml import LineList, LineMap
 from .conditions import ConditionSyntaxError, parse_condition, references
 from .model import NUMERIC_TYPES, Question, Roster, RosterSum, Section
 
 __all__ = ["read_rosters"]
 
-_FIELDS = ("key", "count", "exactly_one", "sums", "severity")
+_FIELDS = ("key", "within", "count", "exactly_one", "sums", "older_than", "severity")
 _SUM_FIELDS = ("total", "part", "tolerance")
 _KEY_TYPES = ("integer", "text", "select_one")
 
@@ -28,25 +33,35 @@ def read_rosters(
     """Build the rosters of the sections that have ``roster:``, recording every mistake.
 
     ``nodes`` maps each roster section's code to its mapping in the file; ``main`` holds
-    the household questions (those of sections without ``roster:``).
+    the household questions (those of sections without ``roster:``). A nested roster comes
+    right after the roster it is within (and its siblings), whatever the file's order.
     """
     rosters: list[Roster] = []
+    by_code = {s.code: s for s in sections}
     for section in sections:
         node = nodes.get(section.code)
         if node is None:
             continue
-        roster = _roster(reader, node, section, main)
+        roster = _roster(reader, node, section, main, by_code, nodes)
         if roster is not None:
             rosters.append(roster)
     own = {q.code: s.code for s in sections if s.code in nodes for q in s.questions}
     for section in sections:
         for question in section.questions:
             _one_level(reader, question, own.get(question.code), own)
-    return tuple(rosters)
+    return tuple(
+        r for top in rosters if top.within is None
+        for r in (top, *(r for r in rosters if r.within == top.code))
+    )  # fmt: skip
 
 
 def _roster(
-    reader: FieldReader, node: LineMap, section: Section, main: dict[str, Question]
+    reader: FieldReader,
+    node: LineMap,
+    section: Section,
+    main: dict[str, Question],
+    sections: dict[str, Section],
+    nodes: dict[str, LineMap],
 ) -> Roster | None:
     where = f"roster {section.code!r}"
     spec = reader.mapping(node.get("roster"), node.line_of("roster"), where, "roster")
@@ -56,9 +71,13 @@ def _roster(
     reader.fields(spec, _FIELDS, where)
     own = {q.code: q for q in section.questions}
     key = _key(reader, spec, where, own, node.line_of("roster"))
-    count = _count(reader, spec, where, main)
+    within, parent, what = _within(reader, spec, where, section.code, sections, nodes)
+    parent = parent if parent is not None else main
+    known = bool(what)  # not when ``within`` is wrong: its count and totals are unknowable
+    count = _count(reader, spec, where, parent, what) if known else None
     exactly_one = _exactly_one(reader, spec, where, own)
-    sums = _sums(reader, spec, where, main, own)
+    sums = _sums(reader, spec, where, parent, own, what) if known else ()
+    older_than = read_older_than(reader, spec, where, own)
     severity = spec.get("severity", "error")
     if severity not in ("error", "warning"):
         reader.problem(
@@ -67,7 +86,38 @@ def _roster(
         )  # fmt: skip
     if key is None or len(reader.problems) > before:
         return None
-    return Roster(section, key, count, exactly_one, sums, str(severity))
+    return Roster(section, key, count, exactly_one, sums, str(severity), within, older_than)
+
+
+def _within(
+    reader: FieldReader,
+    spec: LineMap,
+    where: str,
+    code: str,
+    sections: dict[str, Section],
+    nodes: dict[str, LineMap],
+) -> tuple[str | None, dict[str, Question] | None, str]:
+    """The roster this one is within, its questions, and how a message names it."""
+    value, line = spec.get("within"), spec.line_of("within")
+    if value is None:
+        return None, None, "of the household"
+    others = [c for c in nodes if c != code]
+    if not isinstance(value, str) or value not in others:
+        reader.problem(
+            line, where, "unknown_roster",
+            f"within {value!r} is no other roster of the instrument{suggest(str(value), others)}",
+        )  # fmt: skip
+        return None, None, ""
+    outer: Any = nodes[value].get("roster")
+    if isinstance(outer, LineMap) and outer.get("within") is not None:
+        reader.problem(
+            line, where, "nested_too_deep",
+            f"roster {value!r} is itself within roster {outer.get('within')!r}; a roster may "
+            "be nested only once (plots within a household's farms)",
+        )  # fmt: skip
+        return None, None, ""
+    parent = sections.get(value)
+    return value, {q.code: q for q in parent.questions} if parent else {}, f"of roster {value!r}"
 
 
 def _key(
@@ -102,15 +152,17 @@ def _key(
     return key
 
 
-def _count(reader: FieldReader, spec: LineMap, where: str, main: dict[str, Question]) -> str | None:
+def _count(
+    reader: FieldReader, spec: LineMap, where: str, main: dict[str, Question], what: str
+) -> str | None:
     count, line = spec.get("count"), spec.line_of("count")
     if count is None:
         return None
     question = main.get(count) if isinstance(count, str) else None
     if question is None:
         reader.problem(
-            line, where, "unknown_question", f"count {count!r} is no question of the "
-            f"household{suggest(str(count), list(main))}",
+            line, where, "unknown_question", f"count {count!r} is no question "
+            f"{what}{suggest(str(count), list(main))}",
         )  # fmt: skip
         return None
     if question.type != "integer" or question.waves:
@@ -128,23 +180,7 @@ def _exactly_one(
     text, line = spec.get("exactly_one"), spec.line_of("exactly_one")
     if text is None:
         return None
-    if not isinstance(text, str):
-        reader.problem(line, where, "wrong_type", "exactly_one must be a condition such as "
-                       "\"relation = 1\"")  # fmt: skip
-        return None
-    try:
-        condition = parse_condition(text)
-    except ConditionSyntaxError as error:
-        reader.problem(line, where, "bad_condition", f"exactly_one: {error}")
-        return None
-    for name, _values in references(condition):
-        if name not in own or own[name].waves:
-            reader.problem(
-                line, where, "unknown_question",
-                f"exactly_one names {name!r}, which is no question of this roster asked once",
-            )  # fmt: skip
-            return None
-    return text
+    return own_condition(reader, text, line, where, "exactly_one", own)
 
 
 def _sums(
@@ -153,6 +189,7 @@ def _sums(
     where: str,
     main: dict[str, Question],
     own: dict[str, Question],
+    what: str,
 ) -> tuple[RosterSum, ...]:
     value, line = spec.get("sums"), spec.line_of("sums")
     if value is None:
@@ -166,7 +203,7 @@ def _sums(
             reader.problem(value.line, where, "wrong_type", "each sum needs a total and a part")
             continue
         reader.fields(item, _SUM_FIELDS, where)
-        total = _number_question(reader, item, "total", main, where, "of the household")
+        total = _number_question(reader, item, "total", main, where, what)
         part = _number_question(reader, item, "part", own, where, "of this roster")
         tolerance = item.get("tolerance", 0)
         if not isinstance(tolerance, int | float) or isinstance(tolerance, bool) or tolerance < 0:

@@ -47,6 +47,8 @@ def _question(question: Question) -> dict[str, Any]:
 
 def _roster(roster: Roster) -> dict[str, Any]:
     out: dict[str, Any] = {"key": roster.key}
+    if roster.within:
+        out["within"] = roster.within
     if roster.count:
         out["count"] = roster.count
     if roster.exactly_one:
@@ -55,6 +57,11 @@ def _roster(roster: Roster) -> dict[str, Any]:
         out["sums"] = [
             {"total": s.total, "part": s.part} | ({"tolerance": s.tolerance} if s.tolerance else {})
             for s in roster.sums
+        ]
+    if roster.older_than:
+        out["older_than"] = [
+            {"older": o.older, "younger": o.younger, "age": o.age} | ({"by": o.by} if o.by else {})
+            for o in roster.older_than
         ]
     if roster.severity != "error":
         out["severity"] = roster.severity

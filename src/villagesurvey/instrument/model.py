@@ -32,6 +32,7 @@ __all__ = [
     "Instrument",
     "Limit",
     "ModelPath",
+    "OlderThan",
     "Question",
     "Roster",
     "RosterSum",
@@ -159,6 +160,22 @@ class RosterSum:
 
 
 @dataclass(frozen=True)
+class OlderThan:
+    """Within a household, the rows that hold ``older`` are older than those that hold ``younger``.
+
+    ``older`` and ``younger`` are conditions on the roster's questions (``relation = 2``: the
+    head's spouse; ``relation = 3``: a child), ``age`` the roster's age question; ``by`` is
+    the least difference in age expected (0: not older). A row that holds ``younger`` and is
+    older than the oldest row holding ``older`` less ``by`` is a warning on that row.
+    """
+
+    older: str
+    younger: str
+    age: str
+    by: float = 0
+
+
+@dataclass(frozen=True)
 class Roster:
     """A repeat group: one row per member (plot, business, ...) of each household.
 
@@ -179,6 +196,13 @@ class Roster:
     severity : str
         ``error`` (the household and its rows are quarantined) or ``warning``: the severity
         of a broken count, ``exactly_one`` or sum.
+    within : str or None
+        The roster this one is nested in (plots within a household's farms): its rows belong
+        to a row of that roster, and ``count`` and the totals of ``sums`` are questions of
+        it. ``None`` for a roster of the household.
+    older_than : tuple of OlderThan
+        Ages expected between rows of one household (a child younger than the head's spouse),
+        checked as warnings.
     """
 
     section: Section
@@ -187,6 +211,8 @@ class Roster:
     exactly_one: str | None = None
     sums: tuple[RosterSum, ...] = ()
     severity: str = "error"
+    within: str | None = None
+    older_than: tuple[OlderThan, ...] = ()
 
     @property
     def code(self) -> str:

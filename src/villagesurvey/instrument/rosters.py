@@ -2,7 +2,9 @@
 
 Every stage that handles one table (the workbook's data sheet, validate's rules, the clean
 file) handles a roster through :func:`roster_instrument`: its columns are the parent's key
-columns, then the roster's questions; its key is the parent's key and the roster's own.
+columns, then the roster's questions; its key is the parent's key and the roster's own. A
+roster within another roster (plots within farms) has the household's key, the outer
+roster's key, then its own.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import replace
 
 from .model import Instrument, Roster, Section
 
-__all__ = ["roster_instrument"]
+__all__ = ["parent_roster", "roster_instrument"]
 
 
 def roster_instrument(instrument: Instrument, roster: str | Roster) -> Instrument:
@@ -29,8 +31,9 @@ def roster_instrument(instrument: Instrument, roster: str | Roster) -> Instrumen
     Instrument
         Same id, version, languages, choices and waves; its key is the parent's key then the
         roster's ``key``; its sections are the parent's key questions (as in their own
-        sections, without skip rules) then the roster's questions. It has no rosters, rules
-        or model.
+        sections, without skip rules) then the roster's questions. For a roster ``within``
+        another, the parent's key is the household's key then the outer roster's key. It has
+        no rosters, rules or model.
 
     Raises
     ------
@@ -38,16 +41,16 @@ def roster_instrument(instrument: Instrument, roster: str | Roster) -> Instrumen
         If the instrument has no roster of that code.
     """
     if isinstance(roster, str):
-        found = [r for r in instrument.rosters if r.code == roster]
-        if not found:
-            raise KeyError(roster)
-        roster = found[0]
+        roster = _find(instrument, roster)
     parent: list[Section] = []
-    for section in instrument.sections:
+    outer = parent_roster(instrument, roster)
+    sections = (*instrument.sections, *((outer.section,) if outer else ()))
+    key = (*instrument.key, *((outer.key,) if outer else ()))
+    for section in sections:
         keys = tuple(
             replace(q, relevant=None, part_of=None, when_skipped=None)
             for q in section.questions
-            if q.code in instrument.key
+            if q.code in key
         )
         if keys:
             parent.append(Section(section.code, section.label, keys))
@@ -56,9 +59,21 @@ def roster_instrument(instrument: Instrument, roster: str | Roster) -> Instrumen
         instrument.version,
         roster.section.label,
         instrument.languages,
-        (*instrument.key, roster.key),
+        (*key, roster.key),
         (*parent, roster.section),
         instrument.choices,
         instrument.scales,
         instrument.waves,
     )
+
+
+def parent_roster(instrument: Instrument, roster: Roster) -> Roster | None:
+    """The roster ``roster`` is within, or ``None`` for a roster of the household."""
+    return _find(instrument, roster.within) if roster.within else None
+
+
+def _find(instrument: Instrument, code: str) -> Roster:
+    found = [r for r in instrument.rosters if r.code == code]
+    if not found:
+        raise KeyError(code)
+    return found[0]

@@ -23,10 +23,12 @@ MAX_LINES = 15
 
 def roster_lines(instrument: Instrument, roster: Roster) -> int:
     """How many lines to print: the count question's usual maximum, else its hard maximum,
-    at most :data:`MAX_LINES`; :data:`DEFAULT_LINES` when neither is known."""
+    at most :data:`MAX_LINES`; :data:`DEFAULT_LINES` when neither is known. The count of a
+    roster within another is a question of the outer roster."""
     if roster.count is None:
         return DEFAULT_LINES
-    question = instrument.question(roster.count)
+    levels = [*instrument.sections, *(r.section for r in instrument.rosters)]
+    question = next(q for s in levels for q in s.questions if q.code == roster.count)
     for limit in (question.soft_max, question.max):
         if isinstance(limit, int | float) and not isinstance(limit, bool) and limit >= 1:
             return min(int(limit), MAX_LINES)
@@ -36,7 +38,8 @@ def roster_lines(instrument: Instrument, roster: Roster) -> int:
 def build_rosters(instrument: Instrument, numbers: dict[str, str]) -> tuple[FormRoster, ...]:
     """Every roster of the instrument as a grid, numbered after the household's sections.
 
-    ``numbers`` (column code -> question number) gains the rosters' columns.
+    ``numbers`` (column code -> question number) gains the rosters' columns. The grid of a
+    roster within another has the outer roster's key (the farm number) as its first column.
     """
     rosters = []
     for offset, roster in enumerate(instrument.rosters, start=1):
@@ -57,6 +60,11 @@ def build_rosters(instrument: Instrument, numbers: dict[str, str]) -> tuple[Form
             items.append(item)
         key = next(item for item in items if item.code == roster.key)
         rest = [item for item in items if item is not key]
+        if roster.within:  # which row of the outer roster (the farm) each line belongs to
+            outer = table.key[-2]
+            column = table.column(outer)
+            cell = Cell(outer, letters[outer], None, None)
+            rest.insert(0, FormQuestion(numbers.get(outer, ""), column.question, (cell,), ()))
         rosters.append(
             FormRoster(
                 number=number,

@@ -35,4 +35,26 @@ def summary_rows(validation: Validation) -> list[list[Any]]:
             if count > MAX_CHECK_ROWS:
                 where += f" (its first {MAX_CHECK_ROWS:,}; issues.csv has all {count:,})"
             rows.append([f"{severity}: {check}", count, where])
+    return rows + _roster_rows(validation)
+
+
+def _roster_rows(validation: Validation) -> list[list[Any]]:
+    """Each roster's rows, as summary.json counts them, then its findings by check."""
+    rows: list[list[Any]] = []
+    for roster in validation.instrument.rosters:
+        level = validation.rosters.get(roster.code)
+        if level is None:
+            continue
+        name = f"roster {roster.code}"
+        parent = f"roster {roster.within}" if roster.within else "the households"
+        rows += [
+            [f"{name}: rows in", level.rows_in, f"rows of its sheets, each linked to {parent}"],
+            [f"{name}: rows clean", level.rows_clean, f"in clean_{roster.code}.csv"],
+            [f"{name}: rows quarantined", level.rows_quarantined,
+             f"in quarantine_{roster.code}.csv, with the reasons"],
+            [f"{name}: rows not read", level.rows_not_read, "see row_not_read"],
+        ]  # fmt: skip
+        for severity, checks in level.counts.items():
+            for check, count in checks.items():
+                rows.append([f"{name}: {severity}: {check}", count, f"see the sheet {check}"])
     return rows

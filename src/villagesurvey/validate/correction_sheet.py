@@ -1,8 +1,9 @@
 """Write ``corrections.xlsx``: a line per error and warning, for a supervisor to decide on.
 
-The first sheet, ``corrections``, has the respondent's key columns, then
-:data:`.corrections.FIELDS`; ``action`` has a drop-down of the four actions and
-``new_value`` a drop-down of the labels of a choice question. Lines of the corrections
+The first sheet, ``corrections``, has the respondent's key columns (for an instrument with
+rosters, then ``roster`` and the rosters' key columns: a roster's findings are listed after
+the households'), then :data:`.corrections.FIELDS`; ``action`` has a drop-down of the four
+actions and ``new_value`` a drop-down of the labels of a choice question. Lines of the corrections
 file the run applied that hold a decision are carried over as they were, first; a finding
 on a cell (or a respondent) those lines already decide is not listed again. The second
 sheet says how to fill it in, in English and Chinese. Every text is stored as text, never
@@ -15,18 +16,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .._atomic import atomic_path
-from ..instrument import Instrument
 from .cells import show
 from .corrections import ACTIONS, FIELDS, HIDDEN, _text
 from .findings import column_letter
+from .roster_corrections import ROSTER, key_columns
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
+    from ..instrument import Instrument
     from .run import Validation
 
-__all__ = ["MAX_OPEN_LINES", "correction_lines", "write_correction_sheet"]
+__all__ = ["MAX_OPEN_LINES", "correction_header", "correction_lines", "write_correction_sheet"]
 
 MAX_OPEN_LINES = 10_000
 """Open findings listed at most (decided lines are always carried over); issues.csv has all."""
@@ -51,25 +53,53 @@ _HOW_TO = (
 def correction_lines(validation: Validation, issues: pd.DataFrame) -> list[list[str]]:
     """The lines of the template: decided lines carried over, then one per open finding.
 
-    ``issues`` is the issues table as written (personal data already hidden), on the same
-    index as ``validation.findings``.
+    ``issues`` is the issues table as written (personal data already hidden): the findings
+    of ``validation``, then those of each of its rosters, in order. The lines of every level
+    come in that order too, laid out as :func:`correction_header` says.
     """
-    instrument = validation.instrument
-    applied = validation.corrections
+    header = correction_header(validation.instrument)
     lines: list[list[str]] = []
+    start, room = 0, MAX_OPEN_LINES
+    for code, level in [("", validation), *validation.rosters.items()]:
+        part = issues.iloc[start : start + len(level.findings)]
+        start += len(level.findings)
+        found = _level_lines(level, code, part.set_axis(level.findings.index), room)
+        room -= sum(1 for line in found if not line.get("action"))
+        lines += [[_shown(line.get(name)) for name in header] for line in found]
+    return lines
+
+
+def _shown(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def correction_header(instrument: Instrument) -> list[str]:
+    """The template's columns: the key columns (with ``roster`` and the rosters' keys when the
+    instrument has rosters), then :data:`.corrections.FIELDS`."""
+    return [*key_columns(instrument), *FIELDS]
+
+
+def _level_lines(
+    level: Validation, roster: str, issues: pd.DataFrame, room: int
+) -> list[dict[str, str]]:
+    """One level's lines as mappings of column to text: decided ones, then open findings."""
+    instrument = level.instrument
+    applied = level.corrections
+    lines: list[dict[str, str]] = []
     decided: set[tuple[tuple[str, ...], str]] = set()
     if applied is not None:
         for c in applied.source.lines:
             if c.get("action"):
-                lines.append([*c.key, *(c.get(f) for f in FIELDS)])
+                line = {**c.fields, **dict(zip(instrument.key, c.key, strict=True))}
+                lines.append(line | ({ROSTER: roster} if roster else {}))
                 where = c.key if any(c.key) else (c.get("file"), c.get("row"))
                 column = "" if c.get("action").casefold() == "drop" else c.get("column")
                 decided.add((where, column))
     pii = {c.code for c in instrument.columns if c.question.pii}
-    raw = validation.raw
-    findings = validation.findings
+    raw = level.raw
+    findings = level.findings
     open_ = findings["severity"].isin(["error", "warning"]) & findings["record"].notna()
-    chosen = findings.index[open_.to_numpy()][:MAX_OPEN_LINES]
+    chosen = findings.index[open_.to_numpy()][: max(room, 0)]
     # a column at a time: each finding's record looked up in the raw frame once per column
     where = raw.index.get_indexer(findings.loc[chosen, "record"].astype("int64").to_numpy())
     codes = findings.loc[chosen, "column"].astype(str).tolist()
@@ -86,16 +116,19 @@ def correction_lines(validation: Validation, issues: pd.DataFrame) -> list[list[
         place = key if any(key) else (files[n], rows[n])
         if (place, "") in decided or (place, column) in decided:
             continue
-        fields = {
-            "file": files[n],
-            "row": rows[n],
-            "column": column,
-            "label": labels.get(column, ""),
-            "value": HIDDEN if column in pii and shown[n] == HIDDEN else values[n],
-            "check": checks[n],
-            "message": messages[n],
-        }
-        lines.append([*key, *(fields.get(f, "") for f in FIELDS)])
+        lines.append(
+            {
+                **dict(zip(instrument.key, key, strict=True)),
+                **({ROSTER: roster} if roster else {}),
+                "file": files[n],
+                "row": rows[n],
+                "column": column,
+                "label": labels.get(column, ""),
+                "value": HIDDEN if column in pii and shown[n] == HIDDEN else values[n],
+                "check": checks[n],
+                "message": messages[n],
+            }
+        )
     return lines
 
 
@@ -123,15 +156,13 @@ def write_correction_sheet(path: Path, validation: Validation, issues: pd.DataFr
     from ..tables.xlsx_stream import TableBook
 
     instrument = validation.instrument
-    header = [*instrument.key, *FIELDS]
-    lines = [
-        ["" if v is None else str(v) for v in line] for line in correction_lines(validation, issues)
-    ]
+    header = correction_header(instrument)
+    lines = correction_lines(validation, issues)
     column_of = {name: column_letter(i) for i, name in enumerate(header, start=1)}
     last = max(len(lines) + 1, 2)
     action = column_of["action"]
     drop_downs = [(f"{action}2:{action}{last}", '"' + ",".join(ACTIONS) + '"')]
-    choices = _choice_lists(instrument, lines, header.index("column"))
+    choices = _choice_lists(validation, lines, header.index("column"))
     for i, (_name, labels, rows) in enumerate(choices, start=1):
         col, new = column_letter(i), column_of["new_value"]
         source = f"choices!${col}$2:${col}${len(labels) + 1}"
@@ -158,16 +189,18 @@ def write_correction_sheet(path: Path, validation: Validation, issues: pd.DataFr
 
 
 def _choice_lists(
-    instrument: Instrument, lines: list[list[str]], where: int
+    validation: Validation, lines: list[list[str]], where: int
 ) -> list[tuple[str, list[str], list[int]]]:
-    """Each choice list the lines need: its name, its labels, the lines' sheet rows."""
+    """Each choice list the lines need (of any level): its name, its labels, the lines' rows."""
+    instrument = validation.instrument
     by_list: dict[str, list[int]] = {}
     labels_of: dict[str, list[str]] = {}
-    codes = {c.code for c in instrument.columns}
+    levels = [validation, *validation.rosters.values()]
+    columns = {c.code: c for level in levels for c in level.instrument.columns}
     for n, line in enumerate(lines, start=2):
         code = line[where]
-        if code in codes and instrument.column(code).question.type in ("select_one", "likert"):
-            question = instrument.column(code).question
+        if code in columns and columns[code].question.type in ("select_one", "likert"):
+            question = columns[code].question
             name = question.choices or question.scale or code
             choices = instrument.choice_list(question)
             labels_of[name] = [next(iter(c.label.values())) for c in choices]
@@ -176,5 +209,10 @@ def _choice_lists(
 
 
 def _open_count(validation: Validation) -> int:
-    findings = validation.findings
-    return int((findings["severity"].isin(["error", "warning"]) & findings["record"].notna()).sum())
+    count = 0
+    for level in [validation, *validation.rosters.values()]:
+        findings = level.findings
+        count += int(
+            (findings["severity"].isin(["error", "warning"]) & findings["record"].notna()).sum()
+        )
+    return count

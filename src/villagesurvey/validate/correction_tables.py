@@ -17,7 +17,7 @@ from .findings import Findings
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["audit_table", "count_dropped", "dropped_table", "settle"]
+__all__ = ["audit_table", "confirm_late", "count_dropped", "dropped_table", "settle"]
 
 
 def settle(table: pd.DataFrame, applied: Applied) -> pd.DataFrame:
@@ -52,6 +52,31 @@ def settle(table: pd.DataFrame, applied: Applied) -> pd.DataFrame:
                      "or the respondent dropped)", severity="warning")  # fmt: skip
     extra = unused.frame()
     return pd.concat([table, extra], ignore_index=True) if len(extra) else table
+
+
+def confirm_late(table: pd.DataFrame, start: int, applied: Applied) -> pd.DataFrame:
+    """Settle warnings added after :func:`settle` (checks across levels), from row ``start``.
+
+    A warning on a confirmed cell becomes a ``confirmed`` note, and the ``correction_unused``
+    that :func:`settle` reported for its line goes.
+    """
+    import pandas as pd
+
+    used = []
+    for i in table.index[start:]:
+        if table.at[i, "severity"] != "warning" or pd.isna(table.at[i, "record"]):
+            continue
+        c = applied.confirmed.get((int(table.at[i, "record"]), str(table.at[i, "column"])))
+        if c is not None:
+            table.at[i, "severity"] = "confirmed"
+            table.at[i, "message"] = _said(applied.source, c, str(table.at[i, "message"]))
+            used.append(c.line)
+    unused = (
+        (table["check"] == "correction_unused")
+        & (table["file"] == applied.source.name)
+        & table["row"].isin(used)
+    )
+    return table.loc[~unused.to_numpy()].reset_index(drop=True) if used else table
 
 
 def audit_table(

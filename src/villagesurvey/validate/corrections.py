@@ -34,6 +34,7 @@ from ..instrument.model import NUMERIC_TYPES, SELECT_TYPES
 from ..tables.safe import shown_name
 from .cells import parse_number, show
 from .findings import Findings
+from .roster_corrections import line_level
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -72,6 +73,8 @@ class Correction:
     key: tuple[str, ...]
     fields: dict[str, str]
     formula: bool = False
+    roster: str = ""
+    """The roster whose row the line names (:mod:`.roster_corrections`); blank: a household."""
 
     def get(self, name: str) -> str:
         """A field's text, stripped; blank if the file has no such column."""
@@ -130,7 +133,6 @@ def read_corrections(path: str | Path, instrument: Instrument, **reading: Any) -
             f"corrections file {name}: the first row must name the columns (at least "
             "'action' and 'column', as in the corrections.xlsx that validate writes)"
         )
-    keys = [header.index(k.casefold()) if k.casefold() in header else -1 for k in instrument.key]
     lines = []
     for offset, row in enumerate(rows[1:], start=1):
         cells = {h: _text(v) for h, v in zip(header, row, strict=False) if h}
@@ -138,8 +140,8 @@ def read_corrections(path: str | Path, instrument: Instrument, **reading: Any) -
         formula = any(r == line for r, _ in sheet.formulas)
         if not any(cells.values()) and not formula:
             continue
-        key = tuple(_text(row[i]) if 0 <= i < len(row) else "" for i in keys)
-        lines.append(Correction(line, key, cells, formula))
+        roster, key = line_level(instrument, cells)
+        lines.append(Correction(line, key, cells, formula, roster))
     return CorrectionsFile(name, result.sha256, tuple(lines), tuple(header))
 
 
@@ -198,6 +200,9 @@ def _targets(
             continue
         if not action:
             continue  # not decided yet
+        if c.roster:
+            _problem(findings, source, c, "correction_roster", _no_roster(c, instrument))
+            continue
         if action not in ACTIONS:
             why = f"unknown action {c.get('action')!r}; use one of {', '.join(ACTIONS)}"
             _problem(findings, source, c, "correction_action", why)
@@ -214,6 +219,12 @@ def _targets(
         if record is not None:
             targets.setdefault((record, column), []).append(c)
     return targets
+
+
+def _no_roster(c: Correction, instrument: Instrument) -> str:
+    if c.get("roster") or c.get("sheet"):
+        return f"no roster {c.roster!r} in {instrument.id} {instrument.version}"
+    return f"the key columns name rows of {c.roster}; say which in the column 'roster'"
 
 
 def _respondent(

@@ -154,6 +154,9 @@ class ExportRepeats:
                     "repeat; a roster within a roster is not read from exports, so these "
                     "rows are not validated",
                 )  # fmt: skip
+                if (inner := _roster_for(self.instrument, table)) is not None:
+                    level = table.file if table.main is not None else ""
+                    found.setdefault(level, set()).add(inner.code)  # told above, not again
                 continue
             roster = _roster_for(self.instrument, table)
             if roster is None:

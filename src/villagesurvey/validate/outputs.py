@@ -97,8 +97,10 @@ def write_validation(validation: Validation, outdir: str | Path, *, show_pii: bo
         _write_csv(staging / "issues.csv", issues)
         _write_issues_xlsx(staging / "issues.xlsx", validation, issues)
         write_correction_sheet(staging / "corrections.xlsx", validation, issues)
-        _write_csv(staging / "audit.csv", _private_audit(validation, show_pii))
+        _write_csv(staging / "audit.csv", _every_audit(validation, show_pii))
         _write_csv(staging / "dropped.csv", validation.dropped)
+        for code, level in validation.rosters.items():
+            _write_csv(staging / f"dropped_{code}.csv", level.dropped)
         with atomic_path(staging / "summary.json") as temporary:
             temporary.write_text(
                 json.dumps(summary(validation), ensure_ascii=False, indent=2) + "\n",
@@ -108,8 +110,23 @@ def write_validation(validation: Validation, outdir: str | Path, *, show_pii: bo
 
 
 def roster_outputs(validation: Validation) -> list[str]:
-    """The files written for the rosters: ``clean_<roster>.csv``, ``quarantine_<roster>.csv``."""
-    return [f"{kind}_{code}.csv" for code in validation.rosters for kind in ("clean", "quarantine")]
+    """The files written for the rosters: ``clean_<roster>.csv``, ``quarantine_<roster>.csv``,
+    ``dropped_<roster>.csv``."""
+    kinds = ("clean", "quarantine", "dropped")
+    return [f"{kind}_{code}.csv" for code in validation.rosters for kind in kinds]
+
+
+def _every_audit(validation: Validation, show_pii: bool) -> pd.DataFrame:
+    """The audit trail of every level; with rosters, a last column names each line's roster."""
+    import pandas as pd
+
+    audit = _private_audit(validation, show_pii)
+    if not validation.rosters:
+        return audit
+    tables = [audit.assign(roster="")]
+    for code, level in validation.rosters.items():
+        tables.append(_private_audit(level, show_pii).assign(roster=code))
+    return pd.concat(tables, ignore_index=True)
 
 
 def _issues_table(validation: Validation, show_pii: bool) -> pd.DataFrame:
@@ -289,13 +306,17 @@ def summary(validation: Validation) -> dict[str, Any]:
         "counts": validation.counts,
         "rosters": {
             code: {
+                "within": roster.within,
                 "rows_in": level.rows_in,
                 "rows_clean": level.rows_clean,
                 "rows_quarantined": level.rows_quarantined,
                 "rows_not_read": level.rows_not_read,
+                "rows_dropped": level.rows_dropped,
                 "counts": level.counts,
             }
+            for roster in validation.instrument.rosters
             for code, level in validation.rosters.items()
+            if roster.code == code
         },
         "exit_code": validation.exit_code,
     }
@@ -303,21 +324,29 @@ def summary(validation: Validation) -> dict[str, Any]:
 
 def _corrections_summary(validation: Validation) -> dict[str, Any] | None:
     """The corrections file applied (name, sha256) and what its lines did."""
+    import pandas as pd
+
     applied = validation.corrections
     if applied is None:
         return None
-    actions = validation.audit["action"].value_counts()
-    counts = validation.counts
-    problems = {k: n for k, n in counts.get("error", {}).items() if k.startswith("correction_")}
+    levels = [validation, *validation.rosters.values()]
+    actions = pd.concat([v.audit["action"] for v in levels]).value_counts()
+    problems = [
+        n
+        for v in levels
+        for k, n in v.counts.get("error", {}).items()
+        if k.startswith("correction_")
+    ]
+    lines = sum(len(v.corrections.source.lines) for v in levels if v.corrections is not None)
     return {
         "file": applied.source.name,
         "sha256": applied.source.sha256,
-        "lines": len(applied.source.lines),
+        "lines": lines,
         "replaced": int(actions.get("replace", 0)),
         "blanked": int(actions.get("blank", 0)),
         "confirmed": int(actions.get("confirm", 0)),
         "dropped": int(actions.get("drop", 0)),
-        "not_applied": sum(problems.values()),
+        "not_applied": sum(problems),
     }
 
 
@@ -393,6 +422,7 @@ def summary_lines(validation: Validation, outdir: str | Path, top: int = 5) -> l
         lines.append(
             f"roster {code}: {level.rows_in} in, {level.rows_clean} clean, "
             f"{level.rows_quarantined} quarantined"
+            + (f", {level.rows_dropped} dropped" if level.rows_dropped else "")
             + (f", {level.rows_not_read} not read" if level.rows_not_read else "")
             + (f" (errors: {shown})" if shown else "")
         )

@@ -5,7 +5,10 @@ number of roster rows differs from the declared count (``roster_count``), not ex
 holds the roster's ``exactly_one`` condition (``roster_exactly_one``: one head of household),
 a total differs from the sum over the roster by more than its tolerance (``roster_sum``).
 On the roster's row: no household has its key (``roster_orphan``), or its household is
-quarantined (``parent_quarantined``), so a row is never clean without its household.
+quarantined (``parent_quarantined``), so a row is never clean without its household. A roster
+within another roster is checked the same way against the outer roster's rows (a farm's
+count of plots, its area against the sum of its plots', a plot of no farm or of a
+quarantined farm).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..instrument import Roster
 from ..instrument.conditions import parse_condition
+from .correction_tables import confirm_late, count_dropped
 from .findings import COLUMNS
 from .masks import holds
 from .run import FILE, ROW, SHEET, _count_rows, _numbers_as_text
@@ -37,7 +41,8 @@ def check_levels(
     Parameters
     ----------
     household : Validation
-        The household level; its findings, quarantine and file counts are updated.
+        The parent level: the households, or the outer roster of a nested roster; its
+        findings, quarantine and file counts are updated.
     roster : Validation
         One roster's level, checked against its own instrument; updated the same way.
     spec : Roster
@@ -60,18 +65,20 @@ def check_levels(
     orphans: list[dict[str, Any]] = []
     known = set(parents.dropna())
     bad = set(parents.loc[household.quarantined].dropna())
+    parent = "household" if spec.within is None else f"row of roster {spec.within!r}"
+    column = roster.instrument.key[0] if spec.within is None else household.instrument.key[-1]
     for record, key in members.items():
         if key is None:
             continue  # no household key: required_missing says it (and why, for an export)
         if key not in known:
             orphans.append(_finding(
-                roster, record, roster.instrument.key[0], "roster_orphan", "error",
-                f"no household has the key {key}; check the household columns of this row",
+                roster, record, column, "roster_orphan", "error",
+                f"no {parent} has the key {key}; check the key columns of this row",
             ))  # fmt: skip
         elif key in bad:
             orphans.append(_finding(
-                roster, record, roster.instrument.key[0], "parent_quarantined", "error",
-                f"its household ({key}) is quarantined; the row waits for it to be fixed",
+                roster, record, column, "parent_quarantined", "error",
+                f"its {parent} ({key}) is quarantined; the row waits for it to be fixed",
             ))  # fmt: skip
     _add(roster, orphans, letters)
 
@@ -101,7 +108,7 @@ def _counts(
             out.append(_finding(
                 household, record, count, "roster_count", spec.severity,
                 f"says {int(expected)} but roster {spec.code!r} has {have} row"
-                f"{'s' * (have != 1)} for this household",
+                f"{'s' * (have != 1)} for this {'household' if spec.within is None else 'row'}",
                 value=int(expected), expected=str(have),
             ))  # fmt: skip
     return out
@@ -180,11 +187,15 @@ def _add(
     table = pd.concat([validation.findings.astype(object), extra], ignore_index=True)
     for name in ("row", "record"):
         table[name] = table[name].astype("Int64")
+    if validation.corrections is not None and validation.corrections.confirmed:
+        table = confirm_late(table, len(validation.findings), validation.corrections)
     validation.findings = table
-    errors = [f["record"] for f in found if f["severity"] == "error"]
+    errors = sorted({f["record"] for f in found if f["severity"] == "error"})  # once each
     quarantined = validation.quarantined.union(pd.Index(errors, dtype="int64"))
     validation.quarantined = quarantined.sort_values()
     _count_rows(validation.files, validation.raw, validation.quarantined, table)
+    if validation.corrections is not None:  # the files' dropped rows, counted again
+        count_dropped(validation.files, validation.corrections)
 
 
 def _isna(value: Any) -> bool:

@@ -4,7 +4,9 @@ A workbook made from an instrument with rosters has one sheet per roster, named 
 ``_instrument`` sheet (``roster_sheet.<code>``). Each roster's rows are laid out and checked
 like the main sheet's, against the roster's own instrument (the household's key columns, then
 the roster's questions: :func:`~villagesurvey.instrument.roster_instrument`), with findings
-of their own; :mod:`.roster_checks` then links them to their households.
+of their own; :mod:`.roster_checks` then links them to their households. A roster within
+another (plots within farms) is linked the same way to the outer roster's rows, once those
+are linked to their households; :mod:`.roster_ages` checks ages between rows of a household.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from ..workbook import META_SHEET
 from .findings import Findings
 from .layout import Return, lay_out
 from .reading import ReadFile, Refused, Sheet
+from .roster_corrections import level_lines
 
 if TYPE_CHECKING:
+    from .corrections import CorrectionsFile
     from .run import FileReport, Validation
 
 __all__ = ["RosterReturns"]
@@ -85,24 +89,36 @@ class RosterReturns:
         for code, letter in laid.letters.items():
             self.letters[(laid.file, laid.sheet, code)] = letter
 
-    def check(self, household: Validation, outlier_factor: float | None = None) -> Validation:
+    def check(
+        self,
+        household: Validation,
+        outlier_factor: float | None = None,
+        corrections: CorrectionsFile | None = None,
+    ) -> Validation:
         """Check every roster's rows, link them to the households, and attach them.
 
         Returns the household validation with ``rosters`` filled in: one validation per
         roster, keyed by its code, after the checks across levels (which may quarantine
-        households, and the rows of quarantined households).
+        households, and the rows of quarantined households). A nested roster is checked
+        against its outer roster, after that one is checked against the households. The
+        lines of ``corrections`` that name a roster's rows are applied to them first.
         """
+        from .roster_ages import check_ages
         from .roster_checks import check_levels
         from .run import check_returns
 
-        for roster in self.instrument.rosters:
+        for roster in self.instrument.rosters:  # an outer roster before those within it
             code = roster.code
+            lines = level_lines(corrections, self.instrument, code) if corrections else None
             checked = check_returns(
                 self.tables[code], self.returns[code], files=self.files[code],
                 findings=self.findings[code], outlier_factor=outlier_factor,
+                corrections=lines if lines is not None and lines.lines else None,
             )  # fmt: skip
             household.rosters[code] = checked
-            check_levels(household, checked, roster, self.letters)
+            parent = household.rosters[roster.within] if roster.within else household
+            check_ages(checked, roster, parent.instrument.key, self.letters)
+            check_levels(parent, checked, roster, self.letters)
         return household
 
 

@@ -37,6 +37,7 @@ from .findings import SEVERITIES, Findings
 from .layout import Return, lay_out
 from .normalise import LANGUAGE, TYPED, normalise
 from .reading import OUTPUT_FILE, OUTPUT_SET, ReadFile, Refused, find_returns, read_returns
+from .roster_corrections import level_lines
 from .rosters import RosterReturns
 from .submission_key import fill_submission_key
 from .tool_blanks import read_tool_blanks
@@ -403,10 +404,10 @@ def validate_returns(
         findings=findings,
         outlier_factor=outlier_factor,
         stage=steps,
-        corrections=decided,
+        corrections=level_lines(decided, instrument) if decided is not None else None,
     )
     repeats.link(household, rosters)
-    return rosters.check(household, outlier_factor)
+    return rosters.check(household, outlier_factor, decided)
 
 
 def _skipped(skipped: list[tuple[Path, str]], findings: Findings) -> list[FileReport]:

@@ -12,11 +12,11 @@ __all__ = ["display_width", "put", "truncate"]
 
 
 def put(sheet: Worksheet, row: int, column: int, value: Any) -> Cell:
-    """Write a value; text is always stored as text, never as a formula."""
+    """Write a value; text is always stored as text, never as a formula or an error value."""
     cell: Cell = sheet.cell(row=row, column=column)
     cell.value = value
-    if isinstance(value, str) and cell.data_type == "f":
-        cell.data_type = "s"  # openpyxl takes "=..." for a formula; a label never is one
+    if isinstance(value, str) and cell.data_type in ("f", "e"):
+        cell.data_type = "s"  # openpyxl takes "=..." for a formula, "#VALUE!" for an error
     return cell
 
 

@@ -3,13 +3,16 @@
 A repeat at any depth outside another repeat becomes a roster section: its questions (and
 those of groups inside it) belong to it, its ``repeat_count`` (``${hh_size}``) is its
 count, and the ``bind::villagesurvey:`` attributes the export writes (``roster_key``,
-``exactly_one``, ``sums``, ``severity``) come back. A repeat within a repeat is not imported
-(:meth:`SurveyReader.repeat` reports it). What would cross levels (a skip rule naming a
-question of the other level, a part of a total there) is left out, one finding each.
+``exactly_one``, ``sums``, ``older_than``, ``severity``) come back. A repeat within a repeat
+becomes a roster ``within`` the outer one, its count and totals questions of the outer
+roster; a repeat nested deeper is not imported (:meth:`SurveyReader.repeat` reports it). What
+would cross levels (a skip rule naming a question of another level, a part of a total there)
+is left out, one finding each.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -30,8 +33,11 @@ _SUM = re.compile(r"^\s*([^=~\s]+)\s*=\s*([^=~\s]+)\s*(?:~\s*([0-9.eE+-]+))?\s*$
 _KEY_TYPES = ("integer", "text", "select_one")
 
 
-def begin_roster(reader: SurveyReader, row: Row) -> SectionDraft:
-    """The roster section a ``begin_repeat`` row starts; the walk puts its questions in it."""
+def begin_roster(reader: SurveyReader, row: Row, within: str | None = None) -> SectionDraft:
+    """The roster section a ``begin_repeat`` row starts; the walk puts its questions in it.
+
+    ``within`` is the code of the roster whose repeat holds this one, if any.
+    """
     from ._survey import SectionDraft
 
     name = row.get("name") or f"repeat_{row.number}"
@@ -56,6 +62,8 @@ def begin_roster(reader: SurveyReader, row: Row) -> SectionDraft:
         "exactly_one": row.get(f"bind::{NAMESPACE}:exactly_one") or None,
         "sums": row.get(f"bind::{NAMESPACE}:sums") or None,
         "severity": row.get(f"bind::{NAMESPACE}:severity") or None,
+        "older_than": row.get(f"bind::{NAMESPACE}:older_than") or None,
+        "within": within,
         "row": row.number,
     }
     code = reader.section_codes.take(name)
@@ -72,9 +80,12 @@ def finish_rosters(
     sections = data["sections"]
     household = {q["code"]: q for s in sections if "roster" not in s for q in s["questions"]}
     taken = {q["code"] for s in sections for q in s["questions"]}
+    by_code = {s["code"]: s for s in sections}
     for section in sections:
         if "roster" in section:
-            section["roster"] = _spec(section, names, household, taken, note)
+            within = section["roster"]["within"]
+            parent = {q["code"]: q for q in by_code[within]["questions"]} if within else household
+            section["roster"] = _spec(section, names, parent, taken, note)
         allowed = (
             {q["code"] for q in section["questions"]} if "roster" in section else set(household)
         )
@@ -96,13 +107,14 @@ def finish_rosters(
 def _spec(
     section: dict[str, Any],
     names: dict[str, str],
-    household: dict[str, dict[str, Any]],
+    parent: dict[str, dict[str, Any]],
     taken: set[str],
     note: Callable[[Finding], None],
 ) -> dict[str, Any]:
+    """The roster's fields; ``parent`` holds the questions of the level it is within."""
     raw, row = section["roster"], section["roster"]["row"]
     own = {q["code"]: q for q in section["questions"]}
-    spec: dict[str, Any] = {}
+    spec: dict[str, Any] = {"within": raw["within"]} if raw["within"] else {}
     key = own.get(names.get(raw["key"] or "", ""))
     if key is None or key["type"] not in _KEY_TYPES or key.get("waves"):
         code, number = f"{section['code']}_no", 1
@@ -120,13 +132,14 @@ def _spec(
         ))  # fmt: skip
     key["required"] = True
     spec["key"] = key["code"]
-    count = household.get(names.get(raw["count"] or "", ""))
+    level = f"roster {raw['within']!r}" if raw["within"] else "the household"
+    count = parent.get(names.get(raw["count"] or "", ""))
     if count is not None and count["type"] == "integer" and not count.get("waves"):
         spec["count"] = count["code"]
     elif raw["count"]:
         note(Finding(
             "repeat_count_not_mapped", row, "repeat_count",
-            f"repeat_count ${{{raw['count']}}} is not an integer question of the household "
+            f"repeat_count ${{{raw['count']}}} is not an integer question of {level} "
             "asked once; the roster has no count",
         ))  # fmt: skip
     if raw["exactly_one"] and not _crosses(_names(raw["exactly_one"]), set(own), taken):
@@ -136,13 +149,49 @@ def _spec(
         {"total": m.group(1), "part": m.group(2)}
         | ({"tolerance": float(m.group(3))} if m.group(3) else {})
         for m in sums
-        if m and m.group(1) in household and m.group(2) in own
+        if m and m.group(1) in parent and m.group(2) in own
     ]
     if spec_sums:
         spec["sums"] = spec_sums
+    if older_than := _older_than(raw["older_than"], set(own), taken, row, note):
+        spec["older_than"] = older_than
     if raw["severity"] in ("error", "warning"):
         spec["severity"] = raw["severity"]
     return spec
+
+
+def _older_than(
+    text: str | None, own: set[str], taken: set[str], row: int, note: Callable[[Finding], None]
+) -> list[dict[str, Any]]:
+    """The ``older_than`` rules the export wrote as a JSON list, those of this roster."""
+    if not text:
+        return []
+    try:
+        rules = json.loads(text)
+    except ValueError:
+        rules = None
+    good = [
+        rule for rule in (rules if isinstance(rules, list) else [])
+        if _older_than_rule(rule) and not _crosses(
+            [*_names(rule["older"]), *_names(rule["younger"]), rule["age"]], own, taken)
+    ]  # fmt: skip
+    if not isinstance(rules, list) or len(good) < len(rules):
+        note(Finding(
+            "older_than_not_mapped", row, f"bind::{NAMESPACE}:older_than",
+            f"older_than {text!r} is not a list of {{older, younger, age}} on the repeat's own "
+            "questions; what is not is not imported",
+        ))  # fmt: skip
+    return good
+
+
+def _older_than_rule(rule: Any) -> bool:
+    """Whether a decoded rule has older, younger and age as text (and perhaps ``by``)."""
+    needed = ("older", "younger", "age")
+    return (
+        isinstance(rule, dict)
+        and set(rule) <= {*needed, "by"}
+        and all(isinstance(rule.get(f), str) for f in needed)
+    )
 
 
 def _one_level(

@@ -168,7 +168,9 @@ class SurveyReader:
                 "end of the sheet",
                 lost=False,
             )
-        return [s for s in self.sections if s.fields]
+        inner = {str(s.roster["within"]) for s in self.sections if s.fields and s.roster}
+        # an outer repeat of only a nested one is kept: its rows are numbered when assembled
+        return [s for s in self.sections if s.fields or s.code in inner]
 
     def lost(
         self, row: Row | None, code: str, column: str, message: str, lost: bool = True
@@ -178,11 +180,15 @@ class SurveyReader:
         self.note(Finding(code, number, header, message, lost=lost))
 
     def repeat(self, rows: list[Row], start: int) -> int:
-        """Begin a roster; or, within one, skip a repeat and all in it. The next row's index."""
+        """Begin a roster (within at most one other); or skip a repeat and all in it.
+
+        Returns the next row's index.
+        """
         kind = " ".join(rows[start].get("type").split()).lower()
-        if kind in ("begin_repeat", "begin repeat") and not self.roster_depth():
+        outer = [g.name for g in self.stack if g.kind == "roster"]
+        if kind in ("begin_repeat", "begin repeat") and len(outer) < 2:
             self.groups += 1
-            draft = begin_roster(self, rows[start])
+            draft = begin_roster(self, rows[start], outer[0] if outer else None)
             self.sections.append(draft)
             self.stack.append(_Group("roster", draft.code, draft.label, draft.row or 0,
                                      self.groups))  # fmt: skip
@@ -205,7 +211,8 @@ class SurveyReader:
             "type",
             f"repeat {first.get('name') or '(no name)'!r} (rows {first.number}-{last.number}) is "
             f"not imported, nor the {inside} row{'s' * (inside != 1)} inside it: a loop over "
-            "choices, or a repeat within a repeat, is not a roster an instrument can hold (yet)",
+            "choices, or a repeat within a repeat within a repeat, is not a roster an "
+            "instrument can hold (a roster is nested once at most)",
         )
         return index + 1
 
@@ -286,7 +293,7 @@ class SurveyReader:
 
     def section(self) -> SectionDraft:
         """The section a question at this point belongs to."""
-        for group in [g for g in self.stack if g.kind == "roster"] + self.stack:
+        for group in [g for g in reversed(self.stack) if g.kind == "roster"] + self.stack:
             if group.kind in ("section", "roster"):
                 return next(s for s in reversed(self.sections) if s.row == group.row)
         if self.loose is None:

@@ -16,6 +16,7 @@ instrument maps is in ``docs/xlsform.md``; in short:
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -57,6 +58,7 @@ ATTRIBUTES = (
     "roster_key",
     "exactly_one",
     "sums",
+    "older_than",
     "severity",
 )
 
@@ -179,6 +181,8 @@ class _Survey:
                 f"{s.total}={s.part}" + (f"~{s.tolerance:g}" if s.tolerance else "")
                 for s in roster.sums
             )
+        if roster.older_than:
+            row[f"bind::{NAMESPACE}:older_than"] = older_than_text(roster)
         if roster.severity != "error":
             row[f"bind::{NAMESPACE}:severity"] = roster.severity
         self.rows.append(row)
@@ -265,6 +269,15 @@ def _scale_runs(questions: tuple[Question, ...]) -> Iterator[tuple[str | None, l
         yield run[0].scale, run
 
 
+def older_than_text(roster: Roster) -> str:
+    """A roster's ``older_than`` rules as the form's attribute holds them: a JSON list."""
+    rules = [
+        {"older": o.older, "younger": o.younger, "age": o.age} | ({"by": o.by} if o.by else {})
+        for o in roster.older_than
+    ]
+    return json.dumps(rules, ensure_ascii=False, separators=(", ", ": "))
+
+
 def roster_columns(instrument: Instrument) -> list[tuple[Roster, tuple[Column, ...]]]:
     """Each roster and its own columns (not the household's key columns it begins with)."""
     return [
@@ -292,10 +305,19 @@ def _survey_rows(instrument: Instrument) -> Rows:
             if scale is not None:
                 survey.end_group()
         survey.end_group()
-    for roster, roster_cols in roster_columns(instrument):
+    every = roster_columns(instrument)
+    for roster, roster_cols in every:
+        if roster.within is not None:
+            continue  # written inside the repeat of the roster it is within
         survey.repeat(roster)
         for column in roster_cols:
             survey.field(column)
+        for inner, inner_cols in every:
+            if inner.within == roster.code:
+                survey.repeat(inner)
+                for column in inner_cols:
+                    survey.field(column)
+                survey.rows.append({"type": "end_repeat"})
         survey.rows.append({"type": "end_repeat"})
     header = survey.header()
     return (header, *(tuple(row.get(key, "") for key in header) for row in survey.rows))
