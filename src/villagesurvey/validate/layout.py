@@ -301,11 +301,11 @@ def _extract(
                 submitted.append(excel_row)
             continue
         if blank:  # blank rows before a respondent; those after the last one are not news
-            _report_blank(name, sheet.name, blank, findings)
+            _report_blank(name, sheet.name, blank, findings, set(submitted))
             blank = []
         kept.append(excel_row)
         keep.append(offset)
-    _report_blank(name, sheet.name, [r for r in blank if r in submitted], findings)
+    _report_blank(name, sheet.name, [r for r in blank if r in submitted], findings, set(submitted))
     rows = [body[offset] for offset in keep]
     columns = {code: [row[i] for row in rows] for code, i in indexes.items()}
     for code, split in flags.items():
@@ -356,10 +356,14 @@ def _extract_table(
     blank = empty & ~not_read
     said = blank.copy()  # blank rows before a respondent; those after the last one are not news
     said[kept_at[-1] if len(kept_at) else 0 :] = False
+    submissions = np.zeros(body.num_rows, dtype=bool)
     if headers.metadata and blank.any():  # unless a phone export says they are submissions
         submitted = [column(number) for number in headers.metadata.values()]
-        said |= blank & _filled(submitted, body.num_rows)
-    _report_blank(name, sheet.name, excel[said].tolist(), findings)
+        submissions = blank & _filled(submitted, body.num_rows)
+        said |= submissions
+    _report_blank(
+        name, sheet.name, excel[said].tolist(), findings, set(excel[submissions].tolist())
+    )
     if len(kept_at) < body.num_rows:
         body = body.take(pa.array(kept_at))
     letters = {code: column_letter(number) for code, number in headers.positions.items()}
@@ -421,7 +425,10 @@ def _provenance(rows: list[list[Any]], metadata: dict[str, int]) -> dict[str, li
     return out
 
 
-def _report_blank(name: str, sheet: str, rows: list[int], findings: Findings) -> None:
+def _report_blank(
+    name: str, sheet: str, rows: list[int], findings: Findings, submissions: set[int]
+) -> None:
+    """Report blank rows; ``submissions`` are those a phone export holds (only its own columns)."""
     for row in rows:
         findings.add(
             file=name,
@@ -429,5 +436,10 @@ def _report_blank(name: str, sheet: str, rows: list[int], findings: Findings) ->
             row=row,
             check="blank_row",
             severity="fixed",
-            message="an empty row between respondents; skipped",
+            message=(
+                "a submission with no answer, only the export's own columns (its KEY, its "
+                "time); skipped"
+                if row in submissions
+                else "an empty row between respondents; skipped"
+            ),
         )
