@@ -152,7 +152,7 @@ def test_validate_clean_returns_exits_0_and_summarises(run, tmp_path):
     lines = result.output.splitlines()
     assert lines[0] == "checked 11 files against village_ecommerce 2022.1: 11 read, 0 refused"
     assert lines[1] == "rows: 62 in, 62 clean, 0 quarantined"
-    members = ["clean_members.csv", "quarantine_members.csv"]
+    members = ["clean_members.csv", "quarantine_members.csv", "dropped_members.csv"]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*OUTPUTS, *members])
 
 

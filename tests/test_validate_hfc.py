@@ -45,6 +45,15 @@ def test_money_is_judged_on_its_logarithm_and_zero_is_never_an_outlier():
     assert "logarithm" in outliers["message"].iloc[0]
 
 
+def test_amounts_whose_fence_is_beyond_floats_are_judged_without_an_overflow():
+    # log(1e300) = 690.8: quartiles of such logarithms put the upper fence above log of the
+    # largest float (709.8), where exp() overflows; the fence is then infinite, no warning
+    incomes = [str(10**e) for e in range(0, 300, 15)]
+    result = check_returns_of(_people([30 + i for i in range(20)], income_2020=incomes))
+    assert result.rows_in == 20
+    assert "outlier" not in set(result.findings["check"])
+
+
 def test_few_or_repetitive_answers_are_not_judged():
     result = check_returns_of(_people([30, 30, 31, 31, 30, 31, 30, 31, 30, 99]))
     assert "outlier" not in set(result.findings["check"])

@@ -157,7 +157,8 @@ def find_outliers(
         low, high, local = _bounds(scale, codes, factor)
         flagged = scale > high  # NaN compares False
         if logged:  # fences back in money; nothing is too little (zero income is common)
-            low, high = np.zeros(len(values)), np.exp(high)
+            with np.errstate(over="ignore"):  # a fence beyond floats is no fence: inf
+                low, high = np.zeros(len(values)), np.exp(high)
         else:
             flagged |= scale < low
         floor = column.question.min
