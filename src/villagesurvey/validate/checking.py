@@ -1,0 +1,279 @@
+"""Check returns laid out on the instrument: normalise, the rules, duplicates, outliers.
+
+The stages, each in its own module::
+
+    corrections a supervisor's decisions applied to the values as read, with an audit trail
+    normalise   cells → typed answers, every change logged
+    schema      pandera rules from the instrument (errors and warnings)
+    duplicates  copies of a row, one key with different answers
+    hfc         outliers, non-response rates
+
+No file is touched here.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..instrument import Instrument
+from . import correction_tables
+from . import corrections as fixes_file
+from .cells import is_dont_know
+from .error_cells import find_error_cells
+from .findings import Findings
+from .layout import Return
+from .normalise import normalise
+from .raw_frame import _raw_frame
+from .result import FILE, NOT_READ, PROVENANCE, ROW, SHEET, FileReport, Validation
+from .submission_key import fill_submission_key
+from .tool_blanks import read_tool_blanks
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["check_returns"]
+
+TOTAL_WORDS = frozenset(
+    {"合计", "总计", "合計", "總計", "小计", "total", "totals", "sum", "grand total"}
+)
+"""A row whose text cell says one of these is a total a clerk added, not a respondent."""
+
+
+def _silent(line: str) -> None:
+    """A stage callback that says nothing."""
+
+
+def check_returns(
+    instrument: Instrument,
+    returns: list[Return],
+    *,
+    files: list[FileReport] | None = None,
+    findings: Findings | None = None,
+    outlier_factor: float | None = None,
+    stage: Callable[[str], None] | None = None,
+    corrections: fixes_file.CorrectionsFile | None = None,
+) -> Validation:
+    """Check returns already laid out on the instrument; no file is touched.
+
+    Parameters
+    ----------
+    instrument : Instrument
+        The rules.
+    returns : list of Return
+        The answers of each file, as :func:`.layout.lay_out` gives them.
+    files : list of FileReport, optional
+        The files the returns came from (and any refused); made from ``returns`` if not given.
+    findings : Findings, optional
+        Findings made while reading and laying out, to which these are added.
+    outlier_factor : float, optional
+        See :func:`validate_returns`.
+    stage : callable, optional
+        Called with a line before each step (reading the answers, the rules, duplicates and
+        outliers); :func:`validate_returns` passes it for :data:`STEPS_FROM` rows or more.
+    corrections : CorrectionsFile, optional
+        Decisions applied to the rows as read, before any check (:mod:`.corrections`).
+    """
+    import pandas as pd
+
+    from . import cascades, duplicates, explain, hfc, schema
+
+    findings = findings if findings is not None else Findings()
+    if files is None:
+        files = [FileReport(r.file, Path(r.file), None, "read") for r in returns]
+    raw = _raw_frame(instrument, returns)
+    where = raw[FILE] + " row " + raw[ROW].astype(str)
+    raw = fill_submission_key(instrument, raw, raw[PROVENANCE["submission"]], where, findings)
+    exported = raw[list(PROVENANCE.values())].notna().any(axis=1)
+    raw = read_tool_blanks(instrument, raw, exported, findings)
+    applied = None
+    if corrections is not None:
+        raw, applied = fixes_file.apply_corrections(instrument, raw, corrections, findings)
+    _formulas(raw, returns, findings)
+    totals = _total_rows(instrument, raw, findings)
+    say = stage if stage is not None else _silent
+    say(f"reading the answers of {len(raw):,} rows")
+    spoilt = find_error_cells(instrument, raw, findings)
+    typed, fixes = normalise(instrument, _blanked(raw, spoilt) if spoilt else raw)
+    findings.add_frame(fixes)
+    rows = typed.drop(index=totals) if totals else typed  # a total row is no respondent
+    say("checking the rules")
+    schemas = schema.build_schemas(instrument)
+    own = tuple(r.code for r in instrument.rules)
+    unread = _cells(fixes[fixes["severity"] == "error"]) | spoilt  # an error: not again
+    failed = _without(schema.failures(schemas.errors, rows, own), unread)
+    findings.add_frame(explain.explain(instrument, failed, rows, raw).assign(severity="error"))
+    broken = unread | _cells(failed)
+    doubtful = _without(schema.failures(schemas.warnings, rows, own), broken)
+    findings.add_frame(explain.explain(instrument, doubtful, rows, raw).assign(severity="warning"))
+    say("looking for duplicates and outliers")
+    submissions = raw[PROVENANCE["submission"]]
+    copies = duplicates.find_duplicates(instrument, rows, where, submissions)
+    findings.add_frame(copies.assign(severity="error"))
+    findings.add_frame(cascades.find_filtered(instrument, rows).assign(severity="error"))
+    findings.add_frame(cascades.find_exclusive(instrument, rows).assign(severity="error"))
+    factor = outlier_factor if outlier_factor is not None else hfc.IQR_FACTOR
+    sound = _blanked(rows, broken | _cells(doubtful))  # flagged once, not again as outliers
+    findings.add_frame(hfc.find_outliers(instrument, sound, factor).assign(severity="warning"))
+    table = findings.frame()
+    table = _locate(correction_tables.settle(table, applied) if applied else table, raw, returns)
+    errors = table[(table["severity"] == "error") & table["record"].notna()]
+    quarantined = pd.Index(sorted(set(errors["record"].astype(int))), dtype="int64")
+    _count_rows(files, raw, quarantined, table)
+    if applied is not None:
+        correction_tables.count_dropped(files, applied)
+    unreadable = fixes[fixes["severity"] == "error"]
+    said = _dont_know(unreadable["value"])
+    dont_know = unreadable.loc[said.astype(bool), "record"].astype(int).value_counts()
+    first = instrument.key[0]
+    groups = {f"by_{first}": first}
+    if any(c.code == "enumerator" for c in instrument.columns):
+        groups = {"by_enumerator": "enumerator", **groups}
+    rates = hfc.response_rates(instrument, rows, dont_know, groups)
+    return Validation(instrument, files, raw, typed, table, quarantined, rates, corrections=applied)
+
+
+def _dont_know(values: pd.Series) -> pd.Series:
+    """Which values say "don't know"; a column of texts looks at each different text once."""
+    import numpy as np
+    import pandas as pd
+
+    if len(values) and pd.api.types.infer_dtype(values, skipna=True) == "string":
+        codes, uniques = pd.factorize(values)
+        known = np.array([is_dont_know(u) for u in uniques] + [False], dtype=bool)  # -1: missing
+        return pd.Series(known[codes], index=values.index, dtype=bool)
+    return values.map(lambda v: isinstance(v, str) and is_dont_know(v))
+
+
+def _formulas(raw: pd.DataFrame, returns: list[Return], findings: Findings) -> None:
+    offset = 0
+    for laid in returns:
+        if not laid.formulas:
+            offset += len(laid.rows)
+            continue
+        records = {row: offset + i for i, row in enumerate(laid.rows)}
+        for (row, code), formula in sorted(laid.formulas.items()):
+            if row in records:
+                findings.add(
+                    file=laid.file, check="formula_cell", severity="error", column=code,
+                    value=formula, record=records[row],
+                    message=(
+                        f"the cell holds the formula {formula}; type the answer itself "
+                        "(a formula's result is not what the respondent said)"
+                    ),
+                )  # fmt: skip
+        offset += len(laid.rows)
+
+
+def _blanked(rows: pd.DataFrame, cells: set[tuple[int, str]]) -> pd.DataFrame:
+    """``rows`` with the answers of ``cells`` (record, column) missing; the rest shared."""
+    by_column: dict[str, list[int]] = {}
+    for record, code in cells:
+        by_column.setdefault(code, []).append(record)
+    out = rows.copy(deep=False)
+    for code, records in by_column.items():
+        if code in out:
+            column = out[code].copy()
+            column[column.index.isin(records)] = None
+            out[code] = column
+    return out
+
+
+def _cells_list(table: pd.DataFrame) -> list[tuple[int, str]]:
+    records = table["record"].astype("int64").tolist()
+    return list(zip(records, table["column"].astype(str).tolist(), strict=True))
+
+
+def _without(table: pd.DataFrame, cells: set[tuple[int, str]]) -> pd.DataFrame:
+    import pandas as pd
+
+    keep = [cell not in cells for cell in _cells_list(table)]
+    return table.loc[pd.Series(keep, index=table.index, dtype=bool)]
+
+
+def _cells(table: pd.DataFrame) -> set[tuple[int, str]]:
+    return set(_cells_list(table))
+
+
+def _total_rows(instrument: Instrument, raw: pd.DataFrame, findings: Findings) -> list[int]:
+    """Report rows that hold totals (``合计``, ``Total``) and return their records.
+
+    Each different text of a column is looked at once (a column of 100,000 answers holds
+    far fewer different texts).
+    """
+    import numpy as np
+    import pandas as pd
+
+    found: list[int] = []
+    texts = [c.code for c in instrument.columns if c.question.type == "text"]
+    for code in texts:
+        numbers, uniques = pd.factorize(raw[code])
+        total = np.array(
+            [
+                isinstance(v, str)
+                and unicodedata.normalize("NFKC", v).strip().casefold() in TOTAL_WORDS
+                for v in uniques
+            ],
+            dtype=bool,
+        )
+        if not total.any():
+            continue
+        hit = np.zeros(len(numbers), dtype=bool)
+        hit[numbers >= 0] = total[numbers[numbers >= 0]]
+        for record in raw.index[hit]:
+            findings.add(
+                file=raw.at[record, FILE], check="total_row", severity="error", column=code,
+                value=raw.at[record, code], record=int(record),
+                message="a total row, not a respondent; totals are computed from the data",
+            )  # fmt: skip
+            found.append(int(record))
+    return sorted(set(found))
+
+
+def _locate(table: pd.DataFrame, raw: pd.DataFrame, returns: list[Return]) -> pd.DataFrame:
+    """Fill file, sheet, Excel row and column letter from each finding's record."""
+    records = table["record"]
+    has = records.notna()
+    index = records[has].astype(int)
+    table.loc[has, "file"] = raw.loc[index, FILE].to_numpy()
+    table.loc[has, "sheet"] = raw.loc[index, SHEET].to_numpy()
+    table.loc[has, "row"] = raw.loc[index, ROW].to_numpy()
+    empty = table["letter"] == ""
+    keys = table.loc[empty, "file"].astype(str) + "\x00" + table.loc[empty, "column"].astype(str)
+    wanted = set(keys)  # only the files and columns that have a finding: not every file's
+    letters = {
+        key: letter
+        for laid in returns
+        for code, letter in laid.letters.items()
+        if (key := f"{laid.file}\x00{code}") in wanted
+    }
+    table.loc[empty, "letter"] = (
+        keys.map(letters)
+        .astype(object)  # all unmatched, the map gives floats
+        .fillna("")
+        .to_numpy(dtype=object)
+    )
+    order = table["record"].fillna(-1)
+    return (
+        table.assign(_order=order)
+        .sort_values(["file", "_order", "row"], kind="stable", na_position="first")
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
+
+
+def _count_rows(
+    files: list[FileReport], raw: pd.DataFrame, quarantined: pd.Index, table: pd.DataFrame
+) -> None:
+    bad = raw.loc[quarantined, FILE].value_counts()
+    rows = raw[FILE].value_counts()
+    unread = table.loc[table["check"] == NOT_READ, "file"].value_counts()
+    for report in files:
+        if report.status == "read":
+            read = int(rows.get(report.name, 0))
+            report.rows_not_read = int(unread.get(report.name, 0))
+            report.rows_in = read + report.rows_not_read
+            report.rows_quarantined = int(bad.get(report.name, 0))
+            report.rows_clean = read - report.rows_quarantined

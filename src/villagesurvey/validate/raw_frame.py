@@ -1,0 +1,89 @@
+"""Every return's rows in one frame: the answers of all files, a column at a time."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..instrument import Instrument
+from .layout import Return
+from .normalise import LANGUAGE, TYPED
+from .result import FILE, PROVENANCE, ROW, SHEET
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__: list[str] = []
+
+_FEW_CHUNKS, _SMALL_CHUNK = 16, 4096
+"""An answer column of more pieces than this, of fewer rows on average, is made one piece."""
+
+
+def _raw_frame(instrument: Instrument, returns: list[Return]) -> pd.DataFrame:
+    """Every return's rows in one frame, a column at a time (no frame per file).
+
+    Columns of objects; an answer column that only CSV files fill stays text (``str``), as
+    they were read, without a Python object per cell.
+    """
+    import pandas as pd
+
+    names = [FILE, SHEET, ROW, LANGUAGE, TYPED, *PROVENANCE.values()]
+    columns: dict[str, list[Any]] = {name: [] for name in names}
+    for laid in returns:
+        n = len(laid.rows)
+        columns[FILE] += [laid.file] * n
+        columns[SHEET] += [laid.sheet] * n
+        columns[ROW] += laid.rows
+        columns[LANGUAGE] += [laid.language] * n
+        columns[TYPED] += [laid.typed_cells] * n
+        for key, column_name in PROVENANCE.items():
+            columns[column_name] += laid.provenance.get(key, [None] * n)
+    frame = {name: pd.Series(values, dtype=object) for name, values in columns.items()}
+    for column in instrument.columns:
+        frame[column.code] = _answers([laid.values.get(column.code) for laid in returns], returns)
+    return pd.DataFrame(frame)
+
+
+def _answers(pieces: list[Any], returns: list[Return]) -> pd.Series:
+    """One answer column of all returns: text if every file holds it as text, else objects."""
+    import pandas as pd
+    import pyarrow as pa
+
+    arrow = (pa.Array, pa.ChunkedArray)
+    if (
+        all(not r.typed_cells for r in returns)
+        and any(isinstance(piece, arrow) for piece in pieces)
+        and all(piece is None or isinstance(piece, arrow) for piece in pieces)
+    ):
+        chunks = []
+        for piece, r in zip(pieces, returns, strict=True):
+            if piece is None:
+                chunks.append(pa.nulls(len(r.rows), pa.large_string()))
+            else:
+                piece = piece.cast(pa.large_string())
+                chunks += piece.chunks if isinstance(piece, pa.ChunkedArray) else [piece]
+        column = pa.chunked_array(chunks, pa.large_string())
+        if len(chunks) > _FEW_CHUNKS and len(column) < _SMALL_CHUNK * len(chunks):
+            column = pa.chunked_array([column.combine_chunks()])  # many small files: one piece
+        return column.to_pandas().astype("str")
+    if all(not r.typed_cells for r in returns) and all(
+        piece is None or isinstance(piece, pd.Series) for piece in pieces
+    ):
+        parts = [
+            pd.Series([None] * len(r.rows), dtype="str") if piece is None else piece
+            for piece, r in zip(pieces, returns, strict=True)
+        ]
+        if len(parts) == 1:
+            return parts[0].reset_index(drop=True).astype("str")  # shares the cells
+        if parts:
+            return pd.concat(parts, ignore_index=True).astype("str")
+    values: list[Any] = []
+    for piece, laid in zip(pieces, returns, strict=True):
+        if piece is None:
+            values += [None] * len(laid.rows)
+        elif isinstance(piece, pd.Series):
+            values += [None if v != v else v for v in piece.tolist()]  # NaN: an empty cell
+        elif isinstance(piece, arrow):
+            values += piece.to_pylist()
+        else:
+            values += piece
+    return pd.Series(values, dtype=object)

@@ -1,0 +1,252 @@
+"""What a validation gives: every file's report, the rows as read and typed, the findings.
+
+:class:`Validation` is made by :func:`.checking.check_returns`; the clean dataset and the
+quarantine are derived from it when asked (:meth:`Validation.clean`,
+:meth:`Validation.quarantine`). Nothing here reads or writes a file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..instrument import Instrument
+from . import correction_tables
+from . import corrections as fixes_file
+from .cells import show
+from .findings import SEVERITIES
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+__all__ = ["FILE", "NOT_READ", "PROVENANCE", "ROW", "SHEET", "FileReport", "Validation"]
+
+FILE, SHEET, ROW = "_file", "_sheet", "_row"
+PROVENANCE = {"submission": "_submission", "submitted": "_submitted"}
+"""What a phone export says of each submission (:attr:`.layout.Return.provenance`) → column."""
+NOT_READ = "row_not_read"
+"""The check of a row that holds values but could not be read as a respondent."""
+
+
+@dataclass
+class FileReport:
+    """What happened to one input file.
+
+    ``status`` is ``"read"`` or ``"refused"``; a refused file has its ``check`` and
+    ``reason``. ``rows_in`` counts the sheet's rows that hold anything below the header
+    (blank rows left out): ``rows_in = rows_clean + rows_quarantined + rows_dropped +
+    rows_not_read``.
+    """
+
+    name: str
+    path: Path
+    sha256: str | None
+    status: str
+    format: str = ""
+    check: str = ""
+    reason: str = ""
+    rows_in: int = 0
+    rows_clean: int = 0
+    rows_quarantined: int = 0
+    rows_not_read: int = 0
+    rows_dropped: int = 0
+
+
+@dataclass
+class Validation:
+    """The result of validating a batch of returns; see ``docs/validate.md``.
+
+    Attributes
+    ----------
+    instrument : Instrument
+        The instrument the returns were checked against.
+    files : list of FileReport
+        Every input file, read or refused.
+    raw : DataFrame
+        Every respondent row as it came in (cells as read), indexed by record number, with
+        ``_file``, ``_sheet`` and ``_row`` (the Excel row).
+    typed : DataFrame
+        The same rows as typed, normalised answers.
+    findings : DataFrame
+        One line per finding (:data:`.findings.COLUMNS`).
+    quarantined : Index
+        The records with at least one error.
+    rates : dict of DataFrame
+        Non-response by enumerator and by the first key column.
+    rosters : dict of Validation
+        Each roster's own validation, by roster code (see :mod:`.rosters`).
+    corrections : Applied or None
+        What a corrections file changed (:mod:`.corrections`); see :attr:`audit`.
+    """
+
+    instrument: Instrument
+    files: list[FileReport]
+    raw: pd.DataFrame
+    typed: pd.DataFrame
+    findings: pd.DataFrame
+    quarantined: pd.Index
+    rates: dict[str, pd.DataFrame] = field(default_factory=dict)
+    rosters: dict[str, Validation] = field(default_factory=dict)
+    corrections: fixes_file.Applied | None = None
+
+    @property
+    def rows_in(self) -> int:
+        """Rows of every file's data sheet that hold anything: read, dropped or not read."""
+        return len(self.raw) + self.rows_not_read + self.rows_dropped
+
+    @property
+    def rows_dropped(self) -> int:
+        """Rows a corrections file dropped (in :attr:`dropped`)."""
+        return len(self.corrections.dropped) if self.corrections is not None else 0
+
+    @property
+    def audit(self) -> pd.DataFrame:
+        """Each changed cell's history (:func:`.correction_tables.audit_table`)."""
+        return correction_tables.audit_table(
+            self.corrections, self.instrument, self.raw, self.findings
+        )
+
+    @property
+    def dropped(self) -> pd.DataFrame:
+        """The rows a corrections file dropped, as they came in, with the reason."""
+        return correction_tables.dropped_table(self.corrections, self.instrument)
+
+    @property
+    def rows_not_read(self) -> int:
+        """Rows that hold values but could not be read as a respondent (``row_not_read``)."""
+        return int((self.findings["check"] == NOT_READ).sum())
+
+    @property
+    def rows_quarantined(self) -> int:
+        """Rows with at least one error."""
+        return len(self.quarantined)
+
+    @property
+    def rows_clean(self) -> int:
+        """Rows with no error."""
+        return len(self.raw) - self.rows_quarantined
+
+    @property
+    def refused(self) -> list[FileReport]:
+        """The files that could not be read."""
+        return [f for f in self.files if f.status == "refused"]
+
+    @property
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Findings per severity (errors, warnings, fixes) and check code, most frequent first."""
+        import numpy as np
+
+        counts: dict[str, dict[str, int]] = {s: {} for s in SEVERITIES}
+        # groups in the order first seen; most frequent first, ties in that order
+        sizes = self.findings.groupby(["severity", "check"], sort=False).size()
+        for i in np.argsort(-sizes.to_numpy(), kind="stable"):
+            severity, check = sizes.index[i]
+            counts[str(severity)][str(check)] = int(sizes.iloc[i])
+        return {severity: checks for severity, checks in counts.items() if checks}
+
+    @property
+    def exit_code(self) -> int:
+        """0 all clean, 1 errors in the data (or refused files), 2 nothing could be read."""
+        if not any(f.status == "read" for f in self.files):
+            return 2
+        errors = any(
+            (v.findings["severity"] == "error").any() for v in (self, *self.rosters.values())
+        )
+        return 1 if errors or self.refused else 0
+
+    def clean(self) -> pd.DataFrame:
+        """The clean dataset: one row per respondent with no error, values normalised.
+
+        Columns are ``source_file`` (then ``source_submission`` and ``source_submitted``
+        when a phone export says them) and the instrument's columns; numbers are written as a
+        person would (``41``, not ``41.0``), choices as codes, dates as ISO dates.
+        """
+        import pandas as pd
+
+        keep = ~self.typed.index.isin(self.quarantined)  # a column at a time, no copy of all
+        out = {"source_file": self.raw[FILE][keep]}
+        for key, values in self._provenance(self.typed.index[keep]).items():
+            out[f"source_{key}"] = values.fillna("").astype(str)
+        for column in self.instrument.columns:
+            values = self.typed[column.code][keep]
+            if str(values.dtype) == "Float64":
+                out[column.code] = _numbers_as_text(values)
+            else:
+                out[column.code] = values.fillna("").astype(str)
+        return pd.DataFrame(out).reset_index(drop=True)
+
+    def quarantine(self) -> pd.DataFrame:
+        """Every row with an error, as it came in, with its file, sheet, row and reasons."""
+        import pandas as pd
+
+        errors = self.findings[self.findings["severity"] == "error"]
+        errors = errors[errors["record"].notna()]
+        records = errors["record"].astype("int64")
+        said = errors["message"].astype(object)
+        named = (errors["column"] + ": " + errors["message"]).astype(object)
+        text = said.where(errors["column"] == "", named)
+        details = _joined(text, records.to_numpy(), " | ")
+        checks = errors.assign(record=records).drop_duplicates(["record", "check"])
+        reasons = _joined(checks["check"].astype(object), checks["record"].to_numpy(), "; ")
+        rows = self.raw.loc[self.quarantined]
+        out = pd.DataFrame(
+            {
+                "file": rows[FILE],
+                "sheet": rows[SHEET],
+                "row": rows[ROW],
+                "checks": reasons.reindex(rows.index).fillna("").to_numpy(dtype=object),
+                "reasons": details.reindex(rows.index).fillna("").to_numpy(dtype=object),
+            },
+            index=rows.index,
+        )
+        for key, values in self._provenance(rows.index).items():
+            out[key] = values
+        for column in self.instrument.columns:
+            values = rows[column.code]  # text as read (a CSV file's) is shown as it is
+            out[column.code] = values.fillna("") if values.dtype == "str" else values.map(show)
+        return out.reset_index(drop=True)
+
+    def _provenance(self, records: pd.Index) -> dict[str, pd.Series]:
+        """The submission columns of phone exports, if any file of the batch has them."""
+        return {
+            key: self.raw.loc[records, name]
+            for key, name in PROVENANCE.items()
+            if name in self.raw and self.raw[name].notna().any()
+        }
+
+
+def _joined(texts: pd.Series, records: np.ndarray, separator: str) -> pd.Series:
+    """Each record's texts joined in their order, indexed by record (one join per record)."""
+    import numpy as np
+    import pandas as pd
+
+    if not len(records):
+        return pd.Series([], index=records, dtype=object)
+    order = np.argsort(records, kind="stable")
+    ordered, values = records[order], texts.to_numpy(dtype=object)[order].tolist()
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    ends = np.r_[starts[1:], len(order)]
+    bounds = zip(starts.tolist(), ends.tolist(), strict=True)
+    joined = [separator.join(values[a:b]) for a, b in bounds]
+    return pd.Series(joined, index=ordered[starts], dtype=object)
+
+
+def _numbers_as_text(values: pd.Series) -> pd.Series:
+    """Numbers as a person writes them: ``41`` not ``41.0``; blank for a missing one."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    numbers = values.to_numpy(dtype=float, na_value=np.nan)
+    known = ~np.isnan(numbers)
+    whole = known & (numbers == np.round(numbers)) & (np.abs(numbers) < 1e15)
+    digits = pa.array(np.where(whole, numbers, 0).astype(np.int64)).cast(pa.large_string())
+    out = pc.if_else(pa.array(whole), digits, "")
+    other = known & ~whole
+    if other.any():
+        shown = pa.array([repr(float(v)) for v in numbers[other]], type=pa.large_string())
+        out = pc.replace_with_mask(out, pa.array(other), shown)
+    return pd.Series(out.to_pandas().array, index=values.index, dtype="str")
