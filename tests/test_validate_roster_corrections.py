@@ -170,3 +170,25 @@ def test_a_line_names_its_roster_by_roster_sheet_or_key_columns(cells, level):
     from villagesurvey.validate.roster_corrections import line_level
 
     assert line_level(parse_instrument(FARMS), cells) == level
+
+
+def test_a_member_waiting_for_its_household_has_no_line_of_its_own(model_study, tmp_path):
+    # the messy sample: members of quarantined households are parent_quarantined (issues.csv
+    # lists them); the template lists the households' lines and the orphan, not the waiting
+    root = Path(__file__).resolve().parent.parent
+    result = validate_returns(model_study, [root / "sample_data" / "returns_messy"])
+    out = Path(write_validation(result, tmp_path / "out"))
+    issues = _csv(out / "issues.csv")
+    waiting = [i for i in issues if i["check"] == "parent_quarantined"]
+    assert waiting
+    sheet = openpyxl.load_workbook(out / "corrections.xlsx")["corrections"]
+    header, *lines = [list(r) for r in sheet.iter_rows(values_only=True)]
+    checks = [line[header.index("check")] for line in lines]
+    assert "parent_quarantined" not in checks
+    assert "roster_orphan" in checks
+    households = {(i["file"], i["row"]) for i in issues if i["sheet"] != "members"}
+    listed = {(line[header.index("file")], line[header.index("row")]) for line in lines}
+    assert {(i["file"], i["row"]) for i in issues if i["check"] == "out_of_range"} <= listed
+    assert listed - households == {
+        (i["file"], i["row"]) for i in issues if i["check"] == "roster_orphan"
+    }

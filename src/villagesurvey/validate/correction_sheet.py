@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 
 __all__ = ["MAX_OPEN_LINES", "correction_header", "correction_lines", "write_correction_sheet"]
 
+WAITS = "parent_quarantined"
+"""A roster row that only waits for its quarantined household: not a line of its own."""
+
 MAX_OPEN_LINES = 10_000
 """Open findings listed at most (decided lines are always carried over); issues.csv has all."""
 
@@ -99,6 +102,7 @@ def _level_lines(
     raw = level.raw
     findings = level.findings
     open_ = findings["severity"].isin(["error", "warning"]) & findings["record"].notna()
+    open_ &= findings["check"] != WAITS  # settled by deciding on its household's line
     chosen = findings.index[open_.to_numpy()][: max(room, 0)]
     # a column at a time: each finding's record looked up in the raw frame once per column
     where = raw.index.get_indexer(findings.loc[chosen, "record"].astype("int64").to_numpy())
@@ -212,7 +216,6 @@ def _open_count(validation: Validation) -> int:
     count = 0
     for level in [validation, *validation.rosters.values()]:
         findings = level.findings
-        count += int(
-            (findings["severity"].isin(["error", "warning"]) & findings["record"].notna()).sum()
-        )
+        open_ = findings["severity"].isin(["error", "warning"]) & findings["record"].notna()
+        count += int((open_ & (findings["check"] != WAITS)).sum())
     return count
