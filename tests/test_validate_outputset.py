@@ -143,6 +143,17 @@ def test_issues_xlsx_is_bounded_per_check_and_says_so(small, tmp_path, monkeypat
     )
 
 
+AT_A_TERMINAL = [
+    sys.executable,
+    "-c",
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "os.execv(sys.executable, [sys.executable, *sys.argv[1:]])",
+]
+"""Python, started with Ctrl-C's default action, as a terminal starts a command: a shell
+that runs the test suite in the background (``pytest &``) hands it SIGINT ignored, which
+its children would inherit."""
+
+
 def test_ctrl_c_ends_with_130_no_traceback_and_the_previous_outputs(tmp_path):
     """A real Ctrl-C (SIGINT to the whole process group, as a terminal sends it)."""
     import signal
@@ -155,7 +166,10 @@ def test_ctrl_c_ends_with_130_no_traceback_and_the_previous_outputs(tmp_path):
     subprocess.run(command, capture_output=True, check=False)
     before = snapshot(tmp_path / "out")
     run = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+        [*AT_A_TERMINAL, *command[1:]],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
     )
     time.sleep(1.0)  # reader processes starting or reading
     os.killpg(run.pid, signal.SIGINT)
@@ -189,6 +203,7 @@ def test_ctrl_c_while_the_arguments_are_read_ends_with_130(tmp_path):
     """A real SIGINT, sent while click converts the arguments: 130, not click's 1."""
     script = (
         "import os, signal, click\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)  # as at a terminal\n"
         "convert = click.Path.convert\n"
         "def interrupted(self, value, param, ctx):\n"
         "    os.kill(os.getpid(), signal.SIGINT)\n"
