@@ -101,9 +101,7 @@ def _level_lines(
     pii = {c.code for c in instrument.columns if c.question.pii}
     raw = level.raw
     findings = level.findings
-    open_ = findings["severity"].isin(["error", "warning"]) & findings["record"].notna()
-    open_ &= findings["check"] != WAITS  # settled by deciding on its household's line
-    chosen = findings.index[open_.to_numpy()][: max(room, 0)]
+    chosen = findings.index[_open(findings)][: max(room, 0)]
     # a column at a time: each finding's record looked up in the raw frame once per column
     where = raw.index.get_indexer(findings.loc[chosen, "record"].astype("int64").to_numpy())
     codes = findings.loc[chosen, "column"].astype(str).tolist()
@@ -212,10 +210,14 @@ def _choice_lists(
     return [(name, labels_of[name], rows) for name, rows in sorted(by_list.items())]
 
 
+def _open(findings: pd.DataFrame) -> np.ndarray:
+    """Which findings are open problems of a row, each a line of the template."""
+    open_ = findings["severity"].isin(["error", "warning"]) & findings["record"].notna()
+    open_ &= findings["check"] != WAITS  # settled by deciding on its household's line
+    mask: np.ndarray = open_.to_numpy(dtype=bool)
+    return mask
+
+
 def _open_count(validation: Validation) -> int:
-    count = 0
-    for level in [validation, *validation.rosters.values()]:
-        findings = level.findings
-        open_ = findings["severity"].isin(["error", "warning"]) & findings["record"].notna()
-        count += int((open_ & (findings["check"] != WAITS)).sum())
-    return count
+    levels = [validation, *validation.rosters.values()]
+    return sum(int(_open(level.findings).sum()) for level in levels)

@@ -283,7 +283,7 @@ def _extract(
     kept: list[int] = []
     keep: list[int] = []
     blank: list[int] = []
-    submitted: list[int] = []  # blank rows of a phone export that are submissions all the same
+    submitted: set[int] = set()  # blank rows of a phone export that are submissions all the same
     for offset, is_empty in enumerate(empty):
         excel_row = sheet.first_row + start + offset
         cells = body[offset]
@@ -298,14 +298,14 @@ def _extract(
         if is_empty:
             blank.append(excel_row)
             if any(not header_row.is_empty(cells[i]) for i in export_only):
-                submitted.append(excel_row)
+                submitted.add(excel_row)
             continue
         if blank:  # blank rows before a respondent; those after the last one are not news
-            _report_blank(name, sheet.name, blank, findings, set(submitted))
+            _report_blank(name, sheet.name, blank, findings, submitted)
             blank = []
         kept.append(excel_row)
         keep.append(offset)
-    _report_blank(name, sheet.name, [r for r in blank if r in submitted], findings, set(submitted))
+    _report_blank(name, sheet.name, [r for r in blank if r in submitted], findings, submitted)
     rows = [body[offset] for offset in keep]
     columns = {code: [row[i] for row in rows] for code, i in indexes.items()}
     for code, split in flags.items():
