@@ -121,6 +121,19 @@ class FieldReader:
         )
         return False
 
+    def amount(self, node: LineMap, key: str, where: str, what: str = "a number") -> float | None:
+        """A field that must be a number of 0 or more (default 0); None, reported, if not."""
+        value: float = node.get(key, 0)
+        if _is_number(value) and value >= 0:
+            return value  # as written: 12 stays 12, for the round trip
+        self.problem(
+            node.line_of(key),
+            where,
+            "bad_limit",
+            f"{key} must be {what} of 0 or more, not {value!r}",
+        )
+        return None
+
     def identifier(self, value: Any, line: int, where: str, what: str) -> str | None:
         if isinstance(value, str) and IDENTIFIER.match(value):
             return value

@@ -42,13 +42,8 @@ def read_older_than(
         older = _condition(reader, item, "older", where, own)
         younger = _condition(reader, item, "younger", where, own)
         age = _age(reader, item, where, own)
-        by = item.get("by", 0)
-        if not isinstance(by, int | float) or isinstance(by, bool) or by < 0:
-            reader.problem(
-                item.line_of("by"), where, "bad_limit",
-                f"by must be a number of years of 0 or more, not {by!r}",
-            )  # fmt: skip
-        if len(reader.problems) == before and older and younger and age:
+        by = reader.amount(item, "by", where, "a number of years")
+        if len(reader.problems) == before and older and younger and age and by is not None:
             rules.append(OlderThan(older, younger, age, by))
     return tuple(rules)
 

@@ -205,14 +205,8 @@ def _sums(
         reader.fields(item, _SUM_FIELDS, where)
         total = _number_question(reader, item, "total", main, where, what)
         part = _number_question(reader, item, "part", own, where, "of this roster")
-        tolerance = item.get("tolerance", 0)
-        if not isinstance(tolerance, int | float) or isinstance(tolerance, bool) or tolerance < 0:
-            reader.problem(
-                item.line_of("tolerance"), where, "bad_limit",
-                f"tolerance must be a number of 0 or more, not {tolerance!r}",
-            )  # fmt: skip
-            continue
-        if total is None or part is None:
+        tolerance = reader.amount(item, "tolerance", where)
+        if tolerance is None or total is None or part is None:
             continue
         if total.waves != part.waves:
             reader.problem(
