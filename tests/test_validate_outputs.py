@@ -150,3 +150,22 @@ def test_clean_csv_reads_back_exactly_whatever_the_text(small, tmp_path, name):
     clean = list(csv.DictReader(io.StringIO(text, newline="")))
     assert [r["name"] for r in clean] == [name.strip(), "Wang"]
     assert clean[0]["income_2022"] == "15000"
+
+
+def test_a_warning_added_after_the_checks_reaches_every_report(small, tmp_path):
+    import pandas as pd
+
+    path = fill_template(small, good_rows(), tmp_path / "V01.xlsx")
+    validation = validate_returns(small, [path])
+    before = validation.rows_quarantined
+    signal = {"column": ["age"], "value": ["E07"], "check": ["late_signal"]}
+    validation.add_warnings(pd.DataFrame({**signal, "severity": ["warning"], "message": ["m"]}))
+    validation.monitoring["progress"] = {"done": 3}
+    out = write_validation(validation, tmp_path / "out")
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["counts"]["warning"]["late_signal"] == 1
+    assert summary["monitoring"] == {"progress": {"done": 3}}
+    assert [r["check"] for r in _csv(out / "issues.csv")].count("late_signal") == 1
+    assert validation.rows_quarantined == before
+    with pytest.raises(ValueError, match="only warnings"):
+        validation.add_warnings(pd.DataFrame({**signal, "severity": ["error"]}))

@@ -318,6 +318,7 @@ def summary(validation: Validation) -> dict[str, Any]:
             for code, level in validation.rosters.items()
             if roster.code == code
         },
+        "monitoring": validation.monitoring,
         "exit_code": validation.exit_code,
     }
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..instrument import Instrument
 from . import correction_tables
@@ -79,6 +79,10 @@ class Validation:
         Each roster's own validation, by roster code (see :mod:`.rosters`).
     corrections : Applied or None
         What a corrections file changed (:mod:`.corrections`); see :attr:`audit`.
+    monitoring : dict
+        Field monitoring views computed from the rows (progress against the sample,
+        enumerators, GPS, back-checks), by name; written to summary.json and the
+        dashboard (:mod:`villagesurvey.monitoring`).
     """
 
     instrument: Instrument
@@ -90,6 +94,7 @@ class Validation:
     rates: dict[str, pd.DataFrame] = field(default_factory=dict)
     rosters: dict[str, Validation] = field(default_factory=dict)
     corrections: fixes_file.Applied | None = None
+    monitoring: dict[str, Any] = field(default_factory=dict)
 
     @property
     def rows_in(self) -> int:
@@ -155,6 +160,45 @@ class Validation:
             (v.findings["severity"] == "error").any() for v in (self, *self.rosters.values())
         )
         return 1 if errors or self.refused else 0
+
+    def add_warnings(self, warnings: pd.DataFrame) -> None:
+        """Add warnings found after the checks (monitoring signals) to :attr:`findings`.
+
+        Parameters
+        ----------
+        warnings : DataFrame
+            Findings with :data:`.findings.COLUMNS` (missing ones are left blank), every
+            ``severity`` ``"warning"``: a warning never moves a row to the quarantine, so
+            adding one after the rows were split changes nothing but the reports.
+
+        Raises
+        ------
+        ValueError
+            If a line is not a warning.
+        """
+        import pandas as pd
+
+        from .findings import COLUMNS
+
+        if not len(warnings):
+            return
+        if not (warnings["severity"] == "warning").all():
+            raise ValueError("only warnings can be added once the rows are split")
+        size = len(warnings)
+        lines = pd.DataFrame(index=range(size))
+        for name in COLUMNS:
+            given = warnings[name].reset_index(drop=True) if name in warnings else None
+            if name in ("row", "record"):
+                lines[name] = pd.Series(
+                    given if given is not None else [None] * size, dtype="Int64"
+                )
+            elif name in ("value", "fixed_value"):
+                lines[name] = given.astype(object) if given is not None else None
+            else:
+                lines[name] = (
+                    given.astype(object).fillna("").astype(str) if given is not None else ""
+                )
+        self.findings = pd.concat([self.findings, lines], ignore_index=True)
 
     def clean(self) -> pd.DataFrame:
         """The clean dataset: one row per respondent with no error, values normalised.
