@@ -222,14 +222,20 @@ def test_submission_times_stand_in_for_a_missing_end(tmp_path):
             """
         )
     )
-    rows = [
+    kobo = [
         {"hh": "1", "enumerator": "A", "start": "2017-12-28T10:01:27.000-05:00",
          "_submission_time": "2017-12-28T15:32:27"},
     ]  # fmt: skip
-    _, view = _view(rows, tmp_path, instrument)
+    _, view = _view(kobo, tmp_path, instrument)
     assert view["duration_from"] == "start_submitted"
     # 10:01:27 at -05:00 is 15:01:27 UTC, the time KoboToolbox gives its submissions
     assert view["enumerators"][0]["median_minutes"] == 31.0
+    surveycto = [
+        {"hh": "1", "enumerator": "A", "start": "Jul 2, 2022 11:55:00 PM",
+         "SubmissionDate": "Jul 3, 2022 12:40:00 AM"},
+    ]  # fmt: skip
+    _, view = _view(surveycto, tmp_path, instrument)
+    assert (view["enumerators"][0]["median_minutes"], view["enumerators"][0]["days"]) == (45.0, 1)
 
 
 def test_the_tests_match_r():

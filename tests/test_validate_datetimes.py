@@ -108,6 +108,9 @@ def test_workbook_cells_and_excel_serials_are_read_as_date_and_time(tmp_path):
         ("2024-05-01t09:05", "2024-05-01T09:05:00"),
         ("2024.5.1 9:05:00,250 +08", "2024-05-01T09:05:00.250000+08:00"),
         ("2024-05-01 09:05 z", "2024-05-01T09:05:00+00:00"),
+        ("Jul 2, 2022 10:05:00 AM", "2022-07-02T10:05:00"),  # SurveyCTO's export
+        ("Dec 28, 2017 12:01:27 AM", "2017-12-28T00:01:27"),
+        ("Dec 28, 2017 12:01 PM", "2017-12-28T12:01:00"),
     ],
 )
 def test_year_first_writings_are_read(text, iso):
@@ -117,7 +120,16 @@ def test_year_first_writings_are_read(text, iso):
 
 
 @pytest.mark.parametrize(
-    "text", ["01/05/2024 09:05", "2024-05-01", "2024-05-01T09:05+24:00", "2024-13-01 10:00"]
+    "text",
+    [
+        "01/05/2024 09:05",
+        "2024-05-01",
+        "2024-05-01T09:05+24:00",
+        "2024-13-01 10:00",
+        "Jux 2, 2022 10:05:00 AM",
+        "Jul 2, 2022 13:05:00 PM",
+        "Feb 30, 2022 10:05:00 AM",
+    ],
 )
 def test_ambiguous_or_impossible_writings_are_refused(text):
     assert parse_datetime(text) is None

@@ -158,6 +158,10 @@ def _days(validation: Validation, date: str | None, start: str | None) -> pd.Ser
     for source in sources:
         text = source.astype("string").str.slice(0, 10)
         day = day.fillna(text.where(text.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False)))
+    if day.isna().any() and SUBMITTED in validation.raw:  # SurveyCTO's Jul 2, 2022 10:05 AM
+        moments = _moments(validation.raw[SUBMITTED].reindex(typed.index))
+        named = [m.date().isoformat() if m is not None else None for m in moments]
+        day = day.fillna(pd.Series(named, index=typed.index, dtype="string"))
     return day
 
 

@@ -5,9 +5,9 @@ ODK Central and SurveyCTO's ``start``, ``end``, ``starttime``); such an answer i
 is (as is ``2017-03-13T11:25:31.707-04``, an offset in whole hours). A workbook's date-time
 cell becomes ``2024-05-01T14:30:00`` (a workbook knows no time zone). What is read otherwise
 is logged as ``fixed``: an Excel serial number (``45413.6041666667``, ``datetime_serial``), a
-text with a space, without seconds, with slashes or with a ``+0300`` offset
-(``datetime_as_text``). A text that is no date and time,
-or names a day that does not exist, is a ``not_a_datetime`` error and the answer is blank.
+text with a space, without seconds, with slashes or with a ``+0300`` offset, or SurveyCTO's
+``Jul 2, 2022 10:05:00 AM`` (``datetime_as_text``). A text that is no date and time, or names
+a day that does not exist, is a ``not_a_datetime`` error and the answer is blank.
 """
 
 from __future__ import annotations
@@ -37,8 +37,32 @@ _LOOSE = re.compile(
 )
 
 
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_SURVEYCTO = re.compile(
+    r"([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4}),?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AP]M)",
+    re.A | re.I,
+)
+
+
+def _month_first(text: str) -> datetime | None:
+    """SurveyCTO's export form, ``Jul 2, 2022 10:05:00 AM`` (the month named: no ambiguity)."""
+    match = _SURVEYCTO.fullmatch(text.strip())
+    if match is None or match[1].lower() not in _MONTHS:
+        return None
+    month, day, year, hour, minute, second, half = match.groups()
+    hour_24 = int(hour) % 12 + (12 if half.upper() == "PM" else 0)
+    if not 1 <= int(hour) <= 12:
+        return None
+    try:
+        return datetime(int(year), _MONTHS.index(month.lower()) + 1, int(day), hour_24,
+                        int(minute), int(second or 0))  # fmt: skip
+    except ValueError:
+        return None
+
+
 def parse_datetime(text: str) -> datetime | None:
-    """A date and time written year first, with an optional offset; ``None`` if it is none.
+    """A date and time written year first, with an optional offset, or as SurveyCTO exports
+    it (``Jul 2, 2022 10:05:00 AM``); ``None`` if it is none.
 
     Examples
     --------
@@ -46,12 +70,14 @@ def parse_datetime(text: str) -> datetime | None:
     '2024-05-01T14:30:00+03:00'
     >>> parse_datetime("2024/5/1 9:05 +0800").isoformat()
     '2024-05-01T09:05:00+08:00'
+    >>> parse_datetime("Jul 2, 2022 1:05:00 PM").isoformat()
+    '2022-07-02T13:05:00'
     >>> parse_datetime("2024-02-30T10:00:00") is None
     True
     """
     match = _LOOSE.fullmatch(text.strip())
     if match is None:
-        return None
+        return _month_first(text)
     year, month, day, hour, minute, second, fraction, zone = match.groups()
     micro = int((fraction or "0")[:6].ljust(6, "0"))
     tz = None
