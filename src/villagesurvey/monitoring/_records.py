@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..instrument.conditions import references
 from ..validate.cells import is_dont_know, show
@@ -18,6 +18,9 @@ from ..validate.datetimes import parse_datetime
 from ..validate.masks import holds
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import numpy as np
     import pandas as pd
 
     from ..instrument import Column, Instrument
@@ -181,13 +184,27 @@ def _answers(validation: Validation) -> tuple[pd.Series, pd.Series, pd.Series]:
         if column.question.type not in ANSWER_TYPES:
             continue
         values = typed[column.code]
-        shown = values.map(show, na_action="ignore").astype("string")
-        said = raw[column.code].map(lambda v: isinstance(v, str) and is_dont_know(v))
-        said = said.astype(bool) & values.isna()  # "don't know" typed as text: unreadable
-        answers += (values.notna() | said).astype("int64")
-        dk += (shown.isin(dont_know).fillna(False) | said).astype("int64")
-        no += shown.isin(refused).fillna(False).astype("int64")
+        said = _each(raw[column.code], lambda v: isinstance(v, str) and is_dont_know(v))
+        said &= values.isna().to_numpy(dtype=bool)  # "don't know" typed as text: unreadable
+        answers += values.notna().to_numpy(dtype=bool) | said
+        if dont_know or refused:
+            shown = _each(values, show, object)
+            dk += said | pd.Series(shown).isin(dont_know).to_numpy(dtype=bool)
+            no += pd.Series(shown).isin(refused).to_numpy(dtype=bool)
+        else:
+            dk += said
     return answers, dk, no
+
+
+def _each(values: pd.Series, read: Callable[[Any], Any], dtype: type = bool) -> np.ndarray:
+    """``read`` of each value, looking at each different value once (``read(None)`` for NA)."""
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = pd.factorize(values)
+    results: np.ndarray = np.array([read(u) for u in uniques] + [read(None)], dtype=dtype)
+    picked: np.ndarray = results[codes]
+    return picked
 
 
 def _skipped(typed: pd.DataFrame, gate: str, dependents: tuple[Column, ...]) -> pd.Series:
