@@ -127,10 +127,10 @@ def _durations(validation: Validation) -> tuple[pd.Series, str | None, pd.DataFr
     typed, watch = validation.typed, validation.instrument.monitoring
     index = typed.index
     empty = pd.DataFrame({"record": [], "start": [], "end": []})
-    if watch.start is None:
+    if watch.start is None or watch.start not in typed:
         return pd.Series(float("nan"), index=index), None, empty
     starts = _moments(typed[watch.start])
-    if watch.end is not None:
+    if watch.end is not None and watch.end in typed:
         ends, how = _moments(typed[watch.end]), "start_end"
     elif SUBMITTED in validation.raw and validation.raw[SUBMITTED].notna().any():
         ends, how = _moments(validation.raw[SUBMITTED], utc_if_naive=True), "start_submitted"
@@ -155,7 +155,7 @@ def _days(validation: Validation, date: str | None, start: str | None) -> pd.Ser
 
     typed = validation.typed
     day = pd.Series(None, index=typed.index, dtype="string")
-    sources = [typed[c] for c in (date, start) if c is not None]
+    sources = [typed[c] for c in (date, start) if c is not None and c in typed]
     if SUBMITTED in validation.raw:
         sources.append(validation.raw[SUBMITTED].reindex(typed.index))
     for source in sources:
