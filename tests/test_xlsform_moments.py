@@ -121,3 +121,18 @@ def test_an_offset_in_whole_hours_as_formpack_writes_it_is_kept():
         "2017-03-13T11:25:31.707-04", "2017-03-13T11:26:15.317-04"
     ]  # fmt: skip
     assert not validation.findings["check"].str.contains("datetime").any()
+
+
+def test_pyxform_s_own_example_forms():
+    # pyxform's tests/example_xls (tests/data/README.md): widgets.xls asks a dateTime question;
+    # flat_xlsform_test.xlsx records start and end (rows 42 and 44) besides a dateTime one
+    pyxform = Path(__file__).parent / "data" / "xlsforms" / "pyxform"
+    widgets = read_xlsform(pyxform / "widgets.xls").instrument
+    assert widgets.question("dateTime").type == "datetime"
+    assert (widgets.monitoring.start, widgets.monitoring.end) == (None, None)
+    flat = read_xlsform(pyxform / "flat_xlsform_test.xlsx")
+    assert [q.code for q in flat.instrument.questions if q.type == "datetime"] == [
+        "datetime_test", "start", "end"
+    ]  # fmt: skip
+    assert (flat.instrument.monitoring.start, flat.instrument.monitoring.end) == ("start", "end")
+    assert [f.row for f in flat.findings if f.code == "metadata_time"] == [42, 44]
