@@ -177,8 +177,8 @@ def test_every_part_that_does_not_map_is_reported_by_row(kobo):
     notes = [(f.sheet, f.row, f.code) for f in kobo.findings if not f.lost]
     assert notes == [
         ("survey", None, "key_chosen"),
-        ("survey", 2, "metadata_field"),
-        ("survey", 3, "metadata_field"),
+        ("survey", 2, "metadata_time"),  # start and end: datetime questions
+        ("survey", 3, "metadata_time"),
         ("survey", 10, "appearance_not_mapped"),
         ("survey", 17, "roster_key_added"),
         ("settings", 2, "setting_not_mapped"),

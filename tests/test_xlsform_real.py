@@ -98,7 +98,8 @@ def test_names_are_kept_as_the_form_writes_them():
     instrument = read_xlsform(KOBO / "grouped_translated.xlsx").instrument
     codes = [c.code for c in instrument.columns]
     assert "Do_you_have_body_flu_intracellular_space" in codes  # 40 characters
-    assert [c.code for c in instrument.choices[instrument.question(codes[3]).choices]] == [
+    assert codes[1:3] == ["start", "end"]  # the form's start and end metadata
+    assert [c.code for c in instrument.choices[instrument.question(codes[5]).choices]] == [
         "yes",
         "yes__and_some_",
         "no___unsure",
@@ -144,8 +145,10 @@ def test_stata_and_spss_exports_of_a_real_export_read_back_with_labels(suffix, t
         ]  # fmt: skip
     _, _, radial, bilateral, segments, fluid_name, _ = names
     assert meta.column_names == [
-        "source_file", "source_submission", "source_submitted", "instanceID", *names
+        "source_file", "source_submission", "source_submitted", "instanceID", "start", "end",
+        *names,
     ]  # fmt: skip
+    assert data["start"].tolist()[0] == "2017-12-28T10:01:27.000-05:00"  # as the export has it
     assert data[segments].tolist()[:2] == [7, 1]
     assert (
         meta.column_names_to_labels[segments]

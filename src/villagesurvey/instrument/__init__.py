@@ -21,6 +21,8 @@ from .model import Rule as Rule
 from .model import Scale as Scale
 from .model import Section as Section
 from .model import WavePair as WavePair
+from .monitoring import Consent as Consent
+from .monitoring import Monitoring as Monitoring
 from .parse import load_instrument as load_instrument
 from .parse import parse_instrument as parse_instrument
 from .rosters import roster_instrument as roster_instrument
@@ -33,8 +35,10 @@ __all__ = [
     "Column",
     "Condition",
     "ConditionSyntaxError",
+    "Consent",
     "Derived",
     "Instrument",
+    "Monitoring",
     "OlderThan",
     "Question",
     "Roster",

@@ -11,6 +11,7 @@ from typing import Any
 
 from .derive import Derived
 from .model import Choice, Instrument, Question, Roster, Rule, StructuralModel
+from .monitoring import Monitoring
 
 __all__ = ["dump_instrument", "instrument_to_dict"]
 
@@ -138,6 +139,23 @@ def instrument_to_dict(instrument: Instrument) -> dict[str, Any]:
         out["model"] = _model(instrument.model)
     if instrument.derived:
         out["derive"] = {d.code: _derived(d) for d in instrument.derived}
+    if not instrument.monitoring_declared.is_empty:
+        out["monitoring"] = _monitoring(instrument.monitoring_declared)
+    return out
+
+
+def _monitoring(block: Monitoring) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in ("enumerator", "date", "start", "end", "min_minutes"):
+        if getattr(block, name) is not None:
+            out[name] = getattr(block, name)
+    for name in ("dont_know", "refused"):
+        if getattr(block, name):
+            out[name] = list(getattr(block, name))
+    if block.consent is not None:
+        out["consent"] = {"question": block.consent.question, "yes": list(block.consent.yes)}
+    if block.outcomes is not None:
+        out["outcomes"] = list(block.outcomes)
     return out
 
 

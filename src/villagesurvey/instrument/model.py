@@ -16,6 +16,7 @@ from typing import Any
 
 from .conditions import Condition, bind_waves, parse_condition
 from .derive import Derived
+from .monitoring import Monitoring, resolve_monitoring
 
 __all__ = [
     "ANALYSIS_FIELDS",
@@ -383,6 +384,13 @@ class Instrument:
     """The repeat groups, each with its own questions; not among ``sections``."""
     derived: tuple[Derived, ...] = ()
     """Household outcomes computed from the rosters (``derive:``), for the report."""
+    monitoring_declared: Monitoring = field(default_factory=Monitoring)
+    """The ``monitoring:`` block as the file gives it (``None`` where a default applies)."""
+
+    @cached_property
+    def monitoring(self) -> Monitoring:
+        """What field monitoring reads: the ``monitoring:`` block with its defaults filled in."""
+        return resolve_monitoring(self.monitoring_declared, self)
 
     @cached_property
     def questions(self) -> tuple[Question, ...]:
@@ -484,12 +492,14 @@ class Instrument:
 
         The analysis settings of a question (``when_skipped``, ``sesoi``) are left out: they
         change how answers are analysed, not what is asked, so returns collected with the
-        same questions keep matching the instrument.
+        same questions keep matching the instrument. So is the ``monitoring:`` block: it
+        changes how fieldwork is watched, not what is asked.
         """
         from .dump import instrument_to_dict
 
         content = instrument_to_dict(self)
         content.pop("derive", None)  # how rosters are analysed, not what is asked
+        content.pop("monitoring", None)  # how fieldwork is watched, not what is asked
         for section in content.get("sections", []):
             for question in section.get("questions", []):
                 for name in ANALYSIS_FIELDS:

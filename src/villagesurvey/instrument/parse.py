@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InstrumentError, InstrumentProblem
-from ._derive import DeriveReader
+from ._monitoring import MonitoringReader
 from ._yaml import read_yaml
 from .model import Instrument
 
@@ -100,7 +100,7 @@ def parse_instrument(text: str, source: str = "<string>") -> Instrument:
         raise InstrumentError(
             [InstrumentProblem(source, line, "", "yaml_syntax", f"not valid YAML: {problem}")]
         ) from None
-    reader = DeriveReader(source)
+    reader = MonitoringReader(source)
     owners = _owners(document.data)
     for line, key, mapping in document.duplicates:
         where = owners.get(id(mapping), "")

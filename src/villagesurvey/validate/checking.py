@@ -129,8 +129,9 @@ def check_returns(
     dont_know = unreadable.loc[said.astype(bool), "record"].astype(int).value_counts()
     first = instrument.key[0]
     groups = {f"by_{first}": first}
-    if any(c.code == "enumerator" for c in instrument.columns):
-        groups = {"by_enumerator": "enumerator", **groups}
+    enumerator = instrument.monitoring.enumerator  # the question coded enumerator by default
+    if enumerator is not None:
+        groups = {"by_enumerator": enumerator, **groups}
     rates = hfc.response_rates(instrument, rows, dont_know, groups)
     return Validation(instrument, files, raw, typed, table, quarantined, rates, corrections=applied)
 

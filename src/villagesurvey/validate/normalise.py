@@ -5,7 +5,7 @@ in a number column, a date in a date column, the drop-down's label in a choice c
 through a fast path without a finding; only the rest go through :mod:`.cells` one by one.
 What the tool changes is a ``fixed`` finding with the value before and after; what it cannot
 read is an ``error`` (``not_a_number``, ``not_a_whole_number``, ``not_a_date``,
-``unknown_label``) and the answer becomes blank for the later checks.
+``not_a_datetime``, ``unknown_label``) and the answer becomes blank for the later checks.
 
 The expected form of a choice answer depends on the file: our workbook's drop-downs write
 labels in the workbook's language (decoding them to codes is reading, not changing, and is
@@ -23,6 +23,7 @@ from ..instrument.model import FORMATTED_TYPES
 from ._choices import choices, several, spoken
 from ._column import Log, Parts, split
 from .cells import is_dont_know, parse_date, parse_number, serial_to_date, show
+from .datetimes import datetimes
 from .formats import formatted, patterned
 
 if TYPE_CHECKING:
@@ -98,6 +99,8 @@ def normalise(instrument: Instrument, raw: pd.DataFrame) -> tuple[pd.DataFrame, 
             typed[column.code] = choices(instrument, column, split(cells), languages, log)
         elif q.type == "select_multiple":
             typed[column.code] = several(instrument, column, split(cells), log)
+        elif q.type == "datetime":
+            typed[column.code] = datetimes(column, split(cells), log)
         elif q.type in FORMATTED_TYPES:
             typed[column.code] = formatted(column, _texts(column, split(cells), log), log)
         elif q.pattern is not None:

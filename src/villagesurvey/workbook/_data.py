@@ -27,7 +27,10 @@ _REQUIRED_FILL = PatternFill("solid", fgColor="F8CBAD")
 _OPTIONAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 _CODE_FILL = PatternFill("solid", fgColor="FAFAFA")
 _THIN = Side(style="thin", color="A6A6A6")
-_NUMBER_FORMATS = {"integer": "0", "decimal": "General", "date": "yyyy-mm-dd", "text": "@"}
+_NUMBER_FORMATS = {
+    "integer": "0", "decimal": "General", "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm",
+    "text": "@",
+}  # fmt: skip
 _WIDE = 10**15  # stands in for "no limit" in a range check
 _EARLIEST, _LATEST = date(1900, 1, 1), date(2199, 12, 31)  # Excel's calendar, roughly
 
@@ -171,6 +174,8 @@ def _validation(
     else:
         validation = DataValidation(allow_blank=True)
         error = ""
+        if q.type == "datetime":
+            prompt.append(str(text["datetime"]))
     if column.relevant is not None:
         prompt.append(str(text["asked_if"]).format(rule=format_condition(column.relevant)))
     if q.message:

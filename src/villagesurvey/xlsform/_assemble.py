@@ -94,7 +94,19 @@ class _Assembler:
         if len(household) < len(sections):
             names = {f.name: f.code for q in self.questions for f in q.fields}
             finish_rosters(data, names, self.note)
+        if moments := self.moments(household):
+            data["monitoring"] = moments
         return data
+
+    def moments(self, household: list[dict[str, Any]]) -> dict[str, str]:
+        """The household's start and end metadata: the monitoring block's ``start``, ``end``."""
+        asked = {q["code"] for s in household for q in s["questions"]}
+        moments: dict[str, str] = {}
+        for q in self.questions:
+            moment = q.first.moment
+            if moment is not None and not q.waves and q.code in asked:
+                moments.setdefault(moment, q.code)
+        return moments
 
     # -- a question ----------------------------------------------------------------------------
 

@@ -32,6 +32,7 @@ from ._types import (
     END_GROUP,
     END_REPEAT,
     FROM_FILE,
+    MOMENTS,
     SELECT,
     SELECT_ONE,
     TYPES,
@@ -82,6 +83,7 @@ class Field:
     filter_by: list[tuple[str, str]] = field(default_factory=list)  # choice_filter
     special: list[int | float] = field(default_factory=list)  # . = 9999 beside the limits
     exclusive: list[str] = field(default_factory=list)  # options chosen alone
+    moment: str | None = None  # "start" or "end": the phone records when the interview was
 
 
 @dataclass
@@ -305,6 +307,16 @@ class SurveyReader:
 
     def question(self, row: Row, kind: str) -> None:
         name = row.get("name")
+        moment = MOMENTS.get(" ".join(kind.lower().split()))
+        if moment is not None and name:
+            message = (
+                f"{kind} {name!r} is recorded by the phone: imported as a datetime question, "
+                f"the interview's {moment} for field monitoring"
+            )
+            self.lost(row, "metadata_time", "type", message, lost=False)
+            self.add_field(row, name, "datetime", None, labelled=False)
+            self.fields[name].moment = moment
+            return
         why = skipped(kind, name)
         if why is not None:
             code, message, lost = why

@@ -10,7 +10,7 @@ import re
 
 __all__ = [
     "AS_TEXT", "BEGIN_GROUP", "BEGIN_REPEAT", "CALCULATIONS", "END_GROUP", "END_REPEAT",
-    "FROM_FILE", "SELECT", "SELECT_ONE", "TYPES", "skipped",
+    "FROM_FILE", "MOMENTS", "SELECT", "SELECT_ONE", "TYPES", "skipped",
 ]  # fmt: skip
 
 # answers that are a text the phone records: a scanned code, a file's name, an "OK"
@@ -43,6 +43,11 @@ _METADATA = frozenset(
      "end time", "get today", "get sim id", "sim id", "get phone number", "get device id",
      "device id", "subscriber id", "get subscriber id"}
 )  # fmt: skip
+MOMENTS = {
+    **dict.fromkeys(("start", "get start time", "start time"), "start"),
+    **dict.fromkeys(("end", "get end time", "end time"), "end"),
+}
+"""Metadata rows whose answer is a moment the phone records: imported as datetime questions."""
 _NOTES = frozenset({"note", "q note", "add note prompt"})
 CALCULATIONS = frozenset({"calculate", "q calculate", "add calculate prompt"})
 SELECT = re.compile(

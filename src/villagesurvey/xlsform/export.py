@@ -130,7 +130,19 @@ def _field_type(instrument: Instrument, question: Question) -> str:
         return f"select_one {instrument.scales[question.scale].choices}"
     if question.type in ("select_one", "select_multiple"):
         return f"{question.type} {question.choices}"
+    if question.type == "datetime":
+        return "dateTime"
     return question.type
+
+
+def _moments(instrument: Instrument) -> dict[str, str]:
+    """The datetime questions the phone fills itself, by code: ``start`` and ``end``."""
+    watch = instrument.monitoring
+    moments = {}
+    for kind, code in (("start", watch.start), ("end", watch.end)):
+        if code and code not in moments and instrument.question(code).type == "datetime":
+            moments[code] = kind
+    return moments
 
 
 class _Survey:
@@ -289,6 +301,9 @@ def roster_columns(instrument: Instrument) -> list[tuple[Roster, tuple[Column, .
 
 def _survey_rows(instrument: Instrument) -> Rows:
     survey = _Survey(instrument)
+    moments = _moments(instrument)
+    for code, kind in moments.items():  # metadata: the phone records it, at the top
+        survey.rows.append({"type": kind, "name": code})
     columns: dict[str, list[Column]] = {}
     for column in instrument.columns:
         columns.setdefault(column.question.code, []).append(column)
@@ -300,6 +315,8 @@ def _survey_rows(instrument: Instrument) -> Rows:
             for question in questions:
                 if instrument.key == (SUBMISSION_KEY,) and question.code == SUBMISSION_KEY:
                     continue  # the phone fills it: meta/instanceID
+                if question.code in moments:
+                    continue  # written above as start or end metadata
                 for column in columns[question.code]:
                     survey.field(column)
             if scale is not None:
