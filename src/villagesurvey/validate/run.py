@@ -80,6 +80,7 @@ def validate_returns(
     stage: Callable[[str], None] | None = None,
     outlier_factor: float | None = None,
     corrections: str | Path | None = None,
+    villages: str | Path | None = None,
     **reading: Any,
 ) -> Validation:
     """Validate returned workbooks (files or folders of them) against an instrument.
@@ -100,6 +101,10 @@ def validate_returns(
     corrections : path, optional
         A corrections file (.xlsx or .csv) to apply after reading, before checking
         (:mod:`.corrections`).
+    villages : path, optional
+        A villages table (CSV: village, latitude, longitude) whose points are the villages'
+        centres for the GPS checks (:mod:`villagesurvey.monitoring.gps`), which run whenever
+        the instrument has a geopoint question.
     **reading
         Limits passed to :func:`.reading.read_returns` (``timeout``, ``memory_limit``,
         ``workers``).
@@ -115,7 +120,13 @@ def validate_returns(
         If a source does not exist.
     ReturnsError
         If no source holds any file to validate, or the corrections file cannot be read.
+    OptionError
+        If the villages table cannot be read.
     """
+    from ..monitoring.gps import gps_view, point_letters
+    from ..monitoring.villages import read_villages
+
+    centres = read_villages(villages, instrument.key[0]) if villages is not None else None
     decided = (
         fixes_file.read_corrections(corrections, instrument, **reading)
         if corrections is not None
@@ -189,7 +200,9 @@ def validate_returns(
         corrections=level_lines(decided, instrument) if decided is not None else None,
     )
     repeats.link(household, rosters)
-    return rosters.check(household, outlier_factor, decided)
+    validation = rosters.check(household, outlier_factor, decided)
+    gps_view(validation, centres, point_letters(instrument, returns))
+    return validation
 
 
 def _skipped(skipped: list[tuple[Path, str]], findings: Findings) -> list[FileReport]:
