@@ -127,6 +127,10 @@ def test_numbers_go_to_the_monitoring_block(instrument, tmp_path):
     assert (home["points"], home["far"], home["copied"], home["low_accuracy"]) == (9, 1, 2, 1)
     villages = {v["village"]: v for v in home["villages"]}
     assert villages["A"]["centre"] == "median"
+    # R: p <- cbind(c(36.8219,36.8219,36.8210,36.8228,36.9,36.82,36.82002),
+    #               c(-1.2921,-1.2921,-1.2930,-1.2912,-1.25,-1.294,-1.294))
+    # median(geosphere::distHaversine(p, c(36.8219,-1.2921), r=6371008.8))  [1] 141.510251819
+    assert villages["A"]["median_km"] == pytest.approx(0.141510251819, abs=5e-4)
     assert villages["B"]["centre"] is None  # two points: no median centre, no distances
     assert villages["B"]["far"] == 0
     shown = home["map"]
