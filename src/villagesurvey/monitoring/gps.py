@@ -249,9 +249,12 @@ def _block(
 
     q = column.question
     names = sorted({p.village for p in points})
+    number = {name: at for at, name in enumerate(names)}
+    by_village: dict[str, list[_Point]] = {name: [] for name in names}
+    for p in points:
+        by_village[p.village].append(p)
     rows = []
-    for village in names:
-        own = [p for p in points if p.village == village]
+    for village, own in by_village.items():
         far = [distances[p.record] for p in own if p.record in distances]
         rows.append({
             "village": village,
@@ -274,8 +277,8 @@ def _block(
         "villages_not_listed": [v for v in names if villages and v not in villages],
         "villages": rows,
         "map": map_data(
-            [(p.lat, p.lon, names.index(p.village), sorted(flags[p.record])) for p in points],
-            [(lat, lon, names.index(v)) for v, (lat, lon) in centres.items() if v in names],
+            [(p.lat, p.lon, number[p.village], sorted(flags[p.record])) for p in points],
+            [(lat, lon, number[v]) for v, (lat, lon) in centres.items() if v in number],
             names,
             MAP_POINTS,
         ),
