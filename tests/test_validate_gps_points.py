@@ -3,9 +3,12 @@ KoboToolbox's and ODK Central's exports; what people write made plain, hostile v
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pyxform.xls2json_backends import md_table_to_workbook
 
 from villagesurvey.instrument import parse_instrument
@@ -198,3 +201,52 @@ def test_odk_central_s_export_of_a_geopoint(tmp_path):
     assert validation.clean()["location"].tolist() == [
         "47.649434 -122.347737 26.8 3.14", "47.599115 -122.331753 10", "",
     ]  # fmt: skip
+
+
+def test_the_blank_workbook_has_four_checked_cells_per_point(instrument):
+    from villagesurvey import build_workbook
+    from villagesurvey.workbook import CODE_ROW
+
+    book = build_workbook(instrument, "en")
+    sheet = book.worksheets[0]
+    codes = [c.value for c in sheet[CODE_ROW] if c.value]
+    assert codes == [
+        "village", "household", "home_latitude", "home_longitude", "home_altitude",
+        "home_accuracy",
+    ]  # fmt: skip
+    ranges = {
+        str(v.sqref).split(":")[0][0]: (v.type, v.formula1, v.formula2)
+        for v in sheet.data_validations.dataValidation
+    }
+    assert ranges["C"] == ("decimal", "-90", "90")
+    assert ranges["D"] == ("decimal", "-180", "180")
+    assert ranges["F"][:2] == ("decimal", "0")
+    assert "latitude" in sheet["C2"].value
+    zh = build_workbook(instrument, "zh").worksheets[0]
+    assert zh["C2"].value == "住房：纬度（十进制度，南纬为负）"
+
+
+_TOKENS = st.one_of(
+    st.floats(-400, 400).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+    st.integers(-200, 200).map(str),
+    st.decimals(-200, 200, places=4).map(lambda d: str(d).replace(".", ",")),
+    st.sampled_from(["N", "S", "E", "W", "°", ",", "?", "\x00", "nan", "'", '"', "12°30'"]),
+    st.text(max_size=4),
+)
+
+
+@given(st.one_of(st.text(max_size=40), st.lists(_TOKENS, max_size=6).map(" ".join)))
+@settings(max_examples=500, deadline=None)
+def test_any_text_is_read_or_refused_and_a_reading_is_plain(text):
+    reading = read_point(text)
+    if reading.text is None:
+        assert reading.check in ("not_a_geopoint", "gps_zero_point")
+        return
+    numbers = [float(n) for n in reading.text.split()]
+    assert 2 <= len(numbers) <= 4
+    assert -90 <= numbers[0] <= 90
+    assert -180 <= numbers[1] <= 180
+    assert all(math.isfinite(n) for n in numbers)
+    again = read_point(reading.text)
+    assert (again.text, again.changes) == (reading.text, ())
