@@ -250,3 +250,23 @@ def test_any_text_is_read_or_refused_and_a_reading_is_plain(text):
     assert all(math.isfinite(n) for n in numbers)
     again = read_point(reading.text)
     assert (again.text, again.changes) == (reading.text, ())
+
+
+def test_the_paper_form_points_at_the_workbook_s_columns(tmp_path):
+    from villagesurvey import build_workbook
+    from villagesurvey.questionnaire import build_questionnaire, questionnaire_html
+    from villagesurvey.workbook import CODE_ROW
+
+    with_size = parse_instrument(
+        INSTRUMENT + "      - {code: size, type: integer, label: {en: Size, zh: 人数}}\n"
+    )
+    form = build_questionnaire(with_size, "en")
+    cells = {c.code: c.letter for q in [*form.cover, *form.personal, *(
+        q for s in form.sections for q in s.questions)] for c in q.cells}  # fmt: skip
+    sheet = build_workbook(with_size, "en").worksheets[0]
+    where = {c.value: c.column_letter for c in sheet[CODE_ROW] if c.value}
+    assert cells["home"] == f"{where['home_latitude']}-{where['home_accuracy']}" == "C-F"
+    assert cells["size"] == where["size"] == "G"
+    html = questionnaire_html(with_size, "zh")
+    assert "纬度（度，南纬为负）" in html
+    assert "精度（米）" in html

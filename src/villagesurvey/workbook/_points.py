@@ -8,11 +8,18 @@ the four cells back as one answer (:func:`villagesurvey.validate.exports.geopoin
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from ..instrument import Column, Instrument
 
-__all__ = ["PART_LIMITS", "PART_WORDS", "SheetColumn", "part_label", "sheet_columns"]
+__all__ = [
+    "PART_LIMITS",
+    "PART_WORDS",
+    "SheetColumn",
+    "column_letters",
+    "part_label",
+    "sheet_columns",
+]
 
 PART_LIMITS: dict[str, tuple[float | None, float | None]] = {
     "latitude": (-90, 90),
@@ -41,9 +48,10 @@ SheetColumn = tuple[str, Column, str | None]
 """A data sheet column: its code, the instrument column, and the part of a geopoint (or None)."""
 
 
-def sheet_columns(instrument: Instrument) -> Iterator[SheetColumn]:
+def sheet_columns(instrument: Instrument | Iterable[Column]) -> Iterator[SheetColumn]:
     """The data sheet's columns in order: each instrument column, a geopoint as four."""
-    for column in instrument.columns:
+    columns = instrument.columns if isinstance(instrument, Instrument) else instrument
+    for column in columns:
         if column.question.type != "geopoint":
             yield column.code, column, None
             continue
@@ -57,3 +65,22 @@ def part_label(label: str, part: str, language: str) -> str:
     if base == "zh":
         return f"{label}：{PART_WORDS['zh'][part]}"
     return f"{label}: {PART_WORDS['en'][part]}"
+
+
+def column_letters(columns: Iterable[Column]) -> dict[str, str]:
+    """Each column's letters on the data sheet: ``C``, or ``C-F`` for a geopoint's four."""
+    spans: dict[str, list[int]] = {}
+    for index, (_, column, _) in enumerate(sheet_columns(columns), start=1):
+        spans.setdefault(column.code, []).append(index)
+    return {
+        code: "-".join(dict.fromkeys(_letter(i) for i in (at[0], at[-1])))
+        for code, at in spans.items()
+    }
+
+
+def _letter(index: int) -> str:
+    letters = ""
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
