@@ -270,3 +270,22 @@ def test_the_paper_form_points_at_the_workbook_s_columns(tmp_path):
     html = questionnaire_html(with_size, "zh")
     assert "纬度（度，南纬为负）" in html
     assert "精度（米）" in html
+
+
+def test_an_older_template_s_point_cells_are_not_missing(instrument, tmp_path):
+    rows = table(
+        """
+        | village | household | home_latitude | home_longitude | home_altitude | home_accuracy |
+        | A       | 1         | -1.2921       | 36.8219        | 1795          | 4.5           |
+        """
+    )
+    path = fill_template(instrument, rows, tmp_path / "A.xlsx")
+    newer = parse_instrument(
+        INSTRUMENT.replace('version: "1"', 'version: "2"')
+        + "      - {code: size, type: integer, label: {en: Size, zh: 人数}}\n"
+    )
+    validation = validate_returns(newer, [path], workers=1)
+    old = validation.findings[validation.findings["check"] == "old_template"]
+    assert old["message"].str.contains("it has no size;").all()
+    assert len(old) == 1
+    assert validation.clean()["home"].tolist() == ["-1.2921 36.8219 1795 4.5"]
