@@ -192,3 +192,16 @@ def test_the_command_takes_villages_and_writes_the_block(instrument, tmp_path):
     )
     assert result.exit_code == 2
     assert "bad.csv row 2" in result.output
+
+
+def test_an_unreadable_villages_table_is_one_line(tmp_path):
+    path = tmp_path / "v.csv"
+    path.write_bytes(b"village,latitude,longitude\nA\xff,1,30\n")
+    with pytest.raises(OptionError, match=r"v\.csv: cannot read the villages table"):
+        read_villages(path)
+    path.write_text("", encoding="utf-8")
+    with pytest.raises(OptionError, match="is empty"):
+        read_villages(path)
+    path.write_text("village,latitude,longitude\nA,1\x0730,30\n", encoding="utf-8")
+    with pytest.raises(OptionError, match=r"row 2: .*control character"):
+        read_villages(path)

@@ -81,7 +81,7 @@ def gps_view(
     blocks, warnings = [], []
     for column in columns:
         points = _points(validation, column)
-        block, found = _check(instrument, column, points, villages or {})
+        block, found = _check(column, points, villages or {})
         blocks.append(block)
         warnings.extend(found)
     validation.monitoring["gps"] = {
@@ -137,7 +137,6 @@ def _points(validation: Validation, column: Column) -> list[_Point]:
 
 
 def _check(
-    instrument: Instrument,
     column: Column,
     points: list[_Point],
     villages: Mapping[str, tuple[float, float]],
