@@ -166,6 +166,10 @@ def instruments(draw):
             q["calculation"] = draw(st.sampled_from(["1 + 1", "concat('a', 'b')", "today()"]))
         if qtype == "text" and draw(st.booleans()):
             q["pattern"] = draw(st.sampled_from(["^[0-9]{10}$", "^H[0-9]{3}$", "'"]))
+        if qtype == "geopoint" and draw(st.booleans()):
+            q["max_accuracy"] = draw(st.sampled_from([10, 25.5, 0.5]))
+        if qtype == "geopoint" and draw(st.booleans()):
+            q["radius_km"] = draw(st.sampled_from([2, 0.75, 40]))
         if qtype == "likert":
             q["scale"] = scale()
             if draw(st.booleans()):

@@ -712,6 +712,12 @@ def power(
     default=None,
     help="A corrections file (.xlsx or .csv, as corrections.xlsx) to apply before checking.",
 )
+@click.option(
+    "--villages",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A CSV of village, latitude, longitude: the villages' centres for the GPS checks.",
+)
 @_reports_errors
 def validate(
     instrument: Path,
@@ -721,6 +727,7 @@ def validate(
     outlier_iqr: float,
     timeout: float,
     corrections: Path | None,
+    villages: Path | None,
 ) -> None:
     """Check the RETURNS (workbooks, CSV files, ODK Central zips or folders) against INSTRUMENT.
 
@@ -730,6 +737,8 @@ def validate(
     file could be read, 130 when interrupted (the previous outputs stay as they were).
     With --corrections, the decisions in that file are applied first: audit.csv lists each
     change, dropped.csv the rows dropped; the source files are never written.
+    With --villages, GPS points are checked against each village's centre from that table
+    (otherwise against the median point of the village's households).
     """
     from .instrument import load_instrument
     from .tables.outputset import output_lock
@@ -747,6 +756,7 @@ def validate(
                 outlier_factor=outlier_iqr,
                 timeout=timeout,
                 corrections=corrections,
+                villages=villages,
             )
         if stage is not None:
             stage(f"writing {outdir}")

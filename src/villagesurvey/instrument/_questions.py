@@ -12,6 +12,7 @@ from ._form_fields import (
     read_pattern,
     read_special,
 )  # fmt: skip
+from ._gps import read_point_limits
 from ._yaml import LineMap
 from .conditions import ConditionSyntaxError, parse_condition, references
 from .model import (
@@ -33,7 +34,7 @@ _QUESTION_FIELDS = (
     "code", "type", "label", "hint", "required", "unit", "choices", "min", "max",
     "soft_min", "soft_max", "message", "relevant", "waves", "pii", "scale", "reverse",
     "part_of", "when_skipped", "sesoi", "pattern", "calculation", "filter_by", "special",
-    "exclusive",
+    "exclusive", "max_accuracy", "radius_km",
 )  # fmt: skip
 _KEYWORDS = ("and", "or", "not", "in", "selected")  # words of the skip-rule language
 _LIMITS = ("min", "max", "soft_min", "soft_max")
@@ -115,6 +116,7 @@ class QuestionReader:
         listed = self.choices.get(choices or "")
         known = None if listed is None else tuple(c.code for c in listed)
         exclusive = read_exclusive(r, node, where, qtype, known)
+        max_accuracy, radius_km = read_point_limits(r, node, where, qtype)
         if reverse and qtype != "likert":
             r.problem(
                 node.line_of("reverse"),
@@ -138,7 +140,7 @@ class QuestionReader:
             code, qtype, label, section, hint, required, unit, choices,
             limits.get("min"), limits.get("max"), limits.get("soft_min"), limits.get("soft_max"),
             message, relevant, waves, pii, scale, reverse, part_of, skipped, sesoi, pattern,
-            calculation, filter_by, special, exclusive,
+            calculation, filter_by, special, exclusive, max_accuracy, radius_km,
         )  # fmt: skip
         self.seen[code] = (node.line, question)
         return question

@@ -20,7 +20,7 @@ _DEFAULTS: dict[str, Any] = {
     "soft_min": None, "soft_max": None, "message": None, "relevant": None, "waves": (),
     "pii": False, "scale": None, "reverse": False, "part_of": None,
     "when_skipped": None, "sesoi": None, "pattern": None, "calculation": None, "filter_by": (),
-    "special": (), "exclusive": (),
+    "special": (), "exclusive": (), "max_accuracy": None, "radius_km": None,
 }  # fmt: skip
 
 

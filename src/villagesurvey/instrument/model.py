@@ -131,6 +131,10 @@ class Question:
     """Codes a number question accepts beyond its limits (``9999``: don't know)."""
     exclusive: tuple[int | str, ...] = ()
     """Options of a select_multiple that cannot be chosen with another (``none``)."""
+    max_accuracy: float | None = None
+    """A geopoint's accuracy limit in metres: a point measured less accurately is a warning."""
+    radius_km: float | None = None
+    """A geopoint's distance from its village's centre beyond which it is a warning, in km."""
 
     @property
     def is_money(self) -> bool:

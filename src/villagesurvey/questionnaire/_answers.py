@@ -94,6 +94,12 @@ def _single(texts: Texts, question: FormQuestion, usual: bool = True) -> str:
         return _number(texts, question, usual)
     if kind == "date":
         return _date(texts)
+    if kind == "geopoint":  # as the workbook's four cells
+        parts = ("latitude", "longitude", "altitude", "accuracy")
+        return " ".join(
+            f'<span class="small-note">{texts.say(f"point_{p}")}</span> <span class="line"></span>'
+            for p in parts
+        )
     if any(question.code == key.code for key in texts.form.key):
         return '<span class="keybox"></span>'  # the respondent key: a box to fill
     return '<span class="line"></span>'

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..errors import OptionError
 from ..instrument import Column, Instrument, Question
+from ..workbook._points import column_letters
 from .form import Cell, Form, FormQuestion, FormSection
 from .skips import skip_instructions
 
@@ -67,7 +68,7 @@ def build_questionnaire(instrument: Instrument, language: str | None = None) -> 
         For a language the instrument lacks.
     """
     languages = form_languages(instrument, language)
-    letters = {c.code: column_letter(i) for i, c in enumerate(instrument.columns, start=1)}
+    letters = column_letters(instrument.columns)  # a geopoint has four cells
     by_question: dict[str, list[Column]] = {}
     for column in instrument.columns:
         by_question.setdefault(column.question.code, []).append(column)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..instrument import Instrument, roster_instrument
 from ..instrument.model import Roster
-from .build import column_letter
+from ..workbook._points import column_letters
 from .form import Cell, FormQuestion, FormRoster
 
 __all__ = ["DEFAULT_LINES", "MAX_LINES", "build_rosters", "roster_lines"]
@@ -45,7 +45,7 @@ def build_rosters(instrument: Instrument, numbers: dict[str, str]) -> tuple[Form
     for offset, roster in enumerate(instrument.rosters, start=1):
         number = len(instrument.sections) + offset
         table = roster_instrument(instrument, roster)
-        letters = {c.code: column_letter(i) for i, c in enumerate(table.columns, start=1)}
+        letters = column_letters(table.columns)  # a geopoint has four cells
         items: list[FormQuestion] = []
         for q_number, question in enumerate(roster.section.questions, start=1):
             cells = tuple(

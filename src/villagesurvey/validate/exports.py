@@ -135,15 +135,20 @@ def geopoint_part(
     """``(column, part)`` when a header is one part of a geopoint split in four columns.
 
     ODK Central's CSV writes a geopoint ``location`` as ``location-Latitude``,
-    ``location-Longitude``, ``location-Altitude`` and ``location-Accuracy``;
-    :func:`join_options` puts the parts back into one answer.
+    ``location-Longitude``, ``location-Altitude`` and ``location-Accuracy``; the blank
+    workbook as ``location_latitude`` ...; KoboToolbox beside the point as
+    ``_location_latitude`` ... ``_location_precision`` (used only when the point's own column
+    is not in the file). :func:`join_options` puts the parts back into one answer.
     """
     for separator in ("-", "_", "/"):
         head, found, part = text.strip().rpartition(separator)
-        if found and part.casefold() in GEOPOINT_PARTS:
-            code = codes.get(head.strip().casefold()) or field_code(head, codes)
-            if code is not None and code in points:
-                return code, _POINT + part.casefold()
+        part = "accuracy" if part.casefold() == "precision" else part.casefold()
+        if found and part in GEOPOINT_PARTS:
+            heads = (head, head[1:]) if head.startswith("_") else (head,)
+            for name in heads:
+                code = codes.get(name.strip().casefold()) or field_code(name, codes)
+                if code is not None and code in points:
+                    return code, _POINT + part
     return None
 
 
@@ -211,11 +216,18 @@ def _join_point(parts: Sequence[tuple[str, Sequence[Any]]]) -> list[Any]:
     order = sorted(parts, key=lambda p: GEOPOINT_PARTS.index(p[0].removeprefix(_POINT)))
     out: list[Any] = []
     for row in range(len(parts[0][1])):
-        texts = [_flag_text(cells[row]) or "" for _, cells in order]
+        texts = [_part_text(cells[row]) for _, cells in order]
         while texts and not texts[-1]:
             texts.pop()  # no altitude and accuracy: the point as far as it goes
         out.append(" ".join(t or "?" for t in texts) if texts else None)
     return out
+
+
+def _part_text(cell: Any) -> str:
+    """A geopoint part's cell as written (``36.8219``, ``1,2921S``): not case-folded."""
+    from .cells import show
+
+    return " ".join(show(cell).split())
 
 
 def _flag_text(cell: Any) -> str | None:

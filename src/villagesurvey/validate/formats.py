@@ -2,8 +2,9 @@
 
 Phones record these as ODK writes them: a time ``10:01:27.000-05:00``, a date and time
 ``2017-12-28T10:01:27.000-05:00``, a point ``latitude longitude altitude accuracy``
-(``12.34 -23.45 0 5``; altitude and accuracy may be left out). An answer in another shape,
-or a point off the globe (a latitude beyond ±90, a longitude beyond ±180), is an error.
+(``12.34 -23.45 0 5``; altitude and accuracy may be left out). An answer in another shape is
+an error; a point is read by :mod:`.geopoints`, which also makes plain the ways people
+write points (decimal commas, N/S/E/W) and refuses a point off the globe.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from ..instrument import Column
 from ._column import Log
+from .geopoints import EXPECTED as POINT_EXPECTED
+from .geopoints import read_point
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -28,28 +31,17 @@ _PATTERNS = {
 _EXPECTED = {
     "time": "a time such as 14:30 or 14:30:00.000+03:00",
     "datetime": "a date and time such as 2024-05-01T14:30:00.000+03:00",
-    "geopoint": "latitude (-90 to 90) and longitude (-180 to 180), then altitude and accuracy",
+    "geopoint": POINT_EXPECTED,
 }
 
 
 def is_geopoint(text: str) -> bool:
-    """True for ``latitude longitude [altitude [accuracy]]`` on the globe."""
-    parts = text.split()
-    if not 2 <= len(parts) <= 4:
-        return False
-    try:
-        numbers = [float(p) for p in parts]
-    except ValueError:
-        return False
-    if any(n != n for n in numbers):  # NaN
-        return False
-    on_globe = -90 <= numbers[0] <= 90 and -180 <= numbers[1] <= 180
-    return on_globe and (len(numbers) < 4 or numbers[3] >= 0)  # accuracy is a distance
+    """True for ``latitude longitude [altitude [accuracy]]`` on the globe, written plainly."""
+    reading = read_point(text)
+    return reading.text is not None and not reading.changes
 
 
 def _fits(kind: str, text: str) -> bool:
-    if kind == "geopoint":
-        return is_geopoint(text)
     return bool(_PATTERNS[kind].match(text))
 
 
@@ -57,6 +49,8 @@ def formatted(column: Column, text: pd.Series, log: Log) -> pd.Series:
     """The answers of a time, datetime or geopoint column; one error per answer that does not
     fit the format, which is left blank (as an unreadable date is)."""
     kind = column.question.type
+    if kind == "geopoint":
+        return _points(column, text, log)
     import pandas as pd
 
     bad = pd.Series(
@@ -66,6 +60,26 @@ def formatted(column: Column, text: pd.Series, log: Log) -> pd.Series:
         log.cell(record, column.code, value, f"not_a_{kind}", "error",
                  f"{value!r} is not {_EXPECTED[kind]}", _EXPECTED[kind], None)  # fmt: skip
     return text.where(~bad)
+
+
+def _points(column: Column, text: pd.Series, log: Log) -> pd.Series:
+    """A geopoint column's answers made plain (logged ``geopoint_format``) or refused."""
+    readings = {v: read_point(v) for v in text.dropna().unique() if isinstance(v, str)}
+    out = text.copy()
+    for record, value in text.dropna().items():
+        reading = readings.get(value)
+        if reading is None:
+            continue
+        if reading.text is None:
+            log.cell(record, column.code, value, reading.check, "error", reading.message,
+                     POINT_EXPECTED, None)  # fmt: skip
+            out[record] = None
+        elif reading.changes:
+            log.cell(record, column.code, value, "geopoint_format", "fixed",
+                     f"read {value!r} as {reading.text!r} ({'; '.join(reading.changes)})", "",
+                     reading.text)  # fmt: skip
+            out[record] = reading.text
+    return out
 
 
 def patterned(column: Column, text: pd.Series, log: Log) -> pd.Series:

@@ -76,6 +76,8 @@ class _Names:
     """Folded section codes and labels (any language)."""
     points: frozenset[str] = frozenset()
     """The geopoint columns (an export may split each in four)."""
+    parts: frozenset[str] = frozenset()
+    """The blank workbook's four cells of each geopoint: their codes and labels, folded."""
 
     def code(self, text: str) -> tuple[str | None, bool]:
         """The column a header names and whether it names it by another name."""
@@ -118,7 +120,20 @@ def _gather_names(instrument: Instrument) -> _Names:
     )
     points = frozenset(c.code for c in instrument.columns if c.question.type == "geopoint")
     exact = frozenset(c.code for c in instrument.columns)
-    return _Names(index, codes, options, exact, sections, points)
+    return _Names(index, codes, options, exact, sections, points, _point_parts(instrument))
+
+
+def _point_parts(instrument: Instrument) -> frozenset[str]:
+    """The codes and labels (every language) of the workbook's cells for geopoint parts."""
+    from ..workbook._points import part_label, sheet_columns
+
+    return frozenset(
+        _fold(text)
+        for code, column, part in sheet_columns(instrument)
+        if part is not None
+        for text in (code, *(part_label(column_label(column, lang), part, lang)
+                             for lang in instrument.languages))
+    )  # fmt: skip
 
 
 def find_header_row(instrument: Instrument, sheet: Sheet) -> int | None:
@@ -132,6 +147,7 @@ def find_header_row(instrument: Instrument, sheet: Sheet) -> int | None:
             first = sheet.first_row + offset
         found = [names.code(v) for v in texts]
         named = [renamed for code, renamed in found if code is not None]
+        named += [v.strip() not in names.exact for v in texts if _fold(v) in names.parts]
         ids = sum(exports.metadata_name(v) in exports.SUBMISSION_ID for v in texts) if keyed else 0
         hits = (len(named) + ids, named.count(False) + ids)
         if hits > best:
@@ -159,7 +175,8 @@ def is_heading(instrument: Instrument, cells: list[Any]) -> bool:
     names = _names(instrument)
     filled = [cell_text(v) for v in cells if cell_text(v) not in (None, "")]
     return bool(filled) and all(
-        isinstance(v, str) and (names.code(v)[0] is not None or _fold(v) in names.sections)
+        isinstance(v, str)
+        and (names.code(v)[0] is not None or _fold(v) in names.sections or _fold(v) in names.parts)
         for v in filled
     )
 

@@ -128,7 +128,8 @@ def lay_out(
     header_row.report_above(instrument, sheet, name, code_row, findings)
     headers = match_headers(instrument, sheet, code_row, name, findings, expect_order=bool(meta))
     if old is not None and meta_sheet is not None:
-        _report_old_template(instrument, name, meta_sheet.name, old, headers.positions, findings)
+        found = {**headers.positions, **{c: s[0][1] for c, s in headers.options.items()}}
+        _report_old_template(instrument, name, meta_sheet.name, old, found, findings)
     if meta_sheet is None and read.format != "csv" and not headers.metadata:
         findings.add(
             file=name,

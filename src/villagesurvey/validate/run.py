@@ -81,6 +81,7 @@ def validate_returns(
     outlier_factor: float | None = None,
     corrections: str | Path | None = None,
     enumerators: bool = True,
+    villages: str | Path | None = None,
     **reading: Any,
 ) -> Validation:
     """Validate returned workbooks (files or folders of them) against an instrument.
@@ -104,6 +105,10 @@ def validate_returns(
     enumerators : bool, default True
         Add the enumerator view (:mod:`villagesurvey.monitoring.enumerators`): per
         enumerator numbers in ``monitoring["enumerators"]``, its signals as warnings.
+    villages : path, optional
+        A villages table (CSV: village, latitude, longitude) whose points are the villages'
+        centres for the GPS checks (:mod:`villagesurvey.monitoring.gps`), which run whenever
+        the instrument has a geopoint question.
     **reading
         Limits passed to :func:`.reading.read_returns` (``timeout``, ``memory_limit``,
         ``workers``).
@@ -119,7 +124,13 @@ def validate_returns(
         If a source does not exist.
     ReturnsError
         If no source holds any file to validate, or the corrections file cannot be read.
+    OptionError
+        If the villages table cannot be read.
     """
+    from ..monitoring.gps import gps_view, point_letters
+    from ..monitoring.villages import read_villages
+
+    centres = read_villages(villages, instrument.key[0]) if villages is not None else None
     decided = (
         fixes_file.read_corrections(corrections, instrument, **reading)
         if corrections is not None
@@ -198,6 +209,7 @@ def validate_returns(
         from ..monitoring.enumerators import monitor_enumerators
 
         monitor_enumerators(validation)
+    gps_view(validation, centres, point_letters(instrument, returns))
     return validation
 
 

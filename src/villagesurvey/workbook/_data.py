@@ -18,6 +18,7 @@ from ..instrument.conditions import format_condition
 from ..instrument.model import Limit
 from . import CODE_ROW, FIRST_DATA_ROW, LABEL_ROW, SECTION_ROW
 from ._cells import display_width, put, truncate
+from ._points import PART_LIMITS, part_label, sheet_columns
 from ._text import ui
 
 __all__ = ["add_data_sheet"]
@@ -47,10 +48,13 @@ def add_data_sheet(
     sheet = workbook.create_sheet(text["data_sheet"])
     last_row = FIRST_DATA_ROW + rows - 1
     tallest = 1
-    for index, column in enumerate(instrument.columns, start=1):
+    for index, (code_text, column, part) in enumerate(sheet_columns(instrument), start=1):
         letter = get_column_letter(index)
         q = column.question
-        label = column_label(column, language) + (" *" if q.required else "")
+        label = column_label(column, language)
+        if part is not None:
+            label = part_label(label, part, language)
+        label += " *" if q.required and part in (None, "latitude", "longitude") else ""
         width = min(
             max(display_width(column.code) + 2, 12, math.ceil(display_width(label) / 3) + 2), 30
         )
@@ -61,13 +65,17 @@ def add_data_sheet(
         head.fill = _REQUIRED_FILL if q.required else _OPTIONAL_FILL
         head.alignment = Alignment(wrap_text=True, vertical="top")
         head.border = Border(left=_THIN, right=_THIN, top=_THIN)
-        code = put(sheet, CODE_ROW, index, column.code)
+        code = put(sheet, CODE_ROW, index, code_text)
         code.font = Font(name="Consolas", size=9, color="595959")
         code.fill = _CODE_FILL
         code.border = Border(left=_THIN, right=_THIN, bottom=Side(style="medium", color="595959"))
         if q.type in _NUMBER_FORMATS:  # a column style: what the enumerator types takes it
             sheet.column_dimensions[letter].number_format = _NUMBER_FORMATS[q.type]
-        validation = _validation(instrument, column, language, lists)
+        validation = (
+            _validation(instrument, column, language, lists)
+            if part is None
+            else _part_validation(column, part, language)
+        )
         validation.add(f"{letter}{FIRST_DATA_ROW}:{letter}{last_row}")
         sheet.add_data_validation(validation)
     _section_band(sheet, instrument, language)
@@ -84,7 +92,8 @@ def add_data_sheet(
 def _section_band(sheet: Worksheet, instrument: Instrument, language: str) -> None:
     start = 1
     for number, section in enumerate(instrument.sections):
-        width = sum(1 for c in instrument.columns if c.question.section == section.code)
+        columns = sheet_columns(instrument)
+        width = sum(1 for _, c, _ in columns if c.question.section == section.code)
         if width == 0:
             continue
         end = start + width - 1
@@ -188,4 +197,33 @@ def _validation(
         validation.error = truncate(error, 255)
         validation.errorStyle = "stop"
         validation.showErrorMessage = True
+    return validation
+
+
+def _part_validation(column: Column, part: str, language: str) -> DataValidation:
+    """A geopoint part's cell: a decimal in the part's range, with the question as prompt."""
+    text = ui(language)
+    low, high = PART_LIMITS[part]
+    validation = DataValidation(
+        type="decimal",
+        operator="between",
+        formula1=format_limit(-_WIDE if low is None else low),
+        formula2=format_limit(_WIDE if high is None else high),
+        allow_blank=True,
+    )
+    words = str(text["decimal"])
+    if low is not None and high is not None:
+        words += str(text["between"]).format(low=format_limit(low), high=format_limit(high))
+    elif low is not None:
+        words += str(text["at_least"]).format(low=format_limit(low))
+    prompt = [column.question.label[language], part_label("", part, language).lstrip(":： "), words]
+    if column.relevant is not None:
+        prompt.append(str(text["asked_if"]).format(rule=format_condition(column.relevant)))
+    validation.promptTitle = truncate(f"{column.code}_{part}", 32)
+    validation.prompt = truncate("\n".join(prompt), 255)
+    validation.showInputMessage = True
+    validation.errorTitle = truncate(str(text["invalid"]), 32)
+    validation.error = truncate(f"{words}.", 255)
+    validation.errorStyle = "stop"
+    validation.showErrorMessage = True
     return validation

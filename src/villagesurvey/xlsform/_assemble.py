@@ -176,6 +176,10 @@ class _Assembler:
             out["filter_by"] = dict(f.filter_by)
         if f.special:
             out["special"] = list(f.special)
+        if f.max_accuracy is not None:
+            out["max_accuracy"] = f.max_accuracy
+        if f.radius_km is not None:
+            out["radius_km"] = f.radius_km
         if f.exclusive:
             listed = next(c for c in self.parts.lists.values() if c.name == f.list_name)
             codes = {str(c): c for c in listed.codes}  # 'none', or a number code 99

@@ -226,6 +226,13 @@ def _attribute(row: Row, reader: SurveyReader, new: Field, name: str, value: str
         and sesoi != "not applicable"
     ):
         new.sesoi = float(sesoi) if float(sesoi) > 0 else None
+    elif (
+        name == "radius_km"
+        and new.type == "geopoint"
+        and isinstance(radius := _limit(value, "decimal"), int | float)
+        and 0 < radius < float("inf")
+    ):
+        new.radius_km = radius
     elif name not in ATTRIBUTES:
         problem = f"{NAMESPACE}:{name} is not an attribute villagesurvey writes"
     else:

@@ -10,6 +10,7 @@ their calculation.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -83,7 +84,9 @@ class Field:
     filter_by: list[tuple[str, str]] = field(default_factory=list)  # choice_filter
     special: list[int | float] = field(default_factory=list)  # . = 9999 beside the limits
     exclusive: list[str] = field(default_factory=list)  # options chosen alone
-    moment: str | None = None  # "start" or "end": the phone records when the interview was
+    moment: str | None = None  # "start" or "end": a time the phone records, unasked
+    max_accuracy: int | float | None = None  # a geopoint's warning-accuracy parameter
+    radius_km: int | float | None = None
 
 
 @dataclass
@@ -335,6 +338,9 @@ class SurveyReader:
         if kind.lower() == "range":
             self.range(row, name)
             return
+        if TYPES.get(kind.lower()) == "geopoint" and "parameters" in row.cells:
+            self.geopoint(row, name)
+            return
         if kind.lower() in CALCULATIONS:
             self.calculate(row, name)
             return
@@ -451,6 +457,25 @@ class SurveyReader:
         limits = self.fields[name].limits
         limits.setdefault("min", int(low) if whole else low)
         limits.setdefault("max", int(high) if whole else high)
+
+    def geopoint(self, row: Row, name: str) -> None:
+        """A geopoint with parameters: ``warning-accuracy`` is its ``max_accuracy``."""
+        text = row.cells.pop("parameters", "")
+        found = dict(re.findall(r"([a-z-]+)\s*=\s*(\S+)", text.lower()))
+        self.add_field(row, name, "geopoint", None)
+        limit = found.pop("warning-accuracy", None)
+        try:
+            number = float(limit) if limit is not None else None
+        except ValueError:
+            number = None
+        if number is not None and math.isfinite(number) and number > 0:
+            self.fields[name].max_accuracy = int(number) if number.is_integer() else number
+        elif limit is not None:
+            found["warning-accuracy"] = limit
+        if found:
+            said = ", ".join(f"{k}={v}" for k, v in found.items())
+            message = f"parameters {said} set the phone, not the instrument; not imported"
+            self.lost(row, "column_not_mapped", "parameters", message, lost=False)
 
     def with_other(self, form_list: str) -> str:
         """The list with pyxform's ``other`` choice added (a copy; the list stays as it is)."""

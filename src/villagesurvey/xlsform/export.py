@@ -55,6 +55,7 @@ ATTRIBUTES = (
     "reverse",
     "when_skipped",
     "sesoi",
+    "radius_km",
     "roster_key",
     "exactly_one",
     "sums",
@@ -215,6 +216,8 @@ class _Survey:
             self.translated(row, "constraint_message", question.message)
         if question.type == "likert":
             row["appearance"] = "likert"
+        if question.max_accuracy is not None:  # ODK Collect warns above it
+            row["parameters"] = f"warning-accuracy={question.max_accuracy}"
         if question.calculation is not None:
             row["calculation"] = question.calculation
         if question.filter_by:
@@ -239,7 +242,7 @@ class _Survey:
         order += ["required", "relevant", "constraint", "calculation", "choice_filter"]
         order += ["repeat_count"]
         order += [f"constraint_message::{t}" for t in self.tags.values()]
-        order += ["appearance", *(f"bind::{NAMESPACE}:{a}" for a in ATTRIBUTES)]
+        order += ["appearance", "parameters", *(f"bind::{NAMESPACE}:{a}" for a in ATTRIBUTES)]
         return tuple(key for key in order if key in used)
 
 
@@ -265,6 +268,8 @@ def _attributes(instrument: Instrument, column: Column) -> Iterator[tuple[str, s
         yield "when_skipped", str(question.when_skipped)
     if question.sesoi is not None:
         yield "sesoi", str(question.sesoi)
+    if question.radius_km is not None:
+        yield "radius_km", str(question.radius_km)
 
 
 def _scale_runs(questions: tuple[Question, ...]) -> Iterator[tuple[str | None, list[Question]]]:

@@ -1,0 +1,277 @@
+"""The supervisor page's GPS section: a map of the points by village, and their signals.
+
+The map is an inline SVG drawn from ``summary.json``'s ``monitoring["gps"]`` block: points
+as distances east and north of the map's corner (an equirectangular projection, made by
+:mod:`villagesurvey.monitoring.gps_map_data`), no tiles and nothing fetched, so it works
+offline and on a phone. Points are coloured by village; a point far from its village is
+ringed, a point shared by households is drawn as a square; each village's centre is a cross.
+A scale bar gives the distances, a legend the colours, and a table says the numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from html import escape
+from typing import Any
+
+__all__ = ["section"]
+
+_WIDTH, _HEIGHT, _PAD = 640, 420, 24
+_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+            "#000000", "#999999", "#882255", "#44AA99", "#117733")  # fmt: skip
+_MOST_LEGEND = 12
+
+_TEXT = {
+    "en": {
+        "title": "GPS points",
+        "map": "Map of the GPS points of {column} by village",
+        "alt": (
+            "{points} points in {villages} villages over {width} by {height}; {far} far from "
+            "their village, {copied} shared by households, {accuracy} measured less "
+            "accurately than allowed."
+        ),
+        "points": "{points} points of {column}",
+        "shown": "{shown} of {total} points are drawn: every flagged one and an even spread.",
+        "far": "{n} farther than {radius} km from their village's centre",
+        "copied": "{n} at the same point as another household (within {metres} m)",
+        "accuracy": "{n} measured less accurately than {limit} m",
+        "no_radius": "No radius_km in the instrument: distances are shown, not checked.",
+        "legend_far": "far from its village",
+        "legend_copied": "shared by households",
+        "legend_centre": "village centre",
+        "village": "Village",
+        "count": "Points",
+        "centre": "Centre",
+        "median_km": "Median distance (km)",
+        "far_h": "Far",
+        "copied_h": "Shared",
+        "accuracy_h": "Low accuracy",
+        "from_table": "villages table",
+        "median": "median point",
+        "none": "too few points",
+        "no_points": "No GPS point among the clean rows.",
+        "not_listed": "Not in the villages table (their median point is used): {names}.",
+    },
+    "zh": {
+        "title": "GPS 定位点",
+        "map": "按村显示的 {column} 定位点地图",
+        "alt": (
+            "{villages} 个村共 {points} 个定位点，范围 {width} × {height}；{far} 个离村中心过远，"
+            "{copied} 个与其他农户位置相同，{accuracy} 个精度不足。"
+        ),
+        "points": "{column} 共 {points} 个定位点",
+        "shown": "图中显示 {total} 个点中的 {shown} 个：所有被标记的点及均匀抽取的其余点。",
+        "far": "{n} 个离村中心超过 {radius} 公里",
+        "copied": "{n} 个与其他农户位置相同（{metres} 米以内）",
+        "accuracy": "{n} 个精度差于 {limit} 米",
+        "no_radius": "问卷未设 radius_km：只显示距离，不作检查。",
+        "legend_far": "离村过远",
+        "legend_copied": "多户同一位置",
+        "legend_centre": "村中心",
+        "village": "村",
+        "count": "定位点",
+        "centre": "中心",
+        "median_km": "距离中位数（公里）",
+        "far_h": "过远",
+        "copied_h": "同位置",
+        "accuracy_h": "精度不足",
+        "from_table": "村庄表",
+        "median": "中位点",
+        "none": "点数太少",
+        "no_points": "合格记录中没有定位点。",
+        "not_listed": "不在村庄表中（使用其中位点）：{names}。",
+    },
+}
+
+
+def _words(language: str) -> dict[str, str]:
+    return _TEXT.get(language.split("-")[0].split("_")[0], _TEXT["en"])
+
+
+def section(block: Mapping[str, Any], language: str) -> str:
+    """The GPS section of the page, in the instrument's language.
+
+    Parameters
+    ----------
+    block : mapping
+        ``summary.json``'s ``monitoring["gps"]`` (:func:`villagesurvey.monitoring.gps.gps_view`).
+    language : str
+        ``en`` or ``zh`` (another language falls back to English).
+
+    Returns
+    -------
+    str
+        One ``<section class="card" id="gps_map">``, every text escaped.
+    """
+    words = _words(language)
+    parts = [f'<section class="card" id="gps_map"><h2>{escape(words["title"])}</h2>']
+    for question in block.get("questions", []):
+        parts.append(_question(question, block, words))
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _question(question: Mapping[str, Any], block: Mapping[str, Any], words: dict[str, str]) -> str:
+    column = str(question.get("column", ""))
+    if not question.get("points"):
+        return f'<p class="note">{escape(words["no_points"])}</p>'
+    out = [f"<h3>{escape(words['points'].format(points=question['points'], column=column))}</h3>"]
+    out.append(_flags(question, block, words))
+    out.append(_figure(question, column, words))
+    out.append(_table(question, words))
+    listed = question.get("villages_not_listed") or []
+    if listed:
+        names = ", ".join(str(v) for v in listed)
+        out.append(f'<p class="note">{escape(words["not_listed"].format(names=names))}</p>')
+    return "".join(out)
+
+
+def _flags(question: Mapping[str, Any], block: Mapping[str, Any], words: dict[str, str]) -> str:
+    lines = []
+    if question.get("radius_km") is not None:
+        lines.append(
+            (
+                question["far"],
+                words["far"].format(n=question["far"], radius=_num(question["radius_km"])),
+            )
+        )
+    else:
+        lines.append((0, words["no_radius"]))
+    metres = _num(block.get("same_point_m", 5))
+    lines.append((question["copied"], words["copied"].format(n=question["copied"], metres=metres)))
+    if question.get("max_accuracy") is not None:
+        limit = _num(question["max_accuracy"])
+        n = question["low_accuracy"]
+        lines.append((n, words["accuracy"].format(n=n, limit=limit)))
+    return "".join(
+        f'<p class="flag {"warn" if n else "ok"}">{escape(text)}</p>' for n, text in lines
+    )  # fmt: skip
+
+
+def _num(value: Any) -> str:
+    number = float(value)
+    return str(int(number)) if number.is_integer() else f"{number:g}"
+
+
+def _figure(question: Mapping[str, Any], column: str, words: dict[str, str]) -> str:
+    shown = question["map"]
+    width_km = max(float(shown["width_km"]), 0.0)
+    height_km = max(float(shown["height_km"]), 0.0)
+    span = max(width_km, height_km, 0.05)  # a single point still gets a map 50 m across
+    inner_w, inner_h = _WIDTH - 2 * _PAD, _HEIGHT - 2 * _PAD - 40
+    scale = min(inner_w / max(width_km, span / 4), inner_h / max(height_km, span / 4))
+    height = round(max(height_km, span / 4) * scale) + 2 * _PAD + 40
+    x0 = _PAD + (inner_w - width_km * scale) / 2
+    y0 = height - _PAD - 40
+
+    def at(x: float, y: float) -> tuple[float, float]:
+        return round(x0 + x * scale, 1), round(y0 - y * scale, 1)
+
+    title = words["map"].format(column=column)
+    alt = words["alt"].format(
+        points=shown["total"], villages=len(shown["villages"]), width=_distance(width_km),
+        height=_distance(height_km), far=question["far"], copied=question["copied"],
+        accuracy=question["low_accuracy"],
+    )  # fmt: skip
+    svg = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_WIDTH} {height}" '
+        f'width="100%" role="img" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title><desc>{escape(alt)}</desc>",
+        f'<rect x="0" y="0" width="{_WIDTH}" height="{height}" fill="#ffffff" stroke="#cccccc"/>',
+    ]
+    for x, y, village in shown["centres"]:
+        cx, cy = at(x, y)
+        svg.append(
+            f'<path class="centre" d="M{cx - 6} {cy}h12M{cx} {cy - 6}v12" '
+            f'stroke="{_colour(village)}" stroke-width="2"/>'
+        )
+    for x, y, village, flags in shown["points"]:
+        svg.append(_point(*at(x, y), village, str(flags).split()))
+    svg.append(_scale_bar(span, scale, height))
+    svg.append(_legend(shown["villages"], words, height))
+    svg.append("</svg>")
+    note = words["shown"].format(shown=shown["shown"], total=shown["total"])
+    extra = f'<p class="note">{escape(note)}</p>' if shown["shown"] < shown["total"] else ""
+    return f'<div class="figure">{"".join(svg)}<p class="note">{escape(alt)}</p>{extra}</div>'
+
+
+def _colour(village: int) -> str:
+    return _COLOURS[village % len(_COLOURS)] if village < _MOST_LEGEND else "#777777"
+
+
+def _point(cx: float, cy: float, village: int, flags: Sequence[str]) -> str:
+    colour = _colour(village)
+    kind = " ".join(["point", *flags])
+    if "copied" in flags:
+        mark = (f'<rect class="{kind}" x="{cx - 4}" y="{cy - 4}" width="8" height="8" '
+                f'fill="{colour}" stroke="#000000"/>')  # fmt: skip
+    else:
+        mark = f'<circle class="{kind}" cx="{cx}" cy="{cy}" r="3.5" fill="{colour}"/>'
+    if "far" in flags:
+        mark += (f'<circle class="ring" cx="{cx}" cy="{cy}" r="8" fill="none" '
+                 'stroke="#D55E00" stroke-width="2"/>')  # fmt: skip
+    return mark
+
+
+def _nice(km: float) -> float:
+    """A round length (1, 2 or 5 times a power of ten) of about ``km``."""
+    power = 10.0 ** math.floor(math.log10(km))
+    return next((step * power for step in (5, 2, 1) if step * power <= km), power)
+
+
+def _distance(km: float) -> str:
+    return f"{km * 1000:.0f} m" if km < 1 else f"{km:.1f} km"
+
+
+def _scale_bar(span: float, scale: float, height: int) -> str:
+    km = _nice(span / 4)
+    length = km * scale
+    y = height - _PAD
+    label = f"{km * 1000:g} m" if km < 1 else f"{km:g} km"
+    return (
+        f'<g class="scale"><path d="M{_PAD} {y}h{length:.1f}M{_PAD} {y - 5}v5'
+        f'M{_PAD + length:.1f} {y - 5}v5" stroke="#000000" stroke-width="2" fill="none"/>'
+        f'<text x="{_PAD + length + 6:.1f}" y="{y}" font-size="12">{escape(label)}</text></g>'
+    )
+
+
+def _legend(villages: Sequence[str], words: dict[str, str], height: int) -> str:
+    items = [(str(v), _colour(i)) for i, v in enumerate(villages[:_MOST_LEGEND])]
+    if len(villages) > _MOST_LEGEND:
+        items.append((f"+{len(villages) - _MOST_LEGEND}", "#777777"))
+    out = ['<g class="legend" font-size="12">']
+    x, y = _WIDTH - 180, height - _PAD - 4
+    for name, colour in items[:6]:  # the first villages by colour, the marks below
+        out.append(f'<circle cx="{x}" cy="{y - 4}" r="4" fill="{colour}"/>'
+                   f'<text x="{x + 8}" y="{y}">{escape(name)}</text>')  # fmt: skip
+        x += 8 + 8 * len(name) + 12
+        if x > _WIDTH - 20:
+            break
+    out.append(
+        f'<text x="{_PAD}" y="{_PAD - 6}">'
+        f'<tspan fill="#D55E00">◯</tspan> {escape(words["legend_far"])}  '
+        f"<tspan>■</tspan> {escape(words['legend_copied'])}  "
+        f"<tspan>+</tspan> {escape(words['legend_centre'])}</text>"
+    )
+    out.append("</g>")
+    return "".join(out)
+
+
+def _table(question: Mapping[str, Any], words: dict[str, str]) -> str:
+    head = ("village", "count", "centre", "median_km", "far_h", "copied_h", "accuracy_h")
+    rows = ["<tr>" + "".join(f"<th>{escape(words[h])}</th>" for h in head) + "</tr>"]
+    for v in question.get("villages", []):
+        centre = {"villages table": words["from_table"], "median": words["median"]}.get(
+            v.get("centre") or "", words["none"]
+        )
+        median = "" if v.get("median_km") is None else f"{float(v['median_km']):.2f}"
+        cells = [
+            ("", str(v.get("village", ""))),
+            (' class="num"', str(v.get("points", 0))),
+            ("", centre),
+            (' class="num"', median),
+            *((' class="num"', str(v.get(k, 0))) for k in ("far", "copied", "low_accuracy")),
+        ]
+        rows.append("<tr>" + "".join(f"<td{c}>{escape(t)}</td>" for c, t in cells) + "</tr>")
+    return f'<table class="grid">{"".join(rows)}</table>'

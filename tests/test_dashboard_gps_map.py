@@ -1,0 +1,121 @@
+"""The GPS section of the supervisor page: its SVG map and table, parsed and read back."""
+
+from __future__ import annotations
+
+import math
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from villagesurvey.dashboard.gps_map import section
+from villagesurvey.instrument import parse_instrument
+from villagesurvey.validate import validate_returns
+
+from .returns import table, write_csv
+from .test_monitoring_gps import INSTRUMENT, RETURNS
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module")
+def block(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("gps")
+    path = write_csv(table(RETURNS), folder / "A.csv")
+    validation = validate_returns(parse_instrument(INSTRUMENT), [path], workers=1)
+    return validation.monitoring["gps"]
+
+
+def _parse(html: str) -> ET.Element:
+    return ET.fromstring(html)
+
+
+def _svg(root: ET.Element) -> ET.Element:
+    return next(root.iter(f"{SVG}svg"))
+
+
+def test_the_section_is_one_card_with_a_map_a_table_and_flags(block):
+    root = _parse(section(block, "en"))
+    assert (root.tag, root.get("class"), root.get("id")) == ("section", "card", "gps_map")
+    assert root.find("h2").text == "GPS points"
+    flags = {p.text: p.get("class") for p in root.iter("p") if "flag" in p.get("class", "")}
+    assert flags == {
+        "1 farther than 2 km from their village's centre": "flag warn",
+        "2 at the same point as another household (within 5 m)": "flag warn",
+        "1 measured less accurately than 20 m": "flag warn",
+    }
+    svg = _svg(root)
+    assert svg.find(f"{SVG}title").text == "Map of the GPS points of home by village"
+    assert "9 points in 2 villages" in svg.find(f"{SVG}desc").text
+    assert any("9 points in 2 villages" in (p.text or "") for p in root.iter("p"))  # alt text
+    kinds = [e.get("class") for e in svg.iter() if "point" in (e.get("class") or "").split()]
+    assert len(kinds) == 9
+    assert sorted(k for k in kinds if k != "point") == [
+        "point accuracy", "point copied", "point copied", "point far",
+    ]  # fmt: skip
+    assert len([e for e in svg.iter() if e.get("class") == "ring"]) == 1
+    assert len([e for e in svg.iter() if e.get("class") == "centre"]) == 1  # A's median point
+    rows = [[td.text for td in tr.iter("td")] for tr in root.find("table").iter("tr")][1:]
+    # A's median distance from its centre, R:
+    # p <- cbind(c(36.8219,36.8219,36.8210,36.8228,36.9,36.82,36.82002),
+    #            c(-1.2921,-1.2921,-1.2930,-1.2912,-1.25,-1.294,-1.294))
+    # median(geosphere::distHaversine(p, c(36.8219,-1.2921), r=6371008.8))  [1] 141.510251819
+    assert rows == [
+        ["A", "7", "median point", "0.14", "1", "2", "1"],
+        ["B", "2", "too few points", None, "0", "0", "0"],
+    ]
+    assert root.find("table").get("class") == "grid"
+    assert not any(e.get("href") or e.get("src") for e in root.iter())  # nothing from outside
+
+
+def test_the_scale_bar_measures_the_map(block):
+    svg = _svg(_parse(section(block, "en")))
+    bar = next(e for e in svg.iter(f"{SVG}g") if e.get("class") == "scale")
+    length = float(re.search(r"h([0-9.]+)", bar.find(f"{SVG}path").get("d")).group(1))
+    label = bar.find(f"{SVG}text").text
+    number, unit = label.split()
+    bar_km = float(number) / (1000 if unit == "m" else 1)
+    # two points of the map whose distance is known: A-1 and the far A-4 (x, y in km)
+    points = block["questions"][0]["map"]["points"]
+    first, far = points[0], points[4]
+    km = math.dist(first[:2], far[:2])
+    drawn = [e for e in svg.iter() if (e.get("class") or "").startswith("point")]
+    a, b = drawn[0], drawn[4]
+    pixels = math.dist(
+        (float(a.get("cx")), float(a.get("cy"))), (float(b.get("cx")), float(b.get("cy")))
+    )
+    assert pixels / km == pytest.approx(length / bar_km, rel=1e-3)
+    # R: geosphere::distHaversine(c(36.8219,-1.2921), c(36.9,-1.25), r=6371008.8)
+    # [1] 9863.83623779: the projection keeps it to well under 1% over a few km
+    assert km == pytest.approx(9.86383623779, rel=1e-3)
+
+
+def test_the_section_speaks_chinese(block):
+    root = _parse(section(block, "zh"))
+    assert root.find("h2").text == "GPS 定位点"
+    texts = "".join(root.itertext())
+    assert "个离村中心超过 2 公里" in texts
+    assert "中位点" in texts
+
+
+def test_names_are_escaped_and_an_empty_view_says_so():
+    block = {
+        "same_point_m": 5,
+        "questions": [
+            {
+                "column": "home", "points": 1, "far": 0, "copied": 0, "low_accuracy": 0,
+                "radius_km": None, "max_accuracy": None, "villages_not_listed": [],
+                "villages": [{"village": "<script>x</script>", "points": 1, "centre": None,
+                              "median_km": None, "far": 0, "copied": 0, "low_accuracy": 0}],
+                "map": {"width_km": 0, "height_km": 0, "villages": ["<script>x</script>"],
+                        "points": [[0, 0, 0, ""]], "centres": [], "total": 1, "shown": 1},
+            },
+            {"column": "plot", "points": 0},
+        ],
+    }  # fmt: skip
+    html = section(block, "en")
+    assert "<script>" not in html
+    root = _parse(html)
+    assert "No radius_km in the instrument" in "".join(root.itertext())
+    assert "No GPS point among the clean rows." in "".join(root.itertext())
+    assert len([e for e in _svg(root).iter(f"{SVG}circle") if e.get("class") == "point"]) == 1
