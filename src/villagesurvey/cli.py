@@ -712,6 +712,13 @@ def power(
     default=None,
     help="A corrections file (.xlsx or .csv, as corrections.xlsx) to apply before checking.",
 )
+@click.option(
+    "--sample",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="The sample list (.csv or .xlsx: key columns, village, replacement, target) "
+    "to measure progress against.",
+)
 @_reports_errors
 def validate(
     instrument: Path,
@@ -721,6 +728,7 @@ def validate(
     outlier_iqr: float,
     timeout: float,
     corrections: Path | None,
+    sample: Path | None,
 ) -> None:
     """Check the RETURNS (workbooks, CSV files, ODK Central zips or folders) against INSTRUMENT.
 
@@ -730,6 +738,7 @@ def validate(
     file could be read, 130 when interrupted (the previous outputs stay as they were).
     With --corrections, the decisions in that file are applied first: audit.csv lists each
     change, dropped.csv the rows dropped; the source files are never written.
+    With --sample, dashboard.html and summary.json show the progress against that list.
     """
     from .instrument import load_instrument
     from .tables.outputset import output_lock
@@ -747,6 +756,7 @@ def validate(
                 outlier_factor=outlier_iqr,
                 timeout=timeout,
                 corrections=corrections,
+                sample=sample,
             )
         if stage is not None:
             stage(f"writing {outdir}")

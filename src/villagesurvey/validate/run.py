@@ -80,6 +80,7 @@ def validate_returns(
     stage: Callable[[str], None] | None = None,
     outlier_factor: float | None = None,
     corrections: str | Path | None = None,
+    sample: str | Path | None = None,
     **reading: Any,
 ) -> Validation:
     """Validate returned workbooks (files or folders of them) against an instrument.
@@ -100,6 +101,9 @@ def validate_returns(
     corrections : path, optional
         A corrections file (.xlsx or .csv) to apply after reading, before checking
         (:mod:`.corrections`).
+    sample : path, optional
+        The sample list (.csv or .xlsx): the respondents to interview, for the ``progress``
+        view of :attr:`Validation.monitoring` (:mod:`villagesurvey.monitoring.progress`).
     **reading
         Limits passed to :func:`.reading.read_returns` (``timeout``, ``memory_limit``,
         ``workers``).
@@ -114,7 +118,8 @@ def validate_returns(
     OptionError
         If a source does not exist.
     ReturnsError
-        If no source holds any file to validate, or the corrections file cannot be read.
+        If no source holds any file to validate, or the corrections file or the sample list
+        cannot be read.
     """
     decided = (
         fixes_file.read_corrections(corrections, instrument, **reading)
@@ -189,7 +194,18 @@ def validate_returns(
         corrections=level_lines(decided, instrument) if decided is not None else None,
     )
     repeats.link(household, rosters)
-    return rosters.check(household, outlier_factor, decided)
+    validation = rosters.check(household, outlier_factor, decided)
+    return _monitored(validation, sample, **reading)
+
+
+def _monitored(validation: Validation, sample: str | Path | None, **reading: Any) -> Validation:
+    """The field monitoring views computed on the checked rows (:mod:`..monitoring`)."""
+    from ..monitoring.progress import add_progress
+    from ..monitoring.sample import read_sample
+
+    listed = read_sample(sample, validation.instrument, **reading) if sample is not None else None
+    add_progress(validation, listed)
+    return validation
 
 
 def _skipped(skipped: list[tuple[Path, str]], findings: Findings) -> list[FileReport]:

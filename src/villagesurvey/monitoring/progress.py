@@ -1,0 +1,293 @@
+"""Progress against the sample: per village and overall, what is done and what remains.
+
+:func:`add_progress` reads a validation's rows (and, when given, the sample list of
+:mod:`.sample`) and puts the view ``progress`` in ``validation.monitoring``:
+
+``villages``
+    one entry per village (the sample's villages in its order, then any other village
+    returns name): ``interviews`` (rows returned), ``clean``, ``quarantined``, ``refused``
+    (rows whose consent answer is not a yes; ``None`` when the instrument declares no
+    consent question) and, with a sample list, ``listed`` (respondents who are not
+    replacements), ``replacements_listed``, ``target``, ``interviewed`` (listed respondents
+    with at least one row), ``completed`` (listed respondents with a row that is not a
+    refusal), ``remaining`` (target minus completed, at least 0), ``replacements_used``,
+    ``not_listed`` (rows whose respondent is not on the list) and ``interviewed_twice``
+    (listed respondents with more than one row).
+``overall``
+    the same numbers for the whole batch.
+``per_day``
+    ``[{"date": "2022-07-05", "interviews": 3}, ...]`` and ``undated`` (rows without a day),
+    from ``date_from``: the interview date question, else the phone export's submission time.
+``not_listed``, ``interviewed_twice``
+    where those rows are (file, sheet, row), at most :data:`LOCATED` of each.
+
+Each row whose respondent is not on the list is also a ``not_in_sample`` warning at its row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from ..instrument import Instrument
+from ..validate.result import FILE, PROVENANCE, ROW, SHEET, Validation
+from .keys import SEPARATOR, row_keys
+from .sample import VILLAGE, SampleList
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["LOCATED", "NAME", "add_progress", "monitoring_setting"]
+
+NAME = "progress"
+"""The view's name in ``validation.monitoring``."""
+LOCATED = 200
+"""Rows located in the block for each of ``not_listed`` and ``interviewed_twice``."""
+DATE_QUESTION = "interview_date"
+"""The question read for the day of an interview when the instrument names none."""
+
+_COUNTS = ("interviews", "clean", "quarantined", "refused")
+_SAMPLE_COUNTS = (
+    "listed", "replacements_listed", "target", "interviewed", "completed", "remaining",
+    "replacements_used", "not_listed", "interviewed_twice",
+)  # fmt: skip
+
+
+def monitoring_setting(instrument: Instrument, name: str) -> Any:
+    """One setting of the instrument's ``monitoring:`` block; ``None`` when not declared."""
+    block = getattr(instrument, "monitoring", None)
+    if block is None:
+        return None
+    if isinstance(block, Mapping):
+        return block.get(name)
+    return getattr(block, name, None)
+
+
+def add_progress(validation: Validation, sample: SampleList | None = None) -> None:
+    """Compute the ``progress`` view of a validation and add its warnings.
+
+    Parameters
+    ----------
+    validation : Validation
+        The checked rows; gets ``monitoring["progress"]`` and a ``not_in_sample`` warning
+        for each row whose respondent is not on the sample list.
+    sample : SampleList, optional
+        The respondents to interview (:func:`.sample.read_sample`).
+    """
+    rows = _rows(validation, sample)
+    consent = _consent(validation.instrument)
+    asked = consent is not None and consent[0] in validation.typed
+    table = [
+        {"village": v, **_counts(rows[rows["village"] == v], sample, v, asked)}
+        for v in _village_order(rows, sample)
+    ]
+    overall = {
+        name: None if name == "refused" and not asked else sum(t[name] for t in table)
+        for name in (*_COUNTS, *(_SAMPLE_COUNTS if sample is not None else ()))
+    }
+    block: dict[str, Any] = {
+        "sample": None if sample is None else {
+            "file": sample.name, "sha256": sample.sha256, "respondents": len(sample.keys),
+        },
+        "village_column": _village_column(validation.instrument, sample),
+        "consent_question": consent[0] if consent is not None else None,
+        "date_from": _date_source(validation)[0],
+        "villages": table,
+        "overall": overall,
+        "per_day": _per_day(rows),
+        "undated": int(rows["day"].isna().sum()),
+    }  # fmt: skip
+    if sample is not None:
+        block["not_listed"] = _located(rows[rows["listed"] < 0])
+        block["interviewed_twice"] = _twice(rows)
+        validation.add_warnings(_not_listed_warnings(rows, validation.instrument, sample))
+    validation.monitoring[NAME] = block
+
+
+def _rows(validation: Validation, sample: SampleList | None) -> pd.DataFrame:
+    """One line per validated row: key, village, clean, refused, day, place in the list."""
+    import numpy as np
+    import pandas as pd
+
+    instrument = validation.instrument
+    keys = row_keys(validation.typed, list(instrument.key))
+    joined = keys.apply(lambda r: SEPARATOR.join(r), axis=1) if len(keys) else keys.index
+    village_code = VILLAGE if VILLAGE in {q.code for q in instrument.questions} else None
+    own = row_keys(validation.typed, [village_code])[village_code] if village_code else None
+    village = own if own is not None else keys[instrument.key[0]]
+    listed = pd.Series(-1, index=keys.index, dtype="int64")
+    if sample is not None:
+        place = {k: i for i, k in enumerate(sample.keys)}
+        listed = pd.Series(
+            [place.get(tuple(k), -1) for k in keys.itertuples(index=False)],
+            index=keys.index,
+            dtype="int64",
+        )
+        villages = np.array(sample.villages, dtype=object)
+        of_list = pd.Series(villages[listed.clip(lower=0).to_numpy()], index=keys.index)
+        village = of_list.where(listed >= 0, village)
+    return pd.DataFrame(
+        {
+            "key": pd.Series(joined, index=keys.index, dtype=object),
+            "village": village.astype(object),
+            "clean": ~validation.typed.index.isin(validation.quarantined),
+            "refused": _refused(validation),
+            "day": _date_source(validation)[1],
+            "listed": listed,
+            "file": validation.raw[FILE],
+            "sheet": validation.raw[SHEET],
+            "row": validation.raw[ROW],
+        },
+        index=keys.index,
+    )
+
+
+def _village_column(instrument: Instrument, sample: SampleList | None) -> str:
+    if sample is not None:
+        return sample.village_column
+    codes = {q.code for q in instrument.questions}
+    return VILLAGE if VILLAGE in codes else instrument.key[0]
+
+
+def _village_order(rows: pd.DataFrame, sample: SampleList | None) -> list[str]:
+    listed = list(dict.fromkeys(sample.villages)) if sample is not None else []
+    seen = set(listed)
+    others = sorted({str(v) for v in rows["village"]} - seen)
+    return [*listed, *others]
+
+
+def _consent(instrument: Instrument) -> tuple[str, set[str]] | None:
+    """The consent question and its answers that mean yes, if the instrument declares one."""
+    setting = monitoring_setting(instrument, "consent")
+    if setting is None:
+        return None
+    if isinstance(setting, Mapping):
+        question, yes = setting.get("question"), setting.get("yes")
+    else:
+        question, yes = getattr(setting, "question", None), getattr(setting, "yes", None)
+    if not question:
+        return None
+    return str(question), {str(v) for v in (yes or ())}
+
+
+def _refused(validation: Validation) -> pd.Series:
+    """Per row: ``True`` when the consent answer is given and is not a yes (NA: not asked)."""
+    import pandas as pd
+
+    consent = _consent(validation.instrument)
+    index = validation.typed.index
+    if consent is None or consent[0] not in validation.typed:
+        return pd.Series(pd.NA, index=index, dtype="boolean")
+    answers = row_keys(validation.typed, [consent[0]])[consent[0]]
+    return ((answers != "") & ~answers.isin(consent[1])).astype("boolean")
+
+
+def _date_source(validation: Validation) -> tuple[str | None, pd.Series]:
+    """Where the day of each interview comes from, and the day (``YYYY-MM-DD``) per row."""
+    import pandas as pd
+
+    index = validation.typed.index
+    named = monitoring_setting(validation.instrument, "date")
+    for code in (named, DATE_QUESTION):
+        if code and code in validation.typed:
+            days = pd.to_datetime(validation.typed[code], errors="coerce")
+            return str(code), days.dt.strftime("%Y-%m-%d").astype(object).where(days.notna())
+    submitted = PROVENANCE["submitted"]
+    if submitted in validation.raw and validation.raw[submitted].notna().any():
+        text = (
+            validation.raw[submitted]
+            .astype(object)
+            .map(lambda v: None if v is None or v != v else str(v).strip()[:10])
+        )
+        days = pd.to_datetime(text, errors="coerce", format="%Y-%m-%d")
+        return submitted, days.dt.strftime("%Y-%m-%d").astype(object).where(days.notna())
+    return None, pd.Series(None, index=index, dtype=object)
+
+
+def _counts(
+    rows: pd.DataFrame, sample: SampleList | None, village: str, asked: bool
+) -> dict[str, Any]:
+    refused = rows["refused"].fillna(False).astype(bool)
+    counts: dict[str, Any] = {
+        "interviews": len(rows),
+        "clean": int(rows["clean"].sum()),
+        "quarantined": int((~rows["clean"]).sum()),
+        "refused": int(refused.sum()) if asked else None,
+    }
+    if sample is None:
+        return counts
+    members = [i for i, v in enumerate(sample.villages) if v == village]
+    main = [i for i in members if not sample.replacement[i]]
+    listed = rows[rows["listed"] >= 0]
+    seen = listed["listed"].value_counts()
+    completed = listed.loc[~refused[rows["listed"] >= 0], "listed"].nunique()
+    target = sample.targets.get(village, len(main))
+    counts |= {
+        "listed": len(main),
+        "replacements_listed": len(members) - len(main),
+        "target": target,
+        "interviewed": len(seen),
+        "completed": int(completed),
+        "remaining": max(target - int(completed), 0),
+        "replacements_used": sum(sample.replacement[i] for i in seen.index),
+        "not_listed": int((rows["listed"] < 0).sum()),
+        "interviewed_twice": int((seen > 1).sum()),
+    }
+    return counts
+
+
+def _per_day(rows: pd.DataFrame) -> list[dict[str, Any]]:
+    days = rows["day"].dropna().value_counts().sort_index()
+    return [{"date": str(d), "interviews": int(n)} for d, n in days.items()]
+
+
+def _place(rows: pd.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {"file": str(f), "sheet": str(s), "row": int(r)}
+        for f, s, r in zip(rows["file"], rows["sheet"], rows["row"], strict=True)
+    ]
+
+
+def _located(rows: pd.DataFrame) -> list[dict[str, Any]]:
+    shown = rows.head(LOCATED)
+    return [{"key": str(k), **p} for k, p in zip(shown["key"], _place(shown), strict=True)]
+
+
+def _twice(rows: pd.DataFrame) -> list[dict[str, Any]]:
+    listed = rows[rows["listed"] >= 0]
+    again = listed[listed["listed"].duplicated(keep=False)]
+    out: list[dict[str, Any]] = []
+    for _, group in again.groupby("listed", sort=True):
+        if len(out) == LOCATED:
+            break
+        first = group.iloc[0]
+        out.append({"key": str(first["key"]), "village": str(first["village"]),
+                    "rows": _place(group)})  # fmt: skip
+    return out
+
+
+def _not_listed_warnings(
+    rows: pd.DataFrame, instrument: Instrument, sample: SampleList
+) -> pd.DataFrame:
+    import pandas as pd
+
+    off = rows[rows["listed"] < 0]
+    first = instrument.key[0]
+    return pd.DataFrame(
+        {
+            "file": off["file"],
+            "sheet": off["sheet"],
+            "row": off["row"],
+            "column": first,
+            "value": off["key"],
+            "check": "not_in_sample",
+            "severity": "warning",
+            "message": [
+                f"respondent {k} is not on the sample list {sample.name}: check the key, or "
+                "add the respondent to the list if they replace someone"
+                for k in off["key"]
+            ],
+            "expected": "a respondent of the sample list",
+            "record": off.index,
+        }
+    )
