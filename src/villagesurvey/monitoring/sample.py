@@ -189,7 +189,12 @@ class _Reader:
             value = row[at] if at < len(row) else None
             part = cell_key(self.instrument.question(code), self.instrument, value)
             if not part:
-                what = "blank" if part == "" else f"{shown_name(_text(value))!r} is not one"
+                kind = self.instrument.question(code).type
+                what = (
+                    "blank"
+                    if part == ""
+                    else f"{shown_name(_text(value))!r}, not an answer of its type ({kind})"
+                )
                 self.problems.append(f"row {line}: the key {code} is {what}")
                 return None
             parts.append(part)
