@@ -216,17 +216,30 @@ def test_a_text_key_keeps_its_zeros(small, tmp_path):
     assert block["not_listed"] == [{"key": "V01 / 7", "file": "r.csv", "sheet": "r", "row": 2}]
 
 
-def test_a_sample_list_in_a_workbook_with_its_own_village_column(tiny, tmp_path):
-    # the village column names the group when it is not a key column; here the key's first
-    # column is named village too, so a list of keys with a region is grouped by the key
+def test_a_sample_list_in_a_workbook_with_its_own_village_column(small, tmp_path):
+    # small's key is village_id, person_id; the list's own village column groups them
     path = plain_workbook(
-        [["household", "village", "target"], ["1", "V1", "2"], ["2", "V1", ""]],
+        [
+            ["person_id", "VILLAGE_ID", "village", "target"],
+            ["1", "V01", "North", "2"],
+            ["2", "V01", "North", ""],
+            ["1", "V02", "South", ""],
+        ],
         tmp_path / "sample.xlsx",
     )
-    listed = read_sample(path, tiny)
-    assert listed.keys == (("V1", "1"), ("V1", "2"))
-    assert listed.targets == {"V1": 2}
+    listed = read_sample(path, small)
+    assert listed.keys == (("V01", "1"), ("V01", "2"), ("V02", "1"))
+    assert listed.villages == ("North", "North", "South")
+    assert listed.targets == {"North": 2}
     assert listed.village_column == "village"
+    rows = [{"village_id": "V01", "person_id": "2", "age": "30"},
+            {"village_id": "V03", "person_id": "1", "age": "31"}]  # fmt: skip
+    returns = write_csv(rows, tmp_path / "r.csv")
+    block = validate_returns(small, [returns], sample=path).monitoring["progress"]
+    # V01/2 counts for North; V03/1 is not listed: its village is its first key column
+    assert [(v["village"], v["interviewed"], v["remaining"], v["not_listed"])
+            for v in block["villages"]] == [("North", 1, 1, 0), ("South", 0, 1, 0),
+                                            ("V03", 0, 0, 1)]  # fmt: skip
 
 
 def test_the_summary_json_carries_the_progress_block(tiny, tmp_path):

@@ -9,8 +9,10 @@ from .markup import plain
 
 __all__ = ["day_bars", "every_day"]
 
-_WIDTH, _HEIGHT = 640, 220
-_LEFT, _RIGHT, _TOP, _BOTTOM = 40, 10, 14, 36
+_WIDTH, _HEIGHT = 480, 200
+_LEFT, _RIGHT, _TOP, _BOTTOM = 40, 10, 16, 32
+_FONT = 16
+_END = f'text-anchor="end" font-size="{_FONT}"'
 _LONGEST = 366
 """Days from which the days without an interview are not drawn as empty bars."""
 
@@ -57,8 +59,8 @@ def day_bars(days: Sequence[tuple[str, int]], title: str, label: str) -> str:
         f"<title>{plain(title)}</title>",
         f'<line x1="{_LEFT}" y1="{_TOP + inner_h}" x2="{_WIDTH - _RIGHT}" '
         f'y2="{_TOP + inner_h}" stroke="#57606a"/>',
-        f'<text x="{_LEFT - 6}" y="{_TOP + 4}" text-anchor="end" font-size="12">{top}</text>',
-        f'<text x="{_LEFT - 6}" y="{_TOP + inner_h}" text-anchor="end" font-size="12">0</text>',
+        f'<text x="{_LEFT - 6}" y="{_TOP + 6}" {_END}>{top}</text>',
+        f'<text x="{_LEFT - 6}" y="{_TOP + inner_h}" {_END}>0</text>',
     ]
     for i, (day, count) in enumerate(days):
         height = inner_h * count / top
@@ -71,7 +73,7 @@ def day_bars(days: Sequence[tuple[str, int]], title: str, label: str) -> str:
         x = _LEFT + i * step + step / 2
         parts.append(
             f'<text x="{x:.1f}" y="{_HEIGHT - _BOTTOM + 16}" text-anchor="middle" '
-            f'font-size="12">{plain(days[i][0][5:])}</text>'
+            f'font-size="{_FONT}">{plain(days[i][0][5:])}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -79,7 +81,10 @@ def day_bars(days: Sequence[tuple[str, int]], title: str, label: str) -> str:
 
 def _labelled(count: int) -> list[int]:
     """Which bars get their day written below: all of a few, else about six spread out."""
-    if count <= 8:
+    if count <= 6:
         return list(range(count))
-    every = -(-count // 6)
-    return sorted({*range(0, count, every), count - 1})
+    every = -(-count // 5)
+    shown = list(range(0, count, every))
+    if count - 1 - shown[-1] >= every / 2:  # the last day too, when it does not crowd
+        shown.append(count - 1)
+    return shown

@@ -30,7 +30,7 @@ nav { margin: 8px 0 12px; font-size: .95rem; }
   font-size: .9rem; margin: 6px 0; }
 .grid th, .grid td { padding: 4px 8px; border-bottom: 1px solid var(--line); text-align: left;
   vertical-align: top; overflow-wrap: normal; }
-.grid thead th { background: var(--head); }
+.grid thead th { background: var(--head); min-width: 6em; vertical-align: bottom; }
 .grid tfoot th { border-top: 2px solid var(--ink); }
 .grid .num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 .grid td:last-child { overflow-wrap: anywhere; min-width: 12ch; }
