@@ -64,12 +64,11 @@ def problems_block(issues: pd.DataFrame, top: int = TOP, shown: int = SHOWN) -> 
 _FIELDS = ("file", "sheet", "row", "column", "value", "message")
 
 
-def _cell(value: Any) -> Any:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if type(value).__name__ == "NAType":
-        return ""
-    return int(value) if isinstance(value, int) or hasattr(value, "bit_length") else str(value)
+def _cell(value: Any) -> str:
+    """A finding's field as text: ``102`` for a row, blank for a missing value."""
+    from ..validate.cells import show
+
+    return show(value)
 
 
 def section(block: Mapping[str, Any], language: str) -> str:
@@ -105,7 +104,7 @@ def _check(i: int, check: Mapping[str, Any], language: str) -> str:
     anchor = _anchor(i, check["check"])
     headers = [say(w, language) for w in ("file", "sheet", "row", "column", "value", "message")]
     rows = [
-        [text(r["file"]), text(r["sheet"]), number(r["row"]) if r["row"] != "" else "",
+        [text(r["file"]), text(r["sheet"]), text(r["row"]),
          text(r["column"]), text(r["value"]), text(r["message"])]
         for r in check["rows"]
     ]  # fmt: skip

@@ -61,12 +61,21 @@ def cell_key(question: Question, instrument: Instrument, value: object) -> str |
 def row_keys(typed: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     """The key columns of validated rows as text, as :meth:`Validation.clean` writes them."""
     import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
     from ..validate.result import _numbers_as_text
 
     out = {}
     for code in codes:
         values = typed[code]
-        text = _numbers_as_text(values) if str(values.dtype) == "Float64" else values.map(show)
-        out[code] = text.astype(object).map(lambda t: unicodedata.normalize("NFC", t).strip())
+        if str(values.dtype) == "Float64":
+            text = _numbers_as_text(values)
+        elif pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+            text = values.astype(object).where(values.notna(), "").astype(str)
+        else:
+            text = values.map(show).astype(str)  # dates, whole numbers as objects
+        strings = pa.array(text.to_numpy(dtype=object), type=pa.large_string())
+        tidy = pc.utf8_trim_whitespace(pc.utf8_normalize(strings, form="NFC"))
+        out[code] = pd.Series(tidy.to_pylist(), index=typed.index, dtype=object)
     return pd.DataFrame(out, index=typed.index)

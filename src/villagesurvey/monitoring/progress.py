@@ -46,6 +46,8 @@ LOCATED = 200
 DATE_QUESTION = "interview_date"
 """The question read for the day of an interview when the instrument names none."""
 
+_JOIN = "\x1f"
+"""Joins a key's parts for matching: the unit separator, a control character, not a key's."""
 _COUNTS = ("interviews", "clean", "quarantined", "refused")
 _SAMPLE_COUNTS = (
     "listed", "replacements_listed", "target", "interviewed", "completed", "remaining",
@@ -77,10 +79,7 @@ def add_progress(validation: Validation, sample: SampleList | None = None) -> No
     rows = _rows(validation, sample)
     consent = _consent(validation.instrument)
     asked = consent is not None and consent[0] in validation.typed
-    table = [
-        {"village": v, **_counts(rows[rows["village"] == v], sample, v, asked)}
-        for v in _village_order(rows, sample)
-    ]
+    table = _village_counts(rows, sample, asked)
     overall = {
         name: None if name == "refused" and not asked else sum(t[name] for t in table)
         for name in (*_COUNTS, *(_SAMPLE_COUNTS if sample is not None else ()))
@@ -111,18 +110,16 @@ def _rows(validation: Validation, sample: SampleList | None) -> pd.DataFrame:
 
     instrument = validation.instrument
     keys = row_keys(validation.typed, list(instrument.key))
-    joined = keys.apply(lambda r: SEPARATOR.join(r), axis=1) if len(keys) else keys.index
+    first, *rest = instrument.key
+    joined = keys[first].astype(str).str.cat([keys[c].astype(str) for c in rest], sep=SEPARATOR)
     village_code = VILLAGE if VILLAGE in {q.code for q in instrument.questions} else None
     own = row_keys(validation.typed, [village_code])[village_code] if village_code else None
     village = own if own is not None else keys[instrument.key[0]]
     listed = pd.Series(-1, index=keys.index, dtype="int64")
     if sample is not None:
-        place = {k: i for i, k in enumerate(sample.keys)}
-        listed = pd.Series(
-            [place.get(tuple(k), -1) for k in keys.itertuples(index=False)],
-            index=keys.index,
-            dtype="int64",
-        )
+        matched = keys[first].astype(str).str.cat([keys[c].astype(str) for c in rest], sep=_JOIN)
+        place = {_JOIN.join(k): i for i, k in enumerate(sample.keys)}
+        listed = matched.map(place).fillna(-1).astype("int64")
         villages = np.array(sample.villages, dtype=object)
         of_list = pd.Series(villages[listed.clip(lower=0).to_numpy()], index=keys.index)
         village = of_list.where(listed >= 0, village)
@@ -204,36 +201,74 @@ def _date_source(validation: Validation) -> tuple[str | None, pd.Series]:
     return None, pd.Series(None, index=index, dtype=object)
 
 
-def _counts(
-    rows: pd.DataFrame, sample: SampleList | None, village: str, asked: bool
-) -> dict[str, Any]:
+def _village_counts(
+    rows: pd.DataFrame, sample: SampleList | None, asked: bool
+) -> list[dict[str, Any]]:
+    """The counts of every village, in :func:`_village_order` (one pass over the rows)."""
+    import pandas as pd
+
+    by = rows.groupby("village", sort=False)
     refused = rows["refused"].fillna(False).astype(bool)
+    order = _village_order(rows, sample)
+    frame = pd.DataFrame(index=pd.Index(order, dtype=object))
+    frame["interviews"] = by.size()
+    frame["clean"] = by["clean"].sum()
+    frame["refused"] = refused.groupby(rows["village"], sort=False).sum()
+    if sample is not None:
+        on = rows[rows["listed"] >= 0]
+        firsts = on.drop_duplicates("listed")
+        times = on["listed"].value_counts()
+        spare = pd.Series(sample.replacement, dtype=bool)
+        frame["interviewed"] = firsts.groupby("village", sort=False).size()
+        done = on[~refused[on.index]].drop_duplicates("listed")
+        frame["completed"] = done.groupby("village", sort=False).size()
+        frame["replacements_used"] = (
+            spare[firsts["listed"]].groupby(firsts["village"].to_numpy(), sort=False).sum()
+        )
+        frame["twice"] = (
+            (times[firsts["listed"]] > 1).groupby(firsts["village"].to_numpy(), sort=False).sum()
+        )
+        frame["not_listed"] = (rows["listed"] < 0).groupby(rows["village"], sort=False).sum()
+        frame["listed"] = _on_list(sample, replacement=False)
+        frame["replacements_listed"] = _on_list(sample, replacement=True)
+    found = frame.fillna(0).astype("int64").to_dict("index")
+    return [_counts(v, found[v], sample, asked) for v in order]
+
+
+def _on_list(sample: SampleList, replacement: bool) -> pd.Series:
+    """Respondents listed per village, replacements or not."""
+    import pandas as pd
+
+    villages = pd.Series(sample.villages, dtype=object)
+    chosen = pd.Series(sample.replacement, dtype=bool) == replacement
+    return villages[chosen].value_counts(sort=False)
+
+
+def _counts(
+    village: str, found: dict[str, int], sample: SampleList | None, asked: bool
+) -> dict[str, Any]:
     counts: dict[str, Any] = {
-        "interviews": len(rows),
-        "clean": int(rows["clean"].sum()),
-        "quarantined": int((~rows["clean"]).sum()),
-        "refused": int(refused.sum()) if asked else None,
+        "village": village,
+        "interviews": int(found["interviews"]),
+        "clean": int(found["clean"]),
+        "quarantined": int(found["interviews"] - found["clean"]),
+        "refused": int(found["refused"]) if asked else None,
     }
     if sample is None:
         return counts
-    members = [i for i, v in enumerate(sample.villages) if v == village]
-    main = [i for i in members if not sample.replacement[i]]
-    listed = rows[rows["listed"] >= 0]
-    seen = listed["listed"].value_counts()
-    completed = listed.loc[~refused[rows["listed"] >= 0], "listed"].nunique()
-    target = sample.targets.get(village, len(main))
-    counts |= {
-        "listed": len(main),
-        "replacements_listed": len(members) - len(main),
+    main = int(found["listed"])
+    target = sample.targets.get(village, main)
+    return counts | {
+        "listed": main,
+        "replacements_listed": int(found["replacements_listed"]),
         "target": target,
-        "interviewed": len(seen),
-        "completed": int(completed),
-        "remaining": max(target - int(completed), 0),
-        "replacements_used": sum(sample.replacement[i] for i in seen.index),
-        "not_listed": int((rows["listed"] < 0).sum()),
-        "interviewed_twice": int((seen > 1).sum()),
+        "interviewed": int(found["interviewed"]),
+        "completed": int(found["completed"]),
+        "remaining": max(target - int(found["completed"]), 0),
+        "replacements_used": int(found["replacements_used"]),
+        "not_listed": int(found["not_listed"]),
+        "interviewed_twice": int(found["twice"]),
     }
-    return counts
 
 
 def _per_day(rows: pd.DataFrame) -> list[dict[str, Any]]:
