@@ -315,3 +315,45 @@ def test_the_cli_writes_progress_with_a_good_list(tmp_path):
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["monitoring"]["progress"]["overall"]["target"] == 6
     assert "dashboard.html" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("submitted", "day"),
+    [
+        ("2022-07-0{n}T23:30:00.000Z", "2022-07-0{n}"),  # ODK Central, KoboToolbox
+        ("Jul {n}, 2022 10:05:00 AM", "2022-07-0{n}"),  # SurveyCTO
+    ],
+)
+def test_without_a_date_question_the_day_is_the_submission_time(tmp_path, submitted, day):
+    undated = parse_instrument(
+        TINY.replace(
+            "      - {code: interview_date, type: date, label: {en: Date, zh: 日期}}\n", ""
+        ),
+        source="undated.yaml",
+    )
+    rows = [
+        {"SubmissionDate": submitted.format(n=n), "village": "V1", "household": str(h),
+         "consent": "1", "size": "2", "KEY": f"uuid:{h}"}
+        for h, n in ((1, 1), (2, 1), (3, 2))
+    ]  # fmt: skip
+    result = validate_returns(undated, [write_csv(rows, tmp_path / "export.csv")])
+    block = result.monitoring["progress"]
+    assert block["date_from"] == "_submitted"
+    assert block["per_day"] == [
+        {"date": day.format(n=1), "interviews": 2},
+        {"date": day.format(n=2), "interviews": 1},
+    ]
+
+
+def test_a_personal_key_is_not_written_in_the_block(tmp_path):
+    private = parse_instrument(
+        TINY.replace("{code: household, type: integer, required: true,",
+                     "{code: household, type: integer, required: true, pii: true,"),
+        source="private.yaml",
+    )  # fmt: skip
+    block = _run(private, tmp_path).monitoring["progress"]
+    assert block["not_listed"] == [
+        {"key": "(hidden: personal data)", "file": "returns.csv", "sheet": "returns", "row": 5}
+    ]
+    assert block["interviewed_twice"][0]["key"] == "(hidden: personal data)"
+    assert block["interviewed_twice"][0]["rows"][0]["row"] == 8

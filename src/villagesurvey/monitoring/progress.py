@@ -19,17 +19,21 @@
     ``[{"date": "2022-07-05", "interviews": 3}, ...]`` and ``undated`` (rows without a day),
     from ``date_from``: the interview date question, else the phone export's submission time.
 ``not_listed``, ``interviewed_twice``
-    where those rows are (file, sheet, row), at most :data:`LOCATED` of each.
+    where those rows are (file, sheet, row), at most :data:`LOCATED` of each, with the
+    respondent's key (:data:`HIDDEN` when a key question is personal data).
 
 Each row whose respondent is not on the list is also a ``not_in_sample`` warning at its row.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..instrument import Instrument
+from ..validate.cells import show
 from ..validate.result import FILE, PROVENANCE, ROW, SHEET, Validation
 from .keys import SEPARATOR, row_keys
 from .sample import VILLAGE, SampleList
@@ -43,6 +47,8 @@ NAME = "progress"
 """The view's name in ``validation.monitoring``."""
 LOCATED = 200
 """Rows located in the block for each of ``not_listed`` and ``interviewed_twice``."""
+HIDDEN = "(hidden: personal data)"
+"""A key shown in the block when a key question is personal data (``pii``)."""
 DATE_QUESTION = "interview_date"
 """The question read for the day of an interview when the instrument names none."""
 
@@ -97,8 +103,11 @@ def add_progress(validation: Validation, sample: SampleList | None = None) -> No
         "undated": int(rows["day"].isna().sum()),
     }  # fmt: skip
     if sample is not None:
-        block["not_listed"] = _located(rows[rows["listed"] < 0])
-        block["interviewed_twice"] = _twice(rows)
+        shown = rows
+        if any(validation.instrument.question(k).pii for k in validation.instrument.key):
+            shown = rows.assign(key=HIDDEN)  # the rows are located all the same
+        block["not_listed"] = _located(shown[shown["listed"] < 0])
+        block["interviewed_twice"] = _twice(shown)
         validation.add_warnings(_not_listed_warnings(rows, validation.instrument, sample))
     validation.monitoring[NAME] = block
 
@@ -183,22 +192,47 @@ def _date_source(validation: Validation) -> tuple[str | None, pd.Series]:
     """Where the day of each interview comes from, and the day (``YYYY-MM-DD``) per row."""
     import pandas as pd
 
-    index = validation.typed.index
     named = monitoring_setting(validation.instrument, "date")
     for code in (named, DATE_QUESTION):
         if code and code in validation.typed:
-            days = pd.to_datetime(validation.typed[code], errors="coerce")
-            return str(code), days.dt.strftime("%Y-%m-%d").astype(object).where(days.notna())
+            return str(code), _days(validation.typed[code])
     submitted = PROVENANCE["submitted"]
     if submitted in validation.raw and validation.raw[submitted].notna().any():
-        text = (
-            validation.raw[submitted]
-            .astype(object)
-            .map(lambda v: None if v is None or v != v else str(v).strip()[:10])
-        )
-        days = pd.to_datetime(text, errors="coerce", format="%Y-%m-%d")
-        return submitted, days.dt.strftime("%Y-%m-%d").astype(object).where(days.notna())
-    return None, pd.Series(None, index=index, dtype=object)
+        return submitted, _days(validation.raw[submitted])
+    return None, pd.Series(None, index=validation.typed.index, dtype=object)
+
+
+_ISO_DAY = re.compile(r"\s*([0-9]{4}-[0-9]{2}-[0-9]{2})(?:$|[T ])")
+_WRITTEN = ("%b %d, %Y %I:%M:%S %p", "%b %d, %Y %H:%M:%S", "%b %d, %Y")
+"""Times as SurveyCTO exports them: ``Jul 2, 2022 10:05:00 AM``."""
+
+
+def _days(values: pd.Series) -> pd.Series:
+    """The day of each value (a date, a date and time, an export's submission time), or None.
+
+    The day is the one written: ``2022-07-01T23:30:00.000Z`` is 1 July (in UTC).
+    """
+    import pandas as pd
+
+    unique = pd.unique(values.astype(object))
+    found = {v: _day(v) for v in unique}
+    return values.astype(object).map(found).astype(object)
+
+
+def _day(value: object) -> str | None:
+    text = show(value).strip()
+    iso = _ISO_DAY.match(text)
+    if iso:
+        try:
+            return date.fromisoformat(iso.group(1)).isoformat()
+        except ValueError:
+            return None
+    for form in _WRITTEN:
+        try:
+            return datetime.strptime(text, form).date().isoformat()
+        except ValueError:
+            continue
+    return None
 
 
 def _village_counts(
