@@ -10,7 +10,7 @@ from .markup import plain
 __all__ = ["day_bars", "every_day"]
 
 _WIDTH, _HEIGHT = 480, 200
-_LEFT, _RIGHT, _TOP, _BOTTOM = 40, 10, 16, 32
+_LEFT, _RIGHT, _TOP, _BOTTOM = 40, 28, 16, 32
 _FONT = 16
 _END = f'text-anchor="end" font-size="{_FONT}"'
 _LONGEST = 366

@@ -40,7 +40,7 @@ nav { margin: 8px 0 12px; font-size: .95rem; }
 .flag.warn { background: var(--warn); color: var(--warn-ink); }
 .flag.ok { background: var(--ok); color: var(--ok-ink); }
 .note { color: var(--muted); font-size: .9rem; margin: 4px 0; }
-.figure { display: block; width: 100%; max-width: 720px; height: auto; margin: 6px 0; }
+.figure { display: block; width: 100%; max-width: 600px; height: auto; margin: 6px 0; }
 .figure text { fill: var(--muted); font-family: inherit; }
 details { margin: 8px 0; }
 summary { cursor: pointer; font-weight: 600; }
