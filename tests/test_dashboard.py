@@ -188,3 +188,20 @@ def test_chromium_renders_every_section_without_sideways_scrolling(written, tmp_
     shot_width, shot_height, colours = png_size_and_colours(shot)
     assert (shot_width, shot_height) == (width, 1600)
     assert colours > 20  # text, tables and bars drawn, not a blank page
+
+
+def test_refusals_are_a_column_when_the_instrument_asks_for_consent(tiny, tmp_path):
+    from .returns import table
+    from .test_monitoring_progress import RETURNS, _with_consent
+
+    returns = write_csv(table(RETURNS), tmp_path / "returns.csv")
+    asked = validate_returns(_with_consent(tiny), [returns])
+    html = page.render_dashboard(asked)
+    assert "<th>Refused</th>" in html
+    assert "declares no consent question" not in html
+    # V1's row: 4 interviews, 4 clean, 0 quarantined, 1 refused (V1/3 said no)
+    assert '<td><bdi>V1</bdi></td><td class="num">4</td><td class="num">4</td>' in html
+    assert '<td class="num">0</td><td class="num">1</td></tr>' in html
+    silent = page.render_dashboard(validate_returns(tiny, [returns]))
+    assert "<th>Refused</th>" not in silent
+    assert "declares no consent question" in silent
