@@ -351,9 +351,14 @@ def test_a_personal_key_is_not_written_in_the_block(tmp_path):
                      "{code: household, type: integer, required: true, pii: true,"),
         source="private.yaml",
     )  # fmt: skip
-    block = _run(private, tmp_path).monitoring["progress"]
+    result = _run(private, tmp_path)
+    block = result.monitoring["progress"]
     assert block["not_listed"] == [
         {"key": "(hidden: personal data)", "file": "returns.csv", "sheet": "returns", "row": 5}
     ]
     assert block["interviewed_twice"][0]["key"] == "(hidden: personal data)"
     assert block["interviewed_twice"][0]["rows"][0]["row"] == 8
+    warned = result.findings[result.findings["check"] == "not_in_sample"]
+    assert warned["value"].tolist() == ["(hidden: personal data)"]
+    assert warned["message"].iloc[0].startswith("respondent is not on the sample list")
+    assert "9" not in warned["message"].iloc[0]

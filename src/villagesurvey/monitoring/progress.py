@@ -82,7 +82,8 @@ def add_progress(validation: Validation, sample: SampleList | None = None) -> No
     sample : SampleList, optional
         The respondents to interview (:func:`.sample.read_sample`).
     """
-    rows = _rows(validation, sample)
+    source, days = _date_source(validation)
+    rows = _rows(validation, sample, days)
     consent = _consent(validation.instrument)
     asked = consent is not None and consent[0] in validation.typed
     table = _village_counts(rows, sample, asked)
@@ -96,7 +97,7 @@ def add_progress(validation: Validation, sample: SampleList | None = None) -> No
         },
         "village_column": _village_column(validation.instrument, sample),
         "consent_question": consent[0] if consent is not None else None,
-        "date_from": _date_source(validation)[0],
+        "date_from": source,
         "villages": table,
         "overall": overall,
         "per_day": _per_day(rows),
@@ -108,11 +109,11 @@ def add_progress(validation: Validation, sample: SampleList | None = None) -> No
             shown = rows.assign(key=HIDDEN)  # the rows are located all the same
         block["not_listed"] = _located(shown[shown["listed"] < 0])
         block["interviewed_twice"] = _twice(shown)
-        validation.add_warnings(_not_listed_warnings(rows, validation.instrument, sample))
+        validation.add_warnings(_not_listed_warnings(shown, validation.instrument, sample))
     validation.monitoring[NAME] = block
 
 
-def _rows(validation: Validation, sample: SampleList | None) -> pd.DataFrame:
+def _rows(validation: Validation, sample: SampleList | None, days: pd.Series) -> pd.DataFrame:
     """One line per validated row: key, village, clean, refused, day, place in the list."""
     import numpy as np
     import pandas as pd
@@ -138,7 +139,7 @@ def _rows(validation: Validation, sample: SampleList | None) -> pd.DataFrame:
             "village": village.astype(object),
             "clean": ~validation.typed.index.isin(validation.quarantined),
             "refused": _refused(validation),
-            "day": _date_source(validation)[1],
+            "day": days,
             "listed": listed,
             "file": validation.raw[FILE],
             "sheet": validation.raw[SHEET],
@@ -352,8 +353,9 @@ def _not_listed_warnings(
             "check": "not_in_sample",
             "severity": "warning",
             "message": [
-                f"respondent {k} is not on the sample list {sample.name}: check the key, or "
-                "add the respondent to the list if they replace someone"
+                f"respondent {'' if k == HIDDEN else k + ' '}is not on the sample list "
+                f"{sample.name}: check the key, or add the respondent to the list if they "
+                "replace someone"
                 for k in off["key"]
             ],
             "expected": "a respondent of the sample list",
