@@ -42,6 +42,8 @@ nav { margin: 8px 0 12px; font-size: .95rem; }
 .note { color: var(--muted); font-size: .9rem; margin: 4px 0; }
 .figure { display: block; width: 100%; max-width: 600px; height: auto; margin: 6px 0; }
 .figure text { fill: var(--muted); font-family: inherit; }
+.figure svg { display: block; width: 100%; height: auto; }
+td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 details { margin: 8px 0; }
 summary { cursor: pointer; font-weight: 600; }
 ol { padding-left: 1.4em; margin: 6px 0; }
