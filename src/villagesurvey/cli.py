@@ -717,6 +717,11 @@ def power(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
     help="A CSV of village, latitude, longitude: the villages' centres for the GPS checks.",
+    "--sample",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="The sample list (.csv or .xlsx: key columns, village, replacement, target) "
+    "to measure progress against.",
 )
 @_reports_errors
 def validate(
@@ -728,6 +733,7 @@ def validate(
     timeout: float,
     corrections: Path | None,
     villages: Path | None,
+    sample: Path | None,
 ) -> None:
     """Check the RETURNS (workbooks, CSV files, ODK Central zips or folders) against INSTRUMENT.
 
@@ -739,6 +745,7 @@ def validate(
     change, dropped.csv the rows dropped; the source files are never written.
     With --villages, GPS points are checked against each village's centre from that table
     (otherwise against the median point of the village's households).
+    With --sample, dashboard.html and summary.json show the progress against that list.
     """
     from .instrument import load_instrument
     from .tables.outputset import output_lock
@@ -757,6 +764,7 @@ def validate(
                 timeout=timeout,
                 corrections=corrections,
                 villages=villages,
+                sample=sample,
             )
         if stage is not None:
             stage(f"writing {outdir}")

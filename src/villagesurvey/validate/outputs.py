@@ -1,4 +1,5 @@
-"""Write the files of a validation: clean, quarantine, issues, corrections, audit, summary.
+"""Write the files of a validation: clean, quarantine, issues, corrections, audit, summary,
+and the supervisor's page (:mod:`villagesurvey.dashboard`).
 
 Each file is written atomically (a reader never sees half a file). A CSV field holding a
 line break or a carriage return is quoted (and a file with a carriage return in a value
@@ -46,7 +47,7 @@ __all__ = [
 
 OUTPUTS = (
     "clean.csv", "quarantine.csv", "issues.csv", "issues.xlsx", "corrections.xlsx",
-    "audit.csv", "dropped.csv", "summary.json",
+    "audit.csv", "dropped.csv", "dashboard.html", "summary.json",
 )  # fmt: skip
 """The files :func:`write_validation` writes."""
 
@@ -101,12 +102,20 @@ def write_validation(validation: Validation, outdir: str | Path, *, show_pii: bo
         _write_csv(staging / "dropped.csv", validation.dropped)
         for code, level in validation.rosters.items():
             _write_csv(staging / f"dropped_{code}.csv", level.dropped)
+        _write_dashboard(staging / "dashboard.html", validation, issues)
         with atomic_path(staging / "summary.json") as temporary:
             temporary.write_text(
                 json.dumps(summary(validation), ensure_ascii=False, indent=2) + "\n",
                 encoding="utf-8",
             )
     return folder
+
+
+def _write_dashboard(path: Path, validation: Validation, issues: pd.DataFrame) -> None:
+    from ..dashboard.page import render_dashboard
+
+    with atomic_path(path) as temporary:
+        temporary.write_text(render_dashboard(validation, issues), encoding="utf-8")
 
 
 def roster_outputs(validation: Validation) -> list[str]:

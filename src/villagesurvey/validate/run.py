@@ -82,6 +82,7 @@ def validate_returns(
     corrections: str | Path | None = None,
     enumerators: bool = True,
     villages: str | Path | None = None,
+    sample: str | Path | None = None,
     **reading: Any,
 ) -> Validation:
     """Validate returned workbooks (files or folders of them) against an instrument.
@@ -109,6 +110,9 @@ def validate_returns(
         A villages table (CSV: village, latitude, longitude) whose points are the villages'
         centres for the GPS checks (:mod:`villagesurvey.monitoring.gps`), which run whenever
         the instrument has a geopoint question.
+    sample : path, optional
+        The sample list (.csv or .xlsx): the respondents to interview, for the ``progress``
+        view of :attr:`Validation.monitoring` (:mod:`villagesurvey.monitoring.progress`).
     **reading
         Limits passed to :func:`.reading.read_returns` (``timeout``, ``memory_limit``,
         ``workers``).
@@ -123,14 +127,18 @@ def validate_returns(
     OptionError
         If a source does not exist.
     ReturnsError
-        If no source holds any file to validate, or the corrections file cannot be read.
+        If no source holds any file to validate, or the corrections file or the sample list
+        cannot be read.
     OptionError
         If the villages table cannot be read.
     """
     from ..monitoring.gps import gps_view, point_letters
+    from ..monitoring.progress import add_progress
+    from ..monitoring.sample import read_sample
     from ..monitoring.villages import read_villages
 
     centres = read_villages(villages, instrument.key[0]) if villages is not None else None
+    listed = read_sample(sample, instrument, **reading) if sample is not None else None
     decided = (
         fixes_file.read_corrections(corrections, instrument, **reading)
         if corrections is not None
@@ -210,6 +218,7 @@ def validate_returns(
 
         monitor_enumerators(validation)
     gps_view(validation, centres, point_letters(instrument, returns))
+    add_progress(validation, listed)
     return validation
 
 

@@ -1,0 +1,81 @@
+"""Respondent keys as text, the same whether they come from a return or from a sample list.
+
+A key is compared as validate compares it: typed by its question. A number question's key is
+the number as a person writes it (``007``, ``7`` and ``7.0`` are the same household 7); a
+choice question's key is the choice's code (its label in any language names it too); any
+other key is its text, trimmed and in Unicode's composed form (``007`` and ``7`` are two
+respondents).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import TYPE_CHECKING
+
+from ..instrument import Instrument
+from ..instrument.model import NUMERIC_TYPES, SELECT_TYPES, Question
+from ..validate.cells import parse_number, show
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["SEPARATOR", "cell_key", "row_keys"]
+
+SEPARATOR = " / "
+"""Between the parts of a key of several columns when it is shown: ``V01 / 7``."""
+
+
+def cell_key(question: Question, instrument: Instrument, value: object) -> str | None:
+    """One key cell of a sample list as the key text; ``None`` if it cannot be that question's.
+
+    Parameters
+    ----------
+    question : Question
+        The key question.
+    instrument : Instrument
+        Gives the choice lists.
+    value : object
+        The cell as read (text, number, date or ``None``).
+
+    Returns
+    -------
+    str or None
+        The key text (blank for an empty cell), or ``None`` for a value the question cannot
+        hold (text in a number key, a label no choice has).
+    """
+    text = unicodedata.normalize("NFC", show(value)).strip()
+    if not text:
+        return ""
+    if question.type in NUMERIC_TYPES:
+        number = parse_number(text)
+        return None if number is None else show(number[0])
+    if question.type in SELECT_TYPES and question.choices:
+        for choice in instrument.choices.get(question.choices, ()):
+            names = {str(choice.code), *(label.strip() for label in choice.label.values())}
+            if text in names:
+                return str(choice.code)
+        return None
+    return text
+
+
+def row_keys(typed: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
+    """The key columns of validated rows as text, as :meth:`Validation.clean` writes them."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from ..validate.result import _numbers_as_text
+
+    out = {}
+    for code in codes:
+        values = typed[code]
+        if str(values.dtype) == "Float64":
+            text = _numbers_as_text(values)
+        elif pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+            text = values.astype(object).where(values.notna(), "").astype(str)
+        else:
+            text = values.map(show).astype(str)  # dates, whole numbers as objects
+        strings = pa.array(text.to_numpy(dtype=object), type=pa.large_string())
+        tidy = pc.utf8_trim_whitespace(pc.utf8_normalize(strings, form="NFC"))
+        out[code] = pd.Series(tidy.to_pylist(), index=typed.index, dtype=object)
+    return pd.DataFrame(out, index=typed.index)
