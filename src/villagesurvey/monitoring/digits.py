@@ -1,0 +1,199 @@
+"""Last-digit preference: amounts whose last digit is 0 or 5 far more often than chance.
+
+People who make numbers up, rather than ask for them, favour round numbers: the last digit
+of their amounts is 0 or 5 far more often than the respondents of their colleagues say it.
+Terminal-digit preference is the oldest check of fabricated or careless data (Whipple's
+index of age heaping; Schräpler & Wagner 2005 and Bredl, Winker & Kötschau 2012 on digits
+of fabricated interviews; Blasius & Thiessen 2015 for survey data quality).
+
+**Which digit.** Amounts are often rounded by everybody (the model study's incomes are
+multiples of 100, most of them of 1,000), so the last digit written is nearly always 0 and
+says nothing about an enumerator. The digit looked at is the *last digit that varies* of
+each question (:func:`varying_place`): the lowest place (units, tens, hundreds, ..., or
+tenths and hundredths for decimals) at which at least a quarter
+(:data:`MIN_VARYING`) of the question's answers, over all enumerators, have a digit other
+than 0. A place at which answers differ only now and then (a few incomes given to the yuan
+among incomes rounded to the hundred) is passed over, so that the rounding everybody
+shares is never read as one enumerator's preference. Only answers that reach the place
+above it count (``34,000`` at the thousands: ``4``; ``800`` has no thousands digit beyond
+its first and is left out, as are answers below 10 at the units: a first digit is not
+uniform), and zero answers (nothing earned) are left out.
+
+**Two tests, both needed** (an intersection-union test, Berger 1982: the larger p-value):
+
+- Pearson's chi-square of the enumerator's ten digit counts against equal shares (df 9;
+  R ``chisq.test(counts)``): the digits are not what chance gives;
+- Fisher's exact test, one-sided, of the share of 0 and 5 among the enumerator's digits
+  against the share among the other enumerators' digits (R ``fisher.test(matrix(...),
+  alternative = "greater")``): more 0s and 5s than the colleagues' respondents give.
+
+The first alone would flag a question that every enumerator's respondents round; the
+second alone a small difference among digits that are all uniform.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "MIN_DIGITS",
+    "MIN_VARYING",
+    "DigitTest",
+    "digit_test",
+    "digits_by_enumerator",
+    "last_digits",
+    "varying_place",
+]
+
+MIN_VARYING = 0.25
+"""Share of answers with a digit other than 0 from which a place counts as varying."""
+MIN_DIGITS = 50
+"""Digits an enumerator (and the others together) need for the test: 5 expected per digit,
+Cochran's rule for the chi-square."""
+
+_DECIMALS = 2  # amounts are read to the hundredth: places from 10^-2 up
+_LARGEST = 1e15  # beyond this, digits of a float are no longer exact
+
+
+def _scaled(values: np.ndarray) -> np.ndarray:
+    """The non-zero answers in hundredths, as integers (missing and huge ones left out)."""
+    x = np.abs(np.asarray(values, dtype=float))
+    x = x[~np.isnan(x) & (x != 0) & (x < _LARGEST)]
+    scaled: np.ndarray = np.round(x * 10**_DECIMALS).astype(np.int64)
+    return scaled
+
+
+def varying_place(values: np.ndarray) -> int | None:
+    """The power of ten of a question's last varying digit (``2``: hundreds; ``-1``: tenths).
+
+    Parameters
+    ----------
+    values : array of float
+        Every answer to the question, of every enumerator (missing as NaN).
+
+    Returns
+    -------
+    int or None
+        The lowest place at which at least :data:`MIN_VARYING` of the answers that reach
+        the place above it have a digit other than 0; None when no place does.
+    """
+    scaled = _scaled(values)
+    for place in range(0, 18):
+        reach = scaled[scaled >= 10 ** (place + 1)]
+        if not reach.size:
+            return None
+        if ((reach // 10**place) % 10 != 0).mean() >= MIN_VARYING:
+            return place - _DECIMALS
+    return None
+
+
+def last_digits(values: np.ndarray, place: int) -> np.ndarray:
+    """The digit at ``place`` (a power of ten) of each non-zero answer that reaches the place
+    above it; NaN and zero answers give none."""
+    values = np.asarray(values, dtype=float)
+    keep = ~np.isnan(values) & (values != 0) & (np.abs(values) < _LARGEST)
+    scaled = np.round(np.abs(values[keep]) * 10**_DECIMALS).astype(np.int64)
+    at = place + _DECIMALS
+    if at < 0:
+        return np.empty(0, dtype=np.int64)
+    reach = scaled >= 10 ** (at + 1)
+    digits: np.ndarray = (scaled[reach] // 10**at) % 10
+    return digits
+
+
+@dataclass(frozen=True)
+class DigitTest:
+    """One enumerator's last digits against chance and against the other enumerators'.
+
+    Attributes
+    ----------
+    counts : tuple of int
+        How many of the enumerator's digits are 0, 1, ..., 9.
+    digits, others_digits : int
+        Digits of the enumerator and of all the others.
+    share_0_5, others_share_0_5 : float
+        Share of those digits that are 0 or 5 (0.2 by chance).
+    chi2, df, p_uniform : float
+        Pearson's chi-square against equal shares, its df (9), p-value.
+    p_others : float
+        Fisher's exact test, one-sided: more 0s and 5s than the others'.
+    p : float
+        ``max(p_uniform, p_others)``, the intersection-union test of both.
+    """
+
+    counts: tuple[int, ...]
+    digits: int
+    others_digits: int
+    share_0_5: float
+    others_share_0_5: float
+    chi2: float
+    df: int
+    p_uniform: float
+    p_others: float
+    p: float
+
+
+def digit_test(own: np.ndarray, others: np.ndarray) -> DigitTest | None:
+    """Test one enumerator's digits (``own``) against uniform and against ``others``.
+
+    Parameters
+    ----------
+    own, others : array of int
+        Last varying digits (:func:`last_digits`) of the enumerator's answers and of the
+        other enumerators' answers, pooled over the questions.
+
+    Returns
+    -------
+    DigitTest or None
+        None when either side has fewer than :data:`MIN_DIGITS` digits.
+    """
+    from scipy import stats
+
+    if own.size < MIN_DIGITS or others.size < MIN_DIGITS:
+        return None
+    counts = np.bincount(own, minlength=10)
+    chi = stats.chisquare(counts)
+    round_own = int(np.isin(own, (0, 5)).sum())
+    round_others = int(np.isin(others, (0, 5)).sum())
+    table = [[round_own, own.size - round_own], [round_others, others.size - round_others]]
+    fisher = stats.fisher_exact(table, alternative="greater")
+    p_uniform, p_others = float(chi.pvalue), float(fisher.pvalue)
+    return DigitTest(
+        counts=tuple(int(c) for c in counts),
+        digits=int(own.size),
+        others_digits=int(others.size),
+        share_0_5=round_own / own.size,
+        others_share_0_5=round_others / others.size,
+        chi2=float(chi.statistic),
+        df=9,
+        p_uniform=p_uniform,
+        p_others=p_others,
+        p=max(p_uniform, p_others),
+    )
+
+
+def digits_by_enumerator(
+    columns: Mapping[str, np.ndarray], enumerators: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Each enumerator's last varying digits, pooled over the questions (``columns``: every
+    respondent's answers by question, in the order of ``enumerators``)."""
+    labels = np.asarray(enumerators, dtype=object)
+    pooled: dict[str, list[np.ndarray]] = {}
+    for values in columns.values():
+        values = np.asarray(values, dtype=float)
+        place = varying_place(values)
+        if place is None:
+            continue
+        for name in _names(labels):
+            pooled.setdefault(name, []).append(last_digits(values[labels == name], place))
+    return {
+        name: np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+        for name, parts in pooled.items()
+    }
+
+
+def _names(labels: np.ndarray) -> list[str]:
+    return sorted({str(v) for v in labels if isinstance(v, str) and v})
