@@ -103,7 +103,9 @@ WHO = np.array(["A"] * 12 + ["B"] * 12 + ["C"] * 10, dtype=object)
 
 
 def _spreads() -> np.ndarray:
-    columns = {name: np.array(q, dtype=float) for name, q in zip("abcd", (Q1, Q2, Q3, Q4))}
+    columns = {
+        name: np.array(q, dtype=float) for name, q in zip("abcd", (Q1, Q2, Q3, Q4), strict=True)
+    }
     return spread.interview_spread(columns, WHO)
 
 
@@ -153,6 +155,10 @@ Y = np.array([12, 15, 11, 14, 13, 20, 22, 19, 25, 21, 23, 9, 10, 12, 8, 11, 14, 
 E = np.array(["A"] * 5 + ["B"] * 6 + ["C"] * 7, dtype=object)
 
 
+def _villages(numbers: str) -> np.ndarray:
+    return np.array([f"V{n}" for n in numbers.split(" ")], dtype=object)
+
+
 def test_icc1_against_r() -> None:
     # R: a <- anova(lm(y ~ e)); F value 48.723, Pr(>F) 2.745e-07 on (2, 15) df
     #    n0 <- (N - sum(n^2) / N) / (k - 1)
@@ -166,7 +172,7 @@ def test_icc1_against_r() -> None:
 
 
 def test_enumerator_effect_within_shared_villages_against_r() -> None:
-    v = np.array("V1 V1 V2 V2 V3 V1 V1 V2 V3 V3 V3 V1 V2 V2 V3 V3 V1 V2".split(), dtype=object)
+    v = _villages("1 1 2 2 3 1 1 2 3 3 3 1 2 2 3 3 1 2")
     effect = enumerator_effect(Y, E, v)
     assert effect is not None
     assert effect.design == "crossed"
@@ -182,7 +188,7 @@ def test_enumerator_effect_within_shared_villages_against_r() -> None:
 
 
 def test_enumerator_effect_beyond_nested_villages_against_r() -> None:
-    v = np.array("V1 V1 V2 V2 V2 V3 V3 V3 V4 V4 V4 V5 V5 V6 V6 V7 V7 V7".split(), dtype=object)
+    v = _villages("1 1 2 2 2 3 3 3 4 4 4 5 5 6 6 7 7 7")
     effect = enumerator_effect(Y, E, v)
     assert effect is not None
     assert effect.design == "nested"
