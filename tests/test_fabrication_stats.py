@@ -16,24 +16,30 @@ NA = math.nan
 # --- which digit ------------------------------------------------------------------------
 
 
+def _last(values: np.ndarray, place: int) -> list[int]:
+    found = digits.last_digits(values, place)
+    assert found.shape == values.shape  # one per answer, -1 for none
+    return [int(d) for d in found if d >= 0]
+
+
 def test_varying_place_passes_over_the_rounding_everybody_shares() -> None:
     # every amount a multiple of 100, one in twenty not of 1,000: the thousands vary
     values = np.array([34000, 47000, 19900, 52000, 61000, 18000, 23000, 75000, 40000] * 3 + [0])
     assert digits.varying_place(values) == 3
-    assert digits.last_digits(values[:4], 3).tolist() == [4, 7, 9, 2]
+    assert _last(values[:4], 3) == [4, 7, 9, 2]
     # amounts to the hundred: the hundreds vary; 800 has no digit above its hundreds
     hundreds = np.array([1200, 3400, 5600, 2100, 800, 4700, 3300, NA, 0])
     assert digits.varying_place(hundreds) == 2
-    assert digits.last_digits(hundreds, 2).tolist() == [2, 4, 6, 1, 7, 3]
+    assert _last(hundreds, 2) == [2, 4, 6, 1, 7, 3]
 
 
 def test_varying_place_of_ages_and_decimals() -> None:
     ages = np.array([43, 47, 68, 70, 48, 60, 41, 29, 8])
     assert digits.varying_place(ages) == 0
-    assert digits.last_digits(ages, 0).tolist() == [3, 7, 8, 0, 8, 0, 1, 9]  # 8: one digit
+    assert _last(ages, 0) == [3, 7, 8, 0, 8, 0, 1, 9]  # 8: one digit
     kilos = np.array([12.5, 3.25, 7.5, 10.5, 2.5, 4.5])
     assert digits.varying_place(kilos) == -1  # 3.25 alone does not make the hundredths vary
-    assert digits.last_digits(kilos, -1).tolist() == [5, 2, 5, 5, 5, 5]
+    assert _last(kilos, -1) == [5, 2, 5, 5, 5, 5]
     assert digits.varying_place(np.array([3.25, 7.75, 1.5, 2.5])) == -2
     assert digits.varying_place(np.array([0.0, NA, 0.0])) is None
 
@@ -44,11 +50,25 @@ def test_a_few_precise_answers_do_not_move_the_place() -> None:
     assert digits.varying_place(values) == 3  # 1 in 21 answers varies at the units
 
 
+def test_digit_counts_pool_each_enumerators_digits_over_the_questions() -> None:
+    income = np.array([12300, 45600, 7800, 0, 23500, NA])  # the hundreds vary
+    age = np.array([34, 41, 29, 55, 8, 60])  # the units vary; 8 has no tens
+    codes = np.array([0, 1, 0, 1, -1, 0])  # the fifth interview has no enumerator
+    counts = digits.digit_counts({"income": income, "age": age}, codes, 2)
+    first = np.zeros(10, dtype=int)
+    second = np.zeros(10, dtype=int)
+    for d in (3, 8, 4, 9, 0):  # 12300, 7800; ages 34, 29, 60
+        first[d] += 1
+    for d in (6, 1, 5):  # 45600 (0: no digit); ages 41, 55
+        second[d] += 1
+    assert counts.tolist() == [first.tolist(), second.tolist()]
+
+
 # --- digit tests --------------------------------------------------------------------------
 
 
 def _digits(counts: list[int]) -> np.ndarray:
-    return np.repeat(np.arange(10), counts)
+    return np.array(counts)
 
 
 def test_digit_test_of_uniform_digits_against_r() -> None:

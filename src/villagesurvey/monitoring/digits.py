@@ -42,8 +42,8 @@ __all__ = [
     "MIN_DIGITS",
     "MIN_VARYING",
     "DigitTest",
+    "digit_counts",
     "digit_test",
-    "digits_by_enumerator",
     "last_digits",
     "varying_place",
 ]
@@ -91,16 +91,19 @@ def varying_place(values: np.ndarray) -> int | None:
 
 
 def last_digits(values: np.ndarray, place: int) -> np.ndarray:
-    """The digit at ``place`` (a power of ten) of each non-zero answer that reaches the place
-    above it; NaN and zero answers give none."""
-    values = np.asarray(values, dtype=float)
-    keep = ~np.isnan(values) & (values != 0) & (np.abs(values) < _LARGEST)
-    scaled = np.round(np.abs(values[keep]) * 10**_DECIMALS).astype(np.int64)
+    """The digit at ``place`` (a power of ten) of each answer, -1 for none.
+
+    An answer has one when it is not zero and reaches the place above ``place``; missing
+    answers have none.
+    """
+    x = np.abs(np.asarray(values, dtype=float))
+    keep = ~np.isnan(x) & (x != 0) & (x < _LARGEST)
+    scaled = np.round(np.where(keep, x, 0) * 10**_DECIMALS).astype(np.int64)
     at = place + _DECIMALS
-    if at < 0:
-        return np.empty(0, dtype=np.int64)
-    reach = scaled >= 10 ** (at + 1)
-    digits: np.ndarray = (scaled[reach] // 10**at) % 10
+    digits = np.full(x.size, -1, dtype=np.int64)
+    if at >= 0:
+        reach = keep & (scaled >= 10 ** (at + 1))
+        digits[reach] = (scaled[reach] // 10**at) % 10
     return digits
 
 
@@ -137,13 +140,13 @@ class DigitTest:
 
 
 def digit_test(own: np.ndarray, others: np.ndarray) -> DigitTest | None:
-    """Test one enumerator's digits (``own``) against uniform and against ``others``.
+    """Test one enumerator's digits against uniform and against the other enumerators'.
 
     Parameters
     ----------
     own, others : array of int
-        Last varying digits (:func:`last_digits`) of the enumerator's answers and of the
-        other enumerators' answers, pooled over the questions.
+        How many of the last varying digits (:func:`last_digits`) are 0, 1, ..., 9: of the
+        enumerator's answers and of the other enumerators' answers, pooled over questions.
 
     Returns
     -------
@@ -152,21 +155,22 @@ def digit_test(own: np.ndarray, others: np.ndarray) -> DigitTest | None:
     """
     from scipy import stats
 
-    if own.size < MIN_DIGITS or others.size < MIN_DIGITS:
+    own = np.asarray(own, dtype=np.int64)
+    others = np.asarray(others, dtype=np.int64)
+    n_own, n_others = int(own.sum()), int(others.sum())
+    if n_own < MIN_DIGITS or n_others < MIN_DIGITS:
         return None
-    counts = np.bincount(own, minlength=10)
-    chi = stats.chisquare(counts)
-    round_own = int(np.isin(own, (0, 5)).sum())
-    round_others = int(np.isin(others, (0, 5)).sum())
-    table = [[round_own, own.size - round_own], [round_others, others.size - round_others]]
+    chi = stats.chisquare(own)
+    round_own, round_others = int(own[0] + own[5]), int(others[0] + others[5])
+    table = [[round_own, n_own - round_own], [round_others, n_others - round_others]]
     fisher = stats.fisher_exact(table, alternative="greater")
     p_uniform, p_others = float(chi.pvalue), float(fisher.pvalue)
     return DigitTest(
-        counts=tuple(int(c) for c in counts),
-        digits=int(own.size),
-        others_digits=int(others.size),
-        share_0_5=round_own / own.size,
-        others_share_0_5=round_others / others.size,
+        counts=tuple(int(c) for c in own),
+        digits=n_own,
+        others_digits=n_others,
+        share_0_5=round_own / n_own,
+        others_share_0_5=round_others / n_others,
         chi2=float(chi.statistic),
         df=9,
         p_uniform=p_uniform,
@@ -175,25 +179,25 @@ def digit_test(own: np.ndarray, others: np.ndarray) -> DigitTest | None:
     )
 
 
-def digits_by_enumerator(
-    columns: Mapping[str, np.ndarray], enumerators: np.ndarray
-) -> dict[str, np.ndarray]:
-    """Each enumerator's last varying digits, pooled over the questions (``columns``: every
-    respondent's answers by question, in the order of ``enumerators``)."""
-    labels = np.asarray(enumerators, dtype=object)
-    pooled: dict[str, list[np.ndarray]] = {}
+def digit_counts(columns: Mapping[str, np.ndarray], codes: np.ndarray, k: int) -> np.ndarray:
+    """How many of each enumerator's last varying digits are 0, ..., 9, pooled over the
+    questions: a ``k x 10`` table.
+
+    Parameters
+    ----------
+    columns : mapping of str to array of float
+        The answers to each question, one value per interview.
+    codes : array of int
+        Each interview's enumerator, ``0 .. k-1`` (-1: none, left out).
+    k : int
+        The number of enumerators.
+    """
+    counts = np.zeros((k, 10), dtype=np.int64)
     for values in columns.values():
-        values = np.asarray(values, dtype=float)
         place = varying_place(values)
         if place is None:
             continue
-        for name in _names(labels):
-            pooled.setdefault(name, []).append(last_digits(values[labels == name], place))
-    return {
-        name: np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
-        for name, parts in pooled.items()
-    }
-
-
-def _names(labels: np.ndarray) -> list[str]:
-    return sorted({str(v) for v in labels if isinstance(v, str) and v})
+        digits = last_digits(values, place)
+        use = (digits >= 0) & (codes >= 0)
+        counts += np.bincount(codes[use] * 10 + digits[use], minlength=k * 10).reshape(k, 10)
+    return counts

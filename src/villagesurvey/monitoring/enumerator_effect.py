@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["EnumeratorEffect", "enumerator_effect", "icc1"]
+__all__ = ["EnumeratorEffect", "enumerator_effect", "icc1", "label_codes"]
 
 MIN_ANSWERS = 5
 """Answers an enumerator needs to take part (the others' are left out of the test)."""
@@ -89,20 +89,37 @@ class EnumeratorEffect:
     means: dict[str, float]
 
 
+def label_codes(labels: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Integer codes of ``labels`` (-1 for a missing or blank one) and the labels coded."""
+    import pandas as pd
+
+    series = pd.Series(np.asarray(labels, dtype=object), dtype=object)
+    series = series.mask(series.isna() | (series == ""))
+    codes, uniques = pd.factorize(series)
+    return np.asarray(codes, dtype=np.intp), [str(u) for u in uniques]
+
+
+def _rss(y: np.ndarray, codes: np.ndarray, k: int) -> float:
+    """Residual sum of squares about the group means (codes ``0 .. k-1``)."""
+    sizes = np.bincount(codes, minlength=k).astype(float)
+    means = np.bincount(codes, weights=y, minlength=k) / np.maximum(sizes, 1)
+    return float(((y - means[codes]) ** 2).sum())
+
+
 def icc1(values: np.ndarray, groups: np.ndarray) -> OneWay | None:
     """ICC(1) and the F test of a one-way ANOVA of ``values`` by ``groups`` (see the module
     notes); None with fewer than two groups, no replication, or no variation within groups."""
     from scipy import stats
 
     y = np.asarray(values, dtype=float)
-    _, codes = np.unique(np.asarray(groups, dtype=object).astype(str), return_inverse=True)
-    total, k = y.size, int(codes.max()) + 1 if y.size else 0
+    codes, names = label_codes(groups)
+    total, k = y.size, len(names)
     if k < 2 or total - k < 1:
         return None
     sizes = np.bincount(codes, minlength=k).astype(float)
     means = np.bincount(codes, weights=y, minlength=k) / sizes
     msb = float((sizes * (means - y.mean()) ** 2).sum() / (k - 1))
-    msw = float(((y - means[codes]) ** 2).sum() / (total - k))
+    msw = _rss(y, codes, k) / (total - k)
     if not msw > 0:
         return None
     n0 = (total - (sizes**2).sum() / total) / (k - 1)
@@ -111,34 +128,42 @@ def icc1(values: np.ndarray, groups: np.ndarray) -> OneWay | None:
     return OneWay((msb - msw) / (msb + (n0 - 1) * msw), f, k - 1, total - k, p)
 
 
-def _rss(y: np.ndarray, *factors: np.ndarray) -> tuple[float, int]:
-    """Residual sum of squares and rank of the least-squares fit of ``y`` on an intercept
-    and the dummies of each factor."""
-    columns = [np.ones((y.size, 1))]
-    for codes in factors:
-        dummies = np.zeros((y.size, int(codes.max()) + 1))
-        dummies[np.arange(y.size), codes] = 1
-        columns.append(dummies[:, 1:])
-    design = np.hstack(columns)
-    coef, _, rank, _ = np.linalg.lstsq(design, y, rcond=None)
-    residuals = y - design @ coef
-    return float(residuals @ residuals), int(rank)
+def _within_villages(
+    y: np.ndarray, e: np.ndarray, v: np.ndarray, ke: int, kv: int
+) -> tuple[float, int]:
+    """What enumerators add to villages in ``y ~ village + enumerator``: the fall in the
+    residual sum of squares and its degrees of freedom.
+
+    The village means are absorbed (Frisch-Waugh-Lovell), so that only the enumerators'
+    ``ke x ke`` cross-products are formed, from the village x enumerator counts ``C``:
+    ``X'MX = diag(n_e) - C' diag(1/n_v) C`` and ``X'My = s_e - C' (s_v / n_v)``.
+    """
+    n_v = np.bincount(v, minlength=kv).astype(float)
+    s_v = np.bincount(v, weights=y, minlength=kv)
+    cross = np.bincount(v * ke + e, minlength=kv * ke).reshape(kv, ke).astype(float)
+    xtx = np.diag(cross.sum(axis=0)) - cross.T @ (cross / n_v[:, None])
+    xty = np.bincount(e, weights=y, minlength=ke) - cross.T @ (s_v / n_v)
+    eigen, vectors = np.linalg.eigh(xtx)
+    kept = eigen > 1e-8 * max(1.0, float(cross.sum(axis=0).max()))
+    projected = vectors[:, kept].T @ xty
+    return float((projected**2 / eigen[kept]).sum()), int(kept.sum())
 
 
 def _beyond(
-    y: np.ndarray, enumerator: np.ndarray, village: np.ndarray
+    y: np.ndarray, e: np.ndarray, v: np.ndarray, ke: int, kv: int
 ) -> tuple[str, float, float, float]:
     """The design and the F test of enumerators beyond villages: ``design, f, df1, df2``."""
-    rss_v, rank_v = _rss(y, village)
-    rss_ve, rank_ve = _rss(y, village, enumerator)
-    if rank_ve > rank_v:  # enumerators differ within villages: crossed
-        df1, df2 = rank_ve - rank_v, y.size - rank_ve
+    rss_v = _rss(y, v, kv)
+    fall, df1 = _within_villages(y, e, v, ke, kv)
+    if df1 > 0:  # enumerators differ within villages: crossed
+        df2 = y.size - kv - df1
+        rss_ve = rss_v - fall
         if df2 < 1 or not rss_ve > 0:
             return "crossed", math.nan, df1, df2
-        return "crossed", ((rss_v - rss_ve) / df1) / (rss_ve / df2), df1, df2
-    rss_1, _ = _rss(y)
-    rss_e, rank_e = _rss(y, enumerator)
-    df1, df2 = rank_e - 1, rank_v - rank_e
+        return "crossed", (fall / df1) / (rss_ve / df2), df1, df2
+    rss_1 = float(((y - y.mean()) ** 2).sum())
+    rss_e = _rss(y, e, ke)
+    df1, df2 = ke - 1, kv - ke
     if df2 < 1:
         return "confounded", math.nan, df1, df2
     ms_village = (rss_e - rss_v) / df2
@@ -170,27 +195,28 @@ def enumerator_effect(
     from scipy import stats
 
     y = np.asarray(values, dtype=float)
-    who = np.asarray(enumerators, dtype=object)
-    keep = ~np.isnan(y) & np.array([isinstance(v, str) and v != "" for v in who], dtype=bool)
+    who, names = label_codes(enumerators)
+    keep = ~np.isnan(y) & (who >= 0)
     if villages is not None:
-        where = np.asarray(villages, dtype=object)
-        keep &= np.array([isinstance(v, str) and v != "" for v in where], dtype=bool)
-    names, counts = np.unique(who[keep].astype(str), return_counts=True)
-    enough = set(names[counts >= MIN_ANSWERS].tolist())
-    keep &= np.array([str(v) in enough for v in who], dtype=bool)
-    y, who = y[keep], who[keep].astype(str)
-    one_way = icc1(y, who)
+        where, _ = label_codes(villages)
+        keep &= where >= 0
+    enough = np.append(np.bincount(who[keep], minlength=len(names)) >= MIN_ANSWERS, False)
+    keep &= enough[who]  # code -1 (no enumerator) reads the last: False
+    labels = np.asarray(names, dtype=object)[who[keep]]
+    y = y[keep]
+    one_way = icc1(y, labels)
     if one_way is None:
         return None
-    means = {str(n): float(y[who == n].mean()) for n in sorted(enough)}
+    e, enumerator_names = label_codes(labels)
+    sums = np.bincount(e, weights=y) / np.bincount(e)
+    means = {n: float(sums[i]) for i, n in sorted(enumerate(enumerator_names), key=lambda t: t[1])}
     if villages is None:
         return EnumeratorEffect(
             y.size, one_way, None, "no villages", one_way.f, one_way.df1, one_way.df2,
             one_way.p, means,
         )  # fmt: skip
-    where = np.asarray(villages, dtype=object)[keep].astype(str)
-    _, e_codes = np.unique(who, return_inverse=True)
-    _, v_codes = np.unique(where, return_inverse=True)
-    design, f, df1, df2 = _beyond(y, e_codes, v_codes)
+    v, village_names = label_codes(np.asarray(villages, dtype=object)[keep])
+    design, f, df1, df2 = _beyond(y, e, v, len(enumerator_names), len(village_names))
     p = float(stats.f.sf(f, df1, df2)) if not math.isnan(f) else math.nan
-    return EnumeratorEffect(y.size, one_way, icc1(y, where), design, f, df1, df2, p, means)
+    village = icc1(y, np.asarray(village_names, dtype=object)[v])
+    return EnumeratorEffect(y.size, one_way, village, design, f, df1, df2, p, means)

@@ -116,10 +116,8 @@ def fabrication_view(instrument: Instrument, typed: pd.DataFrame) -> dict[str, A
     enumerator = instrument.monitoring.enumerator
     if enumerator is None or enumerator not in typed:
         return None
-    who = typed[enumerator].astype(object).to_numpy()
-    who = np.array([v.strip() if isinstance(v, str) else None for v in who], dtype=object)
-    asked = np.array([bool(v) for v in who], dtype=bool)
-    names = sorted({v for v in who if v})
+    who = typed[enumerator].astype(object).str.strip().to_numpy(dtype=object)
+    codes, coded = effect_stats.label_codes(who)
     village = instrument.key[0] if instrument.key and instrument.key[0] != enumerator else None
     where = typed[village].astype(object).to_numpy() if village in typed else None
     chosen = chosen_columns(instrument)
@@ -127,17 +125,14 @@ def fabrication_view(instrument: Instrument, typed: pd.DataFrame) -> dict[str, A
     def read(code: str) -> np.ndarray:
         return _numbers(typed, code, _skipped(instrument, code))
 
-    pooled = digit_stats.digits_by_enumerator({c: read(c) for c in chosen["amounts"]}, who)
+    counts = digit_stats.digit_counts({c: read(c) for c in chosen["amounts"]}, codes, len(coded))
     spreads = spread_stats.interview_spread({c: read(c) for c in chosen["spread"]}, who)
     enumerators: dict[str, dict[str, Any]] = {}
-    for name in names:
-        own = pooled.get(name, np.empty(0, dtype=np.int64))
-        others = [pooled[o] for o in names if o != name and o in pooled]
-        rest = np.concatenate(others) if others else np.empty(0, dtype=np.int64)
-        digit = digit_stats.digit_test(own, rest)
-        spread = spread_stats.spread_test(spreads[who == name], spreads[asked & (who != name)])
+    for k, name in sorted(enumerate(coded), key=lambda pair: pair[1]):
+        digit = digit_stats.digit_test(counts[k], counts.sum(axis=0) - counts[k])
+        spread = spread_stats.spread_test(spreads[codes == k], spreads[(codes >= 0) & (codes != k)])
         enumerators[name] = {
-            "interviews": int((who == name).sum()),
+            "interviews": int((codes == k).sum()),
             "digits": asdict(digit) if digit is not None else None,
             "spread": asdict(spread) if spread is not None else None,
         }

@@ -60,11 +60,12 @@ def interview_spread(columns: Mapping[str, np.ndarray], enumerators: np.ndarray)
     """
     import pandas as pd
 
-    labels = pd.Series(np.asarray(enumerators, dtype=object))
-    known = labels.map(lambda v: isinstance(v, str) and v != "").to_numpy(dtype=bool)
-    codes, _ = pd.factorize(labels.where(known))
-    total = np.zeros(len(labels))
-    counted = np.zeros(len(labels), dtype=np.int64)
+    from .enumerator_effect import label_codes
+
+    codes, _ = label_codes(enumerators)
+    known = codes >= 0
+    total = np.zeros(codes.size)
+    counted = np.zeros(codes.size, dtype=np.int64)
     for values in columns.values():
         y = np.asarray(values, dtype=float)
         present = known & ~np.isnan(y)
@@ -77,7 +78,7 @@ def interview_spread(columns: Mapping[str, np.ndarray], enumerators: np.ndarray)
             continue
         total[present] += deviation / scale
         counted[present] += 1
-    spread = np.full(len(labels), np.nan)
+    spread = np.full(codes.size, np.nan)
     enough = counted >= MIN_QUESTIONS
     spread[enough] = total[enough] / counted[enough]
     return spread
