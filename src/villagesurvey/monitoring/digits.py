@@ -33,6 +33,7 @@ second alone a small difference among digits that are all uniform.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -80,9 +81,9 @@ def varying_place(values: np.ndarray) -> int | None:
         The lowest place at which at least :data:`MIN_VARYING` of the answers that reach
         the place above it have a digit other than 0; None when no place does.
     """
-    scaled = _scaled(values)
+    reach = _scaled(values)
     for place in range(0, 18):
-        reach = scaled[scaled >= 10 ** (place + 1)]
+        reach = reach[reach >= 10 ** (place + 1)]  # those below cannot reach a higher place
         if not reach.size:
             return None
         if ((reach // 10**place) % 10 != 0).mean() >= MIN_VARYING:
@@ -153,30 +154,59 @@ def digit_test(own: np.ndarray, others: np.ndarray) -> DigitTest | None:
     DigitTest or None
         None when either side has fewer than :data:`MIN_DIGITS` digits.
     """
-    from scipy import stats
+    from scipy import special
 
     own = np.asarray(own, dtype=np.int64)
     others = np.asarray(others, dtype=np.int64)
     n_own, n_others = int(own.sum()), int(others.sum())
     if n_own < MIN_DIGITS or n_others < MIN_DIGITS:
         return None
-    chi = stats.chisquare(own)
+    expected = n_own / 10
+    chi2 = float(((own - expected) ** 2).sum() / expected)
+    p_uniform = float(special.chdtrc(9, chi2))
     round_own, round_others = int(own[0] + own[5]), int(others[0] + others[5])
-    table = [[round_own, n_own - round_own], [round_others, n_others - round_others]]
-    fisher = stats.fisher_exact(table, alternative="greater")
-    p_uniform, p_others = float(chi.pvalue), float(fisher.pvalue)
+    p_others = _fisher_greater(round_own, n_own, round_others + round_own, n_own + n_others)
     return DigitTest(
         counts=tuple(int(c) for c in own),
         digits=n_own,
         others_digits=n_others,
         share_0_5=round_own / n_own,
         others_share_0_5=round_others / n_others,
-        chi2=float(chi.statistic),
+        chi2=chi2,
         df=9,
         p_uniform=p_uniform,
         p_others=p_others,
         p=max(p_uniform, p_others),
     )
+
+
+def _fisher_greater(hits: int, drawn: int, successes: int, total: int) -> float:
+    """One-sided Fisher's exact p-value: ``P(X >= hits)`` for ``X`` hypergeometric, ``drawn``
+    draws from ``total`` of which ``successes`` are successes (R ``phyper(hits - 1, ...,
+    lower.tail = FALSE)``, what ``fisher.test(alternative = "greater")`` gives)."""
+    from scipy import special
+
+    top = min(drawn, successes)
+    if hits > top:
+        return 0.0
+    share = successes / total  # terms 40 SD beyond the mean and beyond hits: negligible
+    mean = drawn * share
+    sd = math.sqrt(drawn * share * (1 - share) * (total - drawn) / max(total - 1, 1))
+    top = min(top, max(hits, math.ceil(mean)) + math.ceil(40 * sd) + 10)
+    x = np.arange(hits, top + 1, dtype=float)
+
+    def log_choose(n: float, k: np.ndarray | float) -> np.ndarray:
+        result: np.ndarray = (
+            special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)
+        )
+        return result
+
+    terms = (
+        log_choose(successes, x)
+        + log_choose(total - successes, drawn - x)
+        - log_choose(total, float(drawn))
+    )
+    return float(min(1.0, np.exp(special.logsumexp(terms))))
 
 
 def digit_counts(columns: Mapping[str, np.ndarray], codes: np.ndarray, k: int) -> np.ndarray:

@@ -39,7 +39,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["EnumeratorEffect", "enumerator_effect", "icc1", "label_codes"]
+from .labels import Labels
+
+__all__ = ["EnumeratorEffect", "enumerator_effect", "icc1"]
 
 MIN_ANSWERS = 5
 """Answers an enumerator needs to take part (the others' are left out of the test)."""
@@ -89,16 +91,6 @@ class EnumeratorEffect:
     means: dict[str, float]
 
 
-def label_codes(labels: np.ndarray) -> tuple[np.ndarray, list[str]]:
-    """Integer codes of ``labels`` (-1 for a missing or blank one) and the labels coded."""
-    import pandas as pd
-
-    series = pd.Series(np.asarray(labels, dtype=object), dtype=object)
-    series = series.mask(series.isna() | (series == ""))
-    codes, uniques = pd.factorize(series)
-    return np.asarray(codes, dtype=np.intp), [str(u) for u in uniques]
-
-
 def _rss(y: np.ndarray, codes: np.ndarray, k: int) -> float:
     """Residual sum of squares about the group means (codes ``0 .. k-1``)."""
     sizes = np.bincount(codes, minlength=k).astype(float)
@@ -106,14 +98,14 @@ def _rss(y: np.ndarray, codes: np.ndarray, k: int) -> float:
     return float(((y - means[codes]) ** 2).sum())
 
 
-def icc1(values: np.ndarray, groups: np.ndarray) -> OneWay | None:
+def icc1(values: np.ndarray, groups: Labels | np.ndarray) -> OneWay | None:
     """ICC(1) and the F test of a one-way ANOVA of ``values`` by ``groups`` (see the module
     notes); None with fewer than two groups, no replication, or no variation within groups."""
-    from scipy import stats
+    from scipy import special
 
     y = np.asarray(values, dtype=float)
-    codes, names = label_codes(groups)
-    total, k = y.size, len(names)
+    coded = Labels.of(groups)
+    codes, total, k = coded.codes, y.size, len(coded.names)
     if k < 2 or total - k < 1:
         return None
     sizes = np.bincount(codes, minlength=k).astype(float)
@@ -124,7 +116,7 @@ def icc1(values: np.ndarray, groups: np.ndarray) -> OneWay | None:
         return None
     n0 = (total - (sizes**2).sum() / total) / (k - 1)
     f = msb / msw
-    p = float(stats.f.sf(f, k - 1, total - k))
+    p = float(special.fdtrc(k - 1, total - k, f))
     return OneWay((msb - msw) / (msb + (n0 - 1) * msw), f, k - 1, total - k, p)
 
 
@@ -141,6 +133,8 @@ def _within_villages(
     n_v = np.bincount(v, minlength=kv).astype(float)
     s_v = np.bincount(v, weights=y, minlength=kv)
     cross = np.bincount(v * ke + e, minlength=kv * ke).reshape(kv, ke).astype(float)
+    if ((cross > 0).sum(axis=1) <= 1).all():  # one enumerator per village: nothing within
+        return 0.0, 0
     xtx = np.diag(cross.sum(axis=0)) - cross.T @ (cross / n_v[:, None])
     xty = np.bincount(e, weights=y, minlength=ke) - cross.T @ (s_v / n_v)
     eigen, vectors = np.linalg.eigh(xtx)
@@ -173,7 +167,9 @@ def _beyond(
 
 
 def enumerator_effect(
-    values: np.ndarray, enumerators: np.ndarray, villages: np.ndarray | None = None
+    values: np.ndarray,
+    enumerators: Labels | np.ndarray,
+    villages: Labels | np.ndarray | None = None,
 ) -> EnumeratorEffect | None:
     """The enumerator ICC(1) of an outcome and its test beyond the villages.
 
@@ -192,31 +188,28 @@ def enumerator_effect(
         None when fewer than two enumerators have :data:`MIN_ANSWERS` answers, or the
         answers do not vary within enumerators.
     """
-    from scipy import stats
+    from scipy import special
 
     y = np.asarray(values, dtype=float)
-    who, names = label_codes(enumerators)
-    keep = ~np.isnan(y) & (who >= 0)
-    if villages is not None:
-        where, _ = label_codes(villages)
-        keep &= where >= 0
-    enough = np.append(np.bincount(who[keep], minlength=len(names)) >= MIN_ANSWERS, False)
-    keep &= enough[who]  # code -1 (no enumerator) reads the last: False
-    labels = np.asarray(names, dtype=object)[who[keep]]
-    y = y[keep]
-    one_way = icc1(y, labels)
+    who = Labels.of(enumerators)
+    where = Labels.of(villages) if villages is not None else None
+    keep = ~np.isnan(y) & (who.codes >= 0)
+    if where is not None:
+        keep &= where.codes >= 0
+    counts = np.bincount(who.codes[keep], minlength=len(who.names))
+    keep &= np.append(counts >= MIN_ANSWERS, False)[who.codes]  # code -1 reads the last
+    y, who = y[keep], who.take(keep)
+    one_way = icc1(y, who)
     if one_way is None:
         return None
-    e, enumerator_names = label_codes(labels)
-    sums = np.bincount(e, weights=y) / np.bincount(e)
-    means = {n: float(sums[i]) for i, n in sorted(enumerate(enumerator_names), key=lambda t: t[1])}
-    if villages is None:
+    sums = np.bincount(who.codes, weights=y) / np.bincount(who.codes)
+    means = {n: float(sums[i]) for i, n in sorted(enumerate(who.names), key=lambda t: t[1])}
+    if where is None:
         return EnumeratorEffect(
             y.size, one_way, None, "no villages", one_way.f, one_way.df1, one_way.df2,
             one_way.p, means,
         )  # fmt: skip
-    v, village_names = label_codes(np.asarray(villages, dtype=object)[keep])
-    design, f, df1, df2 = _beyond(y, e, v, len(enumerator_names), len(village_names))
-    p = float(stats.f.sf(f, df1, df2)) if not math.isnan(f) else math.nan
-    village = icc1(y, np.asarray(village_names, dtype=object)[v])
-    return EnumeratorEffect(y.size, one_way, village, design, f, df1, df2, p, means)
+    where = where.take(keep)
+    design, f, df1, df2 = _beyond(y, who.codes, where.codes, len(who.names), len(where.names))
+    p = float(special.fdtrc(df1, df2, f)) if not math.isnan(f) else math.nan
+    return EnumeratorEffect(y.size, one_way, icc1(y, where), design, f, df1, df2, p, means)

@@ -38,6 +38,7 @@ import numpy as np
 from . import digits as digit_stats
 from . import enumerator_effect as effect_stats
 from . import spread as spread_stats
+from .labels import Labels
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -64,8 +65,14 @@ _SPREAD_TYPES = ("integer", "decimal", "likert")
 def _numbers(typed: pd.DataFrame, code: str, skip: set[float]) -> np.ndarray:
     import pandas as pd
 
-    numbers = pd.to_numeric(typed[code], errors="coerce")
-    values: np.ndarray = numbers.to_numpy(dtype=float, na_value=np.nan)
+    column = typed[code]
+    if pd.api.types.is_numeric_dtype(column.dtype):
+        values: np.ndarray = column.to_numpy(dtype=float, na_value=np.nan)
+    else:  # codes as text (a Likert item's): each different text read once
+        codes, uniques = pd.factorize(column)
+        known = pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce")
+        read = np.append(known.to_numpy(dtype=float, na_value=np.nan), np.nan)
+        values = read[codes]  # code -1 (missing) reads the last: NaN
     if skip:
         values[np.isin(values, list(skip))] = np.nan
     return values
@@ -117,16 +124,17 @@ def fabrication_view(instrument: Instrument, typed: pd.DataFrame) -> dict[str, A
     if enumerator is None or enumerator not in typed:
         return None
     who = typed[enumerator].astype(object).str.strip().to_numpy(dtype=object)
-    codes, coded = effect_stats.label_codes(who)
+    labels = Labels.of(who)
+    codes, coded = labels.codes, labels.names
     village = instrument.key[0] if instrument.key and instrument.key[0] != enumerator else None
-    where = typed[village].astype(object).to_numpy() if village in typed else None
+    where = Labels.of(typed[village].astype(object).to_numpy()) if village in typed else None
     chosen = chosen_columns(instrument)
 
     def read(code: str) -> np.ndarray:
         return _numbers(typed, code, _skipped(instrument, code))
 
     counts = digit_stats.digit_counts({c: read(c) for c in chosen["amounts"]}, codes, len(coded))
-    spreads = spread_stats.interview_spread({c: read(c) for c in chosen["spread"]}, who)
+    spreads = spread_stats.interview_spread({c: read(c) for c in chosen["spread"]}, labels)
     enumerators: dict[str, dict[str, Any]] = {}
     for k, name in sorted(enumerate(coded), key=lambda pair: pair[1]):
         digit = digit_stats.digit_test(counts[k], counts.sum(axis=0) - counts[k])
@@ -139,7 +147,7 @@ def fabrication_view(instrument: Instrument, typed: pd.DataFrame) -> dict[str, A
     outcomes: dict[str, dict[str, Any]] = {}
     for code in chosen["outcomes"]:
         if code in typed:
-            effect = effect_stats.enumerator_effect(read(code), who, where)
+            effect = effect_stats.enumerator_effect(read(code), labels, where)
             if effect is not None:
                 outcomes[code] = asdict(effect)
     _judge(enumerators, outcomes)

@@ -30,10 +30,13 @@ spread out or alike for it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+
+from .labels import Labels
 
 __all__ = ["MIN_INTERVIEWS", "MIN_QUESTIONS", "SpreadTest", "interview_spread", "spread_test"]
 
@@ -43,14 +46,16 @@ MIN_INTERVIEWS = 10
 """Interviews an enumerator (and the others together) need for the test."""
 
 
-def interview_spread(columns: Mapping[str, np.ndarray], enumerators: np.ndarray) -> np.ndarray:
+def interview_spread(
+    columns: Mapping[str, np.ndarray], enumerators: Labels | np.ndarray
+) -> np.ndarray:
     """Each interview's spread (see the module notes), NaN when it cannot be told.
 
     Parameters
     ----------
     columns : mapping of str to array of float
         The answers to each question (missing as NaN), one value per interview.
-    enumerators : array of str
+    enumerators : Labels or array of str
         Who asked each interview (missing or blank: left out, spread NaN).
 
     Returns
@@ -60,9 +65,7 @@ def interview_spread(columns: Mapping[str, np.ndarray], enumerators: np.ndarray)
     """
     import pandas as pd
 
-    from .enumerator_effect import label_codes
-
-    codes, _ = label_codes(enumerators)
+    codes = Labels.of(enumerators).codes
     known = codes >= 0
     total = np.zeros(codes.size)
     counted = np.zeros(codes.size, dtype=np.int64)
@@ -126,23 +129,27 @@ def spread_test(own: np.ndarray, others: np.ndarray) -> SpreadTest | None:
         None when either side has fewer than :data:`MIN_INTERVIEWS` interviews, or the
         spreads do not vary at all.
     """
-    from scipy import stats
+    from scipy import special
 
     own = own[~np.isnan(own)]
     others = others[~np.isnan(others)]
     if own.size < MIN_INTERVIEWS or others.size < MIN_INTERVIEWS:
         return None
-    if own.var() + others.var() == 0:
+    v_own, v_others = own.var(ddof=1) / own.size, others.var(ddof=1) / others.size
+    if not v_own + v_others > 0:
         return None
-    result = stats.ttest_ind(own, others, equal_var=False, alternative="less")
     mean_own, mean_others = float(own.mean()), float(others.mean())
+    t = (mean_own - mean_others) / math.sqrt(v_own + v_others)
+    df = (v_own + v_others) ** 2 / (
+        v_own**2 / (own.size - 1) + v_others**2 / (others.size - 1)
+    )  # Welch-Satterthwaite
     return SpreadTest(
         interviews=int(own.size),
         others_interviews=int(others.size),
         spread=mean_own,
         others_spread=mean_others,
         ratio=mean_own / mean_others if mean_others > 0 else float("nan"),
-        t=float(result.statistic),
-        df=float(result.df),
-        p=float(result.pvalue),
+        t=float(t),
+        df=float(df),
+        p=float(special.stdtr(df, t)),
     )
