@@ -2,9 +2,10 @@
 
 People who make numbers up, rather than ask for them, favour round numbers: the last digit
 of their amounts is 0 or 5 far more often than the respondents of their colleagues say it.
-Terminal-digit preference is the oldest check of fabricated or careless data (Whipple's
-index of age heaping; Schräpler & Wagner 2005 and Bredl, Winker & Kötschau 2012 on digits
-of fabricated interviews; Blasius & Thiessen 2015 for survey data quality).
+Terminal-digit preference is the oldest of such checks (Whipple's index of age heaping, in
+demography); the distribution of digits has long been used to find fabricated interviews
+(Schräpler & Wagner 2005 and Bredl, Winker & Kötschau 2012 look at first digits, after
+Benford's law).
 
 **Which digit.** Amounts are often rounded by everybody (the model study's incomes are
 multiples of 100, most of them of 1,000), so the last digit written is nearly always 0 and
