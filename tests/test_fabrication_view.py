@@ -253,6 +253,7 @@ def test_validate_adds_the_view_and_its_warnings(tmp_path: Path) -> None:
         ("low_variance", "E05"),
     ]
     assert set(found["severity"]) == {"warning"}
+    assert set(found["column"]) == {"enumerator"}
     assert result.rows_quarantined == 0
     write_validation(result, tmp_path / "out")
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))

@@ -220,7 +220,7 @@ def add_fabrication(validation: Validation) -> None:
         validation.add_warnings(
             pd.DataFrame(
                 {
-                    "column": [s["column"] for s in signals],
+                    "column": [s["column"] or view["enumerator_column"] for s in signals],
                     "value": [s["enumerator"] or None for s in signals],
                     "check": [s["check"] for s in signals],
                     "severity": "warning",
