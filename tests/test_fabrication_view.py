@@ -19,9 +19,8 @@ from villagesurvey.validate import write_validation
 
 from .conftest import MODEL_STUDY, ROOT
 
-INSTRUMENT = parse_instrument(
-    dedent(
-        """\
+TEXT = dedent(
+    """\
         id: fieldwork
         version: "1"
         title: {en: Fieldwork, zh: 田野}
@@ -65,9 +64,8 @@ INSTRUMENT = parse_instrument(
               - {code: trust_2, type: likert, scale: trust, label: {en: T2, zh: 信2}}
               - {code: trust_3, type: likert, scale: trust, label: {en: T3, zh: 信3}}
         """
-    ),
-    "fieldwork.yaml",
 )
+INSTRUMENT = parse_instrument(TEXT, "fieldwork.yaml")
 ENUMERATORS = ["E01", "E02", "E03", "E04", "E05"]
 AMOUNTS = ("income_2020", "income_2022", "spending_2020", "spending_2022")
 
@@ -210,6 +208,21 @@ def test_too_few_interviews_flag_nothing() -> None:
     assert view is not None
     assert view["enumerators"]["E03"]["spread"] is None  # 8 interviews: fewer than 10
     assert "low_variance" not in {s["check"] for s in view["signals"]}
+
+
+def test_dont_know_codes_are_no_amounts() -> None:
+    frame = _survey(8)
+    asked = frame["enumerator"] == "E02"
+    frame.loc[asked, "income_2022"] = 9999.0  # "don't know", every time
+    plain = fabrication_view(INSTRUMENT, frame)
+    declared = TEXT + "monitoring:\n  dont_know: [9999]\n"
+    view = fabrication_view(parse_instrument(declared, "fieldwork.yaml"), frame)
+    assert plain is not None
+    assert view is not None
+    before = plain["enumerators"]["E02"]["digits"]["digits"]
+    assert view["enumerators"]["E02"]["digits"]["digits"] == before - int(asked.sum())
+    effect = view["outcomes"]["income_2022"]
+    assert effect["n"] == len(frame) - int(asked.sum())
 
 
 def test_no_enumerator_question_no_view() -> None:
