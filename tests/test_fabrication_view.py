@@ -258,7 +258,9 @@ def _write_returns(frame: pd.DataFrame, path: Path) -> None:
 
 
 def test_validate_adds_the_view_and_its_warnings(tmp_path: Path) -> None:
-    _write_returns(_survey(3, heaper="E01", copier="E05"), tmp_path / "returns.csv")
+    frame = _survey(3, heaper="E01", copier="E05")
+    copied = frame[frame["enumerator"] == "E02"].head(1)  # a row typed twice: no interview
+    _write_returns(pd.concat([frame, copied], ignore_index=True), tmp_path / "returns.csv")
     result = validate_returns(INSTRUMENT, [tmp_path / "returns.csv"])
     found = result.findings[result.findings["check"].isin(["digit_preference", "low_variance"])]
     assert sorted(zip(found["check"], found["value"], strict=True)) == [
@@ -267,7 +269,9 @@ def test_validate_adds_the_view_and_its_warnings(tmp_path: Path) -> None:
     ]
     assert set(found["severity"]) == {"warning"}
     assert set(found["column"]) == {"enumerator"}
-    assert result.rows_quarantined == 0
+    assert result.rows_quarantined == 1
+    assert result.findings["check"].eq("duplicate_row").sum() == 1
+    assert result.monitoring["fabrication"]["enumerators"]["E02"]["interviews"] == 16
     write_validation(result, tmp_path / "out")
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     view = summary["monitoring"]["fabrication"]

@@ -16,8 +16,9 @@ Which questions: the *amounts* for digits (integer and decimal questions with a 
 parts of a total, or totals), every integer, decimal and Likert question for the spread, and
 the instrument's monitoring outcomes (:attr:`Instrument.monitoring`) for the enumerator
 effect. Answers equal to a "don't know" or "refused" code, or to a question's special codes,
-are left out. Every interview with an enumerator counts, quarantined ones too: a made-up
-interview may well have errors.
+are left out. Every interview with an enumerator counts, quarantined ones too (a made-up
+interview may well have errors), except rows of totals and exact copies of another row
+(:data:`NOT_INTERVIEWS`).
 
 **False alarms.** Each test needs a minimum of data (:data:`.digits.MIN_DIGITS`,
 :data:`.spread.MIN_INTERVIEWS`, :data:`.enumerator_effect.MIN_ANSWERS`); all the view's
@@ -57,6 +58,9 @@ MAX_RATIO = 0.6
 """Largest ratio of an enumerator's interview spread to the others' that is a signal."""
 MIN_ICC = 0.10
 """Smallest enumerator ICC(1) that is a signal: interviewer ICCs are mostly below 0.05."""
+
+NOT_INTERVIEWS = ("total_row", "duplicate_row")
+"""Checks of rows that are no interview of their own: a row of totals, an exact copy."""
 
 _AMOUNT_TYPES = ("integer", "decimal")
 _SPREAD_TYPES = ("integer", "decimal", "likert")
@@ -133,8 +137,11 @@ def fabrication_view(instrument: Instrument, typed: pd.DataFrame) -> dict[str, A
     def read(code: str) -> np.ndarray:
         return _numbers(typed, code, _skipped(instrument, code))
 
-    counts = digit_stats.digit_counts({c: read(c) for c in chosen["amounts"]}, codes, len(coded))
-    spreads = spread_stats.interview_spread({c: read(c) for c in chosen["spread"]}, labels)
+    amounts = {c: read(c) for c in chosen["amounts"] if c in typed}
+    counts = digit_stats.digit_counts(amounts, codes, len(coded))
+    spreads = spread_stats.interview_spread(
+        {c: read(c) for c in chosen["spread"] if c in typed}, labels
+    )
     enumerators: dict[str, dict[str, Any]] = {}
     for k, name in sorted(enumerate(coded), key=lambda pair: pair[1]):
         digit = digit_stats.digit_test(counts[k], counts.sum(axis=0) - counts[k])
@@ -211,7 +218,10 @@ def add_fabrication(validation: Validation) -> None:
     warnings (checks ``digit_preference``, ``low_variance``, ``enumerator_effect``)."""
     import pandas as pd
 
-    view = fabrication_view(validation.instrument, validation.typed)
+    findings = validation.findings
+    no_interview = findings.loc[findings["check"].isin(NOT_INTERVIEWS), "record"].dropna()
+    typed = validation.typed.drop(index=no_interview.astype("int64").unique(), errors="ignore")
+    view = fabrication_view(validation.instrument, typed)
     if view is None:
         return
     validation.monitoring[VIEW] = _plain(view)
