@@ -83,6 +83,7 @@ def validate_returns(
     enumerators: bool = True,
     villages: str | Path | None = None,
     sample: str | Path | None = None,
+    fabrication: bool = True,
     **reading: Any,
 ) -> Validation:
     """Validate returned workbooks (files or folders of them) against an instrument.
@@ -113,6 +114,9 @@ def validate_returns(
     sample : path, optional
         The sample list (.csv or .xlsx): the respondents to interview, for the ``progress``
         view of :attr:`Validation.monitoring` (:mod:`villagesurvey.monitoring.progress`).
+    fabrication : bool, default True
+        Compute the ``fabrication`` view of :attr:`Validation.monitoring` and its warnings
+        (:mod:`villagesurvey.monitoring.fabrication`).
     **reading
         Limits passed to :func:`.reading.read_returns` (``timeout``, ``memory_limit``,
         ``workers``).
@@ -219,6 +223,10 @@ def validate_returns(
         monitor_enumerators(validation)
     gps_view(validation, centres, point_letters(instrument, returns))
     add_progress(validation, listed)
+    if fabrication:
+        from ..monitoring.fabrication import add_fabrication
+
+        add_fabrication(validation)
     return validation
 
 
