@@ -6,7 +6,6 @@ each says which rows make it), not taken from a run of the code.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 from textwrap import dedent
@@ -73,22 +72,15 @@ SAMPLE = (
 )
 
 
-@dataclasses.dataclass(frozen=True)
-class _Monitored(Instrument):
-    """The instrument with a ``monitoring:`` block, as the instrument file declares one."""
-
-    monitoring: dict[str, Any] = dataclasses.field(default_factory=dict)
-
-
 @pytest.fixture(scope="module")
 def tiny() -> Instrument:
     return parse_instrument(TINY, source="tiny.yaml")
 
 
 def _with_consent(instrument: Instrument) -> Instrument:
-    fields = {f.name: getattr(instrument, f.name) for f in dataclasses.fields(instrument)}
-    consent = {"consent": {"question": "consent", "yes": [1]}}
-    return _Monitored(**fields, monitoring=consent)
+    """The same instrument, declaring its consent question (``monitoring: consent``)."""
+    declared = TINY + "monitoring: {consent: {question: consent, yes: [1]}}\n"
+    return parse_instrument(declared, source="tiny.yaml")
 
 
 def _run(instrument: Instrument, tmp_path: Path, sample: str | None = SAMPLE, **kw: Any):

@@ -713,15 +713,17 @@ def power(
     help="A corrections file (.xlsx or .csv, as corrections.xlsx) to apply before checking.",
 )
 @click.option(
-    "--villages",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="A CSV of village, latitude, longitude: the villages' centres for the GPS checks.",
     "--sample",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
     help="The sample list (.csv or .xlsx: key columns, village, replacement, target) "
     "to measure progress against.",
+)
+@click.option(
+    "--villages",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A CSV of village, latitude, longitude: the villages' centres for the GPS checks.",
 )
 @_reports_errors
 def validate(
@@ -732,8 +734,8 @@ def validate(
     outlier_iqr: float,
     timeout: float,
     corrections: Path | None,
-    villages: Path | None,
     sample: Path | None,
+    villages: Path | None,
 ) -> None:
     """Check the RETURNS (workbooks, CSV files, ODK Central zips or folders) against INSTRUMENT.
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._version import package_version
 from ..validate.result import Validation
-from . import problems, progress
+from . import enumerators, fabrication, gps_map, problems, progress
 from .markup import number, plain, text
 from .style import CSS
 from .words import say
@@ -30,6 +30,9 @@ Section = Callable[[Mapping[str, Any], str], str]
 SECTIONS: tuple[tuple[str, Section], ...] = (
     ("progress", progress.section),
     ("problems", problems.section),
+    ("enumerators", enumerators.section),
+    ("fabrication", fabrication.section),
+    ("gps", gps_map.section),
 )
 """The sections, in page order: the block each reads (by view name) and its renderer."""
 

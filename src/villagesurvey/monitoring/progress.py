@@ -28,7 +28,6 @@ Each row whose respondent is not on the list is also a ``not_in_sample`` warning
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +40,7 @@ from .sample import VILLAGE, SampleList
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["LOCATED", "NAME", "add_progress", "monitoring_setting"]
+__all__ = ["LOCATED", "NAME", "add_progress"]
 
 NAME = "progress"
 """The view's name in ``validation.monitoring``."""
@@ -59,16 +58,6 @@ _SAMPLE_COUNTS = (
     "listed", "replacements_listed", "target", "interviewed", "completed", "remaining",
     "replacements_used", "not_listed", "interviewed_twice",
 )  # fmt: skip
-
-
-def monitoring_setting(instrument: Instrument, name: str) -> Any:
-    """One setting of the instrument's ``monitoring:`` block; ``None`` when not declared."""
-    block = getattr(instrument, "monitoring", None)
-    if block is None:
-        return None
-    if isinstance(block, Mapping):
-        return block.get(name)
-    return getattr(block, name, None)
 
 
 def add_progress(validation: Validation, sample: SampleList | None = None) -> None:
@@ -165,16 +154,10 @@ def _village_order(rows: pd.DataFrame, sample: SampleList | None) -> list[str]:
 
 def _consent(instrument: Instrument) -> tuple[str, set[str]] | None:
     """The consent question and its answers that mean yes, if the instrument declares one."""
-    setting = monitoring_setting(instrument, "consent")
-    if setting is None:
+    consent = instrument.monitoring.consent
+    if consent is None:
         return None
-    if isinstance(setting, Mapping):
-        question, yes = setting.get("question"), setting.get("yes")
-    else:
-        question, yes = getattr(setting, "question", None), getattr(setting, "yes", None)
-    if not question:
-        return None
-    return str(question), {str(v) for v in (yes or ())}
+    return consent.question, {str(v) for v in consent.yes}
 
 
 def _refused(validation: Validation) -> pd.Series:
@@ -193,7 +176,7 @@ def _date_source(validation: Validation) -> tuple[str | None, pd.Series]:
     """Where the day of each interview comes from, and the day (``YYYY-MM-DD``) per row."""
     import pandas as pd
 
-    named = monitoring_setting(validation.instrument, "date")
+    named = validation.instrument.monitoring.date
     for code in (named, DATE_QUESTION):
         if code and code in validation.typed:
             return str(code), _days(validation.typed[code])

@@ -80,9 +80,9 @@ def validate_returns(
     stage: Callable[[str], None] | None = None,
     outlier_factor: float | None = None,
     corrections: str | Path | None = None,
-    enumerators: bool = True,
-    villages: str | Path | None = None,
     sample: str | Path | None = None,
+    villages: str | Path | None = None,
+    enumerators: bool = True,
     fabrication: bool = True,
     **reading: Any,
 ) -> Validation:
@@ -104,19 +104,18 @@ def validate_returns(
     corrections : path, optional
         A corrections file (.xlsx or .csv) to apply after reading, before checking
         (:mod:`.corrections`).
-    enumerators : bool, default True
-        Add the enumerator view (:mod:`villagesurvey.monitoring.enumerators`): per
-        enumerator numbers in ``monitoring["enumerators"]``, its signals as warnings.
+    sample : path, optional
+        The sample list (.csv, .xlsx): the respondents to interview, for the ``progress``
+        view (:mod:`villagesurvey.monitoring.progress`).
     villages : path, optional
         A villages table (CSV: village, latitude, longitude) whose points are the villages'
-        centres for the GPS checks (:mod:`villagesurvey.monitoring.gps`), which run whenever
+        centres for the GPS view (:mod:`villagesurvey.monitoring.gps`), which runs whenever
         the instrument has a geopoint question.
-    sample : path, optional
-        The sample list (.csv or .xlsx): the respondents to interview, for the ``progress``
-        view of :attr:`Validation.monitoring` (:mod:`villagesurvey.monitoring.progress`).
-    fabrication : bool, default True
-        Compute the ``fabrication`` view of :attr:`Validation.monitoring` and its warnings
-        (:mod:`villagesurvey.monitoring.fabrication`).
+    enumerators, fabrication : bool, default True
+        Run the ``enumerators`` and ``fabrication`` views
+        (:mod:`villagesurvey.monitoring.enumerators`, :mod:`~villagesurvey.monitoring.fabrication`).
+        Every view runs once the rows are checked (:mod:`villagesurvey.monitoring.watch`),
+        puts its numbers in :attr:`Validation.monitoring` and its signals as warnings.
     **reading
         Limits passed to :func:`.reading.read_returns` (``timeout``, ``memory_limit``,
         ``workers``).
@@ -136,13 +135,16 @@ def validate_returns(
     OptionError
         If the villages table cannot be read.
     """
-    from ..monitoring.gps import gps_view, point_letters
-    from ..monitoring.progress import add_progress
-    from ..monitoring.sample import read_sample
-    from ..monitoring.villages import read_villages
+    from ..monitoring import watch
 
-    centres = read_villages(villages, instrument.key[0]) if villages is not None else None
-    listed = read_sample(sample, instrument, **reading) if sample is not None else None
+    views = watch.prepare(
+        instrument,
+        sample=sample,
+        villages=villages,
+        enumerators=enumerators,
+        fabrication=fabrication,
+        **reading,
+    )
     decided = (
         fixes_file.read_corrections(corrections, instrument, **reading)
         if corrections is not None
@@ -217,16 +219,7 @@ def validate_returns(
     )
     repeats.link(household, rosters)
     validation = rosters.check(household, outlier_factor, decided)
-    if enumerators:
-        from ..monitoring.enumerators import monitor_enumerators
-
-        monitor_enumerators(validation)
-    gps_view(validation, centres, point_letters(instrument, returns))
-    add_progress(validation, listed)
-    if fabrication:
-        from ..monitoring.fabrication import add_fabrication
-
-        add_fabrication(validation)
+    watch.watch(validation, views, returns, **reading)
     return validation
 
 
