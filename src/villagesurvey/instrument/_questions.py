@@ -13,6 +13,7 @@ from ._form_fields import (
     read_special,
 )  # fmt: skip
 from ._yaml import LineMap
+from .backcheck import read_backcheck
 from .conditions import ConditionSyntaxError, parse_condition, references
 from .model import (
     NUMERIC_TYPES,
@@ -33,7 +34,7 @@ _QUESTION_FIELDS = (
     "code", "type", "label", "hint", "required", "unit", "choices", "min", "max",
     "soft_min", "soft_max", "message", "relevant", "waves", "pii", "scale", "reverse",
     "part_of", "when_skipped", "sesoi", "pattern", "calculation", "filter_by", "special",
-    "exclusive",
+    "exclusive", "backcheck", "backcheck_tolerance",
 )  # fmt: skip
 _KEYWORDS = ("and", "or", "not", "in", "selected")  # words of the skip-rule language
 _LIMITS = ("min", "max", "soft_min", "soft_max")
@@ -123,6 +124,7 @@ class QuestionReader:
                 "only likert items can be reverse-coded",
             )
         limits = self.limits(node, where, qtype)
+        backcheck, tolerance = read_backcheck(r, node, where, qtype)
         duplicate = self.register(code, node, where, waves)
         relevant = self.relevant(node, where, waves)
         part_of = self.part_of(node, where, qtype, unit, waves)
@@ -138,7 +140,7 @@ class QuestionReader:
             code, qtype, label, section, hint, required, unit, choices,
             limits.get("min"), limits.get("max"), limits.get("soft_min"), limits.get("soft_max"),
             message, relevant, waves, pii, scale, reverse, part_of, skipped, sesoi, pattern,
-            calculation, filter_by, special, exclusive,
+            calculation, filter_by, special, exclusive, backcheck, tolerance,
         )  # fmt: skip
         self.seen[code] = (node.line, question)
         return question
