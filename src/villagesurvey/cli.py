@@ -712,6 +712,12 @@ def power(
     default=None,
     help="A corrections file (.xlsx or .csv, as corrections.xlsx) to apply before checking.",
 )
+@click.option(
+    "--backchecks",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="Back-check returns (a file or folder; repeat for more) to compare with the clean rows.",
+)
 @_reports_errors
 def validate(
     instrument: Path,
@@ -721,6 +727,7 @@ def validate(
     outlier_iqr: float,
     timeout: float,
     corrections: Path | None,
+    backchecks: tuple[Path, ...],
 ) -> None:
     """Check the RETURNS (workbooks, CSV files, ODK Central zips or folders) against INSTRUMENT.
 
@@ -747,6 +754,7 @@ def validate(
                 outlier_factor=outlier_iqr,
                 timeout=timeout,
                 corrections=corrections,
+                backchecks=backchecks or None,
             )
         if stage is not None:
             stage(f"writing {outdir}")

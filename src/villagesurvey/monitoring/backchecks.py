@@ -63,7 +63,8 @@ class Backchecks:
     comparisons : DataFrame
         One line per answer compared: the key, ``column``, ``type``, ``survey`` and
         ``backcheck`` (as written), ``enumerator``, ``backchecker``, ``different``, the
-        back-check's ``file`` and ``row``, and the canonical values compared.
+        back-check's ``file`` and ``row``, the canonical values compared and the survey row's
+        position in the survey's frame (``survey_index``).
     variables, enumerators, backcheckers : DataFrame
         Error rates (:func:`.backcheck_stats.error_rates`).
     stability : list of dict
@@ -208,6 +209,7 @@ def compare_backchecks(
         for column in columns:
             line = _compare(column, survey[column.code].iloc[at], bc_clean, position)
             if line is not None:
+                line["survey_index"] = at
                 lines.append({**_key_dict(survey, key, at), **line, **who, **place})
     unmatched += _with_errors(backchecks, key)
     comparisons = _comparisons_frame(lines, key)
@@ -300,7 +302,7 @@ def _comparisons_frame(lines: list[dict[str, Any]], key: tuple[str, ...]) -> pd.
     import pandas as pd
 
     names = [*key, "column", "type", "survey", "backcheck", "enumerator", "backchecker"]
-    names += ["different", "file", "row", "survey_value", "backcheck_value"]
+    names += ["different", "file", "row", "survey_value", "backcheck_value", "survey_index"]
     frame = pd.DataFrame(lines, columns=names)
     frame["different"] = frame["different"].astype(bool)
     frame["type"] = frame["type"].astype(int)

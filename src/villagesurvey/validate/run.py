@@ -80,6 +80,7 @@ def validate_returns(
     stage: Callable[[str], None] | None = None,
     outlier_factor: float | None = None,
     corrections: str | Path | None = None,
+    backchecks: Sequence[str | Path] | None = None,
     **reading: Any,
 ) -> Validation:
     """Validate returned workbooks (files or folders of them) against an instrument.
@@ -100,6 +101,9 @@ def validate_returns(
     corrections : path, optional
         A corrections file (.xlsx or .csv) to apply after reading, before checking
         (:mod:`.corrections`).
+    backchecks : sequence of path, optional
+        Back-check returns to compare with the clean rows
+        (:func:`villagesurvey.monitoring.backcheck_step.add_backchecks`).
     **reading
         Limits passed to :func:`.reading.read_returns` (``timeout``, ``memory_limit``,
         ``workers``).
@@ -189,7 +193,12 @@ def validate_returns(
         corrections=level_lines(decided, instrument) if decided is not None else None,
     )
     repeats.link(household, rosters)
-    return rosters.check(household, outlier_factor, decided)
+    validation = rosters.check(household, outlier_factor, decided)
+    if backchecks:
+        from ..monitoring.backcheck_step import add_backchecks
+
+        add_backchecks(validation, backchecks, **reading)
+    return validation
 
 
 def _skipped(skipped: list[tuple[Path, str]], findings: Findings) -> list[FileReport]:
