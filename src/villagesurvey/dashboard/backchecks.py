@@ -16,7 +16,7 @@ __all__ = ["section"]
 SHOWN_DIFFERENCES = 50
 """Type-1 differences listed on the page; the rest are in backcheck.xlsx."""
 
-_WORDS = {
+_WORDS: dict[str, dict[str, Any]] = {
     "en": {
         "title": "Back-checks",
         "summary": "{compared} back-checks compared with the survey: {answers} answers, "
