@@ -25,7 +25,8 @@ def backcheck_lines(result: Backchecks, validation: Validation, outdir: str | Pa
     """A few lines: what was compared, what differs, who is above the threshold."""
     rows = result.rows
     lines = [
-        f"back-checks: {rows['backchecks_in']} rows in {len(validation.files)} file"
+        f"back-checks: {rows['backchecks_in']} row{'s' * (rows['backchecks_in'] != 1)} in "
+        f"{len(validation.files)} file"
         f"{'s' * (len(validation.files) != 1)}, {rows['backchecks_compared']} compared with "
         f"the survey's {rows['survey']} rows, {rows['backchecks_not_compared']} not compared",
         f"answers compared: {len(result.comparisons)}, different: {len(result.differences)}",
