@@ -910,7 +910,8 @@ def backcheck_sample(
     from .tables.safe import neutralise, shown_name
 
     loaded = load_instrument(instrument)
-    sample = draw(loaded, read_survey(loaded, clean), share=share, by=by, seed=seed, keep=keep)
+    survey = read_survey(loaded, clean, answers=False)
+    sample = draw(loaded, survey, share=share, by=by, seed=seed, keep=keep)
     safe = sample.map(neutralise)
     with atomic_path(output) as temporary:
         safe.to_csv(temporary, index=False, encoding="utf-8")

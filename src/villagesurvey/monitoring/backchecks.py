@@ -133,8 +133,6 @@ def backcheck_instrument(instrument: Instrument, backchecker: str | None = None)
         instrument.scales,
         instrument.waves,
     )
-    # A return made from the full instrument's workbook is a return of this one too.
-    short.__dict__["content_hash"] = instrument.content_hash
     return short
 
 
