@@ -122,6 +122,9 @@ def test_kappa_and_bowker_without_any_change():
     # One category only: chance agreement is total and kappa is 0 / 0, left undefined
     # (psych::cohen.kappa prints 0 here); no pair changed: no test.
     agreed, kappa = cohen_kappa(["1", "1"], ["1", "1"])
-    assert agreed == 1 and math.isnan(kappa)
+    assert agreed == 1
+    assert math.isnan(kappa)
     statistic, df, p = bowker(["1", "2"], ["1", "2"])
-    assert df == 0 and math.isnan(statistic) and math.isnan(p)
+    assert df == 0
+    assert math.isnan(statistic)
+    assert math.isnan(p)
