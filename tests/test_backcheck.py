@@ -345,3 +345,25 @@ def test_the_command_exits_2_when_it_cannot_run(files, tmp_path):
         tmp_path / "o",
     )  # fmt: skip
     assert result.exit_code == 2
+
+
+def test_a_back_check_on_the_surveys_own_workbook_is_read_without_complaint(files, tmp_path):
+    from villagesurvey import load_instrument
+
+    from .returns import fill_template, table
+
+    instrument = load_instrument(files["instrument"])
+    rows = table(
+        """
+        | village | hh | enumerator | hh_size | roof  | crops | head_name | land | income | spending |
+        | A       | 7  | B1         | 4       | Tile  |       |           |      |        |          |
+        | B       | 1  | B2         | 2       | Straw |       |           |      |        |          |
+        """
+    )
+    workbook = fill_template(instrument, rows, tmp_path / "backcheck.xlsx")
+    result, validation = run_backcheck(instrument, files["survey"], [workbook])
+    assert validation.rows_quarantined == 0  # spending is required in the survey, not here
+    assert "changed_instrument" not in set(validation.findings["check"])
+    assert [(d["hh"], d["column"]) for d in result.differences.to_dict("records")] == [
+        ("1", "hh_size")
+    ]

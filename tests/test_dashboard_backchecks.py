@@ -70,7 +70,9 @@ def _write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
 def checked(tmp_path: Path) -> dict:
     instrument = tmp_path / "bc.yaml"
     instrument.write_text(INSTRUMENT, encoding="utf-8")
-    returns = _write(tmp_path / "returns.csv", SURVEY_HEADER, SURVEY)
+    # C-3's household size is above the maximum: its row goes to quarantine
+    bad = ["C", "3", "E3", "99", "1", "", "Sun Li", "1", "100", "50"]
+    returns = _write(tmp_path / "returns.csv", SURVEY_HEADER, [*SURVEY, bad])
     backchecks = _write(
         tmp_path / "backchecks.csv",
         BACKCHECK_HEADER,
@@ -78,6 +80,7 @@ def checked(tmp_path: Path) -> dict:
             ["A", "7", "B1", "6", "1", "rice tea", "Li Wei", "2.5", "1000"],  # size 4 -> 6
             ["A", "8", "B1", "5", "2", "tea", "Wang Fang", "3", "2000"],
             ["Q", "1", "B2", "5", "2", "tea", "<script>", "3", "2000"],  # not in the survey
+            ["C", "003", "B2", "9", "1", "", "Sun Li", "1", "100"],  # survey row quarantined
         ],
     )
     out = tmp_path / "out"
@@ -86,7 +89,7 @@ def checked(tmp_path: Path) -> dict:
         ["validate", str(instrument), str(returns), "-o", str(out), "--backchecks",
          str(backchecks)],
     )  # fmt: skip
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # C-3's error
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     with (out / "issues.csv").open(encoding="utf-8") as handle:
         issues = list(csv.DictReader(handle))
@@ -98,7 +101,10 @@ def test_validate_puts_the_results_in_summary_json(checked):
     assert block["rows"]["backchecks_compared"] == 2
     assert [(d["hh"], d["column"], d["survey"], d["backcheck"]) for d in
             block["type1_differences"]] == [("7", "hh_size", "4", "6")]  # fmt: skip
-    assert [n["reason"] for n in block["not_compared"]] == ["not_in_survey"]
+    assert [(n["village"], n["reason"]) for n in block["not_compared"]] == [
+        ("Q", "not_in_survey"),
+        ("C", "survey_row_quarantined"),
+    ]
     e1 = [r for r in block["enumerators"] if r["enumerator"] == "E1" and r["type"] == 1]
     assert e1 == [{"type": 1, "enumerator": "E1", "comparisons": 4, "differences": 1,
                    "error_rate": 0.25, "above_threshold": True}]  # fmt: skip
@@ -113,9 +119,12 @@ def test_validate_warns_on_the_survey_row(checked):
     rates = [i for i in checked["issues"] if i["check"] == "backcheck_rate"]
     assert [i["value"] for i in rates] == ["E1"]
     assert "1 of 4 type-1 answers differ" in rates[0]["message"]
-    [missing] = [i for i in checked["issues"] if i["check"] == "backcheck_not_compared"]
-    assert (missing["file"], missing["row"], missing["severity"]) == ("backchecks.csv", "4",
-                                                                     "warning")  # fmt: skip
+    missing = [i for i in checked["issues"] if i["check"] == "backcheck_not_compared"]
+    assert [(i["file"], i["row"], i["severity"]) for i in missing] == [
+        ("backchecks.csv", "4", "warning"),
+        ("backchecks.csv", "5", "warning"),
+    ]
+    assert "in quarantine" in missing[1]["message"]
 
 
 @pytest.mark.parametrize(
