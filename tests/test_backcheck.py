@@ -219,6 +219,15 @@ def test_error_rates_per_enumerator_back_checker_and_question(files):
     assert (size["comparisons"], size["differences"], size["error_rate"]) == (4, 1, 0.25)
     income = result.variables[result.variables["column"] == "income"].iloc[0]
     assert income["above_threshold"] is None  # type 3: a stability check, not flagged
+    from villagesurvey.monitoring.backcheck_stats import enumerator_questions
+
+    questions = enumerator_questions(result.comparisons, 0.2)
+    assert questions.to_dict("records") == [
+        {"type": 1, "enumerator": "E1", "column": "hh_size", "comparisons": 2,
+         "differences": 1, "error_rate": 0.5},
+        {"type": 1, "enumerator": "E1", "column": "roof", "comparisons": 2,
+         "differences": 0, "error_rate": 0.0},
+    ]  # fmt: skip
     checkers = result.backcheckers[result.backcheckers["type"] == 1]
     assert dict(zip(checkers["backchecker"], checkers["differences"], strict=True)) == {
         "B1": 1,

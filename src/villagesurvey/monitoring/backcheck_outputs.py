@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from .._atomic import atomic_path
 from ..tables.outputset import output_lock, output_set
 from ..tables.safe import neutralise
+from .backcheck_stats import enumerator_questions
 from .backchecks import Backchecks
 
 if TYPE_CHECKING:
@@ -121,6 +122,11 @@ def _xlsx(path: Path, result: Backchecks, shown: list[str]) -> None:
         ("variables", result.variables, _threshold_note(result)),
         ("enumerators", result.enumerators, _threshold_note(result)),
         ("backcheckers", result.backcheckers, _threshold_note(result)),
+        (
+            "enumerator questions",
+            enumerator_questions(result.comparisons, result.threshold),
+            "the questions of each enumerator above the threshold",
+        ),
         ("stability", _stability_frame(result), "type-3 questions: survey and back-check paired"),
         ("not compared", result.unmatched, None),
         ("backchecked twice", result.twice, None),

@@ -29,7 +29,14 @@ from ..analysis.robust import mcnemar
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["DEFAULT_THRESHOLD", "bowker", "cohen_kappa", "error_rates", "stability"]
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "bowker",
+    "cohen_kappa",
+    "enumerator_questions",
+    "error_rates",
+    "stability",
+]
 
 DEFAULT_THRESHOLD = 0.1
 """The error rate above which an enumerator, back-checker or question is flagged (bcstats'
@@ -60,6 +67,27 @@ def error_rates(comparisons: pd.DataFrame, by: str | None, threshold: float) -> 
     table["above_threshold"] = (table["error_rate"] > threshold).where(flagged, None)
     table = table.sort_values(
         ["type", "error_rate", "comparisons"], ascending=[True, False, False], kind="stable"
+    )
+    return table[columns].reset_index(drop=True)
+
+
+def enumerator_questions(comparisons: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """The error rate of each question for each enumerator above the threshold, type by type
+    (bcstats: "variables with high error rates for enumerators with high error rates")."""
+    import pandas as pd
+
+    columns = ["type", "enumerator", "column", "comparisons", "differences", "error_rate"]
+    rates = error_rates(comparisons, "enumerator", threshold)
+    high = rates[rates["above_threshold"].fillna(False).astype(bool)]
+    chosen = comparisons.merge(high[["type", "enumerator"]], on=["type", "enumerator"])
+    if not len(chosen):
+        return pd.DataFrame(columns=columns)
+    grouped = chosen.groupby(["type", "enumerator", "column"], sort=False)["different"]
+    table = grouped.agg(comparisons="size", differences="sum").reset_index()
+    table["differences"] = table["differences"].astype(int)
+    table["error_rate"] = table["differences"] / table["comparisons"]
+    table = table.sort_values(
+        ["type", "enumerator", "error_rate"], ascending=[True, True, False], kind="stable"
     )
     return table[columns].reset_index(drop=True)
 
