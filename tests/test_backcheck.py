@@ -376,3 +376,27 @@ def test_a_back_check_on_the_surveys_own_workbook_is_read_without_complaint(file
     assert [(d["hh"], d["column"]) for d in result.differences.to_dict("records")] == [
         ("1", "hh_size")
     ]
+
+
+def test_personal_data_is_hidden_unless_asked(files, tmp_path):
+    private = tmp_path / "pii.yaml"
+    private.write_text(
+        INSTRUMENT.replace(
+            "{code: head_name, type: text,", "{code: head_name, type: text, pii: true,"
+        ),
+        encoding="utf-8",
+    )
+    backchecks = _write(
+        tmp_path / "bc.csv",
+        BACKCHECK_HEADER,
+        [["A", "7", "B1", "4", "1", "rice tea", "Chen Jing", "2.5", "1000"]],
+    )
+    for flag, shown in (([], "(hidden: personal data)"), (["--show-pii"], "Chen Jing")):
+        out = tmp_path / f"out{len(flag)}"
+        result = _cli("backcheck", private, files["survey"], backchecks, "-o", out, *flag)
+        assert result.exit_code == 1, result.output  # E1: 1 of 3 type-2 answers differ
+        with (out / "differences.csv").open(encoding="utf-8") as handle:
+            [row] = list(csv.DictReader(handle))
+        assert (row["column"], row["backcheck"]) == ("head_name", shown)
+        text = "".join(p.read_text(encoding="utf-8") for p in out.glob("*.csv"))
+        assert ("Chen Jing" in text) == bool(flag)

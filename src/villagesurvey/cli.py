@@ -813,6 +813,11 @@ def _progress(label: str) -> Iterator[Callable[[Path, int, int], None] | None]:
     help="The back-checks' column naming who made each (default: the enumerator column).",
 )
 @click.option(
+    "--show-pii",
+    is_flag=True,
+    help="Show answers to personal-data questions (names, phones) in the outputs.",
+)
+@click.option(
     "--threshold",
     default=0.1,
     show_default=True,
@@ -833,6 +838,7 @@ def backcheck(
     backchecks: tuple[Path, ...],
     outdir: Path,
     backchecker: str | None,
+    show_pii: bool,
     threshold: float,
     timeout: float,
 ) -> None:
@@ -861,7 +867,7 @@ def backcheck(
             progress=progress,
             timeout=timeout,
         )
-    write_backchecks(result, validation, loaded, outdir)
+    write_backchecks(result, validation, loaded, outdir, show_pii=show_pii)
     for line in backcheck_lines(result, validation, outdir):
         click.echo(line)
     sys.exit(backcheck_exit_code(result, validation))

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from ..instrument import Instrument
     from ..validate import Validation
 
-__all__ = ["OUTPUTS", "RESULTS", "backcheck_results", "write_backchecks"]
+__all__ = ["HIDDEN", "OUTPUTS", "RESULTS", "backcheck_results", "masked", "write_backchecks"]
 
 RESULTS = "backcheck.json"
 OUTPUTS = (
@@ -36,13 +36,37 @@ OUTPUTS = (
 )
 _SHOWN = ("column", "type", "survey", "backcheck", "enumerator", "backchecker", "file", "row")
 _ISSUES = ("file", "sheet", "row", "column", "check", "severity", "message")
+HIDDEN = "(hidden: personal data)"
+"""What stands for an answer to a personal-data question (``pii: true``) unless shown."""
+
+
+def masked(frame: pd.DataFrame, instrument: Instrument, show_pii: bool = False) -> pd.DataFrame:
+    """The comparisons with the answers to personal-data questions hidden, unless asked."""
+    if show_pii or not len(frame):
+        return frame
+    pii = {c.code for c in instrument.columns if c.question.pii}
+    private = frame["column"].isin(pii)
+    if not private.any():
+        return frame
+    frame = frame.copy()
+    for name in ("survey", "backcheck"):
+        shown = frame[name].astype(str) != ""
+        frame.loc[private & shown, name] = HIDDEN
+    return frame
 
 
 def backcheck_results(
-    result: Backchecks, instrument: Instrument, files: list[dict[str, Any]] | None = None
+    result: Backchecks,
+    instrument: Instrument,
+    files: list[dict[str, Any]] | None = None,
+    *,
+    show_pii: bool = False,
 ) -> dict[str, Any]:
-    """The back-check's numbers as JSON-ready data (NaN as ``None``); see docs/backcheck.md."""
-    differences = result.differences
+    """The back-check's numbers as JSON-ready data (NaN as ``None``); see docs/backcheck.md.
+
+    Answers to personal-data questions are hidden unless ``show_pii``.
+    """
+    differences = masked(result.differences, instrument, show_pii)
     type1 = differences[differences["type"] == 1]
     labels = {c.code: dict(c.question.label) for c in instrument.columns}
     variables = _records(result.variables)
@@ -81,9 +105,16 @@ def file_lines(validation: Validation) -> list[dict[str, Any]]:
 
 
 def write_backchecks(
-    result: Backchecks, validation: Validation, instrument: Instrument, outdir: str | Path
+    result: Backchecks,
+    validation: Validation,
+    instrument: Instrument,
+    outdir: str | Path,
+    *,
+    show_pii: bool = False,
 ) -> Path:
     """Write :data:`OUTPUTS` into ``outdir`` as one set (staged, then put in place).
+
+    Answers to personal-data questions are hidden unless ``show_pii``.
 
     Raises
     ------
@@ -91,14 +122,15 @@ def write_backchecks(
         If the folder cannot be written, or another run is writing into it.
     """
     folder = Path(outdir)
-    results = backcheck_results(result, instrument, file_lines(validation))
+    results = backcheck_results(result, instrument, file_lines(validation), show_pii=show_pii)
     shown = [*result.key, *_SHOWN]
+    differences = masked(result.differences[shown], instrument, show_pii)
     with output_lock(folder), output_set(folder, OUTPUTS, RESULTS) as staging:
-        _csv(staging / "differences.csv", result.differences[shown])
-        _csv(staging / "comparisons.csv", result.comparisons[[*shown, "different"]])
-        issues = validation.findings[list(_ISSUES)]
-        _csv(staging / "backcheck_issues.csv", issues)
-        _xlsx(staging / "backcheck.xlsx", result, shown)
+        _csv(staging / "differences.csv", differences)
+        comparisons = result.comparisons[[*shown, "different"]]
+        _csv(staging / "comparisons.csv", masked(comparisons, instrument, show_pii))
+        _csv(staging / "backcheck_issues.csv", _issues(validation, show_pii))
+        _xlsx(staging / "backcheck.xlsx", result, differences)
         with atomic_path(staging / RESULTS) as temporary:
             text = json.dumps(results, ensure_ascii=False, indent=2, allow_nan=False)
             temporary.write_text(text + "\n", encoding="utf-8")
@@ -111,14 +143,23 @@ def _csv(path: Path, frame: pd.DataFrame) -> None:
         safe.to_csv(temporary, index=False, encoding="utf-8")
 
 
-def _xlsx(path: Path, result: Backchecks, shown: list[str]) -> None:
+def _issues(validation: Validation, show_pii: bool) -> pd.DataFrame:
+    """The back-check returns' findings; messages about personal data left out unless asked."""
+    issues = validation.findings[list(_ISSUES)].copy()
+    if not show_pii:
+        pii = {c.code for c in validation.instrument.columns if c.question.pii}
+        issues.loc[issues["column"].isin(pii), "message"] = HIDDEN
+    return issues
+
+
+def _xlsx(path: Path, result: Backchecks, differences: pd.DataFrame) -> None:
     from openpyxl import Workbook
 
     from ..tables.xlsx import add_table_sheet
 
     book = Workbook(write_only=True)
     sheets: list[tuple[str, pd.DataFrame, str | None]] = [
-        ("differences", result.differences[shown], None),
+        ("differences", differences, None),
         ("variables", result.variables, _threshold_note(result)),
         ("enumerators", result.enumerators, _threshold_note(result)),
         ("backcheckers", result.backcheckers, _threshold_note(result)),

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .backcheck_outputs import backcheck_results, file_lines
+from .backcheck_outputs import backcheck_results, file_lines, masked
 from .backcheck_run import validate_backchecks
 from .backcheck_values import enumerator_column, key_part
 from .backchecks import Backchecks, compare_backchecks
@@ -82,7 +82,7 @@ def _differences(validation: Validation, result: Backchecks) -> pd.DataFrame:
 
     from ..validate.result import FILE, ROW
 
-    lines = result.differences
+    lines = masked(result.differences, validation.instrument)
     lines = lines[lines["type"] == 1]
     places = _survey_places(validation).iloc[lines["survey_index"].to_numpy()]
     said = [
