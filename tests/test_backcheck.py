@@ -400,3 +400,11 @@ def test_personal_data_is_hidden_unless_asked(files, tmp_path):
         assert (row["column"], row["backcheck"]) == ("head_name", shown)
         text = "".join(p.read_text(encoding="utf-8") for p in out.glob("*.csv"))
         assert ("Chen Jing" in text) == bool(flag)
+
+
+def test_a_text_neutralised_in_clean_csv_is_compared_as_typed(files, tmp_path):
+    survey = [list(SURVEY[0]), *SURVEY[1:]]
+    survey[0][6] = "'-Li Wei"  # validate writes "-Li Wei" so; the back-check reads it as typed
+    files = {**files, "survey": _write(tmp_path / "clean.csv", SURVEY_HEADER, survey)}
+    result, _ = _run(files, [["A", "7", "B1", "4", "1", "rice tea", "-Li Wei", "2.5", "1000"]])
+    assert result.differences.empty

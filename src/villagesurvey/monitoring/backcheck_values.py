@@ -6,6 +6,8 @@ as codes, dates as ISO dates), so most of the normalising is already done. What 
 - a blank back-check answer was not asked: it is not compared;
 - numbers are compared as numbers, within the question's ``backcheck_tolerance``;
 - a select_multiple answer is a set of codes (``rice tea`` = ``tea rice``);
+- a text that clean.csv wrote with a leading ``'`` (``'-`` for ``-``, so that a spreadsheet
+  does not run it) is compared without it;
 - text is compared with runs of spaces and line breaks made one space, and case ignored
   (as bcstats' ``trim`` and ``lower`` options do);
 - key parts made only of digits are matched by their number (``007`` and ``7``: a
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._formulas import FORMULA_STARTS
 from ..instrument import Column
 
 __all__ = ["agree", "blank", "canonical", "enumerator_column", "key_part"]
@@ -33,6 +36,8 @@ def canonical(column: Column, value: Any) -> Any:
     if blank(value):
         return None
     text = str(value).strip()
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        text = text[1:]  # as validate's clean.csv writes a text a spreadsheet would run
     kind = column.question.type
     if kind in _NUMBERS:
         try:
