@@ -11,6 +11,7 @@ rates and the stability tests. Nothing here reads or writes a file.
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -179,13 +180,12 @@ def compare_backchecks(
     -------
     Backchecks
     """
-    import pandas as pd
 
     key = instrument.key
     enumerator = enumerator_column(instrument)
     columns = backcheck_columns(instrument)
     survey_keys = _keys(survey, key)
-    counts = survey_keys.value_counts()
+    counts = Counter(survey_keys)
     by_key = {k: i for i, k in enumerate(survey_keys) if counts[k] == 1}
     held = set(quarantined)
     bc_rows, bc_clean = _clean_rows(backchecks)
@@ -195,7 +195,7 @@ def compare_backchecks(
     for position, bc_key in enumerate(bc_keys):
         place = {"file": bc_rows[0][position], "row": bc_rows[1][position]}
         if bc_key not in by_key:
-            reason = SURVEY_TWICE if bc_key in counts.index else NOT_IN_SURVEY
+            reason = SURVEY_TWICE if bc_key in counts else NOT_IN_SURVEY
             reason = QUARANTINED if reason == NOT_IN_SURVEY and bc_key in held else reason
             unmatched.append({**place, **_key_dict(bc_clean, key, position), "reason": reason})
             continue
@@ -228,7 +228,7 @@ def compare_backchecks(
         rows={
             "survey": len(survey),
             "backchecks_in": backchecks.rows_in,
-            "backchecks_compared": int(pd.Series(bc_keys).isin(list(by_key)).sum()),
+            "backchecks_compared": sum(k in by_key for k in bc_keys),
             "backchecks_not_compared": len(unmatched),
             "backchecks_not_read": backchecks.rows_not_read,
             "files_refused": len(backchecks.refused),
@@ -333,7 +333,7 @@ def _twice(
 ) -> pd.DataFrame:
     import pandas as pd
 
-    counts = bc_keys.value_counts()
+    counts = Counter(bc_keys)
     repeated = [k for k in dict.fromkeys(bc_keys) if counts[k] > 1 and k in by_key]
     rows = []
     for k in repeated:
