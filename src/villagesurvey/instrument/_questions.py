@@ -113,7 +113,7 @@ class QuestionReader:
         filter_by = read_filter_by(r, node, where, qtype, set(self.seen))
         special = read_special(r, node, where, qtype)
         choices, scale = self.choice_source(node, where, qtype)
-        listed = self.choices.get(choices or "")
+        listed = self.choices.get(choices) if isinstance(choices, str) else None
         known = None if listed is None else tuple(c.code for c in listed)
         exclusive = read_exclusive(r, node, where, qtype, known)
         if reverse and qtype != "likert":
