@@ -408,3 +408,22 @@ def test_a_text_neutralised_in_clean_csv_is_compared_as_typed(files, tmp_path):
     files = {**files, "survey": _write(tmp_path / "clean.csv", SURVEY_HEADER, survey)}
     result, _ = _run(files, [["A", "7", "B1", "4", "1", "rice tea", "-Li Wei", "2.5", "1000"]])
     assert result.differences.empty
+
+
+def test_a_refused_back_check_file_is_named_and_the_rest_compared(files, tmp_path):
+    good = _write(
+        tmp_path / "bc.csv",
+        BACKCHECK_HEADER,
+        [["A", "8", "B1", "5", "2", "tea", "Wang Fang", "3", "2000"]],
+    )
+    renamed = tmp_path / "bc_day2.xlsx"
+    renamed.write_text("village,hh\nA,7\n", encoding="utf-8")  # a CSV file named .xlsx
+    out = tmp_path / "out"
+    result = _cli("backcheck", files["instrument"], files["survey"], good, renamed, "-o", out)
+    assert result.exit_code == 1, result.output
+    assert "refused: bc_day2.xlsx: " in result.output
+    results = json.loads((out / "backcheck.json").read_text(encoding="utf-8"))
+    assert results["rows"]["files_refused"] == 1
+    assert results["rows"]["backchecks_compared"] == 1
+    [refused] = [f for f in results["files"] if f["status"] == "refused"]
+    assert refused["name"] == "bc_day2.xlsx"

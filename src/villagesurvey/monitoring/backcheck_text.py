@@ -31,6 +31,8 @@ def backcheck_lines(result: Backchecks, validation: Validation, outdir: str | Pa
         f"the survey's {rows['survey']} rows, {rows['backchecks_not_compared']} not compared",
         f"answers compared: {len(result.comparisons)}, different: {len(result.differences)}",
     ]
+    for refused in validation.refused:
+        lines.append(f"refused: {refused.name}: {refused.reason}")
     for line in result.unmatched.itertuples(index=False):
         lines.append(f"not compared: {shown_name(str(line.file))} row {line.row}: {line.message}")
     for line in result.twice.to_dict(orient="records"):
