@@ -55,6 +55,8 @@ ATTRIBUTES = (
     "reverse",
     "when_skipped",
     "sesoi",
+    "backcheck",
+    "backcheck_tolerance",
     "roster_key",
     "exactly_one",
     "sums",
@@ -253,6 +255,10 @@ def _attributes(instrument: Instrument, column: Column) -> Iterator[tuple[str, s
         yield "when_skipped", str(question.when_skipped)
     if question.sesoi is not None:
         yield "sesoi", str(question.sesoi)
+    if question.backcheck is not None:
+        yield "backcheck", str(question.backcheck)
+    if question.backcheck_tolerance is not None:
+        yield "backcheck_tolerance", question.backcheck_tolerance.text
 
 
 def _scale_runs(questions: tuple[Question, ...]) -> Iterator[tuple[str | None, list[Question]]]:
