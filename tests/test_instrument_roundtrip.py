@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from villagesurvey.instrument import dump_instrument, instrument_to_dict, parse_instrument
+from villagesurvey.instrument.backcheck import CHECKABLE_TYPES
 from villagesurvey.instrument.conditions import AllOf, AnyOf, Compare, In, Not, format_condition
 from villagesurvey.instrument.model import QUESTION_TYPES
 
@@ -193,6 +194,11 @@ def instruments(draw):
     for number in range(draw(st.integers(1, 2))):
         types = draw(st.lists(st.sampled_from(QUESTION_TYPES), min_size=1, max_size=4))
         questions = [question(qtype) for qtype in types]
+        for q in questions:  # back-check marks: household questions only, never the key
+            if q["type"] in CHECKABLE_TYPES and draw(st.booleans()):
+                q["backcheck"] = draw(st.sampled_from([1, 2, 3]))
+                if q["type"] in ("integer", "decimal") and draw(st.booleans()):
+                    q["backcheck_tolerance"] = draw(st.sampled_from([0, 2, 0.5, "10%", "2.5%"]))
         if number == 0:
             questions = key + questions
         sections.append({"code": fresh("list"), "label": text(), "questions": questions})

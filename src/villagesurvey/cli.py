@@ -725,6 +725,12 @@ def power(
     default=None,
     help="A CSV of village, latitude, longitude: the villages' centres for the GPS checks.",
 )
+@click.option(
+    "--backchecks",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="Back-check returns (a file or folder; repeat for more) to compare with the clean rows.",
+)
 @_reports_errors
 def validate(
     instrument: Path,
@@ -736,6 +742,7 @@ def validate(
     corrections: Path | None,
     sample: Path | None,
     villages: Path | None,
+    backchecks: tuple[Path, ...],
 ) -> None:
     """Check the RETURNS (workbooks, CSV files, ODK Central zips or folders) against INSTRUMENT.
 
@@ -767,6 +774,7 @@ def validate(
                 corrections=corrections,
                 villages=villages,
                 sample=sample,
+                backchecks=backchecks or None,
             )
         if stage is not None:
             stage(f"writing {outdir}")
@@ -809,6 +817,135 @@ def _progress(label: str) -> Iterator[Callable[[Path, int, int], None] | None]:
         yield advance
     finally:
         close()
+
+
+@main.command()
+@click.argument("instrument", type=_INSTRUMENT)
+@click.argument("survey", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("backchecks", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_output_folder(
+    "Folder for differences.csv, comparisons.csv, backcheck.xlsx, backcheck_issues.csv and "
+    "backcheck.json."
+)
+@click.option(
+    "--backchecker",
+    default=None,
+    help="The back-checks' column naming who made each (default: the enumerator column).",
+)
+@click.option(
+    "--show-pii",
+    is_flag=True,
+    help="Show answers to personal-data questions (names, phones) in the outputs.",
+)
+@click.option(
+    "--threshold",
+    default=0.1,
+    show_default=True,
+    type=click.FloatRange(min=0, max=1),
+    help="Flag error rates above this share (types 1 and 2), as bcstats' okrate.",
+)
+@click.option(
+    "--timeout",
+    default=60.0,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds allowed to read one file before it is refused.",
+)
+@_reports_errors
+def backcheck(
+    instrument: Path,
+    survey: Path,
+    backchecks: tuple[Path, ...],
+    outdir: Path,
+    backchecker: str | None,
+    show_pii: bool,
+    threshold: float,
+    timeout: float,
+) -> None:
+    """Compare BACKCHECKS (returns of back-check visits) with the SURVEY's clean.csv.
+
+    Back-check returns are validated like any return, against the questions INSTRUMENT
+    marks with backcheck: 1, 2 or 3 and its key, then matched with the survey's rows on the
+    key. Writes every difference, the error rates per question, enumerator and
+    back-checker, and the paired tests of type-3 questions to OUTDIR. Exit code 0 when
+    every back-check was compared and no rate is above the threshold, 1 otherwise, 2 when
+    the command could not run.
+    """
+    from .instrument import load_instrument
+    from .monitoring.backcheck_outputs import write_backchecks
+    from .monitoring.backcheck_run import run_backcheck
+    from .monitoring.backcheck_text import backcheck_exit_code, backcheck_lines
+
+    loaded = load_instrument(instrument)
+    with _progress("reading back-checks") as progress:
+        result, validation = run_backcheck(
+            loaded,
+            survey,
+            backchecks,
+            backchecker=backchecker,
+            threshold=threshold,
+            progress=progress,
+            timeout=timeout,
+        )
+    write_backchecks(result, validation, loaded, outdir, show_pii=show_pii)
+    for line in backcheck_lines(result, validation, outdir):
+        click.echo(line)
+    sys.exit(backcheck_exit_code(result, validation))
+
+
+@main.command("backcheck-sample")
+@click.argument("instrument", type=_INSTRUMENT)
+@click.argument("clean", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--share",
+    default=0.1,
+    show_default=True,
+    type=click.FloatRange(min=0, max=1, min_open=True),
+    help="The share of each stratum's interviews to back-check (at least one each).",
+)
+@click.option(
+    "--by", default="enumerator", show_default=True, help="The column the sample is stratified by."
+)
+@click.option("--seed", default=1, show_default=True, type=int, help="The random seed.")
+@click.option(
+    "--keep",
+    multiple=True,
+    help="Another column the back-checker needs (a name, a phone); repeat for more.",
+)
+@_output_file("The sample, as CSV.")
+@_reports_errors
+def backcheck_sample(
+    instrument: Path,
+    clean: Path,
+    share: float,
+    by: str,
+    seed: int,
+    keep: tuple[str, ...],
+    output: Path,
+) -> None:
+    """Draw a reproducible back-check sample from CLEAN (validate's clean.csv).
+
+    A random share of each enumerator's interviews (--by another column), at least one
+    each, with the key and what the back-checker needs to find the respondent, never the
+    answers INSTRUMENT marks for back-checks. The same --seed gives the same sample.
+    """
+    from ._atomic import atomic_path
+    from .instrument import load_instrument
+    from .monitoring.backcheck_run import read_survey
+    from .monitoring.backcheck_sample import backcheck_sample as draw
+    from .tables.safe import neutralise, shown_name
+
+    loaded = load_instrument(instrument)
+    survey = read_survey(loaded, clean, answers=False)
+    sample = draw(loaded, survey, share=share, by=by, seed=seed, keep=keep)
+    safe = sample.map(neutralise)
+    with atomic_path(output) as temporary:
+        safe.to_csv(temporary, index=False, encoding="utf-8")
+    strata = sample[by].nunique() if len(sample) else 0
+    click.echo(
+        f"drew {len(sample)} back-checks from {strata} {by} value{'s' * (strata != 1)}; "
+        f"wrote {shown_name(str(output))}"
+    )
 
 
 @main.command()

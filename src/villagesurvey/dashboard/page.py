@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._version import package_version
 from ..validate.result import Validation
-from . import enumerators, fabrication, gps_map, problems, progress
+from . import backchecks, enumerators, fabrication, gps_map, problems, progress
 from .markup import number, plain, text
 from .style import CSS
 from .words import say
@@ -33,6 +33,7 @@ SECTIONS: tuple[tuple[str, Section], ...] = (
     ("enumerators", enumerators.section),
     ("fabrication", fabrication.section),
     ("gps", gps_map.section),
+    ("backchecks", backchecks.section),
 )
 """The sections, in page order: the block each reads (by view name) and its renderer."""
 

@@ -1,6 +1,7 @@
 """The instrument: a questionnaire defined once, in a versioned YAML file."""
 
 from .advice import instrument_advice as instrument_advice
+from .backcheck import Tolerance as Tolerance
 from .conditions import Condition as Condition
 from .conditions import ConditionSyntaxError as ConditionSyntaxError
 from .conditions import parse_condition as parse_condition
@@ -46,6 +47,7 @@ __all__ = [
     "Rule",
     "Scale",
     "Section",
+    "Tolerance",
     "WavePair",
     "dump_instrument",
     "instrument_advice",

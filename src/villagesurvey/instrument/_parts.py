@@ -9,6 +9,7 @@ from ._fields import FieldReader, is_int, suggest
 from ._rosters import read_rosters
 from ._rules import read_rules
 from ._yaml import LineList, LineMap
+from .backcheck import check_backchecks
 from .model import Choice, Instrument, Question, Scale, Section
 
 __all__ = ["InstrumentReader"]
@@ -78,6 +79,9 @@ class InstrumentReader(FieldReader):
         sections, roster_sections = _levels(sections, self.roster_nodes)
         questions = [q for s in sections for q in s.questions]
         respondent_key = self.key(data, {q.code: q for q in questions})
+        check_backchecks(
+            self, respondent_key, questions, [q for s in roster_sections for q in s.questions]
+        )
         rules = read_rules(self, data.get("checks"), data.line_of("checks"), {
             q.code: q for q in questions})  # fmt: skip
         rosters = read_rosters(

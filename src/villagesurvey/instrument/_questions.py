@@ -14,6 +14,7 @@ from ._form_fields import (
 )  # fmt: skip
 from ._gps import read_point_limits
 from ._yaml import LineMap
+from .backcheck import read_backcheck
 from .conditions import ConditionSyntaxError, parse_condition, references
 from .model import (
     NUMERIC_TYPES,
@@ -34,7 +35,7 @@ _QUESTION_FIELDS = (
     "code", "type", "label", "hint", "required", "unit", "choices", "min", "max",
     "soft_min", "soft_max", "message", "relevant", "waves", "pii", "scale", "reverse",
     "part_of", "when_skipped", "sesoi", "pattern", "calculation", "filter_by", "special",
-    "exclusive", "max_accuracy", "radius_km",
+    "exclusive", "max_accuracy", "radius_km", "backcheck", "backcheck_tolerance",
 )  # fmt: skip
 _KEYWORDS = ("and", "or", "not", "in", "selected")  # words of the skip-rule language
 _LIMITS = ("min", "max", "soft_min", "soft_max")
@@ -113,7 +114,7 @@ class QuestionReader:
         filter_by = read_filter_by(r, node, where, qtype, set(self.seen))
         special = read_special(r, node, where, qtype)
         choices, scale = self.choice_source(node, where, qtype)
-        listed = self.choices.get(choices or "")
+        listed = self.choices.get(choices) if isinstance(choices, str) else None
         known = None if listed is None else tuple(c.code for c in listed)
         exclusive = read_exclusive(r, node, where, qtype, known)
         max_accuracy, radius_km = read_point_limits(r, node, where, qtype)
@@ -125,6 +126,7 @@ class QuestionReader:
                 "only likert items can be reverse-coded",
             )
         limits = self.limits(node, where, qtype)
+        backcheck, tolerance = read_backcheck(r, node, where, qtype)
         duplicate = self.register(code, node, where, waves)
         relevant = self.relevant(node, where, waves)
         part_of = self.part_of(node, where, qtype, unit, waves)
@@ -140,7 +142,8 @@ class QuestionReader:
             code, qtype, label, section, hint, required, unit, choices,
             limits.get("min"), limits.get("max"), limits.get("soft_min"), limits.get("soft_max"),
             message, relevant, waves, pii, scale, reverse, part_of, skipped, sesoi, pattern,
-            calculation, filter_by, special, exclusive, max_accuracy, radius_km,
+            calculation, filter_by, special, exclusive, max_accuracy, radius_km, backcheck,
+            tolerance,
         )  # fmt: skip
         self.seen[code] = (node.line, question)
         return question

@@ -21,6 +21,7 @@ _DEFAULTS: dict[str, Any] = {
     "pii": False, "scale": None, "reverse": False, "part_of": None,
     "when_skipped": None, "sesoi": None, "pattern": None, "calculation": None, "filter_by": (),
     "special": (), "exclusive": (), "max_accuracy": None, "radius_km": None,
+    "backcheck": None, "backcheck_tolerance": None,
 }  # fmt: skip
 
 
@@ -41,6 +42,8 @@ def _question(question: Question) -> dict[str, Any]:
         value = getattr(question, name)
         if value != default and name == "filter_by":
             out[name] = dict(value)
+        elif value != default and name == "backcheck_tolerance":
+            out[name] = value.text if value.relative else value.amount
         elif value != default:
             out[name] = list(value) if isinstance(value, tuple) else value
     return out

@@ -14,6 +14,7 @@ from functools import cached_property
 from itertools import pairwise
 from typing import Any
 
+from .backcheck import Tolerance
 from .conditions import Condition, bind_waves, parse_condition
 from .derive import Derived
 from .monitoring import Monitoring, resolve_monitoring
@@ -72,8 +73,9 @@ NUMERIC_TYPES = ("integer", "decimal")
 FORMATTED_TYPES = ("time", "datetime", "geopoint")
 """Answers kept as text in a fixed format (an XLSForm's ``time``, ``datetime``, ``geopoint``)."""
 SELECT_TYPES = ("select_one", "select_multiple")
-ANALYSIS_FIELDS = ("when_skipped", "sesoi")
-"""Question fields that only change the analysis; the content hash leaves them out."""
+ANALYSIS_FIELDS = ("when_skipped", "sesoi", "backcheck", "backcheck_tolerance")
+"""Question fields that only change the analysis (or the back-checks); the content hash leaves
+them out."""
 SKIPPED_NOT_APPLICABLE = "not applicable"
 """``when_skipped`` value: a skipped answer is missing by design and is left out."""
 
@@ -135,6 +137,10 @@ class Question:
     """A geopoint's accuracy limit in metres: a point measured less accurately is a warning."""
     radius_km: float | None = None
     """A geopoint's distance from its village's centre beyond which it is a warning, in km."""
+    backcheck: int | None = None
+    """The back-check type (1, 2 or 3) when a back-check re-asks the question."""
+    backcheck_tolerance: Tolerance | None = None
+    """How far a back-check's number may lie from the survey's and still agree."""
 
     @property
     def is_money(self) -> bool:

@@ -101,3 +101,7 @@ def watch(validation: Validation, views: Watch, returns: Sequence[Return], **rea
         from .fabrication import add_fabrication
 
         add_fabrication(validation)
+    if views.backchecks:
+        from .backcheck_step import add_backchecks
+
+        add_backchecks(validation, views.backchecks, **reading)

@@ -83,6 +83,7 @@ def validate_returns(
     sample: str | Path | None = None,
     villages: str | Path | None = None,
     enumerators: bool = True,
+    backchecks: Sequence[str | Path] | None = None,
     fabrication: bool = True,
     **reading: Any,
 ) -> Validation:
@@ -111,6 +112,9 @@ def validate_returns(
         A villages table (CSV: village, latitude, longitude) whose points are the villages'
         centres for the GPS view (:mod:`villagesurvey.monitoring.gps`), which runs whenever
         the instrument has a geopoint question.
+    backchecks : sequence of path, optional
+        Back-check returns to compare with the clean rows
+        (:func:`villagesurvey.monitoring.backcheck_step.add_backchecks`).
     enumerators, fabrication : bool, default True
         Run the ``enumerators`` and ``fabrication`` views
         (:mod:`villagesurvey.monitoring.enumerators`, :mod:`~villagesurvey.monitoring.fabrication`).
@@ -141,6 +145,7 @@ def validate_returns(
         instrument,
         sample=sample,
         villages=villages,
+        backchecks=backchecks,
         enumerators=enumerators,
         fabrication=fabrication,
         **reading,

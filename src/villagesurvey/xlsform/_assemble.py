@@ -209,6 +209,10 @@ class _Assembler:
             out["when_skipped"] = f.when_skipped
         if len(q.waves) >= 2 and f.sesoi is not None:
             out["sesoi"] = f.sesoi
+        if f.backcheck is not None:
+            out["backcheck"] = f.backcheck
+            if f.backcheck_tolerance is not None and qtype in ("integer", "decimal"):
+                out["backcheck_tolerance"] = f.backcheck_tolerance
         for op, right, factor in f.rules:
             self.check(q, op, right, factor)
         return out

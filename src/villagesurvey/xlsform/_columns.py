@@ -233,6 +233,10 @@ def _attribute(row: Row, reader: SurveyReader, new: Field, name: str, value: str
         and 0 < radius < float("inf")
     ):
         new.radius_km = radius
+    elif name == "backcheck" and value in ("1", "2", "3"):
+        new.backcheck = int(value)
+    elif name == "backcheck_tolerance" and (tolerance := _tolerance(value)) is not None:
+        new.backcheck_tolerance = tolerance
     elif name not in ATTRIBUTES:
         problem = f"{NAMESPACE}:{name} is not an attribute villagesurvey writes"
     else:
@@ -241,6 +245,19 @@ def _attribute(row: Row, reader: SurveyReader, new: Field, name: str, value: str
         reader.lost(
             row, "column_not_mapped", f"{_ATTRIBUTE}{name}", f"{problem}; it is not imported"
         )
+
+
+def _tolerance(value: str) -> int | float | str | None:
+    """A back-check tolerance: ``10%`` as written, or an amount of 0 or more."""
+    if value.endswith("%"):
+        return value
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    if not number >= 0 or number == float("inf"):
+        return None
+    return int(number) if number.is_integer() and "." not in value else number
 
 
 def _skipped(value: str, numeric: bool) -> int | float | str | None:

@@ -77,6 +77,8 @@ class Field:
     part_of: str | None = None  # the column of the total, as the form names it
     when_skipped: int | float | str | None = None
     sesoi: int | float | None = None
+    backcheck: int | None = None  # the back-check type, 1 to 3
+    backcheck_tolerance: int | float | str | None = None  # an amount, or "10%"
     key: int | None = None
     likert: bool = False  # appearance likert
     pattern: str | None = None  # regex(., '...')

@@ -56,6 +56,8 @@ ATTRIBUTES = (
     "when_skipped",
     "sesoi",
     "radius_km",
+    "backcheck",
+    "backcheck_tolerance",
     "roster_key",
     "exactly_one",
     "sums",
@@ -270,6 +272,10 @@ def _attributes(instrument: Instrument, column: Column) -> Iterator[tuple[str, s
         yield "sesoi", str(question.sesoi)
     if question.radius_km is not None:
         yield "radius_km", str(question.radius_km)
+    if question.backcheck is not None:
+        yield "backcheck", str(question.backcheck)
+    if question.backcheck_tolerance is not None:
+        yield "backcheck_tolerance", question.backcheck_tolerance.text
 
 
 def _scale_runs(questions: tuple[Question, ...]) -> Iterator[tuple[str | None, list[Question]]]:
