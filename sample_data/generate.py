@@ -410,6 +410,69 @@ def _field_realities(rng: np.random.Generator, people: list[Person]) -> None:
 
 
 # ---------------------------------------------------------------------------
+# Visits: start and end times, GPS points
+# ---------------------------------------------------------------------------
+
+VISIT_STREAM = 2
+"""Start and end times and GPS points come from ``default_rng([seed, VISIT_STREAM])``, a
+stream of their own, so that adding them left every other answer as it was."""
+VILLAGE_CENTRES = {  # synthetic village centres (latitude, longitude) in a hilly county
+    "V01": (29.2978, 120.0523), "V02": (29.3214, 120.0871), "V03": (29.2795, 120.1104),
+    "V04": (29.3402, 120.0398), "V05": (29.3127, 120.1356), "V06": (29.2613, 120.0742),
+    "V07": (29.3555, 120.1023), "V08": (29.2890, 120.1602), "V09": (29.3321, 120.1745),
+    "V10": (29.2471, 120.1288), "V11": (29.3698, 120.0654),
+}  # fmt: skip
+VILLAGE_ALTITUDES = {v: 60 + 25 * i for i, v in enumerate(VILLAGE_CENTRES)}  # metres
+HOUSE_SPREAD = 0.0025  # sd of a house from its village centre, in degrees (about 250 m)
+FIX_SPREAD = 0.00004  # sd of a GPS fix around its house, in degrees (about 4 m)
+
+
+def homes(rng: np.random.Generator, people: list[Person]) -> dict[tuple[str, str], tuple[float, float]]:
+    """Where each household lives: a point around its village's centre."""
+    points = {}
+    for p in people:
+        house = (p["village_id"], p["household_id"])
+        if house not in points:
+            lat, lon = VILLAGE_CENTRES[p["village_id"]]
+            offset = rng.normal(0, HOUSE_SPREAD, size=2)
+            points[house] = (lat + float(offset[0]), lon + float(offset[1]))
+    return points
+
+
+def locate(rng: np.random.Generator, p: Person, home: tuple[float, float]) -> None:
+    """A GPS fix taken at the respondent's home, a few metres off, with its accuracy."""
+    fix = rng.normal(0, FIX_SPREAD, size=2)
+    p["gps_latitude"] = round(home[0] + float(fix[0]), 6)
+    p["gps_longitude"] = round(home[1] + float(fix[1]), 6)
+    p["gps_altitude"] = round(VILLAGE_ALTITUDES[p["village_id"]] + float(rng.normal(0, 8)), 1)
+    p["gps_accuracy"] = round(float(rng.uniform(3, 15)), 1)
+
+
+def schedule(rng: np.random.Generator, people: list[Person]) -> None:
+    """Each enumerator's interviews of a day, one after another from the morning: start and
+    end times to the minute, interviews of 30 to 80 minutes, walks of 10 to 40 between."""
+    days: dict[tuple[str, dt.date], list[Person]] = {}
+    for p in people:
+        days.setdefault((p["enumerator"], p["interview_date"]), []).append(p)
+    for (_, day), interviews in days.items():
+        clock = dt.datetime.combine(day, dt.time(8, 30)) + dt.timedelta(
+            minutes=int(rng.integers(0, 90))
+        )
+        for p in interviews:
+            minutes = int(np.clip(rng.lognormal(np.log(48), 0.2), 30, 80))
+            p["start"], p["end"] = clock, clock + dt.timedelta(minutes=minutes)
+            clock = p["end"] + dt.timedelta(minutes=int(rng.integers(10, 41)))
+
+
+def visits(rng: np.random.Generator, people: list[Person]) -> None:
+    """Give every respondent the start and end of the interview and a GPS fix at home."""
+    schedule(rng, people)
+    points = homes(rng, people)
+    for p in people:
+        locate(rng, p, points[(p["village_id"], p["household_id"])])
+
+
+# ---------------------------------------------------------------------------
 # Household members (the roster)
 # ---------------------------------------------------------------------------
 
@@ -1114,6 +1177,7 @@ def generate(outdir: Path, seed: int = SEED) -> None:
     member_rng = np.random.default_rng([seed, MEMBER_STREAM])
     people = simulate(rng, VILLAGE_SIZES, range(1, 81))
     _field_realities(rng, people)
+    visits(np.random.default_rng([seed, VISIT_STREAM]), people)
     households = simulate_members(member_rng, people)
     write_clean_returns(instrument, people, households, outdir)
     write_messy_returns(instrument, rng, member_rng, outdir)
