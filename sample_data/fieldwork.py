@@ -51,8 +51,7 @@ ENUMERATORS = {  # the two enumerators of each village
 HEAPER = "孙悦"  # every amount to the 500 yuan
 COPIER = ("Liu Yang", "V07")  # the same GPS point for six households of V07
 BACKCHECKERS = ("赵敏", "Hu Jun")
-BACKCHECKED = ("gender", "age", "household_size", "education", "ecom_participation_2022",
-               "skill_digital_2022")  # fmt: skip
+BACKCHECKED = ("gender", "age", "household_size", "education", "marital_status", "cbec_1")
 
 
 def model_study() -> ModuleType:
@@ -109,8 +108,8 @@ def backchecks(
     rng: np.random.Generator, interviewed: list[dict[str, Any]]
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """A tenth of each enumerator's respondents asked again a few days later; the answers
-    agree but for one household's size (planted) and the self-rated digital skill, which
-    a second asking moves by one step either way as often (a stability question)."""
+    agree but for one household's size (planted) and the first opinion item (``cbec_1``),
+    which a second asking moves by one step up as often as down (a stability question)."""
     chosen: list[dict[str, Any]] = []
     for name in sorted({p["enumerator"] for p in interviewed}):
         own = [p for p in interviewed if p["enumerator"] == name]
@@ -122,7 +121,7 @@ def backchecks(
         row = {k: p[k] for k in ("village_id", "household_id", "person_id", *BACKCHECKED)}
         row["backchecker"] = BACKCHECKERS[i % 2]
         row["interview_date"] = p["interview_date"] + dt.timedelta(days=int(rng.integers(3, 8)))
-        row["skill_digital_2022"] = int(np.clip(p["skill_digital_2022"] + move, 1, 5))
+        row["cbec_1"] = int(p["cbec_1"] + move if 1 <= p["cbec_1"] + move <= 5 else p["cbec_1"] - move)
         rows.append(row)
     planted = rows[len(rows) // 2]
     planted["household_size"] = planted["household_size"] + 2
