@@ -181,8 +181,8 @@ def copy_point(interviewed: list[dict[str, Any]]) -> list[dict[str, Any]]:
     source = next(p for p in own if p["household_id"] == houses[0])
     copied = [next(p for p in own if p["household_id"] == h) for h in houses[1:6]]
     for p in copied:
-        for part in ("latitude", "longitude", "altitude", "accuracy"):
-            p[f"gps_{part}"] = source[f"gps_{part}"]
+        for part in ("", "_latitude", "_longitude", "_altitude", "_accuracy"):
+            p[f"gps{part}"] = source[f"gps{part}"]
     return [source, *copied]
 
 

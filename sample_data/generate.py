@@ -38,6 +38,7 @@ from openpyxl.writer.excel import ExcelWriter
 import villagesurvey
 from villagesurvey.instrument import Column, Instrument, roster_instrument
 from villagesurvey.workbook import FIRST_DATA_ROW, META_SHEET
+from villagesurvey.workbook._points import sheet_columns
 
 __all__ = ["SEED", "generate"]
 
@@ -446,6 +447,8 @@ def locate(rng: np.random.Generator, p: Person, home: tuple[float, float]) -> No
     p["gps_longitude"] = round(home[1] + float(fix[1]), 6)
     p["gps_altitude"] = round(VILLAGE_ALTITUDES[p["village_id"]] + float(rng.normal(0, 8)), 1)
     p["gps_accuracy"] = round(float(rng.uniform(3, 15)), 1)
+    p["gps"] = " ".join(str(p[f"gps_{part}"]) for part in ("latitude", "longitude", "altitude",
+                                                         "accuracy"))  # fmt: skip
 
 
 def schedule(rng: np.random.Generator, people: list[Person]) -> None:
@@ -633,8 +636,10 @@ def truth_text(value: Any) -> str:
 
 
 def _row(instrument: Instrument, person: Person, language: str) -> dict[str, Any]:
+    """A respondent's cells, by the data sheet's column codes (a point's four parts)."""
     return {
-        c.code: cell_value(instrument, c, person.get(c.code), language) for c in instrument.columns
+        code: cell_value(instrument, column, person.get(code), language)
+        for code, column, _ in sheet_columns(instrument)
     }
 
 
@@ -671,17 +676,17 @@ def fill_workbook(
     """A blank workbook with ``rows`` (column code -> cell value) typed in from FIRST_DATA_ROW,
     and ``members`` likewise on the roster's sheet."""
     workbook = villagesurvey.build_workbook(instrument, language)
-    _type_in(workbook.active, instrument.columns, rows)
+    _type_in(workbook.active, instrument, rows)
     if instrument.rosters:
-        columns = roster_instrument(instrument, ROSTER).columns
-        _type_in(workbook[ROSTER], columns, members)
+        _type_in(workbook[ROSTER], roster_instrument(instrument, ROSTER), members)
     return workbook
 
 
-def _type_in(sheet: Any, columns: tuple[Column, ...], rows: list[dict[str, Any]]) -> None:
+def _type_in(sheet: Any, instrument: Instrument, rows: list[dict[str, Any]]) -> None:
+    codes = [code for code, _, _ in sheet_columns(instrument)]
     for offset, row in enumerate(rows):
-        for index, column in enumerate(columns, start=1):
-            value = row.get(column.code)
+        for index, code in enumerate(codes, start=1):
+            value = row.get(code)
             if value is not None:
                 sheet.cell(row=FIRST_DATA_ROW + offset, column=index, value=value)
 
@@ -786,7 +791,7 @@ class MessyFile:
     def defect_rows(self) -> list[list[str]]:
         """The lines of ``defects.csv`` for this file."""
         data = "Data" if self.language == "en" else "数据"
-        codes = [c.code for c in self.instrument.columns]
+        codes = [code for code, _, _ in sheet_columns(self.instrument)]
         member_codes = [c.code for c in roster_instrument(self.instrument, ROSTER).columns]
         lines = []
         for d in self.defects:
