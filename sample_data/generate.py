@@ -447,8 +447,8 @@ def locate(rng: np.random.Generator, p: Person, home: tuple[float, float]) -> No
     p["gps_longitude"] = round(home[1] + float(fix[1]), 6)
     p["gps_altitude"] = round(VILLAGE_ALTITUDES[p["village_id"]] + float(rng.normal(0, 8)), 1)
     p["gps_accuracy"] = round(float(rng.uniform(3, 15)), 1)
-    p["gps"] = " ".join(str(p[f"gps_{part}"]) for part in ("latitude", "longitude", "altitude",
-                                                         "accuracy"))  # fmt: skip
+    parts = (p[f"gps_{part}"] for part in ("latitude", "longitude", "altitude", "accuracy"))
+    p["gps"] = " ".join(str(int(v)) if v == int(v) else str(v) for v in parts)  # as written
 
 
 def schedule(rng: np.random.Generator, people: list[Person]) -> None:
