@@ -57,7 +57,8 @@ BACKCHECKED = ("gender", "age", "household_size", "education", "marital_status",
 def model_study() -> ModuleType:
     """The model study's generator, whose simulation and workbooks this file reuses."""
     spec = importlib.util.spec_from_file_location("sample_data_generate", HERE / "generate.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -83,9 +84,7 @@ def assign(rng: np.random.Generator, interviewed: list[dict[str, Any]]) -> None:
         p["enumerator"] = pair[int(rng.integers(0, 2))]
     for p in sorted(interviewed, key=lambda p: (p["enumerator"], p["village_id"])):
         start = int(rng.integers(0, 4))
-        day = next(
-            d for d in days[start:] + days[:start] if load.get((p["enumerator"], d), 0) < 5
-        )
+        day = next(d for d in days[start:] + days[:start] if load.get((p["enumerator"], d), 0) < 5)
         load[(p["enumerator"], day)] = load.get((p["enumerator"], day), 0) + 1
         p["interview_date"] = day
     interviewed.sort(key=lambda p: (p["village_id"], p["interview_date"], p["household_id"]))
@@ -121,7 +120,9 @@ def backchecks(
         row = {k: p[k] for k in ("village_id", "household_id", "person_id", *BACKCHECKED)}
         row["backchecker"] = BACKCHECKERS[i % 2]
         row["interview_date"] = p["interview_date"] + dt.timedelta(days=int(rng.integers(3, 8)))
-        row["cbec_1"] = int(p["cbec_1"] + move if 1 <= p["cbec_1"] + move <= 5 else p["cbec_1"] - move)
+        row["cbec_1"] = int(
+            p["cbec_1"] + move if 1 <= p["cbec_1"] + move <= 5 else p["cbec_1"] - move
+        )
         rows.append(row)
     planted = rows[len(rows) // 2]
     planted["household_size"] = planted["household_size"] + 2
@@ -171,7 +172,8 @@ def interviews(people: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def copy_point(interviewed: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The copier's first household in the village gives its point to the next five."""
+    """The copier's first household in the village gives its point to the next five; the
+    rows at that point (the first household's respondents, the five) are returned."""
     name, village = COPIER
     own = sorted(
         (p for p in interviewed if p["enumerator"] == name and p["village_id"] == village),
@@ -183,7 +185,10 @@ def copy_point(interviewed: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for p in copied:
         for part in ("", "_latitude", "_longitude", "_altitude", "_accuracy"):
             p[f"gps{part}"] = source[f"gps{part}"]
-    return [source, *copied]
+    at_home = [
+        p for p in interviewed if p["village_id"] == village and p["household_id"] == houses[0]
+    ]
+    return sorted([*at_home, *copied], key=lambda p: p["start"])
 
 
 def write_csv(path: Path, rows: list[dict[str, Any]], columns: list[str]) -> None:
@@ -266,7 +271,8 @@ def generate(outdir: Path = FIELDWORK, seed: int | None = None) -> None:
         [*key, "backchecker", "interview_date", *BACKCHECKED],
     )
     planted = planted_rows(rows_of, interviewed, copied, twice, again, off_list, disagreeing)
-    write_csv(outdir / "planted.csv", planted, ["problem", "file", "row", "enumerator", "note"])
+    columns = ["problem", "check", "file", "row", "enumerator", "note"]
+    write_csv(outdir / "planted.csv", planted, columns)
 
 
 def planted_rows(
@@ -287,14 +293,19 @@ def planted_rows(
     heaped = sum(p["enumerator"] == HEAPER for p in interviewed)
     key = " / ".join(disagreeing[k] for k in ("village_id", "household_id", "person_id"))
     return [
-        {"problem": "heaped_amounts", "file": "", "row": "", "enumerator": HEAPER,
+        {"problem": "heaped_amounts", "check": "digit_preference", "file": "", "row": "",
+         "enumerator": HEAPER,
          "note": f"every amount of {heaped} interviews to the 500 yuan"},
-        *({"problem": "copied_gps_point", **at(p), "note": "the point of the first row"}
-          for p in copied),
-        {"problem": "interviewed_twice", **at(twice), "note": "the first interview"},
-        {"problem": "interviewed_twice", **at(again), "note": "the same key two days later"},
-        {"problem": "not_on_the_list", **at(off_list), "note": "left off sample.csv"},
-        {"problem": "backcheck_household_size", "file": "backchecks.csv", "row": "",
+        *({"problem": "copied_gps_point", "check": "gps_same_point", **at(p),
+           "note": "at the point of the first household"} for p in copied),
+        {"problem": "interviewed_twice", "check": "duplicate_key", **at(twice),
+         "note": "the first interview (its members are listed twice with it)"},
+        {"problem": "interviewed_twice", "check": "duplicate_key", **at(again),
+         "note": "the same key two days later"},
+        {"problem": "not_on_the_list", "check": "not_in_sample", **at(off_list),
+         "note": "left off sample.csv"},
+        {"problem": "backcheck_household_size", "check": "backcheck_differs",
+         "file": "backchecks.csv", "row": "",
          "enumerator": next(p["enumerator"] for p in interviewed
                             if all(p[k] == disagreeing[k]
                                    for k in ("village_id", "household_id", "person_id"))),

@@ -428,7 +428,9 @@ HOUSE_SPREAD = 0.0025  # sd of a house from its village centre, in degrees (abou
 FIX_SPREAD = 0.00004  # sd of a GPS fix around its house, in degrees (about 4 m)
 
 
-def homes(rng: np.random.Generator, people: list[Person]) -> dict[tuple[str, str], tuple[float, float]]:
+def homes(
+    rng: np.random.Generator, people: list[Person]
+) -> dict[tuple[str, str], tuple[float, float]]:
     """Where each household lives: a point around its village's centre."""
     points = {}
     for p in people:
