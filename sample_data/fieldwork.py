@@ -291,13 +291,15 @@ def planted_rows(
         return {"file": file, "row": row, "enumerator": p["enumerator"]}
 
     heaped = sum(p["enumerator"] == HEAPER for p in interviewed)
+    source = copied[0]["household_id"]
     key = " / ".join(disagreeing[k] for k in ("village_id", "household_id", "person_id"))
     return [
         {"problem": "heaped_amounts", "check": "digit_preference", "file": "", "row": "",
          "enumerator": HEAPER,
          "note": f"every amount of {heaped} interviews to the 500 yuan"},
         *({"problem": "copied_gps_point", "check": "gps_same_point", **at(p),
-           "note": "at the point of the first household"} for p in copied),
+           "note": "the household whose point was copied" if p["household_id"] == source
+           else f"the point of household {source} copied"} for p in copied),
         {"problem": "interviewed_twice", "check": "duplicate_key", **at(twice),
          "note": "the first interview (its members are listed twice with it)"},
         {"problem": "interviewed_twice", "check": "duplicate_key", **at(again),
