@@ -103,9 +103,13 @@ def test_nothing_but_the_planted_problems_is_flagged(fieldwork):
     # the back-check's difference is located at the survey's row, the heaping at no row
     signals = {s for s in signals if s[0] not in ("backcheck_differs", "digit_preference")}
     assert signals == {e for e in expected if e[0] in SIGNALS and e[0] != "digit_preference"}
-    errors = {i["check"] for i in _csv(fieldwork / "issues.csv") if i["severity"] == "error"}
-    # the respondent interviewed twice: both rows, and their members listed twice with them
-    assert errors == {"duplicate_key", "roster_count", "roster_exactly_one"}
+    # the one error: the respondent interviewed twice, both rows and their members with them
+    twice = [p for p in planted if p["problem"] == "interviewed_twice"]
+    quarantined = _csv(fieldwork / "quarantine.csv")
+    assert {(q["file"], q["row"]) for q in quarantined} == {(p["file"], p["row"]) for p in twice}
+    key = {(q["village_id"], q["household_id"], q["person_id"]) for q in quarantined}
+    members = _csv(fieldwork / "quarantine_members.csv")
+    assert {(m["village_id"], m["household_id"], m["person_id"]) for m in members} == key
 
 
 def test_progress_counts_the_list(fieldwork):
