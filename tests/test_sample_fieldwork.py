@@ -98,7 +98,9 @@ def test_nothing_but_the_planted_problems_is_flagged(fieldwork):
     planted = _csv(FIELDWORK / "planted.csv")
     expected = {(p["check"], p["file"], p["row"]) for p in planted if p["file"] != "backchecks.csv"}
     signals = {
-        (i["check"], i["file"], i["row"]) for i in _csv(fieldwork / "issues.csv") if i["check"] in SIGNALS
+        (i["check"], i["file"], i["row"])
+        for i in _csv(fieldwork / "issues.csv")
+        if i["check"] in SIGNALS
     }
     # the back-check's difference is located at the survey's row, the heaping at no row
     signals = {s for s in signals if s[0] not in ("backcheck_differs", "digit_preference")}
@@ -114,10 +116,22 @@ def test_nothing_but_the_planted_problems_is_flagged(fieldwork):
 
 def test_progress_counts_the_list(fieldwork):
     summary = json.loads((fieldwork / "summary.json").read_text(encoding="utf-8"))
-    listed = _csv(FIELDWORK / "sample.csv")
-    progress = summary["monitoring"]["progress"]
-    assert progress["overall"]["listed"] == len(listed)
-    assert (fieldwork / "dashboard.html").stat().st_size > 0
+    listed = {
+        (r["village_id"], r["household_id"], r["person_id"]): r["replacement"] == "1"
+        for r in _csv(FIELDWORK / "sample.csv")
+    }
+    clean = {
+        (r["village_id"], r["household_id"], r["person_id"]) for r in _csv(fieldwork / "clean.csv")
+    }
+    overall = summary["monitoring"]["progress"]["overall"]
+    assert overall["listed"] == sum(not replacement for replacement in listed.values())
+    assert overall["replacements_listed"] == sum(listed.values())
+    assert overall["replacements_used"] == sum(listed.get(k, False) for k in clean)
+    assert (overall["interviews"], overall["not_listed"], overall["interviewed_twice"]) == (
+        206,
+        1,
+        1,
+    )
 
 
 def test_the_model_study_raises_no_monitoring_signal(tmp_path):
