@@ -118,7 +118,7 @@ def backchecks(
     moves = rng.permutation(np.resize([1, -1, 0, 0, 0], len(chosen)))
     for i, (p, move) in enumerate(zip(chosen, moves, strict=True)):
         row = {k: p[k] for k in ("village_id", "household_id", "person_id", *BACKCHECKED)}
-        row["backchecker"] = BACKCHECKERS[i % 2]
+        row["enumerator"] = BACKCHECKERS[i % 2]  # the back-checker, in the form's field
         row["interview_date"] = p["interview_date"] + dt.timedelta(days=int(rng.integers(3, 8)))
         row["cbec_1"] = int(
             p["cbec_1"] + move if 1 <= p["cbec_1"] + move <= 5 else p["cbec_1"] - move
@@ -268,7 +268,7 @@ def generate(outdir: Path = FIELDWORK, seed: int | None = None) -> None:
     write_csv(
         outdir / "backchecks.csv",
         checks,
-        [*key, "backchecker", "interview_date", *BACKCHECKED],
+        [*key, "enumerator", "interview_date", *BACKCHECKED],
     )
     planted = planted_rows(rows_of, interviewed, copied, twice, again, off_list, disagreeing)
     columns = ["problem", "check", "file", "row", "enumerator", "note"]
