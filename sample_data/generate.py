@@ -1076,7 +1076,11 @@ How the answers were simulated:
   around them children, a child's spouse and children, a widowed parent or a sibling, ages
   as a family's are; members of 16 or more work (most), some live and work away from the
   county (fewer in 2022 than in 2020: some came back, a few to join e-commerce), and the
-  workers earn, except some who work unpaid on the family farm (earnings 0).
+  workers earn, except some who work unpaid on the family farm (earnings 0);
+- visits (from a random stream of their own too): each enumerator's interviews of a day one
+  after another from the morning, 30 to 80 minutes each (`start`, `end`), and a GPS point
+  (`gps`, typed into its four cells) taken at the respondent's home, a few metres from the
+  house, which lies a few hundred metres from the village's centre (synthetic places).
 
 ## `truth.csv` and `truth_members.csv`
 
@@ -1089,6 +1093,29 @@ validator): `source_file`, the respondent's key, then the roster's columns.
 ## `returns_messy/`: returns with the defects field teams send
 
 {messy_files}
+
+## `fieldwork/`: two weeks of a larger collection, for the field manager's views
+
+Written by `fieldwork.py` (`python sample_data/fieldwork.py`) from the same seed and a
+stream of its own: the first two weeks (October 2022) of a larger collection with the same
+instrument, in the same eleven villages, by six enumerators (two per village).
+
+- `returns/`: one workbook per village, as they stand after two weeks;
+- `sample.csv`: the respondents to interview (village, household, person), with the
+  replacements each village may use (`replacement` = 1);
+- `villages.csv`: each village's centre (village, latitude, longitude);
+- `backchecks.csv`: a tenth of each enumerator's respondents asked again a few days later
+  by two back-checkers (in the `enumerator` column, as the form has it), on the questions
+  the instrument marks `backcheck`;
+- `planted.csv`: the problems planted, each with the check that finds it and where.
+
+Planted, and nothing else: an enumerator who rounds every amount to the 500 yuan
+(`digit_preference`); one who copies a household's GPS point for the next five households
+(`gps_same_point`); a back-check that finds two more household members than the survey
+(`backcheck_differs`); a listed respondent interviewed twice (`duplicate_key`); a
+respondent interviewed who is not on the list (`not_in_sample`). `demo` validates the
+folder with `--sample`, `--villages` and `--backchecks` into `validated_fieldwork/`, whose
+`dashboard.html` shows each of them.
 
 ## `corrections.csv`: the supervisor's decisions on the messy returns
 
