@@ -38,6 +38,7 @@ from openpyxl.writer.excel import ExcelWriter
 import villagesurvey
 from villagesurvey.instrument import Column, Instrument, roster_instrument
 from villagesurvey.workbook import FIRST_DATA_ROW, META_SHEET
+from villagesurvey.workbook._points import sheet_columns
 
 __all__ = ["SEED", "generate"]
 
@@ -410,6 +411,73 @@ def _field_realities(rng: np.random.Generator, people: list[Person]) -> None:
 
 
 # ---------------------------------------------------------------------------
+# Visits: start and end times, GPS points
+# ---------------------------------------------------------------------------
+
+VISIT_STREAM = 2
+"""Start and end times and GPS points come from ``default_rng([seed, VISIT_STREAM])``, a
+stream of their own, so that adding them left every other answer as it was."""
+VILLAGE_CENTRES = {  # synthetic village centres (latitude, longitude) in a hilly county
+    "V01": (29.2978, 120.0523), "V02": (29.3214, 120.0871), "V03": (29.2795, 120.1104),
+    "V04": (29.3402, 120.0398), "V05": (29.3127, 120.1356), "V06": (29.2613, 120.0742),
+    "V07": (29.3555, 120.1023), "V08": (29.2890, 120.1602), "V09": (29.3321, 120.1745),
+    "V10": (29.2471, 120.1288), "V11": (29.3698, 120.0654),
+}  # fmt: skip
+VILLAGE_ALTITUDES = {v: 60 + 25 * i for i, v in enumerate(VILLAGE_CENTRES)}  # metres
+HOUSE_SPREAD = 0.0025  # sd of a house from its village centre, in degrees (about 250 m)
+FIX_SPREAD = 0.00004  # sd of a GPS fix around its house, in degrees (about 4 m)
+
+
+def homes(
+    rng: np.random.Generator, people: list[Person]
+) -> dict[tuple[str, str], tuple[float, float]]:
+    """Where each household lives: a point around its village's centre."""
+    points = {}
+    for p in people:
+        house = (p["village_id"], p["household_id"])
+        if house not in points:
+            lat, lon = VILLAGE_CENTRES[p["village_id"]]
+            offset = rng.normal(0, HOUSE_SPREAD, size=2)
+            points[house] = (lat + float(offset[0]), lon + float(offset[1]))
+    return points
+
+
+def locate(rng: np.random.Generator, p: Person, home: tuple[float, float]) -> None:
+    """A GPS fix taken at the respondent's home, a few metres off, with its accuracy."""
+    fix = rng.normal(0, FIX_SPREAD, size=2)
+    p["gps_latitude"] = round(home[0] + float(fix[0]), 6)
+    p["gps_longitude"] = round(home[1] + float(fix[1]), 6)
+    p["gps_altitude"] = round(VILLAGE_ALTITUDES[p["village_id"]] + float(rng.normal(0, 8)), 1)
+    p["gps_accuracy"] = round(float(rng.uniform(3, 15)), 1)
+    parts = (p[f"gps_{part}"] for part in ("latitude", "longitude", "altitude", "accuracy"))
+    p["gps"] = " ".join(str(int(v)) if v == int(v) else str(v) for v in parts)  # as written
+
+
+def schedule(rng: np.random.Generator, people: list[Person]) -> None:
+    """Each enumerator's interviews of a day, one after another from the morning: start and
+    end times to the minute, interviews of 30 to 80 minutes, walks of 10 to 40 between."""
+    days: dict[tuple[str, dt.date], list[Person]] = {}
+    for p in people:
+        days.setdefault((p["enumerator"], p["interview_date"]), []).append(p)
+    for (_, day), interviews in days.items():
+        clock = dt.datetime.combine(day, dt.time(8, 30)) + dt.timedelta(
+            minutes=int(rng.integers(0, 90))
+        )
+        for p in interviews:
+            minutes = int(np.clip(rng.lognormal(np.log(48), 0.2), 30, 80))
+            p["start"], p["end"] = clock, clock + dt.timedelta(minutes=minutes)
+            clock = p["end"] + dt.timedelta(minutes=int(rng.integers(10, 41)))
+
+
+def visits(rng: np.random.Generator, people: list[Person]) -> None:
+    """Give every respondent the start and end of the interview and a GPS fix at home."""
+    schedule(rng, people)
+    points = homes(rng, people)
+    for p in people:
+        locate(rng, p, points[(p["village_id"], p["household_id"])])
+
+
+# ---------------------------------------------------------------------------
 # Household members (the roster)
 # ---------------------------------------------------------------------------
 
@@ -570,8 +638,10 @@ def truth_text(value: Any) -> str:
 
 
 def _row(instrument: Instrument, person: Person, language: str) -> dict[str, Any]:
+    """A respondent's cells, by the data sheet's column codes (a point's four parts)."""
     return {
-        c.code: cell_value(instrument, c, person.get(c.code), language) for c in instrument.columns
+        code: cell_value(instrument, column, person.get(code), language)
+        for code, column, _ in sheet_columns(instrument)
     }
 
 
@@ -608,17 +678,17 @@ def fill_workbook(
     """A blank workbook with ``rows`` (column code -> cell value) typed in from FIRST_DATA_ROW,
     and ``members`` likewise on the roster's sheet."""
     workbook = villagesurvey.build_workbook(instrument, language)
-    _type_in(workbook.active, instrument.columns, rows)
+    _type_in(workbook.active, instrument, rows)
     if instrument.rosters:
-        columns = roster_instrument(instrument, ROSTER).columns
-        _type_in(workbook[ROSTER], columns, members)
+        _type_in(workbook[ROSTER], roster_instrument(instrument, ROSTER), members)
     return workbook
 
 
-def _type_in(sheet: Any, columns: tuple[Column, ...], rows: list[dict[str, Any]]) -> None:
+def _type_in(sheet: Any, instrument: Instrument, rows: list[dict[str, Any]]) -> None:
+    codes = [code for code, _, _ in sheet_columns(instrument)]
     for offset, row in enumerate(rows):
-        for index, column in enumerate(columns, start=1):
-            value = row.get(column.code)
+        for index, code in enumerate(codes, start=1):
+            value = row.get(code)
             if value is not None:
                 sheet.cell(row=FIRST_DATA_ROW + offset, column=index, value=value)
 
@@ -723,7 +793,7 @@ class MessyFile:
     def defect_rows(self) -> list[list[str]]:
         """The lines of ``defects.csv`` for this file."""
         data = "Data" if self.language == "en" else "数据"
-        codes = [c.code for c in self.instrument.columns]
+        codes = [code for code, _, _ in sheet_columns(self.instrument)]
         member_codes = [c.code for c in roster_instrument(self.instrument, ROSTER).columns]
         lines = []
         for d in self.defects:
@@ -1006,7 +1076,11 @@ How the answers were simulated:
   around them children, a child's spouse and children, a widowed parent or a sibling, ages
   as a family's are; members of 16 or more work (most), some live and work away from the
   county (fewer in 2022 than in 2020: some came back, a few to join e-commerce), and the
-  workers earn, except some who work unpaid on the family farm (earnings 0).
+  workers earn, except some who work unpaid on the family farm (earnings 0);
+- visits (from a random stream of their own too): each enumerator's interviews of a day one
+  after another from the morning, 30 to 80 minutes each (`start`, `end`), and a GPS point
+  (`gps`, typed into its four cells) taken at the respondent's home, a few metres from the
+  house, which lies a few hundred metres from the village's centre (synthetic places).
 
 ## `truth.csv` and `truth_members.csv`
 
@@ -1019,6 +1093,29 @@ validator): `source_file`, the respondent's key, then the roster's columns.
 ## `returns_messy/`: returns with the defects field teams send
 
 {messy_files}
+
+## `fieldwork/`: two weeks of a larger collection, for the field manager's views
+
+Written by `fieldwork.py` (`python sample_data/fieldwork.py`) from the same seed and a
+stream of its own: the first two weeks (October 2022) of a larger collection with the same
+instrument, in the same eleven villages, by six enumerators (two per village).
+
+- `returns/`: one workbook per village, as they stand after two weeks;
+- `sample.csv`: the respondents to interview (village, household, person), with the
+  replacements each village may use (`replacement` = 1);
+- `villages.csv`: each village's centre (village, latitude, longitude);
+- `backchecks.csv`: a tenth of each enumerator's respondents asked again a few days later
+  by two back-checkers (in the `enumerator` column, as the form has it), on the questions
+  the instrument marks `backcheck`;
+- `planted.csv`: the problems planted, each with the check that finds it and where.
+
+Planted, and nothing else: an enumerator who rounds every amount to the 500 yuan
+(`digit_preference`); one who copies a household's GPS point for the next five households
+(`gps_same_point`); a back-check that finds two more household members than the survey
+(`backcheck_differs`); a listed respondent interviewed twice (`duplicate_key`); a
+respondent interviewed who is not on the list (`not_in_sample`). `demo` validates the
+folder with `--sample`, `--villages` and `--backchecks` into `validated_fieldwork/`, whose
+`dashboard.html` shows each of them.
 
 ## `corrections.csv`: the supervisor's decisions on the messy returns
 
@@ -1114,6 +1211,7 @@ def generate(outdir: Path, seed: int = SEED) -> None:
     member_rng = np.random.default_rng([seed, MEMBER_STREAM])
     people = simulate(rng, VILLAGE_SIZES, range(1, 81))
     _field_realities(rng, people)
+    visits(np.random.default_rng([seed, VISIT_STREAM]), people)
     households = simulate_members(member_rng, people)
     write_clean_returns(instrument, people, households, outdir)
     write_messy_returns(instrument, rng, member_rng, outdir)

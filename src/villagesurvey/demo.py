@@ -88,6 +88,7 @@ def run_demo(outdir: str | Path, echo: Callable[[str], object] = print) -> list[
     written.append(_copy(bundled("sample_data", "defects.csv"), outdir / "defects.csv"))
     written.append(_copy(bundled("sample_data", "corrections.csv"), outdir / "corrections.csv"))
     written += _validate(instrument, outdir, echo)
+    written += _fieldwork(instrument, outdir, echo)
     written += _report(instrument, outdir, echo)
     clean = outdir / "validated" / "clean.csv"
     written.append(write_codebook(instrument, outdir / "codebook.md", data=clean))
@@ -100,6 +101,16 @@ def run_demo(outdir: str | Path, echo: Callable[[str], object] = print) -> list[
     echo(
         f"  villagesurvey validate {outdir / DEMO_INSTRUMENT} {outdir / 'returns_messy'} "
         f"-o {outdir / 'my_check'}"
+    )
+    fieldwork = outdir / "fieldwork"
+    echo(
+        f"  villagesurvey validate {outdir / DEMO_INSTRUMENT} {fieldwork / 'returns'} "
+        f"--sample {fieldwork / 'sample.csv'} --villages {fieldwork / 'villages.csv'} "
+        f"-o {outdir / 'my_fieldwork'}"
+    )
+    echo(
+        f"  villagesurvey backcheck-sample {outdir / DEMO_INSTRUMENT} "
+        f"{outdir / 'validated_fieldwork' / 'clean.csv'} --share 0.1 --seed 1 -o to_backcheck.csv"
     )
     echo(
         f"  villagesurvey report {outdir / DEMO_INSTRUMENT} {outdir / 'validated'} "
@@ -157,6 +168,59 @@ def _validate(instrument: Instrument, outdir: Path, echo: Callable[[str], object
         for code, level in result.rosters.items():
             echo(f"            {_roster_line(code, result, level)}")
     return written
+
+
+def _fieldwork(instrument: Instrument, outdir: Path, echo: Callable[[str], object]) -> list[Path]:
+    """Two weeks of a larger collection, watched as a field manager would: progress against
+    the sample list, the enumerators' signals, the GPS points, the back-checks."""
+    from .monitoring.backcheck_outputs import write_backchecks
+    from .monitoring.backcheck_run import run_backcheck
+    from .validate import OUTPUTS, validate_returns, write_validation
+    from .validate.outputs import roster_outputs
+
+    source = bundled("sample_data", "fieldwork")
+    folder = outdir / "fieldwork"
+    written = _copy_folder(source, folder) + _copy_folder(source / "returns", folder / "returns")
+    echo(
+        f"fieldwork   {folder}/  (two weeks of a larger collection: returns/, the sample list, "
+        "the villages' centres, the back-checks, and planted.csv, what is planted to be found)"
+    )
+    result = validate_returns(
+        instrument,
+        [folder / "returns"],
+        sample=folder / "sample.csv",
+        villages=folder / "villages.csv",
+        backchecks=[folder / "backchecks.csv"],
+    )
+    validated = write_validation(result, outdir / "validated_fieldwork")
+    written += [validated / name for name in (*OUTPUTS, *roster_outputs(result))]
+    done = result.monitoring["progress"]["overall"]
+    echo(
+        f"validate    {validated}/  ({result.rows_in} rows in, {result.rows_clean} clean, "
+        f"{result.rows_quarantined} quarantined; open dashboard.html)"
+    )
+    echo(
+        f"            progress: {done['completed']} of {done['listed']} listed respondents "
+        f"interviewed, {done['remaining']} remaining, {done['replacements_used']} replacements "
+        f"used, {done['not_listed']} not on the list, {done['interviewed_twice']} interviewed twice"
+    )
+    signals = {
+        check: n
+        for check, n in result.counts.get("warning", {}).items()
+        if check not in ("outside_soft_limit",)
+    }
+    echo("            signals: " + ", ".join(f"{check} {n}" for check, n in signals.items()))
+    checks, survey = run_backcheck(
+        instrument, validated / "clean.csv", [folder / "backchecks.csv"]
+    )
+    target = outdir / "backcheck"
+    write_backchecks(checks, survey, instrument, target)
+    echo(
+        f"backcheck   {target}/  ({len(checks.comparisons)} answers of "
+        f"{checks.rows['backchecks_compared']} back-checks compared, "
+        f"{len(checks.differences)} differ; see backcheck.xlsx)"
+    )
+    return written + [target / name for name in sorted(p.name for p in target.iterdir())]
 
 
 _ACROSS_LEVELS = ("roster_count", "roster_exactly_one", "roster_sum")
