@@ -72,6 +72,11 @@ def _type_in(sheet: Any, rows: list[dict[str, str]], first_row: int) -> None:
     columns = {cell.value: cell.column for cell in sheet[CODE_ROW] if cell.value}
     for offset, row in enumerate(rows):
         for code, text in row.items():
+            if code not in columns and f"{code}_latitude" in columns:  # a point's four cells
+                parts = ("latitude", "longitude", "altitude", "accuracy")
+                for part, number in zip(parts, text.split(), strict=False):
+                    sheet.cell(first_row + offset, columns[f"{code}_{part}"]).value = typed(number)
+                continue
             cell = sheet.cell(first_row + offset, columns[code])
             cell.value = typed(text)
             if isinstance(cell.value, str):

@@ -20,6 +20,7 @@ from villagesurvey.instrument import dump_instrument, parse_condition
 from villagesurvey.questionnaire import build_questionnaire, questionnaire_html
 from villagesurvey.validate.masks import holds
 from villagesurvey.workbook import CODE_ROW, META_SHEET
+from villagesurvey.workbook._points import sheet_columns
 
 from .conftest import MODEL_STUDY, SMALL
 
@@ -83,9 +84,16 @@ class Page(HTMLParser):
 
 
 def workbook_columns(instrument: Instrument) -> list[tuple[str, str]]:
-    """(code, letter) of every column of the blank workbook, from its code row."""
+    """(code, letter) of every column of the blank workbook, from its code row; a point's
+    four cells as one answer, ``J-M``."""
     sheet = vs.build_workbook(instrument, rows=1).active
-    return [(cell.value, cell.column_letter) for cell in sheet[CODE_ROW] if cell.value]
+    cells = [(cell.value, cell.column_letter) for cell in sheet[CODE_ROW] if cell.value]
+    layout = list(sheet_columns(instrument))
+    assert [code for code, _, _ in layout] == [code for code, _ in cells]
+    letters: dict[str, list[str]] = {}
+    for (_, column, _), (_, letter) in zip(layout, cells, strict=True):
+        letters.setdefault(column.code, []).append(letter)
+    return [(code, "-".join(dict.fromkeys([got[0], got[-1]]))) for code, got in letters.items()]
 
 
 @pytest.fixture(scope="module", params=["zh", "en", "zh+en"])

@@ -15,6 +15,7 @@ from villagesurvey import Instrument, build_workbook, parse_instrument, write_wo
 from villagesurvey.codebook import codebook_rows
 from villagesurvey.errors import OptionError, OutputError
 from villagesurvey.workbook import CODE_ROW, FIRST_DATA_ROW, LABEL_ROW, META_SHEET
+from villagesurvey.workbook._points import sheet_columns
 
 
 def _saved(instrument: Instrument, tmp_path: Path, language: str | None = None, **kw: int):
@@ -231,16 +232,16 @@ def test_the_fast_reader_sees_the_code_row(model_study, tmp_path):
     path = write_workbook(model_study, tmp_path / "blank.xlsx", "zh")
     workbook = CalamineWorkbook.from_path(str(path))
     rows = workbook.get_sheet_by_name("数据").to_python()
-    assert rows[CODE_ROW - 1] == [c.code for c in model_study.columns]
+    assert rows[CODE_ROW - 1] == [code for code, _, _ in sheet_columns(model_study)]
 
 
 def test_model_study_workbook_in_both_languages(model_study, tmp_path):
     for language in ("en", "zh"):
         workbook = _saved(model_study, tmp_path, language)
         sheet = workbook.active
-        assert sheet.max_column == len(model_study.columns)
+        assert sheet.max_column == len(list(sheet_columns(model_study)))  # a point: 4 cells
         checks = sheet.data_validations.dataValidation
-        assert len(checks) == len(model_study.columns)
+        assert len(checks) == len(list(sheet_columns(model_study)))
         kinds = {dv.type for dv in checks}
         assert {"list", "whole", "decimal", "date"} <= kinds
 

@@ -148,7 +148,9 @@ def test_sheets_are_plain_rows_with_one_column_per_language(model_study):
     assert sheets.choices[1] == ("gender", "1", "Male", "男")
     fields = [row[1] for row in sheets.survey[1:] if not row[0].endswith(("group", "repeat"))]
     members = [c.code for c in roster_instrument(model_study, "members").columns]
-    assert fields == [c.code for c in model_study.columns] + members[len(model_study.key) :]
+    moments = [model_study.monitoring.start, model_study.monitoring.end]  # metadata, on top
+    asked = [c.code for c in model_study.columns if c.code not in moments]
+    assert fields == moments + asked + members[len(model_study.key) :]
     repeats = [row[:2] for row in sheets.survey if row[0].endswith("repeat")]
     assert repeats == [("begin_repeat", "members"), ("end_repeat", "")]
 
