@@ -212,9 +212,7 @@ def _dont_know(values: pd.Series) -> pd.Series:
     return values.map(lambda v: isinstance(v, str) and is_dont_know(v))
 
 
-def _formulas(
-    raw: pd.DataFrame, returns: list[Return], findings: Findings, first: int = 0
-) -> None:
+def _formulas(raw: pd.DataFrame, returns: list[Return], findings: Findings, first: int = 0) -> None:
     offset = first
     for laid in returns:
         if not laid.formulas:
