@@ -712,6 +712,13 @@ def power(
     default=None,
     help="A corrections file (.xlsx or .csv, as corrections.xlsx) to apply before checking.",
 )
+@click.option(
+    "--partition-rows",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Check CSV returns this many rows at a time, in bounded memory (the default for "
+    "512 MiB of CSV or more: 100,000).",
+)
 @_reports_errors
 def validate(
     instrument: Path,
@@ -721,6 +728,7 @@ def validate(
     outlier_iqr: float,
     timeout: float,
     corrections: Path | None,
+    partition_rows: int | None,
 ) -> None:
     """Check the RETURNS (workbooks, CSV files, ODK Central zips or folders) against INSTRUMENT.
 
@@ -737,6 +745,12 @@ def validate(
 
     loaded = load_instrument(instrument)
     stage = _stage if sys.stderr.isatty() else None
+    streamed = _streamed(loaded, returns, outdir, show_pii, outlier_iqr, corrections,
+                         partition_rows, stage)  # fmt: skip
+    if streamed is not None:
+        for line in summary_lines(streamed, outdir):
+            click.echo(line)
+        sys.exit(streamed.exit_code)
     with output_lock(outdir):  # one run at a time into OUTDIR, from reading to writing
         with _progress("reading returns") as progress:
             result = validate_returns(
@@ -754,6 +768,40 @@ def validate(
     for line in summary_lines(result, outdir):
         click.echo(line)
     sys.exit(result.exit_code)
+
+
+def _streamed(
+    instrument: Any,
+    returns: tuple[Path, ...],
+    outdir: Path,
+    show_pii: bool,
+    outlier_iqr: float,
+    corrections: Path | None,
+    partition_rows: int | None,
+    stage: Callable[[str], None] | None,
+) -> Any:
+    """Validate CSV returns a partition at a time when asked or when they are large; ``None``
+    when the returns are validated in memory."""
+    from .validate.stream_writing import validate_streamed
+    from .validate.streamed import (
+        PARTITION_ROWS,
+        STREAM_FROM_BYTES,
+        NotStreamableError,
+        stream_paths,
+    )
+
+    paths = stream_paths(returns) if corrections is None else None
+    if not paths:
+        return None
+    if partition_rows is None and sum(p.stat().st_size for p in paths) < STREAM_FROM_BYTES:
+        return None
+    try:
+        return validate_streamed(
+            instrument, paths, outdir, partition_rows=partition_rows or PARTITION_ROWS,
+            outlier_factor=outlier_iqr, show_pii=show_pii, stage=stage,
+        )  # fmt: skip
+    except NotStreamableError:
+        return None  # read in memory: that reader reads any shape, or says why not
 
 
 def _stage(line: str) -> None:
