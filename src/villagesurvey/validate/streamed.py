@@ -136,7 +136,7 @@ class Partitions:
         self._keep_values(checked.sound)
         path = self.folder / f"{len(self.parts):06d}.pickle"
         with open(path, "wb") as out:
-            pickle.dump((raw, rows, table, checked.cascaded), out, pickle.HIGHEST_PROTOCOL)
+            pickle.dump((raw, checked.typed, table, checked.cascaded), out, pickle.HIGHEST_PROTOCOL)
         self.parts.append(Partition(piece.file, self.records, len(raw), path))
         self.records += len(raw)
 
@@ -200,7 +200,7 @@ class Partitions:
             inside = wanted[(wanted >= part.first) & (wanted < part.first + part.size)]
             if len(inside):
                 raw, typed, _, _ = _load(part.path)
-                rows.append(typed.loc[typed.index.intersection(inside)])
+                rows.append(typed.loc[inside])  # a total row has no hash: never wanted
                 raws.append(raw.loc[inside, [FILE, ROW, PROVENANCE["submission"]]])
         if not rows:
             return _no_duplicates()
