@@ -13,8 +13,7 @@ from typing import Any
 import pytest
 
 from villagesurvey.instrument import load_instrument
-from villagesurvey.validate import validate_returns, write_validation
-from villagesurvey.validate import csv_stream
+from villagesurvey.validate import csv_stream, validate_returns, write_validation
 from villagesurvey.validate.stream_writing import STREAMED_OUTPUTS, validate_streamed
 from villagesurvey.validate.streamed import stream_paths
 
