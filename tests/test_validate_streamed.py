@@ -166,3 +166,33 @@ def test_carriage_return_makes_every_line_end_in_crlf(instrument: Any, tmp_path:
     _compare(instrument, [path], tmp_path, 40)
     written = [(tmp_path / "streamed" / n).read_bytes() for n in ("clean.csv", "issues.csv")]
     assert any(b"carriage\rreturn" in data and data.endswith(b"\r\n") for data in written)
+
+
+def test_cli_partitions_and_says_what_it_wrote(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from villagesurvey.cli import main
+
+    truth = ROOT / "sample_data" / "truth.csv"
+    out = tmp_path / "out"
+    args = ["validate", str(INSTRUMENT), str(truth), "-o", str(out), "--partition-rows", "25"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "rows: 62 in, 62 clean, 0 quarantined" in result.output
+    assert "issues.xlsx" not in result.output
+    assert sorted(p.name for p in out.iterdir()) == sorted([*STREAMED_OUTPUTS, *ROSTER_FILES])
+
+
+def test_a_file_arrow_cannot_stream_is_validated_in_memory(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from villagesurvey.cli import main
+
+    text = (ROOT / "sample_data" / "truth.csv").read_text(encoding="utf-8")
+    path = tmp_path / "gbk.csv"
+    path.write_bytes(text.encode("gb18030"))  # the names in Chinese: not UTF-8
+    out = tmp_path / "out"
+    args = ["validate", str(INSTRUMENT), str(path), "-o", str(out), "--partition-rows", "25"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert (out / "issues.xlsx").exists()  # the in-memory path's set
