@@ -5,6 +5,10 @@ quotes, else by pandas, with CR LF line ends when a value holds a carriage retur
 written here in pieces gives the same bytes: each piece is rendered the same way, and a
 carriage return in any piece means every line of the file ends in CR LF, so the file is
 written again in that mode (:class:`CarriageReturnError` says so).
+
+Tables of two columns or more, as every output is: pandas writes an empty value of a
+one-column table as ``""`` (a line of its own would be blank), pyarrow as nothing, so a
+one-column table cut into pieces could differ.
 """
 
 from __future__ import annotations
