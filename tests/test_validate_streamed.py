@@ -196,3 +196,28 @@ def test_a_file_arrow_cannot_stream_is_validated_in_memory(tmp_path: Path) -> No
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert (out / "issues.xlsx").exists()  # the in-memory path's set
+
+
+def test_interrupted_run_leaves_the_previous_set(
+    instrument: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from villagesurvey.validate import streamed
+
+    truth = ROOT / "sample_data" / "truth.csv"
+    out = tmp_path / "out"
+    validate_streamed(instrument, [truth], out, partition_rows=25)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    calls = {"n": 0}
+    add = streamed.Partitions.add
+
+    def interrupted(self: Any, piece: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt  # as Ctrl-C in the middle of the partitions
+        add(self, piece)
+
+    monkeypatch.setattr(streamed.Partitions, "add", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        validate_streamed(instrument, [truth], out, partition_rows=25)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging folder left
