@@ -221,3 +221,16 @@ def test_interrupted_run_leaves_the_previous_set(
         validate_streamed(instrument, [truth], out, partition_rows=25)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging folder left
+
+
+def test_not_enough_disk_for_the_partitions_is_said_before_starting(
+    instrument: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from villagesurvey.errors import OutputError
+    from villagesurvey.validate import stream_writing
+
+    truth = ROOT / "sample_data" / "truth.csv"
+    monkeypatch.setattr(stream_writing, "_free_bytes", lambda folder: 1000)
+    with pytest.raises(OutputError, match="free beside"):
+        validate_streamed(instrument, [truth], tmp_path / "out", partition_rows=25)
+    assert not (tmp_path / "out").exists()

@@ -12,6 +12,7 @@ without issues.xlsx and corrections.xlsx.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -38,6 +39,10 @@ STREAMED_OUTPUTS = (
     "clean.csv", "quarantine.csv", "issues.csv", "audit.csv", "dropped.csv", "summary.json",
 )  # fmt: skip
 """The files :func:`validate_streamed` writes (and each roster's clean, quarantine, dropped)."""
+
+DISK_PER_CSV_BYTE = 6
+"""Free disk needed beside the output folder per byte of CSV read: the partitions waiting
+(about four times the CSV, measured) and the outputs."""
 
 
 @dataclass
@@ -143,6 +148,7 @@ def validate_streamed(
     from .run import _display_names
 
     say = stage if stage is not None else _silent
+    _check_room(paths, Path(outdir))
     shown = _display_names(list(paths))
     rosters = _empty_rosters(instrument, outlier_factor)
     kinds = ("clean", "quarantine", "dropped")
@@ -179,6 +185,32 @@ def validate_streamed(
                 encoding="utf-8",
             )
     return result
+
+
+def _free_bytes(folder: Path) -> int:
+    return shutil.disk_usage(folder).free
+
+
+def _check_room(paths: Sequence[Path], outdir: Path) -> None:
+    """Refuse to start when the disk beside ``outdir`` cannot hold the partitions waiting."""
+    from ..errors import OutputError
+
+    beside = Path(os.path.abspath(outdir)).parent
+    while not beside.exists() and beside != beside.parent:
+        beside = beside.parent
+    needed = DISK_PER_CSV_BYTE * sum(p.stat().st_size for p in paths)
+    free = _free_bytes(beside)
+    if free < needed:
+        raise OutputError(
+            f"validating {_gb(needed // DISK_PER_CSV_BYTE)} of CSV in partitions needs about "
+            f"{_gb(needed)} free beside {outdir} (the partitions wait there until the checks "
+            f"across rows are done), and {_gb(free)} are free; free some space or write the "
+            "outputs on another disk"
+        )
+
+
+def _gb(size: int) -> str:
+    return f"{size / 1e9:,.1f} GB"
 
 
 @dataclass
