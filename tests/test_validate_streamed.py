@@ -234,3 +234,10 @@ def test_not_enough_disk_for_the_partitions_is_said_before_starting(
     with pytest.raises(OutputError, match="free beside"):
         validate_streamed(instrument, [truth], tmp_path / "out", partition_rows=25)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_file_of_a_header_alone(instrument: Any, tmp_path: Path) -> None:
+    header = (ROOT / "sample_data" / "truth.csv").read_text(encoding="utf-8").splitlines()[0]
+    path = tmp_path / "header.csv"
+    path.write_text(header + "\n", encoding="utf-8")
+    _compare(instrument, [path], tmp_path, 7)

@@ -28,7 +28,7 @@ from .csv_chunks import CarriageReturnError, CsvPieces, render
 from .csv_stream import StreamedFile
 from .findings import Findings
 from .result import NOT_READ, PROVENANCE, FileReport, Validation
-from .streamed import PARTITION_ROWS, Partitions, _load
+from .streamed import PARTITION_ROWS, Partition, Partitions, _load
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -265,18 +265,8 @@ def _write(
         shown = frozenset(parts.provenance)
         empty = check_rows(instrument, [], Findings())
         for n, part in enumerate(parts.parts):
-            raw, typed, table, cascaded = _load(part.path)
-            found = Findings()
-            for frame in (
-                table,
-                late.within(late.copies, part.first, part.size).assign(severity="error"),
-                *cascaded,
-                late.within(late.outliers, part.first, part.size).assign(severity="warning"),
-            ):
-                found.add_frame(frame)
-            located = _locate(found.frame(), raw, [parts.letters[part.file]])
-            level = _level(instrument, raw, typed, located, rosters, shown)
-            rows[part.file] += len(raw)
+            level = _split(parts, part, late, rosters, shown)
+            rows[part.file] += len(level.raw)
             quarantined[part.file] += len(level.quarantined)
             outputs["clean.csv"].add(level.clean())
             outputs["quarantine.csv"].add(level.quarantine())
@@ -286,11 +276,12 @@ def _write(
             )
             segments[-1].file, segments[-1].order = part.file, n + 1
         if not parts.parts:  # the headers of a batch without a row
-            level = _level(instrument, empty.raw, empty.rows, empty.fixes, rosters, shown)
-            for name, table_ in (("clean.csv", level.clean()),
-                                 ("quarantine.csv", level.quarantine()),
-                                 ("audit.csv", _every_audit(level, show_pii))):  # fmt: skip
-                outputs[name].add(table_)
+            none = Findings().frame()
+            level = _level(instrument, empty.raw, empty.typed, none, rosters, shown)
+            for name, table in (("clean.csv", level.clean()),
+                                ("quarantine.csv", level.quarantine()),
+                                ("audit.csv", _every_audit(level, show_pii))):  # fmt: skip
+                outputs[name].add(table)
     finally:
         for output in outputs.values():
             output.close()
@@ -318,6 +309,29 @@ def _write(
         instrument, files, empty.raw, empty.typed, located, nothing, rosters=rosters,
         totals=totals, tally=tally,
     )  # fmt: skip
+
+
+def _split(
+    parts: Partitions,
+    part: Partition,
+    late: _Late,
+    rosters: dict[str, Validation],
+    shown: frozenset[str],
+) -> _Part:
+    """A waiting partition with every finding of its rows, in the order of the whole batch:
+    its own, the duplicates, the cascades, the outliers (as :func:`.checking.check_returns`
+    adds them), located."""
+    raw, typed, table, cascaded = _load(part.path)
+    found = Findings()
+    for frame in (
+        table,
+        late.within(late.copies, part.first, part.size).assign(severity="error"),
+        *cascaded,
+        late.within(late.outliers, part.first, part.size).assign(severity="warning"),
+    ):
+        found.add_frame(frame)
+    located = _locate(found.frame(), raw, [parts.letters[part.file]])
+    return _level(parts.instrument, raw, typed, located, rosters, shown)
 
 
 def _level(
