@@ -16,7 +16,9 @@ Sizes (:data:`SIZES`):
 
 ``small``     11 workbooks x 6 respondents, the model study;
 ``season``    100 workbooks x 1,000 respondents, a season of a large programme;
-``national``  one CSV export of 1,000,000 respondents, a national survey.
+``national``  one CSV export of 1,000,000 respondents, a national survey;
+``census``    one CSV export of 10,000,000 respondents (about 3 GB), a census extract,
+              written :data:`CENSUS_CHUNK` rows at a time (generating it holds one chunk).
 
 Workbooks are the real blank workbook (:func:`villagesurvey.build_workbook`: its sheets,
 header rows and ``_instrument`` sheet) with the answers typed from its first data row, in
@@ -76,7 +78,10 @@ SIZES = {
     "small": Size("small", "xlsx", 11, 6),
     "season": Size("season", "xlsx", 100, 1000),
     "national": Size("national", "csv", 1, 1_000_000),
+    "census": Size("census", "csv", 1, 10_000_000),
 }
+CENSUS_CHUNK = 250_000
+"""Rows generated and written at a time for the files beyond a million rows."""
 CURVE = (25_000, 50_000, 100_000, 150_000)
 """Rows of the CSV files timed to show how the cost of validation grows: up to the most a
 CSV file may hold today (``reading.MAX_CELLS``, 10 million cells: 163,934 rows of 61)."""
@@ -313,25 +318,31 @@ def _truth_text(value: Any) -> str:
     return str(value)
 
 
-def _csv_frame(rows: int, seed: int, *, defects: bool) -> Any:
-    """``rows`` respondents as an export holds them (all text, codes), in villages of 1,000."""
+def _csv_frame(
+    rows: int, seed: int, *, defects: bool, start: int = 0, total: int | None = None
+) -> Any:
+    """``rows`` respondents as an export holds them (all text, codes), in villages of 1,000;
+    with ``start``, rows ``start`` on of a file of ``total`` rows (a chunk of it)."""
     import numpy as np
     import pandas as pd
 
     instrument = _instrument()
     codes = [c.code for c in instrument.columns]
-    pool = [p for village in _pool(seed) for p in village]
-    cells = [[_truth_text(p.get(code)) for code in codes] for p in pool]
-    table = pd.DataFrame(cells, columns=codes)
-    picks = np.arange(rows) % len(table)
+    pool = _pool_table(seed)
+    table = pd.DataFrame(pool, columns=codes)
+    numbers = start + np.arange(rows)
+    picks = numbers % len(table)
     frame = table.iloc[picks].reset_index(drop=True)
-    villages = np.arange(rows) // POOL_SIZE
-    width = max(2, len(str(int(villages[-1]) + 1))) if rows else 2
-    names = np.array([_village(i, width) for i in range(int(villages[-1]) + 1 if rows else 0)])
-    frame["village_id"] = names[villages] if rows else []
-    frame["enumerator"] = np.array([_enumerator(i) for i in range(len(names))])[villages]
+    villages = numbers // POOL_SIZE
+    last = (start + (total or rows)) - 1
+    width = max(2, len(str(last // POOL_SIZE + 1)))
+    first = int(villages[0]) if rows else 0
+    names = np.array([_village(i, width) for i in range(first, int(villages[-1]) + 1 if rows else 0)])
+    frame["village_id"] = names[villages - first] if rows else []
+    enumerators = np.array([_enumerator(i) for i in range(first, first + len(names))])
+    frame["enumerator"] = enumerators[villages - first] if rows else []
     if defects and rows:
-        rng = np.random.default_rng([seed, rows])
+        rng = np.random.default_rng([seed, rows] if total is None else [seed, total, start])
         hit = np.flatnonzero(rng.random(rows) < DEFECT_RATE)
         kinds = rng.integers(0, 9, size=len(hit))  # no blank rows or text numbers in a CSV
         cells = {code: frame[code].to_numpy(dtype=object) for code in codes}
@@ -343,6 +354,41 @@ def _csv_frame(rows: int, seed: int, *, defects: bool) -> Any:
                 cells[code][record] = value
         frame = pd.DataFrame(cells)
     return frame
+
+
+_POOLS: dict[int, list[list[str]]] = {}
+
+
+def _pool_table(seed: int) -> list[list[str]]:
+    """The pool's respondents as the cells of a CSV export (made once per seed)."""
+    if seed not in _POOLS:
+        codes = [c.code for c in _instrument().columns]
+        pool = [p for village in _pool(seed) for p in village]
+        _POOLS[seed] = [[_truth_text(p.get(code)) for code in codes] for p in pool]
+    return _POOLS[seed]
+
+
+def census_csv(rows: int, folder: Path, seed: int = SEED) -> Path:
+    """A CSV export of ``rows`` respondents (with defects), written :data:`CENSUS_CHUNK` rows
+    at a time, so that generating it holds one chunk; its path."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    path = folder / f"census_{rows}.csv"
+    writer = None
+    try:
+        for start in range(0, rows, CENSUS_CHUNK):
+            count = min(CENSUS_CHUNK, rows - start)
+            frame = _csv_frame(count, seed, defects=True, start=start, total=rows)
+            table = pa.table({n: pa.array(frame[n], type=pa.string()) for n in frame.columns})
+            if writer is None:
+                options = pacsv.WriteOptions(quoting_style="needed")
+                writer = pacsv.CSVWriter(path, table.schema, write_options=options)
+            writer.write_table(table)
+    finally:
+        if writer is not None:
+            writer.close()
+    return path
 
 
 def _write_csv(frame: Any, path: Path, extra: dict[str, Any] | None = None) -> Path:
@@ -413,7 +459,9 @@ def generate(size: Size, folder: Path | None = None, seed: int = SEED) -> list[P
         return [folder / name for name in json.loads(stamp.read_text())["paths"]]
     for old in folder.glob("*.xlsx"):
         old.unlink()
-    if size.kind == "csv":
+    if size.kind == "csv" and size.rows > 1_000_000:
+        paths = [census_csv(size.rows, folder, seed)]
+    elif size.kind == "csv":
         paths = [national_csv(size.rows, folder, seed)]
     else:
         paths = _workbooks(size, folder, seed)

@@ -28,6 +28,7 @@ rows. Everything is printed as Markdown tables, with the machine it ran on.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import platform
@@ -148,6 +149,11 @@ def _baseline(kind: str, files: list[str]) -> None:
             import pyarrow.csv as pacsv
 
             frame = pacsv.read_csv(file).to_pandas()
+        elif kind == "arrow-csv":  # into Arrow and nothing else
+            import pyarrow.csv as pacsv
+
+            rows += pacsv.read_csv(file).num_rows
+            continue
         else:
             frame = _floor_excel(file, CODE_ROW)
         rows += len(frame)
@@ -182,9 +188,11 @@ def _python(*args: str) -> list[str]:
     return [sys.executable, *args]
 
 
-def _validate(paths: list[Path], out: Path) -> list[str]:
+def _validate(paths: list[Path], out: Path, *options: str) -> list[str]:
     folder = paths[0].parent if len(paths) > 1 else paths[0]
-    return _python("-m", "villagesurvey", "validate", str(INSTRUMENT), str(folder), "-o", str(out))
+    return _python(
+        "-m", "villagesurvey", "validate", str(INSTRUMENT), str(folder), "-o", str(out), *options
+    )  # fmt: skip
 
 
 def _mib(size: int) -> str:
@@ -221,6 +229,39 @@ def bench_size(size: generate.Size, data: Path, runs: int) -> list[str]:
             f"{rate:,.0f} | {timing.seconds / fastest.seconds:.2f} | "
             f"{timing.seconds / theirs.seconds:.3f} |"
         )
+    return rows
+
+
+def bench_census(size: generate.Size, data: Path) -> list[str]:
+    """Markdown rows for the census size, once each: validate (streamed, in partitions) and
+    pyarrow.csv reading the file into Arrow and nothing else (pandas would not fit)."""
+    start = time.perf_counter()
+    paths = generate.generate(size, data / f"{size.name}_{size.rows}")
+    made = time.perf_counter() - start
+    print(f"{size.name}: {size.describe()} ready in {made:.1f} s", file=sys.stderr)
+    this = [str(Path(__file__).resolve()), "--baseline"]
+    load = os.getloadavg()
+    with tempfile.TemporaryDirectory(dir=data) as out:
+        ours = measure(_validate(paths, Path(out), "--partition-rows", "100000"), 1)
+        said = json.loads((Path(out) / "summary.json").read_text(encoding="utf-8"))
+    fastest = measure(_python(*this, "arrow-csv", *map(str, paths)), 1)
+    after = os.getloadavg()
+    rows = []
+    for name, timing in (("villagesurvey validate (partitions)", ours),
+                         ("pyarrow.csv into Arrow", fastest)):  # fmt: skip
+        rows.append(
+            f"| {size.name} {size.rows:,} | {name} | {timing.seconds:.1f} | "
+            f"{_mib(timing.peak_bytes)} | {size.respondents / timing.seconds:,.0f} | "
+            f"{timing.seconds / fastest.seconds:.2f} |"
+        )
+    size_mb = sum(p.stat().st_size for p in paths) / 1e6
+    rows.append(
+        f"\n{size_mb:,.0f} MB of CSV; rows in {said['rows_in']:,}, clean {said['rows_clean']:,}, "
+        f"quarantined {said['rows_quarantined']:,}; load average {load[0]:.1f} before, "
+        f"{after[0]:.1f} after."
+    )
+    for path in paths:
+        path.unlink()
     return rows
 
 
@@ -357,6 +398,11 @@ def main() -> None:
         "--many-files", type=int, default=0, metavar="N",
         help="validate a folder of N one-row CSV files (and one of N/10): memory per file",
     )  # fmt: skip
+    parser.add_argument(
+        "--census", type=int, default=0, metavar="ROWS",
+        help="validate the census CSV file cut to ROWS rows (10,000,000: all of it), once, "
+        "against pyarrow.csv reading it; the file is deleted afterwards",
+    )  # fmt: skip
     parser.add_argument("--baseline", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.baseline:
@@ -365,6 +411,13 @@ def main() -> None:
     sizes = [generate.SIZES[name.strip()] for name in args.sizes.split(",") if name.strip()]
     print("## Machine\n")
     print("\n".join(machine()))
+    if args.census:
+        census = dataclasses.replace(generate.SIZES["census"], rows=args.census)
+        print("\n## Census (once; ratio to pyarrow.csv reading the file into Arrow)\n")
+        print("| size | command | seconds | peak MiB | respondents/s | x pyarrow |")
+        print("| --- | --- | ---: | ---: | ---: | ---: |")
+        print("\n".join(bench_census(census, args.data)), flush=True)
+        return  # alone: it is long
     print(f"\n## Validate (best of {args.runs}; ratios to the floor and to pandas)\n")
     print("| size | command | seconds | peak MiB | respondents/s | x floor | x pandas |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")

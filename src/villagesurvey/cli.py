@@ -731,6 +731,13 @@ def power(
     type=click.Path(exists=True, path_type=Path),
     help="Back-check returns (a file or folder; repeat for more) to compare with the clean rows.",
 )
+@click.option(
+    "--partition-rows",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Check CSV returns this many rows at a time, in bounded memory (the default for "
+    "512 MiB of CSV or more: 100,000).",
+)
 @_reports_errors
 def validate(
     instrument: Path,
@@ -743,6 +750,7 @@ def validate(
     sample: Path | None,
     villages: Path | None,
     backchecks: tuple[Path, ...],
+    partition_rows: int | None,
 ) -> None:
     """Check the RETURNS (workbooks, CSV files, ODK Central zips or folders) against INSTRUMENT.
 
@@ -762,6 +770,13 @@ def validate(
 
     loaded = load_instrument(instrument)
     stage = _stage if sys.stderr.isatty() else None
+    whole = corrections is not None or bool(sample or villages or backchecks)
+    streamed = _streamed(loaded, returns, outdir, show_pii, outlier_iqr, whole,
+                         partition_rows, stage)  # fmt: skip
+    if streamed is not None:
+        for line in summary_lines(streamed, outdir):
+            click.echo(line)
+        sys.exit(streamed.exit_code)
     with output_lock(outdir):  # one run at a time into OUTDIR, from reading to writing
         with _progress("reading returns") as progress:
             result = validate_returns(
@@ -782,6 +797,41 @@ def validate(
     for line in summary_lines(result, outdir):
         click.echo(line)
     sys.exit(result.exit_code)
+
+
+def _streamed(
+    instrument: Any,
+    returns: tuple[Path, ...],
+    outdir: Path,
+    show_pii: bool,
+    outlier_iqr: float,
+    whole: bool,
+    partition_rows: int | None,
+    stage: Callable[[str], None] | None,
+) -> Any:
+    """Validate CSV returns a partition at a time when asked or when they are large; ``None``
+    when the returns are validated in memory, as they are when ``whole`` (a corrections file,
+    a sample list, a villages table or back-checks need every row at once)."""
+    from .validate.stream_writing import validate_streamed
+    from .validate.streamed import (
+        PARTITION_ROWS,
+        STREAM_FROM_BYTES,
+        NotStreamableError,
+        stream_paths,
+    )
+
+    paths = None if whole else stream_paths(returns)
+    if not paths:
+        return None
+    if partition_rows is None and sum(p.stat().st_size for p in paths) < STREAM_FROM_BYTES:
+        return None
+    try:
+        return validate_streamed(
+            instrument, paths, outdir, partition_rows=partition_rows or PARTITION_ROWS,
+            outlier_factor=outlier_iqr, show_pii=show_pii, stage=stage,
+        )  # fmt: skip
+    except NotStreamableError:
+        return None  # read in memory: that reader reads any shape, or says why not
 
 
 def _stage(line: str) -> None:

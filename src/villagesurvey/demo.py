@@ -210,9 +210,7 @@ def _fieldwork(instrument: Instrument, outdir: Path, echo: Callable[[str], objec
         if check not in ("outside_soft_limit",)
     }
     echo("            signals: " + ", ".join(f"{check} {n}" for check, n in signals.items()))
-    checks, survey = run_backcheck(
-        instrument, validated / "clean.csv", [folder / "backchecks.csv"]
-    )
+    checks, survey = run_backcheck(instrument, validated / "clean.csv", [folder / "backchecks.csv"])
     target = outdir / "backcheck"
     write_backchecks(checks, survey, instrument, target)
     echo(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,7 +35,7 @@ from .tool_blanks import read_tool_blanks
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["check_returns"]
+__all__ = ["CheckedRows", "check_returns", "check_rows"]
 
 TOTAL_WORDS = frozenset(
     {"合计", "总计", "合計", "總計", "小计", "total", "totals", "sum", "grand total"}
@@ -78,45 +79,25 @@ def check_returns(
     """
     import pandas as pd
 
-    from . import cascades, duplicates, explain, hfc, schema
+    from . import duplicates, hfc
 
     findings = findings if findings is not None else Findings()
     if files is None:
         files = [FileReport(r.file, Path(r.file), None, "read") for r in returns]
-    raw = _raw_frame(instrument, returns)
-    where = raw[FILE] + " row " + raw[ROW].astype(str)
-    raw = fill_submission_key(instrument, raw, raw[PROVENANCE["submission"]], where, findings)
-    exported = raw[list(PROVENANCE.values())].notna().any(axis=1)
-    raw = read_tool_blanks(instrument, raw, exported, findings)
-    applied = None
-    if corrections is not None:
-        raw, applied = fixes_file.apply_corrections(instrument, raw, corrections, findings)
-    _formulas(raw, returns, findings)
-    totals = _total_rows(instrument, raw, findings)
     say = stage if stage is not None else _silent
-    say(f"reading the answers of {len(raw):,} rows")
-    spoilt = find_error_cells(instrument, raw, findings)
-    typed, fixes = normalise(instrument, _blanked(raw, spoilt) if spoilt else raw)
-    findings.add_frame(fixes)
-    rows = typed.drop(index=totals) if totals else typed  # a total row is no respondent
-    say("checking the rules")
-    schemas = schema.build_schemas(instrument)
-    own = tuple(r.code for r in instrument.rules)
-    unread = _cells(fixes[fixes["severity"] == "error"]) | spoilt  # an error: not again
-    failed = _without(schema.failures(schemas.errors, rows, own), unread)
-    findings.add_frame(explain.explain(instrument, failed, rows, raw).assign(severity="error"))
-    broken = unread | _cells(failed)
-    doubtful = _without(schema.failures(schemas.warnings, rows, own), broken)
-    findings.add_frame(explain.explain(instrument, doubtful, rows, raw).assign(severity="warning"))
+    checked = check_rows(instrument, returns, findings, corrections=corrections, stage=say)
+    raw, typed, rows, fixes = checked.raw, checked.typed, checked.rows, checked.fixes
+    applied = checked.applied
     say("looking for duplicates and outliers")
     submissions = raw[PROVENANCE["submission"]]
-    copies = duplicates.find_duplicates(instrument, rows, where, submissions)
+    copies = duplicates.find_duplicates(instrument, rows, checked.where, submissions)
     findings.add_frame(copies.assign(severity="error"))
-    findings.add_frame(cascades.find_filtered(instrument, rows).assign(severity="error"))
-    findings.add_frame(cascades.find_exclusive(instrument, rows).assign(severity="error"))
+    for cascaded in checked.cascaded:
+        findings.add_frame(cascaded)
     factor = outlier_factor if outlier_factor is not None else hfc.IQR_FACTOR
-    sound = _blanked(rows, broken | _cells(doubtful))  # flagged once, not again as outliers
-    findings.add_frame(hfc.find_outliers(instrument, sound, factor).assign(severity="warning"))
+    findings.add_frame(
+        hfc.find_outliers(instrument, checked.sound, factor).assign(severity="warning")
+    )
     table = findings.frame()
     table = _locate(correction_tables.settle(table, applied) if applied else table, raw, returns)
     errors = table[(table["severity"] == "error") & table["record"].notna()]
@@ -136,6 +117,90 @@ def check_returns(
     return Validation(instrument, files, raw, typed, table, quarantined, rates, corrections=applied)
 
 
+@dataclass
+class CheckedRows:
+    """What the checks that look at one row at a time give for a set of rows.
+
+    ``raw`` and ``typed`` hold every row (by record); ``rows`` the typed respondents (total
+    rows left out), ``sound`` the same with the answers already flagged blanked (for the
+    outliers), ``where`` each record's ``"<file> row <n>"``, ``cascaded`` the findings of
+    the cascades (filtered and exclusive choices), made after the duplicates.
+    """
+
+    raw: pd.DataFrame
+    typed: pd.DataFrame
+    rows: pd.DataFrame
+    fixes: pd.DataFrame
+    sound: pd.DataFrame
+    where: pd.Series
+    cascaded: tuple[pd.DataFrame, pd.DataFrame]
+    applied: fixes_file.Applied | None
+
+
+def check_rows(
+    instrument: Instrument,
+    returns: list[Return],
+    findings: Findings,
+    *,
+    first: int = 0,
+    corrections: fixes_file.CorrectionsFile | None = None,
+    stage: Callable[[str], None] = _silent,
+) -> CheckedRows:
+    """The checks that look at one row at a time: normalising, the one-row rules, cascades.
+
+    Parameters
+    ----------
+    instrument : Instrument
+        The rules.
+    returns : list of Return
+        The rows to check (all of a batch, or one partition of a file).
+    findings : Findings
+        Where the findings go (all but the cascades', which are returned).
+    first : int, default 0
+        The record number of the first row: a partition's rows keep their place in the batch.
+    corrections : CorrectionsFile, optional
+        Decisions applied to the rows as read, before any check.
+    stage : callable, optional
+        Called with a line before each step.
+    """
+    import pandas as pd
+
+    from . import cascades, explain, schema
+
+    raw = _raw_frame(instrument, returns)
+    if first:
+        raw.index = pd.RangeIndex(first, first + len(raw))
+    where = raw[FILE] + " row " + raw[ROW].astype(str)
+    raw = fill_submission_key(instrument, raw, raw[PROVENANCE["submission"]], where, findings)
+    exported = raw[list(PROVENANCE.values())].notna().any(axis=1)
+    raw = read_tool_blanks(instrument, raw, exported, findings)
+    applied = None
+    if corrections is not None:
+        raw, applied = fixes_file.apply_corrections(instrument, raw, corrections, findings)
+    _formulas(raw, returns, findings, first)
+    totals = _total_rows(instrument, raw, findings)
+    stage(f"reading the answers of {len(raw):,} rows")
+    spoilt = find_error_cells(instrument, raw, findings)
+    typed, fixes = normalise(instrument, _blanked(raw, spoilt) if spoilt else raw)
+    findings.add_frame(fixes)
+    rows = typed.drop(index=totals) if totals else typed  # a total row is no respondent
+    stage("checking the rules")
+    schemas = schema.build_schemas(instrument)
+    own = tuple(r.code for r in instrument.rules)
+    unread = _cells(fixes[fixes["severity"] == "error"]) | spoilt  # an error: not again
+    failed = _without(schema.failures(schemas.errors, rows, own), unread)
+    findings.add_frame(explain.explain(instrument, failed, rows, raw).assign(severity="error"))
+    broken = unread | _cells(failed)
+    doubtful = _without(schema.failures(schemas.warnings, rows, own), broken)
+    findings.add_frame(explain.explain(instrument, doubtful, rows, raw).assign(severity="warning"))
+    cascaded = (
+        cascades.find_filtered(instrument, rows).assign(severity="error"),
+        cascades.find_exclusive(instrument, rows).assign(severity="error"),
+    )
+    sound = _blanked(rows, broken | _cells(doubtful))  # flagged once, not again as outliers
+    return CheckedRows(raw, typed, rows, fixes, sound, where, cascaded, applied)
+
+
 def _dont_know(values: pd.Series) -> pd.Series:
     """Which values say "don't know"; a column of texts looks at each different text once."""
     import numpy as np
@@ -148,8 +213,8 @@ def _dont_know(values: pd.Series) -> pd.Series:
     return values.map(lambda v: isinstance(v, str) and is_dont_know(v))
 
 
-def _formulas(raw: pd.DataFrame, returns: list[Return], findings: Findings) -> None:
-    offset = 0
+def _formulas(raw: pd.DataFrame, returns: list[Return], findings: Findings, first: int = 0) -> None:
+    offset = first
     for laid in returns:
         if not laid.formulas:
             offset += len(laid.rows)

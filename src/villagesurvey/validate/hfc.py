@@ -17,7 +17,8 @@ After the checks of IPA's ``ipacheck`` and the World Bank's ``iefieldkit``:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from ..instrument import Instrument
 from .cells import show
@@ -33,6 +34,8 @@ __all__ = [
     "MIN_GROUP",
     "MIN_VALUES",
     "find_outliers",
+    "outlier_columns",
+    "outliers_of",
     "response_rates",
 ]
 
@@ -140,11 +143,59 @@ def find_outliers(
     group_by = instrument.key[0]
     # a blank key (of any type, a number too) is one group of its own
     codes = pd.factorize(typed[group_by], use_na_sentinel=False)[0].astype(np.intp)
+    groups = typed[group_by]
+    return outliers_of(
+        instrument,
+        lambda code: typed[code].to_numpy(dtype=float, na_value=np.nan),
+        codes,
+        lambda at: groups.iloc[at],
+        typed.index.to_numpy(),
+        factor,
+    )
+
+
+def outlier_columns(instrument: Instrument) -> list[str]:
+    """The columns judged for outliers: numbers, not of the respondent key."""
+    return [
+        c.code
+        for c in instrument.columns
+        if c.question.type in ("integer", "decimal") and c.code not in instrument.key
+    ]
+
+
+def outliers_of(
+    instrument: Instrument,
+    values_of: Callable[[str], np.ndarray],
+    codes: np.ndarray,
+    group_of: Callable[[int], Any],
+    records: np.ndarray,
+    factor: float = IQR_FACTOR,
+) -> pd.DataFrame:
+    """:func:`find_outliers` on arrays: what the streamed path keeps of every row.
+
+    Parameters
+    ----------
+    instrument : Instrument
+        Says which columns are numbers and which column groups the respondents.
+    values_of : callable
+        A column's answers as floats (NaN for a blank), one per record, by column code.
+    codes : ndarray
+        Each record's group (the first key column; a blank key is a group of its own).
+    group_of : callable
+        The group's answer of the record at a position (for the message).
+    records : ndarray
+        The record number at each position.
+    factor : float, default 3.0
+        See :func:`find_outliers`.
+    """
+    import numpy as np
+    import pandas as pd
+
+    group_by = instrument.key[0]
     rows = []
-    for column in instrument.columns:
-        if column.question.type not in ("integer", "decimal") or column.code in instrument.key:
-            continue
-        values = typed[column.code].to_numpy(dtype=float, na_value=np.nan)
+    for code in outlier_columns(instrument):
+        column = instrument.column(code)
+        values = values_of(code)
         if column.question.special:  # a don't-know code is no measurement
             values = np.where(np.isin(values, column.question.special), np.nan, values)
         known = ~np.isnan(values)
@@ -167,12 +218,12 @@ def find_outliers(
         how = "quartiles of the logarithm" if logged else "quartiles"
         for at in np.flatnonzero(flagged):
             value = float(values[at])
-            group = typed[group_by].iloc[at]
+            group = group_of(int(at))
             group = "(blank)" if pd.isna(group) else group
             where = f"{group_by} {group}" if local[at] else "all returns"
             usual = f"{_round(low[at])} to {_round(high[at])}"
             rows.append(
-                (typed.index[at], column.code, show(value), "outlier",
+                (records[at], code, show(value), "outlier",
                  f"{show(value)} is far from the other answers of {where} (usual {usual}: "
                  f"{how} \u00b1 {show(factor)} IQR); confirm it", usual)
             )  # fmt: skip

@@ -436,6 +436,10 @@ def summary_lines(validation: Validation, outdir: str | Path, top: int = 5) -> l
             + (f", {level.rows_not_read} not read" if level.rows_not_read else "")
             + (f" (errors: {shown})" if shown else "")
         )
-    written = [*OUTPUTS[:2], *roster_outputs(validation), *OUTPUTS[2:]]
+    written = getattr(validation, "written", None) or [
+        *OUTPUTS[:2],
+        *roster_outputs(validation),
+        *OUTPUTS[2:],
+    ]  # a streamed validation writes fewer
     lines.append(f"wrote {', '.join(written[:-1])} and {written[-1]} to {outdir}")
     return lines

@@ -1,0 +1,102 @@
+"""Write a CSV output a partition at a time, byte for byte as :func:`.outputs._write_csv`.
+
+:func:`.outputs._write_csv` writes a whole table: unquoted by pyarrow when no value needs
+quotes, else by pandas, with CR LF line ends when a value holds a carriage return. A table
+written here in pieces gives the same bytes: each piece is rendered the same way, and a
+carriage return in any piece means every line of the file ends in CR LF, so the file is
+written again in that mode (:class:`CarriageReturnError` says so).
+
+Tables of two columns or more, as every output is: pandas writes an empty value of a
+one-column table as ``""`` (a line of its own would be blank), pyarrow as nothing, so a
+one-column table cut into pieces could differ.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+from ..tables.safe import neutralise
+from .outputs import _neutralised
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["CarriageReturnError", "CsvPieces", "render"]
+
+
+class CarriageReturnError(Exception):
+    """A piece holds a carriage return, but the file was begun with line feeds alone."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+def render(frame: pd.DataFrame, *, header: bool, crlf: bool) -> tuple[bytes, bool]:
+    """A table's CSV bytes as :func:`.outputs._write_csv` writes them, and whether a value
+    holds a carriage return (then the lines end in CR LF)."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    columns = {neutralise(str(n)): _neutralised(frame[n]) for n in frame}
+    rows = len(frame)
+    if not rows and not header:
+        return b"", False
+    body = b""
+    if columns and not crlf:
+        sink = pa.BufferOutputStream()
+        options = pacsv.WriteOptions(include_header=False, quoting_style="none")
+        with contextlib.suppress(pa.ArrowInvalid):  # a value needs quotes: pandas below
+            pacsv.write_csv(pa.table(columns), sink, write_options=options)
+            body = sink.getvalue().to_pybytes()
+    plain = (
+        not crlf
+        and bool(body or not rows)
+        and bool(columns)
+        and body.count(b",") == rows * (len(columns) - 1)
+        and body.count(b"\n") == rows
+        and b'"' not in body
+        and b"\r" not in body
+    )
+    if plain:
+        head = io.StringIO()
+        if header:
+            csv.writer(head, lineterminator="\n").writerow(list(columns))
+        return head.getvalue().encode("utf-8") + body, False
+    cr = any(pc.any(pc.match_substring(c, "\r")).as_py() for c in columns.values())
+    safe = pd.DataFrame({n: pd.Series(c, dtype="str") for n, c in columns.items()})
+    end = "\r\n" if cr or crlf else "\n"
+    text = safe.to_csv(index=False, header=header, lineterminator=end)
+    return text.encode("utf-8"), cr
+
+
+class CsvPieces:
+    """One CSV output written a table at a time (the header with the first)."""
+
+    def __init__(self, path: Path, *, crlf: bool) -> None:
+        self.path, self.crlf = path, crlf
+        self._out: BinaryIO = open(path, "wb")  # noqa: SIM115  (closed by close())
+        self._begun = False
+
+    def add(self, frame: pd.DataFrame) -> None:
+        """Append a table's rows (and the header, the first time).
+
+        Raises
+        ------
+        CarriageReturnError
+            If a value holds a carriage return and the file was begun with line feeds.
+        """
+        data, cr = render(frame, header=not self._begun, crlf=self.crlf)
+        if cr and not self.crlf:
+            raise CarriageReturnError(self.path.name)
+        self._out.write(data)
+        self._begun = True
+
+    def close(self) -> None:
+        self._out.close()

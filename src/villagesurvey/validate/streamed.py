@@ -1,0 +1,261 @@
+"""Validate large CSV returns in bounded memory: partitions checked one at a time.
+
+Which steps look at one row at a time, and which compare rows:
+
+- **map over partitions** (each partition alone, :func:`.checking.check_rows`): laying out
+  the rows (after the header row, found once per file), the submission key, the tool's
+  blanks, total rows, cells holding spreadsheet errors, normalising (every fix and every
+  cell that cannot be read), the one-row rules of the pandera schema (ranges, required
+  answers, skip rules, parts within totals, the instrument's own rules) and their
+  explanations, the cascades (filtered and exclusive choices).
+- **reductions** (every row of the batch):
+
+  - duplicates of whole rows and of the respondent key (:mod:`.duplicates`): a hash of
+    each row's answers (and submission ID) and of its key is kept per record; only the rows
+    whose hash another row shares are read back, and :func:`.duplicates.find_duplicates`
+    judges them exactly;
+  - outlier fences by group (:mod:`.hfc`): each numeric column's answers (as the outlier
+    check sees them, flagged answers blank) wait on disk as float64, the group of each record
+    as an integer; the fences are then drawn a column at a time by
+    :func:`.hfc.outliers_of`, NumPy's linear quantile to the last bit;
+  - summary counts: rows in, clean, quarantined and not read per file; findings by check;
+  - the order of issues.csv (by file, then record), which a partition's rows keep.
+
+  Response rates (by enumerator, by village) and the workbooks they appear in (issues.xlsx,
+  corrections.xlsx) are not made on this path; nor are roster links (a CSV file holds no
+  roster sheet: each roster's outputs are those of no rows).
+
+Each partition's rows as read and typed, and its findings, wait in the staging folder
+(pickled, exactly as they were) until the reductions are done; then the partitions are split
+into clean and quarantine and written in order (:mod:`.stream_writing`).
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..instrument import Instrument
+from .checking import check_rows
+from .csv_stream import NotStreamableError, StreamedFile, csv_partitions
+from .findings import Findings
+from .layout import Return
+from .result import PROVENANCE
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+__all__ = ["PARTITION_ROWS", "STREAM_FROM_BYTES", "NotStreamableError", "Partitions"]
+
+PARTITION_ROWS = 100_000
+"""Respondents in one partition by default (about 350 MB of working memory at 61 columns)."""
+
+STREAM_FROM_BYTES = 512 * 2**20
+"""CSV returns of this many bytes or more in all are validated in partitions by default."""
+
+_MIX = 0x9E3779B97F4A7C15  # an odd 64-bit constant: mixes the submission into a row's hash
+
+
+@dataclass
+class Partition:
+    """Where a partition waits, and which records it holds."""
+
+    file: str
+    first: int
+    size: int
+    path: Path
+
+
+@dataclass
+class Partitions:
+    """The partitions of a batch, checked one at a time, and what the reductions need.
+
+    Attributes
+    ----------
+    instrument : Instrument
+        The rules.
+    folder : Path
+        Where partitions wait (inside the output set's staging folder).
+    findings : Findings
+        Findings without a record (layout, blank rows, rows not read, files).
+    """
+
+    instrument: Instrument
+    folder: Path
+    findings: Findings = field(default_factory=Findings)
+    parts: list[Partition] = field(default_factory=list)
+    letters: dict[str, Return] = field(default_factory=dict)
+    provenance: set[str] = field(default_factory=set)
+    records: int = 0
+    _hashes: list[tuple[Any, ...]] = field(default_factory=list)
+    _submissions: bool = False
+    _groups: dict[Any, int] = field(default_factory=dict)
+    _labels: list[Any] = field(default_factory=list)
+    _columns: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        from .hfc import outlier_columns
+
+        self._columns = outlier_columns(self.instrument)
+        (self.folder / "outliers").mkdir(parents=True)
+
+    def read(self, streamed: StreamedFile, rows: int, stage: Callable[[str], None]) -> None:
+        """Check every partition of one CSV file.
+
+        Raises
+        ------
+        NotStreamableError
+            If the file cannot be read a partition at a time.
+        """
+        for piece in csv_partitions(self.instrument, streamed, rows, self.findings):
+            if streamed.name not in self.letters:
+                self.letters[streamed.name] = Return(
+                    piece.file, piece.sheet, [], {}, piece.letters, {}
+                )
+            self.add(piece)
+            stage(f"checked {self.records:,} rows")
+
+    def add(self, piece: Return) -> None:
+        """Check one partition and keep what the reductions need; the rest waits on disk."""
+        found = Findings()
+        checked = check_rows(self.instrument, [piece], found, first=self.records)
+        table = found.frame()
+        located = table["record"].notna()
+        if not located.all():
+            self.findings.add_frame(table[~located])
+            table = table[located].reset_index(drop=True)
+        raw, rows = checked.raw, checked.rows
+        for key, name in PROVENANCE.items():
+            if raw[name].notna().any():
+                self.provenance.add(key)
+        self._keep_hashes(raw, rows)
+        self._keep_values(checked.sound)
+        path = self.folder / f"{len(self.parts):06d}.pickle"
+        with open(path, "wb") as out:
+            pickle.dump((raw, checked.typed, table, checked.cascaded), out, pickle.HIGHEST_PROTOCOL)
+        self.parts.append(Partition(piece.file, self.records, len(raw), path))
+        self.records += len(raw)
+
+    def _keep_hashes(self, raw: pd.DataFrame, rows: pd.DataFrame) -> None:
+        import pandas as pd
+
+        codes = [c.code for c in self.instrument.columns]
+        key = list(self.instrument.key)
+        submissions = raw[PROVENANCE["submission"]]
+        self._submissions |= bool(submissions.notna().any())
+        answers = pd.util.hash_pandas_object(rows[codes], index=False).to_numpy()
+        own = submissions.reindex(rows.index).astype(object)
+        submitted = pd.util.hash_pandas_object(own, index=False).to_numpy()
+        keys = pd.util.hash_pandas_object(rows[key], index=False).to_numpy()
+        complete = rows[key].notna().all(axis=1).to_numpy()
+        self._hashes.append((rows.index.to_numpy(), answers, submitted, keys, complete))
+
+    def _keep_values(self, sound: pd.DataFrame) -> None:
+        import numpy as np
+        import pandas as pd
+
+        group = sound[self.instrument.key[0]]
+        codes, uniques = pd.factorize(group, use_na_sentinel=False)
+        number = np.empty(len(uniques), dtype=np.int64)
+        for i, unique in enumerate(uniques):
+            blank = bool(pd.isna(unique))
+            at = self._groups.setdefault(("\0blank",) if blank else unique, len(self._groups))
+            if at == len(self._labels):
+                self._labels.append(group.iloc[int(np.flatnonzero(codes == i)[0])])
+            number[i] = at
+        folder = self.folder / "outliers"
+        with open(folder / "groups", "ab") as out:
+            number[codes].astype(np.int64).tofile(out)
+        with open(folder / "records", "ab") as out:
+            sound.index.to_numpy(dtype=np.int64).tofile(out)
+        for n, code in enumerate(self._columns):
+            values = sound[code].to_numpy(dtype=float, na_value=np.nan)
+            with open(folder / f"{n}", "ab") as out:
+                values.astype(np.float64).tofile(out)
+
+    def duplicates(self) -> pd.DataFrame:
+        """Duplicate rows and keys of the whole batch (:func:`.duplicates.find_duplicates`)."""
+        import numpy as np
+        import pandas as pd
+
+        from .duplicates import find_duplicates
+        from .result import FILE, ROW
+
+        if not self._hashes:
+            return _no_duplicates()
+        records, answers, submitted, keys, complete = (
+            np.concatenate(parts) for parts in zip(*self._hashes, strict=True)
+        )
+        self._hashes = []
+        identity = answers ^ (submitted * np.uint64(_MIX)) if self._submissions else answers
+        maybe = pd.Series(identity).duplicated(keep=False).to_numpy().copy()
+        maybe[complete] |= pd.Series(keys[complete]).duplicated(keep=False).to_numpy()
+        wanted = records[maybe]
+        rows, raws = [], []
+        for part in self.parts:
+            inside = wanted[(wanted >= part.first) & (wanted < part.first + part.size)]
+            if len(inside):
+                raw, typed, _, _ = _load(part.path)
+                rows.append(typed.loc[inside])  # a total row has no hash: never wanted
+                raws.append(raw.loc[inside, [FILE, ROW, PROVENANCE["submission"]]])
+        if not rows:
+            return _no_duplicates()
+        typed = pd.concat(rows)
+        raw = pd.concat(raws)
+        where = raw[FILE] + " row " + raw[ROW].astype(str)
+        return find_duplicates(self.instrument, typed, where, raw[PROVENANCE["submission"]])
+
+    def outliers(self, factor: float) -> pd.DataFrame:
+        """Outliers of the whole batch, a column at a time (:func:`.hfc.outliers_of`)."""
+        import numpy as np
+
+        from .hfc import outliers_of
+
+        folder = self.folder / "outliers"
+        if not self.parts:
+            codes = np.zeros(0, dtype=np.intp)
+            records = np.zeros(0, dtype=np.int64)
+        else:
+            codes = np.fromfile(folder / "groups", dtype=np.int64).astype(np.intp)
+            records = np.fromfile(folder / "records", dtype=np.int64)
+        where = {code: n for n, code in enumerate(self._columns)}
+
+        def values_of(code: str) -> np.ndarray:
+            if not self.parts:
+                return np.zeros(0)
+            return np.fromfile(folder / f"{where[code]}", dtype=np.float64)
+
+        labels = self._labels
+        return outliers_of(
+            self.instrument, values_of, codes, lambda at: labels[codes[at]], records, factor
+        )
+
+
+def _load(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, Any]:
+    with open(path, "rb") as stream:
+        loaded: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, Any] = pickle.load(stream)  # noqa: S301  (written by this run, in its own staging folder)
+    return loaded
+
+
+def _no_duplicates() -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(columns=["record", "column", "value", "check", "message"], dtype=object)
+
+
+def stream_paths(sources: Sequence[str | Path]) -> list[Path] | None:
+    """The files of ``sources`` when every one is a CSV file, else ``None``."""
+    from .sources import find_returns
+
+    skipped: list[tuple[Path, str]] = []
+    try:
+        paths = find_returns(sources, skipped)
+    except Exception:  # the in-memory path says what is wrong
+        return None
+    if not paths or skipped or any(p.suffix.lower() != ".csv" for p in paths):
+        return None
+    return paths

@@ -1,0 +1,243 @@
+"""The streamed path (CSV returns checked a partition at a time) writes the very bytes of the
+in-memory path: on the model study's returns saved as one CSV file, on the messy returns
+saved as CSV files, and on a generated file with an error of every kind, in partitions of
+7 rows so that partitions split copies, key clashes, groups and runs of blank rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from villagesurvey.instrument import load_instrument
+from villagesurvey.validate import csv_stream, validate_returns, write_validation
+from villagesurvey.validate.stream_writing import STREAMED_OUTPUTS, validate_streamed
+from villagesurvey.validate.streamed import stream_paths
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTRUMENT = ROOT / "instruments" / "village_ecommerce.yaml"
+ROSTER_FILES = ("clean_members.csv", "quarantine_members.csv", "dropped_members.csv")
+
+
+@pytest.fixture(scope="module")
+def instrument() -> Any:
+    return load_instrument(INSTRUMENT)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _sheet_rows(workbook: Path) -> list[list[str]]:
+    """The data sheet of a returned workbook, every cell as text (as a CSV export holds it)."""
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(workbook))
+    name = next(n for n in book.sheet_names if n != "_instrument")
+    return [
+        [_text(v if v != "" else None) for v in row]
+        for row in book.get_sheet_by_name(name).to_python()
+    ]
+
+
+def _write(path: Path, rows: list[list[str]], quoting: int = 0) -> Path:
+    import csv
+
+    with open(path, "w", newline="", encoding="utf-8") as out:
+        csv.writer(out, lineterminator="\n", quoting=quoting).writerows(rows)
+    return path
+
+
+def _compare(instrument: Any, paths: list[Path], tmp_path: Path, rows: int) -> None:
+    memory, streamed = tmp_path / "memory", tmp_path / "streamed"
+    write_validation(validate_returns(instrument, paths), memory)
+    result = validate_streamed(instrument, paths, streamed, partition_rows=rows)
+    names = [*STREAMED_OUTPUTS, *ROSTER_FILES]
+    assert sorted(p.name for p in streamed.iterdir()) == sorted(names)
+    for name in names:
+        assert (streamed / name).read_bytes() == (memory / name).read_bytes(), name
+    counted = result.rows_clean + result.rows_quarantined + result.rows_not_read
+    assert result.rows_in == counted
+
+
+def test_model_study_returns_as_one_csv(instrument: Any, tmp_path: Path) -> None:
+    rows: list[list[str]] = []
+    for workbook in sorted((ROOT / "sample_data" / "returns").glob("*.xlsx")):
+        sheet = _sheet_rows(workbook)
+        at = next(i for i, r in enumerate(sheet) if r and r[0] == "village_id")
+        rows += sheet[at:] if not rows else sheet[at + 1 :]
+    path = _write(tmp_path / "season.csv", rows)
+    assert stream_paths([path]) == [path]
+    _compare(instrument, [path], tmp_path, 7)
+
+
+def test_messy_returns_as_csv_files(instrument: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    paths = [
+        _write(folder / f"{w.stem}.csv", _sheet_rows(w))
+        for w in sorted((ROOT / "sample_data" / "returns_messy").glob("*.xlsx"))
+    ]
+    _compare(instrument, stream_paths([folder]) or [], tmp_path, 7)
+    assert len(paths) == 4
+
+
+def _generated(instrument: Any, count: int, seed: int) -> list[list[str]]:
+    """``count`` respondents built from the model study's answers, with an error of every
+    kind planted: copies, key clashes, outliers in villages of 40, totals, blank rows, a row
+    of unknown columns only, text in numbers, impossible dates, formulas, line breaks and a
+    carriage return inside quoted values."""
+    import csv
+
+    with open(ROOT / "sample_data" / "truth.csv", encoding="utf-8") as source:
+        truth = list(csv.reader(source))
+    header = [h for h in truth[0] if h != "source_file"] + ["extra_note"]
+    pool = [dict(zip(truth[0], r, strict=True)) for r in truth[1:]]
+    rng = random.Random(seed)
+    rows: list[list[str]] = [header]
+    for i in range(count):
+        person = dict(rng.choice(pool))
+        person["village_id"] = f"V{i // 40 + 1:02d}"
+        person["household_id"] = f"H{i:04d}"
+        person["person_id"] = "1"
+        person["family_income_2020"] = str(rng.randrange(20_000, 90_000))
+        person["household_spending_2022"] = str(rng.randrange(10_000, 60_000))
+        person["age"] = str(rng.randrange(30, 46))
+        person["extra_note"] = ""
+        rows.append([person.get(h, "") for h in header])
+    at = {name: header.index(name) for name in header}
+    data = rows[1:]
+    data[3][at["family_income_2020"]] = "9000000"  # beyond the soft limit
+    data[45][at["age"]] = "78"  # an outlier of its village
+    data[46][at["age"]] = "79"
+    data[80][at["age"]] = "about 40"
+    data[81][at["interview_date"]] = "2022-06-31"
+    data[82][at["family_income_2022"]] = "=1+1"
+    data[83][at["respondent_name"]] = "合计"
+    data[84][at["family_income_2020"]] = "７００００"
+    data[85][at["village_id"]] = " V03 "
+    data[86][at["respondent_name"]] = "line\nbreak, with a comma"
+    data[87][at["age"]] = "150"
+    data[88][at["family_income_2020"]] = "¥12,000"
+    data[20][at["household_id"]] = data[11][at["household_id"]]  # same key, other answers
+    data[21][at["village_id"]] = ""  # a blank group
+    copies = [list(data[5]), list(data[6]), list(data[30])]
+    data.insert(60, copies[0])  # copies far from their originals, in other partitions
+    data.insert(70, copies[1])
+    data.append(copies[2])
+    blank = [""] * len(header)
+    unknown = [""] * (len(header) - 1) + ["a note in a column not of the instrument"]
+    for offset, extra in ((13, blank), (14, blank), (15, blank), (50, unknown), (99, blank)):
+        data.insert(offset, list(extra))
+    for offset in range(36, 36 + 9):  # a run of blank rows across a partition's end
+        data.insert(offset, list(blank))
+    data.append(list(blank))  # blank rows at the end are not news
+    return [header, *data]
+
+
+def test_generated_errors_of_every_kind(
+    instrument: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(csv_stream, "FIRST_ROWS", 30)  # chunks end mid-file, in blank runs
+    rows = _generated(instrument, 120, seed=17)
+    path = _write(tmp_path / "census.csv", rows)
+    _compare(instrument, [path], tmp_path, 7)
+    issues = (tmp_path / "streamed" / "issues.csv").read_text(encoding="utf-8")
+    for check in ("duplicate_row", "duplicate_key", "outlier", "blank_row", "row_not_read",
+                  "total_row", "not_a_number", "not_a_date", "out_of_range"):  # fmt: skip
+        assert check in issues, check
+
+
+def test_carriage_return_makes_every_line_end_in_crlf(instrument: Any, tmp_path: Path) -> None:
+    rows = _generated(instrument, 100, seed=3)
+    rows[70][rows[0].index("respondent_name")] = "carriage\rreturn"
+    path = _write(tmp_path / "cr.csv", rows, quoting=1)  # csv.QUOTE_ALL: the CR quoted
+    _compare(instrument, [path], tmp_path, 40)
+    written = [(tmp_path / "streamed" / n).read_bytes() for n in ("clean.csv", "issues.csv")]
+    assert any(b"carriage\rreturn" in data and data.endswith(b"\r\n") for data in written)
+
+
+def test_cli_partitions_and_says_what_it_wrote(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from villagesurvey.cli import main
+
+    truth = ROOT / "sample_data" / "truth.csv"
+    out = tmp_path / "out"
+    args = ["validate", str(INSTRUMENT), str(truth), "-o", str(out), "--partition-rows", "25"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "rows: 62 in, 62 clean, 0 quarantined" in result.output
+    assert "issues.xlsx" not in result.output
+    assert sorted(p.name for p in out.iterdir()) == sorted([*STREAMED_OUTPUTS, *ROSTER_FILES])
+
+
+def test_a_file_arrow_cannot_stream_is_validated_in_memory(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from villagesurvey.cli import main
+
+    text = (ROOT / "sample_data" / "truth.csv").read_text(encoding="utf-8")
+    path = tmp_path / "gbk.csv"
+    path.write_bytes(text.encode("gb18030"))  # the names in Chinese: not UTF-8
+    out = tmp_path / "out"
+    args = ["validate", str(INSTRUMENT), str(path), "-o", str(out), "--partition-rows", "25"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert (out / "issues.xlsx").exists()  # the in-memory path's set
+
+
+def test_interrupted_run_leaves_the_previous_set(
+    instrument: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from villagesurvey.validate import streamed
+
+    truth = ROOT / "sample_data" / "truth.csv"
+    out = tmp_path / "out"
+    validate_streamed(instrument, [truth], out, partition_rows=25)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    calls = {"n": 0}
+    add = streamed.Partitions.add
+
+    def interrupted(self: Any, piece: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt  # as Ctrl-C in the middle of the partitions
+        add(self, piece)
+
+    monkeypatch.setattr(streamed.Partitions, "add", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        validate_streamed(instrument, [truth], out, partition_rows=25)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging folder left
+
+
+def test_not_enough_disk_for_the_partitions_is_said_before_starting(
+    instrument: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from villagesurvey.errors import OutputError
+    from villagesurvey.validate import stream_writing
+
+    truth = ROOT / "sample_data" / "truth.csv"
+    monkeypatch.setattr(stream_writing, "_free_bytes", lambda folder: 1000)
+    with pytest.raises(OutputError, match="free beside"):
+        validate_streamed(instrument, [truth], tmp_path / "out", partition_rows=25)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_file_of_a_header_alone(instrument: Any, tmp_path: Path) -> None:
+    header = (ROOT / "sample_data" / "truth.csv").read_text(encoding="utf-8").splitlines()[0]
+    path = tmp_path / "header.csv"
+    path.write_text(header + "\n", encoding="utf-8")
+    _compare(instrument, [path], tmp_path, 7)
