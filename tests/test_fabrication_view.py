@@ -228,7 +228,8 @@ def test_dont_know_codes_are_no_amounts() -> None:
 def test_no_enumerator_question_no_view() -> None:
     frame = _survey(7).drop(columns="enumerator")
     text = (ROOT / "instruments" / "village_ecommerce.yaml").read_text(encoding="utf-8")
-    without = parse_instrument(text.replace("code: enumerator", "code: interviewer"), "x.yaml")
+    text = text.replace("code: enumerator", "code: interviewer")
+    without = parse_instrument(text.replace("  enumerator: enumerator\n", ""), "x.yaml")
     assert fabrication_view(without, frame) is None
 
 
@@ -277,5 +278,7 @@ def test_validate_adds_the_view_and_its_warnings(tmp_path: Path) -> None:
     view = summary["monitoring"]["fabrication"]
     assert view["enumerators"]["E01"]["digits"]["flagged"] is True
     assert len(view["signals"]) == 2
-    quiet = validate_returns(INSTRUMENT, [tmp_path / "returns.csv"], fabrication=False)
+    quiet = validate_returns(
+        INSTRUMENT, [tmp_path / "returns.csv"], views=("enumerators", "gps", "progress")
+    )
     assert "fabrication" not in quiet.monitoring

@@ -166,7 +166,7 @@ def test_the_model_study_flags_nothing():
         ("李娜", 17), ("王强", 17), ("Zhou Min", 17), ("陈静", 11)
     ]  # fmt: skip
     assert view["signals"] == []
-    assert view["duration_from"] is None  # the model study recorded no times
+    assert view["duration_from"] == "start_end"  # the model study's start and end times
     assert not validation.findings["check"].str.startswith("enumerator_").any()
 
 
@@ -259,5 +259,7 @@ def test_the_tests_match_r():
 
 def test_the_view_can_be_left_out(tmp_path):
     rows = _rows(minutes=MINUTES)
-    validation = validate_returns(WATCHED, [write_csv(rows, tmp_path / "e.csv")], enumerators=False)
+    validation = validate_returns(
+        WATCHED, [write_csv(rows, tmp_path / "e.csv")], views=("gps", "progress", "fabrication")
+    )
     assert "enumerators" not in validation.monitoring

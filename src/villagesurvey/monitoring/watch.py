@@ -14,7 +14,7 @@ after the long part. :func:`watch` then runs the views in this order:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +25,10 @@ if TYPE_CHECKING:
     from ..validate.result import Validation
     from .sample import SampleList
 
-__all__ = ["Watch", "prepare", "watch"]
+__all__ = ["VIEWS", "Watch", "prepare", "watch"]
+
+VIEWS = ("enumerators", "gps", "progress", "fabrication", "backchecks")
+"""Every view, in the order :func:`watch` runs them."""
 
 
 @dataclass(frozen=True)
@@ -38,8 +41,8 @@ class Watch:
     """Each village's centre (``validate --villages``)."""
     backchecks: Sequence[str | Path] = ()
     """Back-check returns (``validate --backchecks``)."""
-    enumerators: bool = True
-    fabrication: bool = True
+    views: frozenset[str] = frozenset(VIEWS)
+    """The views to run (a view also needs what it reads: gps a geopoint question, ...)."""
 
 
 def prepare(
@@ -48,28 +51,34 @@ def prepare(
     sample: str | Path | None = None,
     villages: str | Path | None = None,
     backchecks: Sequence[str | Path] | None = None,
-    enumerators: bool = True,
-    fabrication: bool = True,
+    views: Collection[str] = VIEWS,
     **reading: Any,
 ) -> Watch:
     """Read the sample list and the villages table, before the returns.
 
     Raises
     ------
+    OptionError
+        If a view is not one of :data:`VIEWS`.
     ReturnsError
         If the sample list cannot be read.
     OptionError
         If the villages table cannot be read.
     """
+    from ..errors import OptionError
     from .sample import read_sample
     from .villages import read_villages
 
+    unknown = sorted(set(views) - set(VIEWS))
+    if unknown:
+        raise OptionError(
+            f"no monitoring view {', '.join(unknown)}; the views are {', '.join(VIEWS)}"
+        )
     return Watch(
         listed=read_sample(sample, instrument, **reading) if sample is not None else None,
         centres=read_villages(villages, instrument.key[0]) if villages is not None else None,
         backchecks=tuple(backchecks or ()),
-        enumerators=enumerators,
-        fabrication=fabrication,
+        views=frozenset(views),
     )
 
 
@@ -88,20 +97,24 @@ def watch(validation: Validation, views: Watch, returns: Sequence[Return], **rea
     **reading
         Limits passed on to the back-checks' own validation.
     """
-    from .gps import gps_view, point_letters
-    from .progress import add_progress
-
-    if views.enumerators:
+    run = views.views
+    if "enumerators" in run:
         from .enumerators import monitor_enumerators
 
         monitor_enumerators(validation)
-    gps_view(validation, views.centres, point_letters(validation.instrument, returns))
-    add_progress(validation, views.listed)
-    if views.fabrication:
+    if "gps" in run:
+        from .gps import gps_view, point_letters
+
+        gps_view(validation, views.centres, point_letters(validation.instrument, returns))
+    if "progress" in run:
+        from .progress import add_progress
+
+        add_progress(validation, views.listed)
+    if "fabrication" in run:
         from .fabrication import add_fabrication
 
         add_fabrication(validation)
-    if views.backchecks:
+    if "backchecks" in run and views.backchecks:
         from .backcheck_step import add_backchecks
 
         add_backchecks(validation, views.backchecks, **reading)

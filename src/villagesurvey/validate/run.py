@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -82,9 +82,8 @@ def validate_returns(
     corrections: str | Path | None = None,
     sample: str | Path | None = None,
     villages: str | Path | None = None,
-    enumerators: bool = True,
     backchecks: Sequence[str | Path] | None = None,
-    fabrication: bool = True,
+    views: Collection[str] | None = None,
     **reading: Any,
 ) -> Validation:
     """Validate returned workbooks (files or folders of them) against an instrument.
@@ -115,11 +114,11 @@ def validate_returns(
     backchecks : sequence of path, optional
         Back-check returns to compare with the clean rows
         (:func:`villagesurvey.monitoring.backcheck_step.add_backchecks`).
-    enumerators, fabrication : bool, default True
-        Run the ``enumerators`` and ``fabrication`` views
-        (:mod:`villagesurvey.monitoring.enumerators`, :mod:`~villagesurvey.monitoring.fabrication`).
-        Every view runs once the rows are checked (:mod:`villagesurvey.monitoring.watch`),
-        puts its numbers in :attr:`Validation.monitoring` and its signals as warnings.
+    views : collection of str, optional
+        The field monitoring views to run (:data:`villagesurvey.monitoring.watch.VIEWS`;
+        default every one, ``()`` none). Each runs once the rows are checked
+        (:mod:`villagesurvey.monitoring.watch`), puts its numbers in
+        :attr:`Validation.monitoring` and its signals as warnings.
     **reading
         Limits passed to :func:`.reading.read_returns` (``timeout``, ``memory_limit``,
         ``workers``).
@@ -141,13 +140,12 @@ def validate_returns(
     """
     from ..monitoring import watch
 
-    views = watch.prepare(
+    watching = watch.prepare(
         instrument,
         sample=sample,
         villages=villages,
         backchecks=backchecks,
-        enumerators=enumerators,
-        fabrication=fabrication,
+        views=watch.VIEWS if views is None else views,
         **reading,
     )
     decided = (
@@ -224,7 +222,7 @@ def validate_returns(
     )
     repeats.link(household, rosters)
     validation = rosters.check(household, outlier_factor, decided)
-    watch.watch(validation, views, returns, **reading)
+    watch.watch(validation, watching, returns, **reading)
     return validation
 
 
