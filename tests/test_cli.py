@@ -16,6 +16,7 @@ from villagesurvey import load_instrument
 from villagesurvey.cli import main
 from villagesurvey.validate import OUTPUTS
 from villagesurvey.workbook import CODE_ROW, META_SHEET
+from villagesurvey.workbook._points import sheet_columns
 
 from .conftest import MODEL_STUDY, ROOT, SMALL
 
@@ -37,7 +38,8 @@ def test_workbook_writes_the_blank_workbook(run, tmp_path):
     assert f"wrote {target}" in result.output
     workbook = openpyxl.load_workbook(target)
     instrument = load_instrument(MODEL_STUDY)
-    assert [c.value for c in workbook.active[CODE_ROW]] == [c.code for c in instrument.columns]
+    codes = [code for code, _, _ in sheet_columns(instrument)]  # a point in four cells
+    assert [c.value for c in workbook.active[CODE_ROW]] == codes
     assert dict(workbook[META_SHEET].values)["language"] == "zh"
 
 
