@@ -8,8 +8,9 @@ Chinese. Every text from the data is HTML-escaped.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from html import escape
 from typing import Any
+
+from .markup import plain
 
 __all__ = ["section"]
 
@@ -101,14 +102,14 @@ def section(block: Mapping[str, Any], language: str) -> str:
     """
     words = _WORDS["zh" if language.startswith("zh") else "en"]
     rows = block.get("rows", {})
-    parts = [f"<h2>{escape(words['title'])}</h2>"]
+    parts = [f"<h2>{plain(words['title'])}</h2>"]
     summary = words["summary"].format(
         compared=_int(rows.get("backchecks_compared")),
         answers=_int(block.get("comparisons")),
         different=_int(block.get("differences")),
         threshold=_percent(block.get("threshold")),
     )
-    parts.append(f'<p class="note">{escape(summary)}</p>')
+    parts.append(f'<p class="note">{plain(summary)}</p>')
     parts += _not_compared(block, words)
     parts.append(_rates(block.get("enumerators", []), words))
     parts.append(_type1(block, language, words))
@@ -125,10 +126,10 @@ def _not_compared(block: Mapping[str, Any], words: dict[str, Any]) -> list[str]:
             counts[str(line.get("reason"))] = counts.get(str(line.get("reason")), 0) + 1
         reasons = "; ".join(f"{words['reason'].get(r, r)} {n}" for r, n in counts.items())
         text = words["not_compared"].format(count=len(lines), reasons=reasons)
-        out.append(f'<p class="flag warn">{escape(text)}</p>')
+        out.append(f'<p class="flag warn">{plain(text)}</p>')
     twice = block.get("backchecked_twice", [])
     if twice:
-        out.append(f'<p class="flag warn">{escape(words["twice"].format(count=len(twice)))}</p>')
+        out.append(f'<p class="flag warn">{plain(words["twice"].format(count=len(twice)))}</p>')
     return out
 
 
@@ -140,22 +141,22 @@ def _rates(lines: Sequence[Mapping[str, Any]], words: dict[str, Any]) -> str:
         mark = ""
         if flag is not None:
             kind, said = ("warn", words["above"]) if flag else ("ok", words["ok"])
-            mark = f'<span class="flag {kind}">{escape(said)}</span>'
+            mark = f'<span class="flag {kind}">{plain(said)}</span>'
         name = str(line.get("enumerator") or "") or words["blank"]
         body.append(
-            f'<tr><td>{escape(name)}</td><td class="num">{_int(line.get("type"))}</td>'
+            f'<tr><td>{plain(name)}</td><td class="num">{_int(line.get("type"))}</td>'
             f'<td class="num">{_int(line.get("comparisons"))}</td>'
             f'<td class="num">{_int(line.get("differences"))}</td>'
             f'<td class="num">{_percent(line.get("error_rate"))}</td><td>{mark}</td></tr>'
         )
-    return f"<h3>{escape(words['rates'])}</h3>" + _table(heads, body, words)
+    return f"<h3>{plain(words['rates'])}</h3>" + _table(heads, body, words)
 
 
 def _type1(block: Mapping[str, Any], language: str, words: dict[str, Any]) -> str:
     lines: Sequence[Mapping[str, Any]] = block.get("type1_differences", [])
-    title = f"<h3>{escape(words['type1'])}</h3>"
+    title = f"<h3>{plain(words['type1'])}</h3>"
     if not lines:
-        return title + f'<p class="flag ok">{escape(words["none"])}</p>'
+        return title + f'<p class="flag ok">{plain(words["none"])}</p>'
     key = [str(k) for k in block.get("key", [])]
     labels = _labels(block, language)
     body = []
@@ -165,12 +166,12 @@ def _type1(block: Mapping[str, Any], language: str, words: dict[str, Any]) -> st
         cells += [question, str(line.get("survey") or "") or words["blank"]]
         cells += [str(line.get("backcheck", "")), str(line.get("enumerator") or "")]
         cells.append(str(line.get("backchecker") or ""))
-        body.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
+        body.append("<tr>" + "".join(f"<td>{plain(c)}</td>" for c in cells) + "</tr>")
     heads = (*key, "question", "survey", "backcheck", "enumerator", "backchecker")
     out = title + _table(heads, body, words)
     if len(lines) > SHOWN_DIFFERENCES:
         more = words["more"].format(count=len(lines) - SHOWN_DIFFERENCES)
-        out += f'<p class="note">{escape(more)}</p>'
+        out += f'<p class="note">{plain(more)}</p>'
     return out
 
 
@@ -184,15 +185,15 @@ def _stability(block: Mapping[str, Any], language: str, words: dict[str, Any]) -
         test = "paired t" if line.get("kind") == "number" else str(line.get("test") or "")
         question = labels.get(str(line.get("column")), str(line.get("column")))
         body.append(
-            f'<tr><td>{escape(question)}</td><td class="num">{_int(line.get("n"))}</td>'
-            f'<td>{escape(test)}</td><td class="num">{_p(line.get("p"))}</td></tr>'
+            f'<tr><td>{plain(question)}</td><td class="num">{_int(line.get("n"))}</td>'
+            f'<td>{plain(test)}</td><td class="num">{_p(line.get("p"))}</td></tr>'
         )
     heads = ("question", "n", "test", "p")
-    return f"<h3>{escape(words['stability'])}</h3>" + _table(heads, body, words)
+    return f"<h3>{plain(words['stability'])}</h3>" + _table(heads, body, words)
 
 
 def _table(heads: Sequence[str], body: list[str], words: dict[str, Any]) -> str:
-    shown = "".join(f"<th>{escape(str(words.get(h, h)))}</th>" for h in heads)
+    shown = "".join(f"<th>{plain(str(words.get(h, h)))}</th>" for h in heads)
     return (
         f'<table class="grid"><thead><tr>{shown}</tr></thead><tbody>{"".join(body)}</tbody></table>'
     )

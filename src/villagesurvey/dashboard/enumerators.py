@@ -8,8 +8,9 @@ text from the data (an enumerator's name, a message) is HTML-escaped.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from html import escape
 from typing import Any
+
+from .markup import plain
 
 __all__ = ["section"]
 
@@ -95,20 +96,20 @@ def _row(row: Mapping[str, Any]) -> str:
         _share(row.get("refused"), row.get("share_refused")),
         _share(row.get("gate_skips"), row.get("share_gate_skips")),
     ]
-    name = escape(str(row.get("enumerator", "")))
+    name = plain(str(row.get("enumerator", "")))
     flagged = ' class="flag warn"' if row.get("signals") else ""
-    numbers = "".join(f'<td class="num">{escape(c)}</td>' for c in cells)
+    numbers = "".join(f'<td class="num">{plain(c)}</td>' for c in cells)
     return f"<tr><td{flagged}>{name}</td>{numbers}</tr>"
 
 
 def _signal(signal: Mapping[str, Any], texts: Mapping[str, Any], language: str) -> str:
-    name = escape(str(signal.get("enumerator", "")))
-    what = escape(texts["checks"].get(signal.get("check"), str(signal.get("check", ""))))
+    name = plain(str(signal.get("enumerator", "")))
+    what = plain(texts["checks"].get(signal.get("check"), str(signal.get("check", ""))))
     p = signal.get("p_holm")
     shown = "p < 0.001" if isinstance(p, float) and p < 0.001 else f"p = {p:.3f}" if p else ""
     if language.lower().startswith("zh"):
-        return f'<p class="flag warn">{name}：{what}（Holm 校正 {escape(shown)}）</p>'
-    message = escape(str(signal.get("message", "")))
+        return f'<p class="flag warn">{name}：{what}（Holm 校正 {plain(shown)}）</p>'
+    message = plain(str(signal.get("message", "")))
     return f'<p class="flag warn"><strong>{name}</strong>: {what}. {message}</p>'
 
 
@@ -129,20 +130,20 @@ def section(block: Mapping[str, Any], language: str) -> str:
         out), a table of every enumerator's numbers, and how they were compared.
     """
     texts = _texts(language)
-    head = f'<section class="card" id="enumerators"><h2>{escape(texts["title"])}</h2>'
+    head = f'<section class="card" id="enumerators"><h2>{plain(texts["title"])}</h2>'
     rows = block.get("enumerators") or []
     if not rows:
-        return f'{head}<p class="note">{escape(texts["none"])}</p></section>'
+        return f'{head}<p class="note">{plain(texts["none"])}</p></section>'
     signals = block.get("signals") or []
     flags = "".join(_signal(s, texts, language) for s in signals)
     if not flags:
-        flags = f'<p class="flag ok">{escape(texts["calm"])}</p>'
-    header = "".join(f"<th>{escape(c)}</th>" for c in texts["columns"])
+        flags = f'<p class="flag ok">{plain(texts["calm"])}</p>'
+    header = "".join(f"<th>{plain(c)}</th>" for c in texts["columns"])
     body = "".join(_row(r) for r in rows)
     table = f'<table class="grid"><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>'
     durations = texts["durations"].get(block.get("duration_from"), texts["durations"][None])
     fair = texts["fair"].format(
         alpha=block.get("alpha", 0.05), least=block.get("min_interviews", 10)
     )
-    notes = f'<p class="note">{escape(durations)} {escape(fair)}</p>'
+    notes = f'<p class="note">{plain(durations)} {plain(fair)}</p>'
     return f"{head}{flags}{table}{notes}</section>"

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from html import escape
 from typing import Any
+
+from .markup import plain, text
 
 __all__ = ["section"]
 
@@ -62,10 +63,6 @@ def _say(key: str, language: str, **values: str) -> str:
     return said.format(**values) if values else said
 
 
-def _text(value: object) -> str:
-    return f"<bdi>{escape('' if value is None else str(value), quote=True)}</bdi>"
-
-
 def _p(value: float | None) -> str:
     if value is None or math.isnan(value):
         return "–"
@@ -87,7 +84,7 @@ def _flagged(shown: str, test: Mapping[str, Any] | None) -> str:
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[bool]) -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    head = "".join(f"<th>{plain(h)}</th>" for h in headers)
     body = "".join(
         "<tr>"
         + "".join(
@@ -106,7 +103,7 @@ def _enumerators(block: Mapping[str, Any], language: str) -> str:
     for name, entry in block.get("enumerators", {}).items():
         digits, spread = entry.get("digits"), entry.get("spread")
         rows.append([
-            _text(name),
+            text(name),
             str(entry.get("interviews", 0)),
             _flagged(_share(digits["share_0_5"]), digits) if digits else too_few,
             _share(digits["others_share_0_5"]) if digits else too_few,
@@ -126,10 +123,10 @@ def _outcomes(block: Mapping[str, Any], language: str) -> str:
     for code, outcome in block.get("outcomes", {}).items():
         village = outcome.get("village")
         rows.append([
-            _text(code),
+            text(code),
             _flagged(f"{outcome['enumerator']['icc']:.2f}", outcome),
             f"{village['icc']:.2f}" if village else "–",
-            escape(_say(outcome.get("design", "no villages"), language)),
+            plain(_say(outcome.get("design", "no villages"), language)),
             _flagged(_p(outcome.get("p_holm")), outcome),
         ])  # fmt: skip
     headers = [_say(k, language) for k in ("outcome", "icc", "village_icc", "beyond", "p_holm")]
@@ -153,7 +150,7 @@ def _signal(signal: Mapping[str, Any], block: Mapping[str, Any], language: str) 
         said = _say(check, language, name=str(signal["enumerator"]),
                     ratio=_ratio(test["ratio"]), n=str(test["interviews"]),
                     p=_p(test["p_holm"]))  # fmt: skip
-    return f'<p class="flag warn">{_text(said)}</p>'
+    return f'<p class="flag warn">{text(said)}</p>'
 
 
 def section(block: Mapping[str, Any], language: str) -> str:
@@ -178,7 +175,7 @@ def section(block: Mapping[str, Any], language: str) -> str:
         parts += [_signal(s, block, language) for s in signals]
     else:
         parts.append(f'<p class="flag ok">{_say("none", language)}</p>')
-    parts.append(f'<p class="note">{escape(_say("caveat", language, alpha=alpha))}</p>')
+    parts.append(f'<p class="note">{plain(_say("caveat", language, alpha=alpha))}</p>')
     if block.get("enumerators"):
         parts.append(_enumerators(block, language))
     if block.get("outcomes"):

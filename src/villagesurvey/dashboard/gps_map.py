@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from html import escape
 from typing import Any
+
+from .markup import plain
 
 __all__ = ["section"]
 
@@ -105,7 +106,7 @@ def section(block: Mapping[str, Any], language: str) -> str:
         One ``<section class="card" id="gps_map">``, every text escaped.
     """
     words = _words(language)
-    parts = [f'<section class="card" id="gps_map"><h2>{escape(words["title"])}</h2>']
+    parts = [f'<section class="card" id="gps_map"><h2>{plain(words["title"])}</h2>']
     for question in block.get("questions", []):
         parts.append(_question(question, block, words))
     parts.append("</section>")
@@ -115,15 +116,15 @@ def section(block: Mapping[str, Any], language: str) -> str:
 def _question(question: Mapping[str, Any], block: Mapping[str, Any], words: dict[str, str]) -> str:
     column = str(question.get("column", ""))
     if not question.get("points"):
-        return f'<p class="note">{escape(words["no_points"])}</p>'
-    out = [f"<h3>{escape(words['points'].format(points=question['points'], column=column))}</h3>"]
+        return f'<p class="note">{plain(words["no_points"])}</p>'
+    out = [f"<h3>{plain(words['points'].format(points=question['points'], column=column))}</h3>"]
     out.append(_flags(question, block, words))
     out.append(_figure(question, column, words))
     out.append(_table(question, words))
     listed = question.get("villages_not_listed") or []
     if listed:
         names = ", ".join(str(v) for v in listed)
-        out.append(f'<p class="note">{escape(words["not_listed"].format(names=names))}</p>')
+        out.append(f'<p class="note">{plain(words["not_listed"].format(names=names))}</p>')
     return "".join(out)
 
 
@@ -145,7 +146,7 @@ def _flags(question: Mapping[str, Any], block: Mapping[str, Any], words: dict[st
         n = question["low_accuracy"]
         lines.append((n, words["accuracy"].format(n=n, limit=limit)))
     return "".join(
-        f'<p class="flag {"warn" if n else "ok"}">{escape(text)}</p>' for n, text in lines
+        f'<p class="flag {"warn" if n else "ok"}">{plain(text)}</p>' for n, text in lines
     )  # fmt: skip
 
 
@@ -176,8 +177,8 @@ def _figure(question: Mapping[str, Any], column: str, words: dict[str, str]) -> 
     )  # fmt: skip
     svg = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_WIDTH} {height}" '
-        f'width="100%" role="img" aria-label="{escape(title)}">',
-        f"<title>{escape(title)}</title><desc>{escape(alt)}</desc>",
+        f'width="100%" role="img" aria-label="{plain(title)}">',
+        f"<title>{plain(title)}</title><desc>{plain(alt)}</desc>",
         f'<rect x="0" y="0" width="{_WIDTH}" height="{height}" fill="#ffffff" stroke="#cccccc"/>',
     ]
     for x, y, village in shown["centres"]:
@@ -192,8 +193,8 @@ def _figure(question: Mapping[str, Any], column: str, words: dict[str, str]) -> 
     svg.append(_legend(shown["villages"], words, height))
     svg.append("</svg>")
     note = words["shown"].format(shown=shown["shown"], total=shown["total"])
-    extra = f'<p class="note">{escape(note)}</p>' if shown["shown"] < shown["total"] else ""
-    return f'<div class="figure">{"".join(svg)}<p class="note">{escape(alt)}</p>{extra}</div>'
+    extra = f'<p class="note">{plain(note)}</p>' if shown["shown"] < shown["total"] else ""
+    return f'<div class="figure">{"".join(svg)}<p class="note">{plain(alt)}</p>{extra}</div>'
 
 
 def _colour(village: int) -> str:
@@ -232,7 +233,7 @@ def _scale_bar(span: float, scale: float, height: int) -> str:
     return (
         f'<g class="scale"><path d="M{_PAD} {y}h{length:.1f}M{_PAD} {y - 5}v5'
         f'M{_PAD + length:.1f} {y - 5}v5" stroke="#000000" stroke-width="2" fill="none"/>'
-        f'<text x="{_PAD + length + 6:.1f}" y="{y}" font-size="12">{escape(label)}</text></g>'
+        f'<text x="{_PAD + length + 6:.1f}" y="{y}" font-size="12">{plain(label)}</text></g>'
     )
 
 
@@ -241,26 +242,47 @@ def _legend(villages: Sequence[str], words: dict[str, str], height: int) -> str:
     if len(villages) > _MOST_LEGEND:
         items.append((f"+{len(villages) - _MOST_LEGEND}", "#777777"))
     out = ['<g class="legend" font-size="12">']
-    x, y = _WIDTH - 180, height - _PAD - 4
-    for name, colour in items[:6]:  # the first villages by colour, the marks below
-        out.append(f'<circle cx="{x}" cy="{y - 4}" r="4" fill="{colour}"/>'
-                   f'<text x="{x + 8}" y="{y}">{escape(name)}</text>')  # fmt: skip
-        x += 8 + 8 * len(name) + 12
-        if x > _WIDTH - 20:
-            break
+    left = _WIDTH - 180
+    rows = _legend_rows(items, left)
+    y = height - _PAD - 4 - 16 * (len(rows) - 1)  # every village, in rows from the bottom
+    for row in rows:
+        x = left
+        for name, colour in row:
+            out.append(f'<circle cx="{x}" cy="{y - 4}" r="4" fill="{colour}"/>'
+                       f'<text x="{x + 8}" y="{y}">{plain(name)}</text>')  # fmt: skip
+            x += _legend_width(name)
+        y += 16
     out.append(
         f'<text x="{_PAD}" y="{_PAD - 6}">'
-        f'<tspan fill="#D55E00">◯</tspan> {escape(words["legend_far"])}  '
-        f"<tspan>■</tspan> {escape(words['legend_copied'])}  "
-        f"<tspan>+</tspan> {escape(words['legend_centre'])}</text>"
+        f'<tspan fill="#D55E00">◯</tspan> {plain(words["legend_far"])}  '
+        f"<tspan>■</tspan> {plain(words['legend_copied'])}  "
+        f"<tspan>+</tspan> {plain(words['legend_centre'])}</text>"
     )
     out.append("</g>")
     return "".join(out)
 
 
+def _legend_width(name: str) -> int:
+    """The room a legend item takes: its dot, its name (about 8 px a letter), a gap."""
+    return 8 + 8 * len(name) + 12
+
+
+def _legend_rows(items: list[tuple[str, str]], left: int) -> list[list[tuple[str, str]]]:
+    """The legend's items in rows that fit between ``left`` and the map's right edge."""
+    rows: list[list[tuple[str, str]]] = [[]]
+    x = left
+    for item in items:
+        if rows[-1] and x + _legend_width(item[0]) > _WIDTH - 10:
+            rows.append([])
+            x = left
+        rows[-1].append(item)
+        x += _legend_width(item[0])
+    return rows
+
+
 def _table(question: Mapping[str, Any], words: dict[str, str]) -> str:
     head = ("village", "count", "centre", "median_km", "far_h", "copied_h", "accuracy_h")
-    rows = ["<tr>" + "".join(f"<th>{escape(words[h])}</th>" for h in head) + "</tr>"]
+    rows = ["<tr>" + "".join(f"<th>{plain(words[h])}</th>" for h in head) + "</tr>"]
     for v in question.get("villages", []):
         centre = {"villages table": words["from_table"], "median": words["median"]}.get(
             v.get("centre") or "", words["none"]
@@ -273,5 +295,5 @@ def _table(question: Mapping[str, Any], words: dict[str, str]) -> str:
             (' class="num"', median),
             *((' class="num"', str(v.get(k, 0))) for k in ("far", "copied", "low_accuracy")),
         ]
-        rows.append("<tr>" + "".join(f"<td{c}>{escape(t)}</td>" for c, t in cells) + "</tr>")
+        rows.append("<tr>" + "".join(f"<td{c}>{plain(t)}</td>" for c, t in cells) + "</tr>")
     return f'<table class="grid">{"".join(rows)}</table>'
