@@ -218,9 +218,9 @@ def _copies(
             f"{points[j].place}, household {'-'.join(points[j].household)}" for j in near[:8]
         )
         more = f" and {len(near) - 8} more" if len(near) > 8 else ""
-        how = "the very same numbers as" if same else f"within {show(SAME_POINT_M)} m of"
+        how = "at the very same numbers as" if same else f"within {show(SAME_POINT_M)} m of"
         message = (
-            f"household {'-'.join(p.household)} is at {how} {len(near)} other "
+            f"household {'-'.join(p.household)} is {how} {len(near)} other "
             f"household{'s' * (len(near) != 1)} ({named}{more}); a point copied from one "
             "interview to another looks like this: check that each was visited"
         )
