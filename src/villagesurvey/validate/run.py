@@ -131,12 +131,10 @@ def validate_returns(
     Raises
     ------
     OptionError
-        If a source does not exist.
+        If a source does not exist, the villages table cannot be read or a view is unknown.
     ReturnsError
         If no source holds any file to validate, or the corrections file or the sample list
         cannot be read.
-    OptionError
-        If the villages table cannot be read.
     """
     from ..monitoring import watch
 
