@@ -195,7 +195,7 @@ def test_refusals_are_a_column_when_the_instrument_asks_for_consent(tiny, tmp_pa
     from .test_monitoring_progress import RETURNS, _with_consent
 
     returns = write_csv(table(RETURNS), tmp_path / "returns.csv")
-    asked = validate_returns(_with_consent(tiny), [returns])
+    asked = validate_returns(_with_consent(), [returns])
     html = page.render_dashboard(asked)
     assert "<th>Refused</th>" in html
     assert "declares no consent question" not in html

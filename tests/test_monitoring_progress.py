@@ -77,8 +77,8 @@ def tiny() -> Instrument:
     return parse_instrument(TINY, source="tiny.yaml")
 
 
-def _with_consent(instrument: Instrument) -> Instrument:
-    """The same instrument, declaring its consent question (``monitoring: consent``)."""
+def _with_consent() -> Instrument:
+    """The tiny instrument, declaring its consent question (``monitoring: consent``)."""
     declared = TINY + "monitoring: {consent: {question: consent, yes: [1]}}\n"
     return parse_instrument(declared, source="tiny.yaml")
 
@@ -93,7 +93,7 @@ def _run(instrument: Instrument, tmp_path: Path, sample: str | None = SAMPLE, **
 
 
 def test_progress_per_village_and_overall(tiny, tmp_path):
-    result = _run(_with_consent(tiny), tmp_path)
+    result = _run(_with_consent(), tmp_path)
     block = result.monitoring["progress"]
     v1, v2 = block["villages"]
     assert v1 == {
@@ -235,7 +235,7 @@ def test_a_sample_list_in_a_workbook_with_its_own_village_column(small, tmp_path
 
 
 def test_the_summary_json_carries_the_progress_block(tiny, tmp_path):
-    result = _run(_with_consent(tiny), tmp_path)
+    result = _run(_with_consent(), tmp_path)
     out = write_validation(result, tmp_path / "out")
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["monitoring"]["progress"]["overall"]["remaining"] == 1  # V1: 3 - 2
