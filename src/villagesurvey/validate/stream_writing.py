@@ -154,7 +154,9 @@ def validate_streamed(
     kinds = ("clean", "quarantine", "dropped")
     extra = tuple(f"{kind}_{code}.csv" for code in rosters for kind in kinds)
     folder = Path(outdir)
-    names = (*OUTPUTS, *extra)  # an earlier set's workbooks go with it
+    stems = ("clean", "quarantine", *(f"{k}_{c}" for c in rosters for k in kinds[:2]))
+    parquet = tuple(f"{stem}.parquet" for stem in stems)
+    names = (*OUTPUTS, *extra, *parquet)  # an earlier set's workbooks and Parquet go with it
     with output_lock(folder), output_set(folder, names, "summary.json") as staging:
         parts = Partitions(instrument, staging / ".partitions")
         files = []
