@@ -83,14 +83,16 @@ def test_parquet_holds_the_rows_and_values_of_the_csv(validated, tmp_path, parti
         _same_rows(read, _csv(csv_out / "clean.csv"))
 
 
-def test_summary_names_the_format_and_the_files_written(validated, tmp_path):
+def test_summary_names_the_format_and_the_tables_written(validated, tmp_path):
     result, _ = validated
     out = write_validation(result, tmp_path / "pq", table_format="parquet",
                            partition_by="village_id")  # fmt: skip
     outputs = json.loads((out / "summary.json").read_text(encoding="utf-8"))["outputs"]
     assert outputs["format"] == "parquet"
     assert outputs["partition_by"] == "village_id"
-    assert sorted(outputs["files"]) == sorted(p.name for p in out.iterdir())
+    tables = sorted(p.name for p in out.iterdir() if p.suffix == ".parquet")
+    assert sorted(outputs["tables"]) == tables
+    assert len(tables) == 2 + 2 * len(result.rosters)
 
 
 def test_a_run_in_one_format_replaces_the_tables_of_the_other(validated, tmp_path):

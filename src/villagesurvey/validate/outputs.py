@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from .._atomic import atomic_path
 from .._formulas import FORMULA_STARTS
 from .._version import package_version
+from ..errors import OptionError
 from ..tables.outputset import output_lock, output_set
 from ..tables.safe import neutralise, shown_name
 from ._xlsx import MAX_CHECK_ROWS
@@ -40,6 +41,7 @@ __all__ = [
     "HIDDEN",
     "OUTPUTS",
     "neutralise",
+    "outputs_summary",
     "roster_outputs",
     "summary",
     "summary_lines",
@@ -97,11 +99,15 @@ def write_validation(
     ------
     OutputError
         If the folder cannot be written, or another run is writing into it.
+    OptionError
+        If the format is not one of :data:`.parquet_tables.FORMATS`, or ``partition_by`` is
+        given with CSV.
     """
     import pandas as pd
 
     folder = Path(outdir)
-    written = written_outputs(validation, table_format)
+    if table_format not in FORMATS or (partition_by is not None and table_format != "parquet"):
+        raise OptionError(f"cannot write {table_format!r} tables split by {partition_by!r}")
     names = tuple(dict.fromkeys(n for f in FORMATS for n in written_outputs(validation, f)))
 
     def table(stem: str, frame: pd.DataFrame) -> None:
@@ -127,11 +133,7 @@ def write_validation(
             _write_csv(staging / f"dropped_{code}.csv", level.dropped)
         _write_dashboard(staging / "dashboard.html", validation, issues)
         described = summary(validation)
-        described["outputs"] = {
-            "format": table_format,
-            "partition_by": partition_by,
-            "files": written,
-        }
+        described["outputs"] = outputs_summary(validation, table_format, partition_by)
         with atomic_path(staging / "summary.json") as temporary:
             temporary.write_text(
                 json.dumps(described, ensure_ascii=False, indent=2) + "\n",
@@ -155,6 +157,19 @@ def written_outputs(validation: Validation, table_format: str = "csv") -> list[s
         *roster_outputs(validation, table_format),
         *OUTPUTS[2:],
     ]
+
+
+def outputs_summary(
+    validation: Validation, table_format: str = "csv", partition_by: str | None = None
+) -> dict[str, Any]:
+    """summary.json's ``outputs``: the tables' format, their partition column, their names."""
+    stems = ["clean", "quarantine"]
+    stems += [f"{kind}_{code}" for code in validation.rosters for kind in ("clean", "quarantine")]
+    return {
+        "format": table_format,
+        "partition_by": partition_by,
+        "tables": [table_name(stem, table_format) for stem in stems],
+    }
 
 
 def roster_outputs(validation: Validation, table_format: str = "csv") -> list[str]:
