@@ -162,3 +162,15 @@ def test_the_cli_writes_parquet_and_refuses_what_it_cannot_do(tmp_path):
         assert said in refused.output, refused.output
         assert len(refused.output.strip().splitlines()) == 1
     assert not (tmp_path / "x").exists()
+
+
+def test_the_library_refuses_an_unknown_format_or_a_split_csv(small, tmp_path):
+    from villagesurvey.errors import OptionError
+
+    (tmp_path / "a.csv").write_bytes(csv_text([HEADER[:3], ["V01", "1", "40"]]))
+    result = validate_returns(small, [tmp_path / "a.csv"])
+    with pytest.raises(OptionError):
+        write_validation(result, tmp_path / "out", table_format="feather")
+    with pytest.raises(OptionError):
+        write_validation(result, tmp_path / "out", partition_by="village_id")
+    assert not (tmp_path / "out").exists()
