@@ -736,7 +736,22 @@ def power(
     type=click.IntRange(min=1),
     default=None,
     help="Check CSV returns this many rows at a time, in bounded memory (the default for "
-    "512 MiB of CSV or more: 100,000).",
+    "512 MiB of CSV or more: 100,000; not with --format parquet).",
+)
+@click.option(
+    "--format",
+    "table_format",
+    type=click.Choice(["csv", "parquet"]),
+    default="csv",
+    show_default=True,
+    help="Write clean and quarantine (and each roster's) as CSV or as Parquet (text columns).",
+)
+@click.option(
+    "--partition-by",
+    default=None,
+    metavar="COLUMN",
+    help="With --format parquet: write each table as a folder with one part per value of "
+    "COLUMN (e.g. the village), in Hive layout.",
 )
 @_reports_errors
 def validate(
@@ -751,6 +766,8 @@ def validate(
     villages: Path | None,
     backchecks: tuple[Path, ...],
     partition_rows: int | None,
+    table_format: str,
+    partition_by: str | None,
 ) -> None:
     """Check the RETURNS (workbooks, CSV files, ODK Central zips or folders) against INSTRUMENT.
 
@@ -763,14 +780,17 @@ def validate(
     With --villages, GPS points are checked against each village's centre from that table
     (otherwise against the median point of the village's households).
     With --sample, dashboard.html and summary.json show the progress against that list.
+    With --format parquet, clean.parquet and quarantine.parquet replace the CSV tables.
     """
     from .instrument import load_instrument
     from .tables.outputset import output_lock
     from .validate import summary_lines, validate_returns, write_validation
 
     loaded = load_instrument(instrument)
+    _check_parquet_options(loaded, table_format, partition_by, partition_rows)
     stage = _stage if sys.stderr.isatty() else None
     whole = corrections is not None or bool(sample or villages or backchecks)
+    whole = whole or table_format == "parquet"  # the streamed path writes CSV only
     streamed = _streamed(loaded, returns, outdir, show_pii, outlier_iqr, whole,
                          partition_rows, stage)  # fmt: skip
     if streamed is not None:
@@ -793,10 +813,28 @@ def validate(
             )
         if stage is not None:
             stage(f"writing {outdir}")
-        write_validation(result, outdir, show_pii=show_pii)
-    for line in summary_lines(result, outdir):
+        write_validation(result, outdir, show_pii=show_pii, table_format=table_format,
+                         partition_by=partition_by)  # fmt: skip
+    for line in summary_lines(result, outdir, table_format=table_format):
         click.echo(line)
     sys.exit(result.exit_code)
+
+
+def _check_parquet_options(
+    instrument: Any, table_format: str, partition_by: str | None, partition_rows: int | None
+) -> None:
+    """Refuse --partition-by without Parquet or with an unknown column, and Parquet streamed."""
+    from .errors import OptionError
+
+    if table_format == "parquet" and partition_rows is not None:
+        raise OptionError("--format parquet cannot be used with --partition-rows: leave one out")
+    if partition_by is None:
+        return
+    if table_format != "parquet":
+        raise OptionError("--partition-by needs --format parquet")
+    codes = [column.code for column in instrument.columns]
+    if partition_by not in codes:
+        raise OptionError(f"--partition-by {partition_by!r} is not a column of the instrument")
 
 
 def _streamed(

@@ -6,7 +6,8 @@ renamed aside, the new one renamed in, the old one removed. An interrupt (Ctrl-C
 back during those two renames. If anything fails before, the staged folder is removed and
 the previous set is left as it was. An output folder that holds files of its own (not a
 set of these outputs) is not swapped: the files are moved in one by one, the file that
-marks a complete set (``summary.json``) removed first and put in last.
+marks a complete set (``summary.json``) removed first and put in last, and an output of the
+old set that the new one does not hold is removed.
 
 :func:`output_lock` makes sure that one run at a time writes into a folder: a lock file
 beside it holds the process ID of the run that holds it; another run is refused, unless
@@ -152,7 +153,10 @@ def _only_outputs(target: Path, names: tuple[str, ...]) -> bool:
         return True
     if target == Path.cwd():  # not the folder a shell is in: it would be left in a deleted one
         return False
-    return all(entry.name in names and entry.is_file() for entry in target.iterdir())
+    return all(
+        entry.name in names and (entry.is_file() or entry.is_dir()) and not entry.is_symlink()
+        for entry in target.iterdir()
+    )
 
 
 def _swap(staging: Path, target: Path) -> None:
@@ -171,10 +175,17 @@ def _swap(staging: Path, target: Path) -> None:
 
 
 def _move_files(staging: Path, target: Path, names: tuple[str, ...], marker: str) -> None:
+    """Move the staged outputs in one by one; an output of the old set not in the new one
+    (``clean.csv`` when ``clean.parquet`` is written) is removed."""
     (target / marker).unlink(missing_ok=True)  # no old marker beside new files
-    for name in (*(n for n in names if n != marker), marker):
-        if (staging / name).exists():
-            os.replace(staging / name, target / name)
+    for name in (*dict.fromkeys(n for n in names if n != marker), marker):
+        old, new = target / name, staging / name
+        if old.is_dir() and not old.is_symlink():
+            shutil.rmtree(old)  # a folder (a partitioned table) cannot be replaced in one step
+        elif old.exists() and (not new.exists() or new.is_dir()):
+            old.unlink()
+        if new.exists():
+            os.replace(new, old)
 
 
 @contextlib.contextmanager

@@ -23,11 +23,13 @@ from typing import TYPE_CHECKING, Any
 from .._atomic import atomic_path
 from .._formulas import FORMULA_STARTS
 from .._version import package_version
+from ..errors import OptionError
 from ..tables.outputset import output_lock, output_set
 from ..tables.safe import neutralise, shown_name
 from ._xlsx import MAX_CHECK_ROWS
 from .correction_sheet import write_correction_sheet
 from .findings import COLUMNS
+from .parquet_tables import FORMATS, table_name, write_parquet
 from .run import Validation
 
 if TYPE_CHECKING:
@@ -39,10 +41,12 @@ __all__ = [
     "HIDDEN",
     "OUTPUTS",
     "neutralise",
+    "outputs_summary",
     "roster_outputs",
     "summary",
     "summary_lines",
     "write_validation",
+    "written_outputs",
 ]
 
 OUTPUTS = (
@@ -56,7 +60,14 @@ HIDDEN = "(hidden: personal data)"
 _ISSUE_COLUMNS = [c for c in COLUMNS if c != "record"]
 
 
-def write_validation(validation: Validation, outdir: str | Path, *, show_pii: bool = False) -> Path:
+def write_validation(
+    validation: Validation,
+    outdir: str | Path,
+    *,
+    show_pii: bool = False,
+    table_format: str = "csv",
+    partition_by: str | None = None,
+) -> Path:
     """Write the output files (:data:`OUTPUTS`) of a validation into ``outdir``.
 
     The files are written as one set: staged beside ``outdir`` and put in its place
@@ -72,6 +83,12 @@ def write_validation(validation: Validation, outdir: str | Path, *, show_pii: bo
         The output folder.
     show_pii : bool, default False
         Show the answers to personal-data questions in the issues files.
+    table_format : {"csv", "parquet"}, default "csv"
+        The format of the clean and quarantine tables (and each roster's): ``clean.csv`` or
+        ``clean.parquet`` (text columns, the values of the CSV). The other files are as they are.
+    partition_by : str, optional
+        With Parquet, a column to split each table by: ``clean.parquet`` becomes a folder
+        ``clean.parquet/<column>=<value>/part-0.parquet`` (Hive layout).
 
     Returns
     -------
@@ -82,18 +99,30 @@ def write_validation(validation: Validation, outdir: str | Path, *, show_pii: bo
     ------
     OutputError
         If the folder cannot be written, or another run is writing into it.
+    OptionError
+        If the format is not one of :data:`.parquet_tables.FORMATS`, or ``partition_by`` is
+        given with CSV.
     """
     import pandas as pd
 
     folder = Path(outdir)
-    names = (*OUTPUTS, *roster_outputs(validation))
+    if table_format not in FORMATS or (partition_by is not None and table_format != "parquet"):
+        raise OptionError(f"cannot write {table_format!r} tables split by {partition_by!r}")
+    names = tuple(dict.fromkeys(n for f in FORMATS for n in written_outputs(validation, f)))
+
+    def table(stem: str, frame: pd.DataFrame) -> None:
+        if table_format == "parquet":
+            write_parquet(staging / table_name(stem, "parquet"), frame, partition_by)
+        else:
+            _write_csv(staging / table_name(stem, "csv"), frame)
+
     with output_lock(folder), output_set(folder, names, "summary.json") as staging:
         issues = _issues_table(validation, show_pii)
-        _write_csv(staging / "clean.csv", validation.clean())
-        _write_csv(staging / "quarantine.csv", validation.quarantine())
+        table("clean", validation.clean())
+        table("quarantine", validation.quarantine())
         for code, level in validation.rosters.items():
-            _write_csv(staging / f"clean_{code}.csv", level.clean())
-            _write_csv(staging / f"quarantine_{code}.csv", level.quarantine())
+            table(f"clean_{code}", level.clean())
+            table(f"quarantine_{code}", level.quarantine())
             issues = pd.concat([issues, _issues_table(level, show_pii)], ignore_index=True)
         _write_csv(staging / "issues.csv", issues)
         _write_issues_xlsx(staging / "issues.xlsx", validation, issues)
@@ -103,9 +132,11 @@ def write_validation(validation: Validation, outdir: str | Path, *, show_pii: bo
         for code, level in validation.rosters.items():
             _write_csv(staging / f"dropped_{code}.csv", level.dropped)
         _write_dashboard(staging / "dashboard.html", validation, issues)
+        described = summary(validation)
+        described["outputs"] = outputs_summary(validation, table_format, partition_by)
         with atomic_path(staging / "summary.json") as temporary:
             temporary.write_text(
-                json.dumps(summary(validation), ensure_ascii=False, indent=2) + "\n",
+                json.dumps(described, ensure_ascii=False, indent=2) + "\n",
                 encoding="utf-8",
             )
     return folder
@@ -118,11 +149,38 @@ def _write_dashboard(path: Path, validation: Validation, issues: pd.DataFrame) -
         temporary.write_text(render_dashboard(validation, issues), encoding="utf-8")
 
 
-def roster_outputs(validation: Validation) -> list[str]:
+def written_outputs(validation: Validation, table_format: str = "csv") -> list[str]:
+    """The files :func:`write_validation` writes, in the order the console summary names them."""
+    return [
+        table_name("clean", table_format),
+        table_name("quarantine", table_format),
+        *roster_outputs(validation, table_format),
+        *OUTPUTS[2:],
+    ]
+
+
+def outputs_summary(
+    validation: Validation, table_format: str = "csv", partition_by: str | None = None
+) -> dict[str, Any]:
+    """summary.json's ``outputs``: the tables' format, their partition column, their names."""
+    stems = ["clean", "quarantine"]
+    stems += [f"{kind}_{code}" for code in validation.rosters for kind in ("clean", "quarantine")]
+    return {
+        "format": table_format,
+        "partition_by": partition_by,
+        "tables": [table_name(stem, table_format) for stem in stems],
+    }
+
+
+def roster_outputs(validation: Validation, table_format: str = "csv") -> list[str]:
     """The files written for the rosters: ``clean_<roster>.csv``, ``quarantine_<roster>.csv``,
     ``dropped_<roster>.csv``."""
     kinds = ("clean", "quarantine", "dropped")
-    return [f"{kind}_{code}.csv" for code in validation.rosters for kind in kinds]
+    return [
+        table_name(f"{kind}_{code}", "csv" if kind == "dropped" else table_format)
+        for code in validation.rosters
+        for kind in kinds
+    ]
 
 
 def _every_audit(validation: Validation, show_pii: bool) -> pd.DataFrame:
@@ -403,7 +461,9 @@ def _cap_note(count: int) -> str | None:
     return f"showing the first {MAX_CHECK_ROWS:,} of {count:,} findings; issues.csv has them all"
 
 
-def summary_lines(validation: Validation, outdir: str | Path, top: int = 5) -> list[str]:
+def summary_lines(
+    validation: Validation, outdir: str | Path, top: int = 5, table_format: str = "csv"
+) -> list[str]:
     """The console summary: files, rows in, clean, quarantined, the most frequent problems."""
     read = sum(f.status == "read" for f in validation.files)
     refused = validation.refused
@@ -436,10 +496,8 @@ def summary_lines(validation: Validation, outdir: str | Path, top: int = 5) -> l
             + (f", {level.rows_not_read} not read" if level.rows_not_read else "")
             + (f" (errors: {shown})" if shown else "")
         )
-    written = getattr(validation, "written", None) or [
-        *OUTPUTS[:2],
-        *roster_outputs(validation),
-        *OUTPUTS[2:],
-    ]  # a streamed validation writes fewer
+    written = getattr(validation, "written", None) or written_outputs(
+        validation, table_format
+    )  # a streamed validation writes fewer
     lines.append(f"wrote {', '.join(written[:-1])} and {written[-1]} to {outdir}")
     return lines

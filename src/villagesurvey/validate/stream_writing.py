@@ -144,7 +144,7 @@ def validate_streamed(
         If the folder cannot be written, or another run is writing into it.
     """
     from . import hfc
-    from .outputs import OUTPUTS, _write_csv, summary
+    from .outputs import OUTPUTS, _write_csv, outputs_summary, summary
     from .run import _display_names
 
     say = stage if stage is not None else _silent
@@ -154,7 +154,9 @@ def validate_streamed(
     kinds = ("clean", "quarantine", "dropped")
     extra = tuple(f"{kind}_{code}.csv" for code in rosters for kind in kinds)
     folder = Path(outdir)
-    names = (*OUTPUTS, *extra)  # an earlier set's workbooks go with it
+    stems = ("clean", "quarantine", *(f"{k}_{c}" for c in rosters for k in kinds[:2]))
+    parquet = tuple(f"{stem}.parquet" for stem in stems)
+    names = (*OUTPUTS, *extra, *parquet)  # an earlier set's workbooks and Parquet go with it
     with output_lock(folder), output_set(folder, names, "summary.json") as staging:
         parts = Partitions(instrument, staging / ".partitions")
         files = []
@@ -179,9 +181,11 @@ def validate_streamed(
             _write_csv(staging / f"quarantine_{code}.csv", level.quarantine())
             _write_csv(staging / f"dropped_{code}.csv", level.dropped)
         _write_csv(staging / "dropped.csv", result.dropped)
+        described = summary(result)
+        described["outputs"] = outputs_summary(result)
         with atomic_path(staging / "summary.json") as temporary:
             temporary.write_text(
-                json.dumps(summary(result), ensure_ascii=False, indent=2) + "\n",
+                json.dumps(described, ensure_ascii=False, indent=2) + "\n",
                 encoding="utf-8",
             )
     return result
