@@ -10,7 +10,8 @@ import openpyxl
 import pytest
 
 from villagesurvey import validate_returns, write_validation
-from villagesurvey.validate.corrections import AUDIT_COLUMNS, FIELDS, HIDDEN
+from villagesurvey.validate.cells import HIDDEN
+from villagesurvey.validate.corrections import AUDIT_COLUMNS, FIELDS
 
 from .returns import fill_template
 from .test_validate import good_rows

@@ -11,7 +11,8 @@ import pytest
 
 from villagesurvey import validate_returns, write_validation
 from villagesurvey.validate import OUTPUTS
-from villagesurvey.validate.outputs import HIDDEN, neutralise
+from villagesurvey.validate.cells import HIDDEN
+from villagesurvey.validate.outputs import neutralise
 
 from .returns import fill_template
 from .test_validate import good_rows

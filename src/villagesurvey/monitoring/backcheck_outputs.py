@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from .._atomic import atomic_path
 from ..tables.outputset import output_lock, output_set
 from ..tables.safe import neutralise
+from ..validate.cells import HIDDEN
 from .backcheck_stats import enumerator_questions
 from .backchecks import Backchecks
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from ..instrument import Instrument
     from ..validate import Validation
 
-__all__ = ["HIDDEN", "OUTPUTS", "RESULTS", "backcheck_results", "masked", "write_backchecks"]
+__all__ = ["OUTPUTS", "RESULTS", "backcheck_results", "masked", "write_backchecks"]
 
 RESULTS = "backcheck.json"
 OUTPUTS = (
@@ -36,8 +37,6 @@ OUTPUTS = (
 )
 _SHOWN = ("column", "type", "survey", "backcheck", "enumerator", "backchecker", "file", "row")
 _ISSUES = ("file", "sheet", "row", "column", "check", "severity", "message")
-HIDDEN = "(hidden: personal data)"
-"""What stands for an answer to a personal-data question (``pii: true``) unless shown."""
 
 
 def masked(frame: pd.DataFrame, instrument: Instrument, show_pii: bool = False) -> pd.DataFrame:

@@ -20,7 +20,8 @@
     from ``date_from``: the interview date question, else the phone export's submission time.
 ``not_listed``, ``interviewed_twice``
     where those rows are (file, sheet, row), at most :data:`LOCATED` of each, with the
-    respondent's key (:data:`HIDDEN` when a key question is personal data).
+    respondent's key (:data:`~villagesurvey.validate.cells.HIDDEN` when a key question is
+    personal data).
 
 Each row whose respondent is not on the list is also a ``not_in_sample`` warning at its row.
 """
@@ -32,7 +33,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..instrument import Instrument
-from ..validate.cells import show
+from ..validate.cells import HIDDEN, show
 from ..validate.result import FILE, PROVENANCE, ROW, SHEET, Validation
 from .keys import SEPARATOR, row_keys
 from .sample import VILLAGE, SampleList
@@ -46,8 +47,6 @@ NAME = "progress"
 """The view's name in ``validation.monitoring``."""
 LOCATED = 200
 """Rows located in the block for each of ``not_listed`` and ``interviewed_twice``."""
-HIDDEN = "(hidden: personal data)"
-"""A key shown in the block when a key question is personal data (``pii``)."""
 DATE_QUESTION = "interview_date"
 """The question read for the day of an interview when the instrument names none."""
 

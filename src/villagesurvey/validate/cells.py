@@ -16,6 +16,7 @@ from decimal import Decimal
 __all__ = [
     "DONT_KNOW",
     "EXCEL_EPOCH",
+    "HIDDEN",
     "full_width_to_ascii",
     "is_dont_know",
     "parse_date",
@@ -24,6 +25,8 @@ __all__ = [
     "show",
 ]
 
+HIDDEN = "(hidden: personal data)"
+"""What stands for an answer to a personal-data question (``pii: true``) in the reports."""
 EXCEL_EPOCH = date(1899, 12, 30)
 """Day 0 of Excel's 1900 date system (serial 1 is 1900-01-01, counting the fictitious
 1900-02-29, so serials from 61 on are exact; :func:`serial_to_date` corrects those below)."""

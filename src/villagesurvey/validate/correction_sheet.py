@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .._atomic import atomic_path
-from .cells import show
-from .corrections import ACTIONS, FIELDS, HIDDEN, _text
+from .cells import HIDDEN, show
+from .corrections import ACTIONS, FIELDS, _text
 from .findings import column_letter
 from .roster_corrections import ROSTER, key_columns
 

@@ -32,7 +32,7 @@ from ..errors import ReturnsError
 from ..instrument import Instrument
 from ..instrument.model import NUMERIC_TYPES, SELECT_TYPES
 from ..tables.safe import shown_name
-from .cells import parse_number, show
+from .cells import HIDDEN, parse_number, show
 from .findings import Findings
 from .roster_corrections import line_level
 
@@ -61,7 +61,6 @@ AUDIT_COLUMNS = (
     "when", "corrections_file", "line",
 )  # fmt: skip
 """The columns of ``audit.csv``."""
-HIDDEN = "(hidden: personal data)"
 _FILE, _ROW = "_file", "_row"
 
 

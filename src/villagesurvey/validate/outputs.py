@@ -27,6 +27,7 @@ from ..errors import OptionError
 from ..tables.outputset import output_lock, output_set
 from ..tables.safe import neutralise, shown_name
 from ._xlsx import MAX_CHECK_ROWS
+from .cells import HIDDEN
 from .correction_sheet import write_correction_sheet
 from .findings import COLUMNS
 from .parquet_tables import FORMATS, table_name, write_parquet
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 __all__ = [
-    "HIDDEN",
     "OUTPUTS",
     "neutralise",
     "outputs_summary",
@@ -55,7 +55,6 @@ OUTPUTS = (
 )  # fmt: skip
 """The files :func:`write_validation` writes."""
 
-HIDDEN = "(hidden: personal data)"
 
 _ISSUE_COLUMNS = [c for c in COLUMNS if c != "record"]
 
