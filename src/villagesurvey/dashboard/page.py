@@ -69,9 +69,9 @@ def render_dashboard(
     """
     lang = page_language(validation, language)
     if issues is None:
-        from ..validate.outputs import _issues_table
+        from ..validate.outputs import issues_table
 
-        issues = _issues_table(validation, show_pii=False)
+        issues = issues_table(validation, show_pii=False)
     blocks: dict[str, Mapping[str, Any]] = dict(validation.monitoring)
     blocks["problems"] = problems.problems_block(issues)
     sections = [render(blocks[name], lang) for name, render in SECTIONS if name in blocks]

@@ -64,13 +64,13 @@ def row_keys(typed: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from ..validate.result import _numbers_as_text
+    from ..validate.result import numbers_as_text
 
     out = {}
     for code in codes:
         values = typed[code]
         if str(values.dtype) == "Float64":
-            text = _numbers_as_text(values)
+            text = numbers_as_text(values)
         elif pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
             text = values.astype(object).where(values.notna(), "").astype(str)
         else:

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "OUTPUTS",
+    "issues_table",
     "neutralise",
     "outputs_summary",
     "roster_outputs",
@@ -116,13 +117,13 @@ def write_validation(
             _write_csv(staging / table_name(stem, "csv"), frame)
 
     with output_lock(folder), output_set(folder, names, "summary.json") as staging:
-        issues = _issues_table(validation, show_pii)
+        issues = issues_table(validation, show_pii)
         table("clean", validation.clean())
         table("quarantine", validation.quarantine())
         for code, level in validation.rosters.items():
             table(f"clean_{code}", level.clean())
             table(f"quarantine_{code}", level.quarantine())
-            issues = pd.concat([issues, _issues_table(level, show_pii)], ignore_index=True)
+            issues = pd.concat([issues, issues_table(level, show_pii)], ignore_index=True)
         _write_csv(staging / "issues.csv", issues)
         _write_issues_xlsx(staging / "issues.xlsx", validation, issues)
         write_correction_sheet(staging / "corrections.xlsx", validation, issues)
@@ -195,7 +196,9 @@ def _every_audit(validation: Validation, show_pii: bool) -> pd.DataFrame:
     return pd.concat(tables, ignore_index=True)
 
 
-def _issues_table(validation: Validation, show_pii: bool) -> pd.DataFrame:
+def issues_table(validation: Validation, show_pii: bool) -> pd.DataFrame:
+    """The findings as ``issues.csv`` holds them: values as text, personal answers hidden
+    (:data:`.cells.HIDDEN`, in the messages too) unless ``show_pii``."""
     table = validation.findings[_ISSUE_COLUMNS].copy()
     for name in ("value", "fixed_value"):
         table[name] = _texts(table[name])

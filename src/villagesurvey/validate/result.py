@@ -21,7 +21,10 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-__all__ = ["FILE", "NOT_READ", "PROVENANCE", "ROW", "SHEET", "FileReport", "Validation"]
+__all__ = [
+    "FILE", "NOT_READ", "PROVENANCE", "ROW", "SHEET", "FileReport", "Validation",
+    "numbers_as_text",
+]  # fmt: skip
 
 FILE, SHEET, ROW = "_file", "_sheet", "_row"
 PROVENANCE = {"submission": "_submission", "submitted": "_submitted"}
@@ -216,7 +219,7 @@ class Validation:
         for column in self.instrument.columns:
             values = self.typed[column.code][keep]
             if str(values.dtype) == "Float64":
-                out[column.code] = _numbers_as_text(values)
+                out[column.code] = numbers_as_text(values)
             else:
                 out[column.code] = values.fillna("").astype(str)
         return pd.DataFrame(out).reset_index(drop=True)
@@ -277,7 +280,7 @@ def _joined(texts: pd.Series, records: np.ndarray, separator: str) -> pd.Series:
     return pd.Series(joined, index=ordered[starts], dtype=object)
 
 
-def _numbers_as_text(values: pd.Series) -> pd.Series:
+def numbers_as_text(values: pd.Series) -> pd.Series:
     """Numbers as a person writes them: ``41`` not ``41.0``; blank for a missing one."""
     import numpy as np
     import pandas as pd

@@ -20,7 +20,8 @@ from ..instrument.conditions import parse_condition
 from .correction_tables import confirm_late, count_dropped
 from .findings import COLUMNS
 from .masks import holds
-from .run import FILE, ROW, SHEET, _count_rows, _numbers_as_text
+from .result import numbers_as_text
+from .run import FILE, ROW, SHEET, _count_rows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -88,7 +89,7 @@ def _keys(validation: Validation, key: tuple[str, ...]) -> pd.Series:
     parts = []
     for code in key:
         values = validation.typed[code]
-        text = _numbers_as_text(values) if str(values.dtype) == "Float64" else values.astype("str")
+        text = numbers_as_text(values) if str(values.dtype) == "Float64" else values.astype("str")
         parts.append(text.where(values.notna()))
     joined = parts[0]
     for part in parts[1:]:

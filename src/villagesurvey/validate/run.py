@@ -57,7 +57,6 @@ from .result import SHEET as SHEET
 from .result import FileReport as FileReport
 from .result import Validation as Validation
 from .result import _joined as _joined
-from .result import _numbers_as_text as _numbers_as_text
 from .roster_corrections import level_lines
 from .rosters import RosterReturns
 

@@ -365,9 +365,9 @@ class _Segment:
 
 def _segment(level: _Part, path: Path, show_pii: bool, crlf: bool) -> _Segment:
     """Render a partition's (or a file's unplaced) findings into a piece of issues.csv."""
-    from .outputs import _issues_table
+    from .outputs import issues_table
 
-    issues = _issues_table(level, show_pii)
+    issues = issues_table(level, show_pii)
     data, cr = render(issues, header=False, crlf=crlf)
     if cr and not crlf:
         raise CarriageReturnError("issues.csv")
