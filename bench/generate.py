@@ -456,7 +456,9 @@ def generate(size: Size, folder: Path | None = None, seed: int = SEED) -> list[P
     wanted = {"size": size.name, "files": size.files, "rows": size.rows, "seed": seed,
               "format": FORMAT_VERSION, "instrument": _instrument().content_hash}  # fmt: skip
     if stamp.exists() and json.loads(stamp.read_text())["stamp"] == wanted:
-        return [folder / name for name in json.loads(stamp.read_text())["paths"]]
+        kept = [folder / name for name in json.loads(stamp.read_text())["paths"]]
+        if all(path.exists() for path in kept):  # the census file is removed after its run
+            return kept
     for old in folder.glob("*.xlsx"):
         old.unlink()
     if size.kind == "csv" and size.rows > 1_000_000:
