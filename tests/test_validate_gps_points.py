@@ -83,20 +83,20 @@ def test_what_people_write_is_made_plain_and_said(cell, plain, change):
     [
         ("near the school", "not_a_geopoint", "is not a number"),
         ("nan nan", "not_a_geopoint", "is not a number"),
-        ("NaN 36.8", "not_a_geopoint", "is not a number"),
+        ("NaN 36.8", "not_a_geopoint", "the latitude is not a number"),
         ("inf 36.8", "not_a_geopoint", "is not a number"),
-        ("-1.29 1e999", "not_a_geopoint", "is not a number"),
+        ("-1.29 1e999", "not_a_geopoint", "the longitude is not a number"),
         ("-1.2921", "not_a_geopoint", "1 numbers where 2 to 4"),
         ("-1.2921 36.8219 1795 4.5 7", "not_a_geopoint", "5 numbers where 2 to 4"),
         ("-1.2921 36.8\x07219", "not_a_geopoint", "control character"),
         ("-1.2921\x00 36.8219", "not_a_geopoint", "control character"),
-        ("91 36.8", "not_a_geopoint", "latitude 91 is beyond ±90; latitude and longitude may"),
-        ("-1.29 181", "not_a_geopoint", "longitude 181 is beyond ±180"),
-        ("-1.29 36.8 1795 -4", "not_a_geopoint", "accuracy -4 is negative"),
+        ("91 36.8", "not_a_geopoint", "the latitude is beyond ±90; latitude and longitude may"),
+        ("-1.29 181", "not_a_geopoint", "the longitude is beyond ±180"),
+        ("-1.29 36.8 1795 -4", "not_a_geopoint", "the accuracy is negative"),
         ("0 0", "gps_zero_point", "no fix"),
         ("0.0 0.0 0.0 0.0", "gps_zero_point", "no fix"),
         ("1.29E 36.8N", "not_a_geopoint", "E does not belong to the latitude"),
-        ("-1.29S 36.8", "not_a_geopoint", "both a sign and S"),
+        ("-1.29S 36.8", "not_a_geopoint", "the latitude has both a sign and S"),
         ("1°75'S 36.8", "not_a_geopoint", "is not a number"),  # no 75th minute
         ("? 36.8", "not_a_geopoint", "the latitude is missing"),
     ],
@@ -289,3 +289,21 @@ def test_an_older_template_s_point_cells_are_not_missing(instrument, tmp_path):
     assert old["message"].str.contains("it has no size;").all()
     assert len(old) == 1
     assert validation.clean()["home"].tolist() == ["-1.2921 36.8219 1795 4.5"]
+
+
+def test_a_personal_point_s_refused_parts_stay_hidden_in_issues(instrument, tmp_path):
+    """The message of a refused personal point names which part is wrong, never its number:
+    issues.csv hides the answer, and its parts must not reappear in the message."""
+    from villagesurvey.validate import write_validation
+    from villagesurvey.validate.cells import HIDDEN
+
+    cells = ["91.123456 36.8219", "-1.2921 181.654321", "-1.2921 36.8219 1795 -4.75",
+             "-1.2921S 36.8219", "7.5E 36.8219"]  # fmt: skip
+    rows = "\n".join(f"| A | {n} | {cell} |" for n, cell in enumerate(cells, start=1))
+    path = write_csv(table("| village | household | home |\n" + rows), tmp_path / "A.csv")
+    validation = validate_returns(instrument, [path], workers=1)
+    write_validation(validation, tmp_path / "out")
+    issues = (tmp_path / "out" / "issues.csv").read_text(encoding="utf-8")
+    assert issues.count(HIDDEN) >= 2 * len(cells)  # each row's value and its message
+    for secret in ("91.123456", "181.654321", "4.75", "1.2921", "7.5"):
+        assert secret not in issues

@@ -119,9 +119,10 @@ def _parts(work: str) -> tuple[list[str], bool]:
 
 def _part(part: str, place: int) -> tuple[float, str, str] | str:
     """A part's number, its plain text and what was changed; or why it is not a number."""
+    name = _NAMES[place] if place < len(_NAMES) else "fifth number"
     if _NUMBER.fullmatch(part):
         number = float(part)
-        return (number, part, "") if math.isfinite(number) else f"{part!r} is not a number"
+        return (number, part, "") if math.isfinite(number) else f"the {name} is not a number"
     if _DECIMAL_COMMA.fullmatch(part):
         plain = part.replace(",", ".")
         return float(plain), plain, "decimal commas read as points"
@@ -134,13 +135,12 @@ def _part(part: str, place: int) -> tuple[float, str, str] | str:
     if letter:
         axis, sign = _HEMISPHERES[letter]
         if axis != place:
-            name = _NAMES[place] if place < len(_NAMES) else "a fifth number"
             return f"{letter.upper()} does not belong to the {name}"
         if body.startswith(("-", "+")):
-            return f"{part!r} has both a sign and {letter.upper()}"
+            return f"the {name} has both a sign and {letter.upper()}"
     degrees = _degrees(body.replace(",", "."))
     if degrees is None:
-        return f"{part!r} is not a number"
+        return f"the {name} is not a number"
     plain = _plain(sign * degrees)
     said = [
         "decimal commas read as points" if "," in body else "",
@@ -174,9 +174,9 @@ def _off_globe(numbers: list[float]) -> str:
     if not -90 <= latitude <= 90:
         swapped = -90 <= longitude <= 90 and -180 <= latitude <= 180
         hint = "; latitude and longitude may be swapped" if swapped else ""
-        return f"latitude {_plain(latitude)} is beyond ±90{hint}"
+        return f"the latitude is beyond ±90{hint}"
     if not -180 <= longitude <= 180:
-        return f"longitude {_plain(longitude)} is beyond ±180"
+        return "the longitude is beyond ±180"
     if len(numbers) == 4 and numbers[3] < 0:
-        return f"accuracy {_plain(numbers[3])} is negative; it is a distance in metres"
+        return "the accuracy is negative; it is a distance in metres"
     return ""
