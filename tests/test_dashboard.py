@@ -5,12 +5,14 @@ from __future__ import annotations
 import dataclasses
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
 from villagesurvey import parse_instrument, validate_returns, write_validation
 from villagesurvey.dashboard import page
 from villagesurvey.dashboard.figures import every_day
+from villagesurvey.dashboard.words import WORDS, say
 
 from .browser import measure, png_size_and_colours, screenshot
 from .returns import write_csv
@@ -145,6 +147,21 @@ def test_the_page_speaks_the_instruments_first_language(tiny, tmp_path):
     assert "Progress by village" not in html
     assert "<title>实地监测: 小调查</title>" in html
     assert '<html lang="en">' in page.render_dashboard(result, language="en")
+
+
+def test_one_table_of_words_serves_every_section():
+    assert all(set(texts) == {"en", "zh"} for texts in WORDS.values())
+    # one rule for the language: the first part of its tag, English for any other
+    assert say("backchecks.title", "zh-CN") == "回访核查"
+    assert say("overview", "zh_Hans") == "概况"
+    assert say("gps.title", "fr") == "GPS points"
+    # every word a section asks for by name is in the table
+    folder = Path(page.__file__).parent
+    named = re.findall(r"""say\(\s*["']([^"'{}]+)["']""", "".join(
+        f.read_text(encoding="utf-8") for f in sorted(folder.glob("*.py"))
+    ))  # fmt: skip
+    assert len(named) > 40
+    assert sorted(set(named) - set(WORDS)) == []
 
 
 def test_a_section_is_rendered_only_when_its_block_is_there(tiny, tmp_path, monkeypatch):
