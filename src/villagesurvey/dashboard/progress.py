@@ -84,9 +84,10 @@ def _days(block: Mapping[str, Any], language: str) -> str:
     given = [(d["date"], int(d["interviews"])) for d in block.get("per_day", [])]
     title = say("per_day", language)
     parts = [f"<h3>{title}</h3>"]
-    source = block.get("date_from")
-    if source:
-        parts.append(f'<p class="note">{say("date_from", language)}: {text(source)}</p>')
+    sources = [f"{text(k)} {number(n)}" for k, n in (block.get("date_from") or {}).items() if n]
+    if sources:
+        said = say("date_from", language)
+        parts.append(f'<p class="note">{said}: {", ".join(sources)}</p>')
     if not given:
         parts.append(f'<p class="note">{say("no_days", language)}</p>')
     else:
