@@ -8,8 +8,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from villagesurvey import parse_instrument, validate_returns, write_validation
+from villagesurvey.cli import main
 from villagesurvey.dashboard import page
 from villagesurvey.dashboard.figures import every_day
 from villagesurvey.dashboard.words import WORDS, say
@@ -162,6 +164,41 @@ def test_one_table_of_words_serves_every_section():
     ))  # fmt: skip
     assert len(named) > 40
     assert sorted(set(named) - set(WORDS)) == []
+
+
+@pytest.mark.parametrize(
+    ("option", "headings", "absent"),
+    [
+        ([], ["Overview", "Progress by village", "Top problems"], "各村进度"),
+        (["--lang", "zh"], ["概况", "各村进度", "主要问题"], "Progress by village"),
+    ],
+)
+def test_validate_lang_chooses_the_pages_language(tmp_path, option, headings, absent):
+    (tmp_path / "tiny.yaml").write_text(TINY, encoding="utf-8")  # languages: [en, zh]
+    returns = write_csv(_hostile_rows()[:2], tmp_path / "r.csv")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["validate", str(tmp_path / "tiny.yaml"), str(returns), "-o", str(out), *option]
+    )
+    assert result.exit_code == 0, result.output
+    html = (out / "dashboard.html").read_text(encoding="utf-8")
+    assert re.findall(r"<h2>([^<]*)</h2>", html) == headings
+    assert absent not in html
+
+
+def test_validate_lang_refuses_a_language_the_instrument_lacks(tmp_path):
+    (tmp_path / "tiny.yaml").write_text(TINY, encoding="utf-8")
+    returns = write_csv(_hostile_rows()[:1], tmp_path / "r.csv")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["validate", str(tmp_path / "tiny.yaml"), str(returns), "-o", str(out),
+               "--lang", "fr"],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "villagesurvey: --lang fr: the dashboard speaks one of the instrument's languages (en, zh)"
+    )
+    assert not out.exists()  # refused before anything is read
 
 
 def test_a_section_is_rendered_only_when_its_block_is_there(tiny, tmp_path, monkeypatch):
