@@ -3,9 +3,11 @@
 The map is an inline SVG drawn from ``summary.json``'s ``monitoring["gps"]`` block: points
 as distances east and north of the map's corner (an equirectangular projection, made by
 :mod:`villagesurvey.monitoring.gps_map_data`), no tiles and nothing fetched, so it works
-offline and on a phone. Points are coloured by village; a point far from its village is
-ringed, a point shared by households is drawn as a square; each village's centre is a cross.
-A scale bar gives the distances, a legend the colours, and a table says the numbers.
+offline and on a phone. Points are marked by village (a colour and a shape: 48 villages
+told apart); a point far from its village is ringed, a point shared by households is drawn
+as a square; each village's centre is a cross. A scale bar gives the distances, a legend the
+villages' markers (with more villages than it names, each is named at its centre), and a
+table says the numbers.
 """
 
 from __future__ import annotations
@@ -22,7 +24,10 @@ __all__ = ["section"]
 _WIDTH, _HEIGHT, _PAD = 640, 420, 24
 _COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
             "#000000", "#999999", "#882255", "#44AA99", "#117733")  # fmt: skip
+_SHAPES = ("circle", "triangle", "diamond", "triangle_down")
+"""A village's marker: the villages take the colours in turn, then the next shape: 48 apart."""
 _MOST_LEGEND = 12
+"""Villages named in the legend; beyond, each village's name is written at its centre."""
 
 
 def section(block: Mapping[str, Any], language: str) -> str:
@@ -120,12 +125,18 @@ def _figure(question: Mapping[str, Any], column: str, language: str) -> str:
         f"<title>{plain(title)}</title><desc>{plain(alt)}</desc>",
         f'<rect x="0" y="0" width="{_WIDTH}" height="{height}" fill="#ffffff" stroke="#cccccc"/>',
     ]
+    named = len(shown["villages"]) > _MOST_LEGEND
     for x, y, village in shown["centres"]:
         cx, cy = at(x, y)
         svg.append(
             f'<path class="centre" d="M{cx - 6} {cy}h12M{cx} {cy - 6}v12" '
             f'stroke="{_colour(village)}" stroke-width="2"/>'
         )
+        if named:  # more villages than the legend names: each is named at its centre
+            svg.append(
+                f'<text class="village" x="{cx + 8}" y="{cy - 4}" font-size="11">'
+                f"{plain(shown['villages'][village])}</text>"
+            )
     for x, y, village, flags in shown["points"]:
         svg.append(_point(*at(x, y), village, str(flags).split()))
     svg.append(_scale_bar(span, scale, height))
@@ -137,7 +148,24 @@ def _figure(question: Mapping[str, Any], column: str, language: str) -> str:
 
 
 def _colour(village: int) -> str:
-    return _COLOURS[village % len(_COLOURS)] if village < _MOST_LEGEND else "#777777"
+    return _COLOURS[village % len(_COLOURS)]
+
+
+def _marker(cx: float, cy: float, village: int, size: float, kind: str | None = None) -> str:
+    """A village's marker at (cx, cy): its colour and shape (a circle ``size`` in radius)."""
+    colour = _colour(village)
+    shape = _SHAPES[village // len(_COLOURS) % len(_SHAPES)]
+    named = f'class="{kind}" ' if kind else ""
+    if shape == "circle":
+        return f'<circle {named}cx="{cx}" cy="{cy}" r="{size}" fill="{colour}"/>'
+    r = size * 1.3
+    corners = {
+        "triangle": ((0, -r), (r, 0.8 * r), (-r, 0.8 * r)),
+        "diamond": ((0, -r), (r, 0), (0, r), (-r, 0)),
+        "triangle_down": ((0, r), (r, -0.8 * r), (-r, -0.8 * r)),
+    }[shape]
+    path = "L".join(f"{round(cx + dx, 1)} {round(cy + dy, 1)}" for dx, dy in corners)
+    return f'<path {named}d="M{path}Z" fill="{colour}"/>'
 
 
 def _point(cx: float, cy: float, village: int, flags: Sequence[str]) -> str:
@@ -147,7 +175,7 @@ def _point(cx: float, cy: float, village: int, flags: Sequence[str]) -> str:
         mark = (f'<rect class="{kind}" x="{cx - 4}" y="{cy - 4}" width="8" height="8" '
                 f'fill="{colour}" stroke="#000000"/>')  # fmt: skip
     else:
-        mark = f'<circle class="{kind}" cx="{cx}" cy="{cy}" r="3.5" fill="{colour}"/>'
+        mark = _marker(cx, cy, village, 3.5, kind)
     if "far" in flags:
         mark += (f'<circle class="ring" cx="{cx}" cy="{cy}" r="8" fill="none" '
                  'stroke="#D55E00" stroke-width="2"/>')  # fmt: skip
@@ -177,18 +205,19 @@ def _scale_bar(span: float, scale: float, height: int) -> str:
 
 
 def _legend(villages: Sequence[str], language: str, height: int) -> str:
-    items = [(str(v), _colour(i)) for i, v in enumerate(villages[:_MOST_LEGEND])]
+    items: list[tuple[str, int | None]] = [(str(v), i) for i, v in enumerate(villages)]
     if len(villages) > _MOST_LEGEND:
-        items.append((f"+{len(villages) - _MOST_LEGEND}", "#777777"))
+        items = [*items[:_MOST_LEGEND], (f"+{len(villages) - _MOST_LEGEND}", None)]
     out = ['<g class="legend" font-size="12">']
     left = _WIDTH - 180
     rows = _legend_rows(items, left)
     y = height - _PAD - 4 - 16 * (len(rows) - 1)  # every village, in rows from the bottom
     for row in rows:
         x = left
-        for name, colour in row:
-            out.append(f'<circle cx="{x}" cy="{y - 4}" r="4" fill="{colour}"/>'
-                       f'<text x="{x + 8}" y="{y}">{plain(name)}</text>')  # fmt: skip
+        for name, village in row:
+            mark = (_marker(x, y - 4, village, 4) if village is not None
+                    else f'<circle cx="{x}" cy="{y - 4}" r="4" fill="#777777"/>')  # fmt: skip
+            out.append(f'{mark}<text x="{x + 8}" y="{y}">{plain(name)}</text>')
             x += _legend_width(name)
         y += 16
     out.append(
@@ -206,9 +235,11 @@ def _legend_width(name: str) -> int:
     return 8 + 8 * len(name) + 12
 
 
-def _legend_rows(items: list[tuple[str, str]], left: int) -> list[list[tuple[str, str]]]:
+def _legend_rows(
+    items: list[tuple[str, int | None]], left: int
+) -> list[list[tuple[str, int | None]]]:
     """The legend's items in rows that fit between ``left`` and the map's right edge."""
-    rows: list[list[tuple[str, str]]] = [[]]
+    rows: list[list[tuple[str, int | None]]] = [[]]
     x = left
     for item in items:
         if rows[-1] and x + _legend_width(item[0]) > _WIDTH - 10:
