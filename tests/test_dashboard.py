@@ -17,8 +17,8 @@ from villagesurvey.dashboard.figures import every_day
 from villagesurvey.dashboard.words import WORDS, say
 
 from .browser import measure, png_size_and_colours, screenshot
-from .returns import write_csv
-from .test_monitoring_progress import SAMPLE, TINY
+from .returns import table, write_csv
+from .test_monitoring_progress import RETURNS, SAMPLE, TINY
 
 SCRIPT = "<script>alert(1)</script>"
 RTL = "\u202eexe.fdp"  # a right-to-left override: "pdf.exe" that reads as "exe.fdp"
@@ -122,12 +122,35 @@ def test_the_progress_table_and_the_figure(written):
     html = written.read_text(encoding="utf-8")
     parsed = _parsed(html)
     svgs = [a for t, a in parsed.tags if t == "svg"]
-    assert len(svgs) == 1
-    assert svgs[0]["class"] == "figure"
+    assert len(svgs) == 2  # interviews per day, and per village and day
+    assert {s["class"] for s in svgs} == {"figure"}
     assert svgs[0]["aria-label"].startswith("Interviews per day: 2022-07-01 1, 2022-07-02 2")
     # from the first day to the last, every day a bar: 07-01 to 07-05, the 4th at 0
-    assert html.count("<rect ") == 5
-    assert "<title>2022-07-04: 0</title>" in html
+    bars = html.split("<svg ")[1]
+    assert bars.count("<rect ") == 5
+    assert "<title>2022-07-04: 0</title>" in bars
+    # and a cell for each of the 6 villages on each of those 5 days
+    assert html.split("<svg ")[2].count("<rect ") == 6 * 5
+
+
+def test_interviews_per_village_and_day_are_a_figure(tiny, tmp_path):
+    (tmp_path / "sample.csv").write_text(SAMPLE, encoding="utf-8")
+    returns = write_csv(table(RETURNS), tmp_path / "returns.csv")
+    result = validate_returns(tiny, [returns], sample=tmp_path / "sample.csv")
+    html = page.render_dashboard(result)
+    figures = [a for t, a in _parsed(html).tags if t == "svg"]
+    assert [f["aria-label"].split(":")[0] for f in figures] == [
+        "Interviews per day", "Interviews per village and day",
+    ]  # fmt: skip
+    assert figures[1]["aria-label"] == "Interviews per village and day: V1 4, V2 4"
+    # a cell for each village and each day from the first to the last (the RETURNS table)
+    cells = re.findall(r"<title>(V[12] 2022-07-0[0-9]: [0-9]+)</title>", html)
+    assert cells == [
+        "V1 2022-07-01: 2", "V1 2022-07-02: 2", "V1 2022-07-03: 0", "V1 2022-07-04: 0",
+        "V2 2022-07-01: 0", "V2 2022-07-02: 1", "V2 2022-07-03: 2", "V2 2022-07-04: 1",
+    ]  # fmt: skip
+    zh = page.render_dashboard(result, language="zh")
+    assert "<h3>各村每日访谈数</h3>" in zh
 
 
 def test_every_day_fills_the_days_between():

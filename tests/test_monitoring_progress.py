@@ -148,6 +148,13 @@ def test_interviews_per_day_from_the_interview_date(tiny, tmp_path):
         {"date": "2022-07-04", "interviews": 1},
     ]
     assert block["undated"] == 0
+    assert block["per_village_day"] == [
+        {"village": "V1", "date": "2022-07-01", "interviews": 2},  # V1/1, V1/002
+        {"village": "V1", "date": "2022-07-02", "interviews": 2},  # V1/3, V1/9
+        {"village": "V2", "date": "2022-07-02", "interviews": 1},  # V2/1
+        {"village": "V2", "date": "2022-07-03", "interviews": 2},  # V2/4, V2/5
+        {"village": "V2", "date": "2022-07-04", "interviews": 1},  # V2/5 again
+    ]
 
 
 def test_off_list_and_twice_interviewed_respondents_are_located(tiny, tmp_path):

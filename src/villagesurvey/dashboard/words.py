@@ -44,6 +44,7 @@ WORDS: dict[str, dict[str, str]] = {
         "zh": "未统计拒访：问卷未声明知情同意题。",
     },
     "per_day": {"en": "Interviews per day", "zh": "每日访谈数"},
+    "per_village_day": {"en": "Interviews per village and day", "zh": "各村每日访谈数"},
     "date_from": {"en": "Day of interview from", "zh": "访谈日期取自"},
     "undated": {"en": "Interviews without a day", "zh": "无日期的访谈"},
     "no_days": {"en": "No interview has a day.", "zh": "没有访谈带有日期。"},

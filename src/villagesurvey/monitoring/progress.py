@@ -15,6 +15,9 @@
     (listed respondents with more than one row).
 ``overall``
     the same numbers for the whole batch.
+``per_village_day``
+    ``[{"village": "V1", "date": "2022-07-05", "interviews": 2}, ...]``: each village's
+    interviews on each day it has some, the villages in the order of ``villages``.
 ``per_day``
     ``[{"date": "2022-07-05", "interviews": 3}, ...]`` and ``undated`` (rows without a day);
     the day of each row is :func:`.days.interview_days`' (the date question, else the start
@@ -88,6 +91,7 @@ def add_progress(validation: Validation, sample: SampleList | None = None) -> No
         "villages": table,
         "overall": overall,
         "per_day": _per_day(rows),
+        "per_village_day": _per_village_day(rows, sample),
         "undated": int(rows["day"].isna().sum()),
     }  # fmt: skip
     if sample is not None:
@@ -243,6 +247,15 @@ def _counts(
 def _per_day(rows: pd.DataFrame) -> list[dict[str, Any]]:
     days = rows["day"].dropna().value_counts().sort_index()
     return [{"date": str(d), "interviews": int(n)} for d, n in days.items()]
+
+
+def _per_village_day(rows: pd.DataFrame, sample: SampleList | None) -> list[dict[str, Any]]:
+    """Interviews of each village on each day it has some, the villages in the table's order."""
+    dated = rows[rows["day"].notna()]
+    counts = dated.groupby(["village", "day"], sort=True).size()
+    place = {v: i for i, v in enumerate(_village_order(rows, sample))}
+    found = sorted(counts.items(), key=lambda c: (place[str(c[0][0])], c[0][1]))
+    return [{"village": str(v), "date": str(d), "interviews": int(n)} for (v, d), n in found]
 
 
 def _place(rows: pd.DataFrame) -> list[dict[str, Any]]:
