@@ -30,10 +30,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib.util
 import json
 import os
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -89,14 +87,9 @@ CSV file may hold today (``reading.MAX_CELLS``, 10 million cells: 163,934 rows o
 
 def _sample_model() -> ModuleType:
     """``sample_data/generate.py``, the simulation of the model study."""
-    where = ROOT / "sample_data" / "generate.py"
-    spec = importlib.util.spec_from_file_location("_sample_generate", where)
-    if spec is None or spec.loader is None:
-        raise SystemExit(f"{where} cannot be loaded")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    from villagesurvey._resources import sample_script
+
+    return sample_script("generate")
 
 
 def _instrument() -> Any:
@@ -171,7 +164,7 @@ def _defect(kind: int, row: dict[str, Any], person: dict[str, Any], text_cells: 
 
 def _cells(instrument: Any, people: list[dict], language: str, rng: Any) -> list[list[Any] | None]:
     """The data rows as an enumerator types them; ``None`` is a blank row between two."""
-    model = sys.modules.get("_sample_generate") or _sample_model()
+    model = _sample_model()
     codes = [c.code for c in instrument.columns]
     rows: list[list[Any] | None] = []
     for person in people:

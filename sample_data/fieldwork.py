@@ -22,13 +22,14 @@ reads) from a seed of their own. Planted, and nothing else:
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import numpy as np
+
+from villagesurvey._resources import sample_script
 
 HERE = Path(__file__).resolve().parent
 FIELDWORK = HERE / "fieldwork"
@@ -56,12 +57,7 @@ BACKCHECKED = ("gender", "age", "household_size", "education", "marital_status",
 
 def model_study() -> ModuleType:
     """The model study's generator, whose simulation and workbooks this file reuses."""
-    spec = importlib.util.spec_from_file_location("sample_data_generate", HERE / "generate.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return sample_script("generate")
 
 
 def working_days() -> list[dt.date]:

@@ -266,6 +266,24 @@ def test_back_checks_not_compared_say_why(files, tmp_path):
     assert validation.rows_in == 5
 
 
+def test_keys_are_matched_as_their_questions_type_them(files):
+    # village is a text key: 007 and 7 are two villages; hh is a number key: 007 is 7
+    survey = [["007", "007", *SURVEY[0][2:]], *SURVEY[1:]]
+    _write(files["survey"], SURVEY_HEADER, survey)
+    result, _ = _run(
+        files,
+        [
+            ["7", "7", "B1", "4", "1", "rice tea", "Li Wei", "2.5", "1000"],
+            ["007", "7", "B2", "4", "1", "rice tea", "Li Wei", "2.5", "1000"],
+        ],
+    )
+    unmatched = result.unmatched[["village", "hh", "reason"]].to_dict("records")
+    assert unmatched == [{"village": "7", "hh": "7", "reason": "not_in_survey"}]
+    assert result.rows["backchecks_compared"] == 1
+    assert set(result.comparisons["backchecker"]) == {"B2"}
+    assert result.differences.empty
+
+
 def test_a_line_break_in_an_answer_is_a_space(files):
     result, _ = _run(files, [["A", "7", "B1", "4", "1", "rice tea", "Li\nWei", "2.5", "1000"]])
     assert result.differences.empty

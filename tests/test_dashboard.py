@@ -5,16 +5,20 @@ from __future__ import annotations
 import dataclasses
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from villagesurvey import parse_instrument, validate_returns, write_validation
+from villagesurvey.cli import main
 from villagesurvey.dashboard import page
 from villagesurvey.dashboard.figures import every_day
+from villagesurvey.dashboard.words import WORDS, say
 
 from .browser import measure, png_size_and_colours, screenshot
-from .returns import write_csv
-from .test_monitoring_progress import SAMPLE, TINY
+from .returns import table, write_csv
+from .test_monitoring_progress import RETURNS, SAMPLE, TINY
 
 SCRIPT = "<script>alert(1)</script>"
 RTL = "\u202eexe.fdp"  # a right-to-left override: "pdf.exe" that reads as "exe.fdp"
@@ -118,12 +122,35 @@ def test_the_progress_table_and_the_figure(written):
     html = written.read_text(encoding="utf-8")
     parsed = _parsed(html)
     svgs = [a for t, a in parsed.tags if t == "svg"]
-    assert len(svgs) == 1
-    assert svgs[0]["class"] == "figure"
+    assert len(svgs) == 2  # interviews per day, and per village and day
+    assert {s["class"] for s in svgs} == {"figure"}
     assert svgs[0]["aria-label"].startswith("Interviews per day: 2022-07-01 1, 2022-07-02 2")
     # from the first day to the last, every day a bar: 07-01 to 07-05, the 4th at 0
-    assert html.count("<rect ") == 5
-    assert "<title>2022-07-04: 0</title>" in html
+    bars = html.split("<svg ")[1]
+    assert bars.count("<rect ") == 5
+    assert "<title>2022-07-04: 0</title>" in bars
+    # and a cell for each of the 6 villages on each of those 5 days
+    assert html.split("<svg ")[2].count("<rect ") == 6 * 5
+
+
+def test_interviews_per_village_and_day_are_a_figure(tiny, tmp_path):
+    (tmp_path / "sample.csv").write_text(SAMPLE, encoding="utf-8")
+    returns = write_csv(table(RETURNS), tmp_path / "returns.csv")
+    result = validate_returns(tiny, [returns], sample=tmp_path / "sample.csv")
+    html = page.render_dashboard(result)
+    figures = [a for t, a in _parsed(html).tags if t == "svg"]
+    assert [f["aria-label"].split(":")[0] for f in figures] == [
+        "Interviews per day", "Interviews per village and day",
+    ]  # fmt: skip
+    assert figures[1]["aria-label"] == "Interviews per village and day: V1 4, V2 4"
+    # a cell for each village and each day from the first to the last (the RETURNS table)
+    cells = re.findall(r"<title>(V[12] 2022-07-0[0-9]: [0-9]+)</title>", html)
+    assert cells == [
+        "V1 2022-07-01: 2", "V1 2022-07-02: 2", "V1 2022-07-03: 0", "V1 2022-07-04: 0",
+        "V2 2022-07-01: 0", "V2 2022-07-02: 1", "V2 2022-07-03: 2", "V2 2022-07-04: 1",
+    ]  # fmt: skip
+    zh = page.render_dashboard(result, language="zh")
+    assert "<h3>各村每日访谈数</h3>" in zh
 
 
 def test_every_day_fills_the_days_between():
@@ -145,6 +172,56 @@ def test_the_page_speaks_the_instruments_first_language(tiny, tmp_path):
     assert "Progress by village" not in html
     assert "<title>实地监测: 小调查</title>" in html
     assert '<html lang="en">' in page.render_dashboard(result, language="en")
+
+
+def test_one_table_of_words_serves_every_section():
+    assert all(set(texts) == {"en", "zh"} for texts in WORDS.values())
+    # one rule for the language: the first part of its tag, English for any other
+    assert say("backchecks.title", "zh-CN") == "回访核查"
+    assert say("overview", "zh_Hans") == "概况"
+    assert say("gps.title", "fr") == "GPS points"
+    # every word a section asks for by name is in the table
+    folder = Path(page.__file__).parent
+    named = re.findall(r"""say\(\s*["']([^"'{}]+)["']""", "".join(
+        f.read_text(encoding="utf-8") for f in sorted(folder.glob("*.py"))
+    ))  # fmt: skip
+    assert len(named) > 40
+    assert sorted(set(named) - set(WORDS)) == []
+
+
+@pytest.mark.parametrize(
+    ("option", "headings", "absent"),
+    [
+        ([], ["Overview", "Progress by village", "Top problems"], "各村进度"),
+        (["--lang", "zh"], ["概况", "各村进度", "主要问题"], "Progress by village"),
+    ],
+)
+def test_validate_lang_chooses_the_pages_language(tmp_path, option, headings, absent):
+    (tmp_path / "tiny.yaml").write_text(TINY, encoding="utf-8")  # languages: [en, zh]
+    returns = write_csv(_hostile_rows()[:2], tmp_path / "r.csv")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["validate", str(tmp_path / "tiny.yaml"), str(returns), "-o", str(out), *option]
+    )
+    assert result.exit_code == 0, result.output
+    html = (out / "dashboard.html").read_text(encoding="utf-8")
+    assert re.findall(r"<h2>([^<]*)</h2>", html) == headings
+    assert absent not in html
+
+
+def test_validate_lang_refuses_a_language_the_instrument_lacks(tmp_path):
+    (tmp_path / "tiny.yaml").write_text(TINY, encoding="utf-8")
+    returns = write_csv(_hostile_rows()[:1], tmp_path / "r.csv")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["validate", str(tmp_path / "tiny.yaml"), str(returns), "-o", str(out),
+               "--lang", "fr"],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "villagesurvey: --lang fr: the dashboard speaks one of the instrument's languages (en, zh)"
+    )
+    assert not out.exists()  # refused before anything is read
 
 
 def test_a_section_is_rendered_only_when_its_block_is_there(tiny, tmp_path, monkeypatch):

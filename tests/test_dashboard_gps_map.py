@@ -119,3 +119,48 @@ def test_names_are_escaped_and_an_empty_view_says_so():
     assert "No radius_km in the instrument" in "".join(root.itertext())
     assert "No GPS point among the clean rows." in "".join(root.itertext())
     assert len([e for e in _svg(root).iter(f"{SVG}circle") if e.get("class") == "point"]) == 1
+
+
+def _villages_block(n: int) -> dict:
+    """A map of ``n`` villages a kilometre apart, one household and a centre each."""
+    names = [f"V{i:02d}" for i in range(1, n + 1)]
+    rows = [{"village": v, "points": 1, "centre": "villages table", "median_km": 0.5,
+             "far": 0, "copied": 0, "low_accuracy": 0} for v in names]  # fmt: skip
+    shown = {"width_km": n, "height_km": 1, "villages": names,
+             "points": [[i, 0.5, i, ""] for i in range(n)],
+             "centres": [[i, 0, i] for i in range(n)], "total": n, "shown": n}  # fmt: skip
+    question = {"column": "home", "points": n, "far": 0, "copied": 0, "low_accuracy": 0,
+                "radius_km": 2, "max_accuracy": None, "villages_not_listed": [],
+                "villages": rows, "map": shown}  # fmt: skip
+    return {"same_point_m": 5, "questions": [question]}
+
+
+def _shape(mark: ET.Element) -> tuple[str, ...]:
+    """A marker's tag, fill and outline (a path's corners around their middle)."""
+    if mark.tag == f"{SVG}circle":
+        return ("circle", mark.get("fill"), mark.get("r"))
+    numbers = [float(v) for v in re.findall(r"-?[0-9.]+", mark.get("d"))]
+    xs, ys = numbers[0::2], numbers[1::2]
+    middle = (sum(xs) / len(xs), sum(ys) / len(ys))
+    corners = [f"{x - middle[0]:.1f} {y - middle[1]:.1f}" for x, y in zip(xs, ys, strict=True)]
+    return ("path", mark.get("fill"), *corners)
+
+
+@pytest.mark.parametrize("villages", [12, 14, 48])
+def test_every_village_has_a_marker_of_its_own_and_is_named(villages):
+    svg = _svg(_parse(section(_villages_block(villages), "en")))
+    marks = [e for e in svg.iter() if e.get("class") == "point"]
+    assert len(marks) == villages
+    assert len({_shape(m) for m in marks}) == villages  # colour and shape: none alike
+    legend = next(e for e in svg.iter(f"{SVG}g") if e.get("class") == "legend")
+    in_legend = [t.text for t in legend.iter(f"{SVG}text")][:-1]  # the last: what marks mean
+    at_centres = [e.text for e in svg.iter(f"{SVG}text") if e.get("class") == "village"]
+    names = [f"V{i:02d}" for i in range(1, villages + 1)]
+    if villages <= 12:
+        assert (in_legend, at_centres) == (names, [])
+    else:  # the legend names twelve; the map names every village at its centre
+        assert in_legend == [*names[:12], f"+{villages - 12}"]
+        assert at_centres == names
+    # a village's centre and its household's marker share its colour
+    centres = [e.get("stroke") for e in svg.iter() if e.get("class") == "centre"]
+    assert centres == [m.get("fill") for m in marks]

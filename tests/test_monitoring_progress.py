@@ -140,7 +140,7 @@ def test_progress_per_village_and_overall(tiny, tmp_path):
 
 def test_interviews_per_day_from_the_interview_date(tiny, tmp_path):
     block = _run(tiny, tmp_path).monitoring["progress"]
-    assert block["date_from"] == "interview_date"
+    assert block["date_from"] == {"interview_date": 8}
     assert block["per_day"] == [
         {"date": "2022-07-01", "interviews": 2},
         {"date": "2022-07-02", "interviews": 3},
@@ -148,6 +148,13 @@ def test_interviews_per_day_from_the_interview_date(tiny, tmp_path):
         {"date": "2022-07-04", "interviews": 1},
     ]
     assert block["undated"] == 0
+    assert block["per_village_day"] == [
+        {"village": "V1", "date": "2022-07-01", "interviews": 2},  # V1/1, V1/002
+        {"village": "V1", "date": "2022-07-02", "interviews": 2},  # V1/3, V1/9
+        {"village": "V2", "date": "2022-07-02", "interviews": 1},  # V2/1
+        {"village": "V2", "date": "2022-07-03", "interviews": 2},  # V2/4, V2/5
+        {"village": "V2", "date": "2022-07-04", "interviews": 1},  # V2/5 again
+    ]
 
 
 def test_off_list_and_twice_interviewed_respondents_are_located(tiny, tmp_path):
@@ -330,11 +337,48 @@ def test_without_a_date_question_the_day_is_the_submission_time(tmp_path, submit
     ]  # fmt: skip
     result = validate_returns(undated, [write_csv(rows, tmp_path / "export.csv")])
     block = result.monitoring["progress"]
-    assert block["date_from"] == "_submitted"
+    assert block["date_from"] == {"_submitted": 3}
     assert block["per_day"] == [
         {"date": day.format(n=1), "interviews": 2},
         {"date": day.format(n=2), "interviews": 1},
     ]
+
+
+def test_a_row_without_a_date_takes_its_day_from_its_start_then_its_submission(tmp_path):
+    timed = parse_instrument(
+        TINY.replace(
+            "      - {code: consent,",
+            "      - {code: start, type: datetime, label: {en: Start, zh: 开始}}\n"
+            "      - {code: enumerator, type: text, label: {en: Enumerator, zh: 调查员}}\n"
+            "      - {code: consent,",
+        ),
+        source="timed.yaml",
+    )
+    rows = [
+        {"interview_date": "2022-07-01", "start": "2022-07-03T09:00:00",
+         "SubmissionDate": "Jul 5, 2022 10:05:00 AM"},  # the date
+        {"interview_date": "", "start": "2022-07-02T23:30:00+08:00",
+         "SubmissionDate": "Jul 5, 2022 10:05:00 AM"},  # the start, the day written
+        {"interview_date": "", "start": "", "SubmissionDate": "Jul 4, 2022 10:05:00 AM"},
+        {"interview_date": "", "start": "", "SubmissionDate": ""},  # no day at all
+    ]  # fmt: skip
+    rows = [
+        {**row, "village": "V1", "household": str(h), "enumerator": "A", "consent": "1",
+         "size": "2", "KEY": f"uuid:{h}"}
+        for h, row in enumerate(rows, start=1)
+    ]  # fmt: skip
+    result = validate_returns(timed, [write_csv(rows, tmp_path / "export.csv")])
+    block = result.monitoring["progress"]
+    assert block["per_day"] == [
+        {"date": "2022-07-01", "interviews": 1},
+        {"date": "2022-07-02", "interviews": 1},
+        {"date": "2022-07-04", "interviews": 1},
+    ]
+    assert block["undated"] == 1  # the date question alone left 3 rows without a day
+    assert block["date_from"] == {"interview_date": 1, "start": 1, "_submitted": 1}
+    # the enumerators' view counts the same days
+    (enumerator,) = result.monitoring["enumerators"]["enumerators"]
+    assert (enumerator["days"], enumerator["per_day"]) == (3, 1.0)
 
 
 def test_a_personal_key_is_not_written_in_the_block(tmp_path):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
-import importlib.util
 import operator
 import re
 from collections import Counter
@@ -17,6 +16,7 @@ import openpyxl
 import pytest
 
 from villagesurvey import Instrument
+from villagesurvey._resources import sample_script
 from villagesurvey.instrument import Column, roster_instrument
 from villagesurvey.instrument.conditions import AllOf, AnyOf, Compare, Condition, In, Not, Selected
 from villagesurvey.workbook import CODE_ROW, FIRST_DATA_ROW, META_SHEET
@@ -30,12 +30,7 @@ VILLAGES = [f"V{n:02d}" for n in range(1, 12)]
 
 
 def _generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("sample_data_generate", SAMPLE / "generate.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return sample_script("generate")
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ model study's clean returns, which have times and points too, must raise none at
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 from pathlib import Path
 from types import ModuleType
@@ -18,6 +17,7 @@ import openpyxl
 import pytest
 
 from villagesurvey import load_instrument, validate_returns, write_validation
+from villagesurvey._resources import sample_script
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
@@ -40,12 +40,7 @@ def _csv(path: Path) -> list[dict[str, str]]:
 
 
 def _module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("sample_fieldwork", SAMPLE / "fieldwork.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return sample_script("fieldwork")
 
 
 @pytest.fixture(scope="module")

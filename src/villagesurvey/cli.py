@@ -753,6 +753,12 @@ def power(
     help="With --format parquet: write each table as a folder with one part per value of "
     "COLUMN (e.g. the village), in Hive layout.",
 )
+@click.option(
+    "--lang",
+    "language",
+    default=None,
+    help="Language of dashboard.html (en, zh, ...); default: the instrument's first.",
+)
 @_reports_errors
 def validate(
     instrument: Path,
@@ -768,6 +774,7 @@ def validate(
     partition_rows: int | None,
     table_format: str,
     partition_by: str | None,
+    language: str | None,
 ) -> None:
     """Check the RETURNS (workbooks, CSV files, ODK Central zips or folders) against INSTRUMENT.
 
@@ -782,12 +789,14 @@ def validate(
     With --sample, dashboard.html and summary.json show the progress against that list.
     With --format parquet, clean.parquet and quarantine.parquet replace the CSV tables.
     """
+    from .dashboard.page import check_language
     from .instrument import load_instrument
     from .tables.outputset import output_lock
     from .validate import summary_lines, validate_returns, write_validation
 
     loaded = load_instrument(instrument)
     _check_parquet_options(loaded, table_format, partition_by, partition_rows)
+    check_language(loaded, language)
     stage = _stage if sys.stderr.isatty() else None
     whole = corrections is not None or bool(sample or villages or backchecks)
     whole = whole or table_format == "parquet"  # the streamed path writes CSV only
@@ -813,6 +822,7 @@ def validate(
             )
         if stage is not None:
             stage(f"writing {outdir}")
+        result.language = language
         write_validation(result, outdir, show_pii=show_pii, table_format=table_format,
                          partition_by=partition_by)  # fmt: skip
     for line in summary_lines(result, outdir, table_format=table_format):

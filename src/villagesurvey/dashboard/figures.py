@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from .markup import plain
 
-__all__ = ["day_bars", "every_day"]
+__all__ = ["day_bars", "every_day", "village_days"]
 
 _WIDTH, _HEIGHT = 480, 200
 _LEFT, _RIGHT, _TOP, _BOTTOM = 40, 28, 16, 32
@@ -77,6 +77,74 @@ def day_bars(days: Sequence[tuple[str, int]], title: str, label: str) -> str:
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def village_days(
+    counts: Sequence[tuple[str, str, int]], villages: Sequence[str], days: Sequence[str],
+    title: str, label: str,
+) -> str:  # fmt: skip
+    """An ``<svg class="figure">`` of interviews by village (rows) and day (columns).
+
+    Parameters
+    ----------
+    counts : sequence of (str, str, int)
+        ``(village, YYYY-MM-DD, interviews)``; a village and day not given had none.
+    villages : sequence of str
+        The rows, in order (every village of ``counts`` among them).
+    days : sequence of str
+        The columns, in order (every day of ``counts`` among them).
+    title, label : str
+        The figure's title and its text alternative (plain text).
+
+    Each cell is shaded by its count (the busiest cell darkest, a day without an interview
+    pale grey), has its count written when there is room, and says it as its title.
+    """
+    given = {(v, d): n for v, d, n in counts}
+    top = max(given.values(), default=0) or 1
+    name_w = max(_LEFT, 8 + 8 * min(max((len(v) for v in villages), default=1), 12))
+    cell_w = (_WIDTH - name_w - _RIGHT) / max(len(days), 1)
+    cell_h = 20
+    height = _TOP + cell_h * len(villages) + _BOTTOM
+    parts = [
+        f'<svg class="figure" viewBox="0 0 {_WIDTH} {height}" role="img" '
+        f'aria-label="{plain(label)}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{plain(title)}</title>",
+    ]
+    for row, village in enumerate(villages):
+        y = _TOP + row * cell_h
+        parts.append(
+            f'<text x="{name_w - 6}" y="{y + cell_h - 6}" text-anchor="end" font-size="13">'
+            f"{plain(village[:12])}</text>"
+        )
+        for column, day in enumerate(days):
+            count = given.get((village, day), 0)
+            x = name_w + column * cell_w
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y}" width="{cell_w - 1:.1f}" height="{cell_h - 1}" '
+                f'fill="{_shade(count / top) if count else "#f6f8fa"}">'
+                f"<title>{plain(village)} {plain(day)}: {count}</title></rect>"
+            )
+            if count and cell_w >= 18:
+                ink = "#ffffff" if count / top > 0.5 else "#1f2328"
+                parts.append(
+                    f'<text x="{x + cell_w / 2:.1f}" y="{y + cell_h - 6}" text-anchor="middle" '
+                    f'font-size="12" style="fill:{ink}">{count}</text>'
+                )
+    for i in _labelled(len(days)):
+        x = name_w + i * cell_w + cell_w / 2
+        parts.append(
+            f'<text x="{x:.1f}" y="{height - _BOTTOM + 18}" text-anchor="middle" '
+            f'font-size="{_FONT}">{plain(days[i][5:])}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _shade(share: float) -> str:
+    """A blue from pale (few interviews) to dark (the most)."""
+    pale, dark = (0xCF, 0xE2, 0xF7), (0x0B, 0x4A, 0x8B)
+    mixed = (round(p + (d - p) * share) for p, d in zip(pale, dark, strict=True))
+    return "#" + "".join(f"{c:02x}" for c in mixed)
 
 
 def _labelled(count: int) -> list[int]:

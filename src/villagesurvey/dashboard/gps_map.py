@@ -3,9 +3,11 @@
 The map is an inline SVG drawn from ``summary.json``'s ``monitoring["gps"]`` block: points
 as distances east and north of the map's corner (an equirectangular projection, made by
 :mod:`villagesurvey.monitoring.gps_map_data`), no tiles and nothing fetched, so it works
-offline and on a phone. Points are coloured by village; a point far from its village is
-ringed, a point shared by households is drawn as a square; each village's centre is a cross.
-A scale bar gives the distances, a legend the colours, and a table says the numbers.
+offline and on a phone. Points are marked by village (a colour and a shape: 48 villages
+told apart); a point far from its village is ringed, a point shared by households is drawn
+as a square; each village's centre is a cross. A scale bar gives the distances, a legend the
+villages' markers (with more villages than it names, each is named at its centre), and a
+table says the numbers.
 """
 
 from __future__ import annotations
@@ -15,79 +17,17 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .markup import plain
+from .words import say
 
 __all__ = ["section"]
 
 _WIDTH, _HEIGHT, _PAD = 640, 420, 24
 _COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
             "#000000", "#999999", "#882255", "#44AA99", "#117733")  # fmt: skip
+_SHAPES = ("circle", "triangle", "diamond", "triangle_down")
+"""A village's marker: the villages take the colours in turn, then the next shape: 48 apart."""
 _MOST_LEGEND = 12
-
-_TEXT = {
-    "en": {
-        "title": "GPS points",
-        "map": "Map of the GPS points of {column} by village",
-        "alt": (
-            "{points} points in {villages} villages over {width} by {height}; {far} far from "
-            "their village, {copied} shared by households, {accuracy} measured less "
-            "accurately than allowed."
-        ),
-        "points": "{points} points of {column}",
-        "shown": "{shown} of {total} points are drawn: every flagged one and an even spread.",
-        "far": "{n} farther than {radius} km from their village's centre",
-        "copied": "{n} at the same point as another household (within {metres} m)",
-        "accuracy": "{n} measured less accurately than {limit} m",
-        "no_radius": "No radius_km in the instrument: distances are shown, not checked.",
-        "legend_far": "far from its village",
-        "legend_copied": "shared by households",
-        "legend_centre": "village centre",
-        "village": "Village",
-        "count": "Points",
-        "centre": "Centre",
-        "median_km": "Median distance (km)",
-        "far_h": "Far",
-        "copied_h": "Shared",
-        "accuracy_h": "Low accuracy",
-        "from_table": "villages table",
-        "median": "median point",
-        "none": "too few points",
-        "no_points": "No GPS point among the clean rows.",
-        "not_listed": "Not in the villages table (their median point is used): {names}.",
-    },
-    "zh": {
-        "title": "GPS 定位点",
-        "map": "按村显示的 {column} 定位点地图",
-        "alt": (
-            "{villages} 个村共 {points} 个定位点，范围 {width} × {height}；{far} 个离村中心过远，"
-            "{copied} 个与其他农户位置相同，{accuracy} 个精度不足。"
-        ),
-        "points": "{column} 共 {points} 个定位点",
-        "shown": "图中显示 {total} 个点中的 {shown} 个：所有被标记的点及均匀抽取的其余点。",
-        "far": "{n} 个离村中心超过 {radius} 公里",
-        "copied": "{n} 个与其他农户位置相同（{metres} 米以内）",
-        "accuracy": "{n} 个精度差于 {limit} 米",
-        "no_radius": "问卷未设 radius_km：只显示距离，不作检查。",
-        "legend_far": "离村过远",
-        "legend_copied": "多户同一位置",
-        "legend_centre": "村中心",
-        "village": "村",
-        "count": "定位点",
-        "centre": "中心",
-        "median_km": "距离中位数（公里）",
-        "far_h": "过远",
-        "copied_h": "同位置",
-        "accuracy_h": "精度不足",
-        "from_table": "村庄表",
-        "median": "中位点",
-        "none": "点数太少",
-        "no_points": "合格记录中没有定位点。",
-        "not_listed": "不在村庄表中（使用其中位点）：{names}。",
-    },
-}
-
-
-def _words(language: str) -> dict[str, str]:
-    return _TEXT.get(language.split("-")[0].split("_")[0], _TEXT["en"])
+"""Villages named in the legend; beyond, each village's name is written at its centre."""
 
 
 def section(block: Mapping[str, Any], language: str) -> str:
@@ -105,46 +45,49 @@ def section(block: Mapping[str, Any], language: str) -> str:
     str
         One ``<section class="card" id="gps_map">``, every text escaped.
     """
-    words = _words(language)
-    parts = [f'<section class="card" id="gps_map"><h2>{plain(words["title"])}</h2>']
+    parts = [f'<section class="card" id="gps_map"><h2>{plain(say("gps.title", language))}</h2>']
     for question in block.get("questions", []):
-        parts.append(_question(question, block, words))
+        parts.append(_question(question, block, language))
     parts.append("</section>")
     return "".join(parts)
 
 
-def _question(question: Mapping[str, Any], block: Mapping[str, Any], words: dict[str, str]) -> str:
+def _question(question: Mapping[str, Any], block: Mapping[str, Any], language: str) -> str:
     column = str(question.get("column", ""))
     if not question.get("points"):
-        return f'<p class="note">{plain(words["no_points"])}</p>'
-    out = [f"<h3>{plain(words['points'].format(points=question['points'], column=column))}</h3>"]
-    out.append(_flags(question, block, words))
-    out.append(_figure(question, column, words))
-    out.append(_table(question, words))
+        return f'<p class="note">{plain(say("gps.no_points", language))}</p>'
+    out = [
+        f"<h3>{plain(say('gps.points', language, points=question['points'], column=column))}</h3>"
+    ]
+    out.append(_flags(question, block, language))
+    out.append(_figure(question, column, language))
+    out.append(_table(question, language))
     listed = question.get("villages_not_listed") or []
     if listed:
         names = ", ".join(str(v) for v in listed)
-        out.append(f'<p class="note">{plain(words["not_listed"].format(names=names))}</p>')
+        out.append(f'<p class="note">{plain(say("gps.not_listed", language, names=names))}</p>')
     return "".join(out)
 
 
-def _flags(question: Mapping[str, Any], block: Mapping[str, Any], words: dict[str, str]) -> str:
+def _flags(question: Mapping[str, Any], block: Mapping[str, Any], language: str) -> str:
     lines = []
     if question.get("radius_km") is not None:
         lines.append(
             (
                 question["far"],
-                words["far"].format(n=question["far"], radius=_num(question["radius_km"])),
+                say("gps.far", language, n=question["far"], radius=_num(question["radius_km"])),
             )
         )
     else:
-        lines.append((0, words["no_radius"]))
+        lines.append((0, say("gps.no_radius", language)))
     metres = _num(block.get("same_point_m", 5))
-    lines.append((question["copied"], words["copied"].format(n=question["copied"], metres=metres)))
+    lines.append(
+        (question["copied"], say("gps.copied", language, n=question["copied"], metres=metres))
+    )
     if question.get("max_accuracy") is not None:
         limit = _num(question["max_accuracy"])
         n = question["low_accuracy"]
-        lines.append((n, words["accuracy"].format(n=n, limit=limit)))
+        lines.append((n, say("gps.accuracy", language, n=n, limit=limit)))
     return "".join(
         f'<p class="flag {"warn" if n else "ok"}">{plain(text)}</p>' for n, text in lines
     )  # fmt: skip
@@ -155,7 +98,7 @@ def _num(value: Any) -> str:
     return str(int(number)) if number.is_integer() else f"{number:g}"
 
 
-def _figure(question: Mapping[str, Any], column: str, words: dict[str, str]) -> str:
+def _figure(question: Mapping[str, Any], column: str, language: str) -> str:
     shown = question["map"]
     width_km = max(float(shown["width_km"]), 0.0)
     height_km = max(float(shown["height_km"]), 0.0)
@@ -169,8 +112,9 @@ def _figure(question: Mapping[str, Any], column: str, words: dict[str, str]) -> 
     def at(x: float, y: float) -> tuple[float, float]:
         return round(x0 + x * scale, 1), round(y0 - y * scale, 1)
 
-    title = words["map"].format(column=column)
-    alt = words["alt"].format(
+    title = say("gps.map", language, column=column)
+    alt = say(
+        "gps.alt", language,
         points=shown["total"], villages=len(shown["villages"]), width=_distance(width_km),
         height=_distance(height_km), far=question["far"], copied=question["copied"],
         accuracy=question["low_accuracy"],
@@ -181,24 +125,47 @@ def _figure(question: Mapping[str, Any], column: str, words: dict[str, str]) -> 
         f"<title>{plain(title)}</title><desc>{plain(alt)}</desc>",
         f'<rect x="0" y="0" width="{_WIDTH}" height="{height}" fill="#ffffff" stroke="#cccccc"/>',
     ]
+    named = len(shown["villages"]) > _MOST_LEGEND
     for x, y, village in shown["centres"]:
         cx, cy = at(x, y)
         svg.append(
             f'<path class="centre" d="M{cx - 6} {cy}h12M{cx} {cy - 6}v12" '
             f'stroke="{_colour(village)}" stroke-width="2"/>'
         )
+        if named:  # more villages than the legend names: each is named at its centre
+            svg.append(
+                f'<text class="village" x="{cx + 8}" y="{cy - 4}" font-size="11">'
+                f"{plain(shown['villages'][village])}</text>"
+            )
     for x, y, village, flags in shown["points"]:
         svg.append(_point(*at(x, y), village, str(flags).split()))
     svg.append(_scale_bar(span, scale, height))
-    svg.append(_legend(shown["villages"], words, height))
+    svg.append(_legend(shown["villages"], language, height))
     svg.append("</svg>")
-    note = words["shown"].format(shown=shown["shown"], total=shown["total"])
+    note = say("gps.shown", language, shown=shown["shown"], total=shown["total"])
     extra = f'<p class="note">{plain(note)}</p>' if shown["shown"] < shown["total"] else ""
     return f'<div class="figure">{"".join(svg)}<p class="note">{plain(alt)}</p>{extra}</div>'
 
 
 def _colour(village: int) -> str:
-    return _COLOURS[village % len(_COLOURS)] if village < _MOST_LEGEND else "#777777"
+    return _COLOURS[village % len(_COLOURS)]
+
+
+def _marker(cx: float, cy: float, village: int, size: float, kind: str | None = None) -> str:
+    """A village's marker at (cx, cy): its colour and shape (a circle ``size`` in radius)."""
+    colour = _colour(village)
+    shape = _SHAPES[village // len(_COLOURS) % len(_SHAPES)]
+    named = f'class="{kind}" ' if kind else ""
+    if shape == "circle":
+        return f'<circle {named}cx="{cx}" cy="{cy}" r="{size}" fill="{colour}"/>'
+    r = size * 1.3
+    corners = {
+        "triangle": ((0, -r), (r, 0.8 * r), (-r, 0.8 * r)),
+        "diamond": ((0, -r), (r, 0), (0, r), (-r, 0)),
+        "triangle_down": ((0, r), (r, -0.8 * r), (-r, -0.8 * r)),
+    }[shape]
+    path = "L".join(f"{round(cx + dx, 1)} {round(cy + dy, 1)}" for dx, dy in corners)
+    return f'<path {named}d="M{path}Z" fill="{colour}"/>'
 
 
 def _point(cx: float, cy: float, village: int, flags: Sequence[str]) -> str:
@@ -208,7 +175,7 @@ def _point(cx: float, cy: float, village: int, flags: Sequence[str]) -> str:
         mark = (f'<rect class="{kind}" x="{cx - 4}" y="{cy - 4}" width="8" height="8" '
                 f'fill="{colour}" stroke="#000000"/>')  # fmt: skip
     else:
-        mark = f'<circle class="{kind}" cx="{cx}" cy="{cy}" r="3.5" fill="{colour}"/>'
+        mark = _marker(cx, cy, village, 3.5, kind)
     if "far" in flags:
         mark += (f'<circle class="ring" cx="{cx}" cy="{cy}" r="8" fill="none" '
                  'stroke="#D55E00" stroke-width="2"/>')  # fmt: skip
@@ -237,26 +204,27 @@ def _scale_bar(span: float, scale: float, height: int) -> str:
     )
 
 
-def _legend(villages: Sequence[str], words: dict[str, str], height: int) -> str:
-    items = [(str(v), _colour(i)) for i, v in enumerate(villages[:_MOST_LEGEND])]
+def _legend(villages: Sequence[str], language: str, height: int) -> str:
+    items: list[tuple[str, int | None]] = [(str(v), i) for i, v in enumerate(villages)]
     if len(villages) > _MOST_LEGEND:
-        items.append((f"+{len(villages) - _MOST_LEGEND}", "#777777"))
+        items = [*items[:_MOST_LEGEND], (f"+{len(villages) - _MOST_LEGEND}", None)]
     out = ['<g class="legend" font-size="12">']
     left = _WIDTH - 180
     rows = _legend_rows(items, left)
     y = height - _PAD - 4 - 16 * (len(rows) - 1)  # every village, in rows from the bottom
     for row in rows:
         x = left
-        for name, colour in row:
-            out.append(f'<circle cx="{x}" cy="{y - 4}" r="4" fill="{colour}"/>'
-                       f'<text x="{x + 8}" y="{y}">{plain(name)}</text>')  # fmt: skip
+        for name, village in row:
+            mark = (_marker(x, y - 4, village, 4) if village is not None
+                    else f'<circle cx="{x}" cy="{y - 4}" r="4" fill="#777777"/>')  # fmt: skip
+            out.append(f'{mark}<text x="{x + 8}" y="{y}">{plain(name)}</text>')
             x += _legend_width(name)
         y += 16
     out.append(
         f'<text x="{_PAD}" y="{_PAD - 6}">'
-        f'<tspan fill="#D55E00">◯</tspan> {plain(words["legend_far"])}  '
-        f"<tspan>■</tspan> {plain(words['legend_copied'])}  "
-        f"<tspan>+</tspan> {plain(words['legend_centre'])}</text>"
+        f'<tspan fill="#D55E00">◯</tspan> {plain(say("gps.legend_far", language))}  '
+        f"<tspan>■</tspan> {plain(say('gps.legend_copied', language))}  "
+        f"<tspan>+</tspan> {plain(say('gps.legend_centre', language))}</text>"
     )
     out.append("</g>")
     return "".join(out)
@@ -267,9 +235,11 @@ def _legend_width(name: str) -> int:
     return 8 + 8 * len(name) + 12
 
 
-def _legend_rows(items: list[tuple[str, str]], left: int) -> list[list[tuple[str, str]]]:
+def _legend_rows(
+    items: list[tuple[str, int | None]], left: int
+) -> list[list[tuple[str, int | None]]]:
     """The legend's items in rows that fit between ``left`` and the map's right edge."""
-    rows: list[list[tuple[str, str]]] = [[]]
+    rows: list[list[tuple[str, int | None]]] = [[]]
     x = left
     for item in items:
         if rows[-1] and x + _legend_width(item[0]) > _WIDTH - 10:
@@ -280,13 +250,16 @@ def _legend_rows(items: list[tuple[str, str]], left: int) -> list[list[tuple[str
     return rows
 
 
-def _table(question: Mapping[str, Any], words: dict[str, str]) -> str:
+def _table(question: Mapping[str, Any], language: str) -> str:
     head = ("village", "count", "centre", "median_km", "far_h", "copied_h", "accuracy_h")
-    rows = ["<tr>" + "".join(f"<th>{plain(words[h])}</th>" for h in head) + "</tr>"]
+    rows = [
+        "<tr>" + "".join(f"<th>{plain(say(f'gps.{h}', language))}</th>" for h in head) + "</tr>"
+    ]
     for v in question.get("villages", []):
-        centre = {"villages table": words["from_table"], "median": words["median"]}.get(
-            v.get("centre") or "", words["none"]
-        )
+        centre = {
+            "villages table": say("gps.from_table", language),
+            "median": say("gps.median", language),
+        }.get(v.get("centre") or "", say("gps.none", language))
         median = "" if v.get("median_km") is None else f"{float(v['median_km']):.2f}"
         cells = [
             ("", str(v.get("village", ""))),

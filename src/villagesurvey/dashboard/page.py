@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .._version import package_version
+from ..errors import OptionError
+from ..instrument import Instrument
 from ..validate.result import Validation
 from . import backchecks, enumerators, fabrication, gps_map, problems, progress
 from .markup import number, plain, text
@@ -22,7 +24,7 @@ from .words import say
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["SECTIONS", "Section", "page_language", "render_dashboard"]
+__all__ = ["SECTIONS", "Section", "check_language", "page_language", "render_dashboard"]
 
 Section = Callable[[Mapping[str, Any], str], str]
 """A section renderer: its block and the page's language → ``<section class="card">``."""
@@ -40,10 +42,29 @@ SECTIONS: tuple[tuple[str, Section], ...] = (
 _POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
+def check_language(instrument: Instrument, language: str | None) -> str:
+    """The page's language: ``language``, or the instrument's first when it is ``None``.
+
+    Raises
+    ------
+    OptionError
+        If ``language`` is not one of the instrument's languages.
+    """
+    languages = instrument.languages
+    if language is None:
+        return languages[0] if languages else "en"
+    if language not in languages:
+        raise OptionError(
+            f"--lang {language}: the dashboard speaks one of the instrument's languages "
+            f"({', '.join(languages)})"
+        )
+    return language
+
+
 def page_language(validation: Validation, language: str | None = None) -> str:
-    """The page's language: the one asked if the instrument has it, else its first."""
-    languages = validation.instrument.languages
-    return language if language in languages else (languages[0] if languages else "en")
+    """The page's language: the one asked, else the validation's
+    (:attr:`~villagesurvey.validate.Validation.language`), else the instrument's first."""
+    return check_language(validation.instrument, language or validation.language)
 
 
 def render_dashboard(
@@ -60,7 +81,8 @@ def render_dashboard(
         data hidden); by default the household findings with answers to ``pii`` questions
         hidden.
     language : str, optional
-        One of the instrument's languages; by default its first.
+        One of the instrument's languages; by default the validation's ``language``, else
+        the instrument's first.
 
     Returns
     -------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .figures import day_bars, every_day
+from .figures import day_bars, every_day, village_days
 from .markup import number, table, text
 from .words import say
 
@@ -84,9 +84,10 @@ def _days(block: Mapping[str, Any], language: str) -> str:
     given = [(d["date"], int(d["interviews"])) for d in block.get("per_day", [])]
     title = say("per_day", language)
     parts = [f"<h3>{title}</h3>"]
-    source = block.get("date_from")
-    if source:
-        parts.append(f'<p class="note">{say("date_from", language)}: {text(source)}</p>')
+    sources = [f"{text(k)} {number(n)}" for k, n in (block.get("date_from") or {}).items() if n]
+    if sources:
+        said = say("date_from", language)
+        parts.append(f'<p class="note">{said}: {", ".join(sources)}</p>')
     if not given:
         parts.append(f'<p class="note">{say("no_days", language)}</p>')
     else:
@@ -99,9 +100,27 @@ def _days(block: Mapping[str, Any], language: str) -> str:
             + table([say("date", language), say("interviews", language)], rows, [False, True])
             + "</details>"
         )
+        parts.append(_village_days(block, [d for d, _ in days], language))
     if block.get("undated"):
         parts.append(f'<p class="note">{say("undated", language)}: {number(block["undated"])}</p>')
     return "".join(parts)
+
+
+def _village_days(block: Mapping[str, Any], days: list[str], language: str) -> str:
+    """Interviews by village and day: a figure, when there is more than one village."""
+    counts = [
+        (str(c["village"]), str(c["date"]), int(c["interviews"]))
+        for c in block.get("per_village_day", [])
+    ]
+    villages = [str(v["village"]) for v in block.get("villages", [])]
+    if len(villages) < 2 or not counts:
+        return ""
+    title = say("per_village_day", language)
+    totals = {v: 0 for v in villages}
+    for village, _, n in counts:
+        totals[village] = totals.get(village, 0) + n
+    label = f"{title}: " + ", ".join(f"{v} {n}" for v, n in totals.items())
+    return f"<h3>{title}</h3>" + village_days(counts, villages, days, title, label)
 
 
 def _located(block: Mapping[str, Any], language: str) -> str:

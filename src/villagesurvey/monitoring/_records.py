@@ -16,6 +16,7 @@ from ..instrument.conditions import references
 from ..validate.cells import is_dont_know, show
 from ..validate.datetimes import parse_datetime
 from ..validate.masks import holds
+from .days import interview_days
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -43,9 +44,10 @@ class Facts:
     Attributes
     ----------
     frame : DataFrame
-        Indexed by record: ``enumerator``, ``day``, ``minutes``, ``error``, ``warning``,
-        ``answers``, ``dont_know``, ``refused`` and one column per gate (``True`` when its
-        answer skipped every question depending on it, ``<NA>`` when it was not answered).
+        Indexed by record: ``enumerator``, ``day`` (:func:`.days.interview_days`),
+        ``minutes``, ``error``, ``warning``, ``answers``, ``dont_know``, ``refused`` and one
+        column per gate (``True`` when its answer skipped every question depending on it,
+        ``<NA>`` when it was not answered).
     duration_from : str or None
         ``"start_end"``, ``"start_submitted"`` (no end time: the submission time stands in,
         an upper bound since a phone may send later) or ``None`` (no times).
@@ -76,12 +78,11 @@ def interview_facts(validation: Validation, enumerator: str) -> Facts:
     import pandas as pd
 
     typed, instrument = validation.typed, validation.instrument
-    watch = instrument.monitoring
     frame = pd.DataFrame(index=typed.index)
     frame["enumerator"] = typed[enumerator].astype("string").fillna("(blank)").astype(str)
     minutes, duration_from, reversed_ = _durations(validation)
     frame["minutes"] = minutes
-    frame["day"] = _days(validation, watch.date, watch.start)
+    frame["day"] = interview_days(validation).day
     findings = validation.findings[validation.findings["record"].notna()]
     for severity in ("error", "warning"):
         records = set(findings.loc[findings["severity"] == severity, "record"].astype(int))
@@ -147,25 +148,6 @@ def _durations(validation: Validation) -> tuple[pd.Series, str | None, pd.DataFr
     )
     values = [m if m is not None and m >= 0 else float("nan") for m in minutes]
     return pd.Series(values, index=index, dtype=float), how, reversed_
-
-
-def _days(validation: Validation, date: str | None, start: str | None) -> pd.Series:
-    """The interview's day (ISO), from the date question, else the start, else submission."""
-    import pandas as pd
-
-    typed = validation.typed
-    day = pd.Series(None, index=typed.index, dtype="string")
-    sources = [typed[c] for c in (date, start) if c is not None and c in typed]
-    if SUBMITTED in validation.raw:
-        sources.append(validation.raw[SUBMITTED].reindex(typed.index))
-    for source in sources:
-        text = source.astype("string").str.slice(0, 10)
-        day = day.fillna(text.where(text.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False)))
-    if day.isna().any() and SUBMITTED in validation.raw:  # SurveyCTO's Jul 2, 2022 10:05 AM
-        moments = _moments(validation.raw[SUBMITTED].reindex(typed.index))
-        named = [m.date().isoformat() if m is not None else None for m in moments]
-        day = day.fillna(pd.Series(named, index=typed.index, dtype="string"))
-    return day
 
 
 def _codes(values: tuple[int | float | str, ...]) -> set[str]:

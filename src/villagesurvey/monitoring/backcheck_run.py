@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 from ..errors import OptionError, ReturnsError
 from ..tables.safe import shown_name
 from .backcheck_stats import DEFAULT_THRESHOLD
-from .backcheck_values import enumerator_column, key_part
+from .backcheck_values import enumerator_column
 from .backchecks import Backchecks, backcheck_columns, backcheck_instrument, compare_backchecks
+from .keys import text_keys
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -67,8 +68,7 @@ def quarantined_keys(instrument: Instrument, survey_path: str | Path) -> set[tup
         return set()
     if any(k not in frame.columns for k in instrument.key):
         return set()
-    parts = [frame[k].map(key_part) for k in instrument.key]
-    return set(zip(*parts, strict=True))
+    return set(text_keys(frame, instrument))
 
 
 def validate_backchecks(

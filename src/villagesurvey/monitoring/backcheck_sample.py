@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..errors import OptionError
-from .backcheck_values import key_part
 from .backchecks import backcheck_columns
+from .keys import text_keys
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -81,10 +81,9 @@ def backcheck_sample(
     if missing:
         raise OptionError(f"the clean data has no column {', '.join(missing)}")
     table = clean[columns].copy()
-    order = table[list(instrument.key)].map(key_part)
-    numeric = order.map(lambda v: (0, int(v), "") if v.isdigit() else (1, 0, v))
+    keys = text_keys(table, instrument)
     table["_stratum"] = table[by].fillna("").astype(str)
-    table["_order"] = list(zip(*(numeric[k] for k in instrument.key), strict=True))
+    table["_order"] = [tuple(_in_order(part) for part in key) for key in keys]
     table = table.sort_values(["_stratum", "_order"], kind="stable")
     rng = np.random.Generator(np.random.PCG64(seed))
     picked = []
@@ -97,3 +96,8 @@ def backcheck_sample(
     import pandas as pd
 
     return pd.concat(picked)[columns].reset_index(drop=True)
+
+
+def _in_order(part: str) -> tuple[int, int, str]:
+    """A key part's place: numbers first, by their value (then as written), then texts."""
+    return (0, int(part), part) if part.isdigit() else (1, 0, part)

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from .backcheck_outputs import backcheck_results, file_lines, masked
 from .backcheck_run import validate_backchecks
-from .backcheck_values import enumerator_column, key_part
+from .backcheck_values import enumerator_column
 from .backchecks import Backchecks, compare_backchecks
+from .keys import text_keys
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -55,7 +56,7 @@ def add_backchecks(validation: Validation, sources: Sequence[str | Path], **read
     who = enumerator_column(instrument)
     checked = validate_backchecks(instrument, sources, who, **reading)
     quarantine = validation.quarantine()
-    held = set(zip(*(quarantine[k].map(key_part) for k in instrument.key), strict=True))
+    held = set(text_keys(quarantine, instrument))
     result = compare_backchecks(
         instrument, validation.clean(), checked, backchecker=who, quarantined=held
     )

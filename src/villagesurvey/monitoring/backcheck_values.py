@@ -1,4 +1,4 @@
-"""How a back-check's answer is compared with the survey's, and how its key is matched.
+"""How a back-check's answer is compared with the survey's.
 
 Both sides come from a validation's clean rows (numbers written as a person would, choices
 as codes, dates as ISO dates), so most of the normalising is already done. What is left:
@@ -9,9 +9,10 @@ as codes, dates as ISO dates), so most of the normalising is already done. What 
 - a text that clean.csv wrote with a leading ``'`` (``'-`` for ``-``, so that a spreadsheet
   does not run it) is compared without it;
 - text is compared with runs of spaces and line breaks made one space, and case ignored
-  (as bcstats' ``trim`` and ``lower`` options do);
-- key parts made only of digits are matched by their number (``007`` and ``7``: a
-  spreadsheet drops leading zeros), other key parts as trimmed text.
+  (as bcstats' ``trim`` and ``lower`` options do).
+
+A back-check's key is matched with the survey's as every view matches keys
+(:func:`.keys.text_keys`): typed by the key question.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 from .._formulas import FORMULA_STARTS
 from ..instrument import Column, Instrument
 
-__all__ = ["agree", "blank", "canonical", "enumerator_column", "key_part"]
+__all__ = ["agree", "blank", "canonical", "enumerator_column"]
 
 _NUMBERS = ("integer", "decimal")
 
@@ -59,14 +60,6 @@ def agree(column: Column, survey: Any, backcheck: Any) -> bool:
             return tolerance.allows(survey, backcheck)
         return survey == backcheck
     return bool(survey == backcheck)
-
-
-def key_part(value: Any) -> str:
-    """One part of a respondent's key as it is matched: ``007`` → ``7``, text trimmed."""
-    text = "" if blank(value) else str(value).strip()
-    if text.isascii() and text.isdigit():
-        return str(int(text))
-    return text
 
 
 def enumerator_column(instrument: Instrument) -> str | None:

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..instrument import Column, Instrument, Question, Section
 from .backcheck_stats import DEFAULT_THRESHOLD, error_rates, stability
-from .backcheck_values import agree, blank, canonical, enumerator_column, key_part
+from .backcheck_values import agree, blank, canonical, enumerator_column
+from .keys import text_keys
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -173,7 +174,7 @@ def compare_backchecks(
     threshold : float, default 0.1
         The error rate above which a type-1 or type-2 rate is flagged.
     quarantined : iterable of tuple
-        Keys of survey rows in quarantine (as :func:`.backcheck_values.key_part` gives
+        Keys of survey rows in quarantine (as :func:`.keys.text_keys` gives
         them): a back-check of one is reported as such, not as missing from the survey.
 
     Returns
@@ -184,12 +185,12 @@ def compare_backchecks(
     key = instrument.key
     enumerator = enumerator_column(instrument)
     columns = backcheck_columns(instrument)
-    survey_keys = _keys(survey, key)
+    survey_keys = text_keys(survey, instrument)
     counts = Counter(survey_keys)
     by_key = {k: i for i, k in enumerate(survey_keys) if counts[k] == 1}
     held = set(quarantined)
     bc_rows, bc_clean = _clean_rows(backchecks)
-    bc_keys = _keys(bc_clean, key)
+    bc_keys = text_keys(bc_clean, instrument)
     lines: list[dict[str, Any]] = []
     unmatched: list[dict[str, Any]] = []
     for position, bc_key in enumerate(bc_keys):
@@ -234,13 +235,6 @@ def compare_backchecks(
             "files_refused": len(backchecks.refused),
         },
     )
-
-
-def _keys(frame: pd.DataFrame, key: tuple[str, ...]) -> pd.Series:
-    import pandas as pd
-
-    parts = [frame[k].map(key_part) if k in frame else pd.Series([""] * len(frame)) for k in key]
-    return pd.Series(list(zip(*parts, strict=True)), dtype=object)
 
 
 def _key_dict(frame: pd.DataFrame, key: tuple[str, ...], at: int) -> dict[str, str]:

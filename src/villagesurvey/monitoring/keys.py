@@ -4,7 +4,9 @@ A key is compared as validate compares it: typed by its question. A number quest
 the number as a person writes it (``007``, ``7`` and ``7.0`` are the same household 7); a
 choice question's key is the choice's code (its label in any language names it too); any
 other key is its text, trimmed and in Unicode's composed form (``007`` and ``7`` are two
-respondents).
+respondents). A sample list (:mod:`.sample`), progress (:mod:`.progress`) and the
+back-checks (:mod:`.backchecks`, matching a back-check with its survey row) all match keys
+by this one rule.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from ..validate.cells import parse_number, show
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["SEPARATOR", "cell_key", "row_keys"]
+__all__ = ["SEPARATOR", "cell_key", "row_keys", "text_keys"]
 
 SEPARATOR = " / "
 """Between the parts of a key of several columns when it is shown: ``V01 / 7``."""
@@ -79,3 +81,38 @@ def row_keys(typed: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
         tidy = pc.utf8_trim_whitespace(pc.utf8_normalize(strings, form="NFC"))
         out[code] = pd.Series(tidy.to_pylist(), index=typed.index, dtype=object)
     return pd.DataFrame(out, index=typed.index)
+
+
+def text_keys(frame: pd.DataFrame, instrument: Instrument) -> pd.Series:
+    """The respondent key of each row of a table of text (clean.csv as read back, a
+    back-check's clean rows), each part by :func:`cell_key`: ``("V01", "7")``.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The rows; a key column it lacks is blank in every key.
+    instrument : Instrument
+        Its key questions type the parts.
+
+    Returns
+    -------
+    Series
+        One tuple of key texts per row, in the frame's order (a default index). A value
+        its question cannot hold (text in a number key) is kept as its trimmed text.
+    """
+    import pandas as pd
+
+    parts = []
+    for code in instrument.key:
+        if code not in frame:
+            parts.append([""] * len(frame))
+            continue
+        question = instrument.question(code)
+        codes, uniques = pd.factorize(frame[code].astype(object))  # a blank cell is -1
+        read = [cell_key(question, instrument, v) for v in uniques]
+        texts = [
+            k if k is not None else unicodedata.normalize("NFC", show(v)).strip()
+            for k, v in zip(read, uniques, strict=True)
+        ]
+        parts.append([texts[c] if c >= 0 else "" for c in codes])
+    return pd.Series(list(zip(*parts, strict=True)), dtype=object)

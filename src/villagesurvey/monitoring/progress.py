@@ -15,9 +15,14 @@
     (listed respondents with more than one row).
 ``overall``
     the same numbers for the whole batch.
+``per_village_day``
+    ``[{"village": "V1", "date": "2022-07-05", "interviews": 2}, ...]``: each village's
+    interviews on each day it has some, the villages in the order of ``villages``.
 ``per_day``
-    ``[{"date": "2022-07-05", "interviews": 3}, ...]`` and ``undated`` (rows without a day),
-    from ``date_from``: the interview date question, else the phone export's submission time.
+    ``[{"date": "2022-07-05", "interviews": 3}, ...]`` and ``undated`` (rows without a day);
+    the day of each row is :func:`.days.interview_days`' (the date question, else the start
+    time, else the submission time, row by row), and ``date_from`` says how many rows each
+    of those gave their day (``{"interview_date": 204, "start": 2}``).
 ``not_listed``, ``interviewed_twice``
     where those rows are (file, sheet, row), at most :data:`LOCATED` of each, with the
     respondent's key (:data:`~villagesurvey.validate.cells.HIDDEN` when a key question is
@@ -28,13 +33,12 @@ Each row whose respondent is not on the list is also a ``not_in_sample`` warning
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..instrument import Instrument
-from ..validate.cells import HIDDEN, show
-from ..validate.result import FILE, PROVENANCE, ROW, SHEET, Validation
+from ..validate.cells import HIDDEN
+from ..validate.result import FILE, ROW, SHEET, Validation
+from .days import interview_days
 from .keys import SEPARATOR, row_keys
 from .sample import VILLAGE, SampleList
 
@@ -47,8 +51,6 @@ NAME = "progress"
 """The view's name in ``validation.monitoring``."""
 LOCATED = 200
 """Rows located in the block for each of ``not_listed`` and ``interviewed_twice``."""
-DATE_QUESTION = "interview_date"
-"""The question read for the day of an interview when the instrument names none."""
 
 _JOIN = "\x1f"
 """Joins a key's parts for matching: the unit separator, a control character, not a key's."""
@@ -70,8 +72,8 @@ def add_progress(validation: Validation, sample: SampleList | None = None) -> No
     sample : SampleList, optional
         The respondents to interview (:func:`.sample.read_sample`).
     """
-    source, days = _date_source(validation)
-    rows = _rows(validation, sample, days)
+    days = interview_days(validation)
+    rows = _rows(validation, sample, days.day)
     consent = _consent(validation.instrument)
     asked = consent is not None and consent[0] in validation.typed
     table = _village_counts(rows, sample, asked)
@@ -85,10 +87,11 @@ def add_progress(validation: Validation, sample: SampleList | None = None) -> No
         },
         "village_column": _village_column(validation.instrument, sample),
         "consent_question": consent[0] if consent is not None else None,
-        "date_from": source,
+        "date_from": days.sources,
         "villages": table,
         "overall": overall,
         "per_day": _per_day(rows),
+        "per_village_day": _per_village_day(rows, sample),
         "undated": int(rows["day"].isna().sum()),
     }  # fmt: skip
     if sample is not None:
@@ -171,53 +174,6 @@ def _refused(validation: Validation) -> pd.Series:
     return ((answers != "") & ~answers.isin(consent[1])).astype("boolean")
 
 
-def _date_source(validation: Validation) -> tuple[str | None, pd.Series]:
-    """Where the day of each interview comes from, and the day (``YYYY-MM-DD``) per row."""
-    import pandas as pd
-
-    named = validation.instrument.monitoring.date
-    for code in (named, DATE_QUESTION):
-        if code and code in validation.typed:
-            return str(code), _days(validation.typed[code])
-    submitted = PROVENANCE["submitted"]
-    if submitted in validation.raw and validation.raw[submitted].notna().any():
-        return submitted, _days(validation.raw[submitted])
-    return None, pd.Series(None, index=validation.typed.index, dtype=object)
-
-
-_ISO_DAY = re.compile(r"\s*([0-9]{4}-[0-9]{2}-[0-9]{2})(?:$|[T ])")
-_WRITTEN = ("%b %d, %Y %I:%M:%S %p", "%b %d, %Y %H:%M:%S", "%b %d, %Y")
-"""Times as SurveyCTO exports them: ``Jul 2, 2022 10:05:00 AM``."""
-
-
-def _days(values: pd.Series) -> pd.Series:
-    """The day of each value (a date, a date and time, an export's submission time), or None.
-
-    The day is the one written: ``2022-07-01T23:30:00.000Z`` is 1 July (in UTC).
-    """
-    import pandas as pd
-
-    unique = pd.unique(values.astype(object))
-    found = {v: _day(v) for v in unique}
-    return values.astype(object).map(found).astype(object)
-
-
-def _day(value: object) -> str | None:
-    text = show(value).strip()
-    iso = _ISO_DAY.match(text)
-    if iso:
-        try:
-            return date.fromisoformat(iso.group(1)).isoformat()
-        except ValueError:
-            return None
-    for form in _WRITTEN:
-        try:
-            return datetime.strptime(text, form).date().isoformat()
-        except ValueError:
-            continue
-    return None
-
-
 def _village_counts(
     rows: pd.DataFrame, sample: SampleList | None, asked: bool
 ) -> list[dict[str, Any]]:
@@ -291,6 +247,15 @@ def _counts(
 def _per_day(rows: pd.DataFrame) -> list[dict[str, Any]]:
     days = rows["day"].dropna().value_counts().sort_index()
     return [{"date": str(d), "interviews": int(n)} for d, n in days.items()]
+
+
+def _per_village_day(rows: pd.DataFrame, sample: SampleList | None) -> list[dict[str, Any]]:
+    """Interviews of each village on each day it has some, the villages in the table's order."""
+    dated = rows[rows["day"].notna()]
+    counts = dated.groupby(["village", "day"], sort=True).size()
+    place = {v: i for i, v in enumerate(_village_order(rows, sample))}
+    found = sorted(counts.items(), key=lambda c: (place[str(c[0][0])], c[0][1]))
+    return [{"village": str(v), "date": str(d), "interviews": int(n)} for (v, d), n in found]
 
 
 def _place(rows: pd.DataFrame) -> list[dict[str, Any]]:

@@ -86,6 +86,9 @@ class Validation:
         Field monitoring views computed from the rows (progress against the sample,
         enumerators, GPS, back-checks), by name; written to summary.json and the
         dashboard (:mod:`villagesurvey.monitoring`).
+    language : str or None
+        The language of dashboard.html, one of the instrument's (``validate --lang``);
+        ``None``: its first.
     """
 
     instrument: Instrument
@@ -98,6 +101,7 @@ class Validation:
     rosters: dict[str, Validation] = field(default_factory=dict)
     corrections: fixes_file.Applied | None = None
     monitoring: dict[str, Any] = field(default_factory=dict)
+    language: str | None = None
 
     @property
     def rows_in(self) -> int:
