@@ -330,7 +330,9 @@ def _csv_frame(
     last = (start + (total or rows)) - 1
     width = max(2, len(str(last // POOL_SIZE + 1)))
     first = int(villages[0]) if rows else 0
-    names = np.array([_village(i, width) for i in range(first, int(villages[-1]) + 1 if rows else 0)])
+    names = np.array(
+        [_village(i, width) for i in range(first, int(villages[-1]) + 1 if rows else 0)]
+    )
     frame["village_id"] = names[villages - first] if rows else []
     enumerators = np.array([_enumerator(i) for i in range(first, first + len(names))])
     frame["enumerator"] = enumerators[villages - first] if rows else []
