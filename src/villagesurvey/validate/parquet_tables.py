@@ -62,10 +62,10 @@ def _text_table(frame: pd.DataFrame) -> pa.Table:
     """The table's columns as the CSV writer's text: names and values neutralised."""
     import pyarrow as pa
 
+    from ..tables.csv_file import neutralise_column
     from ..tables.safe import neutralise
-    from .outputs import _neutralised
 
-    columns = {neutralise(str(n)): _neutralised(frame[n]) for n in frame}
+    columns = {neutralise(str(n)): neutralise_column(frame[n]) for n in frame}
     if not columns:
         return pa.table({})
     return pa.table(columns)
