@@ -6,6 +6,11 @@ the Parquet the rows and values of the CSV. With a partition column, the table b
 folder ``<name>.parquet/<column>=<value>/part-0.parquet``: pyarrow escapes in the folder
 names what a path cannot hold (``/`` is written ``%2F``) and gives the values back as
 they were; a blank value is the folder ``<column>=``.
+
+:class:`ParquetPieces` writes the same table a partition at a time, holding one partition's
+rows at most: one file with a row group per partition, or the Hive folders with a part file
+per partition in each value's folder (``part-0.parquet``, ``part-1.parquet``, ... in the order
+of the rows). Read back, it gives the table :func:`write_parquet` writes.
 """
 
 from __future__ import annotations
@@ -17,8 +22,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
+    import pyarrow.parquet as pq
 
-__all__ = ["FORMATS", "table_name", "write_parquet"]
+__all__ = ["FORMATS", "ParquetPieces", "table_name", "write_parquet"]
 
 FORMATS = ("csv", "parquet")
 """The formats the clean and quarantine tables can be written in."""
@@ -88,3 +94,90 @@ def _write_partitioned(table: pa.Table, path: Path, column: str) -> None:
     except BaseException:
         shutil.rmtree(path, ignore_errors=True)
         raise
+
+
+class ParquetPieces:
+    """One table written as Parquet a partition at a time, as :func:`write_parquet` writes it
+    whole.
+
+    Parameters
+    ----------
+    path : Path
+        The file (or, with ``partition_by``, the folder) to write, in a staging folder; one
+        left by an earlier attempt is replaced.
+    partition_by : str, optional
+        A column to split the rows by, one folder per value (Hive layout): each partition's
+        rows of a value are written as the next part file of that value's folder, and closed.
+    """
+
+    def __init__(self, path: Path, partition_by: str | None = None) -> None:
+        self.path, self.partition_by = path, partition_by
+        self._writer: pq.ParquetWriter | None = None
+        self._schema: pa.Schema | None = None
+        self._parts: dict[str, int] = {}  # part files written, by folder
+        if path.is_dir():
+            shutil.rmtree(path)
+        path.unlink(missing_ok=True)
+        if partition_by is not None:
+            path.mkdir()
+
+    def add(self, frame: pd.DataFrame) -> None:
+        """Append a table's rows (a partition's clean or quarantined rows)."""
+        table = _text_table(frame)
+        if self._schema is None:
+            self._schema = table.schema
+        column = self.partition_by
+        if column is None or column not in table.column_names:
+            self._append(table, self.path if column is None else self.path / "part-0.parquet")
+        elif table.num_rows:
+            self._write_values(table, column)
+
+    def close(self) -> None:
+        """Finish the file; a table with no rows at all is written as :func:`write_parquet`
+        writes it (one file, or ``part-0.parquet`` in the folder)."""
+        import pyarrow.parquet as pq
+
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        elif not self._parts and self._schema is not None:
+            target = self.path if self.partition_by is None else self.path / "part-0.parquet"
+            pq.write_table(self._schema.empty_table(), target)
+
+    def _append(self, table: pa.Table, target: Path) -> None:
+        import pyarrow.parquet as pq
+
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(target, table.schema)
+        self._writer.write_table(table)
+
+    def _write_values(self, table: pa.Table, column: str) -> None:
+        """Each value's rows (in their order) as the next part file of the value's folder."""
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.dataset as ds
+        import pyarrow.parquet as pq
+
+        scheme = ds.partitioning(pa.schema([(column, pa.string())]), flavor="hive")
+        values = table[column].combine_chunks().dictionary_encode()
+        codes = values.indices.to_numpy(zero_copy_only=False)
+        order = np.argsort(codes, kind="stable")
+        starts = [0, *(np.flatnonzero(np.diff(codes[order])) + 1)]
+        rest = table.drop_columns([column])
+        for start, end in zip(starts, [*starts[1:], len(order)], strict=True):
+            value = values.dictionary[codes[order[start]]].as_py()
+            folder = _folder(scheme.format(pc.field(column) == value)[0])
+            number = self._parts.get(folder, 0)
+            (self.path / folder).mkdir(exist_ok=True)
+            rows = rest.take(pa.array(order[start:end]))
+            pq.write_table(rows, self.path / folder / f"part-{number}.parquet")
+            self._parts[folder] = number + 1
+
+
+def _folder(name: str) -> str:
+    """A Hive folder's name as pyarrow formats it (``village=a%2Fb``), checked to be one
+    name: a value can never lead out of the table's folder."""
+    if Path(name).name != name or name in ("", ".", ".."):
+        raise ValueError(f"not a folder name: {name!r}")
+    return name

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .parquet_tables import table_name
 from .result import PROVENANCE, Validation
 
 if TYPE_CHECKING:
@@ -18,7 +19,8 @@ STREAMED_OUTPUTS = (
     "clean.csv", "quarantine.csv", "issues.csv", "audit.csv", "dropped.csv", "summary.json",
 )  # fmt: skip
 """The files :func:`.stream_writing.validate_streamed` writes (and each roster's clean,
-quarantine, dropped)."""
+quarantine, dropped); with Parquet, ``clean.parquet`` and ``quarantine.parquet`` in place of
+the first two."""
 
 
 @dataclass
@@ -41,13 +43,16 @@ class StreamedValidation(Validation):
 
     totals: dict[str, int] = field(default_factory=dict)
     tally: dict[str, dict[str, int]] = field(default_factory=dict)
+    table_format: str = "csv"
 
     @property
     def written(self) -> list[str]:
         """The files written, in the order the console summary names them."""
-        rosters = [f"{kind}_{code}.csv" for code in self.rosters
+        tables = [table_name(stem, self.table_format) for stem in ("clean", "quarantine")]
+        rosters = [table_name(f"{kind}_{code}", "csv" if kind == "dropped" else self.table_format)
+                   for code in self.rosters
                    for kind in ("clean", "quarantine", "dropped")]  # fmt: skip
-        return [*STREAMED_OUTPUTS[:2], *rosters, *STREAMED_OUTPUTS[2:]]
+        return [*tables, *rosters, *STREAMED_OUTPUTS[2:]]
 
     @property
     def rows_in(self) -> int:

@@ -19,6 +19,7 @@ from .checking import _locate, check_rows
 from .csv_chunks import CsvPieces
 from .findings import Findings
 from .issue_pieces import IssuePiece, assemble_issues, issue_piece
+from .parquet_tables import ParquetPieces, table_name
 from .result import NOT_READ, FileReport, Validation
 from .stream_result import PartValidation, StreamedValidation
 from .streamed import Partition, Partitions, _load
@@ -49,16 +50,24 @@ def write_partitions(
     rosters: dict[str, Validation],
     show_pii: bool,
     crlf: set[str],
+    *,
+    table_format: str = "csv",
+    partition_by: str | None = None,
 ) -> StreamedValidation:
-    """Split every partition into clean and quarantine; write them, the issues and audit."""
+    """Split every partition into clean and quarantine; write them, the issues and audit.
+
+    The clean and quarantine tables are CSV or, with ``table_format="parquet"``, Parquet
+    (split by ``partition_by``, see :class:`.parquet_tables.ParquetPieces`); the CSV files
+    named in ``crlf`` end their lines in CR LF.
+    """
     import pandas as pd
 
     from .issue_tables import every_audit
 
     instrument = parts.instrument
+    formats = {"clean": table_format, "quarantine": table_format, "audit": "csv"}
     outputs = {
-        name: CsvPieces(staging / name, crlf=name in crlf)
-        for name in ("clean.csv", "quarantine.csv", "audit.csv")
+        name: _table(staging, name, crlf, kind, partition_by) for name, kind in formats.items()
     }
     segments: list[IssuePiece] = []  # the pieces of issues.csv
     rows: Counter[str] = Counter()
@@ -71,9 +80,9 @@ def write_partitions(
             level = _split(parts, part, late, rosters, shown)
             rows[part.file] += len(level.raw)
             quarantined[part.file] += len(level.quarantined)
-            outputs["clean.csv"].add(level.clean())
-            outputs["quarantine.csv"].add(level.quarantine())
-            outputs["audit.csv"].add(every_audit(level, show_pii))
+            outputs["clean"].add(level.clean())
+            outputs["quarantine"].add(level.quarantine())
+            outputs["audit"].add(every_audit(level, show_pii))
             segments.append(
                 issue_piece(level, parts.folder / f"issues-{n:06d}", show_pii, issues_crlf)
             )
@@ -81,9 +90,9 @@ def write_partitions(
         if not parts.parts:  # the headers of a batch without a row
             none = Findings().frame()
             level = _level(instrument, empty.raw, empty.typed, none, rosters, shown)
-            for name, table in (("clean.csv", level.clean()),
-                                ("quarantine.csv", level.quarantine()),
-                                ("audit.csv", every_audit(level, show_pii))):  # fmt: skip
+            for name, table in (("clean", level.clean()),
+                                ("quarantine", level.quarantine()),
+                                ("audit", every_audit(level, show_pii))):  # fmt: skip
                 outputs[name].add(table)
     finally:
         for output in outputs.values():
@@ -112,8 +121,18 @@ def write_partitions(
     nothing = pd.Index([], dtype="int64")
     return StreamedValidation(
         instrument, files, empty.raw, empty.typed, located, nothing, rosters=rosters,
-        totals=totals, tally=tally,
+        totals=totals, tally=tally, table_format=table_format,
     )  # fmt: skip
+
+
+def _table(
+    staging: Path, stem: str, crlf: set[str], table_format: str, partition_by: str | None
+) -> CsvPieces | ParquetPieces:
+    """Where a table's partitions are appended: its CSV file, or its Parquet file or folder."""
+    name = table_name(stem, table_format)
+    if table_format == "parquet":
+        return ParquetPieces(staging / name, partition_by)
+    return CsvPieces(staging / name, crlf=name in crlf)
 
 
 def _split(

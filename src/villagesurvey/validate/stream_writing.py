@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .._atomic import atomic_path
+from ..errors import OptionError
 from ..instrument import Instrument
 from ..tables.outputset import output_lock, output_set
 from .checking import _silent, check_returns
@@ -46,6 +47,8 @@ def validate_streamed(
     outlier_factor: float | None = None,
     show_pii: bool = False,
     stage: Callable[[str], None] | None = None,
+    table_format: str = "csv",
+    partition_by: str | None = None,
 ) -> StreamedValidation:
     """Validate CSV returns a partition at a time and write the output set into ``outdir``.
 
@@ -65,6 +68,13 @@ def validate_streamed(
         Show the answers to personal-data questions in the issues files.
     stage : callable, optional
         Called with a line saying what comes next.
+    table_format : {"csv", "parquet"}, default "csv"
+        The format of the clean and quarantine tables (and each roster's), as
+        :func:`.outputs.write_validation` writes them: the same values, appended a partition
+        at a time.
+    partition_by : str, optional
+        With Parquet, a column to split each table by (Hive layout); each partition's rows
+        of a value are a part file of that value's folder.
 
     Returns
     -------
@@ -78,13 +88,19 @@ def validate_streamed(
         memory).
     OutputError
         If the folder cannot be written, or another run is writing into it.
+    OptionError
+        If the format is not one of :data:`.parquet_tables.FORMATS`, or ``partition_by`` is
+        given with CSV.
     """
     from ..tables.csv_file import write_csv
     from . import hfc
     from .output_names import OUTPUTS, outputs_summary
+    from .parquet_tables import FORMATS, write_parquet
     from .run import _display_names
     from .summaries import summary
 
+    if table_format not in FORMATS or (partition_by is not None and table_format != "parquet"):
+        raise OptionError(f"cannot write {table_format!r} tables split by {partition_by!r}")
     say = stage if stage is not None else _silent
     _check_room(paths, Path(outdir))
     shown = _display_names(list(paths))
@@ -109,18 +125,24 @@ def validate_streamed(
         crlf: set[str] = set()
         while True:
             try:
-                result = write_partitions(staging, parts, files, late, rosters, show_pii, crlf)
+                result = write_partitions(staging, parts, files, late, rosters, show_pii, crlf,
+                                          table_format=table_format,
+                                          partition_by=partition_by)  # fmt: skip
                 break
             except CarriageReturnError as found:  # every line of that file ends in CR LF
                 crlf.add(found.name)
         shutil.rmtree(parts.folder)
         for code, level in rosters.items():
-            write_csv(staging / f"clean_{code}.csv", level.clean())
-            write_csv(staging / f"quarantine_{code}.csv", level.quarantine())
+            for stem, table in ((f"clean_{code}", level.clean()),
+                                (f"quarantine_{code}", level.quarantine())):  # fmt: skip
+                if table_format == "parquet":
+                    write_parquet(staging / f"{stem}.parquet", table, partition_by)
+                else:
+                    write_csv(staging / f"{stem}.csv", table)
             write_csv(staging / f"dropped_{code}.csv", level.dropped)
         write_csv(staging / "dropped.csv", result.dropped)
         described = summary(result)
-        described["outputs"] = outputs_summary(result)
+        described["outputs"] = outputs_summary(result, table_format, partition_by)
         with atomic_path(staging / "summary.json") as temporary:
             temporary.write_text(
                 json.dumps(described, ensure_ascii=False, indent=2) + "\n",
