@@ -174,3 +174,22 @@ def test_the_cli_streams_parquet_from_the_size_csv_streams_from(
     said = CliRunner().invoke(main, [*args, "-o", str(tmp_path / "c")])
     assert said.exit_code == 0, said.output
     assert (tmp_path / "c" / "issues.xlsx").exists()  # small: in memory, the whole set
+
+
+def test_the_output_help_names_the_files_of_both_formats_and_both_paths() -> None:
+    from click.testing import CliRunner
+
+    from villagesurvey.cli import main
+    from villagesurvey.validate import OUTPUTS
+    from villagesurvey.validate.stream_writing import STREAMED_OUTPUTS
+
+    shown = CliRunner().invoke(main, ["validate", "--help"]).output
+    at = shown.index("-o, --output")
+    said = " ".join(shown[at : shown.index("--show-pii")].split())
+    for name in (*OUTPUTS, *STREAMED_OUTPUTS, "clean.parquet", "quarantine.parquet"):
+        assert name in said, name
+    for pattern in ("clean_<roster>", "quarantine_<roster>", "dropped_<roster>.csv"):
+        assert pattern in said, pattern
+    not_streamed = said.split("Validated in partitions:")[1]  # what partitions do not write
+    named = set(re.findall(r"[\w.]+\.(?:csv|xlsx|html|json)", not_streamed))
+    assert named == set(OUTPUTS) - set(STREAMED_OUTPUTS), not_streamed

@@ -684,8 +684,11 @@ def power(
 @click.argument("instrument", type=_INSTRUMENT)
 @click.argument("returns", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_output_folder(
-    "Folder for clean.csv, quarantine.csv, issues.csv, issues.xlsx, corrections.xlsx, "
-    "audit.csv, dropped.csv and summary.json."
+    "Folder for clean.csv and quarantine.csv (clean.parquet and quarantine.parquet with "
+    "--format parquet), issues.csv, issues.xlsx, corrections.xlsx, audit.csv, dropped.csv, "
+    "dashboard.html and summary.json; per roster, clean_<roster> and quarantine_<roster> "
+    "(.csv or .parquet) and dropped_<roster>.csv. Validated in partitions: no issues.xlsx, "
+    "corrections.xlsx or dashboard.html."
 )
 @click.option(
     "--show-pii",
