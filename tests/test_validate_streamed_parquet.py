@@ -193,3 +193,28 @@ def test_the_output_help_names_the_files_of_both_formats_and_both_paths() -> Non
     not_streamed = said.split("Validated in partitions:")[1]  # what partitions do not write
     named = set(re.findall(r"[\w.]+\.(?:csv|xlsx|html|json)", not_streamed))
     assert named == set(OUTPUTS) - set(STREAMED_OUTPUTS), not_streamed
+
+
+def test_partitions_written_in_any_order_make_the_whole_table(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from villagesurvey.validate.parquet_tables import write_parquet, write_parquet_part
+
+    villages = ["V01", "V02", "a/b", "", "V01", "V03", "V02", "V01", "=1+1", "V01"]
+    frame = pd.DataFrame({"village_id": villages, "age": [str(40 + i) for i in range(10)],
+                          "note": ["x", None, "-5", "@me", "", "y", "z", "w", "v", "u"]})  # fmt: skip
+    write_parquet(tmp_path / "whole.parquet", frame, "village_id")
+    (tmp_path / "parts.parquet").mkdir()
+    pieces = [frame.iloc[0:4], frame.iloc[4:7], frame.iloc[7:10]]
+    for number in (2, 0, 1):  # as workers might finish
+        written = write_parquet_part(
+            tmp_path / "parts.parquet", pieces[number], "village_id", number
+        )
+        assert written == len(pieces[number])
+    whole, parts = tmp_path / "whole.parquet", tmp_path / "parts.parquet"
+    assert sorted(p.name for p in parts.iterdir()) == sorted(p.name for p in whole.iterdir())
+    for folder in whole.iterdir():
+        assert _read(parts / folder.name).equals(_read(folder)), folder.name
+    assert [p.name for p in _parts(parts / "village_id=V01")] == [
+        "part-0.parquet", "part-1.parquet", "part-2.parquet"
+    ]  # fmt: skip

@@ -9,8 +9,9 @@ they were; a blank value is the folder ``<column>=``.
 
 :class:`ParquetPieces` writes the same table a partition at a time, holding one partition's
 rows at most: one file with a row group per partition, or the Hive folders with a part file
-per partition in each value's folder (``part-0.parquet``, ``part-1.parquet``, ... in the order
-of the rows). Read back, it gives the table :func:`write_parquet` writes.
+per partition in each value's folder, named by the partition's number (``part-0.parquet``,
+``part-3.parquet``, ...: :func:`write_parquet_part`). Read back, it gives the table
+:func:`write_parquet` writes.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-__all__ = ["FORMATS", "ParquetPieces", "table_name", "write_parquet"]
+__all__ = ["FORMATS", "ParquetPieces", "table_name", "write_parquet", "write_parquet_part"]
 
 FORMATS = ("csv", "parquet")
 """The formats the clean and quarantine tables can be written in."""
@@ -96,9 +97,45 @@ def _write_partitioned(table: pa.Table, path: Path, column: str) -> None:
         raise
 
 
+def write_parquet_part(folder: Path, frame: pd.DataFrame, partition_by: str, part: int) -> int:
+    """Write one partition of a table split by a column into its Hive folders.
+
+    Each value's rows, in their order, become ``<folder>/<column>=<value>/part-<part>.parquet``
+    (the folder made if need be), as :func:`write_parquet` names the folders; each file is
+    closed once written. Partitions written with their numbers (in any order, by any process)
+    make the table :func:`write_parquet` writes whole; reading each folder's parts in the
+    order of their numbers gives its rows in the order of the table.
+
+    Parameters
+    ----------
+    folder : Path
+        The table's folder (``clean.parquet``); it must exist.
+    frame : DataFrame
+        The partition's rows, as :func:`write_parquet` takes a table; it must hold the
+        column ``partition_by``.
+    partition_by : str
+        The column to split the rows by.
+    part : int
+        The partition's number: the name of its part file in each value's folder.
+
+    Returns
+    -------
+    int
+        The rows written.
+    """
+    table = _text_table(frame)
+    _write_values(table, folder, partition_by, part)
+    return int(table.num_rows)
+
+
 class ParquetPieces:
     """One table written as Parquet a partition at a time, as :func:`write_parquet` writes it
-    whole.
+    whole, holding no more than a partition's rows.
+
+    Without ``partition_by``, one file with a row group per partition (one writer, open until
+    :meth:`close`). With it, each partition's rows of a value are the part file of that
+    partition's number in the value's folder (:func:`write_parquet_part`), closed once
+    written, so the files open at once do not grow with the number of values.
 
     Parameters
     ----------
@@ -106,15 +143,15 @@ class ParquetPieces:
         The file (or, with ``partition_by``, the folder) to write, in a staging folder; one
         left by an earlier attempt is replaced.
     partition_by : str, optional
-        A column to split the rows by, one folder per value (Hive layout): each partition's
-        rows of a value are written as the next part file of that value's folder, and closed.
+        A column to split the rows by, one folder per value (Hive layout).
     """
 
     def __init__(self, path: Path, partition_by: str | None = None) -> None:
         self.path, self.partition_by = path, partition_by
         self._writer: pq.ParquetWriter | None = None
         self._schema: pa.Schema | None = None
-        self._parts: dict[str, int] = {}  # part files written, by folder
+        self._added = 0  # partitions added: the number of the next one
+        self._split = False  # rows written into value folders
         if path.is_dir():
             shutil.rmtree(path)
         path.unlink(missing_ok=True)
@@ -122,7 +159,7 @@ class ParquetPieces:
             path.mkdir()
 
     def add(self, frame: pd.DataFrame) -> None:
-        """Append a table's rows (a partition's clean or quarantined rows)."""
+        """Append the next partition's rows (its clean or its quarantined rows)."""
         table = _text_table(frame)
         if self._schema is None:
             self._schema = table.schema
@@ -130,17 +167,19 @@ class ParquetPieces:
         if column is None or column not in table.column_names:
             self._append(table, self.path if column is None else self.path / "part-0.parquet")
         elif table.num_rows:
-            self._write_values(table, column)
+            _write_values(table, self.path, column, self._added)
+            self._split = True
+        self._added += 1
 
     def close(self) -> None:
-        """Finish the file; a table with no rows at all is written as :func:`write_parquet`
+        """Finish the table; one with no rows at all is written as :func:`write_parquet`
         writes it (one file, or ``part-0.parquet`` in the folder)."""
         import pyarrow.parquet as pq
 
         if self._writer is not None:
             self._writer.close()
             self._writer = None
-        elif not self._parts and self._schema is not None:
+        elif not self._split and self._schema is not None:
             target = self.path if self.partition_by is None else self.path / "part-0.parquet"
             pq.write_table(self._schema.empty_table(), target)
 
@@ -151,28 +190,29 @@ class ParquetPieces:
             self._writer = pq.ParquetWriter(target, table.schema)
         self._writer.write_table(table)
 
-    def _write_values(self, table: pa.Table, column: str) -> None:
-        """Each value's rows (in their order) as the next part file of the value's folder."""
-        import numpy as np
-        import pyarrow as pa
-        import pyarrow.compute as pc
-        import pyarrow.dataset as ds
-        import pyarrow.parquet as pq
 
-        scheme = ds.partitioning(pa.schema([(column, pa.string())]), flavor="hive")
-        values = table[column].combine_chunks().dictionary_encode()
-        codes = values.indices.to_numpy(zero_copy_only=False)
-        order = np.argsort(codes, kind="stable")
-        starts = [0, *(np.flatnonzero(np.diff(codes[order])) + 1)]
-        rest = table.drop_columns([column])
-        for start, end in zip(starts, [*starts[1:], len(order)], strict=True):
-            value = values.dictionary[codes[order[start]]].as_py()
-            folder = _folder(scheme.format(pc.field(column) == value)[0])
-            number = self._parts.get(folder, 0)
-            (self.path / folder).mkdir(exist_ok=True)
-            rows = rest.take(pa.array(order[start:end]))
-            pq.write_table(rows, self.path / folder / f"part-{number}.parquet")
-            self._parts[folder] = number + 1
+def _write_values(table: pa.Table, path: Path, column: str, part: int) -> None:
+    """Each value's rows (in their order) as ``part-<part>.parquet`` of the value's folder."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.dataset as ds
+    import pyarrow.parquet as pq
+
+    if not table.num_rows:
+        return
+    scheme = ds.partitioning(pa.schema([(column, pa.string())]), flavor="hive")
+    values = table[column].combine_chunks().dictionary_encode()
+    codes = values.indices.to_numpy(zero_copy_only=False)
+    order = np.argsort(codes, kind="stable")
+    starts = [0, *(np.flatnonzero(np.diff(codes[order])) + 1)]
+    rest = table.drop_columns([column])
+    for start, end in zip(starts, [*starts[1:], len(order)], strict=True):
+        value = values.dictionary[codes[order[start]]].as_py()
+        folder = path / _folder(scheme.format(pc.field(column) == value)[0])
+        folder.mkdir(exist_ok=True)
+        rows = rest.take(pa.array(order[start:end]))
+        pq.write_table(rows, folder / f"part-{part}.parquet")
 
 
 def _folder(name: str) -> str:

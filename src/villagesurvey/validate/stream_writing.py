@@ -74,7 +74,7 @@ def validate_streamed(
         at a time.
     partition_by : str, optional
         With Parquet, a column to split each table by (Hive layout); each partition's rows
-        of a value are a part file of that value's folder.
+        of a value are a part file of that value's folder, named by the partition's number.
 
     Returns
     -------
