@@ -34,6 +34,13 @@ def write_csv(path: Path, frame: pd.DataFrame) -> None:
     than pandas. If it refuses a value, or the text written holds a quote or a carriage
     return, or more commas or line breaks than the table's own, a value needs quotes and
     pandas writes the table.
+
+    Parameters
+    ----------
+    path : Path
+        The file to write (atomically: a reader never sees half of it).
+    frame : DataFrame
+        The table: its column names are the header; missing values are written blank.
     """
     import pandas as pd
     import pyarrow as pa
@@ -75,7 +82,18 @@ def write_csv(path: Path, frame: pd.DataFrame) -> None:
 
 
 def neutralise_column(column: pd.Series) -> pa.Array:
-    """:func:`neutralise` on a whole column at once, as Arrow strings; blanks for missing."""
+    """:func:`neutralise` on a whole column at once, as Arrow strings; blanks for missing.
+
+    Parameters
+    ----------
+    column : Series
+        Any column of a table; numbers are written as pandas shows them as text.
+
+    Returns
+    -------
+    pyarrow.Array
+        The column's texts (``pa.string()``), a formula-like text with a leading ``'``.
+    """
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
