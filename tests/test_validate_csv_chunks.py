@@ -1,5 +1,5 @@
 """A table written in pieces (:mod:`villagesurvey.validate.csv_chunks`) gives the bytes of the
-same table written whole (:func:`villagesurvey.validate.outputs._write_csv`), whatever the
+same table written whole (:func:`villagesurvey.tables.csv_file.write_csv`), whatever the
 values (commas, quotes, line breaks, carriage returns, formulas) and wherever it is cut."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from villagesurvey.tables.csv_file import write_csv
 from villagesurvey.validate.csv_chunks import CarriageReturnError, CsvPieces
-from villagesurvey.validate.outputs import _write_csv
 
 _TEXT = st.text(alphabet=list('ab 中,"\n\r=-+@1.5\t'), max_size=6)
 
@@ -47,5 +47,5 @@ def _pieces(path: Path, frame: pd.DataFrame, cuts: list[int]) -> bytes:
 def test_pieces_give_the_bytes_of_the_whole(tmp_path_factory, table) -> None:  # type: ignore[no-untyped-def]
     frame, cuts = table
     folder = tmp_path_factory.mktemp("csv")
-    _write_csv(folder / "whole.csv", frame)
+    write_csv(folder / "whole.csv", frame)
     assert _pieces(folder / "pieces.csv", frame, cuts) == (folder / "whole.csv").read_bytes()

@@ -81,13 +81,13 @@ def test_an_interrupted_run_leaves_the_previous_outputs(instrument_file, tmp_pat
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(outputs, "_write_issues_xlsx", interrupted)
+    monkeypatch.setattr(outputs, "write_issues_xlsx", interrupted)
     result = CliRunner().invoke(main, ["validate", str(instrument_file), str(tmp_path / "in"),
                                        "-o", str(out)])  # fmt: skip
     assert result.exit_code == 130
     assert snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]  # nothing left behind
-    monkeypatch.setattr(outputs, "_write_issues_xlsx", lambda *a: 1 / 0)
+    monkeypatch.setattr(outputs, "write_issues_xlsx", lambda *a: 1 / 0)
     result = CliRunner().invoke(main, ["validate", str(instrument_file), str(tmp_path / "in"),
                                        "-o", str(out)])  # fmt: skip
     assert result.exit_code == 2
@@ -122,9 +122,9 @@ def test_a_second_run_into_a_held_folder_is_refused(instrument_file, tmp_path):
 
 
 def test_issues_xlsx_is_bounded_per_check_and_says_so(small, tmp_path, monkeypatch):
-    from villagesurvey.validate import _xlsx, outputs
+    from villagesurvey.validate import _xlsx, issues_book
 
-    monkeypatch.setattr(outputs, "MAX_CHECK_ROWS", 2)
+    monkeypatch.setattr(issues_book, "MAX_CHECK_ROWS", 2)
     monkeypatch.setattr(_xlsx, "MAX_CHECK_ROWS", 2)
     rows = [["village_id", "person_id", "age"]] + [["V01", str(i), "about 40"] for i in range(5)]
     (tmp_path / "a.csv").write_bytes(csv_text(rows))

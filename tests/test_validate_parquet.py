@@ -154,7 +154,6 @@ def test_the_cli_writes_parquet_and_refuses_what_it_cannot_do(tmp_path):
     for args, said in (
         (["--partition-by", "village_id"], "--partition-by needs --format parquet"),
         (["--format", "parquet", "--partition-by", "nope"], "'nope' is not a column"),
-        (["--format", "parquet", "--partition-rows", "10"], "cannot be used with --partition-rows"),
     ):
         refused = run_cli(["validate", str(MODEL_STUDY), returns, "-o", str(tmp_path / "x"),
                            *args])  # fmt: skip

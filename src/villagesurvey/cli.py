@@ -684,8 +684,11 @@ def power(
 @click.argument("instrument", type=_INSTRUMENT)
 @click.argument("returns", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_output_folder(
-    "Folder for clean.csv, quarantine.csv, issues.csv, issues.xlsx, corrections.xlsx, "
-    "audit.csv, dropped.csv and summary.json."
+    "Folder for clean.csv and quarantine.csv (clean.parquet and quarantine.parquet with "
+    "--format parquet), issues.csv, issues.xlsx, corrections.xlsx, audit.csv, dropped.csv, "
+    "dashboard.html and summary.json; per roster, clean_<roster> and quarantine_<roster> "
+    "(.csv or .parquet) and dropped_<roster>.csv. Validated in partitions: no issues.xlsx, "
+    "corrections.xlsx or dashboard.html."
 )
 @click.option(
     "--show-pii",
@@ -736,7 +739,7 @@ def power(
     type=click.IntRange(min=1),
     default=None,
     help="Check CSV returns this many rows at a time, in bounded memory (the default for "
-    "512 MiB of CSV or more: 100,000; not with --format parquet).",
+    "512 MiB of CSV or more: 100,000).",
 )
 @click.option(
     "--format",
@@ -795,13 +798,12 @@ def validate(
     from .validate import summary_lines, validate_returns, write_validation
 
     loaded = load_instrument(instrument)
-    _check_parquet_options(loaded, table_format, partition_by, partition_rows)
+    _check_parquet_options(loaded, table_format, partition_by)
     check_language(loaded, language)
     stage = _stage if sys.stderr.isatty() else None
     whole = corrections is not None or bool(sample or villages or backchecks)
-    whole = whole or table_format == "parquet"  # the streamed path writes CSV only
     streamed = _streamed(loaded, returns, outdir, show_pii, outlier_iqr, whole,
-                         partition_rows, stage)  # fmt: skip
+                         partition_rows, stage, table_format, partition_by)  # fmt: skip
     if streamed is not None:
         for line in summary_lines(streamed, outdir):
             click.echo(line)
@@ -830,14 +832,10 @@ def validate(
     sys.exit(result.exit_code)
 
 
-def _check_parquet_options(
-    instrument: Any, table_format: str, partition_by: str | None, partition_rows: int | None
-) -> None:
-    """Refuse --partition-by without Parquet or with an unknown column, and Parquet streamed."""
+def _check_parquet_options(instrument: Any, table_format: str, partition_by: str | None) -> None:
+    """Refuse --partition-by without Parquet or with an unknown column."""
     from .errors import OptionError
 
-    if table_format == "parquet" and partition_rows is not None:
-        raise OptionError("--format parquet cannot be used with --partition-rows: leave one out")
     if partition_by is None:
         return
     if table_format != "parquet":
@@ -856,6 +854,8 @@ def _streamed(
     whole: bool,
     partition_rows: int | None,
     stage: Callable[[str], None] | None,
+    table_format: str,
+    partition_by: str | None,
 ) -> Any:
     """Validate CSV returns a partition at a time when asked or when they are large; ``None``
     when the returns are validated in memory, as they are when ``whole`` (a corrections file,
@@ -877,6 +877,7 @@ def _streamed(
         return validate_streamed(
             instrument, paths, outdir, partition_rows=partition_rows or PARTITION_ROWS,
             outlier_factor=outlier_iqr, show_pii=show_pii, stage=stage,
+            table_format=table_format, partition_by=partition_by,
         )  # fmt: skip
     except NotStreamableError:
         return None  # read in memory: that reader reads any shape, or says why not

@@ -1,10 +1,10 @@
-"""Write a CSV output a partition at a time, byte for byte as :func:`.outputs._write_csv`.
+"""Write a CSV output a partition at a time, byte for byte as a whole table is written.
 
-:func:`.outputs._write_csv` writes a whole table: unquoted by pyarrow when no value needs
-quotes, else by pandas, with CR LF line ends when a value holds a carriage return. A table
-written here in pieces gives the same bytes: each piece is rendered the same way, and a
-carriage return in any piece means every line of the file ends in CR LF, so the file is
-written again in that mode (:class:`CarriageReturnError` says so).
+:func:`~villagesurvey.tables.csv_file.write_csv` writes a whole table: unquoted by pyarrow
+when no value needs quotes, else by pandas, with CR LF line ends when a value holds a
+carriage return. A table written here in pieces gives the same bytes: each piece is rendered
+the same way, and a carriage return in any piece means every line of the file ends in CR LF,
+so the file is written again in that mode (:class:`CarriageReturnError` says so).
 
 Tables of two columns or more, as every output is: pandas writes an empty value of a
 one-column table as ``""`` (a line of its own would be blank), pyarrow as nothing, so a
@@ -19,8 +19,8 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from ..tables.csv_file import neutralise_column
 from ..tables.safe import neutralise
-from .outputs import _neutralised
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,14 +37,14 @@ class CarriageReturnError(Exception):
 
 
 def render(frame: pd.DataFrame, *, header: bool, crlf: bool) -> tuple[bytes, bool]:
-    """A table's CSV bytes as :func:`.outputs._write_csv` writes them, and whether a value
-    holds a carriage return (then the lines end in CR LF)."""
+    """A table's CSV bytes as :func:`~villagesurvey.tables.csv_file.write_csv` writes them,
+    and whether a value holds a carriage return (then the lines end in CR LF)."""
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
-    columns = {neutralise(str(n)): _neutralised(frame[n]) for n in frame}
+    columns = {neutralise(str(n)): neutralise_column(frame[n]) for n in frame}
     rows = len(frame)
     if not rows and not header:
         return b"", False

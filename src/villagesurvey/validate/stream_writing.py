@@ -14,91 +14,28 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .._atomic import atomic_path
+from ..errors import OptionError
 from ..instrument import Instrument
 from ..tables.outputset import output_lock, output_set
-from .checking import _locate, _silent, check_returns, check_rows
-from .csv_chunks import CarriageReturnError, CsvPieces, render
+from .checking import _silent, check_returns
+from .csv_chunks import CarriageReturnError
 from .csv_stream import StreamedFile
 from .findings import Findings
-from .result import NOT_READ, PROVENANCE, FileReport, Validation
-from .streamed import PARTITION_ROWS, Partition, Partitions, _load
-
-if TYPE_CHECKING:
-    import pandas as pd
+from .result import FileReport, Validation
+from .stream_result import STREAMED_OUTPUTS, StreamedValidation
+from .stream_split import LateFindings, write_partitions
+from .streamed import PARTITION_ROWS, Partitions
 
 __all__ = ["STREAMED_OUTPUTS", "StreamedValidation", "validate_streamed"]
 
-STREAMED_OUTPUTS = (
-    "clean.csv", "quarantine.csv", "issues.csv", "audit.csv", "dropped.csv", "summary.json",
-)  # fmt: skip
-"""The files :func:`validate_streamed` writes (and each roster's clean, quarantine, dropped)."""
 
 DISK_PER_CSV_BYTE = 6
 """Free disk needed beside the output folder per byte of CSV read: the partitions waiting
 (about four times the CSV, measured) and the outputs."""
-
-
-@dataclass
-class _Part(Validation):
-    """One partition as a validation: its clean rows and quarantine, as the whole batch's."""
-
-    shown: frozenset[str] = frozenset()
-
-    def _provenance(self, records: pd.Index) -> dict[str, pd.Series]:
-        return {
-            key: self.raw.loc[records, name]
-            for key, name in PROVENANCE.items()
-            if key in self.shown  # as the whole batch says, not the partition alone
-        }
-
-
-@dataclass
-class StreamedValidation(Validation):
-    """What a streamed validation found: the counts, not the rows (they are in the files)."""
-
-    totals: dict[str, int] = field(default_factory=dict)
-    tally: dict[str, dict[str, int]] = field(default_factory=dict)
-
-    @property
-    def written(self) -> list[str]:
-        """The files written, in the order the console summary names them."""
-        rosters = [f"{kind}_{code}.csv" for code in self.rosters
-                   for kind in ("clean", "quarantine", "dropped")]  # fmt: skip
-        return [*STREAMED_OUTPUTS[:2], *rosters, *STREAMED_OUTPUTS[2:]]
-
-    @property
-    def rows_in(self) -> int:
-        return self.totals["rows"] + self.totals["not_read"]
-
-    @property
-    def rows_not_read(self) -> int:
-        return self.totals["not_read"]
-
-    @property
-    def rows_quarantined(self) -> int:
-        return self.totals["quarantined"]
-
-    @property
-    def rows_clean(self) -> int:
-        return self.totals["rows"] - self.totals["quarantined"]
-
-    @property
-    def counts(self) -> dict[str, dict[str, int]]:
-        return self.tally
-
-    @property
-    def exit_code(self) -> int:
-        if not any(f.status == "read" for f in self.files):
-            return 2
-        levels = (self.counts, *(v.counts for v in self.rosters.values()))
-        return 1 if any("error" in c for c in levels) or self.refused else 0
 
 
 def validate_streamed(
@@ -110,6 +47,8 @@ def validate_streamed(
     outlier_factor: float | None = None,
     show_pii: bool = False,
     stage: Callable[[str], None] | None = None,
+    table_format: str = "csv",
+    partition_by: str | None = None,
 ) -> StreamedValidation:
     """Validate CSV returns a partition at a time and write the output set into ``outdir``.
 
@@ -129,6 +68,13 @@ def validate_streamed(
         Show the answers to personal-data questions in the issues files.
     stage : callable, optional
         Called with a line saying what comes next.
+    table_format : {"csv", "parquet"}, default "csv"
+        The format of the clean and quarantine tables (and each roster's), as
+        :func:`.outputs.write_validation` writes them: the same values, appended a partition
+        at a time.
+    partition_by : str, optional
+        With Parquet, a column to split each table by (Hive layout); each partition's rows
+        of a value are a part file of that value's folder, named by the partition's number.
 
     Returns
     -------
@@ -142,11 +88,19 @@ def validate_streamed(
         memory).
     OutputError
         If the folder cannot be written, or another run is writing into it.
+    OptionError
+        If the format is not one of :data:`.parquet_tables.FORMATS`, or ``partition_by`` is
+        given with CSV.
     """
+    from ..tables.csv_file import write_csv
     from . import hfc
-    from .outputs import OUTPUTS, _write_csv, outputs_summary, summary
+    from .output_names import OUTPUTS, outputs_summary
+    from .parquet_tables import FORMATS, write_parquet
     from .run import _display_names
+    from .summaries import summary
 
+    if table_format not in FORMATS or (partition_by is not None and table_format != "parquet"):
+        raise OptionError(f"cannot write {table_format!r} tables split by {partition_by!r}")
     say = stage if stage is not None else _silent
     _check_room(paths, Path(outdir))
     shown = _display_names(list(paths))
@@ -166,23 +120,29 @@ def validate_streamed(
             files.append(FileReport(streamed.name, path, streamed.sha256, "read", "csv"))
         say("looking for duplicates and outliers")
         factor = outlier_factor if outlier_factor is not None else hfc.IQR_FACTOR
-        late = _Late(parts.duplicates(), parts.outliers(factor))
+        late = LateFindings(parts.duplicates(), parts.outliers(factor))
         say(f"writing {outdir}")
         crlf: set[str] = set()
         while True:
             try:
-                result = _write(staging, parts, files, late, rosters, show_pii, crlf)
+                result = write_partitions(staging, parts, files, late, rosters, show_pii, crlf,
+                                          table_format=table_format,
+                                          partition_by=partition_by)  # fmt: skip
                 break
             except CarriageReturnError as found:  # every line of that file ends in CR LF
                 crlf.add(found.name)
         shutil.rmtree(parts.folder)
         for code, level in rosters.items():
-            _write_csv(staging / f"clean_{code}.csv", level.clean())
-            _write_csv(staging / f"quarantine_{code}.csv", level.quarantine())
-            _write_csv(staging / f"dropped_{code}.csv", level.dropped)
-        _write_csv(staging / "dropped.csv", result.dropped)
+            for stem, table in ((f"clean_{code}", level.clean()),
+                                (f"quarantine_{code}", level.quarantine())):  # fmt: skip
+                if table_format == "parquet":
+                    write_parquet(staging / f"{stem}.parquet", table, partition_by)
+                else:
+                    write_csv(staging / f"{stem}.csv", table)
+            write_csv(staging / f"dropped_{code}.csv", level.dropped)
+        write_csv(staging / "dropped.csv", result.dropped)
         described = summary(result)
-        described["outputs"] = outputs_summary(result)
+        described["outputs"] = outputs_summary(result, table_format, partition_by)
         with atomic_path(staging / "summary.json") as temporary:
             temporary.write_text(
                 json.dumps(described, ensure_ascii=False, indent=2) + "\n",
@@ -217,18 +177,6 @@ def _gb(size: int) -> str:
     return f"{size / 1e9:,.1f} GB"
 
 
-@dataclass
-class _Late:
-    """Findings of the reductions, by record: duplicates (before the cascades), outliers."""
-
-    copies: pd.DataFrame
-    outliers: pd.DataFrame
-
-    def within(self, table: pd.DataFrame, first: int, size: int) -> pd.DataFrame:
-        records = table["record"].astype("int64")
-        return table[(records >= first) & (records < first + size)]
-
-
 def _empty_rosters(instrument: Instrument, factor: float | None) -> dict[str, Validation]:
     """Each roster's validation of no rows: a CSV file holds no roster sheet."""
     from .rosters import RosterReturns
@@ -240,162 +188,3 @@ def _empty_rosters(instrument: Instrument, factor: float | None) -> dict[str, Va
         )
         for roster in instrument.rosters
     }
-
-
-def _write(
-    staging: Path,
-    parts: Partitions,
-    files: list[FileReport],
-    late: _Late,
-    rosters: dict[str, Validation],
-    show_pii: bool,
-    crlf: set[str],
-) -> StreamedValidation:
-    """Split every partition into clean and quarantine; write them, the issues and audit."""
-    import pandas as pd
-
-    from .outputs import _every_audit
-
-    instrument = parts.instrument
-    outputs = {
-        name: CsvPieces(staging / name, crlf=name in crlf)
-        for name in ("clean.csv", "quarantine.csv", "audit.csv")
-    }
-    segments: list[_Segment] = []  # the pieces of issues.csv
-    rows: Counter[str] = Counter()
-    quarantined: Counter[str] = Counter()
-    issues_crlf = "issues.csv" in crlf
-    try:
-        shown = frozenset(parts.provenance)
-        empty = check_rows(instrument, [], Findings())
-        for n, part in enumerate(parts.parts):
-            level = _split(parts, part, late, rosters, shown)
-            rows[part.file] += len(level.raw)
-            quarantined[part.file] += len(level.quarantined)
-            outputs["clean.csv"].add(level.clean())
-            outputs["quarantine.csv"].add(level.quarantine())
-            outputs["audit.csv"].add(_every_audit(level, show_pii))
-            segments.append(
-                _segment(level, parts.folder / f"issues-{n:06d}", show_pii, issues_crlf)
-            )
-            segments[-1].file, segments[-1].order = part.file, n + 1
-        if not parts.parts:  # the headers of a batch without a row
-            none = Findings().frame()
-            level = _level(instrument, empty.raw, empty.typed, none, rosters, shown)
-            for name, table in (("clean.csv", level.clean()),
-                                ("quarantine.csv", level.quarantine()),
-                                ("audit.csv", _every_audit(level, show_pii))):  # fmt: skip
-                outputs[name].add(table)
-    finally:
-        for output in outputs.values():
-            output.close()
-    unlocated = parts.findings.frame()
-    blank = empty.raw.iloc[:0] if parts.parts else empty.raw
-    located = _locate(unlocated, blank, list(parts.letters.values()))
-    for number, (name, lines) in enumerate(located.groupby("file", sort=False)):
-        level = _level(instrument, blank, blank, lines, rosters, frozenset())
-        segments.append(_segment(level, parts.folder / f"file-{number:06d}", show_pii, issues_crlf))
-        segments[-1].file = str(name)
-    tally = _assemble(staging / "issues.csv", segments, issues_crlf)
-    not_read = located.loc[located["check"] == NOT_READ, "file"].value_counts()
-    for report in files:
-        report.rows_not_read = int(not_read.get(report.name, 0))
-        report.rows_in = rows[report.name] + report.rows_not_read
-        report.rows_quarantined = quarantined[report.name]
-        report.rows_clean = rows[report.name] - report.rows_quarantined
-    totals = {
-        "rows": sum(rows.values()),
-        "quarantined": sum(quarantined.values()),
-        "not_read": int((located["check"] == NOT_READ).sum()),
-    }
-    nothing = pd.Index([], dtype="int64")
-    return StreamedValidation(
-        instrument, files, empty.raw, empty.typed, located, nothing, rosters=rosters,
-        totals=totals, tally=tally,
-    )  # fmt: skip
-
-
-def _split(
-    parts: Partitions,
-    part: Partition,
-    late: _Late,
-    rosters: dict[str, Validation],
-    shown: frozenset[str],
-) -> _Part:
-    """A waiting partition with every finding of its rows, in the order of the whole batch:
-    its own, the duplicates, the cascades, the outliers (as :func:`.checking.check_returns`
-    adds them), located."""
-    raw, typed, table, cascaded = _load(part.path)
-    found = Findings()
-    for frame in (
-        table,
-        late.within(late.copies, part.first, part.size).assign(severity="error"),
-        *cascaded,
-        late.within(late.outliers, part.first, part.size).assign(severity="warning"),
-    ):
-        found.add_frame(frame)
-    located = _locate(found.frame(), raw, [parts.letters[part.file]])
-    return _level(parts.instrument, raw, typed, located, rosters, shown)
-
-
-def _level(
-    instrument: Instrument,
-    raw: pd.DataFrame,
-    typed: pd.DataFrame,
-    findings: pd.DataFrame,
-    rosters: dict[str, Validation],
-    shown: frozenset[str],
-) -> _Part:
-    import pandas as pd
-
-    errors = findings[(findings["severity"] == "error") & findings["record"].notna()]
-    quarantined = pd.Index(sorted(set(errors["record"].astype(int))), dtype="int64")
-    return _Part(instrument, [], raw, typed, findings, quarantined, rosters=rosters, shown=shown)
-
-
-@dataclass
-class _Segment:
-    """A piece of issues.csv waiting on disk: its file, its place, its findings by check."""
-
-    file: str
-    order: int
-    path: Path
-    sizes: list[tuple[tuple[str, str], int]]
-
-
-def _segment(level: _Part, path: Path, show_pii: bool, crlf: bool) -> _Segment:
-    """Render a partition's (or a file's unplaced) findings into a piece of issues.csv."""
-    from .outputs import issues_table
-
-    issues = issues_table(level, show_pii)
-    data, cr = render(issues, header=False, crlf=crlf)
-    if cr and not crlf:
-        raise CarriageReturnError("issues.csv")
-    path.write_bytes(data)
-    sizes = issues.groupby(["severity", "check"], sort=False).size()
-    pairs = [((str(k[0]), str(k[1])), int(n)) for k, n in sizes.items()]
-    files = level.findings["file"]
-    return _Segment(str(files.iloc[0]) if len(files) else "", 0, path, pairs)
-
-
-def _assemble(path: Path, segments: list[_Segment], crlf: bool) -> dict[str, dict[str, int]]:
-    """Write issues.csv from its pieces in the order of the whole (by file, then record);
-    return the findings by severity and check, most frequent first, ties as first met."""
-    import pandas as pd
-
-    from .findings import SEVERITIES
-    from .outputs import _ISSUE_COLUMNS
-
-    header, _ = render(pd.DataFrame(columns=_ISSUE_COLUMNS), header=True, crlf=crlf)
-    seen: dict[tuple[str, str], int] = {}
-    with open(path, "wb") as out:
-        out.write(header)
-        for segment in sorted(segments, key=lambda s: (s.file, s.order)):
-            with open(segment.path, "rb") as piece:
-                shutil.copyfileobj(piece, out)
-            for pair, n in segment.sizes:
-                seen[pair] = seen.get(pair, 0) + n
-    counts: dict[str, dict[str, int]] = {s: {} for s in SEVERITIES}
-    for (severity, check), n in sorted(seen.items(), key=lambda item: -item[1]):
-        counts[severity][check] = n
-    return {s: c for s, c in counts.items() if c}

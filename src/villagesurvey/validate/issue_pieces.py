@@ -1,0 +1,63 @@
+"""issues.csv written in pieces: each partition's findings rendered on disk as they come,
+then put together in the order of the whole batch (by file, then record)."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from .csv_chunks import CarriageReturnError, render
+from .stream_result import PartValidation
+
+__all__ = ["IssuePiece", "assemble_issues", "issue_piece"]
+
+
+@dataclass
+class IssuePiece:
+    """A piece of issues.csv waiting on disk: its file, its place, its findings by check."""
+
+    file: str
+    order: int
+    path: Path
+    sizes: list[tuple[tuple[str, str], int]]
+
+
+def issue_piece(level: PartValidation, path: Path, show_pii: bool, crlf: bool) -> IssuePiece:
+    """Render a partition's (or a file's unplaced) findings into a piece of issues.csv."""
+    from .issue_tables import issues_table
+
+    issues = issues_table(level, show_pii)
+    data, cr = render(issues, header=False, crlf=crlf)
+    if cr and not crlf:
+        raise CarriageReturnError("issues.csv")
+    path.write_bytes(data)
+    sizes = issues.groupby(["severity", "check"], sort=False).size()
+    pairs = [((str(k[0]), str(k[1])), int(n)) for k, n in sizes.items()]
+    files = level.findings["file"]
+    return IssuePiece(str(files.iloc[0]) if len(files) else "", 0, path, pairs)
+
+
+def assemble_issues(
+    path: Path, segments: list[IssuePiece], crlf: bool
+) -> dict[str, dict[str, int]]:
+    """Write issues.csv from its pieces in the order of the whole (by file, then record);
+    return the findings by severity and check, most frequent first, ties as first met."""
+    import pandas as pd
+
+    from .findings import SEVERITIES
+    from .issue_tables import ISSUE_COLUMNS
+
+    header, _ = render(pd.DataFrame(columns=ISSUE_COLUMNS), header=True, crlf=crlf)
+    seen: dict[tuple[str, str], int] = {}
+    with open(path, "wb") as out:
+        out.write(header)
+        for segment in sorted(segments, key=lambda s: (s.file, s.order)):
+            with open(segment.path, "rb") as piece:
+                shutil.copyfileobj(piece, out)
+            for pair, n in segment.sizes:
+                seen[pair] = seen.get(pair, 0) + n
+    counts: dict[str, dict[str, int]] = {s: {} for s in SEVERITIES}
+    for (severity, check), n in sorted(seen.items(), key=lambda item: -item[1]):
+        counts[severity][check] = n
+    return {s: c for s, c in counts.items() if c}
