@@ -1,0 +1,434 @@
+"""Validate CSV returns on a Dask cluster: partitions checked as tasks, checks across rows as
+Dask reductions, the output set written by the workers into its staging folder.
+
+The steps, each a round of Dask tasks (:mod:`.dask_tasks`)::
+
+    scan       each byte block of each file: its lines (the Excel row of every partition)
+    head       each file's first partition: dialect, headers, usual language (:mod:`.dask_csv`)
+    check      each partition: laid out and checked by :func:`.partition_check.check_partition`;
+               its rows wait in the staging folder, its hashes and numbers on its worker
+    reduce     duplicates and outlier fences (:mod:`.dask_reductions`), summary counts
+    write      each partition split into clean and quarantine: its Parquet parts, its pieces
+               of issues.csv and audit.csv
+
+Here, on the machine that runs the command: issues.csv and audit.csv put together from their
+pieces, issues.parquet from issues.csv, summary.json, and the set committed as one.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+import shutil
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .._atomic import atomic_path
+from ..errors import OutputError
+from ..instrument import Instrument
+from ..tables.outputset import output_lock, output_set
+from .checking import _locate, _silent, check_rows
+from .csv_chunks import CarriageReturnError, render
+from .dask_csv import (
+    BLOCK_BYTES,
+    CsvFile,
+    Head,
+    Piece,
+    csv_files,
+    late_blank_rows,
+    plan_pieces,
+    read_head,
+    scan,
+)
+from .dask_tasks import Checked, Outputs, Written, check_piece, write_piece
+from .findings import Findings
+from .result import NOT_READ, FileReport, Validation
+from .stream_writing import StreamedValidation, _assemble, _empty_rosters, _level, _segment
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from distributed import Client, Future
+
+__all__ = ["DaskValidation", "validate_dask"]
+
+
+@dataclasses.dataclass
+class DaskValidation(StreamedValidation):
+    """What a validation on Dask found: the counts (the rows are in the files written)."""
+
+    @property
+    def written(self) -> list[str]:
+        """The files written, in the order the console summary names them."""
+        kinds = ("clean", "quarantine", "dropped")
+        rosters = [f"{kind}_{code}.{'csv' if kind == 'dropped' else 'parquet'}"
+                   for code in self.rosters for kind in kinds]  # fmt: skip
+        return ["clean.parquet", "quarantine.parquet", *rosters, "issues.csv", "issues.parquet",
+                "audit.csv", "dropped.csv", "summary.json"]  # fmt: skip
+
+
+def validate_dask(
+    instrument: Instrument,
+    sources: Sequence[str | Path],
+    outdir: str | Path,
+    client: Client,
+    *,
+    block_bytes: int = BLOCK_BYTES,
+    outlier_factor: float | None = None,
+    show_pii: bool = False,
+    partition_by: str | None = None,
+    stage: Callable[[str], None] | None = None,
+) -> DaskValidation:
+    """Validate CSV returns on a Dask cluster and write the output set into ``outdir``.
+
+    Parameters
+    ----------
+    instrument : Instrument
+        The questionnaire the returns should follow.
+    sources : sequence of str or Path
+        CSV files and folders: local paths or fsspec URLs (``file://``, ``s3://`` ...) that
+        the workers can read.
+    outdir : path
+        The output folder; the workers write into its staging folder, so it must be on a
+        file system they share with this machine, at the same path.
+    client : distributed.Client
+        The cluster.
+    block_bytes : int, default :data:`.dask_csv.BLOCK_BYTES`
+        Bytes of CSV in a partition (a file's first partition holds at least 1,000 lines).
+    outlier_factor : float, optional
+        See :func:`.run.validate_returns`.
+    show_pii : bool, default False
+        Show the answers to personal-data questions in the issues files.
+    partition_by : str, optional
+        Split the clean and quarantine tables by this column (Hive layout).
+    stage : callable, optional
+        Called with a line saying what comes next.
+
+    Returns
+    -------
+    DaskValidation
+        The counts; the rows are in the files written.
+
+    Raises
+    ------
+    ReturnsError
+        If a file cannot be read in partitions, or the sources hold no CSV file.
+    OutputError
+        If the workers cannot reach the output folder, or it cannot be written.
+    """
+    from . import csv_stream, hfc
+    from .dask_reductions import find_copies, find_outliers
+
+    say = stage if stage is not None else _silent
+    files = csv_files(sources)
+    rosters = _empty_rosters(instrument, outlier_factor)
+    folder = Path(outdir)
+    with output_lock(folder), output_set(folder, _names(rosters), "summary.json") as staging:
+        _reachable(client, staging, outdir)
+        (staging / ".partitions").mkdir()
+        say(f"reading {len(files)} file{'s' * (len(files) != 1)} in blocks")
+        pieces = plan_pieces(files, _scanned(client, files, block_bytes), csv_stream.FIRST_ROWS)
+        heads, hashes = _heads(client, instrument, files, pieces)
+        say(f"checking {len(pieces)} partitions")
+        checked = _check(client, instrument, pieces, heads, staging)
+        smalls: list[Checked] = client.gather(
+            [client.submit(Checked.small, future, pure=False) for future in checked]
+        )
+        say("looking for duplicates and outliers")
+        factor = outlier_factor if outlier_factor is not None else hfc.IQR_FACTOR
+        copies = find_copies(client, instrument, checked, smalls)
+        outliers = find_outliers(client, instrument, checked, factor)
+        del checked  # the workers may drop the hashes and numbers
+        findings = _unlocated(files, heads, pieces, smalls)
+        reports = [FileReport(f.name, Path(f.path), hashes[f.url], "read", "csv") for f in files]
+        say(f"writing {outdir}")
+        args = (client, instrument, smalls, (copies, outliers), rosters, staging)
+        crlf: set[str] = set()
+        while True:
+            try:
+                written = _write(*args, Outputs(str(staging), partition_by, show_pii,
+                                                frozenset(crlf)))  # fmt: skip
+                break
+            except CarriageReturnError as found:  # every line of that file ends in CR LF
+                crlf.add(found.name)
+        result = _finish(staging, instrument, smalls, written, findings, reports, rosters,
+                         (show_pii, crlf, partition_by))  # fmt: skip
+    return result
+
+
+def _names(rosters: dict[str, Validation]) -> tuple[str, ...]:
+    """Every file of an output set, in either format: an earlier set's go with it."""
+    from .outputs import OUTPUTS
+
+    stems = ("clean", "quarantine", *(f"{k}_{c}" for c in rosters for k in ("clean", "quarantine")))
+    tables = tuple(f"{stem}.{kind}" for stem in stems for kind in ("csv", "parquet"))
+    dropped = tuple(f"dropped_{code}.csv" for code in rosters)
+    return tuple(dict.fromkeys((*OUTPUTS, *tables, *dropped, "issues.parquet")))
+
+
+def _sees(folder: str) -> bool:
+    return Path(folder).is_dir()
+
+
+def _reachable(client: Client, staging: Path, outdir: str | Path) -> None:
+    """Refuse to start when a worker does not see the staging folder at this path."""
+    seen = client.run(_sees, str(staging))
+    if not seen or not all(seen.values()):
+        raise OutputError(
+            f"the Dask workers cannot reach {outdir}: write the outputs on a file system the "
+            "workers share with this machine, at the same path"
+        )
+
+
+def _scanned(
+    client: Client, files: list[CsvFile], block_bytes: int
+) -> dict[str, list[tuple[Any, int, bool]]]:
+    """Each file's byte blocks (as Dask reads them), with their lines and quotes."""
+    import dask
+    from dask.bytes import read_bytes
+
+    blocks = {}
+    for file in files:
+        _, found = read_bytes(file.url, delimiter=b"\n", blocksize=block_bytes, sample=False)
+        blocks[file.url] = found[0] if found else []
+    order = [(url, block) for url, some in blocks.items() for block in some]
+    counted = client.compute([dask.delayed(scan)(block) for _, block in order], sync=True)
+    scanned: dict[str, list[tuple[Any, int, bool]]] = {url: [] for url in blocks}
+    for (url, block), (lines, odd) in zip(order, counted, strict=True):
+        scanned[url].append((block, lines, odd))
+    return scanned
+
+
+def _joined(*blocks: bytes) -> bytes:
+    return b"".join(blocks)
+
+
+def _sha256(url: str) -> str:
+    """The SHA-256 of a file's bytes."""
+    import hashlib
+
+    import fsspec
+
+    digest = hashlib.sha256()
+    with fsspec.open(url, "rb") as stream:
+        while block := stream.read(8 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _heads(
+    client: Client, instrument: Instrument, files: list[CsvFile], pieces: list[Piece]
+) -> tuple[dict[str, Head], dict[str, str]]:
+    """Each file's :class:`.dask_csv.Head` and SHA-256."""
+    import dask
+
+    first = {p.file.url: p for p in reversed(pieces) if p.head}
+    asks = [
+        dask.delayed(read_head)(instrument, f, dask.delayed(_joined)(*first[f.url].blocks))
+        for f in files
+    ]
+    sums = [dask.delayed(_sha256)(f.url) for f in files]
+    found = client.compute([*asks, *sums], sync=True)
+    heads = dict(zip((f.url for f in files), found[: len(files)], strict=True))
+    return heads, dict(zip((f.url for f in files), found[len(files) :], strict=True))
+
+
+def _check(
+    client: Client,
+    instrument: Instrument,
+    pieces: list[Piece],
+    heads: dict[str, Head],
+    staging: Path,
+) -> list[Future]:
+    """Submit a check task for every partition; their results stay on the workers."""
+    import dask
+
+    folder = str(staging / ".partitions")
+    tasks = [
+        dask.delayed(check_piece, pure=False)(
+            instrument, dataclasses.replace(p, blocks=[]), heads[p.file.url], folder, *p.blocks
+        )
+        for p in pieces
+    ]
+    futures: list[Future] = client.compute(tasks)
+    client.gather(futures)  # an error in a partition is raised here
+    return futures
+
+
+def _unlocated(
+    files: list[CsvFile], heads: dict[str, Head], pieces: list[Piece], smalls: list[Checked]
+) -> Findings:
+    """Findings without a record: the encoding, the layout, blank rows, rows not read."""
+    findings = Findings()
+    for file in files:
+        encoding = "UTF-8 with a byte-order mark" if heads[file.url].bom else "UTF-8"
+        findings.add(
+            file=file.name, sheet=file.sheet, check="csv_encoding", severity="warning",
+            message=f"the text was read as {encoding}",
+        )  # fmt: skip
+    for small in smalls:
+        findings.add_frame(small.unlocated)
+    late_blank_rows(pieces, [s.respondents for s in smalls], [s.trailing for s in smalls],
+                    findings)  # fmt: skip
+    return findings
+
+
+def _write(
+    client: Client,
+    instrument: Instrument,
+    smalls: list[Checked],
+    late: tuple[pd.DataFrame, pd.DataFrame],
+    rosters: dict[str, Validation],
+    staging: Path,
+    outputs: Outputs,
+) -> list[Written]:
+    """Write every partition's parts (a task each); the tables of no rows at the end."""
+    shown = frozenset(p for s in smalls for p in s.provenance)
+    copies, outliers = late
+    scattered = client.scatter([instrument, rosters], broadcast=True)
+    instrument_there, rosters_there = scattered
+    asks = []
+    for small in smalls:
+        late = _late(copies, outliers, small)
+        asks.append(
+            client.submit(
+                write_piece,
+                instrument_there,
+                small,
+                late,
+                rosters_there,
+                shown,
+                outputs,
+                pure=False,
+            )
+        )
+    written: list[Written] = client.gather(asks)
+    empty = check_rows(instrument, [], Findings())
+    level = _level(instrument, empty.raw, empty.typed, Findings().frame(), rosters, shown)
+    for stem, table in (("clean", level.clean()), ("quarantine", level.quarantine())):
+        folder = staging / f"{stem}.parquet"
+        if not folder.is_dir() or not any(folder.iterdir()):
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            _write_empty(folder, table)
+    return written
+
+
+def _write_empty(folder: Path, table: pd.DataFrame) -> None:
+    import pyarrow.parquet as pq
+
+    from .parquet_tables import _text_table
+
+    pq.write_table(_text_table(table), folder / "part-0.parquet")
+
+
+def _late(
+    copies: pd.DataFrame, outliers: pd.DataFrame, small: Checked
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The duplicates and outliers of a partition's records."""
+
+    def within(table: pd.DataFrame) -> pd.DataFrame:
+        records = table["record"].astype("int64")
+        return table[(records >= small.first) & (records < small.first + small.size)]
+
+    return within(copies), within(outliers)
+
+
+def _finish(
+    staging: Path,
+    instrument: Instrument,
+    smalls: list[Checked],
+    written: list[Written],
+    findings: Findings,
+    reports: list[FileReport],
+    rosters: dict[str, Validation],
+    options: tuple[bool, set[str], str | None],
+) -> DaskValidation:
+    """issues.csv, issues.parquet, audit.csv, the rosters' tables and summary.json."""
+    import pandas as pd
+
+    from .outputs import _every_audit, _write_csv, outputs_summary, summary
+    from .parquet_tables import write_parquet
+    from .stream_writing import _Segment
+
+    show_pii, crlf, partition_by = options
+    parts = staging / ".partitions"
+    empty = check_rows(instrument, [], Findings())
+    blank = empty.raw.iloc[:0] if smalls else empty.raw
+    letters: dict[str, Any] = {}
+    for small in smalls:
+        letters.setdefault(small.file, _letter_return(small))
+    located = _locate(findings.frame(), blank, list(letters.values()))
+    segments = [_Segment(w.file, w.number + 1, Path(w.issues), w.sizes) for w in written]
+    for number, (name, lines) in enumerate(located.groupby("file", sort=False)):
+        unplaced = _level(instrument, blank, blank, lines, rosters, frozenset())
+        segments.append(_segment(unplaced, parts / f"file-{number:06d}", show_pii,
+                                 "issues.csv" in crlf))  # fmt: skip
+        segments[-1].file = str(name)
+    tally = _assemble(staging / "issues.csv", segments, "issues.csv" in crlf)
+    _issues_parquet(staging / "issues.csv", staging / "issues.parquet")
+    none = _level(instrument, empty.raw, empty.typed, Findings().frame(), rosters, frozenset())
+    header, _ = render(_every_audit(none, show_pii).iloc[:0], header=True,
+                       crlf="audit.csv" in crlf)  # fmt: skip
+    with open(staging / "audit.csv", "wb") as out:
+        out.write(header)
+        for piece in sorted(written, key=lambda w: w.number):
+            with open(piece.audit, "rb") as part:
+                shutil.copyfileobj(part, out)
+    shutil.rmtree(parts)
+    rows: Counter[str] = Counter()
+    quarantined: Counter[str] = Counter()
+    for piece in written:
+        rows[piece.file] += piece.rows
+        quarantined[piece.file] += piece.quarantined
+    not_read = located.loc[located["check"] == NOT_READ, "file"].value_counts()
+    for report in reports:
+        report.rows_not_read = int(not_read.get(report.name, 0))
+        report.rows_in = rows[report.name] + report.rows_not_read
+        report.rows_quarantined = quarantined[report.name]
+        report.rows_clean = rows[report.name] - report.rows_quarantined
+    totals = {"rows": sum(rows.values()), "quarantined": sum(quarantined.values()),
+              "not_read": int((located["check"] == NOT_READ).sum())}  # fmt: skip
+    result = DaskValidation(
+        instrument, reports, empty.raw, empty.typed, located, pd.Index([], dtype="int64"),
+        rosters=rosters, totals=totals, tally=tally,
+    )  # fmt: skip
+    for code, level in rosters.items():
+        write_parquet(staging / f"clean_{code}.parquet", level.clean(), partition_by)
+        write_parquet(staging / f"quarantine_{code}.parquet", level.quarantine(), partition_by)
+        _write_csv(staging / f"dropped_{code}.csv", level.dropped)
+    _write_csv(staging / "dropped.csv", result.dropped)
+    described = summary(result)
+    described["outputs"] = outputs_summary(result, "parquet", partition_by)
+    with atomic_path(staging / "summary.json") as temporary:
+        temporary.write_text(
+            json.dumps(described, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+    return result
+
+
+def _letter_return(small: Checked) -> Any:
+    from .layout import Return
+
+    return Return(small.file, "", [], {}, small.letters, {})
+
+
+def _issues_parquet(source: Path, target: Path) -> None:
+    """issues.csv as Parquet text columns, read a block at a time (the same text)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    with open(source, encoding="utf-8", newline="") as head:
+        names = next(csv.reader(head))
+    reader = pacsv.open_csv(
+        source,
+        read_options=pacsv.ReadOptions(block_size=8 << 20),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string())),
+    )
+    with pq.ParquetWriter(target, reader.schema) as out:
+        for batch in reader:
+            out.write_batch(batch)
