@@ -21,13 +21,16 @@ __all__ = ["INSTALL", "dask_client"]
 INSTALL = "pip install villagesurvey[dask]"
 """What installs Dask beside villagesurvey."""
 
+CONNECT_SECONDS = 10.0
+"""Seconds to wait for a scheduler before saying it cannot be reached."""
+
 WORKER_MEMORY = "auto"
 """Memory of each local worker: the machine's memory shared among them."""
 
 
 @contextlib.contextmanager
 def dask_client(
-    scheduler: str | None = None, workers: int | None = None, timeout: float = 10.0
+    scheduler: str | None = None, workers: int | None = None, timeout: float | None = None
 ) -> Iterator[Client]:
     """A client of the scheduler at ``scheduler``, or of a new ``LocalCluster``.
 
@@ -38,8 +41,8 @@ def dask_client(
         ``LocalCluster`` of worker processes (one thread each) is started, and closed after.
     workers : int, optional
         The local cluster's workers (default: the machine's cores).
-    timeout : float, default 10
-        Seconds to wait for the scheduler.
+    timeout : float, optional
+        Seconds to wait for the scheduler (default :data:`CONNECT_SECONDS`).
 
     Raises
     ------
@@ -51,8 +54,9 @@ def dask_client(
     except ImportError:
         raise OptionError(f"validating on Dask needs Dask: {INSTALL}") from None
     if scheduler is not None:
+        _check_address(scheduler)
         try:
-            client = Client(scheduler, timeout=timeout, set_as_default=False)
+            client = Client(scheduler, timeout=timeout or CONNECT_SECONDS, set_as_default=False)
         except (OSError, TimeoutError, ValueError, TypeError) as error:
             said = str(error).splitlines()[0] if str(error) else type(error).__name__
             raise OptionError(f"cannot reach the Dask scheduler at {scheduler}: {said}") from None
@@ -71,3 +75,17 @@ def dask_client(
         Client(cluster, set_as_default=False) as client,
     ):
         yield client
+
+
+def _check_address(scheduler: str) -> None:
+    """Refuse an address that names no host and port (``tcp://host:8786``)."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        scheme, location = parse_address(scheduler, strict=False)
+        if scheme in ("tcp", "tls", "ws", "wss"):
+            parse_host_port(location)
+    except ValueError as error:
+        raise OptionError(
+            f"cannot reach the Dask scheduler at {scheduler}: {error} (write tcp://host:8786)"
+        ) from None
