@@ -1,6 +1,6 @@
 """validate on Dask gives the one-machine result, row for row: a LocalCluster of two worker
 processes checks a season of CSV returns (the model study's returns saved as two CSV files,
-a generated file with an error of every kind cut into byte blocks of 2,000 bytes, and a
+a generated file with an error of every kind cut into byte blocks of 6,000 bytes, and a
 file holding copies of its rows and a quoted line break, checked as one partition); every
 table, issues.csv, audit.csv and summary.json are compared with `validate --format parquet`
 run in memory (without the field monitoring views, which Dask does not run)."""
@@ -36,8 +36,13 @@ def client() -> Any:
     from distributed import Client, LocalCluster
 
     with (
-        LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
-                     memory_limit="1GiB", dashboard_address=None) as cluster,  # fmt: skip
+        LocalCluster(
+            n_workers=2,
+            processes=True,
+            threads_per_worker=1,
+            memory_limit="1GiB",
+            dashboard_address=None,
+        ) as cluster,
         Client(cluster, set_as_default=False) as connected,
     ):
         yield connected
@@ -129,10 +134,10 @@ def test_dask_gives_the_one_machine_result_row_for_row(
     monkeypatch.setattr(csv_stream, "FIRST_ROWS", 30)  # a file's later partitions are cut
     before = _digests(season)
     out = season.parent / "dask"
-    result = validate_dask(instrument, [season], out, client, block_bytes=2_000)
+    result = validate_dask(instrument, [season], out, client, block_bytes=6_000)
     _compare(out, memory[None], None)
     assert result.exit_code == 1
-    assert len(list((out / "clean.parquet").iterdir())) > 10  # many partitions
+    assert len(list((out / "clean.parquet").iterdir())) >= 5  # many partitions
     assert _digests(season) == before  # the returns are never written
     assert sorted(p.name for p in out.parent.iterdir()) == sorted(
         ["returns", "memory-None", "memory-village_id", "dask"]
