@@ -232,23 +232,29 @@ def bench_size(size: generate.Size, data: Path, runs: int) -> list[str]:
     return rows
 
 
-def bench_census(size: generate.Size, data: Path) -> list[str]:
-    """Markdown rows for the census size, once each: validate (streamed, in partitions) and
-    pyarrow.csv reading the file into Arrow and nothing else (pandas would not fit)."""
+def bench_census(size: generate.Size, data: Path, dask_workers: list[int]) -> list[str]:
+    """Markdown rows for the census size, once each: validate (streamed, in partitions, or on
+    a local Dask cluster of each number of ``dask_workers``) and pyarrow.csv reading the file
+    into Arrow and nothing else (pandas would not fit)."""
     start = time.perf_counter()
     paths = generate.generate(size, data / f"{size.name}_{size.rows}")
     made = time.perf_counter() - start
     print(f"{size.name}: {size.describe()} ready in {made:.1f} s", file=sys.stderr)
     this = [str(Path(__file__).resolve()), "--baseline"]
     load = os.getloadavg()
-    with tempfile.TemporaryDirectory(dir=data) as out:
-        ours = measure(_validate(paths, Path(out), "--partition-rows", "100000"), 1)
-        said = json.loads((Path(out) / "summary.json").read_text(encoding="utf-8"))
+    runs = [("villagesurvey validate (partitions)", ("--partition-rows", "100000"))]
+    if dask_workers:
+        runs = [(f"villagesurvey validate --dask local --workers {n}",
+                 ("--dask", "local", "--workers", str(n))) for n in dask_workers]  # fmt: skip
+    timed = []
+    for name, options in runs:
+        with tempfile.TemporaryDirectory(dir=data) as out:
+            timed.append((name, measure(_validate(paths, Path(out), *options), 1)))
+            said = json.loads((Path(out) / "summary.json").read_text(encoding="utf-8"))
     fastest = measure(_python(*this, "arrow-csv", *map(str, paths)), 1)
     after = os.getloadavg()
     rows = []
-    for name, timing in (("villagesurvey validate (partitions)", ours),
-                         ("pyarrow.csv into Arrow", fastest)):  # fmt: skip
+    for name, timing in (*timed, ("pyarrow.csv into Arrow", fastest)):
         rows.append(
             f"| {size.name} {size.rows:,} | {name} | {timing.seconds:.1f} | "
             f"{_mib(timing.peak_bytes)} | {size.respondents / timing.seconds:,.0f} | "
@@ -403,6 +409,11 @@ def main() -> None:
         help="validate the census CSV file cut to ROWS rows (10,000,000: all of it), once, "
         "against pyarrow.csv reading it; the file is deleted afterwards",
     )  # fmt: skip
+    parser.add_argument(
+        "--dask-workers", default="", metavar="N,M",
+        help="with --census: validate on a local Dask cluster of N workers, then of M, ... "
+        "instead of in partitions on one process",
+    )  # fmt: skip
     parser.add_argument("--baseline", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.baseline:
@@ -416,7 +427,8 @@ def main() -> None:
         print("\n## Census (once; ratio to pyarrow.csv reading the file into Arrow)\n")
         print("| size | command | seconds | peak MiB | respondents/s | x pyarrow |")
         print("| --- | --- | ---: | ---: | ---: | ---: |")
-        print("\n".join(bench_census(census, args.data)), flush=True)
+        workers = [int(n) for n in args.dask_workers.split(",") if n.strip()]
+        print("\n".join(bench_census(census, args.data, workers)), flush=True)
         return  # alone: it is long
     print(f"\n## Validate (best of {args.runs}; ratios to the floor and to pandas)\n")
     print("| size | command | seconds | peak MiB | respondents/s | x floor | x pandas |")
