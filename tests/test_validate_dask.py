@@ -73,11 +73,19 @@ def season(instrument: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
     copies = [census[0], census[10], census[40], list(census[70])]
     copies[-1][at] = "a name\nover two lines"  # a quoted line break: one partition
     _write(folder / "copies.csv", copies)
+    _write(folder / "header.csv", [census[0]])  # a header alone
+    with_bom = folder / "marked.csv"
+    _write(with_bom, [census[0], *census[80:92]])  # copies of rows with errors, behind a BOM
+    with_bom.write_bytes(b"\xef\xbb\xbf" + with_bom.read_bytes())
     return folder
 
 
 def _digests(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
 
 
 def _table(path: Path, partition_by: str | None = None) -> pd.DataFrame:
@@ -206,3 +214,35 @@ def test_without_dask_installed_one_line_says_how(
     assert refused.exit_code == 2
     assert "--dask and --scheduler check CSV returns alone" in refused.output
     assert not (tmp_path / "out").exists()
+
+
+def test_a_partition_that_cannot_be_read_leaves_the_previous_set(
+    client: Any, season: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from villagesurvey.validate import dask_csv
+
+    monkeypatch.setattr(csv_stream, "FIRST_ROWS", 5)
+    monkeypatch.setattr(dask_csv, "BLOCK_BYTES", 500)
+    out = tmp_path / "out"
+    good = str(season / "season_a.csv")
+    address = client.scheduler.address
+    assert (
+        run_cli(
+            ["validate", str(INSTRUMENT), good, "-o", str(out), "--scheduler", address]
+        ).exit_code
+        == 0
+    )
+    before = _digests(out)
+    lines = (season / "season_a.csv").read_text(encoding="utf-8").splitlines()
+    lines[40] += ",one,cell,too,many"  # a row wider than the header, in a later partition
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_cli(
+        ["validate", str(INSTRUMENT), str(ragged), "-o", str(out), "--scheduler", address]
+    )
+    assert result.exit_code == 2
+    assert "cannot be read in partitions" in result.output
+    assert "validate it without --dask" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert _digests(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "ragged.csv"]

@@ -7,6 +7,7 @@ when a command asks for it.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -71,7 +72,8 @@ def dask_client(
             processes=True,
             memory_limit=WORKER_MEMORY,
             dashboard_address=None,
-        ) as cluster,  # fmt: skip
+            silence_logs=logging.CRITICAL,  # a failed task is said once, by the command
+        ) as cluster,
         Client(cluster, set_as_default=False) as client,
     ):
         yield client

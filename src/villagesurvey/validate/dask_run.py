@@ -29,7 +29,6 @@ from ..tables.outputset import output_lock, output_set
 from .checking import _silent, check_rows
 from .csv_chunks import CarriageReturnError
 from .dask_csv import (
-    BLOCK_BYTES,
     CsvFile,
     Head,
     Piece,
@@ -58,7 +57,7 @@ def validate_dask(
     outdir: str | Path,
     client: Client,
     *,
-    block_bytes: int = BLOCK_BYTES,
+    block_bytes: int | None = None,
     outlier_factor: float | None = None,
     show_pii: bool = False,
     partition_by: str | None = None,
@@ -78,8 +77,9 @@ def validate_dask(
         file system they share with this machine, at the same path.
     client : distributed.Client
         The cluster.
-    block_bytes : int, default :data:`.dask_csv.BLOCK_BYTES`
-        Bytes of CSV in a partition (a file's first partition holds at least 1,000 lines).
+    block_bytes : int, optional
+        Bytes of CSV in a partition (default :data:`.dask_csv.BLOCK_BYTES`; a file's first
+        partition holds at least 1,000 lines).
     outlier_factor : float, optional
         See :func:`.run.validate_returns`.
     show_pii : bool, default False
@@ -101,7 +101,7 @@ def validate_dask(
     OutputError
         If the workers cannot reach the output folder, or it cannot be written.
     """
-    from . import csv_stream, hfc
+    from . import csv_stream, dask_csv, hfc
     from .dask_reductions import find_copies, find_outliers
 
     say = stage if stage is not None else _silent
@@ -112,7 +112,11 @@ def validate_dask(
         _reachable(client, staging, outdir)
         (staging / ".partitions").mkdir()
         say(f"reading {len(files)} file{'s' * (len(files) != 1)} in blocks")
-        pieces = plan_pieces(files, _scanned(client, files, block_bytes), csv_stream.FIRST_ROWS)
+        pieces = plan_pieces(
+            files,
+            _scanned(client, files, block_bytes or dask_csv.BLOCK_BYTES),
+            csv_stream.FIRST_ROWS,
+        )
         heads, hashes = _heads(client, instrument, files, pieces)
         say(f"checking {len(pieces)} partitions")
         checked = _check(client, instrument, pieces, heads, staging)
@@ -236,7 +240,11 @@ def _check(
         for p in pieces
     ]
     futures: list[Future] = client.compute(tasks)
-    client.gather(futures)  # an error in a partition is raised here
+    try:
+        client.gather(futures)  # an error in a partition is raised here
+    except BaseException:
+        client.cancel(futures)  # the other partitions are not waited for
+        raise
     return futures
 
 
