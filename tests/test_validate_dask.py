@@ -41,7 +41,7 @@ def client() -> Any:
             processes=True,
             threads_per_worker=1,
             memory_limit="1GiB",
-            dashboard_address=None,
+            dashboard_address=":0",  # any free port: no warning if 8787 is taken
         ) as cluster,
         Client(cluster, set_as_default=False) as connected,
     ):
@@ -246,3 +246,40 @@ def test_a_partition_that_cannot_be_read_leaves_the_previous_set(
     assert len(result.output.strip().splitlines()) == 1
     assert _digests(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "ragged.csv"]
+
+
+def test_parquet_returns_give_the_result_of_their_csv(
+    client: Any, instrument: Any, season: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The generated file as Parquet text columns in row groups of 7 rows, partitions of 20:
+    the rows, findings and counts of the same file as CSV, read whole in memory."""
+    import pyarrow.parquet as pq
+
+    from villagesurvey.validate import streamed
+
+    monkeypatch.setattr(csv_stream, "FIRST_ROWS", 30)
+    monkeypatch.setattr(streamed, "PARTITION_ROWS", 20)
+    names = pd.read_csv(season / "census.csv", nrows=0).columns
+    options = pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()))
+    text = pacsv.read_csv(season / "census.csv", convert_options=options)
+    (tmp_path / "in").mkdir()
+    pq.write_table(text, tmp_path / "in" / "census.parquet", row_group_size=7)
+    memory = tmp_path / "memory"
+    result = validate_returns(instrument, [season / "census.csv"], views=())
+    write_validation(result, memory, table_format="parquet")
+    out = tmp_path / "dask"
+    validate_dask(instrument, [tmp_path / "in"], out, client)
+    for stem in ("clean", "quarantine"):
+        got = _table(out / f"{stem}.parquet")
+        got = got.apply(lambda texts: texts.str.replace("census.parquet", "census.csv"))
+        assert got.equals(_table(memory / f"{stem}.parquet")), stem
+    said = (memory / "issues.csv").read_text(encoding="utf-8").splitlines()
+    said = [line for line in said if ",csv_encoding," not in line]
+    got = (out / "issues.csv").read_text(encoding="utf-8").replace("census.parquet", "census.csv")
+    assert got.splitlines() == said
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    expected = json.loads((memory / "summary.json").read_text(encoding="utf-8"))
+    for key in ("rows_in", "rows_clean", "rows_quarantined", "rows_not_read"):
+        assert summary[key] == expected[key], key
+    assert summary["files"][0]["format"] == "parquet"
+    assert len(list((out / "clean.parquet").iterdir())) > 3  # partitions of row groups

@@ -71,7 +71,7 @@ def dask_client(
             threads_per_worker=1,
             processes=True,
             memory_limit=WORKER_MEMORY,
-            dashboard_address=None,
+            dashboard_address=":0",  # any free port: no warning if 8787 is taken
             silence_logs=logging.CRITICAL,  # a failed task is said once, by the command
         ) as cluster,
         Client(cluster, set_as_default=False) as client,

@@ -53,6 +53,11 @@ class CsvFile:
     path: str
 
     @property
+    def kind(self) -> str:
+        """``"parquet"`` for a Parquet file (read by row groups), else ``"csv"``."""
+        return "parquet" if self.path.lower().endswith(".parquet") else "csv"
+
+    @property
     def sheet(self) -> str:
         """The sheet its findings name (the file's stem)."""
         base = posixpath.basename(self.path)
@@ -69,6 +74,7 @@ class Piece:
     head: bool
     number: int = 0
     last: bool = True
+    groups: list[int] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
@@ -109,10 +115,15 @@ def csv_files(sources: Sequence[str | Path]) -> list[CsvFile]:
 def _local(source: str) -> list[tuple[str, str]]:
     from .sources import find_returns
 
+    if source.lower().endswith(".parquet") and Path(source).is_file():
+        return [(source, source)]
     skipped: list[tuple[Path, str]] = []
     paths = find_returns([source], skipped)
     if skipped:
         raise OptionError(f"{shown_name(str(skipped[0][0]))}: {skipped[0][1]}")
+    if Path(source).is_dir():
+        tables = [p for p in Path(source).rglob("*.parquet") if not p.name.startswith(".")]
+        paths = sorted([*paths, *tables], key=str) if tables else paths
     _only_csv([str(p) for p in paths])
     return [(str(p), str(p)) for p in paths]
 
@@ -124,7 +135,7 @@ def _remote(url: str) -> list[tuple[str, str]]:
     if not fs.exists(root):
         raise OptionError(f"{shown_name(url)} does not exist")
     if fs.isdir(root):
-        paths = sorted(p for p in fs.find(root) if p.lower().endswith(".csv"))
+        paths = sorted(p for p in fs.find(root) if p.lower().endswith((".csv", ".parquet")))
     else:
         paths = [root]
     _only_csv(paths)
@@ -132,11 +143,11 @@ def _remote(url: str) -> list[tuple[str, str]]:
 
 
 def _only_csv(paths: list[str]) -> None:
-    other = [p for p in paths if not p.lower().endswith(".csv")]
+    other = [p for p in paths if not p.lower().endswith((".csv", ".parquet"))]
     if other:
         raise OptionError(
             f"{shown_name(posixpath.basename(other[0]))}: with --dask or --scheduler the "
-            "returns are CSV files; validate workbooks without them"
+            "returns are CSV or Parquet files; validate workbooks without them"
         )
 
 
@@ -218,11 +229,15 @@ def parse(data: bytes, delimiter: str, width: int) -> pa.Table:
         raise ValueError(str(error)) from None
 
 
-def read_head(instrument: Instrument, file: CsvFile, data: bytes) -> Head:
+def read_head(instrument: Instrument, piece: Piece, *blocks: bytes) -> Head:
     """The dialect, headers and usual language of a file, from its first partition."""
+    file = piece.file
+    delimiter, width, bom = ",", 1, False
     try:
-        delimiter, width, bom = dialect_of(data[: 1 << 20])
-        table = parse(data, delimiter, width)
+        if file.kind == "csv":
+            data = b"".join(blocks)
+            delimiter, width, bom = dialect_of(data[: 1 << 20])
+        table = piece_table(piece, Head(delimiter, width), *blocks)
     except (ValueError, NotStreamableError) as error:
         raise ReturnsError(
             f"{file.name} cannot be read in partitions ({error}); validate it without --dask"
@@ -236,7 +251,22 @@ def read_head(instrument: Instrument, file: CsvFile, data: bytes) -> Head:
     if found is None:
         raise ReturnsError(f"{file.name}: no header row")  # lay_out found one
     headers = match_headers(instrument, sheet, found, file.name, scratch, expect_order=False)
-    return Head(delimiter, width, headers, laid.language, bom)
+    return Head(delimiter, table.num_columns, headers, laid.language, bom)
+
+
+def piece_table(piece: Piece, head: Head, *blocks: bytes) -> pa.Table:
+    """A partition's rows as text (a CSV file's blocks, a Parquet file's row groups).
+
+    Raises
+    ------
+    ValueError
+        If they cannot be read.
+    """
+    from .dask_parquet import read_groups
+
+    if piece.file.kind == "parquet":
+        return read_groups(piece.file.url, piece.groups, header=piece.head)
+    return parse(b"".join(blocks), head.delimiter, head.width)
 
 
 def _head_rows(table: pa.Table) -> list[list[Any]]:
@@ -252,7 +282,7 @@ def _first(
 
 
 def lay_piece(
-    instrument: Instrument, piece: Piece, head: Head, data: bytes, findings: Findings
+    instrument: Instrument, piece: Piece, head: Head, blocks: list[bytes], findings: Findings
 ) -> tuple[Return, list[int]]:
     """A partition's respondents laid out (findings in ``findings``), and its blank rows
     after its last respondent, which only a later partition can say are news.
@@ -263,7 +293,7 @@ def lay_piece(
         If the partition cannot be parsed as the file's first one was.
     """
     try:
-        table = parse(data, head.delimiter, head.width)
+        table = piece_table(piece, head, *blocks)
     except ValueError as error:
         raise ReturnsError(
             f"{piece.file.name}: its rows from row {piece.start} cannot be read in "

@@ -2,10 +2,10 @@
 
 - **duplicates**: every respondent's record and hashes (answers with submission, key)
   become a Dask DataFrame, one partition per checked partition; the hashes met more than
-  once are counted by Dask's ``value_counts`` (a tree reduction, or a shuffle on the hash
-  for many partitions). Only the records sharing a hash are read back from their
-  partitions, and :func:`.duplicates.find_duplicates` judges those rows exactly, as on one
-  machine.
+  once are counted by Dask's ``value_counts``, its partitions split by the hash (a
+  shuffle), so that no worker holds every hash. Only the records sharing a hash are read
+  back from their partitions, and :func:`.duplicates.find_duplicates` judges those rows
+  exactly, as on one machine.
 - **outliers**: the pooled fences need every answer of a column at once, so each number
   column's answers (8 bytes a row) are gathered from the workers a column at a time, with
   the group and record of each row, and :func:`.hfc.outliers_of` draws the fences: NumPy's
@@ -82,8 +82,8 @@ def _shared_records(client: Client, checked: list[Future]) -> np.ndarray:
     frames = dd.from_delayed(
         [dask.delayed(hash_frame)(future) for future in checked], meta=meta, verify_meta=False
     )
-    counts = frames["identity"].value_counts()
-    keyed = frames[frames["complete"]]["key"].value_counts()
+    counts = frames["identity"].value_counts(split_out=True)  # shuffled on the hash
+    keyed = frames[frames["complete"]]["key"].value_counts(split_out=True)
     ids, keys = client.compute([counts[counts > 1], keyed[keyed > 1]], sync=True)
     shared = frames.map_partitions(
         shared_records,

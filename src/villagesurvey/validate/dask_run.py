@@ -101,7 +101,7 @@ def validate_dask(
     OutputError
         If the workers cannot reach the output folder, or it cannot be written.
     """
-    from . import csv_stream, dask_csv, hfc
+    from . import dask_csv, hfc
     from .dask_reductions import find_copies, find_outliers
 
     say = stage if stage is not None else _silent
@@ -112,11 +112,7 @@ def validate_dask(
         _reachable(client, staging, outdir)
         (staging / ".partitions").mkdir()
         say(f"reading {len(files)} file{'s' * (len(files) != 1)} in blocks")
-        pieces = plan_pieces(
-            files,
-            _scanned(client, files, block_bytes or dask_csv.BLOCK_BYTES),
-            csv_stream.FIRST_ROWS,
-        )
+        pieces = _plan(client, files, block_bytes or dask_csv.BLOCK_BYTES)
         heads, hashes = _heads(client, instrument, files, pieces)
         say(f"checking {len(pieces)} partitions")
         checked = _check(client, instrument, pieces, heads, staging)
@@ -129,7 +125,7 @@ def validate_dask(
         outliers = find_outliers(client, instrument, checked, factor)
         del checked  # the workers may drop the hashes and numbers
         findings = _unlocated(files, heads, pieces, smalls)
-        reports = [FileReport(f.name, Path(f.path), hashes[f.url], "read", "csv") for f in files]
+        reports = [FileReport(f.name, Path(f.path), hashes[f.url], "read", f.kind) for f in files]
         say(f"writing {outdir}")
         args = (client, instrument, smalls, (copies, outliers), rosters, staging)
         crlf: set[str] = set()
@@ -169,6 +165,28 @@ def _reachable(client: Client, staging: Path, outdir: str | Path) -> None:
         )
 
 
+def _plan(client: Client, files: list[CsvFile], block_bytes: int) -> list[Piece]:
+    """Every file's partitions, in the order of the batch, numbered."""
+    import dask
+
+    from . import csv_stream, streamed
+    from .dask_parquet import plan_parquet, row_groups
+
+    first_rows = csv_stream.FIRST_ROWS
+    texts = [f for f in files if f.kind == "csv"]
+    tables = [f for f in files if f.kind == "parquet"]
+    by_file: dict[str, list[Piece]] = {f.url: [] for f in files}
+    for piece in plan_pieces(texts, _scanned(client, texts, block_bytes), first_rows):
+        by_file[piece.file.url].append(piece)
+    sizes = client.compute([dask.delayed(row_groups)(f.url) for f in tables], sync=True)
+    for file, groups in zip(tables, sizes, strict=True):
+        by_file[file.url] = plan_parquet(file, groups, first_rows, streamed.PARTITION_ROWS)
+    pieces = [piece for file in files for piece in by_file[file.url]]
+    for number, piece in enumerate(pieces):
+        piece.number = number
+    return pieces
+
+
 def _scanned(
     client: Client, files: list[CsvFile], block_bytes: int
 ) -> dict[str, list[tuple[Any, int, bool]]]:
@@ -186,10 +204,6 @@ def _scanned(
     for (url, block), (lines, odd) in zip(order, counted, strict=True):
         scanned[url].append((block, lines, odd))
     return scanned
-
-
-def _joined(*blocks: bytes) -> bytes:
-    return b"".join(blocks)
 
 
 def _sha256(url: str) -> str:
@@ -213,7 +227,9 @@ def _heads(
 
     first = {p.file.url: p for p in reversed(pieces) if p.head}
     asks = [
-        dask.delayed(read_head)(instrument, f, dask.delayed(_joined)(*first[f.url].blocks))
+        dask.delayed(read_head)(
+            instrument, dataclasses.replace(first[f.url], blocks=[]), *first[f.url].blocks
+        )
         for f in files
     ]
     sums = [dask.delayed(_sha256)(f.url) for f in files]
@@ -253,7 +269,7 @@ def _unlocated(
 ) -> Findings:
     """Findings without a record: the encoding, the layout, blank rows, rows not read."""
     findings = Findings()
-    for file in files:
+    for file in (f for f in files if f.kind == "csv"):
         encoding = "UTF-8 with a byte-order mark" if heads[file.url].bom else "UTF-8"
         findings.add(
             file=file.name, sheet=file.sheet, check="csv_encoding", severity="warning",

@@ -63,7 +63,7 @@ def check_piece(
     """Lay out and check a partition (:func:`.partition_check.check_partition`); its rows
     and findings wait in ``folder``."""
     found = Findings()
-    laid, trailing = lay_piece(instrument, piece, head, b"".join(blocks), found)
+    laid, trailing = lay_piece(instrument, piece, head, list(blocks), found)
     first = piece.number * RECORD_STRIDE
     checked = check_partition(instrument, laid, first=first)
     found.add_frame(checked.unlocated)
