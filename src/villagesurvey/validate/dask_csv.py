@@ -176,7 +176,7 @@ def plan_pieces(
     """
     pieces: list[Piece] = []
     for file in files:
-        blocks = scanned[file.url]
+        blocks = [b for b in scanned[file.url] if b[1]]  # a block inside a long line is empty
         if any(odd for _, _, odd in blocks):  # quoted line breaks: one partition
             pieces.append(Piece(file, [b for b, _, _ in blocks], 1, True))
             continue
@@ -212,6 +212,8 @@ def parse(data: bytes, delimiter: str, width: int) -> pa.Table:
     import pyarrow.csv as pacsv
 
     names = [f"f{i}" for i in range(width)]
+    if not data:
+        return pa.table({name: pa.array([], pa.large_string()) for name in names})
     try:
         return pacsv.read_csv(
             pa.BufferReader(data),
