@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import itertools
 import json
 import os
 import platform
@@ -132,6 +133,28 @@ def _median_seconds(command: list[str], runs: int) -> float:
 
 
 # -- baselines (run in a process of their own: python bench/run.py --baseline KIND FILE...) ---
+
+
+def _dask_phases(workers: int, out: str, phases: str, files: list[str]) -> None:
+    """Validate ``files`` on a local Dask cluster of ``workers``; write each step's seconds
+    (cluster start, scan and heads, checks, duplicates and outliers, writing) to ``phases``."""
+    from villagesurvey.instrument import load_instrument
+    from villagesurvey.validate.dask_cluster import dask_client
+    from villagesurvey.validate.dask_run import validate_dask
+
+    marks = [("start", time.perf_counter())]
+    with dask_client(workers=workers) as client:
+        marks.append(("cluster", time.perf_counter()))
+        result = validate_dask(
+            load_instrument(INSTRUMENT), files, out, client,
+            stage=lambda line: marks.append((line.split(" ")[0], time.perf_counter())),
+        )  # fmt: skip
+        marks.append(("done", time.perf_counter()))
+    names = ["cluster start", "listing", "scan and heads", "checks", "duplicates and outliers",
+             "writing"]  # fmt: skip
+    seconds = [round(b[1] - a[1], 1) for a, b in itertools.pairwise(marks)]
+    Path(phases).write_text(json.dumps(dict(zip(names, seconds, strict=False))), encoding="utf-8")
+    print(result.rows_in)
 
 
 def _baseline(kind: str, files: list[str]) -> None:
@@ -244,13 +267,20 @@ def bench_census(size: generate.Size, data: Path, dask_workers: list[int]) -> li
     load = os.getloadavg()
     runs = [("villagesurvey validate (partitions)", ("--partition-rows", "100000"))]
     if dask_workers:
-        runs = [(f"villagesurvey validate --dask local --workers {n}",
-                 ("--dask", "local", "--workers", str(n))) for n in dask_workers]  # fmt: skip
-    timed = []
+        runs = [(f"validate on Dask, {n} worker{'s' * (n > 1)}", ("dask", str(n)))
+                for n in dask_workers]  # fmt: skip
+    timed, steps = [], []
     for name, options in runs:
         with tempfile.TemporaryDirectory(dir=data) as out:
-            timed.append((name, measure(_validate(paths, Path(out), *options), 1)))
-            said = json.loads((Path(out) / "summary.json").read_text(encoding="utf-8"))
+            command = _validate(paths, Path(out) / "out", *options)
+            if options[0] == "dask":  # in a process of its own, each step timed
+                phases = Path(out) / "phases.json"
+                command = _python(*this, "dask", options[1], str(Path(out) / "out"),
+                                  str(phases), *map(str, paths))  # fmt: skip
+            timed.append((name, measure(command, 1)))
+            said = json.loads((Path(out) / "out" / "summary.json").read_text(encoding="utf-8"))
+            if options[0] == "dask":
+                steps.append(f"{name}: {phases.read_text(encoding='utf-8')}")
     fastest = measure(_python(*this, "arrow-csv", *map(str, paths)), 1)
     after = os.getloadavg()
     rows = []
@@ -266,6 +296,7 @@ def bench_census(size: generate.Size, data: Path, dask_workers: list[int]) -> li
         f"quarantined {said['rows_quarantined']:,}; load average {load[0]:.1f} before, "
         f"{after[0]:.1f} after."
     )
+    rows += [f"\nSeconds by step, {step}" for step in steps]
     for path in paths:
         path.unlink()
     return rows
@@ -416,6 +447,9 @@ def main() -> None:
     )  # fmt: skip
     parser.add_argument("--baseline", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.baseline and args.baseline[0] == "dask":
+        _dask_phases(int(args.baseline[1]), args.baseline[2], args.baseline[3], args.baseline[4:])
+        return
     if args.baseline:
         _baseline(args.baseline[0], args.baseline[1:])
         return
