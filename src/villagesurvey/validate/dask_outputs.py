@@ -1,6 +1,7 @@
 """The output set of a validation on Dask, put together once the workers have written
 their parts: issues.csv and audit.csv from their pieces, issues.parquet from issues.csv (the
-same text, read a block at a time), the rosters' tables of no rows, summary.json.
+same text, read a block at a time), issues.xlsx (each check's first findings, as the
+one-machine path caps it), the rosters' tables of no rows, summary.json.
 
 This is the step that does not grow with the workers: it reads every finding once.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+import pickle
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -19,7 +21,7 @@ from .._atomic import atomic_path
 from ..instrument import Instrument
 from .checking import _locate, check_rows
 from .csv_chunks import render
-from .dask_tasks import Checked, Written
+from .dask_tasks import Checked, Written, keep_heads
 from .findings import Findings
 from .result import NOT_READ, FileReport, Validation
 from .stream_writing import StreamedValidation, _assemble, _level, _segment
@@ -40,7 +42,8 @@ class DaskValidation(StreamedValidation):
         kinds = ("clean", "quarantine", "dropped")
         rosters = [f"{kind}_{code}.{'csv' if kind == 'dropped' else 'parquet'}"
                    for code in self.rosters for kind in kinds]  # fmt: skip
-        return ["clean.parquet", "quarantine.parquet", *rosters, "issues.csv", "issues.parquet",
+        issues = ["issues.csv", "issues.parquet", "issues.xlsx"]
+        return ["clean.parquet", "quarantine.parquet", *rosters, *issues,
                 "audit.csv", "dropped.csv", "summary.json"]  # fmt: skip
 
 
@@ -84,7 +87,9 @@ def finish(
         segments.append(_segment(unplaced, parts / f"file-{number:06d}", show_pii,
                                  "issues.csv" in crlf))  # fmt: skip
         segments[-1].file = str(name)
+        keep_heads(unplaced, show_pii, parts / f"heads-file-{number:06d}.pickle")
     tally = _assemble(staging / "issues.csv", segments, "issues.csv" in crlf)
+    heads = _heads_in_order(parts, segments, len(written))
     _issues_parquet(staging / "issues.csv", staging / "issues.parquet")
     none = _level(instrument, empty.raw, empty.typed, Findings().frame(), rosters, frozenset())
     header, _ = render(_every_audit(none, show_pii).iloc[:0], header=True,
@@ -117,6 +122,7 @@ def finish(
         write_parquet(staging / f"quarantine_{code}.parquet", level.quarantine(), partition_by)
         _write_csv(staging / f"dropped_{code}.csv", level.dropped)
     _write_csv(staging / "dropped.csv", result.dropped)
+    write_capped_xlsx(staging / "issues.xlsx", result, heads)
     described = summary(result)
     described["outputs"] = outputs_summary(result, "parquet", partition_by)
     with atomic_path(staging / "summary.json") as temporary:
@@ -149,3 +155,60 @@ def _issues_parquet(source: Path, target: Path) -> None:
     with pq.ParquetWriter(target, reader.schema) as out:
         for batch in reader:
             out.write_batch(batch)
+
+
+def _heads_in_order(parts: Path, segments: list[Any], partitions: int) -> dict[str, Any]:
+    """The first findings of each check over the batch, in the order of issues.csv."""
+    import pandas as pd
+
+    from ._xlsx import MAX_CHECK_ROWS
+
+    names = {id(s): f"heads-{s.order - 1:06d}.pickle" for s in segments[:partitions]}
+    names |= {id(s): f"heads-file-{n:06d}.pickle" for n, s in enumerate(segments[partitions:])}
+    heads: dict[str, Any] = {}
+    for segment in sorted(segments, key=lambda s: (s.file, s.order)):
+        with open(parts / names[id(segment)], "rb") as stream:
+            found: dict[str, Any] = pickle.load(stream)  # noqa: S301  (written by this run)
+        for check, rows in found.items():
+            held = heads.get(check)
+            if held is None or len(held) < MAX_CHECK_ROWS:
+                both = rows if held is None else pd.concat([held, rows], ignore_index=True)
+                heads[check] = both.head(MAX_CHECK_ROWS)
+    return heads
+
+
+def write_capped_xlsx(path: Path, result: DaskValidation, heads: dict[str, Any]) -> None:
+    """issues.xlsx as the one-machine path writes it: the summary, the files, a sheet per
+    check with its first findings (the count from all of them); no response rates."""
+    from .._atomic import atomic_path
+    from ..tables.xlsx_stream import TableBook
+    from ._xlsx import MAX_CHECK_ROWS, summary_rows
+    from .outputs import _ISSUE_COLUMNS
+
+    with atomic_path(path) as temporary:
+        book = TableBook(temporary)
+        book.add("Summary", ["item", "value", "detail"], summary_rows(result))
+        columns = ["file", "status", "rows_in", "rows_clean", "rows_quarantined", "check",
+                   "reason", "sha256"]  # fmt: skip
+        files = [[f.name, f.status, f.rows_in, f.rows_clean, f.rows_quarantined, f.check,
+                  f.reason, f.sha256 or ""] for f in result.files]  # fmt: skip
+        book.add("Files", columns, files)
+        order = {"error": 0, "warning": 1, "fixed": 2, "corrected": 3, "confirmed": 4}
+        counts = [((check, severity), count) for severity, checks in result.tally.items()
+                  for check, count in checks.items()]  # fmt: skip
+        seen: set[str] = set()
+        for (check, _), _ in sorted(counts, key=lambda i: (order[i[0][1]], -i[1], i[0][0])):
+            if check in seen:
+                continue
+            seen.add(check)
+            total = sum(n for (c, _), n in counts if c == check)
+            shown = heads[check]
+            rows = zip(*(shown[c].tolist() for c in shown.columns), strict=True)
+            note = None
+            if total > MAX_CHECK_ROWS:
+                note = (
+                    f"showing the first {MAX_CHECK_ROWS:,} of {total:,} findings; "
+                    "issues.csv has them all"
+                )
+            book.add(check, list(_ISSUE_COLUMNS), rows, note=note)
+        book.save()

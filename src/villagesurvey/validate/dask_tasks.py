@@ -190,6 +190,7 @@ def write_piece(
     parts = staging / ".partitions"
     crlf = "issues.csv" in outputs.crlf
     segment = _segment(level, parts / f"issues-{n:06d}", outputs.show_pii, crlf)
+    keep_heads(level, outputs.show_pii, parts / f"heads-{n:06d}.pickle")
     audit, cr = render(_every_audit(level, outputs.show_pii), header=False,
                        crlf="audit.csv" in outputs.crlf)  # fmt: skip
     if cr and "audit.csv" not in outputs.crlf:
@@ -199,6 +200,17 @@ def write_piece(
         n, checked.file, len(raw), len(level.quarantined), str(segment.path), segment.sizes,
         str(parts / f"audit-{n:06d}"),
     )  # fmt: skip
+
+
+def keep_heads(level: Validation, show_pii: bool, path: Path) -> None:
+    """Keep the first findings of each check (as many as issues.xlsx shows) for the workbook."""
+    from ._xlsx import MAX_CHECK_ROWS
+    from .outputs import issues_table
+
+    issues = issues_table(level, show_pii)
+    heads = {str(check): rows.head(MAX_CHECK_ROWS) for check, rows in issues.groupby("check")}
+    with open(path, "wb") as out:
+        pickle.dump(heads, out, pickle.HIGHEST_PROTOCOL)
 
 
 def _letters(checked: Checked) -> Any:
