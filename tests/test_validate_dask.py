@@ -220,7 +220,7 @@ def test_without_dask_installed_one_line_says_how(
     refused = run_cli(["validate", str(INSTRUMENT), truth, "-o", str(tmp_path / "out"),
                        "--dask", "local", "--partition-rows", "10"])  # fmt: skip
     assert refused.exit_code == 2
-    assert "--dask and --scheduler check CSV returns alone" in refused.output
+    assert "--dask and --scheduler check CSV and Parquet returns alone" in refused.output
     assert not (tmp_path / "out").exists()
 
 

@@ -764,8 +764,8 @@ def _returns(ctx: Any, param: Any, values: tuple[str, ...]) -> tuple[Path | str,
     "--dask",
     type=click.Choice(["local"]),
     default=None,
-    help="Check CSV returns as Dask tasks on a cluster of worker processes on this machine "
-    "(pip install villagesurvey[dask]); the tables are written as Parquet.",
+    help="Check CSV or Parquet returns (paths or fsspec URLs) as Dask tasks on worker "
+    "processes of this machine (pip install villagesurvey[dask]); tables written as Parquet.",
 )
 @click.option(
     "--workers",
@@ -777,8 +777,8 @@ def _returns(ctx: Any, param: Any, values: tuple[str, ...]) -> tuple[Path | str,
     "--scheduler",
     default=None,
     metavar="ADDRESS",
-    help="Check CSV returns on the Dask cluster of this scheduler (tcp://host:8786); its "
-    "workers must reach the returns and OUTDIR at the same paths.",
+    help="Check CSV or Parquet returns on the Dask cluster of this scheduler "
+    "(tcp://host:8786); its workers must reach the returns and OUTDIR at the same paths.",
 )
 @_reports_errors
 def validate(
@@ -811,6 +811,7 @@ def validate(
     (otherwise against the median point of the village's households).
     With --sample, dashboard.html and summary.json show the progress against that list.
     With --format parquet, clean.parquet and quarantine.parquet replace the CSV tables.
+    With --dask local or --scheduler, the checks run as Dask tasks (docs/cluster.md).
     """
     from .instrument import load_instrument
     from .tables.outputset import output_lock
@@ -890,7 +891,7 @@ def _on_dask(
 
     if refused:
         raise OptionError(
-            "--dask and --scheduler check CSV returns alone: leave out --corrections, "
+            "--dask and --scheduler check CSV and Parquet returns alone: leave out --corrections, "
             "--sample, --villages, --backchecks and --partition-rows"
         )
     scheduler, workers = where
