@@ -187,6 +187,10 @@ def test_the_cli_on_a_scheduler(client: Any, season: Path, tmp_path: Path) -> No
     assert "issues.parquet" in result.output
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["rows_in"] == summary["rows_clean"] > 0
+    again = run_cli(["validate", str(INSTRUMENT), str(season / "season_a.csv"), "-o", str(out)])
+    assert again.exit_code == 0, again.output  # in memory: the Dask set is replaced whole
+    assert not list(out.glob("*.parquet"))
+    assert (out / "clean.csv").is_file()
 
 
 def test_a_scheduler_that_cannot_be_reached_is_one_line(

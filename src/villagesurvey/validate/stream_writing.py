@@ -156,7 +156,7 @@ def validate_streamed(
     folder = Path(outdir)
     stems = ("clean", "quarantine", *(f"{k}_{c}" for c in rosters for k in kinds[:2]))
     parquet = tuple(f"{stem}.parquet" for stem in stems)
-    names = (*OUTPUTS, *extra, *parquet)  # an earlier set's workbooks and Parquet go with it
+    names = (*OUTPUTS, *extra, *parquet, "issues.parquet")  # an earlier set's go with it
     with output_lock(folder), output_set(folder, names, "summary.json") as staging:
         parts = Partitions(instrument, staging / ".partitions")
         files = []
