@@ -295,3 +295,20 @@ def test_parquet_returns_give_the_result_of_their_csv(
         assert summary[key] == expected[key], key
     assert summary["files"][0]["format"] == "parquet"
     assert len(list((out / "clean.parquet").iterdir())) > 3  # partitions of row groups
+
+
+def test_workers_that_cannot_reach_the_output_folder_are_one_line(
+    instrument: Any, season: Path, tmp_path: Path
+) -> None:
+    """A scheduler whose workers do not see the staging folder (here, a client whose
+    workers answer that they do not) stops the run before any check, nothing written."""
+    from villagesurvey.errors import OutputError
+
+    class Elsewhere:
+        def run(self, function: Any, *args: Any) -> dict[str, bool]:
+            assert function(*args)  # this machine sees it
+            return {"tcp://10.0.0.7:40000": False}
+
+    with pytest.raises(OutputError, match=r"cannot reach .*share with this machine"):
+        validate_dask(instrument, [season / "season_a.csv"], tmp_path / "out", Elsewhere())
+    assert list(tmp_path.iterdir()) == []
