@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import itertools
 import json
 import os
 import platform
@@ -134,6 +135,28 @@ def _median_seconds(command: list[str], runs: int) -> float:
 # -- baselines (run in a process of their own: python bench/run.py --baseline KIND FILE...) ---
 
 
+def _dask_phases(workers: int, out: str, phases: str, files: list[str]) -> None:
+    """Validate ``files`` on a local Dask cluster of ``workers``; write each step's seconds
+    (cluster start, scan and heads, checks, duplicates and outliers, writing) to ``phases``."""
+    from villagesurvey.instrument import load_instrument
+    from villagesurvey.validate.dask_cluster import dask_client
+    from villagesurvey.validate.dask_run import validate_dask
+
+    marks = [("start", time.perf_counter())]
+    with dask_client(workers=workers) as client:
+        marks.append(("cluster", time.perf_counter()))
+        result = validate_dask(
+            load_instrument(INSTRUMENT), files, out, client,
+            stage=lambda line: marks.append((line.split(" ")[0], time.perf_counter())),
+        )  # fmt: skip
+        marks.append(("done", time.perf_counter()))
+    names = ["cluster start", "listing", "scan and heads", "checks", "duplicates and outliers",
+             "writing"]  # fmt: skip
+    seconds = [round(b[1] - a[1], 1) for a, b in itertools.pairwise(marks)]
+    Path(phases).write_text(json.dumps(dict(zip(names, seconds, strict=False))), encoding="utf-8")
+    print(result.rows_in)
+
+
 def _baseline(kind: str, files: list[str]) -> None:
     import pandas as pd
 
@@ -232,23 +255,36 @@ def bench_size(size: generate.Size, data: Path, runs: int) -> list[str]:
     return rows
 
 
-def bench_census(size: generate.Size, data: Path) -> list[str]:
-    """Markdown rows for the census size, once each: validate (streamed, in partitions) and
-    pyarrow.csv reading the file into Arrow and nothing else (pandas would not fit)."""
+def bench_census(size: generate.Size, data: Path, dask_workers: list[int]) -> list[str]:
+    """Markdown rows for the census size, once each: validate (streamed, in partitions, or on
+    a local Dask cluster of each number of ``dask_workers``) and pyarrow.csv reading the file
+    into Arrow and nothing else (pandas would not fit)."""
     start = time.perf_counter()
     paths = generate.generate(size, data / f"{size.name}_{size.rows}")
     made = time.perf_counter() - start
     print(f"{size.name}: {size.describe()} ready in {made:.1f} s", file=sys.stderr)
     this = [str(Path(__file__).resolve()), "--baseline"]
     load = os.getloadavg()
-    with tempfile.TemporaryDirectory(dir=data) as out:
-        ours = measure(_validate(paths, Path(out), "--partition-rows", "100000"), 1)
-        said = json.loads((Path(out) / "summary.json").read_text(encoding="utf-8"))
+    runs = [("villagesurvey validate (partitions)", ("--partition-rows", "100000"))]
+    if dask_workers:
+        runs = [(f"validate on Dask, {n} worker{'s' * (n > 1)}", ("dask", str(n)))
+                for n in dask_workers]  # fmt: skip
+    timed, steps = [], []
+    for name, options in runs:
+        with tempfile.TemporaryDirectory(dir=data) as out:
+            command = _validate(paths, Path(out) / "out", *options)
+            if options[0] == "dask":  # in a process of its own, each step timed
+                phases = Path(out) / "phases.json"
+                command = _python(*this, "dask", options[1], str(Path(out) / "out"),
+                                  str(phases), *map(str, paths))  # fmt: skip
+            timed.append((name, measure(command, 1)))
+            said = json.loads((Path(out) / "out" / "summary.json").read_text(encoding="utf-8"))
+            if options[0] == "dask":
+                steps.append(f"{name}: {phases.read_text(encoding='utf-8')}")
     fastest = measure(_python(*this, "arrow-csv", *map(str, paths)), 1)
     after = os.getloadavg()
     rows = []
-    for name, timing in (("villagesurvey validate (partitions)", ours),
-                         ("pyarrow.csv into Arrow", fastest)):  # fmt: skip
+    for name, timing in (*timed, ("pyarrow.csv into Arrow", fastest)):
         rows.append(
             f"| {size.name} {size.rows:,} | {name} | {timing.seconds:.1f} | "
             f"{_mib(timing.peak_bytes)} | {size.respondents / timing.seconds:,.0f} | "
@@ -260,6 +296,7 @@ def bench_census(size: generate.Size, data: Path) -> list[str]:
         f"quarantined {said['rows_quarantined']:,}; load average {load[0]:.1f} before, "
         f"{after[0]:.1f} after."
     )
+    rows += [f"\nSeconds by step, {step}" for step in steps]
     for path in paths:
         path.unlink()
     return rows
@@ -403,8 +440,16 @@ def main() -> None:
         help="validate the census CSV file cut to ROWS rows (10,000,000: all of it), once, "
         "against pyarrow.csv reading it; the file is deleted afterwards",
     )  # fmt: skip
+    parser.add_argument(
+        "--dask-workers", default="", metavar="N,M",
+        help="with --census: validate on a local Dask cluster of N workers, then of M, ... "
+        "instead of in partitions on one process",
+    )  # fmt: skip
     parser.add_argument("--baseline", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.baseline and args.baseline[0] == "dask":
+        _dask_phases(int(args.baseline[1]), args.baseline[2], args.baseline[3], args.baseline[4:])
+        return
     if args.baseline:
         _baseline(args.baseline[0], args.baseline[1:])
         return
@@ -416,7 +461,8 @@ def main() -> None:
         print("\n## Census (once; ratio to pyarrow.csv reading the file into Arrow)\n")
         print("| size | command | seconds | peak MiB | respondents/s | x pyarrow |")
         print("| --- | --- | ---: | ---: | ---: | ---: |")
-        print("\n".join(bench_census(census, args.data)), flush=True)
+        workers = [int(n) for n in args.dask_workers.split(",") if n.strip()]
+        print("\n".join(bench_census(census, args.data, workers)), flush=True)
         return  # alone: it is long
     print(f"\n## Validate (best of {args.runs}; ratios to the floor and to pandas)\n")
     print("| size | command | seconds | peak MiB | respondents/s | x floor | x pandas |")

@@ -161,7 +161,10 @@ def test_a_villages_table_gives_the_centres(instrument, tmp_path):
         ("village,latitude\nA,1\n", "no longitude column"),
         ("village,latitude,longitude\nA,91,30\n", "row 2: .91 30. .* the latitude is beyond"),
         ("village,latitude,longitude\nA,1,30\nA,1,31\n", "row 3: village 'A' is listed twice"),
-        ("village,latitude,longitude\nA,north,30\n", "row 2: 'north 30' .* the latitude is not a number"),
+        (
+            "village,latitude,longitude\nA,north,30\n",
+            "row 2: 'north 30' .* the latitude is not a number",
+        ),
         ("village,latitude,longitude\n,1,30\n", "row 2: the village has no name"),
     ],
 )

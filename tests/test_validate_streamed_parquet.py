@@ -216,5 +216,5 @@ def test_partitions_written_in_any_order_make_the_whole_table(tmp_path: Path) ->
     for folder in whole.iterdir():
         assert _read(parts / folder.name).equals(_read(folder)), folder.name
     assert [p.name for p in _parts(parts / "village_id=V01")] == [
-        "part-0.parquet", "part-1.parquet", "part-2.parquet"
+        "part-000000.parquet", "part-000001.parquet", "part-000002.parquet"
     ]  # fmt: skip

@@ -680,9 +680,16 @@ def power(
         click.echo(line)
 
 
+def _returns(ctx: Any, param: Any, values: tuple[str, ...]) -> tuple[Path | str, ...]:
+    """Files and folders of returns; a URL (``s3://...``, ``file://...``) stays as written."""
+    return tuple(value if "://" in value else Path(value) for value in values)
+
+
 @main.command()
 @click.argument("instrument", type=_INSTRUMENT)
-@click.argument("returns", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument(
+    "returns", nargs=-1, required=True, type=click.Path(path_type=str), callback=_returns
+)
 @_output_folder(
     "Folder for clean.csv and quarantine.csv (clean.parquet and quarantine.parquet with "
     "--format parquet), issues.csv, issues.xlsx, corrections.xlsx, audit.csv, dropped.csv, "
@@ -762,10 +769,30 @@ def power(
     default=None,
     help="Language of dashboard.html (en, zh, ...); default: the instrument's first.",
 )
+@click.option(
+    "--dask",
+    type=click.Choice(["local"]),
+    default=None,
+    help="Check CSV or Parquet returns (paths or fsspec URLs) as Dask tasks on worker "
+    "processes of this machine (pip install villagesurvey[dask]); tables written as Parquet.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="With --dask local: the workers (default: the machine's cores).",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="Check CSV or Parquet returns on the Dask cluster of this scheduler "
+    "(tcp://host:8786); its workers must reach the returns and OUTDIR at the same paths.",
+)
 @_reports_errors
 def validate(
     instrument: Path,
-    returns: tuple[Path, ...],
+    returns: tuple[Path | str, ...],
     outdir: Path,
     show_pii: bool,
     outlier_iqr: float,
@@ -778,6 +805,9 @@ def validate(
     table_format: str,
     partition_by: str | None,
     language: str | None,
+    dask: str | None,
+    workers: int | None,
+    scheduler: str | None,
 ) -> None:
     """Check the RETURNS (workbooks, CSV files, ODK Central zips or folders) against INSTRUMENT.
 
@@ -791,6 +821,7 @@ def validate(
     (otherwise against the median point of the village's households).
     With --sample, dashboard.html and summary.json show the progress against that list.
     With --format parquet, clean.parquet and quarantine.parquet replace the CSV tables.
+    With --dask local or --scheduler, the checks run as Dask tasks (docs/cluster.md).
     """
     from .dashboard.page import check_language
     from .instrument import load_instrument
@@ -798,6 +829,11 @@ def validate(
     from .validate import summary_lines, validate_returns, write_validation
 
     loaded = load_instrument(instrument)
+    if dask is not None or scheduler is not None:
+        whole = corrections is not None or bool(sample or villages or backchecks)
+        _check_parquet_options(loaded, "parquet", partition_by)
+        _on_dask(loaded, returns, outdir, (scheduler, workers), whole or bool(partition_rows),
+                 show_pii, outlier_iqr, partition_by)  # fmt: skip
     _check_parquet_options(loaded, table_format, partition_by)
     check_language(loaded, language)
     stage = _stage if sys.stderr.isatty() else None
@@ -845,9 +881,42 @@ def _check_parquet_options(instrument: Any, table_format: str, partition_by: str
         raise OptionError(f"--partition-by {partition_by!r} is not a column of the instrument")
 
 
+def _on_dask(
+    instrument: Any,
+    returns: tuple[Path | str, ...],
+    outdir: Path,
+    where: tuple[str | None, int | None],
+    refused: bool,
+    show_pii: bool,
+    outlier_iqr: float,
+    partition_by: str | None,
+) -> None:
+    """Validate on Dask (a local cluster, or the scheduler's), say what was written, exit."""
+    from .errors import OptionError
+    from .validate import summary_lines
+    from .validate.dask_cluster import dask_client
+    from .validate.dask_run import validate_dask
+
+    if refused:
+        raise OptionError(
+            "--dask and --scheduler check CSV and Parquet returns alone: leave out --corrections, "
+            "--sample, --villages, --backchecks and --partition-rows"
+        )
+    scheduler, workers = where
+    stage = _stage if sys.stderr.isatty() else None
+    with dask_client(scheduler, workers) as client:
+        result = validate_dask(
+            instrument, returns, outdir, client, outlier_factor=outlier_iqr, show_pii=show_pii,
+            partition_by=partition_by, stage=stage,
+        )  # fmt: skip
+    for line in summary_lines(result, outdir):
+        click.echo(line)
+    sys.exit(result.exit_code)
+
+
 def _streamed(
     instrument: Any,
-    returns: tuple[Path, ...],
+    returns: tuple[Path | str, ...],
     outdir: Path,
     show_pii: bool,
     outlier_iqr: float,

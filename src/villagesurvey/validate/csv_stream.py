@@ -37,7 +37,7 @@ from .reading import ReadFile, Refused, Sheet
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["FIRST_ROWS", "NotStreamableError", "StreamedFile", "csv_partitions"]
+__all__ = ["FIRST_ROWS", "NotStreamableError", "StreamedFile", "csv_partitions", "dialect_of"]
 
 FIRST_ROWS = 1_000
 """Rows of the first chunk at least: the header row and the usual language are found in it."""
@@ -89,6 +89,17 @@ def _dialect(path: Path) -> tuple[str, int, bool]:
     """The delimiter, the width of the first row and whether a UTF-8 byte-order mark leads."""
     with open(path, "rb") as stream:
         data = stream.read(_HEAD_BYTES)
+    return dialect_of(data)
+
+
+def dialect_of(data: bytes) -> tuple[str, int, bool]:
+    """:func:`_dialect` of a file's first bytes (a mebibyte is enough).
+
+    Raises
+    ------
+    NotStreamableError
+        If the text is UTF-16.
+    """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise NotStreamableError("UTF-16")
     bom = data.startswith(codecs.BOM_UTF8)

@@ -95,6 +95,7 @@ def write_validation(
     if table_format not in FORMATS or (partition_by is not None and table_format != "parquet"):
         raise OptionError(f"cannot write {table_format!r} tables split by {partition_by!r}")
     names = tuple(dict.fromkeys(n for f in FORMATS for n in written_outputs(validation, f)))
+    names += ("issues.parquet",)  # written on Dask: an earlier set's goes with it
 
     def table(stem: str, frame: pd.DataFrame) -> None:
         if table_format == "parquet":

@@ -54,7 +54,7 @@ def write_parquet(path: Path, frame: pd.DataFrame, partition_by: str | None = No
     """
     import pyarrow.parquet as pq
 
-    table = _text_table(frame)
+    table = text_table(frame)
     if partition_by is None:
         pq.write_table(table, path)
         return
@@ -65,7 +65,7 @@ def write_parquet(path: Path, frame: pd.DataFrame, partition_by: str | None = No
     _write_partitioned(table, path, partition_by)
 
 
-def _text_table(frame: pd.DataFrame) -> pa.Table:
+def text_table(frame: pd.DataFrame) -> pa.Table:
     """The table's columns as the CSV writer's text: names and values neutralised."""
     import pyarrow as pa
 
@@ -101,10 +101,11 @@ def write_parquet_part(folder: Path, frame: pd.DataFrame, partition_by: str, par
     """Write one partition of a table split by a column into its Hive folders.
 
     Each value's rows, in their order, become ``<folder>/<column>=<value>/part-<part>.parquet``
-    (the folder made if need be), as :func:`write_parquet` names the folders; each file is
-    closed once written. Partitions written with their numbers (in any order, by any process)
-    make the table :func:`write_parquet` writes whole; reading each folder's parts in the
-    order of their numbers gives its rows in the order of the table.
+    (the number in six digits, so that the names sort as the numbers do; the folder made if
+    need be), as :func:`write_parquet` names the folders; each file is closed once written.
+    Partitions written with their numbers (in any order, by any process) make the table
+    :func:`write_parquet` writes whole; reading each folder's parts in the order of their
+    names gives its rows in the order of the table.
 
     Parameters
     ----------
@@ -123,7 +124,7 @@ def write_parquet_part(folder: Path, frame: pd.DataFrame, partition_by: str, par
     int
         The rows written.
     """
-    table = _text_table(frame)
+    table = text_table(frame)
     _write_values(table, folder, partition_by, part)
     return int(table.num_rows)
 
@@ -160,7 +161,7 @@ class ParquetPieces:
 
     def add(self, frame: pd.DataFrame) -> None:
         """Append the next partition's rows (its clean or its quarantined rows)."""
-        table = _text_table(frame)
+        table = text_table(frame)
         if self._schema is None:
             self._schema = table.schema
         column = self.partition_by
@@ -212,7 +213,7 @@ def _write_values(table: pa.Table, path: Path, column: str, part: int) -> None:
         folder = path / _folder(scheme.format(pc.field(column) == value)[0])
         folder.mkdir(exist_ok=True)
         rows = rest.take(pa.array(order[start:end]))
-        pq.write_table(rows, folder / f"part-{part}.parquet")
+        pq.write_table(rows, folder / f"part-{part:06d}.parquet")
 
 
 def _folder(name: str) -> str:

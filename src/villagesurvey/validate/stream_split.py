@@ -89,7 +89,7 @@ def write_partitions(
             segments[-1].file, segments[-1].order = part.file, n + 1
         if not parts.parts:  # the headers of a batch without a row
             none = Findings().frame()
-            level = _level(instrument, empty.raw, empty.typed, none, rosters, shown)
+            level = part_validation(instrument, empty.raw, empty.typed, none, rosters, shown)
             for name, table in (("clean", level.clean()),
                                 ("quarantine", level.quarantine()),
                                 ("audit", every_audit(level, show_pii))):  # fmt: skip
@@ -101,7 +101,7 @@ def write_partitions(
     blank = empty.raw.iloc[:0] if parts.parts else empty.raw
     located = _locate(unlocated, blank, list(parts.letters.values()))
     for number, (name, lines) in enumerate(located.groupby("file", sort=False)):
-        level = _level(instrument, blank, blank, lines, rosters, frozenset())
+        level = part_validation(instrument, blank, blank, lines, rosters, frozenset())
         segments.append(
             issue_piece(level, parts.folder / f"file-{number:06d}", show_pii, issues_crlf)
         )
@@ -155,10 +155,10 @@ def _split(
     ):
         found.add_frame(frame)
     located = _locate(found.frame(), raw, [parts.letters[part.file]])
-    return _level(parts.instrument, raw, typed, located, rosters, shown)
+    return part_validation(parts.instrument, raw, typed, located, rosters, shown)
 
 
-def _level(
+def part_validation(
     instrument: Instrument,
     raw: pd.DataFrame,
     typed: pd.DataFrame,

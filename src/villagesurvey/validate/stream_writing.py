@@ -104,13 +104,13 @@ def validate_streamed(
     say = stage if stage is not None else _silent
     _check_room(paths, Path(outdir))
     shown = _display_names(list(paths))
-    rosters = _empty_rosters(instrument, outlier_factor)
+    rosters = empty_rosters(instrument, outlier_factor)
     kinds = ("clean", "quarantine", "dropped")
     extra = tuple(f"{kind}_{code}.csv" for code in rosters for kind in kinds)
     folder = Path(outdir)
     stems = ("clean", "quarantine", *(f"{k}_{c}" for c in rosters for k in kinds[:2]))
     parquet = tuple(f"{stem}.parquet" for stem in stems)
-    names = (*OUTPUTS, *extra, *parquet)  # an earlier set's workbooks and Parquet go with it
+    names = (*OUTPUTS, *extra, *parquet, "issues.parquet")  # an earlier set's go with it
     with output_lock(folder), output_set(folder, names, "summary.json") as staging:
         parts = Partitions(instrument, staging / ".partitions")
         files = []
@@ -177,7 +177,7 @@ def _gb(size: int) -> str:
     return f"{size / 1e9:,.1f} GB"
 
 
-def _empty_rosters(instrument: Instrument, factor: float | None) -> dict[str, Validation]:
+def empty_rosters(instrument: Instrument, factor: float | None) -> dict[str, Validation]:
     """Each roster's validation of no rows: a CSV file holds no roster sheet."""
     from .rosters import RosterReturns
 

@@ -39,10 +39,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..instrument import Instrument
-from .checking import check_rows
 from .csv_stream import NotStreamableError, StreamedFile, csv_partitions
 from .findings import Findings
 from .layout import Return
+from .partition_check import Keeps, check_partition
 from .result import PROVENANCE
 
 if TYPE_CHECKING:
@@ -121,61 +121,38 @@ class Partitions:
 
     def add(self, piece: Return) -> None:
         """Check one partition and keep what the reductions need; the rest waits on disk."""
-        found = Findings()
-        checked = check_rows(self.instrument, [piece], found, first=self.records)
-        table = found.frame()
-        located = table["record"].notna()
-        if not located.all():
-            self.findings.add_frame(table[~located])
-            table = table[located].reset_index(drop=True)
-        raw, rows = checked.raw, checked.rows
-        for key, name in PROVENANCE.items():
-            if raw[name].notna().any():
-                self.provenance.add(key)
-        self._keep_hashes(raw, rows)
-        self._keep_values(checked.sound)
+        checked = check_partition(self.instrument, piece, first=self.records)
+        if len(checked.unlocated):
+            self.findings.add_frame(checked.unlocated)
+        self.provenance |= checked.provenance
+        self._keep(checked.keeps)
         path = self.folder / f"{len(self.parts):06d}.pickle"
         with open(path, "wb") as out:
-            pickle.dump((raw, checked.typed, table, checked.cascaded), out, pickle.HIGHEST_PROTOCOL)
-        self.parts.append(Partition(piece.file, self.records, len(raw), path))
-        self.records += len(raw)
+            pickle.dump(checked.waiting, out, pickle.HIGHEST_PROTOCOL)
+        self.parts.append(Partition(piece.file, self.records, len(checked.raw), path))
+        self.records += len(checked.raw)
 
-    def _keep_hashes(self, raw: pd.DataFrame, rows: pd.DataFrame) -> None:
-        import pandas as pd
-
-        codes = [c.code for c in self.instrument.columns]
-        key = list(self.instrument.key)
-        submissions = raw[PROVENANCE["submission"]]
-        self._submissions |= bool(submissions.notna().any())
-        answers = pd.util.hash_pandas_object(rows[codes], index=False).to_numpy()
-        own = submissions.reindex(rows.index).astype(object)
-        submitted = pd.util.hash_pandas_object(own, index=False).to_numpy()
-        keys = pd.util.hash_pandas_object(rows[key], index=False).to_numpy()
-        complete = rows[key].notna().all(axis=1).to_numpy()
-        self._hashes.append((rows.index.to_numpy(), answers, submitted, keys, complete))
-
-    def _keep_values(self, sound: pd.DataFrame) -> None:
+    def _keep(self, keeps: Keeps) -> None:
         import numpy as np
-        import pandas as pd
 
-        group = sound[self.instrument.key[0]]
-        codes, uniques = pd.factorize(group, use_na_sentinel=False)
-        number = np.empty(len(uniques), dtype=np.int64)
-        for i, unique in enumerate(uniques):
-            blank = bool(pd.isna(unique))
-            at = self._groups.setdefault(("\0blank",) if blank else unique, len(self._groups))
+        self._submissions |= keeps.submissions
+        self._hashes.append(
+            (keeps.records, keeps.answers, keeps.submitted, keeps.keys, keeps.complete)
+        )
+        number = np.empty(len(keeps.group_keys), dtype=np.int64)
+        for i, (key, label) in enumerate(zip(keeps.group_keys, keeps.group_labels, strict=True)):
+            at = self._groups.setdefault(key, len(self._groups))
             if at == len(self._labels):
-                self._labels.append(group.iloc[int(np.flatnonzero(codes == i)[0])])
+                self._labels.append(label)
             number[i] = at
         folder = self.folder / "outliers"
         with open(folder / "groups", "ab") as out:
-            number[codes].astype(np.int64).tofile(out)
+            number[keeps.groups].astype(np.int64).tofile(out)
         with open(folder / "records", "ab") as out:
-            sound.index.to_numpy(dtype=np.int64).tofile(out)
+            keeps.sound_records.tofile(out)
         for n, code in enumerate(self._columns):
-            values = sound[code].to_numpy(dtype=float, na_value=np.nan)
             with open(folder / f"{n}", "ab") as out:
-                values.astype(np.float64).tofile(out)
+                keeps.values[code].tofile(out)
 
     def duplicates(self) -> pd.DataFrame:
         """Duplicate rows and keys of the whole batch (:func:`.duplicates.find_duplicates`)."""

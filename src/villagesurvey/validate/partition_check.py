@@ -1,0 +1,167 @@
+"""One partition of respondents checked: the one pure function of partitioned validation.
+
+:func:`check_partition` runs every check that looks at one row at a time
+(:func:`.checking.check_rows`) on a partition and gives back what waits for the split into
+clean and quarantine (:class:`CheckedPartition`) and what the checks across rows need
+(:class:`Keeps`): a hash of each row's answers, submission and key for the duplicates, and
+each number column's answers as floats with the group of each row for the outliers. It
+touches no file: the streamed path (:class:`.streamed.Partitions`) calls it a partition at a
+time, the Dask path (:mod:`.dask_tasks`) as one task per partition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..instrument import Instrument
+from .checking import check_rows
+from .findings import Findings
+from .layout import Return
+from .result import PROVENANCE
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+__all__ = ["BLANK_GROUP", "CheckedPartition", "Keeps", "check_partition"]
+
+BLANK_GROUP = ("\0blank",)
+"""The key of the group of records whose group answer is blank."""
+
+
+@dataclass
+class Keeps:
+    """What the checks across rows need of a partition.
+
+    Attributes
+    ----------
+    records : ndarray
+        The respondents' records (total rows left out), for the hashes.
+    answers, submitted, keys : ndarray
+        64-bit hashes of each respondent's answers, submission ID and respondent key.
+    complete : ndarray
+        Whether the respondent's key is complete (only those can clash).
+    submissions : bool
+        Whether a respondent of the partition has a submission ID.
+    group_keys, group_labels : list
+        The partition's groups (the first key column) in the order first met: a key
+        (:data:`BLANK_GROUP` for a blank one) and the answer as first met.
+    groups : ndarray
+        Each respondent's group, as a position in ``group_keys``.
+    sound_records : ndarray
+        The records of ``groups`` and ``values``.
+    values : dict of ndarray
+        Each outlier column's answers as float64 (NaN for blank or already flagged).
+    """
+
+    records: np.ndarray
+    answers: np.ndarray
+    submitted: np.ndarray
+    keys: np.ndarray
+    complete: np.ndarray
+    submissions: bool
+    group_keys: list[Any]
+    group_labels: list[Any]
+    groups: np.ndarray
+    sound_records: np.ndarray
+    values: dict[str, np.ndarray]
+
+
+@dataclass
+class CheckedPartition:
+    """A partition checked: what waits for the split, the findings and :class:`Keeps`.
+
+    Attributes
+    ----------
+    raw, typed : DataFrame
+        The rows as read and as typed, indexed by record.
+    table : DataFrame
+        The findings of the partition's records.
+    cascaded : tuple of DataFrame
+        The findings of the cascades (added after the duplicates, as in memory).
+    unlocated : DataFrame
+        Findings without a record (blank rows, rows not read, the file).
+    provenance : set of str
+        The provenance columns (:data:`.result.PROVENANCE`) the partition has values in.
+    keeps : Keeps
+        What the checks across rows need.
+    """
+
+    raw: pd.DataFrame
+    typed: pd.DataFrame
+    table: pd.DataFrame
+    cascaded: tuple[pd.DataFrame, pd.DataFrame]
+    unlocated: pd.DataFrame
+    provenance: set[str]
+    keeps: Keeps
+
+    @property
+    def waiting(self) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, Any]:
+        """What waits for the split: rows as read, typed, findings, cascades."""
+        return self.raw, self.typed, self.table, self.cascaded
+
+
+def check_partition(instrument: Instrument, piece: Return, first: int = 0) -> CheckedPartition:
+    """Check one partition of respondents; no file is touched.
+
+    Parameters
+    ----------
+    instrument : Instrument
+        The rules.
+    piece : Return
+        The partition's respondents, laid out on the instrument.
+    first : int, default 0
+        The record of its first row (records keep the order of the whole batch).
+
+    Returns
+    -------
+    CheckedPartition
+        Its rows, findings and what the checks across rows need.
+    """
+    found = Findings()
+    checked = check_rows(instrument, [piece], found, first=first)
+    table = found.frame()
+    located = table["record"].notna()
+    unlocated = table[~located]
+    if not located.all():
+        table = table[located].reset_index(drop=True)
+    raw = checked.raw
+    provenance = {key for key, name in PROVENANCE.items() if raw[name].notna().any()}
+    keeps = _keeps(instrument, raw, checked.rows, checked.sound)
+    return CheckedPartition(
+        raw, checked.typed, table, checked.cascaded, unlocated, provenance, keeps
+    )
+
+
+def _keeps(
+    instrument: Instrument, raw: pd.DataFrame, rows: pd.DataFrame, sound: pd.DataFrame
+) -> Keeps:
+    import numpy as np
+    import pandas as pd
+
+    from .hfc import outlier_columns
+
+    codes = [c.code for c in instrument.columns]
+    key = list(instrument.key)
+    submissions = raw[PROVENANCE["submission"]]
+    answers = pd.util.hash_pandas_object(rows[codes], index=False).to_numpy()
+    own = submissions.reindex(rows.index).astype(object)
+    submitted = pd.util.hash_pandas_object(own, index=False).to_numpy()
+    keys = pd.util.hash_pandas_object(rows[key], index=False).to_numpy()
+    complete = rows[key].notna().all(axis=1).to_numpy()
+    group = sound[instrument.key[0]]
+    numbers, uniques = pd.factorize(group, use_na_sentinel=False)
+    keys_of, labels = [], []
+    for i, unique in enumerate(uniques):
+        keys_of.append(BLANK_GROUP if bool(pd.isna(unique)) else unique)
+        labels.append(group.iloc[int(np.flatnonzero(numbers == i)[0])])
+    values = {
+        code: sound[code].to_numpy(dtype=float, na_value=np.nan).astype(np.float64)
+        for code in outlier_columns(instrument)
+    }
+    return Keeps(
+        rows.index.to_numpy(), answers, submitted, keys, complete,
+        bool(submissions.notna().any()), keys_of, labels, np.asarray(numbers, dtype=np.int64),
+        sound.index.to_numpy(dtype=np.int64), values,
+    )  # fmt: skip
