@@ -1,0 +1,68 @@
+"""The fast paths for a CSV file's text columns agree with the general path on any text.
+
+A CSV file's columns arrive as Arrow text, and some checks look at them as a whole (their
+bytes, Arrow kernels) instead of one Python object per cell. The same cells given as Python
+strings take the general path; every finding and every typed answer must be the same.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from villagesurvey.validate.checking import check_rows
+from villagesurvey.validate.findings import Findings
+from villagesurvey.validate.layout import Return
+
+HOSTILE = [
+    "", " ", "\t", "41", " 41 ", "４１", "1.2万", "¥12,000", "12,000", "-0", "+5", ".5", "5.",
+    "1e5", "9" * 400, "0." + "0" * 330 + "1", "1" + "0" * 309, "123456789012345678901234567890",
+    "a\rb", "a\r\nb", "line\none", "\x01", "x\x7f", "\x1b[31m", "#REF!", "#N/A", "# 3", "#",
+    "合计", "Total", " total ", "ＴＯＴＡＬ", "不知道", "Male", "男", " 1 ", "rice tea",
+    "tea,rice", "Agree", "同意", "2022-08-03", "2022-06-31", "2022/8/3", "٤٠", "3²", "TRUE",
+    "é", "e\u0301", "\u3000", "\u00a0", "1\u00a0000",
+]  # fmt: skip
+CELL = st.one_of(
+    st.none(),
+    st.sampled_from(HOSTILE),
+    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=6),
+    st.text(alphabet="0123456789.,+-# \r\n\x00\x01\x7f万¥", max_size=8),
+)
+CODES = [
+    "village_id", "person_id", "interview_date", "name", "age", "gender", "crops",
+    "sells_online_2020", "sells_online_2022", "income_2020", "income_2022",
+    "online_income_2020", "online_income_2022", "trust_1", "trust_2",
+]  # fmt: skip
+
+
+def _return(columns: dict[str, list[str | None]], arrow: bool) -> Return:
+    rows = len(columns[CODES[0]])
+    values = {
+        code: pa.array(cells, type=pa.string()) if arrow else list(cells)
+        for code, cells in columns.items()
+    }
+    letters = {code: chr(65 + i) for i, code in enumerate(CODES)}
+    return Return("f.csv", "f", list(range(2, 2 + rows)), values, letters, {}, None, False)
+
+
+@st.composite
+def csv_columns(draw: st.DrawFn) -> dict[str, list[str | None]]:
+    rows = draw(st.integers(1, 12))
+    return {code: [draw(CELL) for _ in range(rows)] for code in CODES}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(csv_columns())
+def test_arrow_text_is_checked_as_python_text_is(small, columns):
+    fast, general = Findings(), Findings()
+    arrow = check_rows(small, [_return(columns, arrow=True)], fast)
+    python = check_rows(small, [_return(columns, arrow=False)], general)
+    assert str(arrow.raw["name"].dtype) == "str"  # the Arrow text path was taken
+    assert str(python.raw["name"].dtype) == "object"  # and the general one
+    assert fast.frame().equals(general.frame())
+    assert arrow.fixes.equals(python.fixes)
+    assert arrow.typed.equals(python.typed)
+    assert arrow.sound.equals(python.sound)
+    for mine, theirs in zip(arrow.cascaded, python.cascaded, strict=True):
+        assert mine.equals(theirs)
