@@ -66,3 +66,29 @@ def test_arrow_text_is_checked_as_python_text_is(small, columns):
     assert arrow.sound.equals(python.sound)
     for mine, theirs in zip(arrow.cascaded, python.cascaded, strict=True):
         assert mine.equals(theirs)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(17, 60).flatmap(
+        lambda rows: st.lists(
+            st.lists(st.sampled_from([None, "", " ", "\u3000", "\t", "x", " 1 "]), min_size=rows,
+                     max_size=rows),
+            min_size=1, max_size=5,
+        )
+    )
+)  # fmt: skip
+def test_filled_rows_are_those_with_an_answer_in_any_column(columns):
+    import numpy as np
+    import pyarrow.compute as pc
+
+    from villagesurvey.validate.layout import _filled
+
+    arrow = [pa.chunked_array([pa.array(c, type=pa.large_string())]) for c in columns]
+    every = [  # each column whole, the rows or-ed: what the shortcut must agree with
+        pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(c), ""), False).to_numpy(
+            zero_copy_only=False
+        )
+        for c in arrow
+    ]
+    assert (_filled(arrow, len(columns[0])) == np.logical_or.reduce(every)).all()

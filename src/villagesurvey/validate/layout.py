@@ -394,7 +394,9 @@ _FEW_ROWS = 16
 def _filled(columns: list[Any], rows: int) -> Any:
     """Which rows hold more than spaces in any of these Arrow text columns (a NumPy mask).
 
-    A file of a few rows has its columns looked at in one compute call, not one per column.
+    A file of a few rows has its columns looked at in one compute call, not one per column;
+    in a longer one, each column after the first is looked at only in the rows not yet
+    found filled (usually none: a respondent's row has its key).
     """
     import numpy as np
     import pyarrow as pa
@@ -402,12 +404,19 @@ def _filled(columns: list[Any], rows: int) -> Any:
 
     def mask(cells: Any) -> Any:
         filled = pc.not_equal(pc.utf8_trim_whitespace(cells), "")
-        return pc.fill_null(filled, False).to_numpy(zero_copy_only=False)
+        return np.array(pc.fill_null(filled, False).to_numpy(zero_copy_only=False), dtype=bool)
 
     if not columns:
         return np.zeros(rows, dtype=bool)
     if rows > _FEW_ROWS:
-        return np.logical_or.reduce([mask(c) for c in columns])
+        filled = mask(columns[0])
+        for cells in columns[1:]:
+            rest = np.flatnonzero(~filled)
+            if len(rest) == rows:
+                filled = mask(cells)
+            elif len(rest):
+                filled[rest] = mask(cells.take(pa.array(rest)))
+        return filled
     texts = [c.cast(pa.large_string()) for c in columns]
     cells = pa.chunked_array([chunk for c in texts for chunk in c.chunks], pa.large_string())
     return mask(cells).reshape(len(columns), rows).any(axis=0)
