@@ -106,26 +106,27 @@ def _nothing_to_report(values: pd.Series) -> bool:
     """
     import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     if getattr(values.dtype, "storage", None) != "pyarrow":
         return False
     column = pa.array(values.array)
     chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
-    control = np.zeros(256, dtype=bool)
-    control[list(_CONTROL_BYTES)] = True
     for chunk in chunks:
         if not pa.types.is_string(chunk.type) and not pa.types.is_large_string(chunk.type):
-            return False
-        if pc.any(pc.starts_with(chunk, "#")).as_py():
             return False
         _, offsets_buffer, data_buffer = chunk.buffers()
         if data_buffer is None or len(chunk) == 0:
             continue
         width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
-        offsets = np.frombuffer(offsets_buffer, dtype=width)
-        start, end = offsets[chunk.offset], offsets[chunk.offset + len(chunk)]
-        data = np.frombuffer(data_buffer, dtype=np.uint8)[start:end]
-        if control[data].any():
+        offsets = np.frombuffer(offsets_buffer, dtype=width)[
+            chunk.offset : chunk.offset + len(chunk) + 1
+        ]
+        data = np.frombuffer(data_buffer, dtype=np.uint8)
+        starts = offsets[:-1][offsets[1:] > offsets[:-1]]  # where each non-empty text starts
+        if (data[starts] == ord("#")).any():
+            return False
+        data = data[offsets[0] : offsets[-1]]
+        low = data[(data < 0x20) | (data == 0x7F)]  # tabs and line ends are no control here
+        if len(low) and np.isin(low, _CONTROL_BYTES).any():
             return False
     return True
