@@ -120,7 +120,7 @@ def _nothing_to_report(values: pd.Series) -> bool:
         width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
         offsets = np.frombuffer(offsets_buffer, dtype=width)[
             chunk.offset : chunk.offset + len(chunk) + 1
-        ]
+        ].astype(np.int64, copy=False)
         data = np.frombuffer(data_buffer, dtype=np.uint8)
         starts = offsets[:-1][offsets[1:] > offsets[:-1]]  # where each non-empty text starts
         if (data[starts] == ord("#")).any():
