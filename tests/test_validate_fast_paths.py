@@ -92,3 +92,28 @@ def test_filled_rows_are_those_with_an_answer_in_any_column(columns):
         for c in arrow
     ]
     assert (_filled(arrow, len(columns[0])) == np.logical_or.reduce(every)).all()
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(["Male", "男", " 1 ", "", "1"]), st.integers(0, 2)),
+             min_size=1, max_size=30),
+    st.booleans(),
+)  # fmt: skip
+def test_choice_answers_are_grouped_as_numpy_unique_groups_them(answers, one_language):
+    import numpy as np
+    import pandas as pd
+
+    from villagesurvey.validate._choices import _groups
+
+    langs = ["zh", "en", None]
+    texts = [text for text, _ in answers]
+    said = np.array([0 if one_language else lang for _, lang in answers], dtype=np.intp)
+    at = np.arange(len(answers))[::-1].copy()  # the answers' rows, not in order
+    codes = np.empty(len(answers), dtype=np.intp)
+    codes[at] = said
+    named, inverse = _groups(at, pd.Series(texts, dtype="str"), (codes, langs))
+    key_codes, uniques = pd.factorize(pd.Series(texts, dtype="str"))
+    pairs, expected = np.unique(key_codes * len(langs) + said, return_inverse=True)
+    assert named == [(uniques[p // len(langs)], langs[p % len(langs)]) for p in pairs]
+    assert inverse.tolist() == expected.tolist()
