@@ -280,7 +280,7 @@ def _total_rows(instrument: Instrument, raw: pd.DataFrame, findings: Findings) -
             [
                 isinstance(v, str)
                 and unicodedata.normalize("NFKC", v).strip().casefold() in TOTAL_WORDS
-                for v in uniques
+                for v in uniques.tolist()  # one call, not an object per iteration step
             ],
             dtype=bool,
         )
