@@ -117,3 +117,31 @@ def test_choice_answers_are_grouped_as_numpy_unique_groups_them(answers, one_lan
     pairs, expected = np.unique(key_codes * len(langs) + said, return_inverse=True)
     assert named == [(uniques[p // len(langs)], langs[p % len(langs)]) for p in pairs]
     assert inverse.tolist() == expected.tolist()
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["a.csv", "村 V01.xlsx", "", " x ", "a\rb.csv"]),
+                  st.one_of(st.integers(-(2**62), 2**62), st.integers(1, 1_048_576))),
+        max_size=20,
+    ),
+    st.sampled_from([None, 4.0, "7", True]),
+)  # fmt: skip
+def test_row_names_are_joined_as_pandas_joins_them(cells, odd):
+    import pandas as pd
+
+    from villagesurvey.validate.checking import _row_names
+    from villagesurvey.validate.result import FILE, ROW
+
+    rows = [row for _, row in cells] + ([] if odd is None else [odd])
+    files = [file for file, _ in cells] + ([] if odd is None else ["b.csv"])
+    records = pd.RangeIndex(3, 3 + len(rows))  # a partition's records
+    raw = pd.DataFrame(
+        {FILE: pd.Series(files, records, object), ROW: pd.Series(rows, records, object)}
+    )
+    expected = raw[FILE] + " row " + raw[ROW].astype(str)  # the general way
+    names = _row_names(raw)
+    assert names.dtype == expected.dtype
+    assert names.equals(expected)
+    assert names.index.equals(expected.index)
