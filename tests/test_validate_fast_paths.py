@@ -145,3 +145,31 @@ def test_row_names_are_joined_as_pandas_joins_them(cells, odd):
     assert names.dtype == expected.dtype
     assert names.equals(expected)
     assert names.index.equals(expected.index)
+
+
+NUMBER = st.one_of(
+    st.none(),
+    st.floats(allow_nan=False),
+    st.sampled_from([0.0, -0.0, -99.0, 98.0, 16.0, 100.0, 1e308, -1e308, float("inf")]),
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(NUMBER, max_size=20),
+    st.one_of(st.none(), st.integers(-100, 100), st.floats(-1e3, 1e3)),
+    st.one_of(st.none(), st.integers(-100, 100), st.floats(-1e3, 1e3)),
+    st.sampled_from([(), (-99,), (98, 99), (0,)]),
+)
+def test_number_limits_in_numpy_fail_the_cells_pandas_fails(answers, low, high, special):
+    import numpy as np
+    import pandas as pd
+
+    from villagesurvey.validate.schema import _inside, _inside_numbers
+
+    series = pd.Series(answers, dtype="Float64", index=pd.RangeIndex(5, 5 + len(answers)))
+    general = _inside(series, low, high, special)
+    fast = _inside_numbers(series, low, high, special)
+    # schema.failures reads a check's result so: a cell fails where it is not True
+    assert (np.asarray(general.fillna(False), dtype=bool) == fast.to_numpy()).all()
+    assert fast.index.equals(series.index)
