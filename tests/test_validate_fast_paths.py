@@ -173,3 +173,22 @@ def test_number_limits_in_numpy_fail_the_cells_pandas_fails(answers, low, high, 
     # schema.failures reads a check's result so: a cell fails where it is not True
     assert (np.asarray(general.fillna(False), dtype=bool) == fast.to_numpy()).all()
     assert fast.index.equals(series.index)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(HOSTILE)), max_size=20), st.integers(0, 9))
+def test_a_text_column_is_split_the_same_with_or_without_missing_cells(cells, first):
+    import numpy as np
+    import pandas as pd
+
+    from villagesurvey.validate._column import split
+
+    column = pd.Series(cells, dtype="str", index=pd.RangeIndex(first, first + len(cells)))
+    parts = split(column)
+    filled = np.flatnonzero(column.notna().to_numpy())  # the general way
+    assert parts.text_at.tolist() == filled.tolist()
+    assert parts.text.equals(column.iloc[filled])
+    assert parts.text.index.equals(column.index[filled])
+    assert parts.values is None
+    assert not len(parts.numbers_at)
+    assert not len(parts.other_at)
