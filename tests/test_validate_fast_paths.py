@@ -192,3 +192,26 @@ def test_a_text_column_is_split_the_same_with_or_without_missing_cells(cells, fi
     assert parts.values is None
     assert not len(parts.numbers_at)
     assert not len(parts.other_at)
+
+
+UTF8_PIECES = [
+    b"a", b"\x00", b"\x7f", "中".encode(), "é".encode(), "\U0010ffff".encode(), b"\xef\xbb\xbf",
+    b"\xed\x9f\xbf", b"\xee\x80\x80",  # the last code points before and after the surrogates
+    b"\xed\xa0\x80", b"\xed\xbf\xbf",  # surrogates: not UTF-8
+    b"\xc0\xaf", b"\xe0\x80\xaf", b"\xf0\x80\x80\xaf",  # overlong forms
+    b"\xf4\x90\x80\x80", b"\xf5", b"\xff", b"\x80", b"\xe4\xb8",  # past U+10FFFF, stray, cut
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.binary(max_size=12), st.lists(st.sampled_from(UTF8_PIECES)).map(b"".join)))
+def test_utf8_is_recognised_as_python_decodes_it(data):
+    from villagesurvey.validate._csv import _is_utf8
+
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        python = False
+    else:
+        python = True
+    assert _is_utf8(data) is python
