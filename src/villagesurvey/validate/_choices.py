@@ -110,8 +110,12 @@ def _groups(
 
     key_codes, texts = pd.factorize(keys)
     lang_codes, langs = languages
+    said = lang_codes[at]
+    if len(said) and (said == said[0]).all():  # one language: the pairs are the texts
+        language = langs[int(said[0])]
+        return [(str(text), language) for text in texts], key_codes
     width = max(len(langs), 1)
-    found, first = pd.factorize(key_codes * width + lang_codes[at])  # hashing: no sort of all
+    found, first = pd.factorize(key_codes * width + said)  # hashing: no sort of all
     order = np.argsort(first)  # the pairs in order, as numpy's unique gives them
     rank = np.empty(len(order), dtype=np.intp)
     rank[order] = np.arange(len(order))

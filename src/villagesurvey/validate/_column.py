@@ -74,6 +74,9 @@ def split(cells: pd.Series) -> Parts:
 
     none = np.empty(0, dtype=np.intp)
     if str(cells.dtype) == "str":  # a CSV file's column: text or missing
+        if _arrow_nulls(cells) == 0:  # every cell filled: the column is its text
+            every = np.arange(len(cells), dtype=np.intp)
+            return Parts(cells.index, cells, every, none, np.empty(0), none, none, None)
         text_at = np.flatnonzero(cells.notna().to_numpy())
         text = cells.iloc[text_at]
         return Parts(cells.index, text, text_at, none, np.empty(0), none, none, None)
@@ -107,6 +110,15 @@ def split(cells: pd.Series) -> Parts:
         np.flatnonzero(kind == _OTHER),
         values,
     )
+
+
+def _arrow_nulls(cells: pd.Series) -> int | None:
+    """The missing cells of an Arrow text column, as Arrow counts them; ``None`` if not Arrow."""
+    import pyarrow as pa
+
+    if getattr(cells.dtype, "storage", None) != "pyarrow":
+        return None
+    return int(pa.array(cells.array).null_count)
 
 
 def spread(

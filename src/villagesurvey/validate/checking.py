@@ -170,7 +170,7 @@ def check_rows(
     raw = _raw_frame(instrument, returns)
     if first:
         raw.index = pd.RangeIndex(first, first + len(raw))
-    where = raw[FILE] + " row " + raw[ROW].astype(str)
+    where = _row_names(raw)
     raw = fill_submission_key(instrument, raw, raw[PROVENANCE["submission"]], where, findings)
     exported = raw[list(PROVENANCE.values())].notna().any(axis=1)
     raw = read_tool_blanks(instrument, raw, exported, findings)
@@ -199,6 +199,26 @@ def check_rows(
     )
     sound = _blanked(rows, broken | _cells(doubtful))  # flagged once, not again as outliers
     return CheckedRows(raw, typed, rows, fixes, sound, where, cascaded, applied)
+
+
+def _row_names(raw: pd.DataFrame) -> pd.Series:
+    """``"<file> row <n>"`` of each record; joined in Arrow when the rows are whole numbers."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    files, rows = raw[FILE], raw[ROW]
+    if not (
+        pd.api.types.infer_dtype(files, skipna=False) == "string"
+        and pd.api.types.infer_dtype(rows, skipna=False) == "integer"
+    ):
+        return files + " row " + rows.astype(str)
+    text = pa.large_string()
+    numbers = pc.cast(pa.array(rows.to_numpy(dtype=object), pa.int64()), text)
+    joined = pc.binary_join_element_wise(
+        pa.array(files.to_numpy(dtype=object), text), numbers, pa.scalar(" row ", text)
+    )
+    return pd.Series(pd.array(joined, dtype="str"), index=raw.index)
 
 
 def _dont_know(values: pd.Series) -> pd.Series:
@@ -280,7 +300,7 @@ def _total_rows(instrument: Instrument, raw: pd.DataFrame, findings: Findings) -
             [
                 isinstance(v, str)
                 and unicodedata.normalize("NFKC", v).strip().casefold() in TOTAL_WORDS
-                for v in uniques
+                for v in uniques.tolist()  # one call, not an object per iteration step
             ],
             dtype=bool,
         )

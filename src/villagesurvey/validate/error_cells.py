@@ -7,6 +7,10 @@ the other checks (so it is not reported twice). A logical value (``TRUE``/``FALS
 text question is read as text and reported (``boolean_cell``, a warning). A text holding an
 invisible control character (``\x01``, ESC) is kept as it is in the CSV outputs, shown as
 ``\x01`` in issues.xlsx, and reported (``control_character``, a warning).
+
+A CSV file's column (Arrow text) is first looked at as bytes: one that holds no text
+starting with ``#`` and no control byte has nothing to report, and is passed over without
+a Python object per cell; any other column is looked at cell by cell.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ ERROR_VALUES = frozenset(
 """The error values of Excel (and the text a CSV export writes for them)."""
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_BYTES = (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)
+"""The bytes of ``_CONTROL``'s characters in UTF-8 (below 0x80 a byte is a whole character)."""
 
 
 def find_error_cells(
@@ -42,6 +48,8 @@ def find_error_cells(
     errors = list(ERROR_VALUES)
     for column in instrument.columns:
         values = raw[column.code]
+        if _nothing_to_report(values):
+            continue
         hits = values.isin(errors).to_numpy(dtype=bool)
         for record, value in zip(values.index[hits], values[hits], strict=True):
             broken.add((int(record), column.code))
@@ -88,3 +96,37 @@ def _control_characters(code: str, values: pd.Series, findings: Findings) -> Non
                 "is, and shown as such in issues.xlsx"
             ),
         )  # fmt: skip
+
+
+def _nothing_to_report(values: pd.Series) -> bool:
+    """Whether an Arrow text column surely holds no error value and no control character.
+
+    Read from the column's bytes: no text starts with ``#`` (as every error value does)
+    and no byte is a control character's. ``False`` says only "look cell by cell".
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    if getattr(values.dtype, "storage", None) != "pyarrow":
+        return False
+    column = pa.array(values.array)
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    for chunk in chunks:
+        if not pa.types.is_string(chunk.type) and not pa.types.is_large_string(chunk.type):
+            return False
+        _, offsets_buffer, data_buffer = chunk.buffers()
+        if data_buffer is None or len(chunk) == 0:
+            continue
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(offsets_buffer, dtype=width)[
+            chunk.offset : chunk.offset + len(chunk) + 1
+        ].astype(np.int64, copy=False)
+        data = np.frombuffer(data_buffer, dtype=np.uint8)
+        starts = offsets[:-1][offsets[1:] > offsets[:-1]]  # where each non-empty text starts
+        if (data[starts] == ord("#")).any():
+            return False
+        data = data[offsets[0] : offsets[-1]]
+        low = data[(data < 0x20) | (data == 0x7F)]  # tabs and line ends are no control here
+        if len(low) and np.isin(low, _CONTROL_BYTES).any():
+            return False
+    return True

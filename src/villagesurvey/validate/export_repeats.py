@@ -185,6 +185,8 @@ class ExportRepeats:
 
     def link(self, household: Validation, rosters: RosterReturns) -> None:
         """Lay out every matched table on its roster, each row given its household's key."""
+        if not self.tables:  # no repeat table: the households need not be indexed
+            return
         parents = _Parents(household, self.instrument)
         for table, roster in self.tables:
             _lay_out(table, roster, parents, rosters)

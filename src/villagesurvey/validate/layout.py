@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -379,10 +379,8 @@ def _extract_table(
         letters[code] = column_letter(options[0][1])
     metadata = {meta: number - sheet.first_column for meta, number in headers.metadata.items()}
     provenance = {}
-    if metadata:
-        width = max(metadata.values()) + 1
-        rows = zip(*(column(sheet.first_column + i).to_pylist() for i in range(width)), strict=True)
-        provenance = _provenance([list(row) for row in rows], metadata)
+    if metadata:  # only the export's own columns that are read, not every column up to them
+        provenance = _provenance_of(lambda i: column(sheet.first_column + i).to_pylist(), metadata)
     kept = excel[kept_at].tolist()
     return Return(name, sheet.name, kept, columns, letters, {}, None, provenance=provenance)
 
@@ -394,7 +392,9 @@ _FEW_ROWS = 16
 def _filled(columns: list[Any], rows: int) -> Any:
     """Which rows hold more than spaces in any of these Arrow text columns (a NumPy mask).
 
-    A file of a few rows has its columns looked at in one compute call, not one per column.
+    A file of a few rows has its columns looked at in one compute call, not one per column;
+    in a longer one, each column after the first is looked at only in the rows not yet
+    found filled (usually none: a respondent's row has its key).
     """
     import numpy as np
     import pyarrow as pa
@@ -402,12 +402,19 @@ def _filled(columns: list[Any], rows: int) -> Any:
 
     def mask(cells: Any) -> Any:
         filled = pc.not_equal(pc.utf8_trim_whitespace(cells), "")
-        return pc.fill_null(filled, False).to_numpy(zero_copy_only=False)
+        return np.array(pc.fill_null(filled, False).to_numpy(zero_copy_only=False), dtype=bool)
 
     if not columns:
         return np.zeros(rows, dtype=bool)
     if rows > _FEW_ROWS:
-        return np.logical_or.reduce([mask(c) for c in columns])
+        filled = mask(columns[0])
+        for cells in columns[1:]:
+            rest = np.flatnonzero(~filled)
+            if len(rest) == rows:
+                filled = mask(cells)
+            elif len(rest):
+                filled[rest] = mask(cells.take(pa.array(rest)))
+        return filled
     texts = [c.cast(pa.large_string()) for c in columns]
     cells = pa.chunked_array([chunk for c in texts for chunk in c.chunks], pa.large_string())
     return mask(cells).reshape(len(columns), rows).any(axis=0)
@@ -415,6 +422,13 @@ def _filled(columns: list[Any], rows: int) -> Any:
 
 def _provenance(rows: list[list[Any]], metadata: dict[str, int]) -> dict[str, list[Any]]:
     """The submission ID and time of each row of a phone export."""
+    return _provenance_of(lambda i: [row[i] for row in rows], metadata)
+
+
+def _provenance_of(
+    cells: Callable[[int], list[Any]], metadata: dict[str, int]
+) -> dict[str, list[Any]]:
+    """:func:`_provenance` from ``cells(i)``, the cells of the sheet's ``i``-th column."""
     out: dict[str, list[Any]] = {}
     for key, names in (
         ("submission", exports.SUBMISSION_ID),
@@ -422,7 +436,7 @@ def _provenance(rows: list[list[Any]], metadata: dict[str, int]) -> dict[str, li
     ):
         index = next((metadata[n] for n in names if n in metadata), None)
         if index is not None:
-            out[key] = [cell_text(row[index]) for row in rows]
+            out[key] = [cell_text(value) for value in cells(index)]
     return out
 
 

@@ -45,16 +45,45 @@ def _range_check(code: str, lowest: Any, highest: Any, special: tuple[Any, ...] 
 
     def inside(series: pd.Series) -> pd.Series:
         low, high = _limit(lowest), _limit(highest)
-        ok = series == series
-        if low is not None:
-            ok &= series >= low
-        if high is not None:
-            ok &= series <= high
-        if special:  # codes accepted beyond the limits (don't know, refused)
-            ok |= series.isin([float(s) for s in special]).fillna(False)
-        return ok
+        if str(series.dtype) == "Float64" and all(_is_number(x) for x in (low, high)):
+            return _inside_numbers(series, low, high, special)
+        return _inside(series, low, high, special)
 
     return pa.Check(inside, name=code)
+
+
+def _is_number(limit: Any) -> bool:
+    return limit is None or (isinstance(limit, int | float) and not isinstance(limit, bool))
+
+
+def _inside(series: pd.Series, low: Any, high: Any, special: tuple[Any, ...]) -> pd.Series:
+    """Within the limits (``<NA>`` for a missing answer), or one of the special codes."""
+    ok = series == series
+    if low is not None:
+        ok &= series >= low
+    if high is not None:
+        ok &= series <= high
+    if special:  # codes accepted beyond the limits (don't know, refused)
+        ok |= series.isin([float(s) for s in special]).fillna(False)
+    return ok
+
+
+def _inside_numbers(
+    series: pd.Series, low: float | None, high: float | None, special: tuple[Any, ...]
+) -> pd.Series:
+    """:func:`_inside` of a number column in NumPy; ``False`` where that gives ``<NA>``."""
+    import numpy as np
+    import pandas as pd
+
+    values = series.to_numpy(dtype=float, na_value=np.nan)
+    ok = ~np.isnan(values)
+    if low is not None:
+        ok &= values >= low
+    if high is not None:
+        ok &= values <= high
+    if special:
+        ok |= np.isin(values, [float(s) for s in special])
+    return pd.Series(ok, index=series.index)
 
 
 def _dtype(column: Column) -> str:
