@@ -36,6 +36,7 @@ from .reading import ReadFile, Refused, Sheet
 
 if TYPE_CHECKING:
     import pyarrow as pa
+    import pyarrow.csv as pacsv
 
 __all__ = ["FIRST_ROWS", "NotStreamableError", "StreamedFile", "csv_partitions", "dialect_of"]
 
@@ -112,24 +113,37 @@ def dialect_of(data: bytes) -> tuple[str, int, bool]:
     return delimiter, width, bom
 
 
+def text_options(
+    delimiter: str, width: int
+) -> tuple[list[str], pacsv.ParseOptions, pacsv.ConvertOptions]:
+    """How Arrow parses returns: ``width`` columns (their names ``f0``, ``f1``, ...) of text,
+    an empty cell null, line breaks inside quoted values kept, blank lines kept (rows)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names = [f"f{i}" for i in range(width)]
+    parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                               ignore_empty_lines=False)  # fmt: skip
+    convert = pacsv.ConvertOptions(
+        column_types=dict.fromkeys(names, pa.large_string()),
+        strings_can_be_null=True,
+        null_values=[""],
+    )
+    return names, parse, convert
+
+
 def _chunks(source: _Hashing, delimiter: str, width: int, rows: int) -> Iterator[pa.Table]:
     """Tables of the file's rows: the first of :data:`FIRST_ROWS` rows or more, then ``rows``."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    names = [f"f{i}" for i in range(width)]
+    names, parse, convert = text_options(delimiter, width)
     try:
         reader = pacsv.open_csv(
             source,
             read_options=pacsv.ReadOptions(column_names=names, block_size=_BLOCK),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.large_string()),
-                strings_can_be_null=True,
-                null_values=[""],
-            ),
+            parse_options=parse,
+            convert_options=convert,
         )
         pending: list[pa.RecordBatch] = []
         held, want = 0, max(rows, FIRST_ROWS)

@@ -211,21 +211,17 @@ def parse(data: bytes, delimiter: str, width: int) -> pa.Table:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    names = [f"f{i}" for i in range(width)]
+    from .csv_stream import text_options
+
+    names, parse, convert = text_options(delimiter, width)
     if not data:
         return pa.table({name: pa.array([], pa.large_string()) for name in names})
     try:
         return pacsv.read_csv(
             pa.BufferReader(data),
             read_options=pacsv.ReadOptions(column_names=names),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.large_string()),
-                strings_can_be_null=True,
-                null_values=[""],
-            ),
+            parse_options=parse,
+            convert_options=convert,
         )
     except (pa.ArrowInvalid, UnicodeDecodeError) as error:
         raise ValueError(str(error)) from None

@@ -24,9 +24,9 @@ from .csv_chunks import render
 from .dask_tasks import Checked, Written, keep_heads
 from .findings import Findings
 from .issue_pieces import assemble_issues, issue_piece
-from .result import NOT_READ, FileReport, Validation
+from .result import FileReport, Validation
 from .stream_result import StreamedValidation
-from .stream_split import part_validation
+from .stream_split import count_rows, part_validation
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -111,14 +111,7 @@ def finish(
     for piece in written:
         rows[piece.file] += piece.rows
         quarantined[piece.file] += piece.quarantined
-    not_read = located.loc[located["check"] == NOT_READ, "file"].value_counts()
-    for report in reports:
-        report.rows_not_read = int(not_read.get(report.name, 0))
-        report.rows_in = rows[report.name] + report.rows_not_read
-        report.rows_quarantined = quarantined[report.name]
-        report.rows_clean = rows[report.name] - report.rows_quarantined
-    totals = {"rows": sum(rows.values()), "quarantined": sum(quarantined.values()),
-              "not_read": int((located["check"] == NOT_READ).sum())}  # fmt: skip
+    totals = count_rows(reports, rows, quarantined, located)
     result = DaskValidation(
         instrument, reports, empty.raw, empty.typed, located, pd.Index([], dtype="int64"),
         rosters=rosters, totals=totals, tally=tally,

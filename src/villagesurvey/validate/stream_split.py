@@ -107,22 +107,33 @@ def write_partitions(
         )
         segments[-1].file = str(name)
     tally = assemble_issues(staging / "issues.csv", segments, issues_crlf)
+    totals = count_rows(files, rows, quarantined, located)
+    nothing = pd.Index([], dtype="int64")
+    return StreamedValidation(
+        instrument, files, empty.raw, empty.typed, located, nothing, rosters=rosters,
+        totals=totals, tally=tally, table_format=table_format,
+    )  # fmt: skip
+
+
+def count_rows(
+    files: list[FileReport],
+    rows: Counter[str],
+    quarantined: Counter[str],
+    located: pd.DataFrame,
+) -> dict[str, int]:
+    """Set each file's rows in, clean, quarantined and not read from its partitions' counts
+    and the located findings (rows not read); the batch's totals."""
     not_read = located.loc[located["check"] == NOT_READ, "file"].value_counts()
     for report in files:
         report.rows_not_read = int(not_read.get(report.name, 0))
         report.rows_in = rows[report.name] + report.rows_not_read
         report.rows_quarantined = quarantined[report.name]
         report.rows_clean = rows[report.name] - report.rows_quarantined
-    totals = {
+    return {
         "rows": sum(rows.values()),
         "quarantined": sum(quarantined.values()),
         "not_read": int((located["check"] == NOT_READ).sum()),
     }
-    nothing = pd.Index([], dtype="int64")
-    return StreamedValidation(
-        instrument, files, empty.raw, empty.typed, located, nothing, rosters=rosters,
-        totals=totals, tally=tally, table_format=table_format,
-    )  # fmt: skip
 
 
 def _table(
