@@ -69,12 +69,7 @@ def day_bars(days: Sequence[tuple[str, int]], title: str, label: str) -> str:
             f'<rect x="{x:.1f}" y="{_TOP + inner_h - height:.1f}" width="{bar:.1f}" '
             f'height="{height:.1f}" fill="#0b6bcb"><title>{plain(day)}: {count}</title></rect>'
         )
-    for i in _labelled(len(days)):
-        x = _LEFT + i * step + step / 2
-        parts.append(
-            f'<text x="{x:.1f}" y="{_HEIGHT - _BOTTOM + 16}" text-anchor="middle" '
-            f'font-size="{_FONT}">{plain(days[i][0][5:])}</text>'
-        )
+    parts += _day_labels([day for day, _ in days], _LEFT, step, _HEIGHT - _BOTTOM + 16)
     parts.append("</svg>")
     return "".join(parts)
 
@@ -130,12 +125,7 @@ def village_days(
                     f'<text x="{x + cell_w / 2:.1f}" y="{y + cell_h - 6}" text-anchor="middle" '
                     f'font-size="12" style="fill:{ink}">{count}</text>'
                 )
-    for i in _labelled(len(days)):
-        x = name_w + i * cell_w + cell_w / 2
-        parts.append(
-            f'<text x="{x:.1f}" y="{height - _BOTTOM + 18}" text-anchor="middle" '
-            f'font-size="{_FONT}">{plain(days[i][5:])}</text>'
-        )
+    parts += _day_labels(list(days), name_w, cell_w, height - _BOTTOM + 18)
     parts.append("</svg>")
     return "".join(parts)
 
@@ -145,6 +135,15 @@ def _shade(share: float) -> str:
     pale, dark = (0xCF, 0xE2, 0xF7), (0x0B, 0x4A, 0x8B)
     mixed = (round(p + (d - p) * share) for p, d in zip(pale, dark, strict=True))
     return "#" + "".join(f"{c:02x}" for c in mixed)
+
+
+def _day_labels(days: Sequence[str], left: float, step: float, y: float) -> list[str]:
+    """The month and day (``10-13``) under a few of the columns of days, centred."""
+    return [
+        f'<text x="{left + i * step + step / 2:.1f}" y="{y}" text-anchor="middle" '
+        f'font-size="{_FONT}">{plain(days[i][5:])}</text>'
+        for i in _labelled(len(days))
+    ]
 
 
 def _labelled(count: int) -> list[int]:
