@@ -211,6 +211,25 @@ def test_a_scheduler_that_cannot_be_reached_is_one_line(
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (["--workers", "2"], "--workers sets the workers of --dask local"),
+        (["--workers", "2", "--scheduler", "tcp://127.0.0.1:9"], "--workers sets the workers"),
+        (["--dask", "local", "--scheduler", "tcp://127.0.0.1:9"], "not both"),
+    ],
+)
+def test_dask_options_that_do_not_go_together_are_one_line(
+    tmp_path: Path, options: list[str], said: str
+) -> None:
+    truth = str(ROOT / "sample_data" / "truth.csv")
+    result = run_cli(["validate", str(INSTRUMENT), truth, "-o", str(tmp_path / "out"), *options])
+    assert result.exit_code == 2
+    assert said in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
+
+
 def test_without_dask_installed_one_line_says_how(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

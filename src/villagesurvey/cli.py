@@ -828,6 +828,7 @@ def validate(
     from .tables.outputset import output_lock
     from .validate import summary_lines, validate_returns, write_validation
 
+    _check_dask_options(dask, scheduler, workers)
     loaded = load_instrument(instrument)
     if dask is not None or scheduler is not None:
         whole = corrections is not None or bool(sample or villages or backchecks)
@@ -866,6 +867,17 @@ def validate(
     for line in summary_lines(result, outdir, table_format=table_format):
         click.echo(line)
     sys.exit(result.exit_code)
+
+
+def _check_dask_options(dask: str | None, scheduler: str | None, workers: int | None) -> None:
+    """Refuse --workers without --dask local, and --dask local with --scheduler."""
+    from .errors import OptionError
+
+    if dask is not None and scheduler is not None:
+        raise OptionError("give --dask local (a cluster on this machine) or --scheduler, not both")
+    if workers is not None and dask is None:
+        raise OptionError("--workers sets the workers of --dask local; an existing cluster's "
+                          "scheduler (--scheduler) has its own")  # fmt: skip
 
 
 def _check_parquet_options(instrument: Any, table_format: str, partition_by: str | None) -> None:
