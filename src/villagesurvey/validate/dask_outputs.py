@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import json
 import pickle
 import shutil
 from collections import Counter
@@ -74,8 +73,8 @@ def finish(
     from ..tables.csv_file import write_csv
     from .issue_pieces import IssuePiece
     from .issue_tables import every_audit
-    from .outputs import outputs_summary, summary
-    from .parquet_tables import write_parquet
+    from .parquet_tables import write_roster_tables
+    from .summaries import write_summary
 
     show_pii, crlf, partition_by = options
     parts = staging / ".partitions"
@@ -116,18 +115,10 @@ def finish(
         instrument, reports, empty.raw, empty.typed, located, pd.Index([], dtype="int64"),
         rosters=rosters, totals=totals, tally=tally,
     )  # fmt: skip
-    for code, level in rosters.items():
-        write_parquet(staging / f"clean_{code}.parquet", level.clean(), partition_by)
-        write_parquet(staging / f"quarantine_{code}.parquet", level.quarantine(), partition_by)
-        write_csv(staging / f"dropped_{code}.csv", level.dropped)
+    write_roster_tables(staging, rosters, "parquet", partition_by)
     write_csv(staging / "dropped.csv", result.dropped)
     write_capped_xlsx(staging / "issues.xlsx", result, heads)
-    described = summary(result)
-    described["outputs"] = outputs_summary(result, "parquet", partition_by)
-    with atomic_path(staging / "summary.json") as temporary:
-        temporary.write_text(
-            json.dumps(described, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
+    write_summary(staging / "summary.json", result, "parquet", partition_by)
     return result
 
 
@@ -179,7 +170,6 @@ def _heads_in_order(parts: Path, segments: list[Any], partitions: int) -> dict[s
 def write_capped_xlsx(path: Path, result: DaskValidation, heads: dict[str, Any]) -> None:
     """issues.xlsx as the one-machine path writes it: the summary, the files, a sheet per
     check with its first findings (the count from all of them); no response rates."""
-    from .._atomic import atomic_path
     from ..tables.xlsx_stream import TableBook
     from ._xlsx import MAX_CHECK_ROWS, summary_rows
     from .issue_tables import ISSUE_COLUMNS

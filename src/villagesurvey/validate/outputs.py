@@ -13,7 +13,6 @@ files unless asked.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,9 +25,9 @@ from .correction_sheet import write_correction_sheet
 from .issue_tables import every_audit, issues_table
 from .issues_book import write_issues_xlsx
 from .output_names import OUTPUTS, outputs_summary, roster_outputs, written_outputs
-from .parquet_tables import FORMATS, table_name, write_parquet
+from .parquet_tables import FORMATS, write_roster_tables, write_table
 from .run import Validation
-from .summaries import summary, summary_lines
+from .summaries import summary, summary_lines, write_summary
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -97,35 +96,20 @@ def write_validation(
     names = tuple(dict.fromkeys(n for f in FORMATS for n in written_outputs(validation, f)))
     names += ("issues.parquet",)  # written on Dask: an earlier set's goes with it
 
-    def table(stem: str, frame: pd.DataFrame) -> None:
-        if table_format == "parquet":
-            write_parquet(staging / table_name(stem, "parquet"), frame, partition_by)
-        else:
-            write_csv(staging / table_name(stem, "csv"), frame)
-
     with output_lock(folder), output_set(folder, names, "summary.json") as staging:
         issues = issues_table(validation, show_pii)
-        table("clean", validation.clean())
-        table("quarantine", validation.quarantine())
-        for code, level in validation.rosters.items():
-            table(f"clean_{code}", level.clean())
-            table(f"quarantine_{code}", level.quarantine())
+        write_table(staging, "clean", validation.clean(), table_format, partition_by)
+        write_table(staging, "quarantine", validation.quarantine(), table_format, partition_by)
+        write_roster_tables(staging, validation.rosters, table_format, partition_by)
+        for level in validation.rosters.values():
             issues = pd.concat([issues, issues_table(level, show_pii)], ignore_index=True)
         write_csv(staging / "issues.csv", issues)
         write_issues_xlsx(staging / "issues.xlsx", validation, issues)
         write_correction_sheet(staging / "corrections.xlsx", validation, issues)
         write_csv(staging / "audit.csv", every_audit(validation, show_pii))
         write_csv(staging / "dropped.csv", validation.dropped)
-        for code, level in validation.rosters.items():
-            write_csv(staging / f"dropped_{code}.csv", level.dropped)
         _write_dashboard(staging / "dashboard.html", validation, issues)
-        described = summary(validation)
-        described["outputs"] = outputs_summary(validation, table_format, partition_by)
-        with atomic_path(staging / "summary.json") as temporary:
-            temporary.write_text(
-                json.dumps(described, ensure_ascii=False, indent=2) + "\n",
-                encoding="utf-8",
-            )
+        write_summary(staging / "summary.json", validation, table_format, partition_by)
     return folder
 
 

@@ -9,14 +9,15 @@ they were; a blank value is the folder ``<column>=``.
 
 :class:`ParquetPieces` writes the same table a partition at a time, holding one partition's
 rows at most: one file with a row group per partition, or the Hive folders with a part file
-per partition in each value's folder, named by the partition's number (``part-0.parquet``,
-``part-3.parquet``, ...: :func:`write_parquet_part`). Read back, it gives the table
-:func:`write_parquet` writes.
+per partition in each value's folder, named by the partition's number in six digits
+(``part-000000.parquet``, ``part-000003.parquet``, ...: :func:`write_parquet_part`). Read
+back, it gives the table :func:`write_parquet` writes.
 """
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,17 @@ if TYPE_CHECKING:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-__all__ = ["FORMATS", "ParquetPieces", "table_name", "write_parquet", "write_parquet_part"]
+    from .result import Validation
+
+__all__ = [
+    "FORMATS",
+    "ParquetPieces",
+    "table_name",
+    "write_parquet",
+    "write_parquet_part",
+    "write_roster_tables",
+    "write_table",
+]
 
 FORMATS = ("csv", "parquet")
 """The formats the clean and quarantine tables can be written in."""
@@ -34,6 +45,32 @@ FORMATS = ("csv", "parquet")
 def table_name(stem: str, table_format: str) -> str:
     """A table's file (or folder) name: ``clean`` becomes ``clean.csv`` or ``clean.parquet``."""
     return f"{stem}.{table_format}"
+
+
+def write_table(
+    folder: Path, stem: str, frame: pd.DataFrame, table_format: str, partition_by: str | None
+) -> None:
+    """Write a table into ``folder`` as ``<stem>.csv`` or as ``<stem>.parquet``
+    (:func:`write_parquet`, split by ``partition_by`` if given)."""
+    if table_format == "parquet":
+        write_parquet(folder / table_name(stem, "parquet"), frame, partition_by)
+    else:
+        from ..tables.csv_file import write_csv
+
+        write_csv(folder / table_name(stem, "csv"), frame)
+
+
+def write_roster_tables(
+    folder: Path, rosters: Mapping[str, Validation], table_format: str, partition_by: str | None
+) -> None:
+    """Each roster's clean and quarantine tables (:func:`write_table`) and its dropped rows
+    (``dropped_<roster>.csv``)."""
+    from ..tables.csv_file import write_csv
+
+    for code, level in rosters.items():
+        write_table(folder, f"clean_{code}", level.clean(), table_format, partition_by)
+        write_table(folder, f"quarantine_{code}", level.quarantine(), table_format, partition_by)
+        write_csv(folder / f"dropped_{code}.csv", level.dropped)
 
 
 def write_parquet(path: Path, frame: pd.DataFrame, partition_by: str | None = None) -> None:

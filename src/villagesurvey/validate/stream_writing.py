@@ -11,13 +11,11 @@ without issues.xlsx and corrections.xlsx.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .._atomic import atomic_path
 from ..errors import OptionError
 from ..instrument import Instrument
 from ..tables.outputset import output_lock, output_set
@@ -94,10 +92,10 @@ def validate_streamed(
     """
     from ..tables.csv_file import write_csv
     from . import hfc
-    from .output_names import OUTPUTS, outputs_summary
-    from .parquet_tables import FORMATS, write_parquet
+    from .output_names import OUTPUTS
+    from .parquet_tables import FORMATS, write_roster_tables
     from .run import _display_names
-    from .summaries import summary
+    from .summaries import write_summary
 
     if table_format not in FORMATS or (partition_by is not None and table_format != "parquet"):
         raise OptionError(f"cannot write {table_format!r} tables split by {partition_by!r}")
@@ -132,22 +130,9 @@ def validate_streamed(
             except CarriageReturnError as found:  # every line of that file ends in CR LF
                 crlf.add(found.name)
         shutil.rmtree(parts.folder)
-        for code, level in rosters.items():
-            for stem, table in ((f"clean_{code}", level.clean()),
-                                (f"quarantine_{code}", level.quarantine())):  # fmt: skip
-                if table_format == "parquet":
-                    write_parquet(staging / f"{stem}.parquet", table, partition_by)
-                else:
-                    write_csv(staging / f"{stem}.csv", table)
-            write_csv(staging / f"dropped_{code}.csv", level.dropped)
+        write_roster_tables(staging, rosters, table_format, partition_by)
         write_csv(staging / "dropped.csv", result.dropped)
-        described = summary(result)
-        described["outputs"] = outputs_summary(result, table_format, partition_by)
-        with atomic_path(staging / "summary.json") as temporary:
-            temporary.write_text(
-                json.dumps(described, ensure_ascii=False, indent=2) + "\n",
-                encoding="utf-8",
-            )
+        write_summary(staging / "summary.json", result, table_format, partition_by)
     return result
 
 

@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._atomic import atomic_path
 from .._version import package_version
 from ..tables.safe import shown_name
-from .output_names import written_outputs
+from .output_names import outputs_summary, written_outputs
 
 if TYPE_CHECKING:
     from .result import Validation
 
-__all__ = ["summary", "summary_lines"]
+__all__ = ["summary", "summary_lines", "write_summary"]
+
+
+def write_summary(
+    path: Path, validation: Validation, table_format: str, partition_by: str | None
+) -> None:
+    """Write summary.json: :func:`summary` and the tables written (``outputs``)."""
+    described = summary(validation)
+    described["outputs"] = outputs_summary(validation, table_format, partition_by)
+    with atomic_path(path) as temporary:
+        temporary.write_text(
+            json.dumps(described, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
 
 
 def summary(validation: Validation) -> dict[str, Any]:
