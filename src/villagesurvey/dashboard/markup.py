@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable, Sequence
 from html import escape
 
+from ..tables.safe import escaped_character
+
 __all__ = ["number", "plain", "table", "text"]
 
 _HIDDEN = re.compile(
@@ -20,16 +22,9 @@ _HIDDEN = re.compile(
 )
 
 
-def _shown(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape)
-        code -= 0xDC00
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
-
-
 def plain(value: object) -> str:
     """A value as escaped HTML text, hidden characters shown, without ``<bdi>``."""
-    return escape(_HIDDEN.sub(_shown, "" if value is None else str(value)), quote=True)
+    return escape(_HIDDEN.sub(escaped_character, "" if value is None else str(value)), quote=True)
 
 
 def text(value: object) -> str:

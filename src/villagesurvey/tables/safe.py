@@ -18,7 +18,7 @@ import re
 
 from .._formulas import FORMULA_STARTS
 
-__all__ = ["ASCII_NUMBER", "neutralise", "shown_name", "writable"]
+__all__ = ["ASCII_NUMBER", "escaped_character", "neutralise", "shown_name", "writable"]
 
 ASCII_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 """A number as a spreadsheet reads it: ASCII digits only."""
@@ -34,7 +34,9 @@ def neutralise(text: str) -> str:
     return text
 
 
-def _escape(match: re.Match[str]) -> str:
+def escaped_character(match: re.Match[str]) -> str:
+    """A matched hidden character as ``\\xNN`` or ``\\uNNNN`` (a byte that was not UTF-8, kept
+    by ``surrogateescape``, as the byte)."""
     code = ord(match.group())
     if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape)
         code -= 0xDC00
@@ -43,9 +45,9 @@ def _escape(match: re.Match[str]) -> str:
 
 def writable(text: str) -> str:
     """Text an xlsx cell can hold: control characters and lone surrogates as ``\\xNN``."""
-    return _NOT_IN_XLSX.sub(_escape, text) if _NOT_IN_XLSX.search(text) else text
+    return _NOT_IN_XLSX.sub(escaped_character, text) if _NOT_IN_XLSX.search(text) else text
 
 
 def shown_name(text: str) -> str:
     """A file name on one line: control characters and non-UTF-8 bytes as ``\\xNN``."""
-    return _NOT_IN_NAME.sub(_escape, text) if _NOT_IN_NAME.search(text) else text
+    return _NOT_IN_NAME.sub(escaped_character, text) if _NOT_IN_NAME.search(text) else text
