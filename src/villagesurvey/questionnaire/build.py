@@ -4,20 +4,12 @@ from __future__ import annotations
 
 from ..errors import OptionError
 from ..instrument import Column, Instrument, Question
+from ..tables.letters import column_letter
 from ..workbook._points import column_letters
 from .form import Cell, Form, FormQuestion, FormSection
 from .skips import skip_instructions
 
 __all__ = ["build_questionnaire", "column_letter", "form_languages"]
-
-
-def column_letter(index: int) -> str:
-    """The spreadsheet letter of a 1-based column index: 1 → ``A``, 27 → ``AA``."""
-    letters = ""
-    while index > 0:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
 
 
 def form_languages(instrument: Instrument, language: str | None) -> tuple[str, ...]:

@@ -20,6 +20,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from ..workbook._cells import display_width, truncate
+from .letters import column_letter
 from .safe import writable
 
 __all__ = ["TableBook"]
@@ -52,14 +53,6 @@ _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
-
-
-def _letter(number: int) -> str:
-    letters = ""
-    while number > 0:
-        number, remainder = divmod(number - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
 
 
 def _plain(value: Any) -> Any:
@@ -142,8 +135,8 @@ class TableBook:
                     widths[i] = max(widths[i], min(display_width(text) + 2, _WIDEST))
         first = (2 if note else 1) if header else 0  # the header's row; 0: none
         widest = max([len(header), 1, *(len(r) for r in table)])
-        self._letters = [_letter(i) for i in range(1, widest + 1)]
-        last = _letter(max(len(header), 1))
+        self._letters = [column_letter(i) for i in range(1, widest + 1)]
+        last = column_letter(max(len(header), 1))
         span = f"A{first}:{last}{first + len(table)}"
         filtered = autofilter and bool(header)
         self._titles.append(title)

@@ -27,6 +27,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..tables.letters import column_letter
+
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
@@ -50,15 +52,6 @@ COLUMNS = (
     "record",
 )
 """The columns of the findings table; ``record`` links a finding to its input row."""
-
-
-def column_letter(number: int) -> str:
-    """The Excel letters of a 1-based column number: 1 → ``A``, 28 → ``AB``."""
-    letters = ""
-    while number > 0:
-        number, remainder = divmod(number - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
 
 
 CODED = ("file", "sheet", "column", "letter", "check", "severity")

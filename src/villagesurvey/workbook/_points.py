@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from ..instrument import Column, Instrument
+from ..tables.letters import column_letter
 
 __all__ = [
     "PART_LIMITS",
@@ -73,14 +74,6 @@ def column_letters(columns: Iterable[Column]) -> dict[str, str]:
     for index, (_, column, _) in enumerate(sheet_columns(columns), start=1):
         spans.setdefault(column.code, []).append(index)
     return {
-        code: "-".join(dict.fromkeys(_letter(i) for i in (at[0], at[-1])))
+        code: "-".join(dict.fromkeys(column_letter(i) for i in (at[0], at[-1])))
         for code, at in spans.items()
     }
-
-
-def _letter(index: int) -> str:
-    letters = ""
-    while index > 0:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
