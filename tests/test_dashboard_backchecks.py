@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from villagesurvey.cli import main
 from villagesurvey.dashboard.backchecks import SHOWN_DIFFERENCES, section
 
-from .test_backcheck import BACKCHECK_HEADER, INSTRUMENT, SURVEY, SURVEY_HEADER
+from .test_backcheck import BACKCHECK_HEADER, INSTRUMENT, SURVEY, SURVEY_HEADER, _write
 
 ALLOWED = {"card", "grid", "num", "flag", "warn", "ok", "note", "figure"}
 
@@ -56,14 +56,6 @@ def _parse(html: str) -> _Page:
     page.close()
     assert page.open == []
     return page
-
-
-def _write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
 
 
 @pytest.fixture
