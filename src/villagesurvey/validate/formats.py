@@ -20,7 +20,7 @@ from .geopoints import read_point
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["formatted", "is_geopoint", "patterned"]
+__all__ = ["formatted", "patterned"]
 
 _ZONE = r"(?:Z|[+-]\d{2}(?::?\d{2})?)?"
 _CLOCK = r"(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?"
@@ -33,12 +33,6 @@ _EXPECTED = {
     "datetime": "a date and time such as 2024-05-01T14:30:00.000+03:00",
     "geopoint": POINT_EXPECTED,
 }
-
-
-def is_geopoint(text: str) -> bool:
-    """True for ``latitude longitude [altitude [accuracy]]`` on the globe, written plainly."""
-    reading = read_point(text)
-    return reading.text is not None and not reading.changes
 
 
 def _fits(kind: str, text: str) -> bool:
