@@ -830,15 +830,14 @@ def validate(
 
     _check_dask_options(dask, scheduler, workers)
     loaded = load_instrument(instrument)
+    whole = corrections is not None or bool(sample or villages or backchecks)
     if dask is not None or scheduler is not None:
-        whole = corrections is not None or bool(sample or villages or backchecks)
         _check_parquet_options(loaded, "parquet", partition_by)
         _on_dask(loaded, returns, outdir, (scheduler, workers), whole or bool(partition_rows),
                  show_pii, outlier_iqr, partition_by)  # fmt: skip
     _check_parquet_options(loaded, table_format, partition_by)
     check_language(loaded, language)
     stage = _stage if sys.stderr.isatty() else None
-    whole = corrections is not None or bool(sample or villages or backchecks)
     streamed = _streamed(loaded, returns, outdir, show_pii, outlier_iqr, whole,
                          partition_rows, stage, table_format, partition_by)  # fmt: skip
     if streamed is not None:
