@@ -67,6 +67,26 @@ def test_a_kobo_export_validates_against_its_own_form(name):
     } == errors
 
 
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_a_kobo_export_writes_every_output_with_each_question_once(name, tmp_path):
+    """auto_report's form has a question named ``when``, as dropped.csv's own column is
+    named: the table's own column is written ``_when``, the question's answers stay whole."""
+    import csv
+
+    form = KOBO / f"{name}.xlsx"
+    instrument = read_xlsform(form).instrument
+    validation = validate_returns(instrument, [form.with_suffix(".csv")], workers=1)
+    out = write_validation(validation, tmp_path / "out")
+    codes = [c.code for c in instrument.columns]
+    for table in ("clean.csv", "quarantine.csv", "dropped.csv"):
+        with (out / table).open(encoding="utf-8", newline="") as handle:
+            header = next(csv.reader(handle))
+        assert len(header) == len(set(header)), (table, header)
+        assert header[-len(codes) :] == codes, table
+    if name == "auto_report":
+        assert "_when" in header and "when" in codes
+
+
 def test_the_key_is_the_submissions_own_id(tmp_path):
     form = KOBO / "grouped_translated.xlsx"
     result = read_xlsform(form)

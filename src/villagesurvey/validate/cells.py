@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -19,6 +20,7 @@ __all__ = [
     "HIDDEN",
     "full_width_to_ascii",
     "is_dont_know",
+    "own_column",
     "parse_date",
     "parse_number",
     "serial_to_date",
@@ -174,6 +176,15 @@ def parse_date(text: str) -> tuple[date, list[str]] | None:
                 changes.append("date_as_text")
             return value, changes
     return None
+
+
+def own_column(name: str, codes: Collection[str]) -> str:
+    """The header a table gives its own column ``name`` (``file``, ``reason``, ``when``, ...):
+    ``name``, or ``_name`` when a question of the instrument has that code (``__name`` if
+    that is one too), so that no answer column is written over or written twice."""
+    while name in codes:
+        name = "_" + name
+    return name
 
 
 def show(value: object) -> str:

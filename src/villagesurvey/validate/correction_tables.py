@@ -10,7 +10,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from ..instrument import Instrument
-from .cells import show
+from .cells import own_column, show
 from .corrections import _FILE, _ROW, AUDIT_COLUMNS, Applied, _problem, _said, _text
 from .findings import Findings
 
@@ -124,27 +124,29 @@ def audit_table(
     )
 
 
+_DROPPED_OWN = ("file", "sheet", "row", "line", "reason", "who", "when")
+
+
 def dropped_table(applied: Applied | None, instrument: Instrument) -> pd.DataFrame:
     """The dropped rows as they came in, with the line, reason, who and when of the drop."""
     import pandas as pd
 
-    head = ["file", "sheet", "row", "line", "reason", "who", "when"]
     codes = [c.code for c in instrument.columns]
     if applied is None or not applied.dropped:
-        return pd.DataFrame(columns=head + codes, dtype=object)
+        head = [own_column(n, codes) for n in _DROPPED_OWN]
+        return pd.DataFrame(columns=[*head, *codes], dtype=object)
     rows = applied.dropped_rows
     lines = [applied.dropped[int(r)] for r in rows.index]
-    out = pd.DataFrame(
-        {
-            "file": rows[_FILE],
-            "sheet": rows["_sheet"],
-            "row": rows[_ROW],
-            "line": [c.line for c in lines],
-            "reason": [c.get("reason") for c in lines],
-            "who": [c.get("who") for c in lines],
-            "when": [c.get("when") for c in lines],
-        }
-    )
+    own = {
+        "file": rows[_FILE],
+        "sheet": rows["_sheet"],
+        "row": rows[_ROW],
+        "line": [c.line for c in lines],
+        "reason": [c.get("reason") for c in lines],
+        "who": [c.get("who") for c in lines],
+        "when": [c.get("when") for c in lines],
+    }
+    out = pd.DataFrame({own_column(name, codes): values for name, values in own.items()})
     for code in codes:
         out[code] = rows[code].map(show)
     return out.reset_index(drop=True)

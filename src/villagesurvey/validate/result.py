@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ..instrument import Instrument
 from . import correction_tables
 from . import corrections as fixes_file
-from .cells import show
+from .cells import own_column, show
 from .findings import SEVERITIES
 
 if TYPE_CHECKING:
@@ -217,9 +217,10 @@ class Validation:
         import pandas as pd
 
         keep = ~self.typed.index.isin(self.quarantined)  # a column at a time, no copy of all
-        out = {"source_file": self.raw[FILE][keep]}
+        codes = {c.code for c in self.instrument.columns}
+        out = {own_column("source_file", codes): self.raw[FILE][keep]}
         for key, values in self._provenance(self.typed.index[keep]).items():
-            out[f"source_{key}"] = values.fillna("").astype(str)
+            out[own_column(f"source_{key}", codes)] = values.fillna("").astype(str)
         for column in self.instrument.columns:
             values = self.typed[column.code][keep]
             if str(values.dtype) == "Float64":
@@ -242,18 +243,18 @@ class Validation:
         checks = errors.assign(record=records).drop_duplicates(["record", "check"])
         reasons = _joined(checks["check"].astype(object), checks["record"].to_numpy(), "; ")
         rows = self.raw.loc[self.quarantined]
+        codes = {c.code for c in self.instrument.columns}
+        own = {
+            "file": rows[FILE],
+            "sheet": rows[SHEET],
+            "row": rows[ROW],
+            "checks": reasons.reindex(rows.index).fillna("").to_numpy(dtype=object),
+            "reasons": details.reindex(rows.index).fillna("").to_numpy(dtype=object),
+            **self._provenance(rows.index),
+        }
         out = pd.DataFrame(
-            {
-                "file": rows[FILE],
-                "sheet": rows[SHEET],
-                "row": rows[ROW],
-                "checks": reasons.reindex(rows.index).fillna("").to_numpy(dtype=object),
-                "reasons": details.reindex(rows.index).fillna("").to_numpy(dtype=object),
-            },
-            index=rows.index,
+            {own_column(name, codes): values for name, values in own.items()}, index=rows.index
         )
-        for key, values in self._provenance(rows.index).items():
-            out[key] = values
         for column in self.instrument.columns:
             values = rows[column.code]  # text as read (a CSV file's) is shown as it is
             out[column.code] = values.fillna("") if values.dtype == "str" else values.map(show)
