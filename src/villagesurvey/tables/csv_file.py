@@ -98,11 +98,12 @@ def neutralise_column(column: pd.Series) -> pa.Array:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if str(column.dtype) in ("Int64", "int64", "Float64", "float64"):
-        text = column.astype("str").where(column.notna(), "")
+    if column.dtype == "str" and column.dtype.storage == "pyarrow":  # Arrow already
+        strings = pa.array(column.array)
+    elif str(column.dtype) in ("Int64", "int64", "Float64", "float64"):
+        strings = pa.array(column.astype("str").where(column.notna(), ""), from_pandas=True)
     else:
-        text = column.where(column.notna(), "").astype(str)
-    strings = pa.array(text, from_pandas=True)
+        strings = pa.array(column.where(column.notna(), "").astype(str), from_pandas=True)
     if isinstance(strings, pa.ChunkedArray):
         strings = strings.combine_chunks()
     strings = pc.fill_null(strings.cast(pa.string()), "")

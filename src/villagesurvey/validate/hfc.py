@@ -61,24 +61,16 @@ def _quartile(ordered: np.ndarray, starts: np.ndarray, counts: np.ndarray, q: fl
 
 
 def _group_fences(
-    values: np.ndarray, groups: np.ndarray, size: int, factor: float
+    ordered: np.ndarray, grouped: np.ndarray, size: int, factor: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Fences of each group ``0 .. size-1`` of ``values`` (NaN left out); whether it has them.
+    """Fences of each group ``0 .. size-1``; whether it has them.
 
-    A group has fences when it holds at least :data:`MIN_VALUES` answers of at least
+    ``ordered`` holds the known values sorted by group (``grouped``), then by value. A group
+    has fences when it holds at least :data:`MIN_VALUES` answers of at least
     :data:`MIN_DISTINCT` different values and its quartiles differ.
     """
     import numpy as np
 
-    known = ~np.isnan(values)
-    values, groups = values[known], groups[known]
-    if size > 1:  # by value, then by group keeping that order (radix, to 32,767 groups)
-        order = np.argsort(values)  # tied values are equal: their order does not matter
-        by = groups[order]
-        order = order[np.argsort(by.astype(np.int16) if size < 2**15 else by, kind="stable")]
-        ordered, grouped = values[order], groups[order]
-    else:
-        ordered, grouped = np.sort(values), groups
     counts = np.bincount(grouped, minlength=size)
     starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.intp)
     new = np.ones(len(ordered), dtype=bool)
@@ -107,9 +99,14 @@ def _bounds(
     import numpy as np
 
     size = int(codes.max()) + 1 if len(codes) else 0
-    pooled = _group_fences(values, np.zeros(len(values), np.intp), 1, factor)
-    low_g, high_g, own = _group_fences(values, codes, size, factor)
-    own &= np.bincount(codes[~np.isnan(values)], minlength=size) >= MIN_GROUP
+    known = ~np.isnan(values)
+    order = np.argsort(values[known])  # tied values are equal: their order does not matter
+    ordered, by = values[known][order], codes[known][order]
+    pooled = _group_fences(ordered, np.zeros(len(ordered), np.intp), 1, factor)
+    # by group, keeping the order of values (a radix sort to 32,767 groups)
+    regroup = np.argsort(by.astype(np.int16) if size < 2**15 else by, kind="stable")
+    low_g, high_g, own = _group_fences(ordered[regroup], by[regroup], size, factor)
+    own &= np.bincount(by, minlength=size) >= MIN_GROUP
     low_all, high_all = (pooled[0][0], pooled[1][0]) if pooled[2][0] else (-np.inf, np.inf)
     local = own[codes]
     return np.where(local, low_g[codes], low_all), np.where(local, high_g[codes], high_all), local
