@@ -91,7 +91,7 @@ def render_dashboard(
     """
     lang = page_language(validation, language)
     if issues is None:
-        from ..validate.outputs import issues_table
+        from ..validate.issue_tables import issues_table
 
         issues = issues_table(validation, show_pii=False)
     blocks: dict[str, Mapping[str, Any]] = dict(validation.monitoring)
