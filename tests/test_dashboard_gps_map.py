@@ -164,3 +164,24 @@ def test_every_village_has_a_marker_of_its_own_and_is_named(villages):
     # a village's centre and its household's marker share its colour
     centres = [e.get("stroke") for e in svg.iter() if e.get("class") == "centre"]
     assert centres == [m.get("fill") for m in marks]
+
+
+@pytest.mark.parametrize("villages", [3, 12, 48])
+def test_the_legend_hides_no_point(villages):
+    """The legend's rows lie under the map: no household or centre is drawn beneath them
+    (the villages of the block run along the map's lower edge, into its right corner)."""
+    svg = _svg(_parse(section(_villages_block(villages), "en")))
+    legend = next(e for e in svg.iter(f"{SVG}g") if e.get("class") == "legend")
+    named = [t for t in legend.iter(f"{SVG}text") if t.get("y") != str(24 - 6)]  # not the key
+    top = min(float(t.get("y")) for t in named) - 12  # a line of 12-pixel text
+    marks = [e for e in svg.iter() if e.get("class") in ("point", "centre")]
+    assert len(marks) == 2 * villages
+    assert max(_lowest(m) for m in marks) + 8 < top  # a ring reaches 8 pixels from a point
+
+
+def _lowest(mark: ET.Element) -> float:
+    """How far down a marker reaches: a circle's centre, a path's lowest corner."""
+    if mark.tag == f"{SVG}circle":
+        return float(mark.get("cy"))
+    ys = [float(y) for y in re.findall(r"[ML][-0-9.]+ ([-0-9.]+)", mark.get("d"))]
+    return max(ys) + (6 if mark.get("class") == "centre" else 0)  # a cross: its arm, 6 down

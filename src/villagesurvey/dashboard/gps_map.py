@@ -28,6 +28,7 @@ _SHAPES = ("circle", "triangle", "diamond", "triangle_down")
 """A village's marker: the villages take the colours in turn, then the next shape: 48 apart."""
 _MOST_LEGEND = 12
 """Villages named in the legend; beyond, each village's name is written at its centre."""
+_LEGEND_LEFT = _WIDTH - 180
 
 
 def section(block: Mapping[str, Any], language: str) -> str:
@@ -105,9 +106,10 @@ def _figure(question: Mapping[str, Any], column: str, language: str) -> str:
     span = max(width_km, height_km, 0.05)  # a single point still gets a map 50 m across
     inner_w, inner_h = _WIDTH - 2 * _PAD, _HEIGHT - 2 * _PAD - 40
     scale = min(inner_w / max(width_km, span / 4), inner_h / max(height_km, span / 4))
-    height = round(max(height_km, span / 4) * scale) + 2 * _PAD + 40
+    below = 40 + 16 * (len(_legend_rows(_legend_items(shown["villages"]))) - 1)
+    height = round(max(height_km, span / 4) * scale) + 2 * _PAD + below
     x0 = _PAD + (inner_w - width_km * scale) / 2
-    y0 = height - _PAD - 40
+    y0 = height - _PAD - below  # the scale bar and the legend's rows under the map
 
     def at(x: float, y: float) -> tuple[float, float]:
         return round(x0 + x * scale, 1), round(y0 - y * scale, 1)
@@ -204,16 +206,20 @@ def _scale_bar(span: float, scale: float, height: int) -> str:
     )
 
 
-def _legend(villages: Sequence[str], language: str, height: int) -> str:
+def _legend_items(villages: Sequence[str]) -> list[tuple[str, int | None]]:
+    """The villages the legend names (their marker's number), and ``+n`` for the rest."""
     items: list[tuple[str, int | None]] = [(str(v), i) for i, v in enumerate(villages)]
     if len(villages) > _MOST_LEGEND:
         items = [*items[:_MOST_LEGEND], (f"+{len(villages) - _MOST_LEGEND}", None)]
+    return items
+
+
+def _legend(villages: Sequence[str], language: str, height: int) -> str:
     out = ['<g class="legend" font-size="12">']
-    left = _WIDTH - 180
-    rows = _legend_rows(items, left)
-    y = height - _PAD - 4 - 16 * (len(rows) - 1)  # every village, in rows from the bottom
+    rows = _legend_rows(_legend_items(villages))
+    y = height - _PAD - 4 - 16 * (len(rows) - 1)  # in rows from the bottom, under the map
     for row in rows:
-        x = left
+        x = _LEGEND_LEFT
         for name, village in row:
             mark = (_marker(x, y - 4, village, 4) if village is not None
                     else f'<circle cx="{x}" cy="{y - 4}" r="4" fill="#777777"/>')  # fmt: skip
@@ -235,16 +241,14 @@ def _legend_width(name: str) -> int:
     return 8 + 8 * len(name) + 12
 
 
-def _legend_rows(
-    items: list[tuple[str, int | None]], left: int
-) -> list[list[tuple[str, int | None]]]:
-    """The legend's items in rows that fit between ``left`` and the map's right edge."""
+def _legend_rows(items: list[tuple[str, int | None]]) -> list[list[tuple[str, int | None]]]:
+    """The legend's items in rows that fit between its left edge and the map's right edge."""
     rows: list[list[tuple[str, int | None]]] = [[]]
-    x = left
+    x = _LEGEND_LEFT
     for item in items:
         if rows[-1] and x + _legend_width(item[0]) > _WIDTH - 10:
             rows.append([])
-            x = left
+            x = _LEGEND_LEFT
         rows[-1].append(item)
         x += _legend_width(item[0])
     return rows
