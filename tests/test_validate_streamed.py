@@ -241,3 +241,55 @@ def test_a_file_of_a_header_alone(instrument: Any, tmp_path: Path) -> None:
     path = tmp_path / "header.csv"
     path.write_text(header + "\n", encoding="utf-8")
     _compare(instrument, [path], tmp_path, 7)
+
+
+def test_asked_for_partitions_and_validated_in_memory_says_why(tmp_path: Path) -> None:
+    """--partition-rows that cannot be honoured: a note on standard error names the reason
+    (and never a row of the file), and the in-memory path validates."""
+    from click.testing import CliRunner
+
+    from villagesurvey.cli import main
+
+    truth = ROOT / "sample_data" / "truth.csv"
+    lines = truth.read_text(encoding="utf-8").splitlines()
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("\n".join([*lines[:5], lines[5] + ",secret-extra-cell", *lines[6:]]) + "\n",
+                      encoding="utf-8")  # fmt: skip
+    gbk = tmp_path / "gbk.csv"
+    gbk.write_bytes(truth.read_text(encoding="utf-8").encode("gb18030"))
+    corrections = ROOT / "sample_data" / "corrections.csv"
+    cases = {
+        (ragged,): "ragged.csv: a row has more or fewer cells than the header",
+        (gbk,): "gbk.csv: it is not UTF-8",
+        (truth, "--corrections", corrections): "--corrections, --sample, --villages and "
+        "--backchecks need every row at once",
+        (ROOT / "sample_data" / "returns",): "only CSV files are read in partitions",
+    }
+    for n, (given, why) in enumerate(cases.items()):
+        args = ["validate", str(INSTRUMENT), *map(str, given), "-o", str(tmp_path / f"o{n}"),
+                "--partition-rows", "25"]  # fmt: skip
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code in (0, 1), result.output
+        assert f"note: validating in memory, not in partitions: {why}\n" in result.stderr
+        assert "secret-extra-cell" not in result.stderr
+        assert (tmp_path / f"o{n}" / "issues.xlsx").exists()  # the in-memory set
+    quiet = CliRunner().invoke(main, ["validate", str(INSTRUMENT), str(gbk), "-o",
+                                      str(tmp_path / "quiet")])  # fmt: skip
+    assert "note:" not in quiet.stderr  # not asked for, small: nothing to say
+
+
+def test_large_returns_with_corrections_say_they_are_validated_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from villagesurvey.cli import main
+    from villagesurvey.validate import streamed
+
+    monkeypatch.setattr(streamed, "STREAM_FROM_BYTES", 1_000)  # the sample's CSV is "large"
+    truth = ROOT / "sample_data" / "truth.csv"
+    args = ["validate", str(INSTRUMENT), str(truth), "-o", str(tmp_path / "out"),
+            "--corrections", str(ROOT / "sample_data" / "corrections.csv")]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code in (0, 1), result.output
+    assert "note: validating in memory, not in partitions: --corrections" in result.stderr

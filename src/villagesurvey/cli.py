@@ -948,10 +948,15 @@ def _streamed(
         stream_paths,
     )
 
-    paths = None if whole else stream_paths(returns)
-    if not paths:
+    paths = stream_paths(returns)
+    large = bool(paths) and sum(p.stat().st_size for p in paths or ()) >= STREAM_FROM_BYTES
+    if whole or not paths:
+        if partition_rows is not None or (whole and large):  # partitions due: say why not
+            why = ("--corrections, --sample, --villages and --backchecks need every row at once"
+                   if whole else "only CSV files are read in partitions")  # fmt: skip
+            _in_memory(why)
         return None
-    if partition_rows is None and sum(p.stat().st_size for p in paths) < STREAM_FROM_BYTES:
+    if partition_rows is None and not large:
         return None
     try:
         return validate_streamed(
@@ -959,8 +964,14 @@ def _streamed(
             outlier_factor=outlier_iqr, show_pii=show_pii, stage=stage,
             table_format=table_format, partition_by=partition_by,
         )  # fmt: skip
-    except NotStreamableError:
+    except NotStreamableError as error:
+        _in_memory(str(error))
         return None  # read in memory: that reader reads any shape, or says why not
+
+
+def _in_memory(why: str) -> None:
+    """Say on standard error that the returns are validated in memory, not in partitions."""
+    click.echo(f"note: validating in memory, not in partitions: {why}", err=True)
 
 
 def _stage(line: str) -> None:

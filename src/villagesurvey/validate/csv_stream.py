@@ -102,7 +102,7 @@ def dialect_of(data: bytes) -> tuple[str, int, bool]:
         If the text is UTF-16.
     """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise NotStreamableError("UTF-16")
+        raise NotStreamableError("it is UTF-16")
     bom = data.startswith(codecs.BOM_UTF8)
     head = data[len(codecs.BOM_UTF8) if bom else 0 :].decode("utf-8", "ignore")
     first_line = head[:4096].partition("\n")[0]
@@ -157,8 +157,16 @@ def _chunks(source: _Hashing, delimiter: str, width: int, rows: int) -> Iterator
                 pending, held, want = rest.to_batches(), rest.num_rows, rows
         if held:
             yield pa.Table.from_batches(pending, schema=pending[0].schema)
-    except (pa.ArrowInvalid, UnicodeDecodeError) as error:
-        raise NotStreamableError(str(error)) from None
+    except UnicodeDecodeError:
+        raise NotStreamableError("it is not UTF-8") from None
+    except pa.ArrowInvalid as error:  # its text may quote a row: not shown
+        said = str(error)
+        why = "pyarrow cannot read it in blocks"
+        if "UTF8" in said:
+            why = "it is not UTF-8"
+        elif "columns" in said:
+            why = "a row has more or fewer cells than the header"
+        raise NotStreamableError(why) from None
 
 
 def csv_partitions(
@@ -186,7 +194,10 @@ def csv_partitions(
         If the file cannot be read in pieces, or is refused as a return of this instrument
         (the in-memory reader says why).
     """
-    delimiter, width, bom = _dialect(streamed.path)
+    try:
+        delimiter, width, bom = _dialect(streamed.path)
+    except NotStreamableError as error:
+        raise NotStreamableError(f"{streamed.name}: {error}") from None
     source = _Hashing(streamed.path)
     encoding = "UTF-8 with a byte-order mark" if bom else "UTF-8"
     findings.add(
@@ -197,6 +208,8 @@ def csv_partitions(
         yield from _partitions(instrument, streamed, source, (delimiter, width), rows, findings)
         source.rest()
         streamed.sha256 = source.digest.hexdigest()
+    except NotStreamableError as error:
+        raise NotStreamableError(f"{streamed.name}: {error}") from None
     finally:
         source.close()
 
