@@ -263,7 +263,8 @@ def test_asked_for_partitions_and_validated_in_memory_says_why(tmp_path: Path) -
         (gbk,): "gbk.csv: it is not UTF-8",
         (truth, "--corrections", corrections): "--corrections, --sample, --villages and "
         "--backchecks need every row at once",
-        (ROOT / "sample_data" / "returns",): "only CSV files are read in partitions",
+        (ROOT / "sample_data" / "returns" / "V01_returns.xlsx",): "only CSV files are read in "
+        "partitions",
     }
     for n, (given, why) in enumerate(cases.items()):
         args = ["validate", str(INSTRUMENT), *map(str, given), "-o", str(tmp_path / f"o{n}"),
