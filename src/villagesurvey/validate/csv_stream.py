@@ -33,6 +33,7 @@ from .header_row import code_row as find_code_row
 from .headers import match_headers
 from .layout import Return, _extract_table, lay_out
 from .reading import ReadFile, Refused, Sheet
+from .repeat_tables import find_links
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -53,12 +54,14 @@ class NotStreamableError(Exception):
 
 @dataclasses.dataclass
 class StreamedFile:
-    """What streaming a file learned: its hash (once read to the end) and its rows."""
+    """What streaming a file learned: its hash (once read to the end), its rows, and whether
+    it is a phone export (its header names the submission's columns)."""
 
     path: Path
     name: str
     sha256: str = ""
     respondents: int = 0
+    export: bool = False
 
 
 class _Hashing(io.RawIOBase):
@@ -272,11 +275,16 @@ class _Layout:
         if self.headers is None:
             head = [list(r.values()) for r in chunk.slice(0, HEAD_ROWS).to_pylist()]
             sheet = Sheet(self.sheet_name, head, 1, 1, {}, chunk)
+            if find_links(sheet) is not None:  # ODK Central's <form>-<repeat>.csv, SurveyCTO's
+                raise NotStreamableError(
+                    "it holds the rows of a repeat, which are linked to their households in memory"
+                )
             read = ReadFile(self.streamed.path, "", "csv", {self.sheet_name: sheet}, ())
             laid = lay_out(self.instrument, read, name, findings)
             if isinstance(laid, Refused):
                 raise NotStreamableError(laid.reason)
             self._head = sheet
+            self.streamed.export = bool(laid.provenance)
             return laid
         sheet = Sheet(self.sheet_name, [], start, 1, {}, chunk)
         laid = _extract_table(sheet, name, self.headers, start, findings)

@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from .rosters import RosterReturns
     from .run import FileReport, Validation
 
-__all__ = ["ExportRepeats"]
+__all__ = ["ExportRepeats", "no_repeat_tables"]
 
 _CSV_CUT = (
     "KoboToolbox's CSV export holds the main table only: download its XLS export, which has "
@@ -174,14 +174,7 @@ class ExportRepeats:
         self.pending = []
         for file in self.exports:
             have = found.get(file, set()) | found.get("", set())
-            for roster in self.instrument.rosters:
-                if roster.code not in have:
-                    findings.add(
-                        file=file, check="no_roster_sheet", severity="warning",
-                        message=f"the export holds no table of repeat {roster.code!r}, so "
-                        f"its rows are not in this batch ({_CSV_CUT}; ODK Central's and "
-                        "SurveyCTO's have a CSV file per repeat)",
-                    )  # fmt: skip
+            no_repeat_tables(self.instrument, file, have, findings)
 
     def link(self, household: Validation, rosters: RosterReturns) -> None:
         """Lay out every matched table on its roster, each row given its household's key."""
@@ -191,6 +184,19 @@ class ExportRepeats:
         for table, roster in self.tables:
             _lay_out(table, roster, parents, rosters)
         self.tables = []
+
+
+def no_repeat_tables(instrument: Instrument, file: str, have: set[str], findings: Findings) -> None:
+    """Warn of each roster of ``instrument`` that the phone export ``file`` holds no table of
+    (``no_roster_sheet``); ``have`` names the rosters it has tables of."""
+    for roster in instrument.rosters:
+        if roster.code not in have:
+            findings.add(
+                file=file, check="no_roster_sheet", severity="warning",
+                message=f"the export holds no table of repeat {roster.code!r}, so "
+                f"its rows are not in this batch ({_CSV_CUT}; ODK Central's and "
+                "SurveyCTO's have a CSV file per repeat)",
+            )  # fmt: skip
 
 
 class _Parents:

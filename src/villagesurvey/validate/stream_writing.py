@@ -22,6 +22,7 @@ from ..tables.outputset import output_lock, output_set
 from .checking import _silent, check_returns
 from .csv_chunks import CarriageReturnError
 from .csv_stream import StreamedFile
+from .export_repeats import no_repeat_tables
 from .findings import Findings
 from .result import FileReport, Validation
 from .stream_result import STREAMED_OUTPUTS, StreamedValidation
@@ -115,6 +116,8 @@ def validate_streamed(
         for path in paths:
             streamed = StreamedFile(path, shown[path])
             parts.read(streamed, partition_rows, say)
+            if streamed.export:  # a CSV file holds no repeat's table
+                no_repeat_tables(instrument, streamed.name, set(), parts.findings)
             files.append(FileReport(streamed.name, path, streamed.sha256, "read", "csv"))
         say("looking for duplicates and outliers")
         factor = outlier_factor if outlier_factor is not None else hfc.IQR_FACTOR
