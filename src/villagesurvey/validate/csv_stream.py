@@ -28,10 +28,11 @@ from typing import TYPE_CHECKING, Any
 from ..instrument import Instrument
 from ..tables.safe import shown_name
 from ._csv import HEAD_ROWS
+from .answer_rows import Return, extract_table
 from .findings import Findings
 from .header_row import code_row as find_code_row
 from .headers import match_headers
-from .layout import Return, _extract_table, lay_out
+from .layout import lay_out
 from .reading import ReadFile, Refused, Sheet
 from .repeat_tables import find_links
 
@@ -287,7 +288,7 @@ class _Layout:
             self.streamed.export = bool(laid.provenance)
             return laid
         sheet = Sheet(self.sheet_name, [], start, 1, {}, chunk)
-        laid = _extract_table(sheet, name, self.headers, start, findings)
+        laid = extract_table(sheet, name, self.headers, start, findings)
         return dataclasses.replace(laid, language=self.language, typed_cells=False)
 
     def accept(self, laid: Return) -> None:

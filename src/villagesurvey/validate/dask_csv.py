@@ -28,11 +28,12 @@ from ..errors import OptionError, ReturnsError
 from ..instrument import Instrument
 from ..tables.safe import shown_name
 from ._csv import HEAD_ROWS
+from .answer_rows import Return, extract_table, report_blank
 from .csv_stream import NotStreamableError, dialect_of
 from .findings import Findings
 from .header_row import code_row as find_code_row
 from .headers import Headers, match_headers
-from .layout import Return, _extract_table, _report_blank, lay_out
+from .layout import lay_out
 from .reading import ReadFile, Refused, Sheet
 
 if TYPE_CHECKING:
@@ -306,7 +307,7 @@ def lay_piece(
         sheet = Sheet(file.sheet, [], piece.start, 1, {}, table)
         if head.headers is None:  # a refused file has no partition checked
             raise ReturnsError(f"{file.name}: no header row")
-        laid = _extract_table(sheet, file.name, head.headers, piece.start, findings)
+        laid = extract_table(sheet, file.name, head.headers, piece.start, findings)
         laid = dataclasses.replace(laid, language=head.language, typed_cells=False)
     end = piece.start + table.num_rows
     after = laid.rows[-1] + 1 if laid.rows else (end if piece.head else piece.start)
@@ -324,5 +325,5 @@ def late_blank_rows(
     later: dict[str, int] = {}
     for piece, count, rows in reversed(list(zip(pieces, respondents, trailing, strict=True))):
         if rows and later.get(piece.file.url, 0):
-            _report_blank(piece.file.name, piece.file.sheet, rows, findings, set())
+            report_blank(piece.file.name, piece.file.sheet, rows, findings, set())
         later[piece.file.url] = later.get(piece.file.url, 0) + count
