@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from .._atomic import atomic_path
 from ..instrument import Instrument
 from .checking import _locate, check_rows
-from .csv_chunks import render
+from .csv_chunks import CarriageReturnError, render
 from .dask_tasks import Checked, Written, keep_heads
 from .findings import Findings
 from .issue_pieces import assemble_issues, issue_piece
@@ -66,13 +66,18 @@ def finish(
     reports: list[FileReport],
     rosters: dict[str, Validation],
     options: tuple[bool, set[str], str | None],
+    levels: pd.DataFrame | None = None,
 ) -> DaskValidation:
-    """issues.csv, issues.parquet, audit.csv, the rosters' tables and summary.json."""
+    """issues.csv, issues.parquet, audit.csv, the rosters' tables and summary.json.
+
+    ``levels`` holds the findings the checks across levels added to household rows: in
+    issues.csv they follow the other households' findings, then come each roster's findings
+    and, in audit.csv, each roster's lines, as on one machine."""
     import pandas as pd
 
     from ..tables.csv_file import write_csv
     from .issue_pieces import IssuePiece
-    from .issue_tables import every_audit
+    from .issue_tables import every_audit, issues_table
     from .parquet_tables import write_roster_tables
     from .summaries import write_summary
 
@@ -91,8 +96,20 @@ def finish(
                                  "issues.csv" in crlf))  # fmt: skip
         segments[-1].file = str(name)
         keep_heads(unplaced, show_pii, parts / f"heads-file-{number:06d}.pickle")
-    tally = assemble_issues(staging / "issues.csv", segments, "issues.csv" in crlf)
+    tail = []
+    if levels is not None and len(levels):
+        linked = part_validation(instrument, blank, blank, levels, rosters, frozenset())
+        tail.append(issue_piece(linked, parts / "levels", show_pii, "issues.csv" in crlf))
+    tally = assemble_issues(staging / "issues.csv", segments, "issues.csv" in crlf, tail)
     heads = _heads_in_order(parts, segments, len(written))
+    if tail:
+        _more_heads(heads, issues_table(linked, show_pii))
+    every = dict(tally)
+    for level in rosters.values():
+        issues = issues_table(level, show_pii)
+        _more_heads(heads, issues)
+        _append(staging / "issues.csv", issues, "issues.csv" in crlf)
+        every = _added(every, level.counts)
     _issues_parquet(staging / "issues.csv", staging / "issues.parquet")
     none = part_validation(
         instrument, empty.raw, empty.typed, Findings().frame(), rosters, frozenset()
@@ -104,6 +121,7 @@ def finish(
         for piece in sorted(written, key=lambda w: w.number):
             with open(piece.audit, "rb") as part:
                 shutil.copyfileobj(part, out)
+    _append(staging / "audit.csv", every_audit(none, show_pii), "audit.csv" in crlf)
     shutil.rmtree(parts)
     rows: Counter[str] = Counter()
     quarantined: Counter[str] = Counter()
@@ -117,9 +135,45 @@ def finish(
     )  # fmt: skip
     write_roster_tables(staging, rosters, "parquet", partition_by)
     write_csv(staging / "dropped.csv", result.dropped)
-    write_capped_xlsx(staging / "issues.xlsx", result, heads)
+    write_capped_xlsx(staging / "issues.xlsx", result, heads, every)
     write_summary(staging / "summary.json", result, "parquet", partition_by)
     return result
+
+
+def _append(path: Path, table: pd.DataFrame, crlf: bool) -> None:
+    """Append a table's rows (no header) to a CSV file of the set."""
+    if not len(table):
+        return
+    data, cr = render(table, header=False, crlf=crlf)
+    if cr and not crlf:
+        raise CarriageReturnError(path.name)
+    with open(path, "ab") as out:
+        out.write(data)
+
+
+def _more_heads(heads: dict[str, Any], issues: pd.DataFrame) -> None:
+    """Add a table's findings to each check's first ones (:func:`_heads_in_order`)."""
+    import pandas as pd
+
+    from ._xlsx import MAX_CHECK_ROWS
+
+    for check, rows in issues.groupby("check", sort=False):
+        held = heads.get(str(check))
+        if held is None or len(held) < MAX_CHECK_ROWS:
+            both = rows if held is None else pd.concat([held, rows], ignore_index=True)
+            heads[str(check)] = both.head(MAX_CHECK_ROWS)
+
+
+def _added(
+    tally: dict[str, dict[str, int]], more: dict[str, dict[str, int]]
+) -> dict[str, dict[str, int]]:
+    """Two counts of findings by severity and check, added."""
+    every = {severity: dict(checks) for severity, checks in tally.items()}
+    for severity, checks in more.items():
+        held = every.setdefault(severity, {})
+        for check, n in checks.items():
+            held[check] = held.get(check, 0) + n
+    return every
 
 
 def _letter_return(small: Checked) -> Any:
@@ -167,9 +221,15 @@ def _heads_in_order(parts: Path, segments: list[Any], partitions: int) -> dict[s
     return heads
 
 
-def write_capped_xlsx(path: Path, result: DaskValidation, heads: dict[str, Any]) -> None:
+def write_capped_xlsx(
+    path: Path,
+    result: DaskValidation,
+    heads: dict[str, Any],
+    tally: dict[str, dict[str, int]] | None = None,
+) -> None:
     """issues.xlsx as the one-machine path writes it: the summary, the files, a sheet per
-    check with its first findings (the count from all of them); no response rates."""
+    check with its first findings (the count from all of them: ``tally``, the households'
+    and the rosters' findings, by default the households'); no response rates."""
     from ..tables.xlsx_stream import TableBook
     from ._xlsx import MAX_CHECK_ROWS, summary_rows
     from .issue_tables import ISSUE_COLUMNS
@@ -183,7 +243,8 @@ def write_capped_xlsx(path: Path, result: DaskValidation, heads: dict[str, Any])
                   f.reason, f.sha256 or ""] for f in result.files]  # fmt: skip
         book.add("Files", columns, files)
         order = {"error": 0, "warning": 1, "fixed": 2, "corrected": 3, "confirmed": 4}
-        counts = [((check, severity), count) for severity, checks in result.tally.items()
+        every = result.tally if tally is None else tally
+        counts = [((check, severity), count) for severity, checks in every.items()
                   for check, count in checks.items()]  # fmt: skip
         seen: set[str] = set()
         for (check, _), _ in sorted(counts, key=lambda i: (order[i[0][1]], -i[1], i[0][0])):

@@ -168,10 +168,15 @@ def write_piece(
     rosters: dict[str, Validation],
     shown: frozenset[str],
     outputs: Outputs,
+    levels: pd.DataFrame | None = None,
 ) -> Written:
     """Split a checked partition into clean and quarantine with every finding of its rows
     (its own, the duplicates, the cascades, the outliers, in the order of the batch) and
-    write its parts of the tables, issues.csv and audit.csv."""
+    write its parts of the tables, issues.csv and audit.csv.
+
+    ``levels``, the findings of the checks across levels on its rows, count for the split
+    and the audit after all others; their lines of issues.csv are written apart
+    (:func:`.dask_outputs.finish`), after every other finding, as on one machine."""
     from .issue_pieces import issue_piece
     from .issue_tables import every_audit
     from .stream_split import part_validation
@@ -183,15 +188,18 @@ def write_piece(
                   outliers.assign(severity="warning")):  # fmt: skip
         found.add_frame(frame)
     located = _locate(found.frame(), raw, [_letters(checked)])
-    level = part_validation(instrument, raw, typed, located, rosters, shown)
+    listed = part_validation(instrument, raw, typed, located, rosters, shown)
+    level = listed
+    if levels is not None and len(levels):
+        level = part_validation(instrument, raw, typed, _after(located, levels), rosters, shown)
     staging = Path(outputs.staging)
     n = checked.number
     write_table(staging / "clean.parquet", level.clean(), n, outputs.partition_by)
     write_table(staging / "quarantine.parquet", level.quarantine(), n, outputs.partition_by)
     parts = staging / ".partitions"
     crlf = "issues.csv" in outputs.crlf
-    segment = issue_piece(level, parts / f"issues-{n:06d}", outputs.show_pii, crlf)
-    keep_heads(level, outputs.show_pii, parts / f"heads-{n:06d}.pickle")
+    segment = issue_piece(listed, parts / f"issues-{n:06d}", outputs.show_pii, crlf)
+    keep_heads(listed, outputs.show_pii, parts / f"heads-{n:06d}.pickle")
     audit, cr = render(every_audit(level, outputs.show_pii), header=False,
                        crlf="audit.csv" in outputs.crlf)  # fmt: skip
     if cr and "audit.csv" not in outputs.crlf:
@@ -201,6 +209,17 @@ def write_piece(
         n, checked.file, len(raw), len(level.quarantined), str(segment.path), segment.sizes,
         str(parts / f"audit-{n:06d}"),
     )  # fmt: skip
+
+
+def _after(located: pd.DataFrame, levels: pd.DataFrame) -> pd.DataFrame:
+    """The findings of a partition, then those across levels (as :mod:`.roster_checks`
+    appends them)."""
+    import pandas as pd
+
+    table = pd.concat([located.astype(object), levels.astype(object)], ignore_index=True)
+    for name in ("row", "record"):
+        table[name] = table[name].astype("Int64")
+    return table
 
 
 def keep_heads(level: Validation, show_pii: bool, path: Path) -> None:
