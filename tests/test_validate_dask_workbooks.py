@@ -192,3 +192,44 @@ def test_a_phone_export_with_repeats_leaves_the_previous_set(
         validate_dask(form, [export], out, client)
     assert _digests(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["export.xlsx", "out"]
+
+
+def _set_fault(faults: str | None) -> None:
+    import os
+
+    from villagesurvey.validate._worker import FAULT_VARIABLE
+
+    if faults is None:
+        os.environ.pop(FAULT_VARIABLE, None)
+    else:
+        os.environ[FAULT_VARIABLE] = faults
+
+
+def test_a_reader_that_crashes_hangs_or_runs_out_of_memory_costs_its_file(
+    client: Any, instrument: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader process a task starts aborts on one workbook, loops on another, needs more
+    than its memory on a third (faults set in the workers' environment, which the readers
+    inherit): each file is refused with the one-machine reason, the others are validated."""
+    from villagesurvey.validate._worker import FAULT_VARIABLE
+
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    books = ROOT / "sample_data" / "returns"
+    for name in ("V01_returns.xlsx", "V02_returns.xlsx", "V03_returns.xlsx", "V04_returns.xlsx"):
+        shutil.copy(books / name, folder / name)
+    faults = "abort:V02_returns.xlsx,hang:V03_returns.xlsx,memory:V04_returns.xlsx"
+    monkeypatch.setenv(FAULT_VARIABLE, faults)
+    result = validate_returns(instrument, [folder], views=(), timeout=3)
+    write_validation(result, tmp_path / "memory", table_format="parquet")
+    client.run(_set_fault, faults)
+    try:
+        validate_dask(instrument, [folder], tmp_path / "dask", client, timeout=3)
+    finally:
+        client.run(_set_fault, None)
+    _compare(tmp_path / "dask", tmp_path / "memory", None)
+    summary = _rows_add_up(tmp_path / "dask")
+    assert [(f["file"], f["check"]) for f in summary["files"]] == [
+        ("V01_returns.xlsx", ""), ("V02_returns.xlsx", "reader_crashed"),
+        ("V03_returns.xlsx", "read_timeout"), ("V04_returns.xlsx", "memory_limit"),
+    ]  # fmt: skip
