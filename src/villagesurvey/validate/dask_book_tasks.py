@@ -4,10 +4,10 @@ A workbook is its own partition: the task reads the file with the one-machine re
 (:func:`.reading.read_returns`: the same refusals of damaged files, zip bombs, unsafe XML,
 the same time and memory limits, in a reader process of its own), lays out its data sheet
 on the instrument and its roster sheets on each roster's (:class:`.rosters.RosterReturns`),
-and checks the households with :func:`.partition_check.check_partition`, as a partition of
-a CSV file is checked (:mod:`.dask_tasks`). The household rows wait in the staging folder;
-the roster rows, laid out but not checked, go back to the machine that runs the command,
-where every roster is checked and linked to the households as one table (:mod:`.dask_books`).
+and checks the households, and each roster's rows against the roster's own instrument, with
+:func:`.partition_check.check_partition`, as a partition of a CSV file is checked
+(:mod:`.dask_tasks`). The rows wait in the staging folder; what the checks across files
+need stays on the worker (:func:`level_rows`, and the hashes and numbers of the reductions).
 
 A CSV file in a batch of workbooks is read the same way, whole, as one partition.
 """
@@ -33,15 +33,16 @@ if TYPE_CHECKING:
     from .layout import Return
     from .result import FileReport
 
-__all__ = ["Book", "RosterPart", "checked_of", "level_rows", "read_book"]
+__all__ = ["Book", "RosterPart", "checked_of", "level_rows", "pick", "read_book"]
 
 
 @dataclasses.dataclass
 class RosterPart:
-    """A file's rows of one roster, laid out, with the findings and report of its sheet."""
+    """A file's rows of one roster, checked (``None``: no sheet, or its sheet refused), its
+    findings without a record and the report of its sheet."""
 
-    returns: list[Return]
-    findings: pd.DataFrame
+    checked: Checked | None
+    unlocated: pd.DataFrame
     files: list[FileReport]
 
 
@@ -61,7 +62,12 @@ class Book:
     def small(self) -> Book:
         """Itself without what the reductions read on the worker."""
         checked = self.checked.small() if self.checked is not None else None
-        return dataclasses.replace(self, checked=checked)
+        rosters = {
+            code: dataclasses.replace(part, checked=part.checked.small())
+            if part.checked is not None else part
+            for code, part in self.rosters.items()
+        }  # fmt: skip
+        return dataclasses.replace(self, checked=checked, rosters=rosters)
 
 
 @contextlib.contextmanager
@@ -122,42 +128,66 @@ def read_book(
     repeats.add(result, name, laid)
     export = bool(repeats.pending) or bool(repeats.exports and instrument.rosters)
     del result  # the cells as read can go
-    first = number * RECORD_STRIDE
-    checked = check_partition(instrument, laid, first=first)
-    found.add_frame(checked.unlocated)
-    where = Path(folder) / f"{number:06d}.pickle"
-    with open(where, "wb") as out:
-        pickle.dump(checked.waiting, out, pickle.HIGHEST_PROTOCOL)
-    kept = Checked(
-        number, name, first, len(checked.raw), str(where), len(laid.rows), [], found.frame(),
-        checked.provenance, dict(laid.letters), checked.keeps,
-    )  # fmt: skip
-    parts = {
-        code: RosterPart(rosters.returns[code], rosters.findings[code].frame(), rosters.files[code])
-        for code in rosters.returns
-    }
+    kept = _check(instrument, laid, number, Path(folder) / f"{number:06d}.pickle", found)
+    parts = {}
+    for code, table in rosters.tables.items():
+        own = Findings()
+        own.add_frame(rosters.findings[code].frame())
+        part = None
+        if rosters.returns[code]:
+            (sheet,) = rosters.returns[code]
+            part = _check(table, sheet, number, Path(folder) / f"{code}-{number:06d}.pickle", own)
+        parts[code] = RosterPart(part, own.frame(), rosters.files[code])
     return Book(number, report, kept.unlocated, kept, parts, dict(rosters.letters), export)
 
 
-def checked_of(book: Book) -> Checked:
-    """A read file's households checked (on its worker, for the reductions)."""
-    if book.checked is None:
+def _check(
+    instrument: Instrument, laid: Return, number: int, where: Path, found: Findings
+) -> Checked:
+    """Check a file's rows of one level as a partition; they wait at ``where``."""
+    first = number * RECORD_STRIDE
+    checked = check_partition(instrument, laid, first=first)
+    found.add_frame(checked.unlocated)
+    with open(where, "wb") as out:
+        pickle.dump(checked.waiting, out, pickle.HIGHEST_PROTOCOL)
+    return Checked(
+        number, laid.file, first, len(checked.raw), str(where), len(laid.rows), [],
+        found.frame(), checked.provenance, dict(laid.letters), checked.keeps,
+    )  # fmt: skip
+
+
+def checked_of(book: Book, code: str = "") -> Checked:
+    """A read file's households (or rows of roster ``code``) checked, on its worker."""
+    checked = book.checked if not code else book.rosters[code].checked
+    if checked is None:
         raise ValueError("a refused file has no partition")
-    return book.checked
+    return checked
 
 
-def level_rows(checked: Checked, copies: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """What the checks across levels need of a partition's households: each record's file,
-    sheet and Excel row, its typed ``columns`` (the key, the counts and totals of the
-    rosters) and whether it is quarantined so far (its errors, the duplicates, the cascades).
-    """
+def level_rows(
+    checked: Checked, copies: pd.DataFrame, columns: tuple[list[str], list[str]]
+) -> tuple[pd.DataFrame, pd.DataFrame, list[int]]:
+    """What the checks across levels need of a partition: each record's file, sheet and
+    Excel row with the ``columns`` as read and as typed (the keys, the columns of the
+    rosters' counts, totals, conditions and ages), and the records quarantined so far (its
+    errors, the duplicates ``copies``, the cascades)."""
     from .dask_tasks import _load
-    from .result import FILE, ROW, SHEET
 
     raw, typed, table, cascaded = _load(checked.path)
     errors = {int(r) for r in copies["record"]}
     for frame in (table, *cascaded):
         bad = frame[(frame["severity"] == "error") & frame["record"].notna()]
         errors.update(int(r) for r in bad["record"])
-    rows = raw[[FILE, SHEET, ROW]].join(typed[columns])
-    return rows.assign(_quarantined=rows.index.isin(sorted(errors)))
+    read, kept, _ = pick(raw, typed, columns)
+    return read, kept, sorted(errors)
+
+
+def pick(
+    raw: pd.DataFrame, typed: pd.DataFrame, columns: tuple[list[str], list[str]]
+) -> tuple[pd.DataFrame, pd.DataFrame, list[int]]:
+    """The place of each row, its ``columns`` as read and as typed; no record quarantined."""
+    from .result import FILE, ROW, SHEET
+
+    as_read, as_typed = columns
+    read = raw[[FILE, SHEET, ROW, *(c for c in as_read if c in raw.columns)]]
+    return read, typed[[c for c in as_typed if c in typed.columns]], []

@@ -20,6 +20,7 @@ together, the rosters' tables, issues.xlsx, summary.json, and the set committed 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,11 +31,11 @@ from ..tables.outputset import output_lock, output_set
 from ..tables.safe import shown_name
 from .checking import _silent
 from .csv_chunks import CarriageReturnError
-from .dask_book_tasks import Book, checked_of, level_rows, read_book
+from .dask_book_tasks import Book, checked_of, level_rows, pick, read_book
 from .dask_outputs import DaskValidation, finish
 from .dask_tasks import Checked, Outputs
 from .findings import Findings
-from .result import Validation
+from .result import FileReport, Validation
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -123,8 +124,7 @@ def validate_books(
         If the workers cannot reach the output folder, or it cannot be written.
     """
     from . import hfc
-    from .dask_reductions import find_copies, find_outliers
-    from .dask_run import _names, _reachable, _write
+    from .dask_run import _names, _reachable
     from .run import _display_names, _skipped
     from .stream_writing import empty_rosters
 
@@ -142,34 +142,122 @@ def validate_books(
             [client.submit(Book.small, f, pure=False) for f in futures]
         )
         _no_exports(books)
-        read = [(f, b) for f, b in zip(futures, books, strict=True) if b.checked is not None]
-        checked = [client.submit(checked_of, f, pure=False) for f, _ in read]
-        smalls = [b.checked for _, b in read if b.checked is not None]
+        reports = _skipped(skipped, findings := Findings())
+        reports += [b.report for b in books]
+        levels = _levels(client, instrument, futures, books, findings, reports)
         del futures
         say("looking for duplicates and outliers")
         factor = outlier_factor if outlier_factor is not None else hfc.IQR_FACTOR
-        copies = find_copies(client, instrument, checked, smalls)
-        outliers = find_outliers(client, instrument, checked, factor)
+        for level in levels.values():
+            level.reduce(client, factor)
         say("checking the rosters against the households")
-        reports = _skipped(skipped, findings := Findings())
-        reports += [b.report for b in books]
-        rosters, levels = _link(client, instrument, checked, smalls, copies, books, factor)
-        del checked
-        for book in books:
-            findings.add_frame(book.unlocated)
+        letters = {k: v for b in books for k, v in b.letters.items()}
+        linked = _link(client, instrument, levels, letters)
         say(f"writing {outdir}")
         crlf: set[str] = set()
         while True:
             try:
-                written = _write(client, instrument, smalls, (copies, outliers), empty,
-                                 staging, Outputs(str(staging), partition_by, show_pii,
-                                                  frozenset(crlf)), levels)  # fmt: skip
-                result = finish(staging, instrument, smalls, written, findings, reports,
-                                rosters, (show_pii, crlf, partition_by), levels)  # fmt: skip
+                result = _write_all(client, instrument, levels, linked, empty, staging,
+                                    (show_pii, crlf, partition_by))  # fmt: skip
                 break
             except CarriageReturnError as cut:  # every line of that file ends in CR LF
                 crlf.add(cut.name)
     return result
+
+
+@dataclasses.dataclass
+class _Level:
+    """One level's partitions on the cluster: the households (``code`` ``""``) or a roster."""
+
+    code: str
+    instrument: Instrument
+    futures: list[Future]
+    smalls: list[Checked]
+    findings: Findings
+    reports: list[FileReport]
+    copies: pd.DataFrame | None = None
+    outliers: pd.DataFrame | None = None
+
+    def reduce(self, client: Client, factor: float) -> None:
+        """Its duplicates and outlier fences (:mod:`.dask_reductions`)."""
+        from .dask_reductions import find_copies, find_outliers
+
+        self.copies = find_copies(client, self.instrument, self.futures, self.smalls)
+        self.outliers = find_outliers(client, self.instrument, self.futures, factor)
+
+
+def _levels(
+    client: Client,
+    instrument: Instrument,
+    futures: list[Future],
+    books: list[Book],
+    findings: Findings,
+    reports: list[FileReport],
+) -> dict[str, _Level]:
+    """The households and each roster, in the order of the instrument."""
+    from ..instrument import roster_instrument
+
+    read = [(f, b) for f, b in zip(futures, books, strict=True) if b.checked is not None]
+    for book in books:
+        findings.add_frame(book.unlocated)
+    levels = {
+        "": _Level(
+            "", instrument, [client.submit(checked_of, f, pure=False) for f, _ in read],
+            [b.checked for _, b in read if b.checked is not None], findings, reports,
+        )
+    }  # fmt: skip
+    for roster in instrument.rosters:
+        code = roster.code
+        own = Findings()
+        for book in books:
+            if code in book.rosters:
+                own.add_frame(book.rosters[code].unlocated)
+        parts = [(f, b.rosters[code]) for f, b in read if code in b.rosters]
+        sheets = [(f, p.checked) for f, p in parts if p.checked is not None]
+        levels[code] = _Level(
+            code, roster_instrument(instrument, roster),
+            [client.submit(checked_of, f, code, pure=False) for f, _ in sheets],
+            [c for _, c in sheets], own, [r for b in books for r in _files(b, code)],
+        )  # fmt: skip
+    return levels
+
+
+def _files(book: Book, code: str) -> list[FileReport]:
+    return book.rosters[code].files if code in book.rosters else []
+
+
+def _write_all(
+    client: Client,
+    instrument: Instrument,
+    levels: dict[str, _Level],
+    linked: dict[str, pd.DataFrame],
+    empty: dict[str, Validation],
+    staging: Path,
+    options: tuple[bool, set[str], str | None],
+) -> DaskValidation:
+    """Every level's partitions written by their tasks, then the set put together."""
+    from .dask_outputs import Level
+    from .dask_run import _write
+
+    show_pii, crlf, partition_by = options
+    written = {}
+    for code, level in levels.items():
+        late = (level.copies, level.outliers)
+        if late[0] is None or late[1] is None:
+            raise ValueError("the reductions come before the writing")
+        outputs = Outputs(str(staging), partition_by, show_pii, frozenset(crlf), code)
+        written[code] = _write(client, level.instrument, level.smalls, (late[0], late[1]),
+                               empty if not code else {}, staging, outputs,
+                               linked[code])  # fmt: skip
+    households = levels[""]
+    rosters = [
+        Level(code, level.instrument, level.smalls, written[code], level.findings,
+              level.reports, linked[code])
+        for code, level in levels.items()
+        if code
+    ]  # fmt: skip
+    return finish(staging, instrument, households.smalls, written[""], households.findings,
+                  households.reports, empty, options, (linked[""], rosters))  # fmt: skip
 
 
 def _read(
@@ -207,60 +295,73 @@ def _no_exports(books: list[Book]) -> None:
 def _link(
     client: Client,
     instrument: Instrument,
-    checked: list[Future],
-    smalls: list[Checked],
-    copies: pd.DataFrame,
-    books: list[Book],
-    factor: float,
-) -> tuple[dict[str, Validation], pd.DataFrame]:
-    """Check each roster as one table and link it to the households; give the rosters'
-    validations and the findings the links add to household rows (by record)."""
+    levels: dict[str, _Level],
+    letters: dict[tuple[str, str, str], str],
+) -> dict[str, pd.DataFrame]:
+    """The checks across levels (:mod:`.roster_ages`, :mod:`.roster_checks`), run here on
+    what each partition gives of its rows (:func:`.dask_book_tasks.level_rows`); give the
+    findings they add to each level, by record, in the order they are made."""
     import pandas as pd
 
-    from .rosters import RosterReturns
+    from .roster_ages import check_ages
+    from .roster_checks import check_levels
 
-    rosters = RosterReturns(instrument)
-    for book in books:
-        rosters.letters.update(book.letters)
-        for code, part in book.rosters.items():
-            rosters.returns[code] += part.returns
-            rosters.findings[code].add_frame(part.findings)
-            rosters.files[code] += part.files
-    if not instrument.rosters:
-        return {}, Findings().frame()
-    columns = list(dict.fromkeys(_level_columns(instrument)))
-    asks = [
-        client.submit(level_rows, future, _within(copies, small), columns, pure=False)
-        for future, small in zip(checked, smalls, strict=True)
-    ]
-    frames = [f for f in client.gather(asks) if len(f)]
-    rows = pd.concat(frames) if frames else _no_rows(instrument, columns)
-    quarantined = rows.index[rows["_quarantined"].to_numpy(dtype=bool)]
-    household = Validation(
-        instrument, [], rows, rows, Findings().frame(), pd.Index(quarantined, dtype="int64")
-    )
-    rosters.check(household, factor, None)
-    return household.rosters, household.findings
-
-
-def _level_columns(instrument: Instrument) -> list[str]:
-    """The household columns the checks across levels read: the key, counts and totals."""
-    columns = list(instrument.key)
-    for roster in instrument.rosters:
-        if roster.within is None:
-            columns += [roster.count] if roster.count else []
-            columns += [part.total for part in roster.sums]
-    return columns
+    kept: dict[str, Validation] = {}
+    for code, level in levels.items():
+        columns = _columns(instrument, code)
+        if level.copies is None:
+            raise ValueError("the reductions come before the links")
+        asks = [
+            client.submit(level_rows, future, _within(level.copies, small), columns, pure=False)
+            for future, small in zip(level.futures, level.smalls, strict=True)
+        ]
+        got = client.gather(asks) or [_no_rows(level.instrument, columns)]
+        raw = pd.concat([g[0] for g in got])
+        typed = pd.concat([g[1] for g in got])
+        bad = pd.Index(sorted(r for g in got for r in g[2]), dtype="int64")
+        kept[code] = Validation(level.instrument, [], raw, typed, Findings().frame(), bad)
+    household = kept[""]
+    for roster in instrument.rosters:  # an outer roster before those within it
+        checked = kept[roster.code]
+        household.rosters[roster.code] = checked
+        parent = household.rosters[roster.within] if roster.within else household
+        check_ages(checked, roster, parent.instrument.key, letters)
+        check_levels(parent, checked, roster, letters)
+    return {code: level.findings for code, level in kept.items()}
 
 
-def _no_rows(instrument: Instrument, columns: list[str]) -> pd.DataFrame:
-    """:func:`.dask_book_tasks.level_rows` of a batch without household rows."""
+def _columns(instrument: Instrument, code: str) -> tuple[list[str], list[str]]:
+    """The columns of a level the checks across levels read, as read and as typed: the keys,
+    the rosters' counts, totals, parts, conditions and ages."""
+    from ..instrument import roster_instrument
+    from ..instrument.conditions import parse_condition, references
+
+    def named(condition: str | None) -> list[str]:
+        return [c for c, _ in references(parse_condition(condition))] if condition else []
+
+    within = [r for r in instrument.rosters if r.within == (code or None)]
+    typed = [c for r in within for c in ([r.count] if r.count else [])]
+    typed += [part.total for r in within for part in r.sums]
+    if not code:
+        return [], [*instrument.key, *typed]
+    spec = next(r for r in instrument.rosters if r.code == code)
+    outer = next((r for r in instrument.rosters if r.code == spec.within), None)
+    parent = instrument.key if outer is None else roster_instrument(instrument, outer).key
+    keys = list(dict.fromkeys([*roster_instrument(instrument, spec).key, *parent]))
+    typed += named(spec.exactly_one) + [part.part for part in spec.sums]
+    for rule in spec.older_than:
+        typed += [*named(rule.older), *named(rule.younger), rule.age]
+    return keys, list(dict.fromkeys([*keys, *typed]))
+
+
+def _no_rows(
+    instrument: Instrument, columns: tuple[list[str], list[str]]
+) -> tuple[pd.DataFrame, pd.DataFrame, list[int]]:
+    """:func:`.dask_book_tasks.level_rows` of a level without rows."""
     from .checking import check_rows
-    from .result import FILE, ROW, SHEET
 
     none = check_rows(instrument, [], Findings())
-    rows = none.raw[[FILE, SHEET, ROW]].join(none.typed[columns])
-    return rows.assign(_quarantined=False)
+    return pick(none.raw, none.typed, columns)
 
 
 def _within(table: pd.DataFrame, small: Checked) -> pd.DataFrame:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from .._atomic import atomic_path
 from ..instrument import Instrument
 from .checking import _locate, check_rows
-from .csv_chunks import CarriageReturnError, render
+from .csv_chunks import render
 from .dask_tasks import Checked, Written, keep_heads
 from .findings import Findings
 from .issue_pieces import assemble_issues, issue_piece
@@ -57,6 +57,19 @@ def write_empty(folder: Path, table: pd.DataFrame) -> None:
     pq.write_table(text_table(table), folder / "part-0.parquet")
 
 
+@dataclasses.dataclass
+class Level:
+    """A roster's partitions written by their tasks (a batch of workbooks)."""
+
+    code: str
+    instrument: Instrument
+    smalls: list[Checked]
+    written: list[Written]
+    findings: Findings
+    reports: list[FileReport]
+    linked: pd.DataFrame
+
+
 def finish(
     staging: Path,
     instrument: Instrument,
@@ -66,23 +79,92 @@ def finish(
     reports: list[FileReport],
     rosters: dict[str, Validation],
     options: tuple[bool, set[str], str | None],
-    levels: pd.DataFrame | None = None,
+    books: tuple[pd.DataFrame, list[Level]] | None = None,
 ) -> DaskValidation:
     """issues.csv, issues.parquet, audit.csv, the rosters' tables and summary.json.
 
-    ``levels`` holds the findings the checks across levels added to household rows: in
-    issues.csv they follow the other households' findings, then come each roster's findings
-    and, in audit.csv, each roster's lines, as on one machine."""
+    ``books``, for a batch of workbooks: the findings the checks across levels added to
+    household rows (in issues.csv they follow the other households' findings, as on one
+    machine), and each roster's partitions, whose tables their tasks wrote; their findings
+    and audit lines follow the households'. Without it, ``rosters`` are the rosters' tables
+    (of no rows: a CSV file holds no roster)."""
     import pandas as pd
 
     from ..tables.csv_file import write_csv
-    from .issue_pieces import IssuePiece
-    from .issue_tables import every_audit, issues_table
+    from .issue_tables import every_audit
     from .parquet_tables import write_roster_tables
     from .summaries import write_summary
 
     show_pii, crlf, partition_by = options
     parts = staging / ".partitions"
+    issues = (parts, show_pii, "issues.csv" in crlf)
+    linked, levels = books if books is not None else (None, [])
+    tally, heads, located = level_issues(
+        issues, instrument, smalls, written, findings, linked, staging / "issues.csv"
+    )
+    every = dict(tally)
+    done: dict[str, Validation] = {}
+    for level in levels:
+        target = parts / f"issues-{level.code}.csv"
+        counts, more, placed = level_issues(issues, level.instrument, level.smalls,
+                                            level.written, level.findings, level.linked,
+                                            target, f"{level.code}-")  # fmt: skip
+        with open(target, "rb") as source, open(staging / "issues.csv", "ab") as out:
+            source.readline()  # its header
+            shutil.copyfileobj(source, out)
+        for check, rows in more.items():
+            _more_heads(heads, rows, check)
+        every = _added(every, counts)
+        done[level.code] = _counted(level, placed, counts)
+    _issues_parquet(staging / "issues.csv", staging / "issues.parquet")
+    empty = check_rows(instrument, [], Findings())
+    none = part_validation(
+        instrument, empty.raw, empty.typed, Findings().frame(), rosters, frozenset()
+    )
+    header, _ = render(every_audit(none, show_pii).iloc[:0], header=True,
+                       crlf="audit.csv" in crlf)  # fmt: skip
+    with open(staging / "audit.csv", "wb") as out:
+        out.write(header)
+        pieces = [
+            sorted(w, key=lambda p: p.number) for w in (written, *(x.written for x in levels))
+        ]
+        for piece in (p for some in pieces for p in some):
+            with open(piece.audit, "rb") as part:
+                shutil.copyfileobj(part, out)
+    shutil.rmtree(parts)
+    totals = count_rows(reports, *_rows(written), located)
+    result = DaskValidation(
+        instrument, reports, empty.raw, empty.typed, located, pd.Index([], dtype="int64"),
+        rosters=done if books is not None else rosters, totals=totals, tally=tally,
+    )  # fmt: skip
+    if books is None:
+        write_roster_tables(staging, rosters, "parquet", partition_by)
+    else:
+        for code, counted in done.items():
+            write_csv(staging / f"dropped_{code}.csv", counted.dropped)
+    write_csv(staging / "dropped.csv", result.dropped)
+    write_capped_xlsx(staging / "issues.xlsx", result, heads, every)
+    write_summary(staging / "summary.json", result, "parquet", partition_by)
+    return result
+
+
+def level_issues(
+    issues: tuple[Path, bool, bool],
+    instrument: Instrument,
+    smalls: list[Checked],
+    written: list[Written],
+    findings: Findings,
+    linked: pd.DataFrame | None,
+    target: Path,
+    prefix: str = "",
+) -> tuple[dict[str, dict[str, int]], dict[str, Any], pd.DataFrame]:
+    """Write a level's findings into ``target`` (a CSV file with its header) in the order
+    of the one-machine run: its partitions' pieces and its findings without a record, by
+    file, then those of the checks across levels (``linked``). Give their counts, the first
+    findings of each check, and the findings without a record, located."""
+    from .issue_pieces import IssuePiece
+
+    parts, show_pii, crlf = issues
     empty = check_rows(instrument, [], Findings())
     blank = empty.raw.iloc[:0] if smalls else empty.raw
     letters: dict[str, Any] = {}
@@ -91,77 +173,59 @@ def finish(
     located = _locate(findings.frame(), blank, list(letters.values()))
     segments = [IssuePiece(w.file, w.number + 1, Path(w.issues), w.sizes) for w in written]
     for number, (name, lines) in enumerate(located.groupby("file", sort=False)):
-        unplaced = part_validation(instrument, blank, blank, lines, rosters, frozenset())
-        segments.append(issue_piece(unplaced, parts / f"file-{number:06d}", show_pii,
-                                 "issues.csv" in crlf))  # fmt: skip
+        unplaced = part_validation(instrument, blank, blank, lines, {}, frozenset())
+        segments.append(issue_piece(unplaced, parts / f"{prefix}file-{number:06d}", show_pii,
+                                    crlf))  # fmt: skip
         segments[-1].file = str(name)
-        keep_heads(unplaced, show_pii, parts / f"heads-file-{number:06d}.pickle")
+        keep_heads(unplaced, show_pii, parts / f"heads-{prefix}file-{number:06d}.pickle")
     tail = []
-    if levels is not None and len(levels):
-        linked = part_validation(instrument, blank, blank, levels, rosters, frozenset())
-        tail.append(issue_piece(linked, parts / "levels", show_pii, "issues.csv" in crlf))
-    tally = assemble_issues(staging / "issues.csv", segments, "issues.csv" in crlf, tail)
-    heads = _heads_in_order(parts, segments, len(written))
+    if linked is not None and len(linked):
+        across = part_validation(instrument, blank, blank, linked, {}, frozenset())
+        tail.append(issue_piece(across, parts / f"{prefix}levels", show_pii, crlf))
+    tally = assemble_issues(target, segments, crlf, tail)
+    heads = _heads_in_order(parts, segments, len(written), prefix)
     if tail:
-        _more_heads(heads, issues_table(linked, show_pii))
-    every = dict(tally)
-    for level in rosters.values():
-        issues = issues_table(level, show_pii)
-        _more_heads(heads, issues)
-        _append(staging / "issues.csv", issues, "issues.csv" in crlf)
-        every = _added(every, level.counts)
-    _issues_parquet(staging / "issues.csv", staging / "issues.parquet")
-    none = part_validation(
-        instrument, empty.raw, empty.typed, Findings().frame(), rosters, frozenset()
-    )
-    header, _ = render(every_audit(none, show_pii).iloc[:0], header=True,
-                       crlf="audit.csv" in crlf)  # fmt: skip
-    with open(staging / "audit.csv", "wb") as out:
-        out.write(header)
-        for piece in sorted(written, key=lambda w: w.number):
-            with open(piece.audit, "rb") as part:
-                shutil.copyfileobj(part, out)
-    _append(staging / "audit.csv", every_audit(none, show_pii), "audit.csv" in crlf)
-    shutil.rmtree(parts)
+        from .issue_tables import issues_table
+
+        for check, rows in issues_table(across, show_pii).groupby("check", sort=False):
+            _more_heads(heads, rows, str(check))
+    return tally, heads, located
+
+
+def _rows(written: list[Written]) -> tuple[Counter[str], Counter[str]]:
+    """Each file's rows and rows quarantined, from its partitions."""
     rows: Counter[str] = Counter()
     quarantined: Counter[str] = Counter()
     for piece in written:
         rows[piece.file] += piece.rows
         quarantined[piece.file] += piece.quarantined
-    totals = count_rows(reports, rows, quarantined, located)
-    result = DaskValidation(
-        instrument, reports, empty.raw, empty.typed, located, pd.Index([], dtype="int64"),
-        rosters=rosters, totals=totals, tally=tally,
+    return rows, quarantined
+
+
+def _counted(
+    level: Level, located: pd.DataFrame, tally: dict[str, dict[str, int]]
+) -> DaskValidation:
+    """A roster's counts, as its validation on one machine gives them."""
+    import pandas as pd
+
+    empty = check_rows(level.instrument, [], Findings())
+    totals = count_rows(level.reports, *_rows(level.written), located)
+    return DaskValidation(
+        level.instrument, level.reports, empty.raw, empty.typed, located,
+        pd.Index([], dtype="int64"), totals=totals, tally=tally,
     )  # fmt: skip
-    write_roster_tables(staging, rosters, "parquet", partition_by)
-    write_csv(staging / "dropped.csv", result.dropped)
-    write_capped_xlsx(staging / "issues.xlsx", result, heads, every)
-    write_summary(staging / "summary.json", result, "parquet", partition_by)
-    return result
 
 
-def _append(path: Path, table: pd.DataFrame, crlf: bool) -> None:
-    """Append a table's rows (no header) to a CSV file of the set."""
-    if not len(table):
-        return
-    data, cr = render(table, header=False, crlf=crlf)
-    if cr and not crlf:
-        raise CarriageReturnError(path.name)
-    with open(path, "ab") as out:
-        out.write(data)
-
-
-def _more_heads(heads: dict[str, Any], issues: pd.DataFrame) -> None:
-    """Add a table's findings to each check's first ones (:func:`_heads_in_order`)."""
+def _more_heads(heads: dict[str, Any], rows: pd.DataFrame, check: str) -> None:
+    """Add a check's findings to its first ones (:func:`_heads_in_order`)."""
     import pandas as pd
 
     from ._xlsx import MAX_CHECK_ROWS
 
-    for check, rows in issues.groupby("check", sort=False):
-        held = heads.get(str(check))
-        if held is None or len(held) < MAX_CHECK_ROWS:
-            both = rows if held is None else pd.concat([held, rows], ignore_index=True)
-            heads[str(check)] = both.head(MAX_CHECK_ROWS)
+    held = heads.get(check)
+    if held is None or len(held) < MAX_CHECK_ROWS:
+        both = rows if held is None else pd.concat([held, rows], ignore_index=True)
+        heads[check] = both.head(MAX_CHECK_ROWS)
 
 
 def _added(
@@ -201,14 +265,19 @@ def _issues_parquet(source: Path, target: Path) -> None:
             out.write_batch(batch)
 
 
-def _heads_in_order(parts: Path, segments: list[Any], partitions: int) -> dict[str, Any]:
-    """The first findings of each check over the batch, in the order of issues.csv."""
+def _heads_in_order(
+    parts: Path, segments: list[Any], partitions: int, prefix: str = ""
+) -> dict[str, Any]:
+    """The first findings of each check over the batch, in the order of issues.csv (of a
+    level's pieces, named with ``prefix``)."""
     import pandas as pd
 
     from ._xlsx import MAX_CHECK_ROWS
 
-    names = {id(s): f"heads-{s.order - 1:06d}.pickle" for s in segments[:partitions]}
-    names |= {id(s): f"heads-file-{n:06d}.pickle" for n, s in enumerate(segments[partitions:])}
+    names = {id(s): f"heads-{prefix}{s.order - 1:06d}.pickle" for s in segments[:partitions]}
+    names |= {
+        id(s): f"heads-{prefix}file-{n:06d}.pickle" for n, s in enumerate(segments[partitions:])
+    }
     heads: dict[str, Any] = {}
     for segment in sorted(segments, key=lambda s: (s.file, s.order)):
         with open(parts / names[id(segment)], "rb") as stream:

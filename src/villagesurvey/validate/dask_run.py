@@ -336,8 +336,9 @@ def _write(
     written: list[Written] = client.gather(asks)
     empty = check_rows(instrument, [], Findings())
     level = part_validation(instrument, empty.raw, empty.typed, Findings().frame(), rosters, shown)
-    for stem, table in (("clean", level.clean()), ("quarantine", level.quarantine())):
-        folder = staging / f"{stem}.parquet"
+    stem, _ = outputs.names()
+    for kind, table in (("clean", level.clean()), ("quarantine", level.quarantine())):
+        folder = staging / f"{kind}{stem}.parquet"
         if not folder.is_dir() or not any(folder.iterdir()):
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir()
