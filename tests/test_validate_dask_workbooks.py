@@ -25,7 +25,7 @@ from villagesurvey.validate import validate_returns, write_validation
 from villagesurvey.validate.dask_run import validate_dask
 
 from .attacks import run_cli
-from .test_validate_dask import _compare, _digests
+from .test_validate_dask import _compare, _digests, _table
 from .test_validate_streamed import INSTRUMENT, ROOT, _sheet_rows, _write
 
 SEASON = [ROOT / "sample_data" / "returns", ROOT / "sample_data" / "returns_messy"]
@@ -233,3 +233,51 @@ def test_a_reader_that_crashes_hangs_or_runs_out_of_memory_costs_its_file(
         ("V01_returns.xlsx", ""), ("V02_returns.xlsx", "reader_crashed"),
         ("V03_returns.xlsx", "read_timeout"), ("V04_returns.xlsx", "memory_limit"),
     ]  # fmt: skip
+
+
+def test_rosters_within_rosters_linked_across_workbooks(client: Any, tmp_path: Path) -> None:
+    """The plots-within-farms instrument's returns in two workbooks: household 3 and a farm
+    and plots of household 1 sit in the second one, so that rows are linked to households and
+    farms of another file (counts, heads, sums, ages between members, a plot of no farm, rows
+    of a quarantined household); every level's tables, issues.csv, audit.csv and the dropped
+    tables are compared with the one-machine run."""
+    from villagesurvey.instrument import parse_instrument
+
+    from .returns import fill_template
+    from .rosters import FARMS
+    from .test_validate_nested_rosters import FARM_ROWS, HOUSEHOLDS, MEMBERS, PLOTS
+
+    instrument = parse_instrument(FARMS)
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    later = {"members": ("3",), "farms": ("1|2", "3|1"), "plots": ("1|2", "1|3", "3|1")}
+    for name, second in (("V1a.xlsx", False), ("V1b.xlsx", True)):
+        rosters = {
+            code: [r for r in rows
+                   if (r["hh"] in later[code] or f"{r['hh']}|{r['farm']}" in later[code]
+                       if code != "members" else r["hh"] in later[code]) == second]
+            for code, rows in (("members", MEMBERS), ("farms", FARM_ROWS), ("plots", PLOTS))
+        }  # fmt: skip
+        households = [r for r in HOUSEHOLDS if (r["hh"] == "3") == second]
+        fill_template(instrument, households, folder / name, rosters=rosters)
+    memory = _in_memory(instrument, [folder], tmp_path / "memory")
+    out = tmp_path / "dask"
+    validate_dask(instrument, [folder], out, client)
+    codes = ("members", "farms", "plots")
+    for stem in (
+        "clean",
+        "quarantine",
+        *(f"{k}_{c}" for c in codes for k in ("clean", "quarantine")),
+    ):
+        assert _table(out / f"{stem}.parquet").equals(_table(memory / f"{stem}.parquet")), stem
+    for name in ("issues.csv", "audit.csv", "dropped.csv", *(f"dropped_{c}.csv" for c in codes)):
+        assert (out / name).read_bytes() == (memory / name).read_bytes(), name
+    summary = _rows_add_up(out)
+    assert summary == json.loads((memory / "summary.json").read_text(encoding="utf-8"))
+    found = {c: set(summary["rosters"][c]["counts"].get("error", {})) for c in codes}
+    found["members"] |= set(summary["rosters"]["members"]["counts"].get("warning", {}))
+    assert {"roster_count", "roster_exactly_one", "roster_sum", "parent_quarantined"} <= found[
+        "farms"
+    ]
+    assert {"roster_orphan", "parent_quarantined"} <= found["plots"]
+    assert "roster_older_than" in found["members"]

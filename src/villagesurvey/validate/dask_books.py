@@ -269,7 +269,7 @@ def _read(
     timeout: float,
 ) -> list[Future]:
     """A read task per file; their results stay on the workers."""
-    there = client.scatter(instrument, broadcast=True)
+    there = client.scatter(instrument, broadcast=True, hash=False)
     futures: list[Future] = [
         client.submit(read_book, there, str(p), names[p], n, folder, timeout, pure=False)
         for n, p in enumerate(paths)

@@ -314,7 +314,7 @@ def _write(
     """
     shown = frozenset(p for s in smalls for p in s.provenance)
     copies, outliers = late
-    scattered = client.scatter([instrument, rosters], broadcast=True)
+    scattered = client.scatter([instrument, rosters], broadcast=True, hash=False)
     instrument_there, rosters_there = scattered
     asks = []
     for small in smalls:
