@@ -1,21 +1,22 @@
-"""Validate workbook returns on a Dask cluster: a task per workbook, rosters linked here.
+"""Validate workbook returns on a Dask cluster: a task per workbook, every level on workers.
 
 The steps::
 
     read       each file (a task of its own, :func:`.dask_book_tasks.read_book`): read with
-               the one-machine reader's limits and refusals, laid out, its households checked
-               by :func:`.partition_check.check_partition`; its household rows wait in the
-               staging folder, its roster rows come back here
-    reduce     duplicates and outlier fences of the households (:mod:`.dask_reductions`)
-    levels     here: every roster checked as one table (its own duplicates, outliers, ages)
-               and linked to the households (counts, heads, sums, rows of no household or of
-               a quarantined one), from each household's key, counts, totals, place and
-               whether it is quarantined, gathered from the workers
-    write      each file's households split into clean and quarantine (the findings across
-               levels included) by the write tasks of the CSV path (:mod:`.dask_tasks`)
+               the one-machine reader's limits and refusals, laid out, its households and
+               each roster's rows checked by :func:`.partition_check.check_partition`; the
+               rows wait in the staging folder
+    reduce     duplicates and outlier fences of each level (:mod:`.dask_reductions`)
+    levels     here: the checks across levels (:mod:`.roster_ages`, :mod:`.roster_checks`:
+               counts, heads, sums, ages between members, rows of no household or of a
+               quarantined one) on what each partition gives of its rows: place, keys, the
+               columns of the counts, totals, conditions and ages, and whether it is
+               quarantined so far (:func:`.dask_book_tasks.level_rows`)
+    write      each file's rows of each level split into clean and quarantine (the findings
+               across levels included) by the write tasks of the CSV path (:mod:`.dask_tasks`)
 
-Then, as for CSV returns (:func:`.dask_outputs.finish`): issues.csv and audit.csv put
-together, the rosters' tables, issues.xlsx, summary.json, and the set committed as one.
+Then (:func:`.dask_outputs.finish`): issues.csv and audit.csv put together, households
+first, then each roster, issues.xlsx, summary.json, and the set committed as one.
 """
 
 from __future__ import annotations
