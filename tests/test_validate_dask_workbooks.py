@@ -25,7 +25,7 @@ from villagesurvey.validate import validate_returns, write_validation
 from villagesurvey.validate.dask_run import validate_dask
 
 from .attacks import run_cli
-from .test_validate_dask import _compare, _digests, _table
+from .test_validate_dask import _compare, _digests, _rows, _table
 from .test_validate_streamed import INSTRUMENT, ROOT, _sheet_rows, _write
 
 SEASON = [ROOT / "sample_data" / "returns", ROOT / "sample_data" / "returns_messy"]
@@ -264,11 +264,8 @@ def test_rosters_within_rosters_linked_across_workbooks(client: Any, tmp_path: P
     out = tmp_path / "dask"
     validate_dask(instrument, [folder], out, client)
     codes = ("members", "farms", "plots")
-    for stem in (
-        "clean",
-        "quarantine",
-        *(f"{k}_{c}" for c in codes for k in ("clean", "quarantine")),
-    ):
+    stems = ("clean", "quarantine", *(f"{k}_{c}" for c in codes for k in ("clean", "quarantine")))
+    for stem in stems:
         assert _table(out / f"{stem}.parquet").equals(_table(memory / f"{stem}.parquet")), stem
     for name in ("issues.csv", "audit.csv", "dropped.csv", *(f"dropped_{c}.csv" for c in codes)):
         assert (out / name).read_bytes() == (memory / name).read_bytes(), name
@@ -281,3 +278,18 @@ def test_rosters_within_rosters_linked_across_workbooks(client: Any, tmp_path: P
     ]
     assert {"roster_orphan", "parent_quarantined"} <= found["plots"]
     assert "roster_older_than" in found["members"]
+    split = tmp_path / "dask-hh"  # every level's tables split by household, as in memory
+    validate_dask(instrument, [folder], split, client, partition_by="hh")
+    result = validate_returns(instrument, [folder], views=())
+    write_validation(result, tmp_path / "memory-hh", table_format="parquet", partition_by="hh")
+    for stem in stems:
+        got, expected = (
+            _table(f / f"{stem}.parquet", "hh") for f in (split, tmp_path / "memory-hh")
+        )
+        assert _rows(got[list(expected.columns)]) == _rows(expected), stem
+        parts = [
+            {p.name for p in (f / f"{stem}.parquet").iterdir()}
+            for f in (split, memory.parent / "memory-hh")
+        ]
+        assert parts[0] == parts[1], stem
+    assert {p.name for p in (split / "clean_members.parquet").iterdir()} == {"hh=1", "hh=2"}
