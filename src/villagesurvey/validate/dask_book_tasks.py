@@ -18,6 +18,7 @@ import contextlib
 import dataclasses
 import multiprocessing
 import pickle
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -70,17 +71,32 @@ class Book:
         return dataclasses.replace(self, checked=checked, rosters=rosters)
 
 
+class _Lifted:
+    """The tasks reading in this worker, and its daemon flag as it had it."""
+
+    lock = threading.Lock()
+    reading = 0
+    daemon: Any = None
+
+
 @contextlib.contextmanager
 def _children_allowed() -> Iterator[None]:
     """Let a Dask worker process (a daemon) start the reader process, as
-    :func:`.reading.read_returns` does; the reader is stopped before the task ends."""
+    :func:`.reading.read_returns` does; the reader is stopped before the task ends, and the
+    flag is put back when the last task of the worker that reads is done."""
     config: dict[str, Any] = getattr(multiprocessing.current_process(), "_config", {})
-    daemon = config.get("daemon")
-    config["daemon"] = False
+    with _Lifted.lock:
+        if not _Lifted.reading:
+            _Lifted.daemon = config.get("daemon")
+            config["daemon"] = False
+        _Lifted.reading += 1
     try:
         yield
     finally:
-        config["daemon"] = daemon
+        with _Lifted.lock:
+            _Lifted.reading -= 1
+            if not _Lifted.reading:
+                config["daemon"] = _Lifted.daemon
 
 
 def read_book(
