@@ -185,6 +185,7 @@ class _Level:
 
         self.copies = find_copies(client, self.instrument, self.futures, self.smalls)
         self.outliers = find_outliers(client, self.instrument, self.futures, factor)
+        self.futures = []  # the workers may drop the hashes and numbers
 
 
 def _levels(
@@ -313,8 +314,8 @@ def _link(
         if level.copies is None:
             raise ValueError("the reductions come before the links")
         asks = [
-            client.submit(level_rows, future, _within(level.copies, small), columns, pure=False)
-            for future, small in zip(level.futures, level.smalls, strict=True)
+            client.submit(level_rows, small, _within(level.copies, small), columns, pure=False)
+            for small in level.smalls
         ]
         got = client.gather(asks) or [_no_rows(level.instrument, columns)]
         raw = pd.concat([g[0] for g in got])
