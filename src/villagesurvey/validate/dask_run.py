@@ -309,8 +309,8 @@ def _write(
 ) -> list[Written]:
     """Write every partition's parts (a task each); the tables of no rows at the end.
 
-    ``levels`` holds the findings the checks across levels added to household rows (by
-    record): they count for the split, but come after every other finding in issues.csv.
+    ``levels`` holds the findings the checks across levels added to the rows (by record):
+    they count for the split, but come after every other finding in issues.csv.
     """
     shown = frozenset(p for s in smalls for p in s.provenance)
     copies, outliers = late
