@@ -1,9 +1,10 @@
-"""Shared fixtures: the shipped instrument and a small inline one."""
+"""Shared fixtures: the shipped instrument, a small inline one, a local Dask cluster."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from textwrap import dedent
+from typing import Any
 
 import pytest
 
@@ -98,3 +99,22 @@ def model_study() -> Instrument:
 def small() -> Instrument:
     """A small instrument with one question of every kind."""
     return parse_instrument(SMALL, source="small.yaml")
+
+
+@pytest.fixture(scope="session")
+def client() -> Any:
+    """A Dask client of a LocalCluster of two worker processes, one thread each (the Dask
+    tests share it)."""
+    from distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(
+            n_workers=2,
+            processes=True,
+            threads_per_worker=1,
+            memory_limit="1GiB",
+            dashboard_address=":0",  # any free port: no warning if 8787 is taken
+        ) as cluster,
+        Client(cluster, set_as_default=False) as connected,
+    ):
+        yield connected

@@ -34,23 +34,6 @@ SAME_BYTES = ("issues.csv", "audit.csv", "dropped.csv", "dropped_members.csv")
 
 
 @pytest.fixture(scope="module")
-def client() -> Any:
-    from distributed import Client, LocalCluster
-
-    with (
-        LocalCluster(
-            n_workers=2,
-            processes=True,
-            threads_per_worker=1,
-            memory_limit="1GiB",
-            dashboard_address=":0",  # any free port: no warning if 8787 is taken
-        ) as cluster,
-        Client(cluster, set_as_default=False) as connected,
-    ):
-        yield connected
-
-
-@pytest.fixture(scope="module")
 def instrument() -> Any:
     return load_instrument(INSTRUMENT)
 
@@ -243,7 +226,7 @@ def test_without_dask_installed_one_line_says_how(
     refused = run_cli(["validate", str(INSTRUMENT), truth, "-o", str(tmp_path / "out"),
                        "--dask", "local", "--partition-rows", "10"])  # fmt: skip
     assert refused.exit_code == 2
-    assert "--dask and --scheduler check CSV and Parquet returns alone" in refused.output
+    assert "--dask and --scheduler check the returns alone" in refused.output
     assert not (tmp_path / "out").exists()
 
 

@@ -773,8 +773,9 @@ def _returns(ctx: Any, param: Any, values: tuple[str, ...]) -> tuple[Path | str,
     "--dask",
     type=click.Choice(["local"]),
     default=None,
-    help="Check CSV or Parquet returns (paths or fsspec URLs) as Dask tasks on worker "
-    "processes of this machine (pip install villagesurvey[dask]); tables written as Parquet.",
+    help="Check the returns (workbooks, CSV or Parquet files; CSV and Parquet also at fsspec "
+    "URLs) as Dask tasks on worker processes of this machine (pip install "
+    "villagesurvey[dask]); tables written as Parquet.",
 )
 @click.option(
     "--workers",
@@ -786,8 +787,8 @@ def _returns(ctx: Any, param: Any, values: tuple[str, ...]) -> tuple[Path | str,
     "--scheduler",
     default=None,
     metavar="ADDRESS",
-    help="Check CSV or Parquet returns on the Dask cluster of this scheduler "
-    "(tcp://host:8786); its workers must reach the returns and OUTDIR at the same paths.",
+    help="Check the returns on the Dask cluster of this scheduler (tcp://host:8786); its "
+    "workers must reach the returns and OUTDIR at the same paths.",
 )
 @_reports_errors
 def validate(
@@ -834,7 +835,7 @@ def validate(
     if dask is not None or scheduler is not None:
         _check_parquet_options(loaded, "parquet", partition_by)
         _on_dask(loaded, returns, outdir, (scheduler, workers), whole or bool(partition_rows),
-                 show_pii, outlier_iqr, partition_by)  # fmt: skip
+                 show_pii, outlier_iqr, partition_by, timeout)  # fmt: skip
     _check_parquet_options(loaded, table_format, partition_by)
     check_language(loaded, language)
     stage = _stage if sys.stderr.isatty() else None
@@ -901,6 +902,7 @@ def _on_dask(
     show_pii: bool,
     outlier_iqr: float,
     partition_by: str | None,
+    timeout: float = 60.0,
 ) -> None:
     """Validate on Dask (a local cluster, or the scheduler's), say what was written, exit."""
     from .errors import OptionError
@@ -910,15 +912,15 @@ def _on_dask(
 
     if refused:
         raise OptionError(
-            "--dask and --scheduler check CSV and Parquet returns alone: leave out --corrections, "
-            "--sample, --villages, --backchecks and --partition-rows"
+            "--dask and --scheduler check the returns alone: leave out --corrections, "
+            "--sample, --villages, --backchecks and --partition-rows, or validate on one machine"
         )
     scheduler, workers = where
     stage = _stage if sys.stderr.isatty() else None
     with dask_client(scheduler, workers) as client:
         result = validate_dask(
             instrument, returns, outdir, client, outlier_factor=outlier_iqr, show_pii=show_pii,
-            partition_by=partition_by, stage=stage,
+            partition_by=partition_by, stage=stage, timeout=timeout,
         )  # fmt: skip
     for line in summary_lines(result, outdir):
         click.echo(line)

@@ -57,6 +57,19 @@ def write_empty(folder: Path, table: pd.DataFrame) -> None:
     pq.write_table(text_table(table), folder / "part-0.parquet")
 
 
+@dataclasses.dataclass
+class Level:
+    """A roster's partitions written by their tasks (a batch of workbooks)."""
+
+    code: str
+    instrument: Instrument
+    smalls: list[Checked]
+    written: list[Written]
+    findings: Findings
+    reports: list[FileReport]
+    linked: pd.DataFrame
+
+
 def finish(
     staging: Path,
     instrument: Instrument,
@@ -66,18 +79,92 @@ def finish(
     reports: list[FileReport],
     rosters: dict[str, Validation],
     options: tuple[bool, set[str], str | None],
+    books: tuple[pd.DataFrame, list[Level]] | None = None,
 ) -> DaskValidation:
-    """issues.csv, issues.parquet, audit.csv, the rosters' tables and summary.json."""
+    """issues.csv, issues.parquet, audit.csv, the rosters' tables and summary.json.
+
+    ``books``, for a batch of workbooks: the findings the checks across levels added to
+    household rows (in issues.csv they follow the other households' findings, as on one
+    machine), and each roster's partitions, whose tables their tasks wrote; their findings
+    and audit lines follow the households'. Without it, ``rosters`` are the rosters' tables
+    (of no rows: a CSV file holds no roster)."""
     import pandas as pd
 
     from ..tables.csv_file import write_csv
-    from .issue_pieces import IssuePiece
     from .issue_tables import every_audit
     from .parquet_tables import write_roster_tables
     from .summaries import write_summary
 
     show_pii, crlf, partition_by = options
     parts = staging / ".partitions"
+    issues = (parts, show_pii, "issues.csv" in crlf)
+    linked, levels = books if books is not None else (None, [])
+    tally, heads, located = level_issues(
+        issues, instrument, smalls, written, findings, linked, staging / "issues.csv"
+    )
+    every = dict(tally)
+    done: dict[str, Validation] = {}
+    for level in levels:
+        target = parts / f"issues-{level.code}.csv"
+        counts, more, placed = level_issues(issues, level.instrument, level.smalls,
+                                            level.written, level.findings, level.linked,
+                                            target, f"{level.code}-")  # fmt: skip
+        with open(target, "rb") as source, open(staging / "issues.csv", "ab") as out:
+            source.readline()  # its header
+            shutil.copyfileobj(source, out)
+        for check, rows in more.items():
+            _more_heads(heads, rows, check)
+        every = _added(every, counts)
+        done[level.code] = _counted(level, placed, counts)
+    _issues_parquet(staging / "issues.csv", staging / "issues.parquet")
+    empty = check_rows(instrument, [], Findings())
+    none = part_validation(
+        instrument, empty.raw, empty.typed, Findings().frame(), rosters, frozenset()
+    )
+    header, _ = render(every_audit(none, show_pii).iloc[:0], header=True,
+                       crlf="audit.csv" in crlf)  # fmt: skip
+    with open(staging / "audit.csv", "wb") as out:
+        out.write(header)
+        pieces = [
+            sorted(w, key=lambda p: p.number) for w in (written, *(x.written for x in levels))
+        ]
+        for piece in (p for some in pieces for p in some):
+            with open(piece.audit, "rb") as part:
+                shutil.copyfileobj(part, out)
+    shutil.rmtree(parts)
+    totals = count_rows(reports, *_rows(written), located)
+    result = DaskValidation(
+        instrument, reports, empty.raw, empty.typed, located, pd.Index([], dtype="int64"),
+        rosters=done if books is not None else rosters, totals=totals, tally=tally,
+    )  # fmt: skip
+    if books is None:
+        write_roster_tables(staging, rosters, "parquet", partition_by)
+    else:
+        for code, counted in done.items():
+            write_csv(staging / f"dropped_{code}.csv", counted.dropped)
+    write_csv(staging / "dropped.csv", result.dropped)
+    write_capped_xlsx(staging / "issues.xlsx", result, heads, every)
+    write_summary(staging / "summary.json", result, "parquet", partition_by)
+    return result
+
+
+def level_issues(
+    issues: tuple[Path, bool, bool],
+    instrument: Instrument,
+    smalls: list[Checked],
+    written: list[Written],
+    findings: Findings,
+    linked: pd.DataFrame | None,
+    target: Path,
+    prefix: str = "",
+) -> tuple[dict[str, dict[str, int]], dict[str, Any], pd.DataFrame]:
+    """Write a level's findings into ``target`` (a CSV file with its header) in the order
+    of the one-machine run: its partitions' pieces and its findings without a record, by
+    file, then those of the checks across levels (``linked``). Give their counts, the first
+    findings of each check, and the findings without a record, located."""
+    from .issue_pieces import IssuePiece
+
+    parts, show_pii, crlf = issues
     empty = check_rows(instrument, [], Findings())
     blank = empty.raw.iloc[:0] if smalls else empty.raw
     letters: dict[str, Any] = {}
@@ -86,40 +173,71 @@ def finish(
     located = _locate(findings.frame(), blank, list(letters.values()))
     segments = [IssuePiece(w.file, w.number + 1, Path(w.issues), w.sizes) for w in written]
     for number, (name, lines) in enumerate(located.groupby("file", sort=False)):
-        unplaced = part_validation(instrument, blank, blank, lines, rosters, frozenset())
-        segments.append(issue_piece(unplaced, parts / f"file-{number:06d}", show_pii,
-                                 "issues.csv" in crlf))  # fmt: skip
+        unplaced = part_validation(instrument, blank, blank, lines, {}, frozenset())
+        segments.append(issue_piece(unplaced, parts / f"{prefix}file-{number:06d}", show_pii,
+                                    crlf))  # fmt: skip
         segments[-1].file = str(name)
-        keep_heads(unplaced, show_pii, parts / f"heads-file-{number:06d}.pickle")
-    tally = assemble_issues(staging / "issues.csv", segments, "issues.csv" in crlf)
-    heads = _heads_in_order(parts, segments, len(written))
-    _issues_parquet(staging / "issues.csv", staging / "issues.parquet")
-    none = part_validation(
-        instrument, empty.raw, empty.typed, Findings().frame(), rosters, frozenset()
-    )
-    header, _ = render(every_audit(none, show_pii).iloc[:0], header=True,
-                       crlf="audit.csv" in crlf)  # fmt: skip
-    with open(staging / "audit.csv", "wb") as out:
-        out.write(header)
-        for piece in sorted(written, key=lambda w: w.number):
-            with open(piece.audit, "rb") as part:
-                shutil.copyfileobj(part, out)
-    shutil.rmtree(parts)
+        keep_heads(unplaced, show_pii, parts / f"heads-{prefix}file-{number:06d}.pickle")
+    tail = []
+    if linked is not None and len(linked):
+        across = part_validation(instrument, blank, blank, linked, {}, frozenset())
+        tail.append(issue_piece(across, parts / f"{prefix}levels", show_pii, crlf))
+    tally = assemble_issues(target, segments, crlf, tail)
+    heads = _heads_in_order(parts, segments, len(written), prefix)
+    if tail:
+        from .issue_tables import issues_table
+
+        for check, rows in issues_table(across, show_pii).groupby("check", sort=False):
+            _more_heads(heads, rows, str(check))
+    return tally, heads, located
+
+
+def _rows(written: list[Written]) -> tuple[Counter[str], Counter[str]]:
+    """Each file's rows and rows quarantined, from its partitions."""
     rows: Counter[str] = Counter()
     quarantined: Counter[str] = Counter()
     for piece in written:
         rows[piece.file] += piece.rows
         quarantined[piece.file] += piece.quarantined
-    totals = count_rows(reports, rows, quarantined, located)
-    result = DaskValidation(
-        instrument, reports, empty.raw, empty.typed, located, pd.Index([], dtype="int64"),
-        rosters=rosters, totals=totals, tally=tally,
+    return rows, quarantined
+
+
+def _counted(
+    level: Level, located: pd.DataFrame, tally: dict[str, dict[str, int]]
+) -> DaskValidation:
+    """A roster's counts, as its validation on one machine gives them."""
+    import pandas as pd
+
+    empty = check_rows(level.instrument, [], Findings())
+    totals = count_rows(level.reports, *_rows(level.written), located)
+    return DaskValidation(
+        level.instrument, level.reports, empty.raw, empty.typed, located,
+        pd.Index([], dtype="int64"), totals=totals, tally=tally,
     )  # fmt: skip
-    write_roster_tables(staging, rosters, "parquet", partition_by)
-    write_csv(staging / "dropped.csv", result.dropped)
-    write_capped_xlsx(staging / "issues.xlsx", result, heads)
-    write_summary(staging / "summary.json", result, "parquet", partition_by)
-    return result
+
+
+def _more_heads(heads: dict[str, Any], rows: pd.DataFrame, check: str) -> None:
+    """Add a check's findings to its first ones (:func:`_heads_in_order`)."""
+    import pandas as pd
+
+    from ._xlsx import MAX_CHECK_ROWS
+
+    held = heads.get(check)
+    if held is None or len(held) < MAX_CHECK_ROWS:
+        both = rows if held is None else pd.concat([held, rows], ignore_index=True)
+        heads[check] = both.head(MAX_CHECK_ROWS)
+
+
+def _added(
+    tally: dict[str, dict[str, int]], more: dict[str, dict[str, int]]
+) -> dict[str, dict[str, int]]:
+    """Two counts of findings by severity and check, added."""
+    every = {severity: dict(checks) for severity, checks in tally.items()}
+    for severity, checks in more.items():
+        held = every.setdefault(severity, {})
+        for check, n in checks.items():
+            held[check] = held.get(check, 0) + n
+    return every
 
 
 def _letter_return(small: Checked) -> Any:
@@ -147,14 +265,19 @@ def _issues_parquet(source: Path, target: Path) -> None:
             out.write_batch(batch)
 
 
-def _heads_in_order(parts: Path, segments: list[Any], partitions: int) -> dict[str, Any]:
-    """The first findings of each check over the batch, in the order of issues.csv."""
+def _heads_in_order(
+    parts: Path, segments: list[Any], partitions: int, prefix: str = ""
+) -> dict[str, Any]:
+    """The first findings of each check over the batch, in the order of issues.csv (of a
+    level's pieces, named with ``prefix``)."""
     import pandas as pd
 
     from ._xlsx import MAX_CHECK_ROWS
 
-    names = {id(s): f"heads-{s.order - 1:06d}.pickle" for s in segments[:partitions]}
-    names |= {id(s): f"heads-file-{n:06d}.pickle" for n, s in enumerate(segments[partitions:])}
+    names = {id(s): f"heads-{prefix}{s.order - 1:06d}.pickle" for s in segments[:partitions]}
+    names |= {
+        id(s): f"heads-{prefix}file-{n:06d}.pickle" for n, s in enumerate(segments[partitions:])
+    }
     heads: dict[str, Any] = {}
     for segment in sorted(segments, key=lambda s: (s.file, s.order)):
         with open(parts / names[id(segment)], "rb") as stream:
@@ -167,9 +290,15 @@ def _heads_in_order(parts: Path, segments: list[Any], partitions: int) -> dict[s
     return heads
 
 
-def write_capped_xlsx(path: Path, result: DaskValidation, heads: dict[str, Any]) -> None:
+def write_capped_xlsx(
+    path: Path,
+    result: DaskValidation,
+    heads: dict[str, Any],
+    tally: dict[str, dict[str, int]] | None = None,
+) -> None:
     """issues.xlsx as the one-machine path writes it: the summary, the files, a sheet per
-    check with its first findings (the count from all of them); no response rates."""
+    check with its first findings (the count from all of them: ``tally``, the households'
+    and the rosters' findings, by default the households'); no response rates."""
     from ..tables.xlsx_stream import TableBook
     from ._xlsx import MAX_CHECK_ROWS, summary_rows
     from .issue_tables import ISSUE_COLUMNS
@@ -183,7 +312,8 @@ def write_capped_xlsx(path: Path, result: DaskValidation, heads: dict[str, Any])
                   f.reason, f.sha256 or ""] for f in result.files]  # fmt: skip
         book.add("Files", columns, files)
         order = {"error": 0, "warning": 1, "fixed": 2, "corrected": 3, "confirmed": 4}
-        counts = [((check, severity), count) for severity, checks in result.tally.items()
+        every = result.tally if tally is None else tally
+        counts = [((check, severity), count) for severity, checks in every.items()
                   for check, count in checks.items()]  # fmt: skip
         seen: set[str] = set()
         for (check, _), _ in sorted(counts, key=lambda i: (order[i[0][1]], -i[1], i[0][0])):

@@ -63,16 +63,21 @@ def validate_dask(
     show_pii: bool = False,
     partition_by: str | None = None,
     stage: Callable[[str], None] | None = None,
+    timeout: float = 60.0,
 ) -> DaskValidation:
-    """Validate CSV returns on a Dask cluster and write the output set into ``outdir``.
+    """Validate returns on a Dask cluster and write the output set into ``outdir``.
+
+    CSV and Parquet returns are cut into partitions of byte blocks or row groups; a batch
+    that holds workbooks is read a file a task (:func:`.dask_books.validate_books`).
 
     Parameters
     ----------
     instrument : Instrument
         The questionnaire the returns should follow.
     sources : sequence of str or Path
-        CSV files and folders: local paths or fsspec URLs (``file://``, ``s3://`` ...) that
-        the workers can read.
+        CSV and Parquet files and folders: local paths or fsspec URLs (``file://``,
+        ``s3://`` ...) that the workers can read; or workbooks (.xlsx, .xlsm, .xls, .ods)
+        and CSV files, and folders of them, at local paths the workers share.
     outdir : path
         The output folder; the workers write into its staging folder, so it must be on a
         file system they share with this machine, at the same path.
@@ -89,6 +94,8 @@ def validate_dask(
         Split the clean and quarantine tables by this column (Hive layout).
     stage : callable, optional
         Called with a line saying what comes next.
+    timeout : float, default 60
+        Seconds a reader may take on one workbook before it is refused.
 
     Returns
     -------
@@ -103,8 +110,15 @@ def validate_dask(
         If the workers cannot reach the output folder, or it cannot be written.
     """
     from . import dask_csv, hfc
+    from .dask_books import book_paths, validate_books
     from .dask_reductions import find_copies, find_outliers
 
+    books = book_paths(sources)
+    if books is not None:
+        return validate_books(
+            instrument, books, outdir, client, outlier_factor=outlier_factor, show_pii=show_pii,
+            partition_by=partition_by, stage=stage, timeout=timeout,
+        )  # fmt: skip
     say = stage if stage is not None else _silent
     files = csv_files(sources)
     rosters = empty_rosters(instrument, outlier_factor)
@@ -291,15 +305,21 @@ def _write(
     rosters: dict[str, Validation],
     staging: Path,
     outputs: Outputs,
+    levels: pd.DataFrame | None = None,
 ) -> list[Written]:
-    """Write every partition's parts (a task each); the tables of no rows at the end."""
+    """Write every partition's parts (a task each); the tables of no rows at the end.
+
+    ``levels`` holds the findings the checks across levels added to the rows (by record):
+    they count for the split, but come after every other finding in issues.csv.
+    """
     shown = frozenset(p for s in smalls for p in s.provenance)
     copies, outliers = late
-    scattered = client.scatter([instrument, rosters], broadcast=True)
+    scattered = client.scatter([instrument, rosters], broadcast=True, hash=False)
     instrument_there, rosters_there = scattered
     asks = []
     for small in smalls:
         late = _late(copies, outliers, small)
+        linked = _late(levels, levels, small)[0] if levels is not None else None
         asks.append(
             client.submit(
                 write_piece,
@@ -309,14 +329,16 @@ def _write(
                 rosters_there,
                 shown,
                 outputs,
+                linked,
                 pure=False,
             )
         )
     written: list[Written] = client.gather(asks)
     empty = check_rows(instrument, [], Findings())
     level = part_validation(instrument, empty.raw, empty.typed, Findings().frame(), rosters, shown)
-    for stem, table in (("clean", level.clean()), ("quarantine", level.quarantine())):
-        folder = staging / f"{stem}.parquet"
+    stem, _ = outputs.names()
+    for kind, table in (("clean", level.clean()), ("quarantine", level.quarantine())):
+        folder = staging / f"{kind}{stem}.parquet"
         if not folder.is_dir() or not any(folder.iterdir()):
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir()

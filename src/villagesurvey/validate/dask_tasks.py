@@ -159,6 +159,12 @@ class Outputs:
     partition_by: str | None
     show_pii: bool
     crlf: frozenset[str]
+    level: str = ""
+    """The roster whose rows are written (its tables ``clean_<roster>``), or ``""``."""
+
+    def names(self) -> tuple[str, str]:
+        """The tables' stem ending and the pieces' prefix of the level."""
+        return (f"_{self.level}", f"{self.level}-") if self.level else ("", "")
 
 
 def write_piece(
@@ -168,10 +174,15 @@ def write_piece(
     rosters: dict[str, Validation],
     shown: frozenset[str],
     outputs: Outputs,
+    levels: pd.DataFrame | None = None,
 ) -> Written:
     """Split a checked partition into clean and quarantine with every finding of its rows
     (its own, the duplicates, the cascades, the outliers, in the order of the batch) and
-    write its parts of the tables, issues.csv and audit.csv."""
+    write its parts of the tables, issues.csv and audit.csv.
+
+    ``levels``, the findings of the checks across levels on its rows, count for the split
+    and the audit after all others; their lines of issues.csv are written apart
+    (:func:`.dask_outputs.finish`), after every other finding, as on one machine."""
     from .issue_pieces import issue_piece
     from .issue_tables import every_audit
     from .stream_split import part_validation
@@ -183,24 +194,41 @@ def write_piece(
                   outliers.assign(severity="warning")):  # fmt: skip
         found.add_frame(frame)
     located = _locate(found.frame(), raw, [_letters(checked)])
-    level = part_validation(instrument, raw, typed, located, rosters, shown)
+    listed = part_validation(instrument, raw, typed, located, rosters, shown)
+    level = listed
+    if levels is not None and len(levels):
+        level = part_validation(instrument, raw, typed, _after(located, levels), rosters, shown)
     staging = Path(outputs.staging)
     n = checked.number
-    write_table(staging / "clean.parquet", level.clean(), n, outputs.partition_by)
-    write_table(staging / "quarantine.parquet", level.quarantine(), n, outputs.partition_by)
+    stem, prefix = outputs.names()
+    for kind, table in (("clean", level.clean()), ("quarantine", level.quarantine())):
+        write_table(staging / f"{kind}{stem}.parquet", table, n, outputs.partition_by)
     parts = staging / ".partitions"
     crlf = "issues.csv" in outputs.crlf
-    segment = issue_piece(level, parts / f"issues-{n:06d}", outputs.show_pii, crlf)
-    keep_heads(level, outputs.show_pii, parts / f"heads-{n:06d}.pickle")
-    audit, cr = render(every_audit(level, outputs.show_pii), header=False,
-                       crlf="audit.csv" in outputs.crlf)  # fmt: skip
+    segment = issue_piece(listed, parts / f"issues-{prefix}{n:06d}", outputs.show_pii, crlf)
+    keep_heads(listed, outputs.show_pii, parts / f"heads-{prefix}{n:06d}.pickle")
+    lines = every_audit(level, outputs.show_pii)
+    if outputs.level:  # a roster's lines name it, as on one machine
+        lines = lines.assign(roster=outputs.level)
+    audit, cr = render(lines, header=False, crlf="audit.csv" in outputs.crlf)
     if cr and "audit.csv" not in outputs.crlf:
         raise CarriageReturnError("audit.csv")
-    (parts / f"audit-{n:06d}").write_bytes(audit)
+    (parts / f"audit-{prefix}{n:06d}").write_bytes(audit)
     return Written(
         n, checked.file, len(raw), len(level.quarantined), str(segment.path), segment.sizes,
-        str(parts / f"audit-{n:06d}"),
+        str(parts / f"audit-{prefix}{n:06d}"),
     )  # fmt: skip
+
+
+def _after(located: pd.DataFrame, levels: pd.DataFrame) -> pd.DataFrame:
+    """The findings of a partition, then those across levels (as :mod:`.roster_checks`
+    appends them)."""
+    import pandas as pd
+
+    table = pd.concat([located.astype(object), levels.astype(object)], ignore_index=True)
+    for name in ("row", "record"):
+        table[name] = table[name].astype("Int64")
+    return table
 
 
 def keep_heads(level: Validation, show_pii: bool, path: Path) -> None:

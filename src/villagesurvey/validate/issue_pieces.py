@@ -4,6 +4,7 @@ then put together in the order of the whole batch (by file, then record)."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,10 +40,11 @@ def issue_piece(level: PartValidation, path: Path, show_pii: bool, crlf: bool) -
 
 
 def assemble_issues(
-    path: Path, segments: list[IssuePiece], crlf: bool
+    path: Path, segments: list[IssuePiece], crlf: bool, tail: Sequence[IssuePiece] = ()
 ) -> dict[str, dict[str, int]]:
-    """Write issues.csv from its pieces in the order of the whole (by file, then record);
-    return the findings by severity and check, most frequent first, ties as first met."""
+    """Write issues.csv from its pieces in the order of the whole (by file, then record),
+    then the pieces of ``tail`` as they come; return the findings by severity and check,
+    most frequent first, ties as first met."""
     import pandas as pd
 
     from .findings import SEVERITIES
@@ -52,7 +54,7 @@ def assemble_issues(
     seen: dict[tuple[str, str], int] = {}
     with open(path, "wb") as out:
         out.write(header)
-        for segment in sorted(segments, key=lambda s: (s.file, s.order)):
+        for segment in [*sorted(segments, key=lambda s: (s.file, s.order)), *tail]:
             with open(segment.path, "rb") as piece:
                 shutil.copyfileobj(piece, out)
             for pair, n in segment.sizes:
