@@ -314,3 +314,43 @@ def test_workers_that_cannot_reach_the_output_folder_are_one_line(
     with pytest.raises(OutputError, match=r"cannot reach .*share with this machine"):
         validate_dask(instrument, [season / "season_a.csv"], tmp_path / "out", Elsewhere())
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["grouped_repeatable", "long_names", "restaurant_profile"])
+def test_a_kobo_csv_export_gives_the_one_machine_findings(
+    client: Any, name: str, tmp_path: Path
+) -> None:
+    """formpack's real exports; the first two are of forms with repeats, whose rosters a CSV
+    export holds no table of: the same no_roster_sheet warnings as on one machine."""
+    from villagesurvey.xlsform import read_xlsform
+
+    from .xlsform_corpus import KOBO
+
+    form = KOBO / f"{name}.xlsx"
+    instrument = read_xlsform(form).instrument
+    memory, out = tmp_path / "memory", tmp_path / "dask"
+    result = validate_returns(instrument, [form.with_suffix(".csv")], workers=1, views=())
+    write_validation(result, memory, table_format="parquet")
+    validate_dask(instrument, [form.with_suffix(".csv")], out, client)
+    for file in ("issues.csv", "audit.csv", "dropped.csv"):
+        assert (out / file).read_bytes() == (memory / file).read_bytes(), file
+    assert _table(out / "clean.parquet").equals(_table(memory / "clean.parquet"))
+    warned = (out / "issues.csv").read_text(encoding="utf-8").count(",no_roster_sheet,warning,")
+    assert warned == len(instrument.rosters)
+
+
+@pytest.mark.parametrize("name", ["singlerepeat", "multirepeat"])
+def test_a_repeats_own_csv_file_is_refused_not_counted_as_households(
+    client: Any, name: str, tmp_path: Path
+) -> None:
+    """ODK Central's <form>-child.csv holds children: checked as households, they were
+    counted as respondents. validate says so in one line; the output folder is not made."""
+    from villagesurvey.errors import ReturnsError
+    from villagesurvey.xlsform import read_xlsform
+
+    folder = ROOT / "tests" / "data" / "odk_central"
+    instrument = read_xlsform(folder / f"{name}.xlsx").instrument
+    out = tmp_path / "out"
+    with pytest.raises(ReturnsError, match=f"^{name}-child.csv holds the rows of a repeat"):
+        validate_dask(instrument, [folder / name], out, client)
+    assert not out.exists()

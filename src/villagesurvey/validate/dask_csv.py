@@ -35,6 +35,7 @@ from .header_row import code_row as find_code_row
 from .headers import Headers, match_headers
 from .layout import lay_out
 from .reading import ReadFile, Refused, Sheet
+from .repeat_tables import find_links
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -87,6 +88,8 @@ class Head:
     headers: Headers | None = None
     language: str | None = None
     bom: bool = False
+    export: bool = False
+    """Whether the header names a phone export's submission columns."""
 
 
 def csv_files(sources: Sequence[str | Path]) -> list[CsvFile]:
@@ -241,6 +244,12 @@ def read_head(instrument: Instrument, piece: Piece, *blocks: bytes) -> Head:
         raise ReturnsError(
             f"{file.name} cannot be read in partitions ({error}); validate it without --dask"
         ) from None
+    if find_links(Sheet(file.sheet, _head_rows(table), 1, 1, {})) is not None:
+        raise ReturnsError(
+            f"{file.name} holds the rows of a repeat (ODK Central's <form>-<repeat>.csv, "
+            "SurveyCTO's long format), which validate links to their households on one "
+            "machine; validate it without --dask"
+        )
     scratch = Findings()
     laid = _first(instrument, file, table, scratch)
     if isinstance(laid, Refused):
@@ -250,7 +259,7 @@ def read_head(instrument: Instrument, piece: Piece, *blocks: bytes) -> Head:
     if found is None:
         raise ReturnsError(f"{file.name}: no header row")  # lay_out found one
     headers = match_headers(instrument, sheet, found, file.name, scratch, expect_order=False)
-    return Head(delimiter, table.num_columns, headers, laid.language, bom)
+    return Head(delimiter, table.num_columns, headers, laid.language, bom, bool(laid.provenance))
 
 
 def piece_table(piece: Piece, head: Head, *blocks: bytes) -> pa.Table:

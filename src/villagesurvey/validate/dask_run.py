@@ -40,6 +40,7 @@ from .dask_csv import (
 )
 from .dask_outputs import DaskValidation, finish, write_empty
 from .dask_tasks import Checked, Outputs, Written, check_piece, write_piece
+from .export_repeats import no_repeat_tables
 from .findings import Findings
 from .result import FileReport, Validation
 from .stream_split import part_validation
@@ -139,7 +140,7 @@ def validate_dask(
         copies = find_copies(client, instrument, checked, smalls)
         outliers = find_outliers(client, instrument, checked, factor)
         del checked  # the workers may drop the hashes and numbers
-        findings = _unlocated(files, heads, pieces, smalls)
+        findings = _unlocated(instrument, files, heads, pieces, smalls)
         reports = [FileReport(f.name, Path(f.path), hashes[f.url], "read", f.kind) for f in files]
         say(f"writing {outdir}")
         args = (client, instrument, smalls, (copies, outliers), rosters, staging)
@@ -280,9 +281,14 @@ def _check(
 
 
 def _unlocated(
-    files: list[CsvFile], heads: dict[str, Head], pieces: list[Piece], smalls: list[Checked]
+    instrument: Instrument,
+    files: list[CsvFile],
+    heads: dict[str, Head],
+    pieces: list[Piece],
+    smalls: list[Checked],
 ) -> Findings:
-    """Findings without a record: the encoding, the layout, blank rows, rows not read."""
+    """Findings without a record: the encoding, the layout, blank rows, rows not read, and
+    the rosters a phone export holds no table of (a CSV file holds the main table alone)."""
     findings = Findings()
     for file in (f for f in files if f.kind == "csv"):
         encoding = "UTF-8 with a byte-order mark" if heads[file.url].bom else "UTF-8"
@@ -294,6 +300,9 @@ def _unlocated(
         findings.add_frame(small.unlocated)
     late_blank_rows(pieces, [s.respondents for s in smalls], [s.trailing for s in smalls],
                     findings)  # fmt: skip
+    for file in files:
+        if heads[file.url].export:
+            no_repeat_tables(instrument, file.name, set(), findings)
     return findings
 
 
