@@ -564,3 +564,26 @@ def test_unreadable_path_refused_without_hash(tmp_path: Path):
 def test_bad_limits(options: dict[str, Any]):
     with pytest.raises(OptionError):
         read_returns([V01], **options)
+
+
+def test_a_script_without_the_main_guard_is_told_how_to_call(tmp_path):
+    """Reader processes import the script that started them: one that validates at its top
+    level has every workbook refused, and the reason says what to write."""
+    import subprocess
+    import sys
+    import textwrap
+
+    root = ROOT
+    script = tmp_path / "check.py"
+    script.write_text(textwrap.dedent(f"""
+        import villagesurvey as vs
+        instrument = vs.load_instrument({str(root / "instruments" / "village_ecommerce.yaml")!r})
+        book = {str(root / "sample_data" / "returns" / "V01_returns.xlsx")!r}
+        result = vs.validate_returns(instrument, [book], views=())
+        for report in result.files:
+            print(report.check, report.reason)
+    """), encoding="utf-8")  # fmt: skip
+    said = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=120, check=True).stdout  # fmt: skip
+    assert "reader_crashed" in said
+    assert "call validate_returns under 'if __name__ == \"__main__\":'" in said

@@ -28,6 +28,12 @@ from ._worker import serve
 
 __all__ = ["Outcome", "ReaderPool", "SheetData"]
 
+_UNGUARDED = (
+    "the reader process could not start: it imports the script that started it, which "
+    "validates again at its top level; call validate_returns under "
+    "'if __name__ == \"__main__\":'"
+)
+
 _START_ALLOWANCE = 30.0  # seconds a new worker may take to start, on top of the time limit
 _LOG_TAIL = 4096
 _MEMORY_SIGNS = ("memory allocation of", "MemoryError", "Cannot allocate memory", "out of memory")
@@ -265,6 +271,8 @@ class ReaderPool:
         if any(sign in last_words for sign in _MEMORY_SIGNS):
             return "memory_limit", self._memory_reason()
         if not slot.ready:
+            if "bootstrapping phase" in last_words:  # multiprocessing's words for it
+                return "reader_crashed", _UNGUARDED
             last = last_words.strip().rpartition("\n")[2] or f"exit code {code}"
             return "reader_crashed", f"the reader process could not start ({last})"
         if code is not None and code < 0:
