@@ -77,3 +77,46 @@ def check_returns_of(rows):
     from .conftest import SMALL
 
     return check_returns(parse_instrument(SMALL), [as_return(rows)])
+
+
+def _fences_by_numpy(values, codes, factor):
+    """Each group's fences as the module documents them, group by group with
+    numpy.quantile (method "linear": R's type 7), as an outside reference."""
+    import numpy as np
+
+    from villagesurvey.validate import hfc
+
+    def fences(sample):
+        if len(sample) < hfc.MIN_VALUES or len(np.unique(sample)) < hfc.MIN_DISTINCT:
+            return None
+        q1, q3 = np.quantile(sample, [0.25, 0.75])
+        return None if q3 - q1 <= 0 else (q1 - factor * (q3 - q1), q3 + factor * (q3 - q1))
+
+    known = ~np.isnan(values)
+    pooled = fences(values[known]) or (-np.inf, np.inf)
+    low, high = np.full(len(values), pooled[0]), np.full(len(values), pooled[1])
+    for group in np.unique(codes):
+        sample = values[known & (codes == group)]
+        own = fences(sample) if len(sample) >= hfc.MIN_GROUP else None
+        if own is not None:
+            low[codes == group], high[codes == group] = own
+    return low, high
+
+
+def test_fences_of_few_groups_and_of_many_are_those_of_numpy_quantile():
+    """Groups sorted one by one (a few villages) or all values sorted at once (many):
+    fences equal to the last bit to numpy.quantile's, group by group."""
+    import numpy as np
+
+    from villagesurvey.validate.hfc import _bounds
+
+    rng = np.random.default_rng(7)
+    for rows, groups in ((20_000, 12), (20_000, 400), (3_000, 200), (500, 1)):
+        values = np.round(rng.lognormal(8, 1, rows), 1)
+        values[rng.random(rows) < 0.1] = np.nan
+        values[rng.random(rows) < 0.2] = 1000.0  # ties
+        codes = (rng.integers(0, groups, rows) ** 2 % groups).astype(np.intp)  # uneven sizes
+        low, high, _ = _bounds(values, codes, 3.0)
+        expected = _fences_by_numpy(values, codes, 3.0)
+        assert np.array_equal(low, expected[0]), (rows, groups)
+        assert np.array_equal(high, expected[1]), (rows, groups)

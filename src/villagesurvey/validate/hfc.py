@@ -100,16 +100,44 @@ def _bounds(
 
     size = int(codes.max()) + 1 if len(codes) else 0
     known = ~np.isnan(values)
-    order = np.argsort(values[known])  # tied values are equal: their order does not matter
-    ordered, by = values[known][order], codes[known][order]
-    pooled = _group_fences(ordered, np.zeros(len(ordered), np.intp), 1, factor)
-    # by group, keeping the order of values (a radix sort to 32,767 groups)
-    regroup = np.argsort(by.astype(np.int16) if size < 2**15 else by, kind="stable")
-    low_g, high_g, own = _group_fences(ordered[regroup], by[regroup], size, factor)
-    own &= np.bincount(by, minlength=size) >= MIN_GROUP
+    values_known, groups = values[known], codes[known]
+    ordered, grouped, all_sorted = _sorted_in_groups(values_known, groups, size)
+    if all_sorted is None:
+        all_sorted = np.sort(values_known)
+    pooled = _group_fences(all_sorted, np.zeros(len(values_known), np.intp), 1, factor)
+    low_g, high_g, own = _group_fences(ordered, grouped, size, factor)
+    own &= np.bincount(groups, minlength=size) >= MIN_GROUP
     low_all, high_all = (pooled[0][0], pooled[1][0]) if pooled[2][0] else (-np.inf, np.inf)
     local = own[codes]
     return np.where(local, low_g[codes], low_all), np.where(local, high_g[codes], high_all), local
+
+
+_VALUES_PER_SORT = 400
+"""Groups that can have fences are sorted one by one while there are this many values or more
+for each (a sort's own cost is about that of 400 values of one sort of all)."""
+
+
+def _sorted_in_groups(
+    values: np.ndarray, groups: np.ndarray, size: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """``values`` ordered by group, and within each group that can have fences by value; the
+    group of each; all the values sorted, if they were on the way. Tied values are equal:
+    their order does not matter."""
+    import numpy as np
+
+    narrow = groups.astype(np.int16) if size < 2**15 else groups  # a radix sort below
+    counts = np.bincount(groups, minlength=size)
+    large = np.flatnonzero(counts >= MIN_VALUES)  # a smaller group has no fences of its own
+    if len(large) * _VALUES_PER_SORT > len(values):  # one sort of all, then by group
+        by_value = np.argsort(values)
+        order = by_value[np.argsort(narrow[by_value], kind="stable")]
+        return values[order], groups[order], values[by_value]
+    by_group = np.argsort(narrow, kind="stable")
+    ordered, grouped = values[by_group], groups[by_group]
+    ends = np.cumsum(counts)
+    for group in large.tolist():
+        ordered[ends[group] - counts[group] : ends[group]].sort()
+    return ordered, grouped, None
 
 
 def _round(value: float) -> str:
