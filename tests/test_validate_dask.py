@@ -236,7 +236,7 @@ def test_a_partition_that_cannot_be_read_leaves_the_previous_set(
     from villagesurvey.validate import dask_csv
 
     monkeypatch.setattr(csv_stream, "FIRST_ROWS", 5)
-    monkeypatch.setattr(dask_csv, "BLOCK_BYTES", 500)
+    monkeypatch.setattr(dask_csv, "BLOCK_BYTES", 4_000)  # a few partitions
     out = tmp_path / "out"
     good = str(season / "season_a.csv")
     address = client.scheduler.address
@@ -251,6 +251,7 @@ def test_a_partition_that_cannot_be_read_leaves_the_previous_set(
     lines[-3] += ",one,cell,too,many"  # a row wider than the header, in a later partition
     ragged = tmp_path / "ragged.csv"
     ragged.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert ragged.stat().st_size > 3 * 4_000  # the ragged row is past the first partitions
     result = run_cli(
         ["validate", str(INSTRUMENT), str(ragged), "-o", str(out), "--scheduler", address]
     )
