@@ -9,21 +9,26 @@ pyxform, the reference converter, must still convert each written form without a
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from textwrap import dedent
 from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner
+from hypothesis import HealthCheck, assume, given, settings
 from pyxform.xls2json_backends import md_table_to_workbook
 from pyxform.xls2xform import convert
 
 from villagesurvey import load_instrument, parse_instrument
 from villagesurvey.cli import main
-from villagesurvey.instrument import instrument_to_dict
+from villagesurvey.instrument import instrument_to_dict, parse_condition
 from villagesurvey.xlsform import not_carried, read_xlsform, write_xlsform
 
 from .conftest import ROOT
+from .test_instrument_roundtrip import instruments
+from .test_xlsform_import import _canonical
 
 DATA = ROOT / "tests" / "data"
 INSTRUMENTS = sorted((ROOT / "instruments").glob("*.yaml"))
@@ -235,3 +240,25 @@ def test_what_an_xlsform_cannot_hold_is_named_and_the_command_warns(tmp_path):
     assert lines[1].startswith(f"wrote {form} (everything 3, ")
     back = read_xlsform(form).instrument
     assert back.question("debt").label == {"en": "Debt", "zh": "债务"}
+
+
+def _rules_as_meant(data: dict[str, Any]) -> dict[str, Any]:
+    """The data with each skip rule as what it means (XPath spells ``q in [1, 3]`` its way)."""
+    for section in data["sections"]:
+        for question in section["questions"]:
+            if "relevant" in question:
+                question["relevant"] = repr(_canonical(parse_condition(question["relevant"])))
+    return data
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instruments())
+def test_a_random_instrument_comes_back_whole(tmp_path_factory, data):
+    assume(not {"\ufffe", "\uffff"} & set(json.dumps(data, ensure_ascii=False, default=str)))
+    instrument = parse_instrument(yaml.safe_dump(data, sort_keys=False))
+    path = write_xlsform(instrument, tmp_path_factory.mktemp("rt") / "form.xlsx")
+    again = read_xlsform(path).instrument
+    found = differences(
+        _rules_as_meant(instrument_to_dict(instrument)), _rules_as_meant(instrument_to_dict(again))
+    )
+    assert found == [], "\n" + "\n".join(found)
