@@ -10,6 +10,7 @@ pyxform, the reference converter, must still convert each written form without a
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from textwrap import dedent
 from typing import Any
@@ -24,7 +25,13 @@ from pyxform.xls2xform import convert
 from villagesurvey import load_instrument, parse_instrument
 from villagesurvey.cli import main
 from villagesurvey.instrument import instrument_to_dict, parse_condition
-from villagesurvey.xlsform import not_carried, read_xlsform, write_xlsform
+from villagesurvey.xlsform import (
+    build_xlsform,
+    not_carried,
+    read_xlsform,
+    write_xlsform,
+    xlsform_to_instrument,
+)
 
 from .conftest import ROOT
 from .test_instrument_roundtrip import instruments
@@ -262,3 +269,73 @@ def test_a_random_instrument_comes_back_whole(tmp_path_factory, data):
         _rules_as_meant(instrument_to_dict(instrument)), _rules_as_meant(instrument_to_dict(again))
     )
     assert found == [], "\n" + "\n".join(found)
+
+
+def _settings(sheets, **extra):
+    """The form's sheets as rows, with settings columns added or replaced."""
+    header, values = (list(row) for row in sheets.settings)
+    for key, value in extra.items():
+        if key in header:
+            values[header.index(key)] = value
+        else:
+            header.append(key)
+            values.append(value)
+    return {"survey": sheets.survey, "choices": sheets.choices, "settings": [header, values]}
+
+
+def test_blocks_that_do_not_fit_or_are_not_json_are_reported_and_the_rest_kept():
+    instrument = parse_instrument(EVERYTHING)
+    sheets = build_xlsform(instrument)
+    broken = _settings(sheets, **{"villagesurvey:model": "{not json"})
+    result = xlsform_to_instrument(broken)
+    assert [(f.code, f.column, f.lost) for f in result.findings if f.lost] == [
+        ("setting_not_mapped", "villagesurvey:model", True)
+    ]
+    assert result.instrument.model is None
+    assert result.instrument.rules == instrument.rules  # the other blocks are read
+    assert result.instrument.monitoring_declared == instrument.monitoring_declared
+    # a check naming a question the form does not have: the blocks are left out, said so
+    checks = '[{"code": "c", "rule": "nothing <= income", "severity": "error"}]'
+    result = xlsform_to_instrument(_settings(sheets, **{"villagesurvey:checks": checks}))
+    lost = [f for f in result.findings if f.lost]
+    assert [(f.code, f.column) for f in lost] == [("setting_not_mapped", "villagesurvey:*")]
+    assert "nothing" in lost[0].message
+    assert result.instrument.model is None
+    assert result.instrument.consent is None
+    assert [q.code for q in result.instrument.questions] == [q.code for q in instrument.questions]
+
+
+def test_a_check_that_is_an_error_is_also_the_phones_constraint(tmp_path):
+    header, *rows = build_xlsform(parse_instrument(EVERYTHING)).survey
+    constraints = {row[1]: row[header.index("constraint")] for row in rows}
+    # debt <= loans names a later question: a constraint cannot, the settings hold it
+    assert constraints["debt"] == ". >= 0"
+    text = EVERYTHING.replace(
+        "{code: debt_not_loans, rule: debt <= loans, severity: error}",
+        "{code: debt_not_loans, rule: loans <= 3 * debt, severity: error}",
+    )
+    header, *rows = build_xlsform(parse_instrument(text)).survey
+    constraints = {row[1]: row[header.index("constraint")] for row in rows}
+    assert constraints["loans"] == ". <= 3 * ${debt}"
+    # pyxform binds it as the XForm's constraint
+    form = write_xlsform(parse_instrument(text), tmp_path / "form.xlsx")
+    xform = ET.fromstring(convert(xlsform=str(form), file_type=".xlsx").xform)
+    bind = xform.find(".//{http://www.w3.org/2002/xforms}bind[@nodeset='/data/money/loans']")
+    assert " ".join(bind.attrib["constraint"].split()) == ". <= 3 * /data/money/debt"
+
+
+def test_form_title_edited_in_the_form_is_the_first_languages_title():
+    sheets = build_xlsform(parse_instrument(EVERYTHING))
+    result = xlsform_to_instrument(_settings(sheets, form_title="Every block, again"))
+    assert result.instrument.title == {"en": "Every block, again", "zh": "每一部分"}
+
+
+def test_a_title_with_spaces_around_it_comes_back_as_it_was(tmp_path):
+    text = EVERYTHING.replace(
+        "title: {en: Every block, zh: 每一部分}", 'title: {en: " Every ", zh: " Every "}'
+    )
+    instrument = parse_instrument(text)
+    assert read_xlsform(write_xlsform(instrument, tmp_path / "f.xlsx")).instrument.title == {
+        "en": " Every ",
+        "zh": " Every ",
+    }

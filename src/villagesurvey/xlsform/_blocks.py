@@ -53,14 +53,15 @@ def block_settings(instrument: Instrument, tags: dict[str, str], moments: bool) 
     """The extension settings of an instrument: ``{"villagesurvey:checks": "[...]", ...}``.
 
     A block is written when the import could not otherwise give it back: the title when
-    a language's differs from the first's (``form_title``), the waves when some is not asked,
+    a language's differs from the first's (``form_title``, read without the spaces around
+    it), the waves when some is not asked,
     the monitoring block when declared or when the form has ``start``/``end`` rows (which
     the import would otherwise declare).
     """
     data = instrument_to_dict(instrument)
     out: dict[str, str] = {}
-    first = instrument.languages[0]
-    if any(text != instrument.title[first] for text in instrument.title.values()):
+    first = instrument.title[instrument.languages[0]]
+    if first != first.strip() or any(text != first for text in instrument.title.values()):
         out |= {f"{PREFIX}title::{tag}": instrument.title[lang] for lang, tag in tags.items()}
     if instrument.consent:
         out |= {f"{PREFIX}consent::{tag}": instrument.consent[lang] for lang, tag in tags.items()}

@@ -228,9 +228,14 @@ def _with_blocks(data: dict[str, Any], blocks: dict[str, Any]) -> dict[str, Any]
     if not blocks:
         return data
     out = dict(data)
-    for name in ("title", "consent", "waves", "model", "derive"):
+    for name in ("consent", "waves", "model", "derive"):
         if name in blocks:
             out[name] = blocks[name]
+    if "title" in blocks:  # a form_title edited since is the first language's
+        first, title = data["languages"][0], dict(blocks["title"])
+        if data["title"][first] != title[first].strip():
+            title[first] = data["title"][first]
+        out["title"] = title
     if "monitoring" in blocks:  # as declared: it replaces the one start and end rows give
         out.pop("monitoring", None)
         if blocks["monitoring"]:
