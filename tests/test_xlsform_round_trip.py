@@ -339,3 +339,21 @@ def test_a_title_with_spaces_around_it_comes_back_as_it_was(tmp_path):
         "en": " Every ",
         "zh": " Every ",
     }
+
+
+def test_start_and_end_come_back_in_their_places_whatever_their_order(tmp_path):
+    # the end asked before the start and just before it: the start row follows the end row
+    lines = EVERYTHING.splitlines(keepends=True)
+    finished = next(i for i, line in enumerate(lines) if "code: finished" in line)
+    began = next(i for i, line in enumerate(lines) if "code: began" in line)
+    lines.insert(began + 4, lines.pop(finished))
+    text = "".join(lines).replace("start: began\n  end: finished", "start: finished\n  end: began")
+    instrument = parse_instrument(text)
+    assert [q.code for q in instrument.sections[0].questions] == [
+        "hh", "agreed", "began", "finished", "enum", "day"
+    ]  # fmt: skip
+    assert instrument.monitoring_declared.start == "finished"
+    _, *rows = build_xlsform(instrument).survey
+    assert [row[:2] for row in rows[:2]] == [("start", "finished"), ("end", "began")]
+    result = _through_xlsform(instrument, tmp_path)
+    _assert_same(instrument, result.instrument)

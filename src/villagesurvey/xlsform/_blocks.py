@@ -139,10 +139,9 @@ def place_of(instrument: Instrument, code: str) -> dict[str, str]:
         for q in section.questions[: section.questions.index(question)]
         if not (submission and q.code == SUBMISSION_KEY)
     ]
-    if before:
-        place["after"] = [c.code for c in instrument.columns if c.question.code == before[-1].code][
-            -1
-        ]
+    if before:  # the last field of the question before it (a wave's, for one in waves)
+        fields = [c.code for c in instrument.columns if c.question.code == before[-1].code]
+        place["after"] = fields[-1]
     return place
 
 

@@ -436,7 +436,11 @@ class SurveyReader:
 
     def place(self) -> None:
         """Move each start and end row that names its section into it (see :meth:`held`)."""
-        for draft, after in self.placed:
+        pending = list(self.placed)
+        while pending:  # a row that follows another placed row goes after it is placed
+            waiting = {f.name for draft, _ in pending for f in draft.fields}
+            index = next((i for i, (_, a) in enumerate(pending) if a not in waiting), 0)
+            draft, after = pending.pop(index)
             target = next(
                 (s for s in self.sections if s.code == draft.code and s.roster is None), None
             )
