@@ -196,7 +196,7 @@ class _Survey:
             row[f"bind::{NAMESPACE}:exactly_one"] = roster.exactly_one
         if roster.sums:
             row[f"bind::{NAMESPACE}:sums"] = "; ".join(
-                f"{s.total}={s.part}" + (f"~{s.tolerance:g}" if s.tolerance else "")
+                f"{s.total}={s.part}" + (f"~{number_xpath(s.tolerance)}" if s.tolerance else "")
                 for s in roster.sums
             )
         if roster.older_than:
