@@ -266,11 +266,13 @@ def xlsform(instrument: Path, output: Path) -> None:
     language of the instrument. See docs/xlsform.md.
     """
     from .instrument import load_instrument
-    from .xlsform import write_xlsform
+    from .xlsform import not_carried, write_xlsform
 
     if output.suffix.lower() != ".xlsx":
         _fail(f"{output}: the XLSForm must be an .xlsx file", 2)
     loaded = load_instrument(instrument)
+    if lost := not_carried(loaded):
+        click.echo(f"warning: not carried by the XLSForm: {'; '.join(lost)}")
     write_xlsform(loaded, output)
     repeats = "".join(f", repeat {r.code}" for r in loaded.rosters)
     click.echo(

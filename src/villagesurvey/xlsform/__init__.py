@@ -11,6 +11,7 @@
 ``docs/xlsform.md`` gives the mapping both ways and every finding code.
 """
 
+from ._blocks import not_carried as not_carried
 from .export import XLSFormSheets as XLSFormSheets
 from .export import build_xlsform as build_xlsform
 from .export import write_xlsform as write_xlsform
@@ -28,6 +29,7 @@ __all__ = [
     "build_xlsform",
     "condition_xpath",
     "import_xlsform",
+    "not_carried",
     "read_xlsform",
     "write_xlsform",
     "xlsform_to_instrument",

@@ -225,7 +225,7 @@ def _attribute(row: Row, reader: SurveyReader, new: Field, name: str, value: str
         and (sesoi := _skipped(value, True)) is not None
         and sesoi != "not applicable"
     ):
-        new.sesoi = float(sesoi) if float(sesoi) > 0 else None
+        new.sesoi = sesoi if isinstance(sesoi, int | float) and sesoi > 0 else None
     elif (
         name == "radius_km"
         and new.type == "geopoint"
@@ -237,6 +237,8 @@ def _attribute(row: Row, reader: SurveyReader, new: Field, name: str, value: str
         new.backcheck = int(value)
     elif name == "backcheck_tolerance" and (tolerance := _tolerance(value)) is not None:
         new.backcheck_tolerance = tolerance
+    elif name in ("section", "after") and new.moment is not None:
+        pass  # where a start or end question stands: placed by the reader
     elif name not in ATTRIBUTES:
         problem = f"{NAMESPACE}:{name} is not an attribute villagesurvey writes"
     else:

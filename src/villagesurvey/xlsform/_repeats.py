@@ -33,6 +33,11 @@ _SUM = re.compile(r"^\s*([^=~\s]+)\s*=\s*([^=~\s]+)\s*(?:~\s*([0-9.eE+-]+))?\s*$
 _KEY_TYPES = ("integer", "text", "select_one")
 
 
+def _number(text: str) -> int | float:
+    """A tolerance as written: ``1`` a whole number, ``0.5`` or ``1e-07`` a fraction."""
+    return int(text) if text.lstrip("+-").isdigit() else float(text)
+
+
 def begin_roster(reader: SurveyReader, row: Row, within: str | None = None) -> SectionDraft:
     """The roster section a ``begin_repeat`` row starts; the walk puts its questions in it.
 
@@ -147,7 +152,7 @@ def _spec(
     sums = [_SUM.match(part) for part in (raw["sums"] or "").split(";") if part.strip()]
     spec_sums = [
         {"total": m.group(1), "part": m.group(2)}
-        | ({"tolerance": float(m.group(3))} if m.group(3) else {})
+        | ({"tolerance": _number(m.group(3))} if m.group(3) else {})
         for m in sums
         if m and m.group(1) in parent and m.group(2) in own
     ]

@@ -138,6 +138,7 @@ class SurveyReader:
         self.loose: SectionDraft | None = None  # the section of questions outside any group
         self.groups = 0
         self.appearance_noted = False  # an appearance not imported is noted once per form
+        self.placed: list[tuple[SectionDraft, str]] = []  # start, end rows and where they go
 
     # -- the walk ------------------------------------------------------------------------------
 
@@ -175,6 +176,7 @@ class SurveyReader:
                 "end of the sheet",
                 lost=False,
             )
+        self.place()
         inner = {str(s.roster["within"]) for s in self.sections if s.fields and s.roster}
         # an outer repeat of only a nested one is kept: its rows are numbered when assembled
         return [s for s in self.sections if s.fields or s.code in inner]
@@ -319,8 +321,7 @@ class SurveyReader:
                 f"the interview's {moment} for field monitoring"
             )
             self.lost(row, "metadata_time", "type", message, lost=False)
-            self.add_field(row, name, "datetime", None, labelled=False)
-            self.fields[name].moment = moment
+            self.add_field(row, name, "datetime", None, labelled=False, moment=moment)
             return
         why = skipped(kind, name)
         if why is not None:
@@ -387,7 +388,13 @@ class SurveyReader:
             self.specify_other(row, name, qtype == "select_multiple")
 
     def add_field(
-        self, row: Row, name: str, qtype: str, list_name: str | None, labelled: bool = True
+        self,
+        row: Row,
+        name: str,
+        qtype: str,
+        list_name: str | None,
+        labelled: bool = True,
+        moment: str | None = None,
     ) -> None:
         code = self.codes.take(name)
         if code != name:
@@ -398,9 +405,13 @@ class SurveyReader:
             message = f"question {name!r} has no label; its name is used"
             if labelled:  # a calculation has none to show
                 self.lost(row, "missing_label", "label", message, lost=False)
-        section = self.section()
+        placed = row.get(f"bind::{NAMESPACE}:section") if moment and not self.stack else ""
+        section = (
+            self.held(placed, row.get(f"bind::{NAMESPACE}:after")) if placed else self.section()
+        )
         group = self.stack[-1].ident if self.stack else 0
         new = Field(row.number, name, code, qtype, label, section.code, group, list_name)
+        new.moment = moment
         read_columns(row, self, new=new)
         inner = self.stack[self.roster_depth() :]  # a roster's rows: only its own groups' rules
         conditions = [g.condition for g in inner if g.condition is not None]
@@ -413,6 +424,35 @@ class SurveyReader:
         if self.stack:
             self.stack[-1].members.append(new)
         self.fields[name] = new
+
+    def held(self, section: str, after: str) -> SectionDraft:
+        """A section of its own for a start or end row that names the section it stands in.
+
+        :meth:`place` moves it there, after the field ``after`` names (first without one).
+        """
+        draft = SectionDraft(section, dict(self.title), None)
+        self.placed.append((draft, after))
+        return draft
+
+    def place(self) -> None:
+        """Move each start and end row that names its section into it (see :meth:`held`)."""
+        pending = list(self.placed)
+        while pending:  # a row that follows another placed row goes after it is placed
+            waiting = {f.name for draft, _ in pending for f in draft.fields}
+            index = next((i for i, (_, a) in enumerate(pending) if a not in waiting), 0)
+            draft, after = pending.pop(index)
+            target = next(
+                (s for s in self.sections if s.code == draft.code and s.roster is None), None
+            )
+            if target is None:  # no such section: a section of its own, as without the name
+                draft.code = self.section_codes.take(draft.code)
+                for f in draft.fields:
+                    f.section = draft.code
+                self.sections.insert(0, draft)
+                continue
+            names = [f.name for f in target.fields]
+            at = names.index(after) + 1 if after in names else 0
+            target.fields[at:at] = draft.fields
 
     def attached_list(self, file: str) -> str:
         """The choice list of a CSV file attached to the form (its ``name`` and ``label``)."""

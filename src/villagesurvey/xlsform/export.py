@@ -11,7 +11,8 @@ instrument maps is in ``docs/xlsform.md``; in short:
 * what XLSForm has no column for (the respondent key, units, soft limits, personal data, parts
   of a total, scales, reverse-coded items) is kept in custom bind attributes of the
   ``villagesurvey`` namespace, which phones ignore and :func:`~villagesurvey.xlsform.read_xlsform`
-  reads back.
+  reads back; the instrument's own blocks (title per language, consent, checks, model,
+  derived outcomes, monitoring) in ``villagesurvey:`` columns of the settings sheet.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from ..codebook import column_label
 from ..errors import XLSFormError
 from ..instrument import Column, Instrument, Question, Roster, roster_instrument
 from ..instrument.model import Limit
+from ._blocks import block_settings, check_parts, place_of
 from ._languages import language_tag
 from ._names import SUBMISSION_KEY
 from .xpath import condition_xpath, number_xpath, quote
@@ -45,6 +47,7 @@ NAMESPACE_URI = "https://github.com/villagesurvey/villagesurvey/blob/main/docs/x
 #: The custom bind attributes written (``bind::villagesurvey:<name>`` columns), in order.
 ATTRIBUTES = (
     "section",
+    "after",
     "key",
     "unit",
     "soft_min",
@@ -193,7 +196,7 @@ class _Survey:
             row[f"bind::{NAMESPACE}:exactly_one"] = roster.exactly_one
         if roster.sums:
             row[f"bind::{NAMESPACE}:sums"] = "; ".join(
-                f"{s.total}={s.part}" + (f"~{s.tolerance:g}" if s.tolerance else "")
+                f"{s.total}={s.part}" + (f"~{number_xpath(s.tolerance)}" if s.tolerance else "")
                 for s in roster.sums
             )
         if roster.older_than:
@@ -212,8 +215,9 @@ class _Survey:
             row["required"] = "yes"
         if column.relevant is not None:
             row["relevant"] = condition_xpath(column.relevant, self.types)
-        if constraint := _constraint(question):
-            row["constraint"] = constraint
+        parts = [*filter(None, [_constraint(question)]), *check_parts(instrument, column)]
+        if parts:
+            row["constraint"] = " and ".join(parts)
         if question.message:
             self.translated(row, "constraint_message", question.message)
         if question.type == "likert":
@@ -313,8 +317,13 @@ def roster_columns(instrument: Instrument) -> list[tuple[Roster, tuple[Column, .
 def _survey_rows(instrument: Instrument) -> Rows:
     survey = _Survey(instrument)
     moments = _moments(instrument)
-    for code, kind in moments.items():  # metadata: the phone records it, at the top
-        survey.rows.append({"type": kind, "name": code})
+    # metadata the phone records, at the top, placed in its section by two attributes; one
+    # with a skip rule stays in its place, after the questions the rule names
+    top = [code for code in moments if instrument.column(code).relevant is None]
+    for code in top:
+        survey.field(instrument.column(code))
+        place = {f"bind::{NAMESPACE}:{k}": v for k, v in place_of(instrument, code).items()}
+        survey.rows[-1] |= {"type": moments[code], **place}
     columns: dict[str, list[Column]] = {}
     for column in instrument.columns:
         columns.setdefault(column.question.code, []).append(column)
@@ -326,10 +335,12 @@ def _survey_rows(instrument: Instrument) -> Rows:
             for question in questions:
                 if instrument.key == (SUBMISSION_KEY,) and question.code == SUBMISSION_KEY:
                     continue  # the phone fills it: meta/instanceID
-                if question.code in moments:
+                if question.code in top:
                     continue  # written above as start or end metadata
                 for column in columns[question.code]:
                     survey.field(column)
+                    if question.code in moments:
+                        survey.rows[-1]["type"] = moments[question.code]
             if scale is not None:
                 survey.end_group()
         survey.end_group()
@@ -399,6 +410,8 @@ def build_xlsform(instrument: Instrument) -> XLSFormSheets:
     }
     if any(key.startswith(f"bind::{NAMESPACE}:") for key in survey[0]):
         settings["namespaces"] = f'{NAMESPACE}="{NAMESPACE_URI}"'
+    tags = {lang: language_tag(lang) for lang in instrument.languages}
+    settings |= block_settings(instrument, tags, bool(_moments(instrument)))
     return XLSFormSheets(
         survey=survey,
         choices=_choice_rows(instrument),

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import InstrumentError, XLSFormError
 from ._assemble import FormParts, assemble
+from ._blocks import PREFIX, read_blocks, same_rule
 from ._choices import read_choices, report_other_columns
 from ._names import Codes
 from ._references import unlink_references
@@ -58,7 +59,11 @@ def _settings(table: Table | None, note: Any) -> dict[str, str]:
     values = {key: row.get(key) for key in row.cells}
     for key, text in row.texts.items():  # form_title::English (en) is not standard; read it
         values.setdefault(key, next(iter(text.values())).strip())
-    dropped = [row.headers.get(k, k) for k in values if k not in _KEPT_SETTINGS and values[k]]
+    dropped = [
+        row.headers.get(k, k)
+        for k in values
+        if k not in _KEPT_SETTINGS and not k.startswith(PREFIX) and values[k]
+    ]
     if dropped:
         note(
             Finding(
@@ -189,19 +194,89 @@ def xlsform_to_instrument(
     )
     data = assemble(parts, findings.append)
     unlink_references(data, findings.append)
-    instrument = _checked(data, name)
+    blocks = _blocks(tables.get("settings"), languages, findings.append)
+    instrument = _checked(_with_blocks(data, blocks), name, data, findings.append)
     findings.sort(key=lambda f: (_SHEET_ORDER.get(f.sheet, 3), f.row or 0))
     return XLSFormImport(instrument, tuple(findings))
 
 
-def _checked(data: dict[str, Any], name: str) -> Any:
+def _blocks(table: Table | None, languages: Languages, note: Any) -> dict[str, Any]:
+    """The instrument's blocks the settings carry (``villagesurvey:checks``, ...)."""
+    if table is None or not table.rows:
+        return {}
+    row = table.rows[0]
+    blocks, unread = read_blocks(
+        row.texts,
+        row.cells,
+        lambda texts, name: languages.text(texts, ("settings", row.number, f"{PREFIX}{name}")),
+    )
+    for column in unread:
+        note(
+            Finding(
+                "setting_not_mapped",
+                row.number,
+                row.headers.get(column, column),
+                f"the setting {column} is not imported: it is not JSON",
+                "settings",
+            )
+        )
+    return blocks
+
+
+def _with_blocks(data: dict[str, Any], blocks: dict[str, Any]) -> dict[str, Any]:
+    """The instrument's data with the blocks of the settings put in their places."""
+    if not blocks:
+        return data
+    out = dict(data)
+    for name in ("consent", "waves", "model", "derive"):
+        if name in blocks:
+            out[name] = blocks[name]
+    if "title" in blocks:  # a form_title edited since is the first language's
+        first, title = data["languages"][0], dict(blocks["title"])
+        if data["title"][first] != title[first].strip():
+            title[first] = data["title"][first]
+        out["title"] = title
+    if "monitoring" in blocks:  # as declared: it replaces the one start and end rows give
+        out.pop("monitoring", None)
+        if blocks["monitoring"]:
+            out["monitoring"] = blocks["monitoring"]
+    if isinstance(listed := blocks.get("checks"), list):
+        rules = [c.get("rule", "") for c in listed if isinstance(c, dict)]
+        # a constraint's checks that the list holds too are the list's (code, severity, message)
+        made = [
+            c for c in data.get("checks", []) if not any(same_rule(c["rule"], r) for r in rules)
+        ]
+        out["checks"] = [*listed, *made]
+    order = ["id", "version", "title", "languages", "consent", "waves", "key", "choices"]
+    order += ["scales", "sections", "checks", "model", "derive", "monitoring"]
+    return {k: out[k] for k in order if k in out} | {k: v for k, v in out.items() if k not in order}
+
+
+def _checked(
+    data: dict[str, Any], name: str, plain: dict[str, Any] | None = None, note: Any = None
+) -> Any:
+    """The instrument of ``data``; else, if ``plain`` is given, of ``plain`` with a finding."""
     import yaml
 
     from ..instrument import parse_instrument
 
     try:
         return parse_instrument(yaml.safe_dump(data, sort_keys=False), source=name)
-    except InstrumentError as error:  # the import should have avoided each: say what it missed
+    except InstrumentError as error:
+        if plain is not None and plain is not data:  # the settings' blocks do not fit
+            problems = "; ".join(map(str, error.problems))
+            note(
+                Finding(
+                    "setting_not_mapped",
+                    None,
+                    f"{PREFIX}*",
+                    f"the instrument's blocks in the settings' {PREFIX} columns are not "
+                    f"imported: they do not fit the questions ({problems})",
+                    "settings",
+                )
+            )
+            return _checked(plain, name)
+        # the import should have avoided each: say what it missed
         problems = "; ".join(map(str, error.problems))
         raise XLSFormError(
             f"{name}: the imported instrument is not valid ({problems}); "
