@@ -91,10 +91,11 @@ def _group_fences(
 def _bounds(
     values: np.ndarray, codes: np.ndarray, factor: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each record's lower and upper fence, and whether they are its group's own.
+    """Each group's lower and upper fence, and whether they are its own (a record's are
+    those of its group: index them by ``codes``; no array of a value per record is made).
 
     A group of at least :data:`MIN_GROUP` answers with fences of its own is judged by them;
-    every other record by the fences of all returns (none if those cannot be drawn).
+    every other group by the fences of all returns (none if those cannot be drawn).
     """
     import numpy as np
 
@@ -102,14 +103,15 @@ def _bounds(
     known = ~np.isnan(values)
     values_known, groups = values[known], codes[known]
     ordered, grouped, all_sorted = _sorted_in_groups(values_known, groups, size)
-    if all_sorted is None:
-        all_sorted = np.sort(values_known)
-    pooled = _group_fences(all_sorted, np.zeros(len(values_known), np.intp), 1, factor)
     low_g, high_g, own = _group_fences(ordered, grouped, size, factor)
     own &= np.bincount(groups, minlength=size) >= MIN_GROUP
+    del ordered, grouped, groups  # a column of a census is 80 MB a copy: one at a time
+    if all_sorted is None:
+        all_sorted = np.sort(values_known)
+    del values_known
+    pooled = _group_fences(all_sorted, np.zeros(len(all_sorted), np.intp), 1, factor)
     low_all, high_all = (pooled[0][0], pooled[1][0]) if pooled[2][0] else (-np.inf, np.inf)
-    local = own[codes]
-    return np.where(local, low_g[codes], low_all), np.where(local, high_g[codes], high_all), local
+    return np.where(own, low_g, low_all), np.where(own, high_g, high_all), own
 
 
 _VALUES_PER_SORT = 400
@@ -131,9 +133,10 @@ def _sorted_in_groups(
     if len(large) * _VALUES_PER_SORT > len(values):  # one sort of all, then by group
         by_value = np.argsort(values)
         order = by_value[np.argsort(narrow[by_value], kind="stable")]
-        return values[order], groups[order], values[by_value]
+        return values[order], narrow[order], values[by_value]
     by_group = np.argsort(narrow, kind="stable")
-    ordered, grouped = values[by_group], groups[by_group]
+    ordered, grouped = values[by_group], narrow[by_group]
+    del by_group
     ends = np.cumsum(counts)
     for group in large.tolist():
         ordered[ends[group] - counts[group] : ends[group]].sort()
@@ -230,23 +233,23 @@ def outliers_of(
                 scale = np.log(np.where(values > 0, values, np.nan))
         else:
             scale = values
-        low, high, local = _bounds(scale, codes, factor)
-        flagged = scale > high  # NaN compares False
+        low, high, local = _bounds(scale, codes, factor)  # by group
+        flagged = scale > high[codes]  # NaN compares False
         if logged:  # fences back in money; nothing is too little (zero income is common)
             with np.errstate(over="ignore"):  # a fence beyond floats is no fence: inf
-                low, high = np.zeros(len(values)), np.exp(high)
+                low, high = np.zeros(len(high)), np.exp(high)
         else:
-            flagged |= scale < low
+            flagged |= scale < low[codes]
         floor = column.question.min
         if isinstance(floor, int | float):
             low = np.maximum(low, float(floor))
         how = "quartiles of the logarithm" if logged else "quartiles"
         for at in np.flatnonzero(flagged):
-            value = float(values[at])
+            value, mine = float(values[at]), codes[at]
             group = group_of(int(at))
             group = "(blank)" if pd.isna(group) else group
-            where = f"{group_by} {group}" if local[at] else "all returns"
-            usual = f"{_round(low[at])} to {_round(high[at])}"
+            where = f"{group_by} {group}" if local[mine] else "all returns"
+            usual = f"{_round(low[mine])} to {_round(high[mine])}"
             rows.append(
                 (records[at], code, show(value), "outlier",
                  f"{show(value)} is far from the other answers of {where} (usual {usual}: "
