@@ -82,7 +82,7 @@ def test_filled_rows_are_those_with_an_answer_in_any_column(columns):
     import numpy as np
     import pyarrow.compute as pc
 
-    from villagesurvey.validate.layout import _filled
+    from villagesurvey.validate.answer_rows import _filled
 
     arrow = [pa.chunked_array([pa.array(c, type=pa.large_string())]) for c in columns]
     every = [  # each column whole, the rows or-ed: what the shortcut must agree with
