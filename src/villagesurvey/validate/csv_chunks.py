@@ -16,8 +16,9 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
 from ..tables.csv_file import neutralise_column
 from ..tables.safe import neutralise
@@ -25,7 +26,9 @@ from ..tables.safe import neutralise
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["CarriageReturnError", "CsvPieces", "render"]
+T = TypeVar("T")
+
+__all__ = ["CarriageReturnError", "CsvPieces", "render", "written_in_line_ends"]
 
 
 class CarriageReturnError(Exception):
@@ -34,6 +37,29 @@ class CarriageReturnError(Exception):
     def __init__(self, name: str) -> None:
         super().__init__(name)
         self.name = name
+
+
+def written_in_line_ends(write: Callable[[frozenset[str]], T]) -> tuple[T, frozenset[str]]:
+    """Write an output set in pieces, again from the start each time a piece shows that one
+    more CSV file's lines must end in CR LF.
+
+    Parameters
+    ----------
+    write : callable
+        Writes every piece, given the names of the CSV files whose lines end in CR LF; raises
+        :class:`CarriageReturnError` for a file begun with line feeds alone.
+
+    Returns
+    -------
+    tuple
+        What ``write`` returned, and the names of the files written with CR LF.
+    """
+    crlf: frozenset[str] = frozenset()
+    while True:
+        try:
+            return write(crlf), crlf
+        except CarriageReturnError as found:  # every line of that file ends in CR LF
+            crlf |= {found.name}
 
 
 def render(frame: pd.DataFrame, *, header: bool, crlf: bool) -> tuple[bytes, bool]:

@@ -31,7 +31,7 @@ from ..instrument import Instrument
 from ..tables.outputset import output_lock, output_set
 from ..tables.safe import shown_name
 from .checking import _silent
-from .csv_chunks import CarriageReturnError
+from .csv_chunks import written_in_line_ends
 from .dask_book_tasks import Book, checked_of, level_rows, pick, read_book
 from .dask_outputs import DaskValidation, finish
 from .dask_tasks import Checked, Outputs
@@ -155,14 +155,10 @@ def validate_books(
         letters = {k: v for b in books for k, v in b.letters.items()}
         linked = _link(client, instrument, levels, letters)
         say(f"writing {outdir}")
-        crlf: set[str] = set()
-        while True:
-            try:
-                result = _write_all(client, instrument, levels, linked, empty, staging,
-                                    (show_pii, crlf, partition_by))  # fmt: skip
-                break
-            except CarriageReturnError as cut:  # every line of that file ends in CR LF
-                crlf.add(cut.name)
+        result, _ = written_in_line_ends(
+            lambda crlf: _write_all(client, instrument, levels, linked, empty, staging,
+                                    (show_pii, crlf, partition_by))
+        )  # fmt: skip
     return result
 
 
@@ -235,7 +231,7 @@ def _write_all(
     linked: dict[str, pd.DataFrame],
     empty: dict[str, Validation],
     staging: Path,
-    options: tuple[bool, set[str], str | None],
+    options: tuple[bool, frozenset[str], str | None],
 ) -> DaskValidation:
     """Every level's partitions written by their tasks, then the set put together."""
     from .dask_outputs import Level
@@ -247,7 +243,7 @@ def _write_all(
         late = (level.copies, level.outliers)
         if late[0] is None or late[1] is None:
             raise ValueError("the reductions come before the writing")
-        outputs = Outputs(str(staging), partition_by, show_pii, frozenset(crlf), code)
+        outputs = Outputs(str(staging), partition_by, show_pii, crlf, code)
         written[code] = _write(client, level.instrument, level.smalls, (late[0], late[1]),
                                empty if not code else {}, staging, outputs,
                                linked[code])  # fmt: skip

@@ -78,7 +78,7 @@ def finish(
     findings: Findings,
     reports: list[FileReport],
     rosters: dict[str, Validation],
-    options: tuple[bool, set[str], str | None],
+    options: tuple[bool, frozenset[str], str | None],
     books: tuple[pd.DataFrame, list[Level]] | None = None,
 ) -> DaskValidation:
     """issues.csv, issues.parquet, audit.csv, the rosters' tables and summary.json.

@@ -27,7 +27,7 @@ from ..errors import OutputError
 from ..instrument import Instrument
 from ..tables.outputset import output_lock, output_set
 from .checking import _silent, check_rows
-from .csv_chunks import CarriageReturnError
+from .csv_chunks import written_in_line_ends
 from .dask_csv import (
     CsvFile,
     Head,
@@ -144,14 +144,9 @@ def validate_dask(
         reports = [FileReport(f.name, Path(f.path), hashes[f.url], "read", f.kind) for f in files]
         say(f"writing {outdir}")
         args = (client, instrument, smalls, (copies, outliers), rosters, staging)
-        crlf: set[str] = set()
-        while True:
-            try:
-                written = _write(*args, Outputs(str(staging), partition_by, show_pii,
-                                                frozenset(crlf)))  # fmt: skip
-                break
-            except CarriageReturnError as found:  # every line of that file ends in CR LF
-                crlf.add(found.name)
+        written, crlf = written_in_line_ends(
+            lambda crlf: _write(*args, Outputs(str(staging), partition_by, show_pii, crlf))
+        )
         result = finish(staging, instrument, smalls, written, findings, reports, rosters,
                          (show_pii, crlf, partition_by))  # fmt: skip
     return result

@@ -49,7 +49,7 @@ def write_partitions(
     late: LateFindings,
     rosters: dict[str, Validation],
     show_pii: bool,
-    crlf: set[str],
+    crlf: frozenset[str],
     *,
     table_format: str = "csv",
     partition_by: str | None = None,
@@ -137,7 +137,7 @@ def count_rows(
 
 
 def _table(
-    staging: Path, stem: str, crlf: set[str], table_format: str, partition_by: str | None
+    staging: Path, stem: str, crlf: frozenset[str], table_format: str, partition_by: str | None
 ) -> CsvPieces | ParquetPieces:
     """Where a table's partitions are appended: its CSV file, or its Parquet file or folder."""
     name = table_name(stem, table_format)

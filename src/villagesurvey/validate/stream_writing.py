@@ -20,7 +20,7 @@ from ..errors import OptionError
 from ..instrument import Instrument
 from ..tables.outputset import output_lock, output_set
 from .checking import _silent, check_returns
-from .csv_chunks import CarriageReturnError
+from .csv_chunks import written_in_line_ends
 from .csv_stream import StreamedFile
 from .export_repeats import no_repeat_tables
 from .findings import Findings
@@ -123,15 +123,10 @@ def validate_streamed(
         factor = outlier_factor if outlier_factor is not None else hfc.IQR_FACTOR
         late = LateFindings(parts.duplicates(), parts.outliers(factor))
         say(f"writing {outdir}")
-        crlf: set[str] = set()
-        while True:
-            try:
-                result = write_partitions(staging, parts, files, late, rosters, show_pii, crlf,
-                                          table_format=table_format,
-                                          partition_by=partition_by)  # fmt: skip
-                break
-            except CarriageReturnError as found:  # every line of that file ends in CR LF
-                crlf.add(found.name)
+        result, _ = written_in_line_ends(
+            lambda crlf: write_partitions(staging, parts, files, late, rosters, show_pii, crlf,
+                                          table_format=table_format, partition_by=partition_by)
+        )  # fmt: skip
         shutil.rmtree(parts.folder)
         write_roster_tables(staging, rosters, table_format, partition_by)
         write_csv(staging / "dropped.csv", result.dropped)
