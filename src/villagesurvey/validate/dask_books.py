@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING
 
 from ..errors import OptionError
 from ..instrument import Instrument
-from ..tables.outputset import output_lock, output_set
 from ..tables.safe import shown_name
 from .checking import _silent
 from .csv_chunks import written_in_line_ends
@@ -125,18 +124,15 @@ def validate_books(
         If the workers cannot reach the output folder, or it cannot be written.
     """
     from . import hfc
-    from .dask_run import _names, _reachable
+    from .dask_run import staged_set
     from .run import _display_names, _skipped
     from .stream_writing import empty_rosters
 
     say = stage if stage is not None else _silent
     paths, skipped = found
     names = _display_names(paths)
-    folder = Path(outdir)
     empty = empty_rosters(instrument, outlier_factor)
-    with output_lock(folder), output_set(folder, _names(empty), "summary.json") as staging:
-        _reachable(client, staging, outdir)
-        (staging / ".partitions").mkdir()
+    with staged_set(client, outdir, empty) as staging:
         say(f"reading {len(paths)} file{'s' * (len(paths) != 1)}, one task each")
         futures = _read(client, instrument, paths, names, str(staging / ".partitions"), timeout)
         books: list[Book] = client.gather(

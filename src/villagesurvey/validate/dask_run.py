@@ -17,9 +17,10 @@ pieces, issues.parquet from issues.csv, summary.json, and the set committed as o
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -123,10 +124,7 @@ def validate_dask(
     say = stage if stage is not None else _silent
     files = csv_files(sources)
     rosters = empty_rosters(instrument, outlier_factor)
-    folder = Path(outdir)
-    with output_lock(folder), output_set(folder, _names(rosters), "summary.json") as staging:
-        _reachable(client, staging, outdir)
-        (staging / ".partitions").mkdir()
+    with staged_set(client, outdir, rosters) as staging:
         say(f"reading {len(files)} file{'s' * (len(files) != 1)} in blocks")
         pieces = _plan(client, files, block_bytes or dask_csv.BLOCK_BYTES)
         heads, hashes = _heads(client, instrument, files, pieces)
@@ -150,6 +148,25 @@ def validate_dask(
         result = finish(staging, instrument, smalls, written, findings, reports, rosters,
                          (show_pii, crlf, partition_by))  # fmt: skip
     return result
+
+
+@contextlib.contextmanager
+def staged_set(
+    client: Client, outdir: str | Path, rosters: dict[str, Validation]
+) -> Iterator[Path]:
+    """The output set's staging folder: ``outdir`` locked, every worker seeing the folder at
+    this path, its ``.partitions`` folder made; the set is committed as one on leaving.
+
+    Raises
+    ------
+    OutputError
+        If a worker does not see the folder, or it cannot be written.
+    """
+    folder = Path(outdir)
+    with output_lock(folder), output_set(folder, _names(rosters), "summary.json") as staging:
+        _reachable(client, staging, outdir)
+        (staging / ".partitions").mkdir()
+        yield staging
 
 
 def _names(rosters: dict[str, Validation]) -> tuple[str, ...]:
