@@ -18,7 +18,8 @@ from .export import ATTRIBUTES, NAMESPACE
 from .xpath import XPathError
 
 if TYPE_CHECKING:
-    from ._survey import Field, SurveyReader
+    from ._drafts import Field
+    from ._survey import SurveyReader
 
 __all__ = ["read_columns"]
 
