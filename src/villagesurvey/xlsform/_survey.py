@@ -4,9 +4,9 @@ Top-level groups become sections; questions outside any group form sections of t
 group inside a section adds its questions to the section (and its relevance to each of
 them); a group of Likert items of one choice list is a scale; a repeat is a roster (see
 :mod:`._repeats`); calculations, ranges, selects with other or with choices from a file are
-read by :mod:`._special_rows`. Device metadata and question types the instrument lacks are reported,
-one finding each; notes ask nothing and are skipped silently; calculations are kept with
-their calculation.
+read by :mod:`._special_rows`. Device metadata and question types the instrument lacks are
+reported, one finding each; notes ask nothing and are skipped silently; calculations are
+kept with their calculation.
 """
 
 from __future__ import annotations
