@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..instrument.conditions import ConditionSyntaxError, parse_condition, references
 from ._drafts import SectionDraft
+from ._namespace import NAMESPACE
 from ._table import Row
-from .export import NAMESPACE
 from .findings import Finding
 
 if TYPE_CHECKING:

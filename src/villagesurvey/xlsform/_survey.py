@@ -22,6 +22,7 @@ from ._columns import read_columns
 from ._drafts import Field, SectionDraft
 from ._logic import Target, relevance_condition
 from ._names import Codes
+from ._namespace import NAMESPACE
 from ._repeats import begin_roster
 from ._special_rows import (
     calculated,
@@ -48,7 +49,6 @@ from ._types import (
     TYPES,
     skipped,
 )  # fmt: skip
-from .export import NAMESPACE
 from .findings import Finding
 from .xpath import XPathError
 
