@@ -15,9 +15,9 @@ from typing import Any
 from ..instrument.conditions import format_condition
 from ..instrument.model import Text
 from ._choices import ChoiceList
+from ._drafts import Field, SectionDraft
 from ._names import SUBMISSION_KEY, Codes
 from ._repeats import finish_rosters
-from ._survey import Field, SectionDraft
 from ._waves import Joined, join_waves, wave_name
 from .findings import Finding
 from .xpath import number_xpath

@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from ..instrument.model import TODAY, Limit
 from ._logic import constraint_parts
+from ._namespace import ATTRIBUTES, NAMESPACE
 from ._table import Row
-from .export import ATTRIBUTES, NAMESPACE
 from .xpath import XPathError
 
 if TYPE_CHECKING:
-    from ._survey import Field, SurveyReader
+    from ._drafts import Field
+    from ._survey import SurveyReader
 
 __all__ = ["read_columns"]
 

@@ -17,14 +17,15 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ..instrument.conditions import ConditionSyntaxError, parse_condition, references
+from ._drafts import SectionDraft
+from ._namespace import NAMESPACE
 from ._table import Row
-from .export import NAMESPACE
 from .findings import Finding
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from ._survey import SectionDraft, SurveyReader
+    from ._survey import SurveyReader
 
 __all__ = ["begin_roster", "finish_rosters"]
 
@@ -43,8 +44,6 @@ def begin_roster(reader: SurveyReader, row: Row, within: str | None = None) -> S
 
     ``within`` is the code of the roster whose repeat holds this one, if any.
     """
-    from ._survey import SectionDraft
-
     name = row.get("name") or f"repeat_{row.number}"
     label = reader.languages.text(row.texts.get("label"), ("survey", row.number, "label"))
     if row.get("relevant"):

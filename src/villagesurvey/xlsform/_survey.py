@@ -3,26 +3,37 @@
 Top-level groups become sections; questions outside any group form sections of their own. A
 group inside a section adds its questions to the section (and its relevance to each of
 them); a group of Likert items of one choice list is a scale; a repeat is a roster (see
-:mod:`._repeats`). Device metadata and question types the instrument lacks are reported,
-one finding each; notes ask nothing and are skipped silently; calculations are kept with
-their calculation.
+:mod:`._repeats`); calculations, ranges, selects with other or with choices from a file are
+read by :mod:`._special_rows`. Device metadata and question types the instrument lacks are
+reported, one finding each; notes ask nothing and are skipped silently; calculations are
+kept with their calculation.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
-from ..instrument.conditions import AllOf, Compare, Condition, Selected
-from ..instrument.model import Limit, Text
-from ._choices import ChoiceList, choice_code
+from ..instrument.conditions import AllOf, Condition
+from ..instrument.model import Text
+from ._choices import ChoiceList
 from ._columns import read_columns
+from ._drafts import Field, SectionDraft
 from ._logic import Target, relevance_condition
 from ._names import Codes
+from ._namespace import NAMESPACE
 from ._repeats import begin_roster
+from ._special_rows import (
+    calculated,
+    from_file,
+    held,
+    located,
+    place_held,
+    ranged,
+    specify_other,
+    with_other,
+)
 from ._table import Row, Table
 from ._texts import Languages
 from ._types import (
@@ -32,74 +43,22 @@ from ._types import (
     CALCULATIONS,
     END_GROUP,
     END_REPEAT,
-    FROM_FILE,
     MOMENTS,
     SELECT,
     SELECT_ONE,
     TYPES,
     skipped,
 )  # fmt: skip
-from .export import NAMESPACE
 from .findings import Finding
 from .xpath import XPathError
 
-__all__ = ["Field", "SectionDraft", "SurveyReader"]
+__all__ = ["SurveyReader"]
 
 _RENAMED = (
     "question {name!r} is imported as {code!r}: a code is letters, digits, _, - and . (starting "
     "with a letter, not a word of the skip-rule language, used once). Rename the column of its "
     "answers to match"
 )
-
-
-@dataclass
-class Field:
-    """One question of the form, as the instrument will hold it (before waves are joined)."""
-
-    row: int
-    name: str  # as written in the form
-    code: str  # the instrument's column name
-    type: str
-    label: Text
-    section: str
-    group: int  # the innermost group: questions of one group can be joined into waves
-    list_name: str | None = None  # the instrument's choice list
-    hint: Text | None = None
-    required: bool = False
-    message: Text | None = None
-    relevant: Condition | None = None
-    limits: dict[str, Limit] = field(default_factory=dict)
-    rules: list[tuple[str, str | None, int | float]] = field(default_factory=list)
-    unit: str | None = None
-    pii: bool = False
-    scale: str | None = None
-    reverse: bool = False
-    part_of: str | None = None  # the column of the total, as the form names it
-    when_skipped: int | float | str | None = None
-    sesoi: int | float | None = None
-    backcheck: int | None = None  # the back-check type, 1 to 3
-    backcheck_tolerance: int | float | str | None = None  # an amount, or "10%"
-    key: int | None = None
-    likert: bool = False  # appearance likert
-    pattern: str | None = None  # regex(., '...')
-    calculation: str | None = None  # of a calculate field
-    filter_by: list[tuple[str, str]] = field(default_factory=list)  # choice_filter
-    special: list[int | float] = field(default_factory=list)  # . = 9999 beside the limits
-    exclusive: list[str] = field(default_factory=list)  # options chosen alone
-    moment: str | None = None  # "start" or "end": a time the phone records, unasked
-    max_accuracy: int | float | None = None  # a geopoint's warning-accuracy parameter
-    radius_km: int | float | None = None
-
-
-@dataclass
-class SectionDraft:
-    """A section being filled: its code, label and questions."""
-
-    code: str
-    label: Text
-    row: int | None
-    fields: list[Field] = field(default_factory=list)
-    roster: dict[str, Any] | None = None  # a repeat's count, key and checks, as the form has them
 
 
 @dataclass
@@ -176,7 +135,7 @@ class SurveyReader:
                 "end of the sheet",
                 lost=False,
             )
-        self.place()
+        place_held(self)
         inner = {str(s.roster["within"]) for s in self.sections if s.fields and s.roster}
         # an outer repeat of only a nested one is kept: its rows are numbered when assembled
         return [s for s in self.sections if s.fields or s.code in inner]
@@ -339,33 +298,15 @@ class SurveyReader:
             )
             self.lost(row, "imported_as_text", "type", message, lost=False)
         if kind.lower() == "range":
-            self.range(row, name)
+            ranged(self, row, name)
             return
         if TYPES.get(kind.lower()) == "geopoint" and "parameters" in row.cells:
-            self.geopoint(row, name)
+            located(self, row, name)
             return
         if kind.lower() in CALCULATIONS:
-            self.calculate(row, name)
+            calculated(self, row, name)
             return
-        external = FROM_FILE.match(kind)
-        if external is None and "search(" in row.get("appearance"):
-            external = SELECT.match(kind)  # choices from the attached file search() names
-        attached = external.groupdict().get("file") if external is not None else None
-        if external is not None and attached in self.media:
-            from_file = self.attached_list(str(attached))
-            multiple = external["kind"].lower().startswith("select_multiple")
-            message = f"the choices of question {name!r} are read from {attached}"
-            self.lost(row, "external_choices", "type", message, lost=False)
-            self.add_field(row, name, "select_multiple" if multiple else "select_one", from_file)
-            return
-        if external is not None:
-            where = attached or row.get("appearance")
-            message = (
-                f"question {name!r} takes its choices from {where}, outside the form: it is "
-                "imported as text, and any answer is accepted"
-            )
-            self.lost(row, "external_choices", "type", message, lost=False)
-            self.add_field(row, name, "text", None)
+        if from_file(self, row, name, kind):
             return
         qtype, list_name = TYPES.get(kind.lower()), None
         select = SELECT.match(kind)
@@ -382,10 +323,10 @@ class SurveyReader:
             multiple = " ".join(select["kind"].lower().split()) not in SELECT_ONE
             qtype = "select_multiple" if multiple else "select_one"
             if select["other"]:
-                list_name = self.with_other(select["list"])
+                list_name = with_other(self, select["list"])
         self.add_field(row, name, str(qtype), list_name)
         if select is not None and select["other"]:
-            self.specify_other(row, name, qtype == "select_multiple")
+            specify_other(self, row, name, qtype == "select_multiple")
 
     def add_field(
         self,
@@ -407,7 +348,7 @@ class SurveyReader:
                 self.lost(row, "missing_label", "label", message, lost=False)
         placed = row.get(f"bind::{NAMESPACE}:section") if moment and not self.stack else ""
         section = (
-            self.held(placed, row.get(f"bind::{NAMESPACE}:after")) if placed else self.section()
+            held(self, placed, row.get(f"bind::{NAMESPACE}:after")) if placed else self.section()
         )
         group = self.stack[-1].ident if self.stack else 0
         new = Field(row.number, name, code, qtype, label, section.code, group, list_name)
@@ -424,134 +365,6 @@ class SurveyReader:
         if self.stack:
             self.stack[-1].members.append(new)
         self.fields[name] = new
-
-    def held(self, section: str, after: str) -> SectionDraft:
-        """A section of its own for a start or end row that names the section it stands in.
-
-        :meth:`place` moves it there, after the field ``after`` names (first without one).
-        """
-        draft = SectionDraft(section, dict(self.title), None)
-        self.placed.append((draft, after))
-        return draft
-
-    def place(self) -> None:
-        """Move each start and end row that names its section into it (see :meth:`held`)."""
-        pending = list(self.placed)
-        while pending:  # a row that follows another placed row goes after it is placed
-            waiting = {f.name for draft, _ in pending for f in draft.fields}
-            index = next((i for i, (_, a) in enumerate(pending) if a not in waiting), 0)
-            draft, after = pending.pop(index)
-            target = next(
-                (s for s in self.sections if s.code == draft.code and s.roster is None), None
-            )
-            if target is None:  # no such section: a section of its own, as without the name
-                draft.code = self.section_codes.take(draft.code)
-                for f in draft.fields:
-                    f.section = draft.code
-                self.sections.insert(0, draft)
-                continue
-            names = [f.name for f in target.fields]
-            at = names.index(after) + 1 if after in names else 0
-            target.fields[at:at] = draft.fields
-
-    def attached_list(self, file: str) -> str:
-        """The choice list of a CSV file attached to the form (its ``name`` and ``label``)."""
-        key = f"file:{file}"
-        if key not in self.lists:
-            taken = {c.name for c in self.lists.values()}
-            base = re.sub(r"\W+", "_", file.rsplit(".", 1)[0]).strip("_") or "file"
-            name = base if base[0].isalpha() else f"list_{base}"
-            while name in taken:
-                name += "_"
-            choices: list[tuple[int | str, Text]] = []
-            for record in self.media[file]:
-                code = record.get("name", "").strip()
-                if code and choice_code(code) not in [c for c, _ in choices]:
-                    label = record.get("label", "").strip() or code
-                    choices.append(
-                        (choice_code(code), dict.fromkeys(self.languages.languages, label))
-                    )
-            self.lists[key] = ChoiceList(name, choices)
-        return self.lists[key].name
-
-    def calculate(self, row: Row, name: str) -> None:
-        """A ``calculate`` field: kept as a column the phone computes, with its calculation."""
-        calculation = row.get("calculation")
-        if not calculation:
-            message = f"calculation {name!r} has no calculation; it is not imported"
-            self.lost(row, "calculation", "calculation", message)
-            return
-        self.add_field(row, name, "calculate", None, labelled=False)
-        self.fields[name].calculation = calculation
-
-    def range(self, row: Row, name: str) -> None:
-        """A ``range`` question: a number from ``start`` to ``end`` (ODK's defaults 1 and 10)."""
-        text = row.cells.pop("parameters", "")
-        found = dict(re.findall(r"(start|end|step)\s*=\s*(-?[\d.]+)", text.lower()))
-        try:
-            start, end, step = (float(found.get(k, d)) for k, d in
-                                (("start", 1), ("end", 10), ("step", 1)))  # fmt: skip
-        except ValueError:
-            start, end, step = 1.0, 10.0, 1.0
-        whole = all(v.is_integer() for v in (start, end, step))
-        self.add_field(row, name, "integer" if whole else "decimal", None)
-        low, high = sorted((start, end))
-        limits = self.fields[name].limits
-        limits.setdefault("min", int(low) if whole else low)
-        limits.setdefault("max", int(high) if whole else high)
-
-    def geopoint(self, row: Row, name: str) -> None:
-        """A geopoint with parameters: ``warning-accuracy`` is its ``max_accuracy``."""
-        text = row.cells.pop("parameters", "")
-        found = dict(re.findall(r"([a-z-]+)\s*=\s*(\S+)", text.lower()))
-        self.add_field(row, name, "geopoint", None)
-        limit = found.pop("warning-accuracy", None)
-        try:
-            number = float(limit) if limit is not None else None
-        except ValueError:
-            number = None
-        if number is not None and math.isfinite(number) and number > 0:
-            self.fields[name].max_accuracy = int(number) if number.is_integer() else number
-        elif limit is not None:
-            found["warning-accuracy"] = limit
-        if found:
-            said = ", ".join(f"{k}={v}" for k, v in found.items())
-            message = f"parameters {said} set the phone, not the instrument; not imported"
-            self.lost(row, "column_not_mapped", "parameters", message, lost=False)
-
-    def with_other(self, form_list: str) -> str:
-        """The list with pyxform's ``other`` choice added (a copy; the list stays as it is)."""
-        listed = self.lists[form_list]
-        if "other" in listed.codes:
-            return listed.name
-        key = f"{form_list} or_other"
-        if key not in self.lists:
-            taken = {c.name for c in self.lists.values()}
-            name = f"{listed.name}_or_other"
-            while name in taken:
-                name += "_"
-            other = {lang: "Other" for lang in self.languages.languages}
-            self.lists[key] = ChoiceList(name, [*listed.choices, ("other", other)])
-        return self.lists[key].name
-
-    def specify_other(self, row: Row, name: str, multiple: bool) -> None:
-        """The text field ``<name>_other`` that pyxform adds, asked when 'other' is chosen."""
-        owner = self.fields[name]
-        code = self.codes.take(f"{name}_other")
-        rule: Condition = (
-            Selected(owner.code, "other") if multiple else Compare(owner.code, "=", "other")
-        )
-        if owner.relevant is not None:
-            rule = AllOf((owner.relevant, rule))
-        label = {lang: "Specify other." for lang in self.languages.languages}
-        section = self.section()
-        group = self.stack[-1].ident if self.stack else 0
-        extra = Field(row.number, f"{name}_other", code, "text", label, section.code, group,
-                      relevant=rule)  # fmt: skip
-        section.fields.append(extra)
-        if self.stack:
-            self.stack[-1].members.append(extra)
-        self.fields[extra.name] = extra
 
     def resolve(self, name: str) -> Target | None:
         """The question a ``${name}`` names, if it was read before this point."""

@@ -19,7 +19,7 @@ from typing import cast
 
 from ..instrument.conditions import AllOf, AnyOf, Compare, Condition, In, Not, Selected
 from ..instrument.model import Text
-from ._survey import Field
+from ._drafts import Field
 
 __all__ = ["Joined", "join_waves", "wave_name"]
 
