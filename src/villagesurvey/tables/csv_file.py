@@ -9,7 +9,6 @@ as ``-5`` are left alone). Each file is written atomically.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 from pathlib import Path
@@ -17,23 +16,25 @@ from typing import TYPE_CHECKING
 
 from .._atomic import atomic_path
 from .._formulas import FORMULA_STARTS
-from .safe import neutralise
+from .safe import ASCII_NUMBER, neutralise
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
     import pyarrow as pa
 
-__all__ = ["neutralise_column", "write_csv"]
+__all__ = [
+    "csv_bytes", "csv_header", "neutralise_column", "plain_rows", "quoted_rows", "texts",
+    "write_csv",
+]  # fmt: skip
 
 
 def write_csv(path: Path, frame: pd.DataFrame) -> None:
     """Write a table as UTF-8 CSV, quoting only where needed, neutralising risky text.
 
-    Columns become Arrow strings; pyarrow's writer does the rows unquoted, ten times faster
-    than pandas. If it refuses a value, or the text written holds a quote or a carriage
-    return, or more commas or line breaks than the table's own, a value needs quotes and
-    pandas writes the table.
+    Columns become Arrow strings; pyarrow's writer does the rows unquoted
+    (:func:`plain_rows`), ten times faster than pandas; if a value needs quotes, Python's
+    csv module writes them (:func:`csv_bytes`).
 
     Parameters
     ----------
@@ -42,43 +43,97 @@ def write_csv(path: Path, frame: pd.DataFrame) -> None:
     frame : DataFrame
         The table: its column names are the header; missing values are written blank.
     """
-    import pandas as pd
-    import pyarrow as pa
+    columns = {neutralise(str(n)): texts(frame[n]) for n in frame}
+    data, _ = csv_bytes(columns, header=True, crlf=False)
+    with atomic_path(path) as temporary, temporary.open("wb") as out:
+        out.write(data)
+
+
+def csv_bytes(columns: dict[str, pa.Array], *, header: bool, crlf: bool) -> tuple[bytes, bool]:
+    """A table of texts as CSV, and whether a value holds a carriage return.
+
+    Python's csv quotes a field holding a line feed but not one holding only a carriage
+    return, unless the line ends hold one: so when a value holds a carriage return, every
+    line ends in CR LF, or a reader would split the row at it.
+
+    Parameters
+    ----------
+    columns : dict of pyarrow.Array
+        The columns by (neutralised) name: Arrow strings without nulls (:func:`texts`).
+    header : bool
+        Begin with the names.
+    crlf : bool
+        End every line in CR LF, whatever the values.
+
+    Returns
+    -------
+    tuple
+        The bytes, and whether a value holds a carriage return.
+    """
     import pyarrow.compute as pc
+
+    if not crlf:
+        body = plain_rows(columns, csv_header(list(columns)) if header else b"")
+        if body is not None:
+            return body, False
+    cr = any(pc.any(pc.match_substring(c, "\r")).as_py() for c in columns.values())
+    return quoted_rows(columns, header=header, end="\r\n" if cr or crlf else "\n"), cr
+
+
+def csv_header(names: list[str]) -> bytes:
+    """The header line of a CSV file of these (neutralised) column names, as Python writes it."""
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\n").writerow(names)
+    return header.getvalue().encode("utf-8")
+
+
+def quoted_rows(columns: dict[str, pa.Array], *, header: bool, end: str) -> bytes:
+    """A table of texts as Python's csv module writes it (as pandas' ``to_csv`` does): a
+    value holding a comma, a quote or a character of ``end`` in quotes, a quote doubled."""
+    import pandas as pd
+
+    if not columns:  # as pandas writes a table without columns
+        text: str = pd.DataFrame({}).to_csv(index=False, header=header, lineterminator=end)
+        return text.encode("utf-8")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator=end)
+    if header:
+        writer.writerow(list(columns))
+    writer.writerows(zip(*(c.to_pylist() for c in columns.values()), strict=True))
+    return out.getvalue().encode("utf-8")
+
+
+def plain_rows(columns: dict[str, pa.Array], head: bytes = b"") -> bytes | None:
+    """``head`` then the rows of a table of texts, each line ending in LF, when no value
+    needs quotes; ``None`` when one does.
+
+    pyarrow's writer refuses a value holding a comma, a quote, a line feed or a carriage
+    return when it is told never to quote (it has since version 7: the package asks for 15),
+    which are the values Python's csv module would quote; every other value is written as it
+    is, as Python writes it. (An empty value of a table of one column is written as nothing,
+    where pandas would write ``""``.)
+
+    Parameters
+    ----------
+    columns : dict of pyarrow.Array
+        The table's columns, Arrow strings without nulls (:func:`texts`).
+    head : bytes, default b""
+        What comes before the rows (the header line).
+    """
+    import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    columns = {neutralise(str(n)): neutralise_column(frame[n]) for n in frame}
-    header = io.StringIO()
-    csv.writer(header, lineterminator="\n").writerow(list(columns))
-    body = b""
-    if columns:
-        sink = pa.BufferOutputStream()
-        options = pacsv.WriteOptions(include_header=False, quoting_style="none")
-        with contextlib.suppress(pa.ArrowInvalid):  # a value needs quotes: pandas below
-            pacsv.write_csv(pa.table(columns), sink, write_options=options)
-            body = sink.getvalue().to_pybytes()
-    rows = len(frame)
-    plain = (
-        bool(body or not rows)
-        and bool(columns)
-        and body.count(b",") == rows * (len(columns) - 1)
-        and body.count(b"\n") == rows
-        and b'"' not in body
-        and b"\r" not in body
-    )
-    with atomic_path(path) as temporary, temporary.open("wb") as out:
-        if plain:
-            out.write(header.getvalue().encode("utf-8"))
-            out.write(body)
-        else:
-            del body
-            # Python's csv quotes a field holding a line feed but not one holding only a
-            # carriage return, unless the line ends hold one: then a CR must end the lines
-            # too, or a reader would split the row at it.
-            cr = any(pc.any(pc.match_substring(c, "\r")).as_py() for c in columns.values())
-            safe = pd.DataFrame({n: pd.Series(c, dtype="str") for n, c in columns.items()})
-            end = "\r\n" if cr else "\n"
-            safe.to_csv(out, index=False, lineterminator=end, encoding="utf-8")
+    if not columns:
+        return None
+    sink = pa.BufferOutputStream()
+    sink.write(head)
+    options = pacsv.WriteOptions(include_header=False, quoting_style="none")
+    try:
+        pacsv.write_csv(pa.table(columns), sink, write_options=options)
+    except pa.ArrowInvalid:  # a value needs quotes
+        return None
+    body: bytes = sink.getvalue().to_pybytes()
+    return body
 
 
 def neutralise_column(column: pd.Series) -> pa.Array:
@@ -94,43 +149,74 @@ def neutralise_column(column: pd.Series) -> pa.Array:
     pyarrow.Array
         The column's texts (``pa.string()``), a formula-like text with a leading ``'``.
     """
-    import numpy as np
+    import pyarrow as pa
+
+    return texts(column).cast(pa.string())
+
+
+def texts(column: pd.Series) -> pa.Array:
+    """:func:`neutralise_column` in whichever Arrow string type the column holds (``string``
+    or ``large_string``): what the CSV writers need, without a copy to change the type."""
+    import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
     if column.dtype == "str" and column.dtype.storage == "pyarrow":  # Arrow already
         strings = pa.array(column.array)
+    elif column.dtype == object and pd.api.types.infer_dtype(column, skipna=True) == "string":
+        strings = pa.array(column.to_numpy(), type=pa.large_string(), from_pandas=True)
     elif str(column.dtype) in ("Int64", "int64", "Float64", "float64"):
         strings = pa.array(column.astype("str").where(column.notna(), ""), from_pandas=True)
     else:
         strings = pa.array(column.where(column.notna(), "").astype(str), from_pandas=True)
     if isinstance(strings, pa.ChunkedArray):
         strings = strings.combine_chunks()
-    strings = pc.fill_null(strings.cast(pa.string()), "")
+    if not pa.types.is_large_string(strings.type):
+        strings = strings.cast(pa.string())
+    if strings.null_count:
+        strings = pc.fill_null(strings, "")
     risky = _starts_risky(strings)
     if not risky.any():
         return strings
-    where = np.flatnonzero(risky)
-    fixed = [neutralise(t) for t in strings.take(pa.array(where)).to_pylist()]
-    shown = pa.array(fixed, type=pa.string())
+    return _neutralised(strings, risky)
+
+
+def _neutralised(strings: pa.Array, risky: np.ndarray) -> pa.Array:
+    """The risky texts with a leading ``'``, unless a plain ASCII number (as :func:`neutralise`:
+    RE2's ``^...$`` is Python's ``fullmatch`` for this pattern of ASCII characters alone)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    where = pa.array(np.flatnonzero(risky))
+    chosen = strings.take(where)
+    number = pc.match_substring_regex(chosen, f"^(?:{ASCII_NUMBER.pattern})$")
+    mark, nothing = pa.scalar("'", chosen.type), pa.scalar("", chosen.type)
+    quoted = pc.binary_join_element_wise(mark, chosen, nothing)
+    shown = pc.if_else(number, chosen, quoted)
     return pc.replace_with_mask(strings, pa.array(risky), shown)
 
 
 def _starts_risky(strings: pa.Array) -> np.ndarray:
     """Which strings begin with one of :data:`FORMULA_STARTS`, from the first byte of each."""
     import numpy as np
+    import pyarrow as pa
 
     count = len(strings)
-    offsets = np.frombuffer(strings.buffers()[1], dtype=np.int32)
+    width = np.int64 if pa.types.is_large_string(strings.type) else np.int32
+    offsets = np.frombuffer(strings.buffers()[1], dtype=width)
     offsets = offsets[strings.offset : strings.offset + count + 1]
     data = strings.buffers()[2]
+    if data is None or count == 0 or offsets[count] == offsets[0]:
+        return np.zeros(count, dtype=bool)
+    bytes_ = np.frombuffer(data, dtype=np.uint8)
+    starts: np.ndarray = offsets[:-1]
+    ends: np.ndarray = offsets[1:]
+    # an empty string's start may be the end of the data: its byte is read but not used
+    first = bytes_[np.minimum(starts, len(bytes_) - 1)]
     risky = np.zeros(count, dtype=bool)
-    if data is None or count == 0:
-        return risky
-    starts = offsets[:-1]
-    filled = np.flatnonzero(offsets[1:] > starts)
-    first = np.frombuffer(data, dtype=np.uint8)[starts[filled]]
-    starts_risky = np.zeros(256, dtype=bool)
-    starts_risky[[ord(start) for start in FORMULA_STARTS]] = True
-    risky[filled] = starts_risky[first]
+    for start in FORMULA_STARTS:  # one comparison each: faster than a table look-up
+        risky |= first == ord(start)
+    if risky.any():
+        risky &= ends > starts
     return risky

@@ -13,14 +13,11 @@ one-column table cut into pieces could differ.
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
-from ..tables.csv_file import neutralise_column
+from ..tables.csv_file import csv_bytes, texts
 from ..tables.safe import neutralise
 
 if TYPE_CHECKING:
@@ -65,41 +62,10 @@ def written_in_line_ends(write: Callable[[frozenset[str]], T]) -> tuple[T, froze
 def render(frame: pd.DataFrame, *, header: bool, crlf: bool) -> tuple[bytes, bool]:
     """A table's CSV bytes as :func:`~villagesurvey.tables.csv_file.write_csv` writes them,
     and whether a value holds a carriage return (then the lines end in CR LF)."""
-    import pandas as pd
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.csv as pacsv
-
-    columns = {neutralise(str(n)): neutralise_column(frame[n]) for n in frame}
-    rows = len(frame)
-    if not rows and not header:
+    columns = {neutralise(str(n)): texts(frame[n]) for n in frame}
+    if not len(frame) and not header:
         return b"", False
-    body = b""
-    if columns and not crlf:
-        sink = pa.BufferOutputStream()
-        options = pacsv.WriteOptions(include_header=False, quoting_style="none")
-        with contextlib.suppress(pa.ArrowInvalid):  # a value needs quotes: pandas below
-            pacsv.write_csv(pa.table(columns), sink, write_options=options)
-            body = sink.getvalue().to_pybytes()
-    plain = (
-        not crlf
-        and bool(body or not rows)
-        and bool(columns)
-        and body.count(b",") == rows * (len(columns) - 1)
-        and body.count(b"\n") == rows
-        and b'"' not in body
-        and b"\r" not in body
-    )
-    if plain:
-        head = io.StringIO()
-        if header:
-            csv.writer(head, lineterminator="\n").writerow(list(columns))
-        return head.getvalue().encode("utf-8") + body, False
-    cr = any(pc.any(pc.match_substring(c, "\r")).as_py() for c in columns.values())
-    safe = pd.DataFrame({n: pd.Series(c, dtype="str") for n, c in columns.items()})
-    end = "\r\n" if cr or crlf else "\n"
-    text = safe.to_csv(index=False, header=header, lineterminator=end)
-    return text.encode("utf-8"), cr
+    return csv_bytes(columns, header=header, crlf=crlf)
 
 
 class CsvPieces:

@@ -218,16 +218,13 @@ class Validation:
 
         keep = ~self.typed.index.isin(self.quarantined)  # a column at a time, no copy of all
         codes = {c.code for c in self.instrument.columns}
-        out = {own_column("source_file", codes): self.raw[FILE][keep]}
+        out = {own_column("source_file", codes): self.raw[FILE][keep].reset_index(drop=True)}
         for key, values in self._provenance(self.typed.index[keep]).items():
-            out[own_column(f"source_{key}", codes)] = values.fillna("").astype(str)
+            text = values.fillna("").astype(str)
+            out[own_column(f"source_{key}", codes)] = text.reset_index(drop=True)
         for column in self.instrument.columns:
-            values = self.typed[column.code][keep]
-            if str(values.dtype) == "Float64":
-                out[column.code] = numbers_as_text(values)
-            else:
-                out[column.code] = values.fillna("").astype(str)
-        return pd.DataFrame(out).reset_index(drop=True)
+            out[column.code] = _kept_text(self.typed[column.code], keep)
+        return pd.DataFrame(out)
 
     def quarantine(self) -> pd.DataFrame:
         """Every row with an error, as it came in, with its file, sheet, row and reasons."""
@@ -252,13 +249,11 @@ class Validation:
             "reasons": details.reindex(rows.index).fillna("").to_numpy(dtype=object),
             **self._provenance(rows.index),
         }
-        out = pd.DataFrame(
-            {own_column(name, codes): values for name, values in own.items()}, index=rows.index
-        )
+        columns = {own_column(name, codes): values for name, values in own.items()}
         for column in self.instrument.columns:
             values = rows[column.code]  # text as read (a CSV file's) is shown as it is
-            out[column.code] = values.fillna("") if values.dtype == "str" else values.map(show)
-        return out.reset_index(drop=True)
+            columns[column.code] = values.fillna("") if values.dtype == "str" else values.map(show)
+        return pd.DataFrame(columns, index=rows.index).reset_index(drop=True)
 
     def _provenance(self, records: pd.Index) -> dict[str, pd.Series]:
         """The submission columns of phone exports, if any file of the batch has them."""
@@ -289,16 +284,31 @@ def numbers_as_text(values: pd.Series) -> pd.Series:
     """Numbers as a person writes them: ``41`` not ``41.0``; blank for a missing one."""
     import numpy as np
     import pandas as pd
+
+    from .number_texts import number_texts
+
+    numbers = values.to_numpy(dtype=float, na_value=np.nan)
+    return pd.Series(number_texts(numbers), index=values.index, dtype="str")
+
+
+def _kept_text(values: pd.Series, keep: np.ndarray) -> pd.Series:
+    """The values of the rows kept, as the clean dataset's text (blank for missing), with the
+    index 0, 1, ...: Arrow text and numbers done in Arrow, others by pandas."""
+    import numpy as np
+    import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    numbers = values.to_numpy(dtype=float, na_value=np.nan)
-    known = ~np.isnan(numbers)
-    whole = known & (numbers == np.round(numbers)) & (np.abs(numbers) < 1e15)
-    digits = pa.array(np.where(whole, numbers, 0).astype(np.int64)).cast(pa.large_string())
-    out = pc.if_else(pa.array(whole), digits, "")
-    other = known & ~whole
-    if other.any():
-        shown = pa.array([repr(float(v)) for v in numbers[other]], type=pa.large_string())
-        out = pc.replace_with_mask(out, pa.array(other), shown)
-    return pd.Series(out.to_pandas().array, index=values.index, dtype="str")
+    from .number_texts import number_texts
+
+    if str(values.dtype) == "Float64":
+        numbers = values.to_numpy(dtype=float, na_value=np.nan)[keep]
+        return pd.Series(number_texts(numbers), dtype="str")
+    if values.dtype == "str" and values.dtype.storage == "pyarrow":
+        strings = pa.array(values.array)
+        if not keep.all():
+            strings = pc.filter(strings, pa.array(keep))
+        if strings.null_count:
+            strings = pc.fill_null(strings, "")
+        return pd.Series(strings, dtype="str")
+    return values[keep].fillna("").astype(str).reset_index(drop=True)
