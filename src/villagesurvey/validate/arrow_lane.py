@@ -71,10 +71,16 @@ class Distinct:
         return np.asarray(every[self.codes], dtype=float)
 
     def text(self, values: Sequence[str | None]) -> pd.Series:
-        """Each cell's text from each different text's ``values`` (``str`` dtype)."""
+        """Each cell's text from each different text's ``values`` (``str`` dtype).
+
+        When each text is its own value (codes in a CSV's choice column, dates already ISO)
+        the column is its own answer: nothing is copied.
+        """
         import pandas as pd
         import pyarrow as pa
 
+        if list(values) == self.texts:
+            return self.cells
         codes = pa.array(self.codes, mask=self.codes < 0)
         chosen = pa.array(list(values), type=pa.large_string()).take(codes)
         return pd.Series(chosen.to_pandas().array, index=self.index, dtype="str")
