@@ -160,10 +160,12 @@ def _codes(
 ) -> list[str | None]:
     """The code of each different (text, language) answer; ``rows(n)`` are the records of
     the ``n``-th, logged together when the answer is not the silent form."""
-    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
-    texts = [key for key, _ in named]
-    blank = (pd.Series(texts, dtype="str").str.strip() == "").to_numpy(dtype=bool)
+    texts = pa.array([key for key, _ in named], type=pa.large_string())
+    stripped = pc.utf8_trim_whitespace(texts)  # what pandas' str.strip() of Arrow text does
+    blank = pc.equal(stripped, "").to_numpy(zero_copy_only=False)
     codes: list[str | None] = []
     for (key, language), is_blank in zip(named, blank, strict=True):
         if is_blank:

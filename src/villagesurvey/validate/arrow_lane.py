@@ -159,8 +159,12 @@ def trimmed(cells: pd.Series) -> tuple[pd.Series, pd.Series] | None:
         return None
     column = pa.array(cells.array)
     stripped = pc.utf8_trim_whitespace(column)
-    empty = pc.equal(stripped, "")
+    length = pc.binary_length(stripped)
+    empty = pc.equal(length, 0)
     out = pc.if_else(empty, pa.scalar(None, type=stripped.type), stripped)
-    changed = pc.and_(pc.not_equal(stripped, column), pc.invert(empty)).fill_null(False)
     text = pd.Series(out.to_pandas().array, index=cells.index, dtype="str")
-    return text, cells[changed.to_numpy(zero_copy_only=False)]
+    # trimming only takes away: a cell changed if it is shorter, and not blank
+    changed = pc.and_(pc.less(length, pc.binary_length(column)), pc.invert(empty))
+    if not pc.any(changed).as_py():
+        return text, cells.iloc[:0]
+    return text, cells[changed.fill_null(False).to_numpy(zero_copy_only=False)]
