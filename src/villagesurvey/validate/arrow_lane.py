@@ -142,7 +142,8 @@ def distinct(cells: pd.Series) -> Distinct | None:
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
     encoded = pc.dictionary_encode(column)
-    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+    indices = encoded.indices.fill_null(-1) if encoded.indices.null_count else encoded.indices
+    codes = indices.to_numpy(zero_copy_only=False).astype(np.intp)
     texts = encoded.dictionary
     return Distinct([str(t) for t in texts.to_pylist()], texts, codes, cells)
 
