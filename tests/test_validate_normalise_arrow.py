@@ -149,6 +149,15 @@ def test_clean_codes_and_numbers_come_through_the_lane_unchanged(lane):
     assert typed["age"].tolist() == [1, 2, 3, pd.NA, 2] * 4
 
 
+def test_a_typed_file_keeps_the_cell_by_cell_path(lane):
+    arrow, objects = _raw(HOSTILE, "str"), _raw(HOSTILE, "object")
+    for raw in (arrow, objects):
+        raw.loc[raw.index[::4], TYPED] = True  # rows of a workbook: a number as text is logged
+    typed_file = normalise(lane, arrow)
+    _same(typed_file, normalise(lane, objects))
+    assert "number_as_text" in set(typed_file[1]["check"])
+
+
 def test_empty_and_all_missing_columns_read_the_same(lane):
     _same(*_both(lane, [None] * 5))
     _same(normalise(lane, _raw([], "str")), normalise(lane, _raw([], "object")))

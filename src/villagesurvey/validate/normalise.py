@@ -3,6 +3,9 @@
 Column by column, vectorised: the cells that are already what the column expects (a number
 in a number column, a date in a date column, the drop-down's label in a choice column) pass
 through a fast path without a finding; only the rest go through :mod:`.cells` one by one.
+A CSV file's columns (Arrow text, no cell types) take :mod:`.arrow_lane`: each different
+text of a column is read once and its value and finding spread over the rows, the same
+values and findings in the same order.
 What the tool changes is a ``fixed`` finding with the value before and after; what it cannot
 read is an ``error`` (``not_a_number``, ``not_a_whole_number``, ``not_a_date``,
 ``not_a_datetime``, ``unknown_label``) and the answer becomes blank for the later checks.
