@@ -120,7 +120,7 @@ def test_hostile_cells_read_the_same_in_both_lanes(lane):
             "full_width_digits", "not_a_number", "not_a_whole_number", "not_a_date",
             "date_as_text", "not_a_datetime", "datetime_as_text", "choice_label",
             "label_variant", "unknown_label", "choice_separator", "pattern_mismatch",
-            "not_a_time"} <= checks  # fmt: skip
+            "not_a_time", "geopoint_format", "not_a_geopoint"} <= checks  # fmt: skip
     found = in_arrow[1]
     no_day = found[(found["column"] == "day") & (found["value"] == "2022-06-31")]
     assert len(no_day) == 3

@@ -93,9 +93,11 @@ def normalise(instrument: Instrument, raw: pd.DataFrame) -> tuple[pd.DataFrame, 
         elif q.type == "datetime":
             typed[column.code] = datetimes(column, lane or split(cells), log)
         elif q.type in FORMATTED_TYPES:
-            typed[column.code] = formatted(column, _text_column(column, cells, untyped, log), log)
+            text = _text_column(column, cells, untyped, log)
+            typed[column.code] = formatted(column, text, log, by_text=untyped)
         elif q.pattern is not None:
-            typed[column.code] = patterned(column, _text_column(column, cells, untyped, log), log)
+            text = _text_column(column, cells, untyped, log)
+            typed[column.code] = patterned(column, text, log, by_text=untyped)
         else:
             typed[column.code] = _text_column(column, cells, untyped, log)
     return pd.DataFrame(typed, index=raw.index), log.frame()
