@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from villagesurvey import Instrument, parse_instrument
-from villagesurvey.validate.arrow_lane import distinct
+from villagesurvey.validate.arrow_lane import arrow_text, distinct
 from villagesurvey.validate.normalise import LANGUAGE, TYPED, normalise
 
 EVERY_KIND = dedent(
@@ -108,6 +108,7 @@ def _both(lane: Instrument, values: list[str | None], language: str | None = Non
     arrow, objects = _raw(values, "str", language), _raw(values, "object", language)
     assert distinct(arrow["age"]) is not None  # the CSV's column takes the lane
     assert distinct(objects["age"]) is None  # the workbook's does not
+    assert not arrow_text(objects["place"])  # nor its time, point or patterned text
     return normalise(lane, arrow), normalise(lane, objects)
 
 

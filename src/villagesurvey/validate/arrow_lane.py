@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from ._column import Log
 
-__all__ = ["Distinct", "distinct", "trimmed"]
+__all__ = ["Distinct", "arrow_text", "distinct", "trimmed"]
 
 _FIELDS = ("check", "severity", "message", "expected", "fixed_value")
 
@@ -128,15 +128,18 @@ class Distinct:
         return values, found
 
 
+def arrow_text(cells: pd.Series) -> bool:
+    """Whether a column is text held by Arrow (``str`` dtype), as a CSV file's columns are."""
+    return str(cells.dtype) == "str" and getattr(cells.dtype, "storage", None) == "pyarrow"
+
+
 def distinct(cells: pd.Series) -> Distinct | None:
     """The column as :class:`Distinct`, or ``None`` if it is not Arrow text (or is empty)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if str(cells.dtype) != "str" or getattr(cells.dtype, "storage", None) != "pyarrow":
-        return None
-    if not len(cells):
+    if not (arrow_text(cells) and len(cells)):
         return None
     column = pa.array(cells.array)
     if isinstance(column, pa.ChunkedArray):
@@ -156,7 +159,7 @@ def trimmed(cells: pd.Series) -> tuple[pd.Series, pd.Series] | None:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if str(cells.dtype) != "str" or getattr(cells.dtype, "storage", None) != "pyarrow":
+    if not arrow_text(cells):
         return None
     column = pa.array(cells.array)
     stripped = pc.utf8_trim_whitespace(column)

@@ -25,7 +25,7 @@ from ..instrument.model import FORMATTED_TYPES
 from ._choices import choices, several, spoken
 from ._column import Log, Parts, split
 from ._readings import ISO_DATE, LOGGED, PLAIN, date_reading, is_day, number_reading
-from .arrow_lane import Distinct, distinct, trimmed
+from .arrow_lane import Distinct, arrow_text, distinct, trimmed
 from .cells import show
 from .datetimes import datetimes
 from .formats import formatted, patterned
@@ -74,6 +74,7 @@ def normalise(instrument: Instrument, raw: pd.DataFrame) -> tuple[pd.DataFrame, 
         cells = raw[column.code]
         q = column.question
         lane = distinct(cells) if untyped and q.type in _LANE_TYPES else None
+        by_text = untyped and arrow_text(cells)  # the column itself is Arrow text
         if q.type in ("integer", "decimal"):
             typed[column.code] = (
                 _lane_numbers(column, lane, log)
@@ -94,10 +95,10 @@ def normalise(instrument: Instrument, raw: pd.DataFrame) -> tuple[pd.DataFrame, 
             typed[column.code] = datetimes(column, lane or split(cells), log)
         elif q.type in FORMATTED_TYPES:
             text = _text_column(column, cells, untyped, log)
-            typed[column.code] = formatted(column, text, log, by_text=untyped)
+            typed[column.code] = formatted(column, text, log, by_text=by_text)
         elif q.pattern is not None:
             text = _text_column(column, cells, untyped, log)
-            typed[column.code] = patterned(column, text, log, by_text=untyped)
+            typed[column.code] = patterned(column, text, log, by_text=by_text)
         else:
             typed[column.code] = _text_column(column, cells, untyped, log)
     return pd.DataFrame(typed, index=raw.index), log.frame()
