@@ -13,10 +13,13 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 from ..instrument import Column, Instrument
-from ._column import Log, Parts, spread
+from ._column import Log, Parts, split, spread
+from .arrow_lane import Distinct
 from .cells import show
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import numpy as np
     import pandas as pd
 
@@ -126,21 +129,43 @@ def _groups(
 def choices(
     instrument: Instrument,
     column: Column,
-    parts: Parts,
+    parts: Parts | Distinct,
     languages: tuple[np.ndarray, list[str | None]],
     log: Log,
 ) -> pd.Series:
     """The code of each select_one or likert answer; labels and variants are logged.
 
-    ``languages`` is :func:`spoken` of the records' template languages.
+    ``languages`` is :func:`spoken` of the records' template languages. A CSV column
+    (:class:`.Distinct`) of records in one language is read by its different texts.
     """
-    import pandas as pd
-
     index = _ChoiceIndex(instrument, column)
+    if isinstance(parts, Distinct):
+        said, langs = languages
+        if len(said) and (said == said[0]).all():
+            language = langs[int(said[0])]
+            codes = _codes(index, [(key, language) for key in parts.texts], parts.rows, log)
+            return parts.text(codes)
+        parts = split(parts.cells)  # records in several languages: pair by pair
     at, keys = _keys(parts)
     named, inverse = _groups(at, keys, languages)
-    texts = [key for key, _ in named]
-    blank = (pd.Series(texts, dtype="str").str.strip() == "").to_numpy(dtype=bool)
+    codes = _codes(index, named, lambda number: parts.index[at[inverse == number]], log)
+    return spread(codes, inverse, at, parts.index)
+
+
+def _codes(
+    index: _ChoiceIndex,
+    named: list[tuple[str, str | None]],
+    rows: Callable[[int], pd.Index],
+    log: Log,
+) -> list[str | None]:
+    """The code of each different (text, language) answer; ``rows(n)`` are the records of
+    the ``n``-th, logged together when the answer is not the silent form."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    texts = pa.array([key for key, _ in named], type=pa.large_string())
+    stripped = pc.utf8_trim_whitespace(texts)  # what pandas' str.strip() of Arrow text does
+    blank = pc.equal(stripped, "").to_numpy(zero_copy_only=False)
     codes: list[str | None] = []
     for (key, language), is_blank in zip(named, blank, strict=True):
         if is_blank:
@@ -150,33 +175,51 @@ def choices(
         else:
             code, check, message = index.classify(key, language)
             codes.append(code)
-            records = parts.index[at[inverse == len(codes) - 1]]
             severity = "error" if code is None else "fixed"
             expected = index.expected() if code is None else ""
             log.many(
-                {"record": records, "column": column.code, "value": key, "check": check,
-                 "severity": severity, "message": message, "expected": expected,
-                 "fixed_value": code}
+                {"record": rows(len(codes) - 1), "column": index.column.code, "value": key,
+                 "check": check, "severity": severity, "message": message,
+                 "expected": expected, "fixed_value": code}
             )  # fmt: skip
-    return spread(codes, inverse, at, parts.index)
+    return codes
 
 
-def several(instrument: Instrument, column: Column, parts: Parts, log: Log) -> pd.Series:
+def several(instrument: Instrument, column: Column, parts: Parts | Distinct, log: Log) -> pd.Series:
     """The codes of each select_multiple answer, separated by spaces; commas are logged."""
     import pandas as pd
 
     index = _ChoiceIndex(instrument, column)
+    if isinstance(parts, Distinct):  # a CSV column: by its different texts
+        lane = parts
+        joined = _joined(index, column, lane.texts, lane.rows, log)
+        return lane.text(joined)
     at, keys = _keys(parts)
     key_codes, texts = pd.factorize(keys)
+    joined = _joined(
+        index, column, [str(key) for key in texts],
+        lambda number: parts.index[at[key_codes == number]], log,
+    )  # fmt: skip
+    return spread(joined, key_codes, at, parts.index)
+
+
+def _joined(
+    index: _ChoiceIndex,
+    column: Column,
+    texts: list[str],
+    rows: Callable[[int], pd.Index],
+    log: Log,
+) -> list[str | None]:
+    """The codes each different answer names, joined by spaces (``None`` if blank or not
+    read); ``rows(n)`` are the records of the ``n``-th, logged together."""
     joined: list[str | None] = []
     for number, key in enumerate(texts):
-        key = str(key)
         found = _read_several(index, column, key)
         if found is None:
             joined.append(None)
             continue
         codes, unknown = found
-        records = parts.index[at[key_codes == number]]
+        records = rows(number)
         if unknown:
             log.many(
                 {"record": records, "column": column.code, "value": key, "check": "unknown_label",
@@ -197,7 +240,7 @@ def several(instrument: Instrument, column: Column, parts: Parts, log: Log) -> p
                  "message": f"read {key!r} as the codes {text!r}", "expected": "",
                  "fixed_value": text}
             )  # fmt: skip
-    return spread(joined, key_codes, at, parts.index)
+    return joined
 
 
 def _read_several(

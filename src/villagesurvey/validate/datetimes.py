@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from ..instrument import Column
     from ._column import Log, Parts
+    from .arrow_lane import Distinct
 
 __all__ = ["EXPECTED", "datetimes", "parse_datetime", "read_datetime"]
 
@@ -149,15 +150,15 @@ def _serial(serial: float) -> tuple[str | None, tuple[str, str, str, str, Any] |
     return text, ("datetime_serial", "fixed", message, "", text)
 
 
-def datetimes(column: Column, parts: Parts, log: Log) -> pd.Series:
+def datetimes(column: Column, parts: Parts | Distinct, log: Log) -> pd.Series:
     """The answers of a datetime column as ISO text, each change and failure logged.
 
     Parameters
     ----------
     column : Column
         The datetime column.
-    parts : Parts
-        Its cells, split by kind.
+    parts : Parts or Distinct
+        Its cells, split by kind, or a CSV column's different texts.
     log : Log
         Where each ``fixed`` or ``not_a_datetime`` finding goes.
 
@@ -169,6 +170,12 @@ def datetimes(column: Column, parts: Parts, log: Log) -> pd.Series:
     import numpy as np
     import pandas as pd
 
+    from .arrow_lane import Distinct
+
+    if isinstance(parts, Distinct):  # each different text read once
+        texts, found = parts.read(read_datetime, np.zeros(len(parts.texts), dtype=bool))
+        parts.log(log, column.code, found)
+        return parts.text(texts)
     index = parts.index
     out = np.full(len(index), None, dtype=object)
     every: list[tuple[int, Any]] = list(zip(parts.text_at.tolist(), parts.text, strict=True))

@@ -14,10 +14,13 @@ from typing import TYPE_CHECKING
 
 from ..instrument import Column
 from ._column import Log
+from .arrow_lane import Distinct, distinct
 from .geopoints import EXPECTED as POINT_EXPECTED
 from .geopoints import read_point
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import pandas as pd
 
 __all__ = ["formatted", "patterned"]
@@ -39,10 +42,16 @@ def _fits(kind: str, text: str) -> bool:
     return bool(_PATTERNS[kind].match(text))
 
 
-def formatted(column: Column, text: pd.Series, log: Log) -> pd.Series:
+def formatted(column: Column, text: pd.Series, log: Log, by_text: bool = False) -> pd.Series:
     """The answers of a time, datetime or geopoint column; one error per answer that does not
-    fit the format, which is left blank (as an unreadable date is)."""
+    fit the format, which is left blank (as an unreadable date is). ``by_text``: a CSV's
+    column, read by its different texts (:mod:`.arrow_lane`)."""
     kind = column.question.type
+    lane = distinct(text) if by_text else None
+    if lane is not None:
+        if kind == "geopoint":
+            return _lane(column, lane, _point_reading, log)
+        return _lane(column, lane, lambda value: _fit_reading(kind, value), log)
     if kind == "geopoint":
         return _points(column, text, log)
     import pandas as pd
@@ -76,12 +85,16 @@ def _points(column: Column, text: pd.Series, log: Log) -> pd.Series:
     return out
 
 
-def patterned(column: Column, text: pd.Series, log: Log) -> pd.Series:
+def patterned(column: Column, text: pd.Series, log: Log, by_text: bool = False) -> pd.Series:
     """The answers of a text column with a ``pattern``; one ``pattern_mismatch`` error per
-    answer the pattern does not find (as ODK's ``regex(., '...')`` does), left blank."""
+    answer the pattern does not find (as ODK's ``regex(., '...')`` does), left blank.
+    ``by_text``: a CSV's column, read by its different texts (:mod:`.arrow_lane`)."""
     import pandas as pd
 
     pattern = re.compile(str(column.question.pattern))
+    lane = distinct(text) if by_text else None
+    if lane is not None:
+        return _lane(column, lane, lambda value: _pattern_reading(pattern, value), log)
     bad = pd.Series(
         [isinstance(v, str) and pattern.search(v) is None for v in text],
         index=text.index,
@@ -92,3 +105,42 @@ def patterned(column: Column, text: pd.Series, log: Log) -> pd.Series:
                  f"{value!r} does not match the pattern {pattern.pattern!r}",
                  pattern.pattern, None)  # fmt: skip
     return text.where(~bad)
+
+
+_Reading = tuple[str | None, tuple[str, str, str, str, str | None] | None]
+
+
+def _lane(
+    column: Column, lane: Distinct, reading: Callable[[str], _Reading], log: Log
+) -> pd.Series:
+    """Each different text read once, its answer and finding spread over the rows."""
+    import numpy as np
+
+    values, found = lane.read(reading, np.zeros(len(lane.texts), dtype=bool))
+    lane.log(log, column.code, found)
+    return lane.text(values)
+
+
+def _fit_reading(kind: str, value: str) -> _Reading:
+    if _fits(kind, value):
+        return value, None
+    return None, (f"not_a_{kind}", "error", f"{value!r} is not {_EXPECTED[kind]}",
+                  _EXPECTED[kind], None)  # fmt: skip
+
+
+def _point_reading(value: str) -> _Reading:
+    reading = read_point(value)
+    if reading.text is None:
+        return None, (reading.check, "error", reading.message, POINT_EXPECTED, None)
+    if reading.changes:
+        message = f"read {value!r} as {reading.text!r} ({'; '.join(reading.changes)})"
+        return reading.text, ("geopoint_format", "fixed", message, "", reading.text)
+    return value, None
+
+
+def _pattern_reading(pattern: re.Pattern[str], value: str) -> _Reading:
+    if pattern.search(value) is not None:
+        return value, None
+    return None, ("pattern_mismatch", "error",
+                  f"{value!r} does not match the pattern {pattern.pattern!r}",
+                  pattern.pattern, None)  # fmt: skip

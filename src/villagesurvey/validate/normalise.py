@@ -3,6 +3,9 @@
 Column by column, vectorised: the cells that are already what the column expects (a number
 in a number column, a date in a date column, the drop-down's label in a choice column) pass
 through a fast path without a finding; only the rest go through :mod:`.cells` one by one.
+A CSV file's columns (Arrow text, no cell types) take :mod:`.arrow_lane`: each different
+text of a column is read once and its value and finding spread over the rows, the same
+values and findings in the same order.
 What the tool changes is a ``fixed`` finding with the value before and after; what it cannot
 read is an ``error`` (``not_a_number``, ``not_a_whole_number``, ``not_a_date``,
 ``not_a_datetime``, ``unknown_label``) and the answer becomes blank for the later checks.
@@ -14,7 +17,6 @@ not logged); a CSV export holds codes. The other form is accepted and logged.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +24,9 @@ from ..instrument import Column, Instrument
 from ..instrument.model import FORMATTED_TYPES
 from ._choices import choices, several, spoken
 from ._column import Log, Parts, split
-from .cells import is_dont_know, parse_date, parse_number, serial_to_date, show
+from ._readings import ISO_DATE, LOGGED, PLAIN, date_reading, is_day, number_reading
+from .arrow_lane import Distinct, arrow_text, distinct, trimmed
+from .cells import show
 from .datetimes import datetimes
 from .formats import formatted, patterned
 
@@ -38,29 +42,6 @@ LANGUAGE = "_language"
 """Column of the raw frame: the template language of the record's file, or ``None``."""
 TYPED = "_typed"
 """Column of the raw frame: ``True`` when the file keeps cell types (a workbook, not a CSV)."""
-
-_PLAIN = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
-_ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
-_WORDS = {
-    "whitespace": "spaces around it removed",
-    "full_width_digits": "full-width characters made plain",
-    "currency_mark": "currency mark removed",
-    "magnitude_word": "magnitude word multiplied out",
-    "thousands_separator": "thousands separators removed",
-    "number_as_text": "a number stored as text",
-    "date_as_text": "a date typed as text",
-    "date_serial": "an Excel date serial number",
-}
-_PRIORITY = (
-    "magnitude_word",
-    "currency_mark",
-    "thousands_separator",
-    "full_width_digits",
-    "date_serial",
-    "date_as_text",
-    "number_as_text",
-    "whitespace",
-)
 
 
 def normalise(instrument: Instrument, raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -88,33 +69,44 @@ def normalise(instrument: Instrument, raw: pd.DataFrame) -> tuple[pd.DataFrame, 
     typed: dict[str, pd.Series] = {}
     flags = raw[TYPED].to_numpy(dtype=bool)
     languages = spoken(raw[LANGUAGE])
+    untyped = len(raw) > 0 and not flags.any()  # a CSV's cells: the lane may take them
     for column in instrument.columns:
         cells = raw[column.code]
         q = column.question
+        lane = distinct(cells) if untyped and q.type in _LANE_TYPES else None
+        by_text = untyped and arrow_text(cells)  # the column itself is Arrow text
         if q.type in ("integer", "decimal"):
-            typed[column.code] = _numbers(column, split(cells), flags, log)
+            typed[column.code] = (
+                _lane_numbers(column, lane, log)
+                if lane is not None
+                else _numbers(column, split(cells), flags, log)
+            )
         elif q.type == "date":
-            typed[column.code] = _dates(column, split(cells), flags, log)
+            typed[column.code] = (
+                _lane_dates(column, lane, log)
+                if lane is not None
+                else _dates(column, split(cells), flags, log)
+            )
         elif q.type in ("select_one", "likert"):
-            typed[column.code] = choices(instrument, column, split(cells), languages, log)
+            typed[column.code] = choices(instrument, column, lane or split(cells), languages, log)
         elif q.type == "select_multiple":
-            typed[column.code] = several(instrument, column, split(cells), log)
+            typed[column.code] = several(instrument, column, lane or split(cells), log)
         elif q.type == "datetime":
-            typed[column.code] = datetimes(column, split(cells), log)
+            typed[column.code] = datetimes(column, lane or split(cells), log)
         elif q.type in FORMATTED_TYPES:
-            typed[column.code] = formatted(column, _texts(column, split(cells), log), log)
+            text = _text_column(column, cells, untyped, log)
+            typed[column.code] = formatted(column, text, log, by_text=by_text)
         elif q.pattern is not None:
-            typed[column.code] = patterned(column, _texts(column, split(cells), log), log)
+            text = _text_column(column, cells, untyped, log)
+            typed[column.code] = patterned(column, text, log, by_text=by_text)
         else:
-            typed[column.code] = _texts(column, split(cells), log)
+            typed[column.code] = _text_column(column, cells, untyped, log)
     return pd.DataFrame(typed, index=raw.index), log.frame()
 
 
-def _fixed_message(before: Any, after: Any, changes: list[str]) -> tuple[str, str]:
-    """The check code of a change (the most telling one) and its message."""
-    check = next(c for c in _PRIORITY if c in changes)
-    words = "; ".join(_WORDS[c] for c in _PRIORITY if c in changes)
-    return check, f"read {show(before)!r} as {show(after)} ({words})"
+_LANE_TYPES = frozenset(
+    {"integer", "decimal", "date", "select_one", "likert", "select_multiple", "datetime"}
+)
 
 
 def _numbers(column: Column, parts: Parts, flags: np.ndarray, log: Log) -> pd.Series:
@@ -163,7 +155,7 @@ def _read_texts(
     out: np.ndarray, log: Log,
 ) -> None:  # fmt: skip
     """Read the texts that are not plain numbers into ``out``, logging each change or failure."""
-    values, logged, found = _read_each(text, flags, _reading)
+    values, logged, found = _read_each(text, flags, number_reading)
     out[at] = values.astype(float)
     if logged.any():
         log.many(
@@ -171,7 +163,7 @@ def _read_texts(
                 "record": index[at[logged]],
                 "column": code,
                 "value": text.to_numpy(dtype=object)[logged],
-                **{name: [f[n] for f in found] for n, name in enumerate(_LOGGED)},
+                **{name: [f[n] for f in found] for n, name in enumerate(LOGGED)},
             }
         )
 
@@ -196,25 +188,6 @@ def _read_each(
     return values, logged, [readings[i][1] for i in inverse[logged].tolist()]
 
 
-_LOGGED = ("check", "severity", "message", "expected", "fixed_value")
-
-
-def _reading(value: str, typed: bool) -> tuple[float, tuple[str, str, str, str, Any] | None]:
-    """A text's number (NaN if none) and its finding (``_LOGGED``'s fields), if it has one."""
-    if not value.strip():
-        return float("nan"), None
-    parsed = parse_number(value)
-    if parsed is None:
-        return float("nan"), ("not_a_number", "error", _not_a_number(value), "a number", None)
-    number, changes = parsed
-    if not typed:
-        changes.remove("number_as_text")  # a CSV holds every number as text
-    if not changes:
-        return number, None
-    check, message = _fixed_message(value, number, changes)
-    return number, (check, "fixed", message, "", show(number))
-
-
 def _plain_numbers(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Which texts are plain numbers (digits, a point, a sign), and their values.
 
@@ -225,38 +198,10 @@ def _plain_numbers(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
     codes, texts = pd.factorize(text)
     different = pd.Series(texts, dtype="str")
-    plain = different.str.fullmatch(_PLAIN).to_numpy(dtype=bool)
+    plain = different.str.fullmatch(PLAIN).to_numpy(dtype=bool)
     numbers = np.full(len(different), np.nan)
     numbers[plain] = different[plain].astype(float).to_numpy(dtype=float)
     return plain[codes], numbers[codes]
-
-
-def _not_a_number(text: str) -> str:
-    if is_dont_know(text):
-        return (
-            f"{text!r} means 'don't know' or 'refused', which is not a number; ask again, "
-            "or leave the cell blank if the question may be skipped"
-        )
-    reading = _other_digits(text)
-    if reading is not None:
-        return (
-            f"{text!r} is written with digits other than 0-9; if it means {reading}, type {reading}"
-        )
-    return f"{text!r} is not a number; write digits only"
-
-
-def _other_digits(text: str) -> str | None:
-    """The reading of a number written with other digits (``٤٠``, ``3²``), offered, not taken."""
-    import unicodedata
-
-    work = text.strip()
-    digits = "".join(
-        str(unicodedata.digit(c))
-        if not c.isascii() and unicodedata.digit(c, None) is not None
-        else c
-        for c in work
-    )
-    return digits if digits != work and re.fullmatch(_PLAIN, digits) else None
 
 
 def _whole(column: Column, index: pd.Index, out: np.ndarray, log: Log) -> None:
@@ -283,18 +228,18 @@ def _dates(column: Column, parts: Parts, flags: np.ndarray, log: Log) -> pd.Seri
             for d in parts.at(parts.days_at)
         ]
     text = parts.text
-    iso = text.str.fullmatch(_ISO_DATE).to_numpy(dtype=bool) & ~flags[parts.text_at]
+    iso = text.str.fullmatch(ISO_DATE).to_numpy(dtype=bool) & ~flags[parts.text_at]
     if iso.any():  # 2022-06-31 has the form of a date but is none: off the fast path
-        real = {day for day in text[iso].unique() if _is_day(day)}
+        real = {day for day in text[iso].unique() if is_day(day)}
         iso &= text.isin(real).to_numpy(dtype=bool)
     out[parts.text_at[iso]] = text[iso].to_numpy(dtype=object)  # a CSV's dates
     at = parts.text_at[~iso]
-    values, logged, found = _read_each(text[~iso], flags[at], _date_reading)
+    values, logged, found = _read_each(text[~iso], flags[at], date_reading)
     out[at] = values
     where, shown = at[logged].tolist(), text[~iso].to_numpy(dtype=object)[logged].tolist()
     others = np.sort(np.concatenate([parts.numbers_at, parts.other_at]))
     for place, value in zip(others, parts.at(others) if len(others) else [], strict=True):
-        day, finding = _date_reading(value, bool(flags[place]))  # a workbook's odd cells
+        day, finding = date_reading(value, bool(flags[place]))  # a workbook's odd cells
         out[place] = day
         if finding is not None:
             where.append(int(place))
@@ -307,43 +252,10 @@ def _dates(column: Column, parts: Parts, flags: np.ndarray, log: Log) -> pd.Seri
                 "record": index[np.array(where)[order]],
                 "column": column.code,
                 "value": [shown[i] for i in order],
-                **{name: [found[i][n] for i in order] for n, name in enumerate(_LOGGED)},
+                **{name: [found[i][n] for i in order] for n, name in enumerate(LOGGED)},
             }
         )
     return pd.Series(out, index=index, dtype="str")
-
-
-def _is_day(text: str) -> bool:
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _date_reading(value: Any, typed: bool) -> tuple[str | None, tuple[Any, ...] | None]:
-    """The ISO date of a cell off the fast path, and its finding (``_LOGGED``'s fields)."""
-    expected = "a date such as 2022-08-03"
-    if isinstance(value, float | int) and not isinstance(value, bool):
-        day = serial_to_date(float(value))
-        if day is None:
-            return None, ("not_a_date", "error", f"{show(value)} is not a date", expected, None)
-        message = f"read {show(value)} as {day.isoformat()} (an Excel date serial number)"
-        return day.isoformat(), ("date_serial", "fixed", message, "", day.isoformat())
-    if not isinstance(value, str):
-        return None, ("not_a_date", "error", f"{show(value)!r} is not a date", expected, None)
-    if not value.strip():
-        return None, None
-    parsed = parse_date(value)
-    if parsed is None:
-        year_first = re.match(r"[0-9]{4}[-/.年][0-9]{1,2}[-/.月][0-9]{1,2}", value.strip())
-        why = "there is no such day" if year_first else "write it year first, e.g. 2022-08-03"
-        return None, ("not_a_date", "error", f"{value!r} is not a date; {why}", expected, None)
-    day, changes = parsed
-    if not (typed or changes):
-        return day.isoformat(), None
-    check, message = _fixed_message(value, day, changes or ["date_as_text"])
-    return day.isoformat(), (check, "fixed", message, "", day.isoformat())
 
 
 def _texts(column: Column, parts: Parts, log: Log) -> pd.Series:
@@ -363,3 +275,47 @@ def _texts(column: Column, parts: Parts, log: Log) -> pd.Series:
                  f"read {value!r} as {value.strip()!r} (spaces around it removed)", "",
                  value.strip())  # fmt: skip
     return out.reindex(parts.index).astype("str")
+
+
+def _text_column(column: Column, cells: pd.Series, untyped: bool, log: Log) -> pd.Series:
+    """A text column's answers with the spaces around them removed, each change logged."""
+    fast = trimmed(cells) if untyped else None
+    if fast is None:
+        return _texts(column, split(cells), log)
+    out, changed = fast
+    for record, value in changed.items():
+        log.cell(record, column.code, value, "whitespace", "fixed",
+                 f"read {value!r} as {value.strip()!r} (spaces around it removed)", "",
+                 value.strip())  # fmt: skip
+    return out
+
+
+def _lane_numbers(column: Column, lane: Distinct, log: Log) -> pd.Series:
+    """:func:`_numbers` of a CSV column, each different text read once."""
+    import numpy as np
+    import pandas as pd
+
+    plain = lane.matches(PLAIN)
+    values = np.full(len(plain), np.nan)
+    if plain.any():  # as _plain_numbers reads them
+        texts = pd.Series(lane.texts, dtype="str")[plain]
+        values[plain] = texts.astype(float).to_numpy(dtype=float)
+    read, found = lane.read(lambda text: number_reading(text, False), plain)
+    values[~plain] = np.array(read, dtype=object)[~plain].astype(float)
+    out = lane.numbers(values)
+    lane.log(log, column.code, found)
+    if column.question.type == "integer":
+        _whole(column, lane.index, out, log)
+    return pd.Series(out, index=lane.index, dtype="Float64")
+
+
+def _lane_dates(column: Column, lane: Distinct, log: Log) -> pd.Series:
+    """:func:`_dates` of a CSV column, each different text read once."""
+    import numpy as np
+
+    sure = lane.matches(ISO_DATE)
+    sure[sure] = [is_day(text) for text, iso in zip(lane.texts, sure, strict=True) if iso]
+    read, found = lane.read(lambda text: date_reading(text, False), sure)
+    lane.log(log, column.code, found)
+    days = np.where(sure, np.array(lane.texts, dtype=object), np.array(read, dtype=object))
+    return lane.text(days.tolist())

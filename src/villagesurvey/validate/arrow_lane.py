@@ -1,0 +1,174 @@
+"""The fast lane of normalising for the columns of a CSV file: text held by Arrow.
+
+A CSV column arrives as Arrow strings, each cell text or missing, from a file that keeps no
+cell types. Its cells repeat: a column of 100,000 answers holds a few hundred different
+texts at most. Arrow encodes the column as a dictionary once (no Python object per row);
+each different text is then read once, by an Arrow kernel over the few different texts or
+by the same careful Python reading as the cell-by-cell path, and the values and findings
+are spread back over the rows by position. The lane gives what the cell-by-cell path
+gives, value for value and finding for finding, in the same order: only the work differs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    from ._column import Log
+
+__all__ = ["Distinct", "arrow_text", "distinct", "trimmed"]
+
+_FIELDS = ("check", "severity", "message", "expected", "fixed_value")
+
+
+@dataclass(frozen=True)
+class Distinct:
+    """An Arrow text column as its different texts and each cell's place among them.
+
+    Attributes
+    ----------
+    texts : list of str
+        The different texts, in the order they first occur down the column.
+    array : pyarrow.Array
+        The same texts, as Arrow strings.
+    codes : ndarray
+        For each cell, its text's place in ``texts``; ``-1`` for a missing cell.
+    cells : Series
+        The column as it came.
+    """
+
+    texts: list[str]
+    array: pa.Array
+    codes: np.ndarray
+    cells: pd.Series
+
+    @property
+    def index(self) -> pd.Index:
+        """The column's index (the records)."""
+        return self.cells.index
+
+    def matches(self, pattern: str) -> np.ndarray:
+        """Which different texts ``pattern`` matches whole, as pandas' ``str.fullmatch`` of
+        an Arrow column finds it (RE2, with the same anchors)."""
+        import numpy as np
+        import pyarrow.compute as pc
+
+        found = pc.match_substring_regex(self.array, f"^(({pattern}))$")
+        return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+
+    def numbers(self, values: np.ndarray) -> np.ndarray:
+        """Each cell's number from each different text's ``values``; NaN where missing."""
+        import numpy as np
+
+        every: np.ndarray = np.append(values.astype(float), np.nan)
+        return np.asarray(every[self.codes], dtype=float)
+
+    def text(self, values: Sequence[str | None]) -> pd.Series:
+        """Each cell's text from each different text's ``values`` (``str`` dtype).
+
+        When each text is its own value (codes in a CSV's choice column, dates already ISO)
+        the column is its own answer: nothing is copied.
+        """
+        import pandas as pd
+        import pyarrow as pa
+
+        if list(values) == self.texts:
+            return self.cells
+        codes = pa.array(self.codes, mask=self.codes < 0)
+        chosen = pa.array(list(values), type=pa.large_string()).take(codes)
+        return pd.Series(chosen.to_pandas().array, index=self.index, dtype="str")
+
+    def rows(self, number: int) -> pd.Index:
+        """The records whose cell holds the different text ``number``, in order."""
+        import numpy as np
+
+        return self.index[np.flatnonzero(self.codes == number)]
+
+    def log(self, log: Log, code: str, found: Sequence[tuple[Any, ...] | None]) -> None:
+        """Log each cell whose different text has a finding, in the column's order.
+
+        ``found`` holds, for each different text, ``None`` or its finding's fields
+        (check, severity, message, expected, fixed value).
+        """
+        import numpy as np
+
+        has = np.array([f is not None for f in found] + [False], dtype=bool)
+        at = np.flatnonzero(has[self.codes])
+        if not len(at):
+            return
+        which = self.codes[at].tolist()
+        texts = np.array(self.texts, dtype=object)
+        log.many(
+            {
+                "record": self.index[at],
+                "column": code,
+                "value": texts[self.codes[at]],
+                **{name: [found[i][n] for i in which] for n, name in enumerate(_FIELDS)},
+            }
+        )
+
+    def read(
+        self, reading: Callable[[str], tuple[Any, tuple[Any, ...] | None]], skip: np.ndarray
+    ) -> tuple[list[Any], list[tuple[Any, ...] | None]]:
+        """``reading`` of each different text not in ``skip``: the values and findings
+        (``None`` for a skipped text)."""
+        values: list[Any] = []
+        found: list[tuple[Any, ...] | None] = []
+        for text, skipped in zip(self.texts, skip.tolist(), strict=True):
+            value, finding = (None, None) if skipped else reading(text)
+            values.append(value)
+            found.append(finding)
+        return values, found
+
+
+def arrow_text(cells: pd.Series) -> bool:
+    """Whether a column is text held by Arrow (``str`` dtype), as a CSV file's columns are."""
+    return str(cells.dtype) == "str" and getattr(cells.dtype, "storage", None) == "pyarrow"
+
+
+def distinct(cells: pd.Series) -> Distinct | None:
+    """The column as :class:`Distinct`, or ``None`` if it is not Arrow text (or is empty)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not (arrow_text(cells) and len(cells)):
+        return None
+    column = pa.array(cells.array)
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    encoded = pc.dictionary_encode(column)
+    indices = encoded.indices.fill_null(-1) if encoded.indices.null_count else encoded.indices
+    codes = indices.to_numpy(zero_copy_only=False).astype(np.intp)
+    texts = encoded.dictionary
+    return Distinct([str(t) for t in texts.to_pylist()], texts, codes, cells)
+
+
+def trimmed(cells: pd.Series) -> tuple[pd.Series, pd.Series] | None:
+    """An Arrow text column with the spaces around each cell removed (as pandas'
+    ``str.strip`` removes them) and blanks made missing, and the cells that changed;
+    ``None`` if the column is not Arrow text."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not arrow_text(cells):
+        return None
+    column = pa.array(cells.array)
+    stripped = pc.utf8_trim_whitespace(column)
+    length = pc.binary_length(stripped)
+    empty = pc.equal(length, 0)
+    out = pc.if_else(empty, pa.scalar(None, type=stripped.type), stripped)
+    text = pd.Series(out.to_pandas().array, index=cells.index, dtype="str")
+    # trimming only takes away: a cell changed if it is shorter, and not blank
+    changed = pc.and_(pc.less(length, pc.binary_length(column)), pc.invert(empty))
+    if not pc.any(changed).as_py():
+        return text, cells.iloc[:0]
+    return text, cells[changed.fill_null(False).to_numpy(zero_copy_only=False)]
