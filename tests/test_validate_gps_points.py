@@ -95,6 +95,7 @@ def test_what_people_write_is_made_plain_and_said(cell, plain, change):
         ("-1.29 36.8 1795 -4", "not_a_geopoint", "the accuracy is negative"),
         ("0 0", "gps_zero_point", "no fix"),
         ("0.0 0.0 0.0 0.0", "gps_zero_point", "no fix"),
+        ("0 1E-8E", "gps_zero_point", "no fix"),  # 0.00000001°E is 0 at 7 decimals: no fix
         ("1.29E 36.8N", "not_a_geopoint", "E does not belong to the latitude"),
         ("-1.29S 36.8", "not_a_geopoint", "the latitude has both a sign and S"),
         ("1°75'S 36.8", "not_a_geopoint", "is not a number"),  # no 75th minute

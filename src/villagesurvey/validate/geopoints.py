@@ -98,7 +98,7 @@ def read_point(value: str) -> PointReading:
     why = _off_globe(numbers)
     if why:
         return _refused(value, why)
-    if numbers[0] == 0 and numbers[1] == 0:
+    if float(shown[0]) == 0 and float(shown[1]) == 0:  # as written: 1E-8E is 0 at 7 decimals
         why = "0 0 is the point a phone writes when it has no fix; measure it again"
         return _refused(value, why, "gps_zero_point")
     return PointReading(" ".join(shown), tuple(changes))
