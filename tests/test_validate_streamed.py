@@ -181,7 +181,8 @@ def test_cli_partitions_and_says_what_it_wrote(tmp_path: Path) -> None:
 
     truth = ROOT / "sample_data" / "truth.csv"
     out = tmp_path / "out"
-    args = ["validate", str(INSTRUMENT), str(truth), "-o", str(out), "--partition-rows", "25"]
+    args = ["validate", str(INSTRUMENT), str(truth), "-o", str(out), "--partition-rows", "25",
+            "--jobs", "2"]  # fmt: skip
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert "rows: 62 in, 62 clean, 0 quarantined" in result.output
@@ -269,6 +270,37 @@ def test_a_killed_worker_stops_the_run_and_writes_nothing(
     assert killed
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert _workers() == []
+
+
+def test_the_cli_says_in_one_line_that_a_worker_died(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import signal
+
+    from click.testing import CliRunner
+
+    from villagesurvey.cli import main
+    from villagesurvey.validate import streamed
+
+    add = streamed.Partitions._add
+
+    def kill_then_add(self: Any, *args: Any) -> None:
+        for worker in _workers():
+            worker.send_signal(signal.SIGKILL)
+            worker.wait(timeout=30)
+        add(self, *args)
+
+    monkeypatch.setattr(streamed.Partitions, "_add", kill_then_add)
+    truth = ROOT / "sample_data" / "truth.csv"
+    args = ["validate", str(INSTRUMENT), str(truth), "-o", str(tmp_path / "out"),
+            "--partition-rows", "10", "--jobs", "2"]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("villagesurvey: truth.csv: a worker process checking it")
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
     assert _workers() == []
 
 
