@@ -5,6 +5,11 @@ Each partition gets every finding of its rows in the order of the whole batch (i
 duplicates, the cascades, the outliers), located at its file and row; the findings no row
 holds (rows not read) come last, by file. issues.csv is assembled from its pieces
 (:mod:`.issue_pieces`) in the order of the whole.
+
+Where each step runs: each partition is split and its pieces of the outputs rendered by
+:func:`.stream_tasks.split_task`, in a worker process when there are workers
+(:mod:`.stream_pool`); this process appends the pieces to the files in the order of the
+partitions, writes the findings no row holds and assembles issues.csv.
 """
 
 from __future__ import annotations

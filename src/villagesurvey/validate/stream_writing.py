@@ -6,7 +6,8 @@ clean and quarantine and appends it to clean.csv, quarantine.csv, issues.csv and
 in the staging folder; summary.json comes last and the set is committed as one
 (:func:`~villagesurvey.tables.outputset.output_set`). The files are byte for byte those of
 the in-memory path (:func:`.run.validate_returns` then :func:`.outputs.write_validation`),
-without issues.xlsx and corrections.xlsx.
+without issues.xlsx and corrections.xlsx, whatever the number of worker processes
+(``jobs``: :mod:`.stream_pool`) that check and split the partitions.
 """
 
 from __future__ import annotations

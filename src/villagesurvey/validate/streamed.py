@@ -1,4 +1,4 @@
-"""Validate large CSV returns in bounded memory: partitions checked one at a time.
+"""Validate large CSV returns in bounded memory: partitions checked a few at a time.
 
 Which steps look at one row at a time, and which compare rows:
 
@@ -28,6 +28,13 @@ Which steps look at one row at a time, and which compare rows:
 Each partition's rows as read and typed, and its findings, wait in the staging folder
 (pickled, exactly as they were) until the reductions are done; then the partitions are split
 into clean and quarantine and written in order (:mod:`.stream_writing`).
+
+Where each step runs (:mod:`.stream_pool`): this process reads and lays out the partitions
+(:func:`.csv_stream.csv_partitions`), keeps what the reductions need and runs them; the
+worker processes (``jobs`` of them; none with one job: then this process) check each
+partition and write what waits (:func:`.stream_tasks.check_task`). The results are taken in
+the order of the partitions, so that records, findings and outputs are those of one
+process; at most ``jobs + 1`` partitions are in flight.
 """
 
 from __future__ import annotations
@@ -74,7 +81,8 @@ class Partition:
 
 @dataclass
 class Partitions:
-    """The partitions of a batch, checked one at a time, and what the reductions need.
+    """The partitions of a batch, checked in order (by the workers of :attr:`pool`, if
+    any), and what the reductions need.
 
     Attributes
     ----------
@@ -84,6 +92,8 @@ class Partitions:
         Where partitions wait (inside the output set's staging folder).
     findings : Findings
         Findings without a record (layout, blank rows, rows not read, files).
+    pool : Workers, optional
+        The worker processes that check the partitions; ``None``: this process does.
     """
 
     instrument: Instrument
