@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from .csv_chunks import CarriageReturnError, render
 from .findings import Findings
 from .issue_pieces import IssuePiece, issue_piece
+from .layout import Return
 from .partition_check import Keeps, check_partition
 from .stream_result import PartValidation
 
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from ..instrument import Instrument
-    from .layout import Return
     from .result import Validation
     from .stream_pool import Shared
 
@@ -58,9 +58,20 @@ class Checked:
     keeps: Keeps
 
 
-def check_task(instrument: Shared[Instrument], piece: Return, first: int, path: Path) -> Checked:
-    """Check one partition whose first record is ``first``; what waits goes to ``path``."""
-    checked = check_partition(instrument.value, piece, first=first)
+def check_task(
+    instrument: Shared[Instrument], piece: Return | Path, first: int, path: Path
+) -> Checked:
+    """Check one partition whose first record is ``first``; what waits goes to ``path``.
+
+    ``piece`` is the partition laid out, or the file it was pickled to (read, then deleted).
+    """
+    if isinstance(piece, Path):
+        with open(piece, "rb") as stream:
+            laid: Return = pickle.load(stream)  # noqa: S301  (written by this run, in its staging folder)
+        piece.unlink()
+    else:
+        laid = piece
+    checked = check_partition(instrument.value, laid, first=first)
     with open(path, "wb") as out:
         pickle.dump(checked.waiting, out, pickle.HIGHEST_PROTOCOL)
     return Checked(len(checked.raw), checked.unlocated, checked.provenance, checked.keeps)

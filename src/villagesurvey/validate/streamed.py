@@ -32,9 +32,11 @@ into clean and quarantine and written in order (:mod:`.stream_writing`).
 Where each step runs (:mod:`.stream_pool`): this process reads and lays out the partitions
 (:func:`.csv_stream.csv_partitions`), keeps what the reductions need and runs them; the
 worker processes (``jobs`` of them; none with one job: then this process) check each
-partition and write what waits (:func:`.stream_tasks.check_task`). The results are taken in
-the order of the partitions, so that records, findings and outputs are those of one
-process; at most ``jobs + 1`` partitions are in flight.
+partition and write what waits (:func:`.stream_tasks.check_task`). A partition laid out is
+handed to a worker through the staging folder (a pickle the worker reads and deletes), so
+that this process holds none while the workers check theirs. The results are taken in the
+order of the partitions, so that records, findings and outputs are those of one process; at
+most ``jobs + 1`` partitions are in flight.
 """
 
 from __future__ import annotations
@@ -150,9 +152,15 @@ class Partitions:
             path = self.folder / f"{self._laid:06d}.pickle"
             held = relay.take()
             held.part = Partition(piece.file, first, len(piece.rows), path)
-            yield held, check_task, (self._instrument, piece, first, path)
+            given: Return | Path = piece
+            if self.pool is not None:  # handed over on disk: this process holds none
+                given = path.with_suffix(".laid")
+                with open(given, "wb") as out:
+                    pickle.dump(piece, out, pickle.HIGHEST_PROTOCOL)
+            del piece
+            yield held, check_task, (self._instrument, given, first, path)
             self._laid += 1
-            first += len(piece.rows)
+            first = held.part.first + held.part.size
 
     def _add(self, held: _Held, checked: Checked) -> None:
         """Keep what the reductions need of a partition checked; the rest waits on disk."""
