@@ -41,7 +41,7 @@ partition (about 350 MB at 100,000 rows of 61 questions)."""
 T = TypeVar("T")
 M = TypeVar("M")
 
-_LOADED: dict[str, Any] = {}  # in a worker: the shared values read, by file
+_LOADED: dict[str, Any] = {}  # in a worker: the shared values read, by file (a few a run)
 
 
 def usable_cpus() -> int:
@@ -81,7 +81,6 @@ def _shared_from(path: str) -> Any:
     """The value of a :class:`Shared` in a worker, read once from its file."""
     if path not in _LOADED:
         with open(path, "rb") as stream:
-            _LOADED.clear()  # a new phase: the earlier value is not needed again
             _LOADED[path] = pickle.load(stream)  # noqa: S301  (written by this run, in its staging folder)
     shared = Shared.__new__(Shared)
     shared.path, shared.value = Path(path), _LOADED[path]

@@ -93,10 +93,11 @@ def write_partitions(
         empty = check_rows(instrument, [], Findings())
         context = Shared(
             parts.folder / "split.pickle",
-            SplitContext(instrument, parts.letters, rosters, shown, show_pii, table_format),
+            SplitContext(parts.letters, rosters, shown, show_pii, table_format),
         )
+        rules = parts.shared_instrument()
         tasks = (
-            (part, split_task, (context, part.path, part.file, n, late.of(part), crlf))
+            (part, split_task, (rules, context, part.path, part.file, n, late.of(part), crlf))
             for n, part in enumerate(parts.parts)
         )
         for n, (part, split) in enumerate(in_order(parts.pool, tasks, _file_of)):

@@ -79,9 +79,8 @@ def check_task(
 
 @dataclass
 class SplitContext:
-    """What every partition's split needs: the rules and the batch's settings."""
+    """What every partition's split needs besides the rules: the batch's settings."""
 
-    instrument: Instrument
     letters: dict[str, Return]
     rosters: dict[str, Validation]
     shown: frozenset[str]
@@ -111,6 +110,7 @@ class Split:
 
 
 def split_task(
+    instrument: Shared[Instrument],
     context: Shared[SplitContext],
     waiting: Path,
     file: str,
@@ -139,7 +139,7 @@ def split_task(
     for frame in (table, late[0], *cascaded, late[1]):  # as check_returns adds them
         found.add_frame(frame)
     located = _locate(found.frame(), raw, [shared.letters[file]])
-    level = part_validation(shared.instrument, raw, typed, located, shared.rosters, shared.shown)
+    level = part_validation(instrument.value, raw, typed, located, shared.rosters, shared.shown)
     tables: dict[str, bytes | pa.Table] = {}
     for stem, frame in (("clean", level.clean()),
                         ("quarantine", level.quarantine()),

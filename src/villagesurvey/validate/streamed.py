@@ -111,7 +111,7 @@ class Partitions:
     _labels: list[Any] = field(default_factory=list)
     _columns: list[str] = field(default_factory=list)
     pool: Workers | None = None
-    _instrument: Shared[Instrument] | None = None
+    _shared: Shared[Instrument] | None = None
     _laid: int = 0
 
     def __post_init__(self) -> None:
@@ -141,8 +141,7 @@ class Partitions:
         self, streamed: StreamedFile, rows: int, relay: _Relay
     ) -> Iterator[tuple[_Held, Callable[..., Checked], tuple[Any, ...]]]:
         """Each partition of the file laid out here, as a task for :func:`.check_task`."""
-        if self._instrument is None:
-            self._instrument = Shared(self.folder / "instrument.pickle", self.instrument)
+        shared = self.shared_instrument()
         first = self.records
         for piece in csv_partitions(self.instrument, streamed, rows, relay):
             if streamed.name not in self.letters:
@@ -158,9 +157,16 @@ class Partitions:
                 with open(given, "wb") as out:
                     pickle.dump(piece, out, pickle.HIGHEST_PROTOCOL)
             del piece
-            yield held, check_task, (self._instrument, given, first, path)
+            yield held, check_task, (shared, given, first, path)
             self._laid += 1
             first = held.part.first + held.part.size
+
+    def shared_instrument(self) -> Shared[Instrument]:
+        """The instrument as the tasks get it: each worker reads it once, for both passes
+        (its rules are prepared once per worker)."""
+        if self._shared is None:
+            self._shared = Shared(self.folder / "instrument.pickle", self.instrument)
+        return self._shared
 
     def _add(self, held: _Held, checked: Checked) -> None:
         """Keep what the reductions need of a partition checked; the rest waits on disk."""
