@@ -121,7 +121,10 @@ def split_task(
     """Split the partition of ``file`` waiting at ``waiting`` (the ``number``-th of the batch).
 
     ``late`` holds the duplicates and outliers of its records (severity set); the CSV files
-    named in ``crlf`` end their lines in CR LF.
+    named in ``crlf`` end their lines in CR LF. Its piece of issues.csv is named by the
+    partition and by ``crlf``'s size: a task of an earlier attempt, begun before a
+    carriage return stopped it (:func:`.csv_chunks.written_in_line_ends`), cannot write
+    over the piece of the next attempt.
 
     Raises
     ------
@@ -154,7 +157,10 @@ def split_task(
             raise CarriageReturnError(name)
         tables[stem] = data
     issues = issue_piece(
-        level, waiting.with_name(f"issues-{number:06d}"), shared.show_pii, "issues.csv" in crlf
+        level,
+        waiting.with_name(f"issues-{len(crlf)}-{number:06d}"),
+        shared.show_pii,
+        "issues.csv" in crlf,
     )
     return Split(len(raw), len(level.quarantined), tables, issues)
 
