@@ -32,7 +32,15 @@ from typing import Any, Generic, TypeVar
 
 from ..errors import ReturnsError
 
-__all__ = ["MAX_DEFAULT_JOBS", "Shared", "Workers", "default_jobs", "in_order", "partition_pool"]
+__all__ = [
+    "MAX_DEFAULT_JOBS",
+    "Shared",
+    "Workers",
+    "default_jobs",
+    "give_back",
+    "in_order",
+    "partition_pool",
+]
 
 MAX_DEFAULT_JOBS = 4
 """The most worker processes used by default, whatever the number of cores: each holds a
@@ -162,7 +170,7 @@ def _submit(
 ) -> Future[T]:
     try:
         with _without_ctrl_c():  # a worker started now inherits Ctrl-C held back
-            return pool.executor.submit(function, *arguments)
+            return pool.executor.submit(_released, function, *arguments)
     except BrokenProcessPool:  # a worker died while idle
         raise _died(name_of(meta)) from None
 
@@ -180,6 +188,30 @@ def _died(name: str) -> ReturnsError:
         "nothing was written: give fewer --jobs or smaller --partition-rows, or call "
         "validate_streamed under 'if __name__ == \"__main__\":' in a script"
     )
+
+
+def _released(function: Callable[..., T], *arguments: Any) -> T:
+    """In a worker: run a task, then give the memory it freed back to the system, so that
+    an idle worker holds little more than its imports (about 170 MiB, against 440 after a
+    partition of 100,000 rows) while the parent draws the outlier fences."""
+    try:
+        return function(*arguments)
+    finally:
+        give_back()
+
+
+def give_back() -> None:
+    """Arrow's unused pool memory, then the C heap's free pages (glibc's ``malloc_trim``;
+    nothing where the C library has none)."""
+    import ctypes
+    import sys
+
+    arrow = sys.modules.get("pyarrow")
+    if arrow is not None:
+        arrow.default_memory_pool().release_unused()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _quiet() -> None:
