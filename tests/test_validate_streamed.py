@@ -213,6 +213,7 @@ def test_interrupted_run_leaves_the_previous_set(
     out = tmp_path / "out"
     validate_streamed(instrument, [truth], out, partition_rows=10)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
+    others = frozenset(w.pid for w in _workers())
 
     def interrupted(line: str) -> None:
         if line.startswith(when):
@@ -223,15 +224,18 @@ def test_interrupted_run_leaves_the_previous_set(
                           jobs=jobs)  # fmt: skip
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging folder left
-    assert _workers() == []  # every worker stopped
+    assert _workers(others) == []  # every worker stopped
 
 
-def _workers() -> list[Any]:
-    """The worker processes this process started ('spawn' runs them as spawn_main)."""
+def _workers(besides: frozenset[int] = frozenset()) -> list[Any]:
+    """The worker processes this process started ('spawn' runs them as spawn_main), but
+    those of ``besides`` (other tests' readers and clusters may still be running)."""
     import psutil
 
     found = []
     for child in psutil.Process().children(recursive=True):
+        if child.pid in besides:
+            continue
         try:
             if any("spawn_main" in part for part in child.cmdline()):
                 found.append(child)
@@ -254,11 +258,12 @@ def test_a_killed_worker_stops_the_run_and_writes_nothing(
     out = tmp_path / "out"
     validate_streamed(instrument, [truth], out, partition_rows=10)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
+    others = frozenset(w.pid for w in _workers())
     killed = []
 
     def kill_a_worker(line: str) -> None:
         if line.startswith(when) and not killed:
-            workers = _workers()
+            workers = _workers(others)
             assert workers, "no worker process is running"
             workers[0].send_signal(signal.SIGKILL)
             workers[0].wait(timeout=30)
@@ -270,7 +275,7 @@ def test_a_killed_worker_stops_the_run_and_writes_nothing(
     assert killed
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
-    assert _workers() == []
+    assert _workers(others) == []
 
 
 def test_the_cli_says_in_one_line_that_a_worker_died(
@@ -284,9 +289,10 @@ def test_the_cli_says_in_one_line_that_a_worker_died(
     from villagesurvey.validate import streamed
 
     add = streamed.Partitions._add
+    others = frozenset(w.pid for w in _workers())
 
     def kill_then_add(self: Any, *args: Any) -> None:
-        for worker in _workers():
+        for worker in _workers(others):
             worker.send_signal(signal.SIGKILL)
             worker.wait(timeout=30)
         add(self, *args)
@@ -301,7 +307,7 @@ def test_the_cli_says_in_one_line_that_a_worker_died(
     assert result.stderr.count("\n") == 1
     assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
-    assert _workers() == []
+    assert _workers(others) == []
 
 
 def test_one_job_starts_no_worker(
@@ -314,8 +320,11 @@ def test_one_job_starts_no_worker(
 
     monkeypatch.setattr(stream_pool, "ProcessPoolExecutor", refused)
     seen = []
-    result = validate_streamed(instrument, [ROOT / "sample_data" / "truth.csv"], tmp_path / "o",
-                               partition_rows=10, stage=lambda line: seen.append(_workers()))  # fmt: skip
+    others = frozenset(w.pid for w in _workers())
+    result = validate_streamed(
+        instrument, [ROOT / "sample_data" / "truth.csv"], tmp_path / "o", partition_rows=10,
+        stage=lambda line: seen.append(_workers(others)),
+    )  # fmt: skip
     assert result.rows_in == 62
     assert seen
     assert all(w == [] for w in seen)
