@@ -59,10 +59,10 @@ def _write(path: Path, rows: list[list[str]], quoting: int = 0) -> Path:
     return path
 
 
-def _compare(instrument: Any, paths: list[Path], tmp_path: Path, rows: int) -> None:
+def _compare(instrument: Any, paths: list[Path], tmp_path: Path, rows: int, jobs: int = 1) -> None:
     memory, streamed = tmp_path / "memory", tmp_path / "streamed"
     write_validation(validate_returns(instrument, paths, views=()), memory)
-    result = validate_streamed(instrument, paths, streamed, partition_rows=rows)
+    result = validate_streamed(instrument, paths, streamed, partition_rows=rows, jobs=jobs)
     names = [*STREAMED_OUTPUTS, *ROSTER_FILES]
     assert sorted(p.name for p in streamed.iterdir()) == sorted(names)
     for name in names:
@@ -71,7 +71,8 @@ def _compare(instrument: Any, paths: list[Path], tmp_path: Path, rows: int) -> N
     assert result.rows_in == counted
 
 
-def test_model_study_returns_as_one_csv(instrument: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_model_study_returns_as_one_csv(instrument: Any, tmp_path: Path, jobs: int) -> None:
     rows: list[list[str]] = []
     for workbook in sorted((ROOT / "sample_data" / "returns").glob("*.xlsx")):
         sheet = _sheet_rows(workbook)
@@ -79,17 +80,18 @@ def test_model_study_returns_as_one_csv(instrument: Any, tmp_path: Path) -> None
         rows += sheet[at:] if not rows else sheet[at + 1 :]
     path = _write(tmp_path / "season.csv", rows)
     assert stream_paths([path]) == [path]
-    _compare(instrument, [path], tmp_path, 7)
+    _compare(instrument, [path], tmp_path, 7, jobs)
 
 
-def test_messy_returns_as_csv_files(instrument: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_messy_returns_as_csv_files(instrument: Any, tmp_path: Path, jobs: int) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     paths = [
         _write(folder / f"{w.stem}.csv", _sheet_rows(w))
         for w in sorted((ROOT / "sample_data" / "returns_messy").glob("*.xlsx"))
     ]
-    _compare(instrument, stream_paths([folder]) or [], tmp_path, 7)
+    _compare(instrument, stream_paths([folder]) or [], tmp_path, 7, jobs)
     assert len(paths) == 4
 
 
@@ -146,24 +148,28 @@ def _generated(instrument: Any, count: int, seed: int) -> list[list[str]]:
     return [header, *data]
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
 def test_generated_errors_of_every_kind(
-    instrument: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    instrument: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
 ) -> None:
     monkeypatch.setattr(csv_stream, "FIRST_ROWS", 30)  # chunks end mid-file, in blank runs
     rows = _generated(instrument, 120, seed=17)
     path = _write(tmp_path / "census.csv", rows)
-    _compare(instrument, [path], tmp_path, 7)
+    _compare(instrument, [path], tmp_path, 7, jobs)
     issues = (tmp_path / "streamed" / "issues.csv").read_text(encoding="utf-8")
     for check in ("duplicate_row", "duplicate_key", "outlier", "blank_row", "row_not_read",
                   "total_row", "not_a_number", "not_a_date", "out_of_range"):  # fmt: skip
         assert check in issues, check
 
 
-def test_carriage_return_makes_every_line_end_in_crlf(instrument: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_carriage_return_makes_every_line_end_in_crlf(
+    instrument: Any, tmp_path: Path, jobs: int
+) -> None:
     rows = _generated(instrument, 100, seed=3)
     rows[70][rows[0].index("respondent_name")] = "carriage\rreturn"
     path = _write(tmp_path / "cr.csv", rows, quoting=1)  # csv.QUOTE_ALL: the CR quoted
-    _compare(instrument, [path], tmp_path, 40)
+    _compare(instrument, [path], tmp_path, 40, jobs)
     written = [(tmp_path / "streamed" / n).read_bytes() for n in ("clean.csv", "issues.csv")]
     assert any(b"carriage\rreturn" in data and data.endswith(b"\r\n") for data in written)
 
@@ -175,7 +181,8 @@ def test_cli_partitions_and_says_what_it_wrote(tmp_path: Path) -> None:
 
     truth = ROOT / "sample_data" / "truth.csv"
     out = tmp_path / "out"
-    args = ["validate", str(INSTRUMENT), str(truth), "-o", str(out), "--partition-rows", "25"]
+    args = ["validate", str(INSTRUMENT), str(truth), "-o", str(out), "--partition-rows", "25",
+            "--jobs", "2"]  # fmt: skip
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert "rows: 62 in, 62 clean, 0 quarantined" in result.output
@@ -198,29 +205,129 @@ def test_a_file_arrow_cannot_stream_is_validated_in_memory(tmp_path: Path) -> No
     assert (out / "issues.xlsx").exists()  # the in-memory path's set
 
 
+@pytest.mark.parametrize(("jobs", "when"), [(1, "checked"), (2, "checked"), (2, "writing")])
 def test_interrupted_run_leaves_the_previous_set(
-    instrument: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    instrument: Any, tmp_path: Path, jobs: int, when: str
 ) -> None:
-    from villagesurvey.validate import streamed
+    truth = ROOT / "sample_data" / "truth.csv"
+    out = tmp_path / "out"
+    validate_streamed(instrument, [truth], out, partition_rows=10)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    others = frozenset(w.pid for w in _workers())
+
+    def interrupted(line: str) -> None:
+        if line.startswith(when):
+            raise KeyboardInterrupt  # as Ctrl-C in the middle of the partitions
+
+    with pytest.raises(KeyboardInterrupt):
+        validate_streamed(instrument, [truth], out, partition_rows=10, stage=interrupted,
+                          jobs=jobs)  # fmt: skip
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging folder left
+    assert _workers(others) == []  # every worker stopped
+
+
+def _workers(besides: frozenset[int] = frozenset()) -> list[Any]:
+    """The worker processes this process started ('spawn' runs them as spawn_main), but
+    those of ``besides`` (other tests' readers and clusters may still be running)."""
+    import psutil
+
+    found = []
+    for child in psutil.Process().children(recursive=True):
+        if child.pid in besides:
+            continue
+        try:
+            if any("spawn_main" in part for part in child.cmdline()):
+                found.append(child)
+        except psutil.Error:  # it ended meanwhile
+            continue
+    return found
+
+
+@pytest.mark.parametrize("when", ["checked", "writing"])
+def test_a_killed_worker_stops_the_run_and_writes_nothing(
+    instrument: Any, tmp_path: Path, when: str
+) -> None:
+    """A worker killed (SIGKILL, as the system's out-of-memory killer does) while checking
+    or while splitting: one error naming the file, the previous set kept, no worker left."""
+    import signal
+
+    from villagesurvey.errors import ReturnsError
 
     truth = ROOT / "sample_data" / "truth.csv"
     out = tmp_path / "out"
-    validate_streamed(instrument, [truth], out, partition_rows=25)
+    validate_streamed(instrument, [truth], out, partition_rows=10)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    calls = {"n": 0}
-    add = streamed.Partitions.add
+    others = frozenset(w.pid for w in _workers())
+    killed = []
 
-    def interrupted(self: Any, piece: Any) -> None:
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise KeyboardInterrupt  # as Ctrl-C in the middle of the partitions
-        add(self, piece)
+    def kill_a_worker(line: str) -> None:
+        if line.startswith(when) and not killed:
+            workers = _workers(others)
+            assert workers, "no worker process is running"
+            workers[0].send_signal(signal.SIGKILL)
+            workers[0].wait(timeout=30)
+            killed.append(workers[0].pid)
 
-    monkeypatch.setattr(streamed.Partitions, "add", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        validate_streamed(instrument, [truth], out, partition_rows=25)
+    with pytest.raises(ReturnsError, match=r"^truth\.csv: a worker process .* stopped"):
+        validate_streamed(instrument, [truth], out, partition_rows=10, stage=kill_a_worker,
+                          jobs=2)  # fmt: skip
+    assert killed
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging folder left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert _workers(others) == []
+
+
+def test_the_cli_says_in_one_line_that_a_worker_died(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import signal
+
+    from click.testing import CliRunner
+
+    from villagesurvey.cli import main
+    from villagesurvey.validate import streamed
+
+    add = streamed.Partitions._add
+    others = frozenset(w.pid for w in _workers())
+
+    def kill_then_add(self: Any, *args: Any) -> None:
+        for worker in _workers(others):
+            worker.send_signal(signal.SIGKILL)
+            worker.wait(timeout=30)
+        add(self, *args)
+
+    monkeypatch.setattr(streamed.Partitions, "_add", kill_then_add)
+    truth = ROOT / "sample_data" / "truth.csv"
+    args = ["validate", str(INSTRUMENT), str(truth), "-o", str(tmp_path / "out"),
+            "--partition-rows", "10", "--jobs", "2"]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("villagesurvey: truth.csv: a worker process checking it")
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+    assert _workers(others) == []
+
+
+def test_one_job_starts_no_worker(
+    instrument: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from villagesurvey.validate import stream_pool
+
+    def refused(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("a worker pool was started")
+
+    monkeypatch.setattr(stream_pool, "ProcessPoolExecutor", refused)
+    seen = []
+    others = frozenset(w.pid for w in _workers())
+    result = validate_streamed(
+        instrument, [ROOT / "sample_data" / "truth.csv"], tmp_path / "o", partition_rows=10,
+        stage=lambda line: seen.append(_workers(others)),
+    )  # fmt: skip
+    assert result.rows_in == 62
+    assert seen
+    assert all(w == [] for w in seen)
 
 
 def test_not_enough_disk_for_the_partitions_is_said_before_starting(

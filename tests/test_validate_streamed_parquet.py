@@ -89,9 +89,11 @@ def _same_tables(streamed: Path, memory: Path) -> int:
     return compared
 
 
-@pytest.mark.parametrize("returns", [_season, _messy, _every_error])
+@pytest.mark.parametrize(
+    ("returns", "jobs"), [(_season, 1), (_messy, 1), (_every_error, 1), (_every_error, 2)]
+)
 def test_streamed_parquet_holds_the_in_memory_tables(
-    instrument: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, returns: Any
+    instrument: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, returns: Any, jobs: int
 ) -> None:
     monkeypatch.setattr(csv_stream, "FIRST_ROWS", 30)  # chunks end mid-file, in blank runs
     (tmp_path / "in").mkdir()
@@ -103,7 +105,7 @@ def test_streamed_parquet_holds_the_in_memory_tables(
             tmp_path / f"streamed-{partition_by}",
         )
         write_validation(result, memory, table_format="parquet", partition_by=partition_by)
-        done = validate_streamed(instrument, paths, streamed, partition_rows=7,
+        done = validate_streamed(instrument, paths, streamed, partition_rows=7, jobs=jobs,
                                  table_format="parquet", partition_by=partition_by)  # fmt: skip
         rows = _same_tables(streamed, memory)
         assert rows == result.rows_clean + result.rows_quarantined > 7 * 3  # several partitions

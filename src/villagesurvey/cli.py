@@ -751,6 +751,13 @@ def _returns(ctx: Any, param: Any, values: tuple[str, ...]) -> tuple[Path | str,
     "512 MiB of CSV or more: 100,000).",
 )
 @click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes checking the partitions of CSV returns validated in partitions, "
+    "each holding one (default: the usable cores, at most 4; 1: all in this process).",
+)
+@click.option(
     "--format",
     "table_format",
     type=click.Choice(["csv", "parquet"]),
@@ -805,6 +812,7 @@ def validate(
     villages: Path | None,
     backchecks: tuple[Path, ...],
     partition_rows: int | None,
+    jobs: int | None,
     table_format: str,
     partition_by: str | None,
     language: str | None,
@@ -836,13 +844,14 @@ def validate(
     whole = corrections is not None or bool(sample or villages or backchecks)
     if dask is not None or scheduler is not None:
         _check_parquet_options(loaded, "parquet", partition_by)
-        _on_dask(loaded, returns, outdir, (scheduler, workers), whole or bool(partition_rows),
+        _on_dask(loaded, returns, outdir, (scheduler, workers),
+                 whole or bool(partition_rows) or jobs is not None,
                  show_pii, outlier_iqr, partition_by, timeout)  # fmt: skip
     _check_parquet_options(loaded, table_format, partition_by)
     check_language(loaded, language)
     stage = _stage if sys.stderr.isatty() else None
     streamed = _streamed(loaded, returns, outdir, show_pii, outlier_iqr, whole,
-                         partition_rows, stage, table_format, partition_by)  # fmt: skip
+                         (partition_rows, jobs), stage, table_format, partition_by)  # fmt: skip
     if streamed is not None:
         for line in summary_lines(streamed, outdir):
             click.echo(line)
@@ -915,7 +924,8 @@ def _on_dask(
     if refused:
         raise OptionError(
             "--dask and --scheduler check the returns alone: leave out --corrections, "
-            "--sample, --villages, --backchecks and --partition-rows, or validate on one machine"
+            "--sample, --villages, --backchecks, --partition-rows and --jobs, or validate on one "
+            "machine"
         )
     scheduler, workers = where
     stage = _stage if sys.stderr.isatty() else None
@@ -936,14 +946,16 @@ def _streamed(
     show_pii: bool,
     outlier_iqr: float,
     whole: bool,
-    partition_rows: int | None,
+    sizes: tuple[int | None, int | None],
     stage: Callable[[str], None] | None,
     table_format: str,
     partition_by: str | None,
 ) -> Any:
     """Validate CSV returns a partition at a time when asked or when they are large; ``None``
     when the returns are validated in memory, as they are when ``whole`` (a corrections file,
-    a sample list, a villages table or back-checks need every row at once)."""
+    a sample list, a villages table or back-checks need every row at once). ``sizes`` are
+    the rows of a partition and the worker processes asked for (``None``: the defaults)."""
+    from .validate.stream_pool import default_jobs
     from .validate.stream_writing import validate_streamed
     from .validate.streamed import (
         PARTITION_ROWS,
@@ -952,6 +964,7 @@ def _streamed(
         stream_paths,
     )
 
+    partition_rows, jobs = sizes
     paths = stream_paths(returns)
     large = bool(paths) and sum(p.stat().st_size for p in paths or ()) >= STREAM_FROM_BYTES
     if whole or not paths:
@@ -966,7 +979,7 @@ def _streamed(
         return validate_streamed(
             instrument, paths, outdir, partition_rows=partition_rows or PARTITION_ROWS,
             outlier_factor=outlier_iqr, show_pii=show_pii, stage=stage,
-            table_format=table_format, partition_by=partition_by,
+            table_format=table_format, partition_by=partition_by, jobs=jobs or default_jobs(),
         )  # fmt: skip
     except NotStreamableError as error:
         _in_memory(str(error))

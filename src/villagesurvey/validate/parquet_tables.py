@@ -198,7 +198,10 @@ class ParquetPieces:
 
     def add(self, frame: pd.DataFrame) -> None:
         """Append the next partition's rows (its clean or its quarantined rows)."""
-        table = text_table(frame)
+        self.add_text(text_table(frame))
+
+    def add_text(self, table: pa.Table) -> None:
+        """Append the next partition's rows as :func:`text_table` made them (elsewhere)."""
         if self._schema is None:
             self._schema = table.schema
         column = self.partition_by

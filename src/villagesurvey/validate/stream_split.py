@@ -5,6 +5,11 @@ Each partition gets every finding of its rows in the order of the whole batch (i
 duplicates, the cascades, the outliers), located at its file and row; the findings no row
 holds (rows not read) come last, by file. issues.csv is assembled from its pieces
 (:mod:`.issue_pieces`) in the order of the whole.
+
+Where each step runs: each partition is split and its pieces of the outputs rendered by
+:func:`.stream_tasks.split_task`, in a worker process when there are workers
+(:mod:`.stream_pool`); this process appends the pieces to the files in the order of the
+partitions, writes the findings no row holds and assembles issues.csv.
 """
 
 from __future__ import annotations
@@ -12,22 +17,25 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
-from ..instrument import Instrument
 from .checking import _locate, check_rows
-from .csv_chunks import CsvPieces
+from .csv_chunks import CarriageReturnError, render
 from .findings import Findings
 from .issue_pieces import IssuePiece, assemble_issues, issue_piece
 from .parquet_tables import ParquetPieces, table_name
 from .result import NOT_READ, FileReport, Validation
-from .stream_result import PartValidation, StreamedValidation
-from .streamed import Partition, Partitions, _load
+from .stream_pool import Shared, in_order
+from .stream_result import StreamedValidation
+from .stream_tasks import SplitContext, split_task
+from .stream_tasks import part_validation as part_validation
+from .streamed import Partition, Partitions
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
 
-__all__ = ["LateFindings", "write_partitions"]
+__all__ = ["LateFindings", "part_validation", "write_partitions"]
 
 
 @dataclass
@@ -40,6 +48,13 @@ class LateFindings:
     def within(self, table: pd.DataFrame, first: int, size: int) -> pd.DataFrame:
         records = table["record"].astype("int64")
         return table[(records >= first) & (records < first + size)]
+
+    def of(self, part: Partition) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The duplicates (errors) and outliers (warnings) of a partition's records."""
+        return (
+            self.within(self.copies, part.first, part.size).assign(severity="error"),
+            self.within(self.outliers, part.first, part.size).assign(severity="warning"),
+        )
 
 
 def write_partitions(
@@ -58,7 +73,9 @@ def write_partitions(
 
     The clean and quarantine tables are CSV or, with ``table_format="parquet"``, Parquet
     (split by ``partition_by``, see :class:`.parquet_tables.ParquetPieces`); the CSV files
-    named in ``crlf`` end their lines in CR LF.
+    named in ``crlf`` end their lines in CR LF. Each partition is split and rendered by
+    :func:`.stream_tasks.split_task` (in the workers of ``parts.pool``, if any) and appended
+    here, in order.
     """
     import pandas as pd
 
@@ -66,34 +83,37 @@ def write_partitions(
 
     instrument = parts.instrument
     formats = {"clean": table_format, "quarantine": table_format, "audit": "csv"}
-    outputs = {
-        name: _table(staging, name, crlf, kind, partition_by) for name, kind in formats.items()
-    }
+    outputs = {name: _table(staging, name, kind, partition_by) for name, kind in formats.items()}
     segments: list[IssuePiece] = []  # the pieces of issues.csv
     rows: Counter[str] = Counter()
     quarantined: Counter[str] = Counter()
     issues_crlf = "issues.csv" in crlf
+    shown = frozenset(parts.provenance)
     try:
-        shown = frozenset(parts.provenance)
         empty = check_rows(instrument, [], Findings())
-        for n, part in enumerate(parts.parts):
-            level = _split(parts, part, late, rosters, shown)
-            rows[part.file] += len(level.raw)
-            quarantined[part.file] += len(level.quarantined)
-            outputs["clean"].add(level.clean())
-            outputs["quarantine"].add(level.quarantine())
-            outputs["audit"].add(every_audit(level, show_pii))
-            segments.append(
-                issue_piece(level, parts.folder / f"issues-{n:06d}", show_pii, issues_crlf)
-            )
+        context = Shared(
+            parts.folder / "split.pickle",
+            SplitContext(parts.letters, rosters, shown, show_pii, table_format),
+        )
+        rules = parts.shared_instrument()
+        tasks = (
+            (part, split_task, (rules, context, part.path, part.file, n, late.of(part), crlf))
+            for n, part in enumerate(parts.parts)
+        )
+        for n, (part, split) in enumerate(in_order(parts.pool, tasks, _file_of)):
+            rows[part.file] += split.rows
+            quarantined[part.file] += split.quarantined
+            for name, table in split.tables.items():
+                _add(outputs[name], table)
+            segments.append(split.issues)
             segments[-1].file, segments[-1].order = part.file, n + 1
         if not parts.parts:  # the headers of a batch without a row
             none = Findings().frame()
             level = part_validation(instrument, empty.raw, empty.typed, none, rosters, shown)
-            for name, table in (("clean", level.clean()),
+            for name, frame in (("clean", level.clean()),
                                 ("quarantine", level.quarantine()),
                                 ("audit", every_audit(level, show_pii))):  # fmt: skip
-                outputs[name].add(table)
+                _add(outputs[name], _rendered(frame, name, formats[name], crlf))
     finally:
         for output in outputs.values():
             output.close()
@@ -136,51 +156,51 @@ def count_rows(
     }
 
 
+def _file_of(part: Partition) -> str:
+    return part.file
+
+
+def _rendered(frame: pd.DataFrame, stem: str, kind: str, crlf: frozenset[str]) -> bytes | pa.Table:
+    """A table of no partition (a batch without a row) as :func:`.stream_tasks.split_task`
+    renders a partition's: the first, so with the CSV header."""
+    from .parquet_tables import text_table
+
+    if kind == "parquet":
+        return text_table(frame)
+    name = table_name(stem, "csv")
+    data, cr = render(frame, header=True, crlf=name in crlf)
+    if cr and name not in crlf:
+        raise CarriageReturnError(name)
+    return data
+
+
+def _add(output: _Appended | ParquetPieces, table: bytes | pa.Table) -> None:
+    if isinstance(output, ParquetPieces) and not isinstance(table, bytes):
+        output.add_text(table)
+    elif isinstance(output, _Appended) and isinstance(table, bytes):
+        output.add(table)
+    else:
+        raise TypeError("a CSV output is given bytes, a Parquet one a table")
+
+
+class _Appended:
+    """A CSV output appended a partition's rendered bytes at a time."""
+
+    def __init__(self, path: Path) -> None:
+        self._out: BinaryIO = open(path, "wb")  # noqa: SIM115  (closed by close())
+
+    def add(self, data: bytes) -> None:
+        self._out.write(data)
+
+    def close(self) -> None:
+        self._out.close()
+
+
 def _table(
-    staging: Path, stem: str, crlf: frozenset[str], table_format: str, partition_by: str | None
-) -> CsvPieces | ParquetPieces:
+    staging: Path, stem: str, table_format: str, partition_by: str | None
+) -> _Appended | ParquetPieces:
     """Where a table's partitions are appended: its CSV file, or its Parquet file or folder."""
     name = table_name(stem, table_format)
     if table_format == "parquet":
         return ParquetPieces(staging / name, partition_by)
-    return CsvPieces(staging / name, crlf=name in crlf)
-
-
-def _split(
-    parts: Partitions,
-    part: Partition,
-    late: LateFindings,
-    rosters: dict[str, Validation],
-    shown: frozenset[str],
-) -> PartValidation:
-    """A waiting partition with every finding of its rows, in the order of the whole batch:
-    its own, the duplicates, the cascades, the outliers (as :func:`.checking.check_returns`
-    adds them), located."""
-    raw, typed, table, cascaded = _load(part.path)
-    found = Findings()
-    for frame in (
-        table,
-        late.within(late.copies, part.first, part.size).assign(severity="error"),
-        *cascaded,
-        late.within(late.outliers, part.first, part.size).assign(severity="warning"),
-    ):
-        found.add_frame(frame)
-    located = _locate(found.frame(), raw, [parts.letters[part.file]])
-    return part_validation(parts.instrument, raw, typed, located, rosters, shown)
-
-
-def part_validation(
-    instrument: Instrument,
-    raw: pd.DataFrame,
-    typed: pd.DataFrame,
-    findings: pd.DataFrame,
-    rosters: dict[str, Validation],
-    shown: frozenset[str],
-) -> PartValidation:
-    import pandas as pd
-
-    errors = findings[(findings["severity"] == "error") & findings["record"].notna()]
-    quarantined = pd.Index(sorted(set(errors["record"].astype(int))), dtype="int64")
-    return PartValidation(
-        instrument, [], raw, typed, findings, quarantined, rosters=rosters, shown=shown
-    )
+    return _Appended(staging / name)

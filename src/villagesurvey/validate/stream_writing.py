@@ -6,7 +6,8 @@ clean and quarantine and appends it to clean.csv, quarantine.csv, issues.csv and
 in the staging folder; summary.json comes last and the set is committed as one
 (:func:`~villagesurvey.tables.outputset.output_set`). The files are byte for byte those of
 the in-memory path (:func:`.run.validate_returns` then :func:`.outputs.write_validation`),
-without issues.xlsx and corrections.xlsx.
+without issues.xlsx and corrections.xlsx, whatever the number of worker processes
+(``jobs``: :mod:`.stream_pool`) that check and split the partitions.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from .csv_stream import StreamedFile
 from .export_repeats import no_repeat_tables
 from .findings import Findings
 from .result import FileReport, Validation
+from .stream_pool import partition_pool
 from .stream_result import STREAMED_OUTPUTS, StreamedValidation
 from .stream_split import LateFindings, write_partitions
 from .streamed import PARTITION_ROWS, Partitions
@@ -48,6 +50,7 @@ def validate_streamed(
     stage: Callable[[str], None] | None = None,
     table_format: str = "csv",
     partition_by: str | None = None,
+    jobs: int = 1,
 ) -> StreamedValidation:
     """Validate CSV returns a partition at a time and write the output set into ``outdir``.
 
@@ -74,6 +77,12 @@ def validate_streamed(
     partition_by : str, optional
         With Parquet, a column to split each table by (Hive layout); each partition's rows
         of a value are a part file of that value's folder, named by the partition's number.
+    jobs : int, default 1
+        Worker processes checking and splitting partitions (:mod:`.stream_pool`); with 1,
+        every partition is checked here, one after the other. Each worker holds a partition
+        (and one more waits): memory grows with ``jobs``. With more than one, a script must
+        call this under ``if __name__ == "__main__":`` (the workers are started with
+        'spawn' and import the script that starts them).
 
     Returns
     -------
@@ -90,6 +99,8 @@ def validate_streamed(
     OptionError
         If the format is not one of :data:`.parquet_tables.FORMATS`, or ``partition_by`` is
         given with CSV.
+    ReturnsError
+        If a worker process died (killed, out of memory): nothing is written.
     """
     from ..tables.csv_file import write_csv
     from . import hfc
@@ -110,8 +121,12 @@ def validate_streamed(
     stems = ("clean", "quarantine", *(f"{k}_{c}" for c in rosters for k in kinds[:2]))
     parquet = tuple(f"{stem}.parquet" for stem in stems)
     names = (*OUTPUTS, *extra, *parquet, "issues.parquet")  # an earlier set's go with it
-    with output_lock(folder), output_set(folder, names, "summary.json") as staging:
-        parts = Partitions(instrument, staging / ".partitions")
+    with (
+        output_lock(folder),
+        output_set(folder, names, "summary.json") as staging,
+        partition_pool(jobs) as pool,
+    ):
+        parts = Partitions(instrument, staging / ".partitions", pool=pool)
         files = []
         for path in paths:
             streamed = StreamedFile(path, shown[path])

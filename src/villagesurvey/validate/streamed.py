@@ -1,4 +1,4 @@
-"""Validate large CSV returns in bounded memory: partitions checked one at a time.
+"""Validate large CSV returns in bounded memory: partitions checked a few at a time.
 
 Which steps look at one row at a time, and which compare rows:
 
@@ -28,12 +28,21 @@ Which steps look at one row at a time, and which compare rows:
 Each partition's rows as read and typed, and its findings, wait in the staging folder
 (pickled, exactly as they were) until the reductions are done; then the partitions are split
 into clean and quarantine and written in order (:mod:`.stream_writing`).
+
+Where each step runs (:mod:`.stream_pool`): this process reads and lays out the partitions
+(:func:`.csv_stream.csv_partitions`), keeps what the reductions need and runs them; the
+worker processes (``jobs`` of them; none with one job: then this process) check each
+partition and write what waits (:func:`.stream_tasks.check_task`). A partition laid out is
+handed to a worker through the staging folder (a pickle the worker reads and deletes), so
+that this process holds none while the workers check theirs. The results are taken in the
+order of the partitions, so that records, findings and outputs are those of one process; at
+most ``jobs + 1`` partitions are in flight.
 """
 
 from __future__ import annotations
 
 import pickle
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,8 +51,10 @@ from ..instrument import Instrument
 from .csv_stream import NotStreamableError, StreamedFile, csv_partitions
 from .findings import Findings
 from .layout import Return
-from .partition_check import Keeps, check_partition
+from .partition_check import Keeps
 from .result import PROVENANCE
+from .stream_pool import Shared, Workers, give_back, in_order
+from .stream_tasks import Checked, check_task
 
 if TYPE_CHECKING:
     import numpy as np
@@ -72,7 +83,8 @@ class Partition:
 
 @dataclass
 class Partitions:
-    """The partitions of a batch, checked one at a time, and what the reductions need.
+    """The partitions of a batch, checked in order (by the workers of :attr:`pool`, if
+    any), and what the reductions need.
 
     Attributes
     ----------
@@ -82,6 +94,8 @@ class Partitions:
         Where partitions wait (inside the output set's staging folder).
     findings : Findings
         Findings without a record (layout, blank rows, rows not read, files).
+    pool : Workers, optional
+        The worker processes that check the partitions; ``None``: this process does.
     """
 
     instrument: Instrument
@@ -96,6 +110,9 @@ class Partitions:
     _groups: dict[Any, int] = field(default_factory=dict)
     _labels: list[Any] = field(default_factory=list)
     _columns: list[str] = field(default_factory=list)
+    pool: Workers | None = None
+    _shared: Shared[Instrument] | None = None
+    _laid: int = 0
 
     def __post_init__(self) -> None:
         from .hfc import outlier_columns
@@ -104,33 +121,66 @@ class Partitions:
         (self.folder / "outliers").mkdir(parents=True)
 
     def read(self, streamed: StreamedFile, rows: int, stage: Callable[[str], None]) -> None:
-        """Check every partition of one CSV file.
+        """Check every partition of one CSV file (in the workers of :attr:`pool`, if any).
 
         Raises
         ------
         NotStreamableError
             If the file cannot be read a partition at a time.
+        ReturnsError
+            If a worker process died.
         """
-        for piece in csv_partitions(self.instrument, streamed, rows, self.findings):
+        relay = _Relay(self.findings)  # frames held back: the order of one process
+        for pending, checked in in_order(self.pool, self._tasks(streamed, rows, relay), str):
+            pending.add_to(self.findings)
+            self._add(pending, checked)
+            if self.pool is not None:  # what laying it out freed, back to the system
+                give_back()
+            stage(f"checked {self.records:,} rows")
+        relay.take().add_to(self.findings)
+
+    def _tasks(
+        self, streamed: StreamedFile, rows: int, relay: _Relay
+    ) -> Iterator[tuple[_Held, Callable[..., Checked], tuple[Any, ...]]]:
+        """Each partition of the file laid out here, as a task for :func:`.check_task`."""
+        shared = self.shared_instrument()
+        first = self.records
+        for piece in csv_partitions(self.instrument, streamed, rows, relay):
             if streamed.name not in self.letters:
                 self.letters[streamed.name] = Return(
                     piece.file, piece.sheet, [], {}, piece.letters, {}
                 )
-            self.add(piece)
-            stage(f"checked {self.records:,} rows")
+            path = self.folder / f"{self._laid:06d}.pickle"
+            held = relay.take()
+            held.part = Partition(piece.file, first, len(piece.rows), path)
+            given: Return | Path = piece
+            if self.pool is not None:  # handed over on disk: this process holds none
+                given = path.with_suffix(".laid")
+                with open(given, "wb") as out:
+                    pickle.dump(piece, out, pickle.HIGHEST_PROTOCOL)
+            del piece
+            yield held, check_task, (shared, given, first, path)
+            self._laid += 1
+            first = held.part.first + held.part.size
 
-    def add(self, piece: Return) -> None:
-        """Check one partition and keep what the reductions need; the rest waits on disk."""
-        checked = check_partition(self.instrument, piece, first=self.records)
+    def shared_instrument(self) -> Shared[Instrument]:
+        """The instrument as the tasks get it: each worker reads it once, for both passes
+        (its rules are prepared once per worker)."""
+        if self._shared is None:
+            self._shared = Shared(self.folder / "instrument.pickle", self.instrument)
+        return self._shared
+
+    def _add(self, held: _Held, checked: Checked) -> None:
+        """Keep what the reductions need of a partition checked; the rest waits on disk."""
+        part = held.part
+        if part is None or checked.size != part.size or part.first != self.records:
+            raise RuntimeError("a partition's records are not those it was given")
         if len(checked.unlocated):
             self.findings.add_frame(checked.unlocated)
         self.provenance |= checked.provenance
         self._keep(checked.keeps)
-        path = self.folder / f"{len(self.parts):06d}.pickle"
-        with open(path, "wb") as out:
-            pickle.dump(checked.waiting, out, pickle.HIGHEST_PROTOCOL)
-        self.parts.append(Partition(piece.file, self.records, len(checked.raw), path))
-        self.records += len(checked.raw)
+        self.parts.append(part)
+        self.records += checked.size
 
     def _keep(self, keeps: Keeps) -> None:
         import numpy as np
@@ -210,6 +260,43 @@ class Partitions:
         return outliers_of(
             self.instrument, values_of, codes, lambda at: labels[codes[at]], records, factor
         )
+
+
+class _Held:
+    """Findings the layout made before a partition was laid out (kept in their order), and
+    the partition."""
+
+    def __init__(self, frames: list[pd.DataFrame]) -> None:
+        self.frames = frames
+        self.part: Partition | None = None
+
+    def __str__(self) -> str:  # the file named when a worker dies
+        return self.part.file if self.part is not None else ""
+
+    def add_to(self, findings: Findings) -> None:
+        for frame in self.frames:
+            findings.add_frame(frame)
+
+
+class _Relay(Findings):
+    """Findings of the layout: one at a time straight into the batch's (they come first
+    anyway), frames held until the partitions laid out before them are checked."""
+
+    def __init__(self, target: Findings) -> None:
+        super().__init__()
+        self._target = target
+        self._held: list[pd.DataFrame] = []
+
+    def add(self, **finding: Any) -> None:
+        self._target.add(**finding)
+
+    def add_frame(self, frame: pd.DataFrame) -> None:
+        if len(frame):
+            self._held.append(frame)
+
+    def take(self) -> _Held:
+        held, self._held = _Held(self._held), []
+        return held
 
 
 def _load(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, Any]:

@@ -1,0 +1,183 @@
+"""What a worker does with one partition of the streamed path (or this process, with one job).
+
+- :func:`check_task` (first pass): checks a partition laid out by the parent
+  (:func:`.partition_check.check_partition`), writes what waits for the split into the
+  staging folder itself, and gives back only what the parent needs: :class:`Checked`.
+- :func:`split_task` (second pass, once the reductions are done): reads a waiting partition
+  back, adds the findings of the reductions, splits it into clean and quarantine and renders
+  its pieces of the outputs: the CSV bytes (:func:`.csv_chunks.render`) or the Parquet text
+  table (:func:`.parquet_tables.text_table`) of clean and quarantine, the bytes of audit.csv,
+  and its piece of issues.csv, written beside the partition (:func:`.issue_pieces.issue_piece`).
+  The parent appends them to the outputs in order: :class:`Split`.
+"""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .csv_chunks import CarriageReturnError, render
+from .findings import Findings
+from .issue_pieces import IssuePiece, issue_piece
+from .layout import Return
+from .partition_check import Keeps, check_partition
+from .stream_result import PartValidation
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
+    from ..instrument import Instrument
+    from .result import Validation
+    from .stream_pool import Shared
+
+__all__ = ["Checked", "Split", "SplitContext", "check_task", "part_validation", "split_task"]
+
+
+@dataclass
+class Checked:
+    """What the parent keeps of a partition checked: the rest waits on disk.
+
+    Attributes
+    ----------
+    size : int
+        The partition's records.
+    unlocated : DataFrame
+        Its findings without a record.
+    provenance : set of str
+        The provenance columns it has values in.
+    keeps : Keeps
+        What the checks across rows need.
+    """
+
+    size: int
+    unlocated: pd.DataFrame
+    provenance: set[str]
+    keeps: Keeps
+
+
+def check_task(
+    instrument: Shared[Instrument], piece: Return | Path, first: int, path: Path
+) -> Checked:
+    """Check one partition whose first record is ``first``; what waits goes to ``path``.
+
+    ``piece`` is the partition laid out, or the file it was pickled to (read, then deleted).
+    """
+    if isinstance(piece, Path):
+        with open(piece, "rb") as stream:
+            laid: Return = pickle.load(stream)  # noqa: S301  (written by this run, in its staging folder)
+        piece.unlink()
+    else:
+        laid = piece
+    checked = check_partition(instrument.value, laid, first=first)
+    with open(path, "wb") as out:
+        pickle.dump(checked.waiting, out, pickle.HIGHEST_PROTOCOL)
+    return Checked(len(checked.raw), checked.unlocated, checked.provenance, checked.keeps)
+
+
+@dataclass
+class SplitContext:
+    """What every partition's split needs besides the rules: the batch's settings."""
+
+    letters: dict[str, Return]
+    rosters: dict[str, Validation]
+    shown: frozenset[str]
+    show_pii: bool
+    table_format: str
+
+
+@dataclass
+class Split:
+    """A partition split and rendered: its rows, quarantined rows, tables and issue piece.
+
+    Attributes
+    ----------
+    rows, quarantined : int
+        Its rows, and how many of them are quarantined.
+    tables : dict
+        ``clean``, ``quarantine`` and ``audit``: CSV bytes (the header with the first
+        partition's), or for Parquet tables their text table.
+    issues : IssuePiece
+        Its piece of issues.csv, on disk.
+    """
+
+    rows: int
+    quarantined: int
+    tables: dict[str, bytes | pa.Table]
+    issues: IssuePiece
+
+
+def split_task(
+    instrument: Shared[Instrument],
+    context: Shared[SplitContext],
+    waiting: Path,
+    file: str,
+    number: int,
+    late: tuple[pd.DataFrame, pd.DataFrame],
+    crlf: frozenset[str],
+) -> Split:
+    """Split the partition of ``file`` waiting at ``waiting`` (the ``number``-th of the batch).
+
+    ``late`` holds the duplicates and outliers of its records (severity set); the CSV files
+    named in ``crlf`` end their lines in CR LF. Its piece of issues.csv is named by the
+    partition and by ``crlf``'s size: a task of an earlier attempt, begun before a
+    carriage return stopped it (:func:`.csv_chunks.written_in_line_ends`), cannot write
+    over the piece of the next attempt.
+
+    Raises
+    ------
+    CarriageReturnError
+        If a value holds a carriage return and its CSV file is not in ``crlf``.
+    """
+    from .checking import _locate
+    from .issue_tables import every_audit
+    from .parquet_tables import table_name, text_table
+
+    shared = context.value
+    with open(waiting, "rb") as stream:
+        raw, typed, table, cascaded = pickle.load(stream)  # noqa: S301  (written by this run, in its staging folder)
+    found = Findings()
+    for frame in (table, late[0], *cascaded, late[1]):  # as check_returns adds them
+        found.add_frame(frame)
+    located = _locate(found.frame(), raw, [shared.letters[file]])
+    level = part_validation(instrument.value, raw, typed, located, shared.rosters, shared.shown)
+    tables: dict[str, bytes | pa.Table] = {}
+    for stem, frame in (("clean", level.clean()),
+                        ("quarantine", level.quarantine()),
+                        ("audit", every_audit(level, shared.show_pii))):  # fmt: skip
+        kind = "csv" if stem == "audit" else shared.table_format
+        if kind == "parquet":
+            tables[stem] = text_table(frame)
+            continue
+        name = table_name(stem, "csv")
+        data, cr = render(frame, header=number == 0, crlf=name in crlf)
+        if cr and name not in crlf:
+            raise CarriageReturnError(name)
+        tables[stem] = data
+    issues = issue_piece(
+        level,
+        waiting.with_name(f"issues-{len(crlf)}-{number:06d}"),
+        shared.show_pii,
+        "issues.csv" in crlf,
+    )
+    return Split(len(raw), len(level.quarantined), tables, issues)
+
+
+def part_validation(
+    instrument: Instrument,
+    raw: pd.DataFrame,
+    typed: pd.DataFrame,
+    findings: pd.DataFrame,
+    rosters: dict[str, Validation],
+    shown: frozenset[str],
+) -> PartValidation:
+    """A partition (or a file's findings without a row) as a validation of its own."""
+    import pandas as pd
+
+    errors = findings[(findings["severity"] == "error") & findings["record"].notna()]
+    quarantined = pd.Index(sorted(set(errors["record"].astype(int))), dtype="int64")
+    return PartValidation(
+        instrument, [], raw, typed, findings, quarantined, rosters=rosters, shown=shown
+    )
