@@ -255,10 +255,13 @@ def bench_size(size: generate.Size, data: Path, runs: int) -> list[str]:
     return rows
 
 
-def bench_census(size: generate.Size, data: Path, dask_workers: list[int]) -> list[str]:
-    """Markdown rows for the census size, once each: validate (streamed, in partitions, or on
-    a local Dask cluster of each number of ``dask_workers``) and pyarrow.csv reading the file
-    into Arrow and nothing else (pandas would not fit)."""
+def bench_census(
+    size: generate.Size, data: Path, dask_workers: list[int], jobs: list[int] | None = None
+) -> list[str]:
+    """Markdown rows for the census size, once each: validate (streamed, in partitions, with
+    each number of ``jobs`` worker processes, or on a local Dask cluster of each number of
+    ``dask_workers``) and pyarrow.csv reading the file into Arrow and nothing else (pandas
+    would not fit)."""
     start = time.perf_counter()
     paths = generate.generate(size, data / f"{size.name}_{size.rows}")
     made = time.perf_counter() - start
@@ -266,6 +269,9 @@ def bench_census(size: generate.Size, data: Path, dask_workers: list[int]) -> li
     this = [str(Path(__file__).resolve()), "--baseline"]
     load = os.getloadavg()
     runs = [("villagesurvey validate (partitions)", ("--partition-rows", "100000"))]
+    if jobs:
+        runs = [(f"villagesurvey validate (partitions, --jobs {n})",
+                 ("--partition-rows", "100000", "--jobs", str(n))) for n in jobs]  # fmt: skip
     if dask_workers:
         runs = [(f"validate on Dask, {n} worker{'s' * (n > 1)}", ("dask", str(n)))
                 for n in dask_workers]  # fmt: skip
@@ -445,6 +451,11 @@ def main() -> None:
         help="with --census: validate on a local Dask cluster of N workers, then of M, ... "
         "instead of in partitions on one process",
     )  # fmt: skip
+    parser.add_argument(
+        "--census-jobs", default="", metavar="N,M",
+        help="with --census: validate in partitions with --jobs N, then --jobs M, ... "
+        "(default: validate's own default)",
+    )  # fmt: skip
     parser.add_argument("--baseline", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.baseline and args.baseline[0] == "dask":
@@ -462,7 +473,8 @@ def main() -> None:
         print("| size | command | seconds | peak MiB | respondents/s | x pyarrow |")
         print("| --- | --- | ---: | ---: | ---: | ---: |")
         workers = [int(n) for n in args.dask_workers.split(",") if n.strip()]
-        print("\n".join(bench_census(census, args.data, workers)), flush=True)
+        jobs = [int(n) for n in args.census_jobs.split(",") if n.strip()]
+        print("\n".join(bench_census(census, args.data, workers, jobs)), flush=True)
         return  # alone: it is long
     print(f"\n## Validate (best of {args.runs}; ratios to the floor and to pandas)\n")
     print("| size | command | seconds | peak MiB | respondents/s | x floor | x pandas |")
