@@ -45,7 +45,10 @@ __all__ = ["FIRST_ROWS", "NotStreamableError", "StreamedFile", "csv_partitions",
 FIRST_ROWS = 1_000
 """Rows of the first chunk at least: the header row and the usual language are found in it."""
 
-_BLOCK = 8 << 20
+_BLOCK = 1 << 20
+"""Bytes pyarrow's streaming reader parses at a time. It reads dozens of blocks ahead, so the
+block sets the reader's memory: 8 MiB blocks held about 280 MiB before the first batch, 1 MiB
+blocks about 40, at no cost in time (measured on the census CSV)."""
 _HEAD_BYTES = 1 << 20
 
 
