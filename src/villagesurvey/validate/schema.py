@@ -17,10 +17,11 @@ from ..instrument import TODAY, BoundRule, Column, Instrument
 from .masks import holds
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
     import pandera.pandas as pa
 
-__all__ = ["PART_TOLERANCE", "Schemas", "build_schemas", "failures"]
+__all__ = ["PART_TOLERANCE", "Schemas", "build_schemas", "failures", "parts_over_total"]
 
 PART_TOLERANCE = 0.5
 """Parts may exceed their total by this much (rounding) before it is an error."""
@@ -159,12 +160,54 @@ def _parts_check(total: str, parts: list[str]) -> pa.Check:
     import pandera.pandas as pa
 
     def within(frame: pd.DataFrame) -> pd.Series:
-        summed = frame[parts].sum(axis=1, skipna=True)
-        any_part = frame[parts].notna().any(axis=1)
-        over = any_part & frame[total].notna() & (summed > frame[total] + PART_TOLERANCE)
-        return ~over.fillna(False).astype(bool)
+        import pandas as pd
+
+        over = parts_over_total([frame[p] for p in parts], frame[total])
+        return pd.Series(~over, index=frame.index)
 
     return pa.Check(within, name=f"parts_exceed_total|{total}")
+
+
+def parts_over_total(parts: list[pd.Series], total: pd.Series) -> np.ndarray:
+    """Where the answered parts add up to more than the total plus :data:`PART_TOLERANCE`.
+
+    The same as ``frame[parts].sum(axis=1)`` on ``Float64`` answers compared with
+    ``total + PART_TOLERANCE``, where at least one part and the total are answered, but in
+    NumPy: the parts are added from left to right with the compensated (Kahan) summation
+    that pandas uses for this sum, so that the sums are the same to the last bit.
+
+    Parameters
+    ----------
+    parts : list of Series
+        The parts' answers (``Float64``; a missing answer adds nothing).
+    total : Series
+        The total's answers.
+
+    Returns
+    -------
+    ndarray of bool
+        ``True`` where the parts exceed the total.
+    """
+    import numpy as np
+
+    size = len(total)
+    summed, compensation = np.zeros(size), np.zeros(size)
+    any_part = np.zeros(size, dtype=bool)
+    with np.errstate(invalid="ignore", over="ignore"):
+        for part in parts:
+            present = part.notna().to_numpy(dtype=bool)
+            values = part.to_numpy(dtype=float, na_value=0.0)
+            step = values - compensation
+            added = summed + step
+            error = (added - summed) - step
+            error[~np.isfinite(error)] = 0.0  # an infinite part or sum: no compensation
+            np.copyto(compensation, error, where=present)
+            np.copyto(summed, added, where=present)
+            any_part |= present
+        known = any_part & total.notna().to_numpy(dtype=bool)
+        limit = total.to_numpy(dtype=float, na_value=np.nan) + PART_TOLERANCE
+        over: np.ndarray = known & (summed > limit)
+    return over
 
 
 def _rule_check(bound: BoundRule) -> pa.Check:
