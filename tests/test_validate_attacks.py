@@ -20,6 +20,8 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -29,6 +31,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from villagesurvey import parse_instrument, validate_returns, write_validation
 from villagesurvey.tables.safe import shown_name, writable
 from villagesurvey.validate.cells import serial_to_date
+from villagesurvey.validate.error_cells import _CONTROL, _nothing_to_report
 
 from .attacks import (
     HEADER,
@@ -392,3 +395,24 @@ def test_texts_and_names_are_made_writable(text, cell, name):
     assert not ILLEGAL_CHARACTERS_RE.search(writable(text))
     assert shown_name(text) == name
     shown_name(text).encode("utf-8")  # always writable as UTF-8
+
+
+_TEXTS = st.one_of(
+    st.none(),
+    st.text(alphabet=["#", "\x01", "\x1b", "\x7f", "\t", "\n", "a", "中", " "], max_size=4),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(_TEXTS, max_size=6), min_size=1, max_size=4), st.integers(0, 3))
+def test_error_cells_passed_over_only_when_no_text_could_report(
+    pieces: list[list[str | None]], cut: int
+) -> None:
+    # chunked and sliced Arrow text, as a CSV file's column comes; the cell-by-cell rule:
+    # a text starting with "#" or holding a control character is to be looked at
+    chunks = [pa.array(p, pa.large_string()) for p in pieces]
+    chunks[0] = chunks[0].slice(min(cut, len(chunks[0])))
+    column = pd.Series(pd.array(pa.chunked_array(chunks, pa.large_string()), dtype="str"))
+    texts = [t for t in column.tolist() if isinstance(t, str)]
+    suspect = any(t.startswith("#") or _CONTROL.search(t) for t in texts)
+    assert _nothing_to_report(column) is not suspect

@@ -131,7 +131,8 @@ def test_choice_answers_are_grouped_as_numpy_unique_groups_them(answers, one_lan
 def test_row_names_are_joined_as_pandas_joins_them(cells, odd):
     import pandas as pd
 
-    from villagesurvey.validate.checking import _row_names
+    from villagesurvey.validate.answer_rows import Return
+    from villagesurvey.validate.checking import _row_names, _row_names_of
     from villagesurvey.validate.result import FILE, ROW
 
     rows = [row for _, row in cells] + ([] if odd is None else [odd])
@@ -140,11 +141,16 @@ def test_row_names_are_joined_as_pandas_joins_them(cells, odd):
     raw = pd.DataFrame(
         {FILE: pd.Series(files, records, object), ROW: pd.Series(rows, records, object)}
     )
+    returns = []  # each run of one file's rows as the return it came from
+    for file, row in zip(files, rows, strict=True):
+        if not returns or returns[-1].file != file:
+            returns.append(Return(file, "sheet", [], {}, {}, {}))
+        returns[-1].rows.append(row)
     expected = raw[FILE] + " row " + raw[ROW].astype(str)  # the general way
-    names = _row_names(raw)
-    assert names.dtype == expected.dtype
-    assert names.equals(expected)
-    assert names.index.equals(expected.index)
+    for names in (_row_names(raw, returns), _row_names_of(raw)):
+        assert names.dtype == expected.dtype
+        assert names.equals(expected)
+        assert names.index.equals(expected.index)
 
 
 NUMBER = st.one_of(

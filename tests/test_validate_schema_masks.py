@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 import pandera.pandas as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from villagesurvey import Instrument
+from villagesurvey.instrument.conditions import parse_condition
 from villagesurvey.validate import validate_returns
-from villagesurvey.validate.schema import build_schemas, failures
+from villagesurvey.validate.masks import holds
+from villagesurvey.validate.schema import PART_TOLERANCE, build_schemas, failures, parts_over_total
 
 from .conftest import ROOT
 
@@ -41,3 +45,68 @@ def test_masks_find_what_pandera_finds_in_its_order(model_study: Instrument) -> 
     kinds = set(failures(schemas.errors, typed, own)["check"])
     assert {"out_of_range", "required_missing", "skip_rule_violation"} <= kinds
     assert set(failures(schemas.warnings, typed, own)["check"]) == {"outside_soft_limit"}
+
+
+def _pandas_over(frame: pd.DataFrame, parts: list[str], total: str) -> list[bool]:
+    """The pandas definition of parts above their total (as the check was first written)."""
+    summed = frame[parts].sum(axis=1, skipna=True)
+    any_part = frame[parts].notna().any(axis=1)
+    over = any_part & frame[total].notna() & (summed > frame[total] + PART_TOLERANCE)
+    return over.fillna(False).astype(bool).tolist()
+
+
+_AMOUNTS = st.one_of(
+    st.none(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.floats(min_value=-1e6, max_value=1e6).map(lambda x: round(x, 2)),
+    st.sampled_from([0.0, 0.1, 0.2, 0.3, 0.5, 1e16, -1e16, 1e308, -1e308, 2.0**53]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_AMOUNTS, _AMOUNTS, _AMOUNTS, _AMOUNTS), min_size=1, max_size=20))
+def test_parts_over_total_is_the_pandas_sum(rows: list[tuple[float | None, ...]]) -> None:
+    frame = pd.DataFrame(rows, columns=["total", "a", "b", "c"]).astype("Float64")
+    over = parts_over_total([frame["a"], frame["b"], frame["c"]], frame["total"])
+    assert over.tolist() == _pandas_over(frame, ["a", "b", "c"], "total")
+
+
+def test_parts_over_total_at_the_tolerance() -> None:
+    # 0.1 + 0.2 + 0.3 is 0.6000000000000001 added one by one, 0.6 compensated as pandas adds
+    frame = pd.DataFrame(
+        {
+            "total": [1.0, 1.0, 0.1, 5.0, None, 3.0, 0.0, 0.1],
+            "a": [1.0, 1.0, 0.1, None, 4.0, -1.0, None, 0.1],
+            "b": [0.5, 0.5000001, 0.2, None, 4.0, 4.0, None, 0.2],
+            "c": [None, None, 0.3, None, None, 0.5, None, 0.3],
+        },
+        dtype="Float64",
+    )
+    over = parts_over_total([frame["a"], frame["b"], frame["c"]], frame["total"])
+    expected = _pandas_over(frame, ["a", "b", "c"], "total")
+    assert over.tolist() == expected
+    assert expected == [False, True, False, False, False, False, False, False]
+
+
+def test_skip_rules_on_missing_answers_are_unknown() -> None:
+    # three-valued (Kleene) logic: NA and False is False, NA or True is True, not NA is NA
+    answers = pd.DataFrame(
+        {
+            "p": pd.array(["1", "2", None, "10", None, "1"], dtype="str"),
+            "n": pd.array([3.0, None, 3.0, 1.0, None, None], dtype="Float64"),
+            "m": pd.array(["a b", None, "b", "", None, "a"], dtype="str"),
+        }
+    )
+
+    def said(text: str) -> list[bool | None]:
+        out = holds(parse_condition(text), answers)
+        assert str(out.dtype) == "boolean"
+        return [None if v is pd.NA else bool(v) for v in out.tolist()]
+
+    assert said("p = 1") == [True, False, None, False, None, True]
+    assert said("p > 9") == [False, False, None, True, None, False]
+    assert said("not(p = 1)") == [False, True, None, True, None, False]
+    assert said("p = 1 and n > 2") == [True, False, None, False, None, None]
+    assert said("p = 1 or n > 2") == [True, None, True, False, None, True]
+    assert said("selected(m, 'a')") == [True, None, False, False, None, True]
+    assert said("p in [2, 10]") == [False, True, None, True, None, False]

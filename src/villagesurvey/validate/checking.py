@@ -34,6 +34,7 @@ from .tool_blanks import read_tool_blanks
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
 
 __all__ = ["CheckedRows", "check_returns", "check_rows"]
 
@@ -170,7 +171,7 @@ def check_rows(
     raw = _raw_frame(instrument, returns)
     if first:
         raw.index = pd.RangeIndex(first, first + len(raw))
-    where = _row_names(raw)
+    where = _row_names(raw, returns)
     raw = fill_submission_key(instrument, raw, raw[PROVENANCE["submission"]], where, findings)
     exported = raw[list(PROVENANCE.values())].notna().any(axis=1)
     raw = read_tool_blanks(instrument, raw, exported, findings)
@@ -201,8 +202,47 @@ def check_rows(
     return CheckedRows(raw, typed, rows, fixes, sound, where, cascaded, applied)
 
 
-def _row_names(raw: pd.DataFrame) -> pd.Series:
-    """``"<file> row <n>"`` of each record; joined in Arrow when the rows are whole numbers."""
+def _row_names(raw: pd.DataFrame, returns: list[Return]) -> pd.Series:
+    """``"<file> row <n>"`` of each record; joined in Arrow when the rows are whole numbers.
+
+    ``raw`` is the returns' rows as :func:`._raw_frame` put them, a return after another:
+    each return's name is joined to its row numbers as one Arrow scalar.
+    """
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.large_string()
+    pieces = []
+    for laid in returns:
+        numbers = _whole_numbers(laid.rows)
+        if numbers is None or not isinstance(laid.file, str):
+            break
+        file = pa.scalar(laid.file, text)
+        pieces.append(pc.binary_join_element_wise(file, numbers, pa.scalar(" row ", text)))
+    else:
+        joined = pa.chunked_array(pieces, text)
+        if len(joined) == len(raw):
+            return pd.Series(pd.array(joined, dtype="str"), index=raw.index)
+    return _row_names_of(raw)
+
+
+def _whole_numbers(rows: list[int]) -> pa.Array | None:
+    """The rows as Arrow text if every one is a whole number (not a logical value), else None."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        numbers = pa.array(rows)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    if not pa.types.is_integer(numbers.type) or numbers.null_count:
+        return None
+    return pc.cast(numbers, pa.large_string())
+
+
+def _row_names_of(raw: pd.DataFrame) -> pd.Series:
+    """:func:`_row_names` read from the frame's file and row columns."""
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc

@@ -22,6 +22,7 @@ from ..instrument import Instrument
 from .findings import Findings
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 __all__ = ["ERROR_VALUES", "find_error_cells"]
@@ -121,12 +122,16 @@ def _nothing_to_report(values: pd.Series) -> bool:
         offsets = np.frombuffer(offsets_buffer, dtype=width)[
             chunk.offset : chunk.offset + len(chunk) + 1
         ].astype(np.int64, copy=False)
-        data = np.frombuffer(data_buffer, dtype=np.uint8)
-        starts = offsets[:-1][offsets[1:] > offsets[:-1]]  # where each non-empty text starts
-        if (data[starts] == ord("#")).any():
-            return False
-        data = data[offsets[0] : offsets[-1]]
+        data = np.frombuffer(data_buffer, dtype=np.uint8)[offsets[0] : offsets[-1]]
+        if (data == ord("#")).any() and _starts_with_hash(data, offsets - offsets[0]):
+            return False  # a "#" somewhere is rare: only then where each text starts
         low = data[(data < 0x20) | (data == 0x7F)]  # tabs and line ends are no control here
         if len(low) and np.isin(low, _CONTROL_BYTES).any():
             return False
     return True
+
+
+def _starts_with_hash(data: np.ndarray, offsets: np.ndarray) -> bool:
+    """Whether a non-empty text starts with ``#``; ``offsets`` into ``data``."""
+    starts = offsets[:-1][offsets[1:] > offsets[:-1]]  # where each non-empty text starts
+    return bool((data[starts] == ord("#")).any())

@@ -34,18 +34,21 @@ def explain(
     messages: list[str] = []
     expected: list[str] = []
     shown: list[str] = []
-    for record, code, check in failed[["record", "column", "check"]].itertuples(index=False):
+    records = failed["record"].to_numpy()
+    answers = _Cells(typed, records)
+    cells = _Cells(raw, records)
+    for i, (code, check) in enumerate(failed[["column", "check"]].itertuples(index=False)):
         column = instrument.column(code)
-        value = typed.at[record, code]
+        value = answers.at(i, code)
         value = None if pd.isna(value) else value
-        row = _Row(typed, record)
+        row = _Row(answers, i)
         if check in _WORDS:
             message, wanted = _WORDS[check](instrument, column, value, row)
         else:  # one of the instrument's own checks
             message, wanted = _rule(instrument, check, column, value, row)
         messages.append(message)
         expected.append(wanted)
-        shown.append(show(raw.at[record, code]) if code in raw else show(value))
+        shown.append(show(cells.at(i, code)) if code in raw else show(value))
     return pd.DataFrame(
         {
             "record": failed["record"].to_numpy(dtype=object),
@@ -58,14 +61,36 @@ def explain(
     )
 
 
+class _Cells:
+    """The cells of a frame at the records of the findings, a column's array taken once.
+
+    ``at(i, code)`` is ``frame.at[records[i], code]``: the same element of the column's
+    array, without looking up the record and the column for each finding.
+    """
+
+    def __init__(self, frame: pd.DataFrame, records: Any) -> None:
+        self.frame = frame
+        self.positions = frame.index.get_indexer(records) if len(records) else []
+        self.arrays: dict[str, Any] = {}
+
+    def at(self, i: int, code: str) -> Any:
+        """The cell of the ``i``-th finding's record in column ``code``."""
+        if code not in self.arrays:
+            self.arrays[code] = self.frame[code].array
+        position = self.positions[i]
+        if position < 0:  # pragma: no cover - a finding's record is always a row
+            raise KeyError(code)
+        return self.arrays[code][position]
+
+
 class _Row:
     """One record's typed answers, looked up only when a message needs them."""
 
-    def __init__(self, typed: pd.DataFrame, record: int) -> None:
-        self.typed, self.record = typed, record
+    def __init__(self, cells: _Cells, i: int) -> None:
+        self.cells, self.i = cells, i
 
     def __getitem__(self, code: str) -> Any:
-        return self.typed.at[self.record, code]
+        return self.cells.at(self.i, code)
 
 
 def _bounds(low: Any, high: Any) -> str:

@@ -49,10 +49,9 @@ def holds(condition: Condition, answers: pd.DataFrame) -> pd.Series:
         result = padded.str.contains(f" {condition.value} ", regex=False)
     else:  # pragma: no cover - the parser makes no other node
         raise TypeError(f"unknown condition {condition!r}")
-    out = pd.Series(result.to_numpy(dtype=bool, na_value=False), index=answers.index)
-    out = out.astype("boolean")
-    out[missing] = pd.NA
-    return out
+    unknown = missing.to_numpy(dtype=bool)
+    known = result.to_numpy(dtype=bool, na_value=False) & ~unknown
+    return pd.Series(pd.arrays.BooleanArray(known, unknown), index=answers.index)
 
 
 def _like(column: pd.Series, value: int | float | str) -> float | str:

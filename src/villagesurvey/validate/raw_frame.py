@@ -40,7 +40,7 @@ def _raw_frame(instrument: Instrument, returns: list[Return]) -> pd.DataFrame:
     frame = {name: pd.Series(values, dtype=object) for name, values in columns.items()}
     for column in instrument.columns:
         frame[column.code] = _answers([laid.values.get(column.code) for laid in returns], returns)
-    return pd.DataFrame(frame)
+    return pd.DataFrame(frame, copy=False)  # each column made here: no copy into blocks
 
 
 def _answers(pieces: list[Any], returns: list[Return]) -> pd.Series:
@@ -64,7 +64,8 @@ def _answers(pieces: list[Any], returns: list[Return]) -> pd.Series:
         column = pa.chunked_array(chunks, pa.large_string())
         if len(chunks) > _FEW_CHUNKS and len(column) < _SMALL_CHUNK * len(chunks):
             column = pa.chunked_array([column.combine_chunks()])  # many small files: one piece
-        return column.to_pandas().astype("str")
+        text = column.to_pandas()
+        return text if text.dtype == "str" else text.astype("str")
     if all(not r.typed_cells for r in returns) and all(
         piece is None or isinstance(piece, pd.Series) for piece in pieces
     ):

@@ -9,18 +9,21 @@ total) and one whose failures are warnings (soft limits). Each check is named
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ..instrument import TODAY, BoundRule, Column, Instrument
+from ..instrument.conditions import Condition
 from .masks import holds
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
     import pandera.pandas as pa
 
-__all__ = ["PART_TOLERANCE", "Schemas", "build_schemas", "failures"]
+__all__ = ["PART_TOLERANCE", "Schemas", "build_schemas", "failures", "parts_over_total"]
 
 PART_TOLERANCE = 0.5
 """Parts may exceed their total by this much (rounding) before it is an error."""
@@ -132,6 +135,21 @@ def _build(instrument: Instrument) -> Schemas:
     )
 
 
+_HELD: ContextVar[dict[tuple[int, Condition], pd.Series] | None] = ContextVar("_HELD", default=None)
+"""While :func:`failures` runs: each skip rule's mask on its frame, worked out once."""
+
+
+def _held(rule: Condition, frame: pd.DataFrame) -> pd.Series:
+    """:func:`.masks.holds`, once per rule and frame while :func:`failures` runs."""
+    memo = _HELD.get()
+    if memo is None:
+        return holds(rule, frame)
+    key = (id(frame), rule)  # the frame lives until failures returns: its id is its own
+    if key not in memo:
+        memo[key] = holds(rule, frame)
+    return memo[key]
+
+
 def _answer_checks(column: Column) -> list[pa.Check]:
     """Required answers present where asked; no answer where the skip rule says skip."""
     import pandera.pandas as pa
@@ -141,14 +159,14 @@ def _answer_checks(column: Column) -> list[pa.Check]:
     if required:
 
         def answered(frame: pd.DataFrame) -> pd.Series:
-            asked = holds(rule, frame).fillna(False) if rule is not None else True
+            asked = _held(rule, frame).fillna(False) if rule is not None else True
             return ~(frame[code].isna() & asked)
 
         checks.append(pa.Check(answered, name=f"required_missing|{code}"))
     if rule is not None:
 
         def skipped(frame: pd.DataFrame) -> pd.Series:
-            skip = ~holds(rule, frame).fillna(True)
+            skip = ~_held(rule, frame).fillna(True)
             return ~(frame[code].notna() & skip)
 
         checks.append(pa.Check(skipped, name=f"skip_rule_violation|{code}"))
@@ -159,12 +177,54 @@ def _parts_check(total: str, parts: list[str]) -> pa.Check:
     import pandera.pandas as pa
 
     def within(frame: pd.DataFrame) -> pd.Series:
-        summed = frame[parts].sum(axis=1, skipna=True)
-        any_part = frame[parts].notna().any(axis=1)
-        over = any_part & frame[total].notna() & (summed > frame[total] + PART_TOLERANCE)
-        return ~over.fillna(False).astype(bool)
+        import pandas as pd
+
+        over = parts_over_total([frame[p] for p in parts], frame[total])
+        return pd.Series(~over, index=frame.index)
 
     return pa.Check(within, name=f"parts_exceed_total|{total}")
+
+
+def parts_over_total(parts: list[pd.Series], total: pd.Series) -> np.ndarray:
+    """Where the answered parts add up to more than the total plus :data:`PART_TOLERANCE`.
+
+    The same as ``frame[parts].sum(axis=1)`` on ``Float64`` answers compared with
+    ``total + PART_TOLERANCE``, where at least one part and the total are answered, but in
+    NumPy: the parts are added from left to right with the compensated (Kahan) summation
+    that pandas uses for this sum, so that the sums are the same to the last bit.
+
+    Parameters
+    ----------
+    parts : list of Series
+        The parts' answers (``Float64``; a missing answer adds nothing).
+    total : Series
+        The total's answers.
+
+    Returns
+    -------
+    ndarray of bool
+        ``True`` where the parts exceed the total.
+    """
+    import numpy as np
+
+    size = len(total)
+    summed, compensation = np.zeros(size), np.zeros(size)
+    any_part = np.zeros(size, dtype=bool)
+    with np.errstate(invalid="ignore", over="ignore"):
+        for part in parts:
+            present = part.notna().to_numpy(dtype=bool)
+            values = part.to_numpy(dtype=float, na_value=0.0)
+            step = values - compensation
+            added = summed + step
+            error = (added - summed) - step
+            error[~np.isfinite(error)] = 0.0  # an infinite part or sum: no compensation
+            np.copyto(compensation, error, where=present)
+            np.copyto(summed, added, where=present)
+            any_part |= present
+        known = any_part & total.notna().to_numpy(dtype=bool)
+        limit = total.to_numpy(dtype=float, na_value=np.nan) + PART_TOLERANCE
+        over: np.ndarray = known & (summed > limit)
+    return over
 
 
 def _rule_check(bound: BoundRule) -> pa.Check:
@@ -203,10 +263,22 @@ def failures(
     per failing cell and column, formatted) cost more than the checks when many cells
     fail. ``rules`` are the codes of the instrument's own checks, which may fail too.
     """
+
+    _check_dtypes(schema, typed)
+    held = _HELD.set({})
+    try:
+        return _failures(schema, typed, rules)
+    finally:
+        _HELD.reset(held)
+
+
+def _failures(
+    schema: pa.DataFrameSchema, typed: pd.DataFrame, rules: tuple[str, ...]
+) -> pd.DataFrame:
+    """:func:`failures` once the types are checked."""
     import numpy as np
     import pandas as pd
 
-    _check_dtypes(schema, typed)
     records: list[np.ndarray] = []
     columns: list[str] = []
     checks: list[str] = []
@@ -220,7 +292,7 @@ def failures(
             checks.append(check)
 
     if schema.checks:  # pandera lists the frame's failures before the columns'
-        blank = typed.isna().all(axis="columns")
+        blank = pd.Series(_blank_rows(typed), index=typed.index)
         for check in schema.checks:
             failed(check._check_fn(typed) | blank, typed.index, check.name, "")
     for code, column in schema.columns.items():
@@ -245,12 +317,33 @@ def failures(
     return table.drop_duplicates().reset_index(drop=True)
 
 
+def _blank_rows(typed: pd.DataFrame) -> np.ndarray:
+    """``typed.isna().all(axis="columns")``, stopping at the first column once no row is blank."""
+    import numpy as np
+
+    blank = np.ones(len(typed), dtype=bool)
+    for _, values in typed.items():
+        if not blank.any():
+            break
+        blank &= values.isna().to_numpy(dtype=bool)
+    return blank
+
+
+_TYPES_SEEN: dict[int, tuple[pa.DataFrameSchema, set[tuple[Any, ...]]]] = {}
+"""The column types each schema was found to accept (the schema kept, so its id stays its own)."""
+
+
 def _check_dtypes(schema: pa.DataFrameSchema, typed: pd.DataFrame) -> None:
     """Every column of the schema present, of its type (normalisation makes them so)."""
     from pandera.engines import pandas_engine
 
+    types = tuple(typed[code].dtype if code in typed else None for code in schema.columns)
+    seen = _TYPES_SEEN.setdefault(id(schema), (schema, set()))[1]
+    if types in seen:
+        return
     for code, column in schema.columns.items():
         found = pandas_engine.Engine.dtype(typed[code].dtype) if code in typed else None
         if found is None or not column.dtype.check(found):
             said = typed[code].dtype if code in typed else "missing"
             raise RuntimeError(f"unexpected schema failure: {code} is {said}, not {column.dtype}")
+    seen.add(types)
