@@ -26,7 +26,7 @@ from typing import Any
 
 from ._worker import serve
 
-__all__ = ["Outcome", "ReaderPool", "SheetData"]
+__all__ = ["Outcome", "ReaderPool", "SheetData", "without_ctrl_c"]
 
 _UNGUARDED = (
     "the reader process could not start: it imports the script that started it, which "
@@ -184,7 +184,7 @@ class ReaderPool:
             name=f"villagesurvey-reader-{self._started}",
             daemon=True,
         )
-        with _without_ctrl_c(), _stderr_into(log):
+        with without_ctrl_c(), _stderr_into(log):
             process.start()  # the reader inherits Ctrl-C held back: the parent stops it
         child.close()
         slot = _Slot(process, parent, log)
@@ -319,10 +319,11 @@ def _stderr_into(log: str) -> Any:
 
 
 @contextlib.contextmanager
-def _without_ctrl_c() -> Any:
-    """Hold Ctrl-C back while a reader starts: the reader inherits it held back, so that it
-    never prints a traceback of its own when the user interrupts (the parent stops it);
-    in the parent, a Ctrl-C that came meanwhile is delivered right after."""
+def without_ctrl_c() -> Any:
+    """Hold Ctrl-C back while a child process starts (a reader, a partition's worker): the
+    child inherits it held back, so that it never prints a traceback of its own when the
+    user interrupts (the parent stops it); in the parent, a Ctrl-C that came meanwhile is
+    delivered right after."""
     if not hasattr(signal, "pthread_sigmask"):  # Windows: readers have no console signals
         yield
         return

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from ..errors import ReturnsError
+from ._pool import without_ctrl_c
 
 __all__ = [
     "MAX_DEFAULT_JOBS",
@@ -169,7 +170,7 @@ def _submit(
     name_of: Callable[[M], str],
 ) -> Future[T]:
     try:
-        with _without_ctrl_c():  # a worker started now inherits Ctrl-C held back
+        with without_ctrl_c():  # a worker started now inherits Ctrl-C held back
             return pool.executor.submit(_released, function, *arguments)
     except BrokenProcessPool:  # a worker died while idle
         raise _died(name_of(meta)) from None
@@ -225,17 +226,3 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     for process in list(processes.values()):
         with contextlib.suppress(OSError, ValueError):
             process.kill()
-
-
-@contextlib.contextmanager
-def _without_ctrl_c() -> Iterator[None]:
-    """Hold Ctrl-C back while a worker may be started (it inherits the mask, and so never
-    prints a traceback while it imports); a Ctrl-C that came meanwhile is delivered after."""
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
