@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from villagesurvey.tables.csv_file import write_csv
-from villagesurvey.validate.csv_chunks import CarriageReturnError, CsvPieces
+from villagesurvey.validate.csv_chunks import CarriageReturnError, render_piece
 
 _TEXT = st.text(alphabet=list('ab 中,"\n\r=-+@1.5\t'), max_size=6)
 
@@ -30,15 +30,15 @@ def _pieces(path: Path, frame: pd.DataFrame, cuts: list[int]) -> bytes:
     bounds = [0, *cuts, len(frame)]
     crlf = False
     while True:
-        out = CsvPieces(path, crlf=crlf)
         try:
-            for start, end in itertools.pairwise(bounds):
-                out.add(frame.iloc[start:end])
+            data = b"".join(
+                render_piece(frame.iloc[start:end], path.name, header=n == 0, crlf=crlf)
+                for n, (start, end) in enumerate(itertools.pairwise(bounds))
+            )
             break
         except CarriageReturnError:
             crlf = True
-        finally:
-            out.close()
+    path.write_bytes(data)
     return path.read_bytes()
 
 

@@ -14,8 +14,7 @@ one-column table cut into pieces could differ.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from ..tables.csv_file import csv_bytes, texts
 from ..tables.safe import neutralise
@@ -25,7 +24,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-__all__ = ["CarriageReturnError", "CsvPieces", "render", "written_in_line_ends"]
+__all__ = ["CarriageReturnError", "render", "render_piece", "written_in_line_ends"]
 
 
 class CarriageReturnError(Exception):
@@ -59,6 +58,21 @@ def written_in_line_ends(write: Callable[[frozenset[str]], T]) -> tuple[T, froze
             crlf |= {found.name}
 
 
+def render_piece(frame: pd.DataFrame, name: str, *, header: bool, crlf: bool) -> bytes:
+    """A piece of the CSV file ``name`` (:func:`render`), for a file begun with CR LF line
+    ends or not (``crlf``).
+
+    Raises
+    ------
+    CarriageReturnError
+        If a value holds a carriage return and the file was begun with line feeds alone.
+    """
+    data, cr = render(frame, header=header, crlf=crlf)
+    if cr and not crlf:
+        raise CarriageReturnError(name)
+    return data
+
+
 def render(frame: pd.DataFrame, *, header: bool, crlf: bool) -> tuple[bytes, bool]:
     """A table's CSV bytes as :func:`~villagesurvey.tables.csv_file.write_csv` writes them,
     and whether a value holds a carriage return (then the lines end in CR LF)."""
@@ -66,29 +80,3 @@ def render(frame: pd.DataFrame, *, header: bool, crlf: bool) -> tuple[bytes, boo
     if not len(frame) and not header:
         return b"", False
     return csv_bytes(columns, header=header, crlf=crlf)
-
-
-class CsvPieces:
-    """One CSV output written a table at a time (the header with the first)."""
-
-    def __init__(self, path: Path, *, crlf: bool) -> None:
-        self.path, self.crlf = path, crlf
-        self._out: BinaryIO = open(path, "wb")  # noqa: SIM115  (closed by close())
-        self._begun = False
-
-    def add(self, frame: pd.DataFrame) -> None:
-        """Append a table's rows (and the header, the first time).
-
-        Raises
-        ------
-        CarriageReturnError
-            If a value holds a carriage return and the file was begun with line feeds.
-        """
-        data, cr = render(frame, header=not self._begun, crlf=self.crlf)
-        if cr and not self.crlf:
-            raise CarriageReturnError(self.path.name)
-        self._out.write(data)
-        self._begun = True
-
-    def close(self) -> None:
-        self._out.close()

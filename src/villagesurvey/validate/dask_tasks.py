@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..instrument import Instrument
 from .checking import _locate
-from .csv_chunks import CarriageReturnError, render
+from .csv_chunks import render_piece
 from .dask_csv import Head, Piece, lay_piece
 from .findings import Findings
 from .partition_check import Keeps, check_partition
@@ -210,9 +210,7 @@ def write_piece(
     lines = every_audit(level, outputs.show_pii)
     if outputs.level:  # a roster's lines name it, as on one machine
         lines = lines.assign(roster=outputs.level)
-    audit, cr = render(lines, header=False, crlf="audit.csv" in outputs.crlf)
-    if cr and "audit.csv" not in outputs.crlf:
-        raise CarriageReturnError("audit.csv")
+    audit = render_piece(lines, "audit.csv", header=False, crlf="audit.csv" in outputs.crlf)
     (parts / f"audit-{prefix}{n:06d}").write_bytes(audit)
     return Written(
         n, checked.file, len(raw), len(level.quarantined), str(segment.path), segment.sizes,

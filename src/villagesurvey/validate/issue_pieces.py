@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .csv_chunks import CarriageReturnError, render
+from .csv_chunks import render, render_piece
 from .stream_result import PartValidation
 
 __all__ = ["IssuePiece", "assemble_issues", "issue_piece"]
@@ -29,10 +29,7 @@ def issue_piece(level: PartValidation, path: Path, show_pii: bool, crlf: bool) -
     from .issue_tables import issues_table
 
     issues = issues_table(level, show_pii)
-    data, cr = render(issues, header=False, crlf=crlf)
-    if cr and not crlf:
-        raise CarriageReturnError("issues.csv")
-    path.write_bytes(data)
+    path.write_bytes(render_piece(issues, "issues.csv", header=False, crlf=crlf))
     sizes = issues.groupby(["severity", "check"], sort=False).size()
     pairs = [((str(k[0]), str(k[1])), int(n)) for k, n in sizes.items()]
     files = level.findings["file"]

@@ -20,14 +20,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from .checking import _locate, check_rows
-from .csv_chunks import CarriageReturnError, render
 from .findings import Findings
 from .issue_pieces import IssuePiece, assemble_issues, issue_piece
 from .parquet_tables import ParquetPieces, table_name
 from .result import NOT_READ, FileReport, Validation
 from .stream_pool import Shared, in_order
 from .stream_result import StreamedValidation
-from .stream_tasks import SplitContext, split_task
+from .stream_tasks import SplitContext, rendered, split_task
 from .stream_tasks import part_validation as part_validation
 from .streamed import Partition, Partitions
 
@@ -113,7 +112,7 @@ def write_partitions(
             for name, frame in (("clean", level.clean()),
                                 ("quarantine", level.quarantine()),
                                 ("audit", every_audit(level, show_pii))):  # fmt: skip
-                _add(outputs[name], _rendered(frame, name, formats[name], crlf))
+                _add(outputs[name], rendered(frame, name, formats[name], header=True, crlf=crlf))
     finally:
         for output in outputs.values():
             output.close()
@@ -158,20 +157,6 @@ def count_rows(
 
 def _file_of(part: Partition) -> str:
     return part.file
-
-
-def _rendered(frame: pd.DataFrame, stem: str, kind: str, crlf: frozenset[str]) -> bytes | pa.Table:
-    """A table of no partition (a batch without a row) as :func:`.stream_tasks.split_task`
-    renders a partition's: the first, so with the CSV header."""
-    from .parquet_tables import text_table
-
-    if kind == "parquet":
-        return text_table(frame)
-    name = table_name(stem, "csv")
-    data, cr = render(frame, header=True, crlf=name in crlf)
-    if cr and name not in crlf:
-        raise CarriageReturnError(name)
-    return data
 
 
 def _add(output: _Appended | ParquetPieces, table: bytes | pa.Table) -> None:

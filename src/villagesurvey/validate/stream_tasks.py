@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .csv_chunks import CarriageReturnError, render
+from .csv_chunks import render_piece
 from .findings import Findings
 from .issue_pieces import IssuePiece, issue_piece
 from .layout import Return
@@ -33,7 +33,15 @@ if TYPE_CHECKING:
     from .result import Validation
     from .stream_pool import Shared
 
-__all__ = ["Checked", "Split", "SplitContext", "check_task", "part_validation", "split_task"]
+__all__ = [
+    "Checked",
+    "Split",
+    "SplitContext",
+    "check_task",
+    "part_validation",
+    "rendered",
+    "split_task",
+]
 
 
 @dataclass
@@ -133,7 +141,6 @@ def split_task(
     """
     from .checking import _locate
     from .issue_tables import every_audit
-    from .parquet_tables import table_name, text_table
 
     shared = context.value
     with open(waiting, "rb") as stream:
@@ -143,19 +150,13 @@ def split_task(
         found.add_frame(frame)
     located = _locate(found.frame(), raw, [shared.letters[file]])
     level = part_validation(instrument.value, raw, typed, located, shared.rosters, shared.shown)
-    tables: dict[str, bytes | pa.Table] = {}
-    for stem, frame in (("clean", level.clean()),
-                        ("quarantine", level.quarantine()),
-                        ("audit", every_audit(level, shared.show_pii))):  # fmt: skip
-        kind = "csv" if stem == "audit" else shared.table_format
-        if kind == "parquet":
-            tables[stem] = text_table(frame)
-            continue
-        name = table_name(stem, "csv")
-        data, cr = render(frame, header=number == 0, crlf=name in crlf)
-        if cr and name not in crlf:
-            raise CarriageReturnError(name)
-        tables[stem] = data
+    tables = {
+        stem: rendered(frame, stem, "csv" if stem == "audit" else shared.table_format,
+                       header=number == 0, crlf=crlf)
+        for stem, frame in (("clean", level.clean()),
+                            ("quarantine", level.quarantine()),
+                            ("audit", every_audit(level, shared.show_pii)))
+    }  # fmt: skip
     issues = issue_piece(
         level,
         waiting.with_name(f"issues-{len(crlf)}-{number:06d}"),
@@ -163,6 +164,25 @@ def split_task(
         "issues.csv" in crlf,
     )
     return Split(len(raw), len(level.quarantined), tables, issues)
+
+
+def rendered(
+    frame: pd.DataFrame, stem: str, kind: str, *, header: bool, crlf: frozenset[str]
+) -> bytes | pa.Table:
+    """A partition's piece of the table ``stem``: its Parquet text table, or its CSV bytes
+    (with the header for the first partition; CR LF line ends if the file is in ``crlf``).
+
+    Raises
+    ------
+    CarriageReturnError
+        If a value holds a carriage return and the CSV file is not in ``crlf``.
+    """
+    from .parquet_tables import table_name, text_table
+
+    if kind == "parquet":
+        return text_table(frame)
+    name = table_name(stem, "csv")
+    return render_piece(frame, name, header=header, crlf=name in crlf)
 
 
 def part_validation(
