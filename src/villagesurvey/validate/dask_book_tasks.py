@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import multiprocessing
-import pickle
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from ..instrument import Instrument
 from .dask_tasks import RECORD_STRIDE, Checked
 from .findings import Findings
-from .partition_check import check_partition
+from .partition_check import check_partition, waiting_at
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -164,8 +163,7 @@ def _check(
     first = number * RECORD_STRIDE
     checked = check_partition(instrument, laid, first=first)
     found.add_frame(checked.unlocated)
-    with open(where, "wb") as out:
-        pickle.dump(checked.waiting, out, pickle.HIGHEST_PROTOCOL)
+    checked.wait(where)
     return Checked(
         number, laid.file, first, len(checked.raw), str(where), len(laid.rows), [],
         found.frame(), checked.provenance, dict(laid.letters), checked.keeps,
@@ -187,9 +185,8 @@ def level_rows(
     Excel row with the ``columns`` as read and as typed (the keys, the columns of the
     rosters' counts, totals, conditions and ages), and the records quarantined so far (its
     errors, the duplicates ``copies``, the cascades)."""
-    from .dask_tasks import _load
 
-    raw, typed, table, cascaded = _load(checked.path)
+    raw, typed, table, cascaded = waiting_at(checked.path)
     errors = {int(r) for r in copies["record"]}
     for frame in (table, *cascaded):
         bad = frame[(frame["severity"] == "error") & frame["record"].notna()]

@@ -22,7 +22,7 @@ from .checking import _locate
 from .csv_chunks import render_piece
 from .dask_csv import Head, Piece, lay_piece
 from .findings import Findings
-from .partition_check import Keeps, check_partition
+from .partition_check import Keeps, check_partition, waiting_at
 
 if TYPE_CHECKING:
     import numpy as np
@@ -68,8 +68,7 @@ def check_piece(
     checked = check_partition(instrument, laid, first=first)
     found.add_frame(checked.unlocated)
     path = Path(folder) / f"{piece.number:06d}.pickle"
-    with open(path, "wb") as out:
-        pickle.dump(checked.waiting, out, pickle.HIGHEST_PROTOCOL)
+    checked.wait(path)
     return Checked(
         piece.number, piece.file.name, first, len(checked.raw), str(path), len(laid.rows),
         trailing, found.frame(), checked.provenance, dict(laid.letters), checked.keeps,
@@ -128,14 +127,8 @@ def rows_of(path: str, wanted: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The typed rows and their file, row and submission, of the records ``wanted``."""
     from .result import FILE, PROVENANCE, ROW
 
-    raw, typed, _, _ = _load(path)
+    raw, typed, _, _ = waiting_at(path)
     return typed.loc[wanted], raw.loc[wanted, [FILE, ROW, PROVENANCE["submission"]]]
-
-
-def _load(path: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, Any]:
-    with open(path, "rb") as stream:
-        loaded: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, Any] = pickle.load(stream)  # noqa: S301  (written by this run, in its own staging folder)
-    return loaded
 
 
 @dataclasses.dataclass
@@ -187,7 +180,7 @@ def write_piece(
     from .issue_tables import every_audit
     from .stream_split import part_validation
 
-    raw, typed, table, cascaded = _load(checked.path)
+    raw, typed, table, cascaded = waiting_at(checked.path)
     copies, outliers = late
     found = Findings()
     for frame in (table, copies.assign(severity="error"), *cascaded,

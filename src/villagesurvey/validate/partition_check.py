@@ -12,6 +12,7 @@ time, the Dask path (:mod:`.dask_tasks`) as one task per partition.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..instrument import Instrument
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-__all__ = ["BLANK_GROUP", "CheckedPartition", "Keeps", "check_partition"]
+__all__ = ["BLANK_GROUP", "CheckedPartition", "Keeps", "check_partition", "waiting_at"]
 
 BLANK_GROUP = ("\0blank",)
 """The key of the group of records whose group answer is blank."""
@@ -100,6 +101,22 @@ class CheckedPartition:
     def waiting(self) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, Any]:
         """What waits for the split: rows as read, typed, findings, cascades."""
         return self.raw, self.typed, self.table, self.cascaded
+
+    def wait(self, path: str | Path) -> None:
+        """Write what waits for the split to ``path`` (:func:`waiting_at` reads it back)."""
+        import pickle
+
+        with open(path, "wb") as out:
+            pickle.dump(self.waiting, out, pickle.HIGHEST_PROTOCOL)
+
+
+def waiting_at(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, Any]:
+    """What a checked partition left waiting at ``path`` (:meth:`CheckedPartition.wait`)."""
+    import pickle
+
+    with open(path, "rb") as stream:
+        loaded: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, Any] = pickle.load(stream)  # noqa: S301  (written by this run, in its own staging folder)
+    return loaded
 
 
 def check_partition(instrument: Instrument, piece: Return, first: int = 0) -> CheckedPartition:

@@ -22,7 +22,7 @@ from .csv_chunks import render_piece
 from .findings import Findings
 from .issue_pieces import IssuePiece, issue_piece
 from .layout import Return
-from .partition_check import Keeps, check_partition
+from .partition_check import Keeps, check_partition, waiting_at
 from .stream_result import PartValidation
 
 if TYPE_CHECKING:
@@ -80,8 +80,7 @@ def check_task(
     else:
         laid = piece
     checked = check_partition(instrument.value, laid, first=first)
-    with open(path, "wb") as out:
-        pickle.dump(checked.waiting, out, pickle.HIGHEST_PROTOCOL)
+    checked.wait(path)
     return Checked(len(checked.raw), checked.unlocated, checked.provenance, checked.keeps)
 
 
@@ -143,8 +142,7 @@ def split_task(
     from .issue_tables import every_audit
 
     shared = context.value
-    with open(waiting, "rb") as stream:
-        raw, typed, table, cascaded = pickle.load(stream)  # noqa: S301  (written by this run, in its staging folder)
+    raw, typed, table, cascaded = waiting_at(waiting)
     found = Findings()
     for frame in (table, late[0], *cascaded, late[1]):  # as check_returns adds them
         found.add_frame(frame)

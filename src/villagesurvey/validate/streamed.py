@@ -51,7 +51,7 @@ from ..instrument import Instrument
 from .csv_stream import NotStreamableError, StreamedFile, csv_partitions
 from .findings import Findings
 from .layout import Return
-from .partition_check import Keeps
+from .partition_check import Keeps, waiting_at
 from .result import PROVENANCE
 from .stream_pool import Shared, Workers, give_back, in_order
 from .stream_tasks import Checked, check_task
@@ -226,7 +226,7 @@ class Partitions:
         for part in self.parts:
             inside = wanted[(wanted >= part.first) & (wanted < part.first + part.size)]
             if len(inside):
-                raw, typed, _, _ = _load(part.path)
+                raw, typed, _, _ = waiting_at(part.path)
                 rows.append(typed.loc[inside])  # a total row has no hash: never wanted
                 raws.append(raw.loc[inside, [FILE, ROW, PROVENANCE["submission"]]])
         if not rows:
@@ -297,12 +297,6 @@ class _Relay(Findings):
     def take(self) -> _Held:
         held, self._held = _Held(self._held), []
         return held
-
-
-def _load(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, Any]:
-    with open(path, "rb") as stream:
-        loaded: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, Any] = pickle.load(stream)  # noqa: S301  (written by this run, in its own staging folder)
-    return loaded
 
 
 def _no_duplicates() -> pd.DataFrame:
