@@ -25,7 +25,8 @@ from .findings import Findings
 from .issue_pieces import assemble_issues, issue_piece
 from .result import FileReport, Validation
 from .stream_result import StreamedValidation
-from .stream_split import count_rows, part_validation
+from .stream_split import count_rows
+from .stream_tasks import part_validation
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -44,7 +44,7 @@ from .dask_tasks import Checked, Outputs, Written, check_piece, write_piece
 from .export_repeats import no_repeat_tables
 from .findings import Findings
 from .result import FileReport, Validation
-from .stream_split import part_validation
+from .stream_tasks import part_validation
 from .stream_writing import empty_rosters
 
 if TYPE_CHECKING:

@@ -178,7 +178,7 @@ def write_piece(
     (:func:`.dask_outputs.finish`), after every other finding, as on one machine."""
     from .issue_pieces import issue_piece
     from .issue_tables import every_audit
-    from .stream_split import part_validation
+    from .stream_tasks import part_validation
 
     raw, typed, table, cascaded = waiting_at(checked.path)
     copies, outliers = late

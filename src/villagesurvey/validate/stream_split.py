@@ -26,15 +26,14 @@ from .parquet_tables import ParquetPieces, table_name
 from .result import NOT_READ, FileReport, Validation
 from .stream_pool import Shared, in_order
 from .stream_result import StreamedValidation
-from .stream_tasks import SplitContext, rendered, split_task
-from .stream_tasks import part_validation as part_validation
+from .stream_tasks import SplitContext, part_validation, rendered, split_task
 from .streamed import Partition, Partitions
 
 if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
-__all__ = ["LateFindings", "part_validation", "write_partitions"]
+__all__ = ["LateFindings", "write_partitions"]
 
 
 @dataclass
