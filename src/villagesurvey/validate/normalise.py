@@ -270,10 +270,7 @@ def _texts(column: Column, parts: Parts, log: Log) -> pd.Series:
         shown = [show(v) for v in parts.at(others)]
         out = pd.concat([out, pd.Series(shown, index=parts.index[others], dtype="str")])
     changed = ((stripped != text) & (stripped != "")).to_numpy(dtype=bool)
-    for record, value in text[changed].items():
-        log.cell(record, column.code, value, "whitespace", "fixed",
-                 f"read {value!r} as {value.strip()!r} (spaces around it removed)", "",
-                 value.strip())  # fmt: skip
+    _log_trimmed(column, text[changed], log)
     return out.reindex(parts.index).astype("str")
 
 
@@ -283,11 +280,16 @@ def _text_column(column: Column, cells: pd.Series, untyped: bool, log: Log) -> p
     if fast is None:
         return _texts(column, split(cells), log)
     out, changed = fast
+    _log_trimmed(column, changed, log)
+    return out
+
+
+def _log_trimmed(column: Column, changed: pd.Series, log: Log) -> None:
+    """A ``whitespace`` fix for each text (by record) whose spaces around it were removed."""
     for record, value in changed.items():
         log.cell(record, column.code, value, "whitespace", "fixed",
                  f"read {value!r} as {value.strip()!r} (spaces around it removed)", "",
                  value.strip())  # fmt: skip
-    return out
 
 
 def _lane_numbers(column: Column, lane: Distinct, log: Log) -> pd.Series:
