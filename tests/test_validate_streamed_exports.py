@@ -1,6 +1,6 @@
 """Real phone exports on the streamed path: KoboToolbox's CSV exports (formpack's fixtures)
-give the in-memory path's bytes in partitions of two rows, the warnings of an export without
-its repeats' tables included; ODK Central's export of a form with repeats (a CSV file per
+give the in-memory path's bytes in partitions of two rows (two of them also checked by two
+worker processes), the warnings of an export without its repeats' tables included; ODK Central's export of a form with repeats (a CSV file per
 repeat) is not streamed, since its repeat rows are linked to their households in memory."""
 
 from __future__ import annotations
@@ -21,14 +21,20 @@ IN_MEMORY_ONLY = {"issues.xlsx", "corrections.xlsx", "dashboard.html"}
 FORMS = sorted(p.stem for p in KOBO.glob("*.xlsx"))
 
 
-@pytest.mark.parametrize("name", FORMS)
-def test_a_kobo_csv_export_streams_to_the_in_memory_bytes(name: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("name", "jobs"),
+    [*((name, 1) for name in FORMS),
+     ("sanitation_report", 2), ("site_inspection", 2)],  # rows quarantined, in workers
+)  # fmt: skip
+def test_a_kobo_csv_export_streams_to_the_in_memory_bytes(
+    name: str, jobs: int, tmp_path: Path
+) -> None:
     form = KOBO / f"{name}.xlsx"
     instrument = read_xlsform(form).instrument
     export = form.with_suffix(".csv")
     memory, streamed = tmp_path / "memory", tmp_path / "streamed"
     write_validation(validate_returns(instrument, [export], workers=1, views=()), memory)
-    validate_streamed(instrument, [export], streamed, partition_rows=2)
+    validate_streamed(instrument, [export], streamed, partition_rows=2, jobs=jobs)
     written = sorted(p.name for p in streamed.iterdir())
     assert written == sorted({p.name for p in memory.iterdir()} - IN_MEMORY_ONLY)
     for file in written:
