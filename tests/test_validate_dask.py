@@ -18,7 +18,6 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.dataset as ds
 import pytest
-from python_calamine import CalamineWorkbook
 
 from villagesurvey.instrument import load_instrument
 from villagesurvey.validate import csv_stream, validate_returns, write_validation
@@ -26,11 +25,17 @@ from villagesurvey.validate.dask_csv import BLOCK_BYTES, scan
 from villagesurvey.validate.dask_run import validate_dask
 
 from .attacks import run_cli
-from .test_validate_streamed import INSTRUMENT, ROOT, _generated, _sheet_rows, _write
+from .test_validate_streamed import (
+    INSTRUMENT,
+    ROOT,
+    _generated,
+    _sheet_rows,
+    _write,
+    same_issue_sheets,
+)
 
 TABLES = ("clean", "quarantine", "clean_members", "quarantine_members")
 SAME_BYTES = ("issues.csv", "audit.csv", "dropped.csv", "dropped_members.csv")
-# issues.xlsx is compared sheet by sheet (a workbook's bytes hold the time it was written)
 
 
 @pytest.fixture(scope="module")
@@ -103,12 +108,7 @@ def _compare(dask_out: Path, memory: Path, partition_by: str | None) -> None:
     got = json.loads((dask_out / "summary.json").read_text(encoding="utf-8"))
     said = json.loads((memory / "summary.json").read_text(encoding="utf-8"))
     assert got == said
-    books = [CalamineWorkbook.from_path(str(f / "issues.xlsx")) for f in (dask_out, memory)]
-    rates = {"by_enumerator", "by_village_id"}  # response rates: not made on Dask
-    assert books[0].sheet_names == [n for n in books[1].sheet_names if n not in rates]
-    for name in books[0].sheet_names:
-        sheets = [book.get_sheet_by_name(name).to_python() for book in books]
-        assert sheets[0] == sheets[1], name
+    same_issue_sheets(dask_out, memory)
     for entry in got["files"]:
         assert entry["rows_in"] == (
             entry["rows_clean"] + entry["rows_quarantined"] + entry["rows_not_read"]

@@ -165,17 +165,17 @@ def test_the_cli_streams_parquet_from_the_size_csv_streams_from(
                                      "--partition-by", "village_id"])  # fmt: skip
     assert said.exit_code == 0, said.output
     assert "wrote clean.parquet, quarantine.parquet, clean_members.parquet" in said.output
-    assert not (tmp_path / "a" / "issues.xlsx").exists()  # the streamed set
+    assert not (tmp_path / "a" / "dashboard.html").exists()  # the streamed set
     assert (tmp_path / "a" / "clean.parquet").is_dir()
     monkeypatch.setattr(streamed, "STREAM_FROM_BYTES", 1)  # as if truth.csv were large
     said = CliRunner().invoke(main, [*args, "-o", str(tmp_path / "b")])
     assert said.exit_code == 0, said.output
-    assert not (tmp_path / "b" / "issues.xlsx").exists()
+    assert not (tmp_path / "b" / "dashboard.html").exists()
     assert pq.read_table(tmp_path / "b" / "clean.parquet").num_rows == 62
     monkeypatch.setattr(streamed, "STREAM_FROM_BYTES", 2**40)
     said = CliRunner().invoke(main, [*args, "-o", str(tmp_path / "c")])
     assert said.exit_code == 0, said.output
-    assert (tmp_path / "c" / "issues.xlsx").exists()  # small: in memory, the whole set
+    assert (tmp_path / "c" / "dashboard.html").exists()  # small: in memory, the whole set
 
 
 def test_the_output_help_names_the_files_of_both_formats_and_both_paths() -> None:

@@ -696,7 +696,7 @@ def _returns(ctx: Any, param: Any, values: tuple[str, ...]) -> tuple[Path | str,
     "Folder for clean.csv and quarantine.csv (clean.parquet and quarantine.parquet with "
     "--format parquet), issues.csv, issues.xlsx, corrections.xlsx, audit.csv, dropped.csv, "
     "dashboard.html and summary.json; per roster, clean_<roster> and quarantine_<roster> "
-    "(.csv or .parquet) and dropped_<roster>.csv. Validated in partitions: no issues.xlsx, "
+    "(.csv or .parquet) and dropped_<roster>.csv. Validated in partitions: no "
     "corrections.xlsx or dashboard.html."
 )
 @click.option(

@@ -16,8 +16,8 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .._atomic import atomic_path
 from ..instrument import Instrument
+from .capped_issues import Heads, add_heads, first_findings, write_capped_xlsx
 from .checking import _locate, check_rows
 from .csv_chunks import render
 from .dask_tasks import Checked, Written, keep_heads
@@ -113,8 +113,7 @@ def finish(
         with open(target, "rb") as source, open(staging / "issues.csv", "ab") as out:
             source.readline()  # its header
             shutil.copyfileobj(source, out)
-        for check, rows in more.items():
-            _more_heads(heads, rows, check)
+        add_heads(heads, more)
         every = _added(every, counts)
         done[level.code] = _counted(level, placed, counts)
     _issues_parquet(staging / "issues.csv", staging / "issues.parquet")
@@ -178,7 +177,7 @@ def level_issues(
         segments.append(issue_piece(unplaced, parts / f"{prefix}file-{number:06d}", show_pii,
                                     crlf))  # fmt: skip
         segments[-1].file = str(name)
-        keep_heads(unplaced, show_pii, parts / f"heads-{prefix}file-{number:06d}.pickle")
+        keep_heads(segments[-1].heads, parts / f"heads-{prefix}file-{number:06d}.pickle")
     tail = []
     if linked is not None and len(linked):
         across = part_validation(instrument, blank, blank, linked, {}, frozenset())
@@ -188,8 +187,7 @@ def level_issues(
     if tail:
         from .issue_tables import issues_table
 
-        for check, rows in issues_table(across, show_pii).groupby("check", sort=False):
-            _more_heads(heads, rows, str(check))
+        add_heads(heads, first_findings(issues_table(across, show_pii)))
     return tally, heads, located
 
 
@@ -215,18 +213,6 @@ def _counted(
         level.instrument, level.reports, empty.raw, empty.typed, located,
         pd.Index([], dtype="int64"), totals=totals, tally=tally,
     )  # fmt: skip
-
-
-def _more_heads(heads: dict[str, Any], rows: pd.DataFrame, check: str) -> None:
-    """Add a check's findings to its first ones (:func:`_heads_in_order`)."""
-    import pandas as pd
-
-    from ._xlsx import MAX_CHECK_ROWS
-
-    held = heads.get(check)
-    if held is None or len(held) < MAX_CHECK_ROWS:
-        both = rows if held is None else pd.concat([held, rows], ignore_index=True)
-        heads[check] = both.head(MAX_CHECK_ROWS)
 
 
 def _added(
@@ -266,69 +252,16 @@ def _issues_parquet(source: Path, target: Path) -> None:
             out.write_batch(batch)
 
 
-def _heads_in_order(
-    parts: Path, segments: list[Any], partitions: int, prefix: str = ""
-) -> dict[str, Any]:
+def _heads_in_order(parts: Path, segments: list[Any], partitions: int, prefix: str = "") -> Heads:
     """The first findings of each check over the batch, in the order of issues.csv (of a
     level's pieces, named with ``prefix``)."""
-    import pandas as pd
-
-    from ._xlsx import MAX_CHECK_ROWS
-
     names = {id(s): f"heads-{prefix}{s.order - 1:06d}.pickle" for s in segments[:partitions]}
     names |= {
         id(s): f"heads-{prefix}file-{n:06d}.pickle" for n, s in enumerate(segments[partitions:])
     }
-    heads: dict[str, Any] = {}
+    heads: Heads = {}
     for segment in sorted(segments, key=lambda s: (s.file, s.order)):
         with open(parts / names[id(segment)], "rb") as stream:
-            found: dict[str, Any] = pickle.load(stream)  # noqa: S301  (written by this run)
-        for check, rows in found.items():
-            held = heads.get(check)
-            if held is None or len(held) < MAX_CHECK_ROWS:
-                both = rows if held is None else pd.concat([held, rows], ignore_index=True)
-                heads[check] = both.head(MAX_CHECK_ROWS)
+            found: Heads = pickle.load(stream)  # noqa: S301  (written by this run)
+        add_heads(heads, found)
     return heads
-
-
-def write_capped_xlsx(
-    path: Path,
-    result: DaskValidation,
-    heads: dict[str, Any],
-    tally: dict[str, dict[str, int]] | None = None,
-) -> None:
-    """issues.xlsx as the one-machine path writes it: the summary, the files, a sheet per
-    check with its first findings (the count from all of them: ``tally``, the households'
-    and the rosters' findings, by default the households'); no response rates."""
-    from ..tables.xlsx_stream import TableBook
-    from ._xlsx import MAX_CHECK_ROWS, summary_rows
-    from .issue_tables import ISSUE_COLUMNS
-
-    with atomic_path(path) as temporary:
-        book = TableBook(temporary)
-        book.add("Summary", ["item", "value", "detail"], summary_rows(result))
-        columns = ["file", "status", "rows_in", "rows_clean", "rows_quarantined", "check",
-                   "reason", "sha256"]  # fmt: skip
-        files = [[f.name, f.status, f.rows_in, f.rows_clean, f.rows_quarantined, f.check,
-                  f.reason, f.sha256 or ""] for f in result.files]  # fmt: skip
-        book.add("Files", columns, files)
-        order = {"error": 0, "warning": 1, "fixed": 2, "corrected": 3, "confirmed": 4}
-        every = result.tally if tally is None else tally
-        counts = [((check, severity), count) for severity, checks in every.items()
-                  for check, count in checks.items()]  # fmt: skip
-        seen: set[str] = set()
-        for (check, _), _ in sorted(counts, key=lambda i: (order[i[0][1]], -i[1], i[0][0])):
-            if check in seen:
-                continue
-            seen.add(check)
-            total = sum(n for (c, _), n in counts if c == check)
-            shown = heads[check]
-            rows = zip(*(shown[c].tolist() for c in shown.columns), strict=True)
-            note = None
-            if total > MAX_CHECK_ROWS:
-                note = (
-                    f"showing the first {MAX_CHECK_ROWS:,} of {total:,} findings; "
-                    "issues.csv has them all"
-                )
-            book.add(check, list(ISSUE_COLUMNS), rows, note=note)
-        book.save()

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
+    from .capped_issues import Heads
     from .result import Validation
 
 __all__ = ["RECORD_STRIDE", "Checked", "Written", "check_piece", "write_piece"]
@@ -199,7 +200,7 @@ def write_piece(
     parts = staging / ".partitions"
     crlf = "issues.csv" in outputs.crlf
     segment = issue_piece(listed, parts / f"issues-{prefix}{n:06d}", outputs.show_pii, crlf)
-    keep_heads(listed, outputs.show_pii, parts / f"heads-{prefix}{n:06d}.pickle")
+    keep_heads(segment.heads, parts / f"heads-{prefix}{n:06d}.pickle")
     lines = every_audit(level, outputs.show_pii)
     if outputs.level:  # a roster's lines name it, as on one machine
         lines = lines.assign(roster=outputs.level)
@@ -222,13 +223,8 @@ def _after(located: pd.DataFrame, levels: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def keep_heads(level: Validation, show_pii: bool, path: Path) -> None:
-    """Keep the first findings of each check (as many as issues.xlsx shows) for the workbook."""
-    from ._xlsx import MAX_CHECK_ROWS
-    from .outputs import issues_table
-
-    issues = issues_table(level, show_pii)
-    heads = {str(check): rows.head(MAX_CHECK_ROWS) for check, rows in issues.groupby("check")}
+def keep_heads(heads: Heads, path: Path) -> None:
+    """Keep the first findings of each check of a piece of issues.csv for the workbook."""
     with open(path, "wb") as out:
         pickle.dump(heads, out, pickle.HIGHEST_PROTOCOL)
 

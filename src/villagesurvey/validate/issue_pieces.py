@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .capped_issues import Heads, first_findings
 from .csv_chunks import render, render_piece
 from .stream_result import PartValidation
 
@@ -16,12 +17,14 @@ __all__ = ["IssuePiece", "assemble_issues", "issue_piece"]
 
 @dataclass
 class IssuePiece:
-    """A piece of issues.csv waiting on disk: its file, its place, its findings by check."""
+    """A piece of issues.csv waiting on disk: its file, its place, its findings by check
+    and the first of them (:func:`.capped_issues.first_findings`)."""
 
     file: str
     order: int
     path: Path
     sizes: list[tuple[tuple[str, str], int]]
+    heads: Heads = field(default_factory=dict)
 
 
 def issue_piece(level: PartValidation, path: Path, show_pii: bool, crlf: bool) -> IssuePiece:
@@ -33,7 +36,8 @@ def issue_piece(level: PartValidation, path: Path, show_pii: bool, crlf: bool) -
     sizes = issues.groupby(["severity", "check"], sort=False).size()
     pairs = [((str(k[0]), str(k[1])), int(n)) for k, n in sizes.items()]
     files = level.findings["file"]
-    return IssuePiece(str(files.iloc[0]) if len(files) else "", 0, path, pairs)
+    file = str(files.iloc[0]) if len(files) else ""
+    return IssuePiece(file, 0, path, pairs, first_findings(issues))
 
 
 def assemble_issues(

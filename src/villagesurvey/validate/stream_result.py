@@ -16,7 +16,8 @@ __all__ = ["STREAMED_OUTPUTS", "PartValidation", "StreamedValidation"]
 
 
 STREAMED_OUTPUTS = (
-    "clean.csv", "quarantine.csv", "issues.csv", "audit.csv", "dropped.csv", "summary.json",
+    "clean.csv", "quarantine.csv", "issues.csv", "issues.xlsx", "audit.csv", "dropped.csv",
+    "summary.json",
 )  # fmt: skip
 """The files :func:`.stream_writing.validate_streamed` writes (and each roster's clean,
 quarantine, dropped); with Parquet, ``clean.parquet`` and ``quarantine.parquet`` in place of

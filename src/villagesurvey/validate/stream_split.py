@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from .capped_issues import Heads, add_heads, write_capped_xlsx
 from .checking import _locate, check_rows
 from .findings import Findings
 from .issue_pieces import IssuePiece, assemble_issues, issue_piece
@@ -83,6 +84,7 @@ def write_partitions(
     formats = {"clean": table_format, "quarantine": table_format, "audit": "csv"}
     outputs = {name: _table(staging, name, kind, partition_by) for name, kind in formats.items()}
     segments: list[IssuePiece] = []  # the pieces of issues.csv
+    heads: dict[str, Heads] = {}  # the first findings of each check, by file
     rows: Counter[str] = Counter()
     quarantined: Counter[str] = Counter()
     issues_crlf = "issues.csv" in crlf
@@ -105,6 +107,8 @@ def write_partitions(
                 _add(outputs[name], table)
             segments.append(split.issues)
             segments[-1].file, segments[-1].order = part.file, n + 1
+            add_heads(heads.setdefault(part.file, {}), split.issues.heads)
+            split.issues.heads = {}
         if not parts.parts:  # the headers of a batch without a row
             none = Findings().frame()
             level = part_validation(instrument, empty.raw, empty.typed, none, rosters, shown)
@@ -124,13 +128,19 @@ def write_partitions(
             issue_piece(level, parts.folder / f"file-{number:06d}", show_pii, issues_crlf)
         )
         segments[-1].file = str(name)
+        heads[str(name)] = add_heads(segments[-1].heads, heads.get(str(name), {}))
     tally = assemble_issues(staging / "issues.csv", segments, issues_crlf)
     totals = count_rows(files, rows, quarantined, located)
     nothing = pd.Index([], dtype="int64")
-    return StreamedValidation(
+    result = StreamedValidation(
         instrument, files, empty.raw, empty.typed, located, nothing, rosters=rosters,
         totals=totals, tally=tally, table_format=table_format,
     )  # fmt: skip
+    every: Heads = {}
+    for file in sorted(heads):  # in the order of issues.csv
+        add_heads(every, heads[file])
+    write_capped_xlsx(staging / "issues.xlsx", result, every)
+    return result
 
 
 def count_rows(
