@@ -7,8 +7,11 @@ be the same for answers :func:`.duplicates.find_duplicates` holds equal, in any 
 (a blank is a blank, ``-0.0`` is ``0.0``, a NaN is a NaN); two different rows sharing a hash
 only cost a row read back.
 
-A column is hashed from its buffers, with no table of its distinct values: a number from its
-64 bits, a text from its UTF-8 bytes eight at a time and its length.
+A column is hashed from its buffers, with no table of its distinct values: a number from the
+64 bits of its float64 (an integer beyond float64 from its own), a text from its UTF-8 bytes
+eight at a time and its length, a blank as a blank whatever the column's type. A column of
+Python objects is hashed a value at a time the same way; an object neither text nor number by
+its type and representation.
 """
 
 from __future__ import annotations
@@ -43,18 +46,25 @@ def _mix(values: np.ndarray) -> np.ndarray:
 
 
 def _number_bits(values: np.ndarray) -> np.ndarray:
-    """The bits of each number as uint64 (a copy); every NaN alike and ``-0.0`` as ``0.0``."""
+    """The bits of each number as a float64, as uint64 (a copy): a number hashes alike whatever
+    its type (``1``, ``1.0``, ``True``), every NaN alike and ``-0.0`` as ``0.0``; an integer
+    no float64 holds exactly by its own bits."""
     import numpy as np
 
+    if values.dtype.kind in "mM":  # dates and durations by their count of the unit
+        values = values.view(np.int64)
+    wide = values.astype(np.float64)
+    bits = (wide + 0.0).view(np.uint64)  # -0.0 + 0.0 is 0.0
     if values.dtype.kind == "f":
-        bits = (values.astype(np.float64, copy=False) + 0.0).view(np.uint64)  # -0.0 + 0.0 is 0.0
-        nan = np.isnan(values)
+        nan = np.isnan(wide)
         if nan.any():
             bits[nan] = np.float64(np.nan).view(np.uint64)
-        return bits
-    if values.dtype.kind in "mM":
-        values = values.view(np.int64)
-    return values.astype(np.uint64)  # integers in two's complement, booleans as 0 and 1
+    elif values.dtype.kind in "iu" and len(values):
+        exact = np.abs(wide) < 2.0**63
+        exact[exact] = wide[exact].astype(values.dtype) == values[exact]
+        if not exact.all():
+            bits[~exact] = values[~exact].astype(np.uint64)
+    return bits
 
 
 def _factor(word_number: int) -> np.uint64:
@@ -88,11 +98,8 @@ def _text_hashes(chunk: pa.Array) -> np.ndarray:
         data = np.frombuffer(data_buffer, dtype=np.uint8)[first:end]
         width = int(lengths.max())
         filled = lengths > 0
-        whole = bool(filled.all())
-        if whole and int(lengths.min()) == width or not whole and (
-            int(lengths[filled].min()) == width
-        ):  # texts of one width (or empty) lie side by side: no gathering
-            _add_side_by_side(out if whole else None, out, filled, data, width)
+        if int(lengths[filled].min()) == width:  # texts of one width (or empty) lie side
+            _add_side_by_side(out, filled, data, width)  # by side: no gathering
         else:
             _add_words(out, data, offsets[:-1] - first, lengths)
     if chunk.null_count:
@@ -101,11 +108,9 @@ def _text_hashes(chunk: pa.Array) -> np.ndarray:
     return out
 
 
-def _add_side_by_side(
-    whole: np.ndarray | None, out: np.ndarray, filled: np.ndarray, data: np.ndarray, width: int
-) -> None:
-    """Add the words of texts all ``width`` bytes long, one after the other in ``data``, to
-    ``out`` (at the ``filled`` rows, or every row when ``whole`` is ``out``)."""
+def _add_side_by_side(out: np.ndarray, filled: np.ndarray, data: np.ndarray, width: int) -> None:
+    """Add to ``out`` (at the ``filled`` rows) the words of texts all ``width`` bytes long,
+    one after the other in ``data``."""
     import numpy as np
 
     count = len(data) // width
@@ -119,8 +124,8 @@ def _add_side_by_side(
     total = packed[:, 0] * _factor(1)
     for w in range(1, words):
         total += packed[:, w] * _factor(w + 1)
-    if whole is not None:
-        whole += total
+    if len(total) == len(out):
+        out += total
     else:
         out[filled] += total
 
@@ -185,16 +190,10 @@ def column_hashes(column: pd.Series) -> np.ndarray:
     blank = column.isna().to_numpy(dtype=bool)
     if isinstance(column.dtype, np.dtype) and column.dtype.kind in "biufmM":
         bits = _number_bits(column.to_numpy())
-    else:  # objects: texts as texts, anything else as pandas hashes it
+    else:  # objects, a value at a time: texts as texts, numbers as numbers
         values = column.to_numpy(dtype=object)
         bits = np.full(len(values), _BLANK, dtype=np.uint64)
-        known = ~blank
-        if known.any():
-            shown = values[known]
-            if pd.api.types.infer_dtype(shown, skipna=False) == "string":
-                bits[known] = _text_hashes(pa.array(shown, type=pa.large_string()))
-            else:
-                bits[known] = pd.util.hash_array(shown)
+        bits[~blank] = _object_hashes(values[~blank])
     bits[blank] = _BLANK
     return bits
 
@@ -211,3 +210,30 @@ def combined(hashes: Iterable[np.ndarray], size: int) -> np.ndarray:
         out ^= out >> np.uint64(32)
         factor += 82522
     return _mix(out)
+
+
+def _object_hashes(values: np.ndarray) -> np.ndarray:
+    """Hashes of Python objects (none blank), each by itself: a text as in an Arrow column, a
+    number as in a number column, anything else by its type and representation."""
+    import numbers
+
+    import numpy as np
+    import pyarrow as pa
+
+    out = np.zeros(len(values), dtype=np.uint64)
+    text = np.array([isinstance(v, str) for v in values], dtype=bool)
+    number = np.array(
+        [isinstance(v, numbers.Real) and not isinstance(v, str) for v in values], dtype=bool
+    )
+    if text.any():
+        out[text] = _text_hashes(pa.array(values[text], type=pa.large_string()))
+    for at in np.flatnonzero(number):
+        value = values[at]
+        kept = np.array([value], dtype=np.int64 if isinstance(value, int) and abs(value) < 2**63
+                        else np.float64)  # fmt: skip
+        out[at] = _number_bits(kept)[0]
+    other = ~(text | number)
+    if other.any():
+        shown = [f"{type(v).__name__}\0{v!r}" for v in values[other]]
+        out[other] = _text_hashes(pa.array(shown, type=pa.large_string())) ^ np.uint64(_TEXT)
+    return out
