@@ -22,6 +22,8 @@ from .layout import Return
 from .result import PROVENANCE
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     import numpy as np
     import pandas as pd
 
@@ -163,11 +165,19 @@ def _keeps(
     codes = [c.code for c in instrument.columns]
     key = list(instrument.key)
     submissions = raw[PROVENANCE["submission"]]
-    hashed = {code: column_hashes(rows[code]) for code in codes}
-    answers = combined((hashed[code] for code in codes), len(rows))
+    of_key: dict[str, np.ndarray] = {}
+
+    def hashed() -> Iterator[np.ndarray]:  # a column's hashes at a time; the key's kept
+        for code in codes:
+            column = column_hashes(rows[code])
+            if code in key:
+                of_key[code] = column
+            yield column
+
+    answers = combined(hashed(), len(rows))
     submitted = combined([column_hashes(submissions.reindex(rows.index))], len(rows))
     keys = combined(
-        (hashed[code] if code in hashed else column_hashes(rows[code]) for code in key), len(rows)
+        (of_key[code] if code in of_key else column_hashes(rows[code]) for code in key), len(rows)
     )
     complete = rows[key].notna().all(axis=1).to_numpy()
     group = sound[instrument.key[0]]
