@@ -132,6 +132,8 @@ def _bounds(
     if len(counts) and counts.sum() < len(ordered):
         ordered, in_order = ordered[~blank], in_order[~blank]
     del blank
+    if not _distinct_enough(ordered):  # nor has any group: no fences at all
+        return np.full(size, -np.inf), np.full(size, np.inf), np.zeros(size, dtype=bool)
     large = np.flatnonzero(counts >= MIN_GROUP)  # only these can have fences of their own
     if len(large) * _VALUES_PER_SORT > len(ordered):  # one sort of all, then by group
         by_group, grouped = _sorted_in_groups(ordered, in_order)
@@ -187,7 +189,7 @@ def _distinct_enough(values: np.ndarray) -> bool:
     """Whether ``values`` (no NaN) hold :data:`MIN_DISTINCT` different values or more."""
     import numpy as np
 
-    for few in (values[:64], values):  # the first few often tell
+    for few in (values[:: max(1, len(values) // 256)], values):  # a few often tell
         ordered = np.sort(few)
         if np.count_nonzero(ordered[1:] != ordered[:-1]) + 1 >= MIN_DISTINCT:
             return True
