@@ -120,3 +120,34 @@ def test_fences_of_few_groups_and_of_many_are_those_of_numpy_quantile():
         expected = _fences_by_numpy(values, codes, 3.0)
         assert np.array_equal(low, expected[0]), (rows, groups)
         assert np.array_equal(high, expected[1]), (rows, groups)
+
+
+def test_fences_of_repetitive_answers_are_those_of_numpy_quantile():
+    """Answers of few different values (all of them, in some groups, or only at the start of
+    a group), with -0.0 beside 0.0 and infinities: fences equal to the last bit to
+    numpy.quantile's, group by group, and none where fewer than 10 values differ."""
+    import numpy as np
+
+    from villagesurvey.validate.hfc import _bounds
+
+    rng = np.random.default_rng(11)
+    rows = 30_000
+    codes = rng.integers(0, 8, rows).astype(np.intp)
+    few = rng.integers(0, 7, rows).astype(float)  # 7 different values everywhere
+    some = np.where(codes < 4, few, np.round(rng.normal(50, 10, rows)))  # in half the groups
+    late = np.round(rng.normal(50, 10, rows))
+    late[np.argsort(codes, kind="stable")[: rows // 3]] = 5.0  # each group starts alike
+    signed = np.round(rng.normal(0, 3, rows)) * rng.choice([1.0, -1.0], rows)  # -0.0 and 0.0
+    edges = np.round(rng.normal(0, 3, rows))
+    edges[rng.random(rows) < 0.001] = np.inf
+    for values in (few, some, late, signed, edges):
+        values = values.copy()
+        values[rng.random(rows) < 0.05] = np.nan
+        low, high, _ = (by_group[codes] for by_group in _bounds(values, codes, 3.0))
+        expected = _fences_by_numpy(values, codes, 3.0)
+        assert np.array_equal(low, expected[0])
+        assert np.array_equal(high, expected[1])
+    low, high, own = _bounds(few, codes, 3.0)
+    assert not own.any()
+    assert (low == -np.inf).all()
+    assert (high == np.inf).all()

@@ -45,16 +45,22 @@ MIN_VALUES = 10
 MIN_DISTINCT = 10
 
 
-def _quartile(ordered: np.ndarray, starts: np.ndarray, counts: np.ndarray, q: float) -> np.ndarray:
+def _quartile(
+    ordered: np.ndarray, starts: np.ndarray, counts: np.ndarray, q: float, selected: int = 0
+) -> np.ndarray:
     """Quantile ``q`` of each group of ``ordered`` (sorted within groups), as NumPy's
-    ``linear`` method (R's type 7) computes it, to the last bit."""
+    ``linear`` method (R's type 7) computes it, to the last bit. With ``selected`` 1, each
+    group's two values around its quantile are at its start, one after the other."""
     import numpy as np
 
     virtual = (counts - 1) * q
     before = np.floor(virtual)
     gamma = virtual - before
-    low = ordered[starts + before.astype(np.intp)]
-    high = ordered[starts + np.minimum(before + 1, counts - 1).astype(np.intp)]
+    if selected:
+        low, high = ordered[starts], ordered[starts + 1]
+    else:
+        low = ordered[starts + before.astype(np.intp)]
+        high = ordered[starts + np.minimum(before + 1, counts - 1).astype(np.intp)]
     diff = high - low
     result: np.ndarray = np.where(gamma >= 0.5, high - diff * (1 - gamma), low + diff * gamma)
     return result
@@ -88,59 +94,122 @@ def _group_fences(
     return q1 - factor * spread, q3 + factor * spread, usable
 
 
+Grouping = tuple["np.ndarray", "np.ndarray", "np.ndarray"]
+"""The positions of records in the order of their group (kept within a group), the group at
+each, and the size of each group (:func:`_grouping`)."""
+
+
+def _grouping(codes: np.ndarray) -> Grouping:
+    """The records grouped by ``codes``: one sort for every column."""
+    import numpy as np
+
+    size = int(codes.max()) + 1 if len(codes) else 0
+    narrow = codes.astype(np.int16) if size < 2**15 else codes  # a radix sort below
+    order = np.argsort(narrow, kind="stable")
+    return order, narrow[order], np.bincount(codes, minlength=size)
+
+
 def _bounds(
-    values: np.ndarray, codes: np.ndarray, factor: float
+    values: np.ndarray,
+    codes: np.ndarray,
+    factor: float,
+    grouping: Grouping | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each group's lower and upper fence, and whether they are its own (a record's are
     those of its group: index them by ``codes``; no array of a value per record is made).
 
     A group of at least :data:`MIN_GROUP` answers with fences of its own is judged by them;
     every other group by the fences of all returns (none if those cannot be drawn).
+    ``grouping`` is :func:`_grouping` of ``codes``, when already made.
     """
     import numpy as np
 
-    size = int(codes.max()) + 1 if len(codes) else 0
-    known = ~np.isnan(values)
-    values_known, groups = values[known], codes[known]
-    ordered, grouped, all_sorted = _sorted_in_groups(values_known, groups, size)
-    low_g, high_g, own = _group_fences(ordered, grouped, size, factor)
-    own &= np.bincount(groups, minlength=size) >= MIN_GROUP
-    del ordered, grouped, groups  # a column of a census is 80 MB a copy: one at a time
-    if all_sorted is None:
-        all_sorted = np.sort(values_known)
-    del values_known
-    pooled = _group_fences(all_sorted, np.zeros(len(all_sorted), np.intp), 1, factor)
+    order, in_order, sizes = _grouping(codes) if grouping is None else grouping
+    size = len(sizes)
+    ordered = values[order]  # by group, then as met
+    blank = np.isnan(ordered)
+    counts = sizes - np.bincount(in_order[blank], minlength=size)
+    if len(counts) and counts.sum() < len(ordered):
+        ordered, in_order = ordered[~blank], in_order[~blank]
+    del blank
+    if not _distinct_enough(ordered):  # nor has any group: no fences at all
+        return np.full(size, -np.inf), np.full(size, np.inf), np.zeros(size, dtype=bool)
+    large = np.flatnonzero(counts >= MIN_GROUP)  # only these can have fences of their own
+    if len(large) * _VALUES_PER_SORT > len(ordered):  # one sort of all, then by group
+        by_group, grouped = _sorted_in_groups(ordered, in_order)
+        low_g, high_g, own = _group_fences(by_group, grouped, size, factor)
+        del by_group, grouped
+    else:  # a selection of the quartiles in each large group
+        ends = np.cumsum(counts)
+        pieces = [ordered[ends[g] - counts[g] : ends[g]] for g in large.tolist()]
+        low_l, high_l, own_l = _fences_of(pieces, factor)
+        low_g, high_g, own = np.zeros(size), np.zeros(size), np.zeros(size, dtype=bool)
+        low_g[large], high_g[large], own[large] = low_l, high_l, own_l
+    own &= counts >= MIN_GROUP
+    del in_order  # a column of a census is 80 MB a copy: one at a time
+    pooled = _fences_of([ordered], factor)
     low_all, high_all = (pooled[0][0], pooled[1][0]) if pooled[2][0] else (-np.inf, np.inf)
     return np.where(own, low_g, low_all), np.where(own, high_g, high_all), own
 
 
+def _fences_of(
+    pieces: list[np.ndarray], factor: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The fences of each piece of values (reordered in place), and whether it has them: at
+    least :data:`MIN_VALUES` answers of :data:`MIN_DISTINCT` different values, quartiles
+    apart. The quartiles are those of :func:`_quartile`, the values around them selected
+    (``numpy.partition``) rather than sorted."""
+    import numpy as np
+
+    counts = np.array([len(piece) for piece in pieces], dtype=np.int64)
+    starts = np.arange(len(pieces), dtype=np.intp) * 2  # the two values around a quartile
+    around = {q: np.zeros(2 * len(pieces)) for q in (0.25, 0.75)}
+    usable = np.zeros(len(pieces), dtype=bool)
+    for i, piece in enumerate(pieces):
+        n = len(piece)
+        if n < MIN_VALUES or not _distinct_enough(piece):
+            continue
+        done = 0  # the values before ``done`` are the smallest, in place
+        for q, values in around.items():
+            below = int(np.floor((n - 1) * q))
+            if below >= done:  # one selection at a time: NumPy's is fastest so
+                piece[done:].partition(below - done)
+            values[2 * i] = piece[below]
+            values[2 * i + 1] = piece[below + 1 :].min() if below + 1 < n else piece[below]
+            done = below + 1
+        usable[i] = True
+    safe = np.where(usable, counts, 1)
+    q1, q3 = (np.where(usable, _quartile(around[q], starts, safe, q, 1), 0.0) for q in around)
+    spread = q3 - q1
+    usable &= spread > 0
+    return q1 - factor * spread, q3 + factor * spread, usable
+
+
+def _distinct_enough(values: np.ndarray) -> bool:
+    """Whether ``values`` (no NaN) hold :data:`MIN_DISTINCT` different values or more."""
+    import numpy as np
+
+    for few in (values[:: max(1, len(values) // 256)], values):  # a few often tell
+        ordered = np.sort(few)
+        if np.count_nonzero(ordered[1:] != ordered[:-1]) + 1 >= MIN_DISTINCT:
+            return True
+    return False
+
+
 _VALUES_PER_SORT = 400
-"""Groups that can have fences are sorted one by one while there are this many values or more
-for each (a sort's own cost is about that of 400 values of one sort of all)."""
+"""The quartiles of each group that can have fences of its own are selected one group at a
+time while there are this many values or more for each (a selection's own cost is about that
+of 400 values of one sort of all); otherwise all values are sorted at once."""
 
 
-def _sorted_in_groups(
-    values: np.ndarray, groups: np.ndarray, size: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """``values`` ordered by group, and within each group that can have fences by value; the
-    group of each; all the values sorted, if they were on the way. Tied values are equal:
+def _sorted_in_groups(values: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``values`` ordered by group, then by value; the group of each. Tied values are equal:
     their order does not matter."""
     import numpy as np
 
-    narrow = groups.astype(np.int16) if size < 2**15 else groups  # a radix sort below
-    counts = np.bincount(groups, minlength=size)
-    large = np.flatnonzero(counts >= MIN_VALUES)  # a smaller group has no fences of its own
-    if len(large) * _VALUES_PER_SORT > len(values):  # one sort of all, then by group
-        by_value = np.argsort(values)
-        order = by_value[np.argsort(narrow[by_value], kind="stable")]
-        return values[order], narrow[order], values[by_value]
-    by_group = np.argsort(narrow, kind="stable")
-    ordered, grouped = values[by_group], narrow[by_group]
-    del by_group
-    ends = np.cumsum(counts)
-    for group in large.tolist():
-        ordered[ends[group] - counts[group] : ends[group]].sort()
-    return ordered, grouped, None
+    by_value = np.argsort(values)
+    order = by_value[np.argsort(groups[by_value], kind="stable")]
+    return values[order], groups[order]
 
 
 def _round(value: float) -> str:
@@ -221,19 +290,19 @@ def outliers_of(
 
     group_by = instrument.key[0]
     rows = []
+    grouping = _grouping(codes)  # the same for every column
     for code in outlier_columns(instrument):
         column = instrument.column(code)
         values = values_of(code)
         if column.question.special:  # a don't-know code is no measurement
             values = np.where(np.isin(values, column.question.special), np.nan, values)
-        known = ~np.isnan(values)
-        logged = column.question.is_money and bool((values[known] >= 0).all())
+        logged = column.question.is_money and not bool((values < 0).any())  # NaN is not < 0
         if logged:
             with np.errstate(divide="ignore"):
                 scale = np.log(np.where(values > 0, values, np.nan))
         else:
             scale = values
-        low, high, local = _bounds(scale, codes, factor)  # by group
+        low, high, local = _bounds(scale, codes, factor, grouping)  # by group
         flagged = scale > high[codes]  # NaN compares False
         if logged:  # fences back in money; nothing is too little (zero income is common)
             with np.errstate(over="ignore"):  # a fence beyond floats is no fence: inf

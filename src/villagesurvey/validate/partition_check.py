@@ -22,6 +22,8 @@ from .layout import Return
 from .result import PROVENANCE
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     import numpy as np
     import pandas as pd
 
@@ -158,21 +160,33 @@ def _keeps(
     import pandas as pd
 
     from .hfc import outlier_columns
+    from .row_hashes import column_hashes, combined
 
     codes = [c.code for c in instrument.columns]
     key = list(instrument.key)
     submissions = raw[PROVENANCE["submission"]]
-    answers = pd.util.hash_pandas_object(rows[codes], index=False).to_numpy()
-    own = submissions.reindex(rows.index).astype(object)
-    submitted = pd.util.hash_pandas_object(own, index=False).to_numpy()
-    keys = pd.util.hash_pandas_object(rows[key], index=False).to_numpy()
+    of_key: dict[str, np.ndarray] = {}
+
+    def hashed() -> Iterator[np.ndarray]:  # a column's hashes at a time; the key's kept
+        for code in codes:
+            column = column_hashes(rows[code])
+            if code in key:
+                of_key[code] = column
+            yield column
+
+    answers = combined(hashed(), len(rows))
+    submitted = combined([column_hashes(submissions.reindex(rows.index))], len(rows))
+    keys = combined(
+        (of_key[code] if code in of_key else column_hashes(rows[code]) for code in key), len(rows)
+    )
     complete = rows[key].notna().all(axis=1).to_numpy()
     group = sound[instrument.key[0]]
     numbers, uniques = pd.factorize(group, use_na_sentinel=False)
+    firsts = np.unique(numbers, return_index=True)[1]  # by group number
     keys_of, labels = [], []
     for i, unique in enumerate(uniques):
         keys_of.append(BLANK_GROUP if bool(pd.isna(unique)) else unique)
-        labels.append(group.iloc[int(np.flatnonzero(numbers == i)[0])])
+        labels.append(group.iloc[int(firsts[i])])
     values = {
         code: sound[code].to_numpy(dtype=float, na_value=np.nan).astype(np.float64)
         for code in outlier_columns(instrument)
