@@ -308,7 +308,8 @@ def _lane_numbers(column: Column, lane: Distinct, log: Log) -> pd.Series:
     lane.log(log, column.code, found)
     if column.question.type == "integer":
         _whole(column, lane.index, out, log)
-    return pd.Series(out, index=lane.index, dtype="Float64")
+    # what Series(out, dtype="Float64") makes (NaN under the mask), without its checks
+    return pd.Series(pd.arrays.FloatingArray(out, np.isnan(out)), index=lane.index)
 
 
 def _lane_dates(column: Column, lane: Distinct, log: Log) -> pd.Series:
