@@ -338,8 +338,8 @@ def _true(ok: pd.Series) -> np.ndarray:
     import numpy as np
 
     if ok.dtype == np.dtype(bool):  # no missing value to look for
-        return ok.to_numpy()
-    return ok.to_numpy(dtype=bool, na_value=False)
+        return np.asarray(ok.to_numpy(), dtype=bool)
+    return np.asarray(ok.to_numpy(dtype=bool, na_value=False), dtype=bool)
 
 
 def _blank_rows(typed: pd.DataFrame) -> np.ndarray:
