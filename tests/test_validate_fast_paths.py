@@ -68,6 +68,20 @@ def test_arrow_text_is_checked_as_python_text_is(small, columns):
         assert mine.equals(theirs)
 
 
+def test_a_total_among_digits_is_found_in_arrow_text_as_in_python_text(small):
+    """Texts of ASCII digits alone are passed over in Arrow text: never a total's word."""
+    rows = ["13800138000", "42", "４２", "ＴＯＴＡＬ", "7", " 合计 ", None, ""]
+    columns = {code: list(rows) for code in CODES}
+    found = []
+    for arrow in (True, False):
+        findings = Findings()
+        check_rows(small, [_return(columns, arrow=arrow)], findings)
+        table = findings.frame()
+        found.append(table[table["check"] == "total_row"])
+    assert found[0].equals(found[1])
+    assert sorted(set(found[0]["record"])) == [3, 5]
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     st.integers(17, 60).flatmap(

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from ..instrument import Instrument
 from . import correction_tables
 from . import corrections as fixes_file
+from .arrow_lane import arrow_text
 from .cells import is_dont_know
 from .error_cells import find_error_cells
 from .findings import Findings
@@ -335,13 +336,11 @@ def _total_rows(instrument: Instrument, raw: pd.DataFrame, findings: Findings) -
     found: list[int] = []
     texts = [c.code for c in instrument.columns if c.question.type == "text"]
     for code in texts:
+        if arrow_text(raw[code]) and not _holds_total(raw[code]):
+            continue
         numbers, uniques = pd.factorize(raw[code])
         total = np.array(
-            [
-                isinstance(v, str)
-                and unicodedata.normalize("NFKC", v).strip().casefold() in TOTAL_WORDS
-                for v in uniques.tolist()  # one call, not an object per iteration step
-            ],
+            [_is_total(v) for v in uniques.tolist()],  # one call, not an object per step
             dtype=bool,
         )
         if not total.any():
@@ -356,6 +355,24 @@ def _total_rows(instrument: Instrument, raw: pd.DataFrame, findings: Findings) -
             )  # fmt: skip
             found.append(int(record))
     return sorted(set(found))
+
+
+def _is_total(value: object) -> bool:
+    """Whether a cell says it is a total (:data:`TOTAL_WORDS`)."""
+    if not isinstance(value, str):
+        return False
+    return unicodedata.normalize("NFKC", value).strip().casefold() in TOTAL_WORDS
+
+
+def _holds_total(column: pd.Series) -> bool:
+    """Whether an Arrow text column holds a total's text, each different text looked at once
+    (a text of ASCII digits alone, a phone number or a code, is none)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    different = pc.unique(pa.array(column.array)).drop_null()
+    words = different.filter(pc.invert(pc.ascii_is_decimal(different)))
+    return any(_is_total(text) for text in words.to_pylist())
 
 
 def _locate(table: pd.DataFrame, raw: pd.DataFrame, returns: list[Return]) -> pd.DataFrame:
