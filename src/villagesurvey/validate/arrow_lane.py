@@ -104,6 +104,8 @@ class Distinct:
         """
         import numpy as np
 
+        if all(f is None for f in found):  # each different text is in a cell: none logged
+            return
         has = np.array([f is not None for f in found] + [False], dtype=bool)
         at = np.flatnonzero(has[self.codes])
         if not len(at):

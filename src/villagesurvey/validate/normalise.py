@@ -216,6 +216,14 @@ def _whole(column: Column, index: pd.Index, out: np.ndarray, log: Log) -> None:
         out[at] = np.nan
 
 
+def _fractions(values: np.ndarray) -> bool:
+    """Whether a value is not a whole number (as :func:`_whole` finds them)."""
+    import numpy as np
+
+    with np.errstate(invalid="ignore"):
+        return bool((~np.isnan(values) & (values != np.round(values))).any())
+
+
 def _dates(column: Column, parts: Parts, flags: np.ndarray, log: Log) -> pd.Series:
     import numpy as np
     import pandas as pd
@@ -306,7 +314,7 @@ def _lane_numbers(column: Column, lane: Distinct, log: Log) -> pd.Series:
     values[~plain] = np.array(read, dtype=object)[~plain].astype(float)
     out = lane.numbers(values)
     lane.log(log, column.code, found)
-    if column.question.type == "integer":
+    if column.question.type == "integer" and _fractions(values):  # else none in the cells
         _whole(column, lane.index, out, log)
     # what Series(out, dtype="Float64") makes (NaN under the mask), without its checks
     answers = pd.arrays.FloatingArray(out, np.isnan(out))
