@@ -296,6 +296,8 @@ def _formulas(raw: pd.DataFrame, returns: list[Return], findings: Findings, firs
 
 def _blanked(rows: pd.DataFrame, cells: set[tuple[int, str]]) -> pd.DataFrame:
     """``rows`` with the answers of ``cells`` (record, column) missing; the rest shared."""
+    import numpy as np
+
     by_column: dict[str, list[int]] = {}
     for record, code in cells:
         by_column.setdefault(code, []).append(record)
@@ -303,7 +305,10 @@ def _blanked(rows: pd.DataFrame, cells: set[tuple[int, str]]) -> pd.DataFrame:
     for code, records in by_column.items():
         if code in out:
             column = out[code].copy()
-            column[column.index.isin(records)] = None
+            at = rows.index.get_indexer(records)  # a record not among the rows: -1
+            hit = np.zeros(len(column), dtype=bool)
+            hit[at[at >= 0]] = True  # what index.isin(records) says, by position
+            column[hit] = None
             out[code] = column
     return out
 
