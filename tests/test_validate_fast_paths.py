@@ -68,6 +68,20 @@ def test_arrow_text_is_checked_as_python_text_is(small, columns):
         assert mine.equals(theirs)
 
 
+def test_a_total_among_digits_is_found_in_arrow_text_as_in_python_text(small):
+    """Texts of ASCII digits alone are passed over in Arrow text: never a total's word."""
+    rows = ["13800138000", "42", "４２", "ＴＯＴＡＬ", "7", " 合计 ", None, ""]
+    columns = {code: list(rows) for code in CODES}
+    found = []
+    for arrow in (True, False):
+        findings = Findings()
+        check_rows(small, [_return(columns, arrow=arrow)], findings)
+        table = findings.frame()
+        found.append(table[table["check"] == "total_row"])
+    assert found[0].equals(found[1])
+    assert sorted(set(found[0]["record"])) == [3, 5]
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     st.integers(17, 60).flatmap(
@@ -221,3 +235,37 @@ def test_utf8_is_recognised_as_python_decodes_it(data):
     else:
         python = True
     assert _is_utf8(data) is python
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 12), st.sampled_from(["n", "s", "o", "absent"])),
+             max_size=20),
+    st.lists(st.integers(0, 9), max_size=4, unique=True),
+)  # fmt: skip
+def test_blanked_cells_are_those_pandas_isin_finds(cells, dropped):
+    """Answers blanked by position are the answers of the records ``index.isin`` finds."""
+    import numpy as np
+    import pandas as pd
+
+    from villagesurvey.validate.checking import _blanked
+
+    index = pd.RangeIndex(3, 13)
+    frame = pd.DataFrame(
+        {
+            "n": pd.Series(np.arange(10) / 4, index=index, dtype="Float64"),
+            "s": pd.Series([f"t{i}" for i in range(10)], index=index, dtype="str"),
+            "o": pd.Series([True, 1, "x", None, 2.5, "y", 0, "z", False, "w"], index, object),
+        }
+    ).drop(index=[3 + d for d in dropped])  # total rows dropped: records are not a range
+    blanked = _blanked(frame, set(cells))
+    expected = frame.copy()
+    for code in ("n", "s", "o"):
+        records = [record for record, column in cells if column == code]
+        column = expected[code].copy()
+        column[column.index.isin(records)] = None
+        expected[code] = column
+    pd.testing.assert_frame_equal(blanked, expected, check_exact=True)
+    assert blanked.map(type).equals(expected.map(type))
+    assert frame["n"].notna().all()  # the rows given are left as they were
+    assert frame["s"].notna().all()

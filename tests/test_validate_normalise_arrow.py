@@ -13,12 +13,14 @@ from textwrap import dedent
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from villagesurvey import Instrument, parse_instrument
-from villagesurvey.validate.arrow_lane import arrow_text, distinct
+from villagesurvey.validate.arrow_lane import arrow_text, distinct, one_byte
 from villagesurvey.validate.normalise import LANGUAGE, TYPED, normalise
 
 EVERY_KIND = dedent(
@@ -177,4 +179,58 @@ _CHARS += ["\t", "\n", "\r", "\xa0", "\u3000", "\x1f", "\x85", "\u2028", "¥", "
     )
 )
 def test_random_cells_read_the_same_in_both_lanes(lane, values):
+    _same(*_both(lane, values))
+
+
+def _encoded(column: pa.Array) -> tuple[list[int], list[str]]:
+    """Arrow's dictionary encoding of a column: each cell's place (-1 missing), the texts."""
+    encoded = pc.dictionary_encode(column)
+    return encoded.indices.fill_null(-1).to_pylist(), encoded.dictionary.to_pylist()
+
+
+_BYTES = [None, "", "1", "2", "5", "a", " ", "\n", "\x00", "\x7f"]
+_WIDER = ["é", "同", "12", "-1", "\U0001f600"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.sampled_from(_BYTES), min_size=1, max_size=3000),
+    st.integers(0, 5),
+    st.sampled_from([pa.string(), pa.large_string()]),
+    st.one_of(st.none(), st.sampled_from(_WIDER)),
+)
+def test_one_byte_texts_are_encoded_as_arrow_encodes_them(values, skip, kind, wider):
+    """Codes and texts as Arrow's dictionary_encode gives them (the lane's definition), for
+    a column sliced at an offset; a column with a longer text is left to Arrow."""
+    if wider is not None:
+        values = [*values, wider]
+    column = pa.array(values, type=kind).slice(min(skip, len(values) - 1))
+    found = one_byte(column)
+    if wider is not None and wider in column.to_pylist():
+        assert found is None
+        return
+    assert found is not None
+    codes, texts = found
+    assert (codes.tolist(), texts) == _encoded(column)
+    assert codes.dtype == np.intp
+
+
+def test_a_text_met_late_keeps_its_place_among_the_texts():
+    """A text first met past the first blocks still comes in order of first occurrence."""
+    values = ["3", None, "1"] * 40_000 + ["2", "", None, "4"]
+    column = pa.array(values, type=pa.large_string())
+    codes, texts = one_byte(column)
+    assert (codes.tolist(), texts) == _encoded(column)
+    assert texts == ["3", "1", "2", "", "4"]
+
+
+_ONE = [None, "", " ", "\t", "\n", "\x1f", "0", "1", "2", "3", "4", "5", "9", "+", "-", ".", "e",
+        "a", "A", "#", "\x7f"]  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_ONE), min_size=1, max_size=40))
+def test_one_character_cells_read_the_same_in_both_lanes(lane, values):
+    """Columns of single characters (codes, scale points) take the byte look-up of the lane."""
+    assert one_byte(pa.array(values, type=pa.large_string())) is not None
     _same(*_both(lane, values))

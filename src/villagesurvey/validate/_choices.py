@@ -211,7 +211,8 @@ def _joined(
     log: Log,
 ) -> list[str | None]:
     """The codes each different answer names, joined by spaces (``None`` if blank or not
-    read); ``rows(n)`` are the records of the ``n``-th, logged together."""
+    read); ``rows(n)`` are the records of the ``n``-th, logged together (looked up only for
+    an answer that is logged)."""
     joined: list[str | None] = []
     for number, key in enumerate(texts):
         found = _read_several(index, column, key)
@@ -219,11 +220,10 @@ def _joined(
             joined.append(None)
             continue
         codes, unknown = found
-        records = rows(number)
         if unknown:
             log.many(
-                {"record": records, "column": column.code, "value": key, "check": "unknown_label",
-                 "severity": "error",
+                {"record": rows(number), "column": column.code, "value": key,
+                 "check": "unknown_label", "severity": "error",
                  "message": (f"{', '.join(map(repr, unknown))} "
                              f"{'is not a choice' if len(unknown) == 1 else 'are not choices'} "
                              f"of {column.question.code}; write codes separated by spaces"),
@@ -235,7 +235,7 @@ def _joined(
         joined.append(text)
         if text != key:
             log.many(
-                {"record": records, "column": column.code, "value": key,
+                {"record": rows(number), "column": column.code, "value": key,
                  "check": "choice_separator", "severity": "fixed",
                  "message": f"read {key!r} as the codes {text!r}", "expected": "",
                  "fixed_value": text}

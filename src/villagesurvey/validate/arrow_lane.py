@@ -23,9 +23,14 @@ if TYPE_CHECKING:
 
     from ._column import Log
 
-__all__ = ["Distinct", "arrow_text", "distinct", "trimmed"]
+__all__ = ["Distinct", "arrow_text", "distinct", "one_byte", "trimmed"]
 
 _FIELDS = ("check", "severity", "message", "expected", "fixed_value")
+_EMPTY, _MISSING = 256, 257
+""":func:`one_byte`'s keys of an empty text and of a missing cell (a byte is its own key)."""
+_FIRST_BLOCK = 1024
+""":func:`one_byte` looks for where each text first occurs in blocks of this many cells, and
+of twice as many each time after."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,8 @@ class Distinct:
         """
         import numpy as np
 
+        if all(f is None for f in found):  # each different text is in a cell: none logged
+            return
         has = np.array([f is not None for f in found] + [False], dtype=bool)
         at = np.flatnonzero(has[self.codes])
         if not len(at):
@@ -144,6 +151,10 @@ def distinct(cells: pd.Series) -> Distinct | None:
     column = pa.array(cells.array)
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
+    short = one_byte(column)
+    if short is not None:  # codes and scale points: read off the bytes, no hashing
+        codes, found = short
+        return Distinct(found, pa.array(found, type=column.type), codes, cells)
     encoded = pc.dictionary_encode(column)
     indices = encoded.indices.fill_null(-1) if encoded.indices.null_count else encoded.indices
     codes = indices.to_numpy(zero_copy_only=False).astype(np.intp)
@@ -172,3 +183,52 @@ def trimmed(cells: pd.Series) -> tuple[pd.Series, pd.Series] | None:
     if not pc.any(changed).as_py():
         return text, cells.iloc[:0]
     return text, cells[changed.fill_null(False).to_numpy(zero_copy_only=False)]
+
+
+def one_byte(column: pa.Array) -> tuple[np.ndarray, list[str]] | None:
+    """What ``pyarrow.compute.dictionary_encode`` gives of a text column whose every text is
+    one ASCII character or empty, found by looking at the bytes instead of hashing.
+
+    Returns each cell's place among the different texts (``-1`` where missing) and the
+    different texts in the order they first occur; ``None`` if a text is longer (or not
+    ASCII), and the column should be encoded by Arrow.
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    large = pa.types.is_large_string(column.type)
+    if not len(column) or not (large or pa.types.is_string(column.type)):
+        return None
+    n = len(column)
+    validity, offsets_buffer, data_buffer = column.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int64 if large else np.int32)
+    offsets = offsets[column.offset : column.offset + n + 1]
+    lengths = np.diff(offsets)
+    if lengths.max() > 1:
+        return None
+    data = np.zeros(int(offsets[-1]) + 1, dtype=np.uint8)  # one more: an empty last text
+    if data_buffer is not None:
+        data[:-1] = np.frombuffer(data_buffer, dtype=np.uint8, count=len(data) - 1)
+    key = data[offsets[:-1]].astype(np.intp)
+    if lengths.min() == 0:
+        key[lengths == 0] = _EMPTY
+    if column.null_count:
+        bits = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), bitorder="little")
+        key[bits[column.offset : column.offset + n] == 0] = _MISSING
+    seen = np.zeros(_MISSING + 1, dtype=bool)
+    seen[key] = True
+    if seen[0x80:_EMPTY].any():  # a lone byte of a longer character: not text
+        return None
+    present = int(np.count_nonzero(seen[:_MISSING]))
+    first: dict[int, int] = {}
+    start, size = 0, _FIRST_BLOCK
+    while len(first) < present:
+        found, at = np.unique(key[start : start + size], return_index=True)
+        for k, where in zip(found.tolist(), at.tolist(), strict=True):
+            if k != _MISSING:
+                first.setdefault(k, start + where)
+        start, size = start + size, size * 2
+    keys = sorted(first, key=first.__getitem__)
+    rank = np.full(_MISSING + 1, -1, dtype=np.intp)
+    rank[keys] = np.arange(len(keys))
+    return rank[key], ["" if k == _EMPTY else chr(k) for k in keys]

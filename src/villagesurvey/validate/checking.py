@@ -13,7 +13,6 @@ No file is touched here.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,17 +30,14 @@ from .raw_frame import _raw_frame
 from .result import FILE, NOT_READ, PROVENANCE, ROW, SHEET, FileReport, Validation
 from .submission_key import fill_submission_key
 from .tool_blanks import read_tool_blanks
+from .total_rows import TOTAL_WORDS as TOTAL_WORDS
+from .total_rows import _total_rows as _total_rows
 
 if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
 __all__ = ["CheckedRows", "check_returns", "check_rows"]
-
-TOTAL_WORDS = frozenset(
-    {"合计", "总计", "合計", "總計", "小计", "total", "totals", "sum", "grand total"}
-)
-"""A row whose text cell says one of these is a total a clerk added, not a respondent."""
 
 
 def _silent(line: str) -> None:
@@ -295,6 +291,8 @@ def _formulas(raw: pd.DataFrame, returns: list[Return], findings: Findings, firs
 
 def _blanked(rows: pd.DataFrame, cells: set[tuple[int, str]]) -> pd.DataFrame:
     """``rows`` with the answers of ``cells`` (record, column) missing; the rest shared."""
+    import numpy as np
+
     by_column: dict[str, list[int]] = {}
     for record, code in cells:
         by_column.setdefault(code, []).append(record)
@@ -302,7 +300,10 @@ def _blanked(rows: pd.DataFrame, cells: set[tuple[int, str]]) -> pd.DataFrame:
     for code, records in by_column.items():
         if code in out:
             column = out[code].copy()
-            column[column.index.isin(records)] = None
+            at = rows.index.get_indexer(records)  # a record not among the rows: -1
+            hit = np.zeros(len(column), dtype=bool)
+            hit[at[at >= 0]] = True  # what index.isin(records) says, by position
+            column[hit] = None
             out[code] = column
     return out
 
@@ -321,41 +322,6 @@ def _without(table: pd.DataFrame, cells: set[tuple[int, str]]) -> pd.DataFrame:
 
 def _cells(table: pd.DataFrame) -> set[tuple[int, str]]:
     return set(_cells_list(table))
-
-
-def _total_rows(instrument: Instrument, raw: pd.DataFrame, findings: Findings) -> list[int]:
-    """Report rows that hold totals (``合计``, ``Total``) and return their records.
-
-    Each different text of a column is looked at once (a column of 100,000 answers holds
-    far fewer different texts).
-    """
-    import numpy as np
-    import pandas as pd
-
-    found: list[int] = []
-    texts = [c.code for c in instrument.columns if c.question.type == "text"]
-    for code in texts:
-        numbers, uniques = pd.factorize(raw[code])
-        total = np.array(
-            [
-                isinstance(v, str)
-                and unicodedata.normalize("NFKC", v).strip().casefold() in TOTAL_WORDS
-                for v in uniques.tolist()  # one call, not an object per iteration step
-            ],
-            dtype=bool,
-        )
-        if not total.any():
-            continue
-        hit = np.zeros(len(numbers), dtype=bool)
-        hit[numbers >= 0] = total[numbers[numbers >= 0]]
-        for record in raw.index[hit]:
-            findings.add(
-                file=raw.at[record, FILE], check="total_row", severity="error", column=code,
-                value=raw.at[record, code], record=int(record),
-                message="a total row, not a respondent; totals are computed from the data",
-            )  # fmt: skip
-            found.append(int(record))
-    return sorted(set(found))
 
 
 def _locate(table: pd.DataFrame, raw: pd.DataFrame, returns: list[Return]) -> pd.DataFrame:

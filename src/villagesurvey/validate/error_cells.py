@@ -125,8 +125,10 @@ def _nothing_to_report(values: pd.Series) -> bool:
         data = np.frombuffer(data_buffer, dtype=np.uint8)[offsets[0] : offsets[-1]]
         if (data == ord("#")).any() and _starts_with_hash(data, offsets - offsets[0]):
             return False  # a "#" somewhere is rare: only then where each text starts
-        low = data[(data < 0x20) | (data == 0x7F)]  # tabs and line ends are no control here
-        if len(low) and np.isin(low, _CONTROL_BYTES).any():
+        low = len(data) and data.min() < 0x20  # tabs and line ends are no control; the rest are
+        if low and np.isin(data[data < 0x20], _CONTROL_BYTES).any():
+            return False
+        if (data == 0x7F).any():
             return False
     return True
 

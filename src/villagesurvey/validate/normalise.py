@@ -101,7 +101,7 @@ def normalise(instrument: Instrument, raw: pd.DataFrame) -> tuple[pd.DataFrame, 
             typed[column.code] = patterned(column, text, log, by_text=by_text)
         else:
             typed[column.code] = _text_column(column, cells, untyped, log)
-    return pd.DataFrame(typed, index=raw.index), log.frame()
+    return pd.DataFrame(typed, index=raw.index, copy=False), log.frame()  # each column made here
 
 
 _LANE_TYPES = frozenset(
@@ -216,6 +216,14 @@ def _whole(column: Column, index: pd.Index, out: np.ndarray, log: Log) -> None:
         out[at] = np.nan
 
 
+def _fractions(values: np.ndarray) -> bool:
+    """Whether a value is not a whole number (as :func:`_whole` finds them)."""
+    import numpy as np
+
+    with np.errstate(invalid="ignore"):
+        return bool((~np.isnan(values) & (values != np.round(values))).any())
+
+
 def _dates(column: Column, parts: Parts, flags: np.ndarray, log: Log) -> pd.Series:
     import numpy as np
     import pandas as pd
@@ -299,16 +307,18 @@ def _lane_numbers(column: Column, lane: Distinct, log: Log) -> pd.Series:
 
     plain = lane.matches(PLAIN)
     values = np.full(len(plain), np.nan)
-    if plain.any():  # as _plain_numbers reads them
-        texts = pd.Series(lane.texts, dtype="str")[plain]
-        values[plain] = texts.astype(float).to_numpy(dtype=float)
+    if plain.any():  # as _plain_numbers reads them (pandas' astype(float) calls float)
+        texts = zip(lane.texts, plain.tolist(), strict=True)
+        values[plain] = [float(text) for text, is_plain in texts if is_plain]
     read, found = lane.read(lambda text: number_reading(text, False), plain)
     values[~plain] = np.array(read, dtype=object)[~plain].astype(float)
     out = lane.numbers(values)
     lane.log(log, column.code, found)
-    if column.question.type == "integer":
+    if column.question.type == "integer" and _fractions(values):  # else none in the cells
         _whole(column, lane.index, out, log)
-    return pd.Series(out, index=lane.index, dtype="Float64")
+    # what Series(out, dtype="Float64") makes (NaN under the mask), without its checks
+    answers = pd.arrays.FloatingArray(out, np.isnan(out))
+    return pd.Series(answers, index=lane.index, copy=False)
 
 
 def _lane_dates(column: Column, lane: Distinct, log: Log) -> pd.Series:

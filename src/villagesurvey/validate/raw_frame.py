@@ -10,6 +10,7 @@ from .normalise import LANGUAGE, TYPED
 from .result import FILE, PROVENANCE, ROW, SHEET
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 __all__: list[str] = []
@@ -26,21 +27,51 @@ def _raw_frame(instrument: Instrument, returns: list[Return]) -> pd.DataFrame:
     """
     import pandas as pd
 
-    names = [FILE, SHEET, ROW, LANGUAGE, TYPED, *PROVENANCE.values()]
-    columns: dict[str, list[Any]] = {name: [] for name in names}
-    for laid in returns:
-        n = len(laid.rows)
-        columns[FILE] += [laid.file] * n
-        columns[SHEET] += [laid.sheet] * n
-        columns[ROW] += laid.rows
-        columns[LANGUAGE] += [laid.language] * n
-        columns[TYPED] += [laid.typed_cells] * n
-        for key, column_name in PROVENANCE.items():
-            columns[column_name] += laid.provenance.get(key, [None] * n)
-    frame = {name: pd.Series(values, dtype=object) for name, values in columns.items()}
+    sizes = [len(laid.rows) for laid in returns]
+    index = pd.RangeIndex(sum(sizes))
+    objects = {
+        FILE: _repeated([laid.file for laid in returns], sizes),
+        SHEET: _repeated([laid.sheet for laid in returns], sizes),
+        ROW: _listed([laid.rows for laid in returns], sizes),
+        LANGUAGE: _repeated([laid.language for laid in returns], sizes),
+        TYPED: _repeated([laid.typed_cells for laid in returns], sizes),
+    }
+    for key, column_name in PROVENANCE.items():
+        objects[column_name] = _listed([laid.provenance.get(key) for laid in returns], sizes)
+    frame = {
+        name: pd.Series(values, index=index, dtype=object, copy=False)
+        for name, values in objects.items()
+    }
     for column in instrument.columns:
-        frame[column.code] = _answers([laid.values.get(column.code) for laid in returns], returns)
-    return pd.DataFrame(frame, copy=False)  # each column made here: no copy into blocks
+        answers = _answers([laid.values.get(column.code) for laid in returns], returns)
+        frame[column.code] = pd.Series(answers.array, index, answers.dtype, copy=False)
+    return pd.DataFrame(frame, copy=False)  # one index, each column made here: no copy
+
+
+def _repeated(values: list[Any], sizes: list[int]) -> np.ndarray:
+    """Each return's value repeated over its rows, as objects."""
+    import numpy as np
+
+    out = np.empty(sum(sizes), dtype=object)  # None where a value is None
+    start = 0
+    for value, size in zip(values, sizes, strict=True):
+        if value is not None:  # a text or a logical value: the same object in every row
+            out[start : start + size] = value
+        start += size
+    return out
+
+
+def _listed(lists: list[list[Any] | None], sizes: list[int]) -> np.ndarray:
+    """Each return's list of values (``None``: none) over its rows, the objects themselves."""
+    import numpy as np
+
+    out = np.empty(sum(sizes), dtype=object)
+    start = 0
+    for values, size in zip(lists, sizes, strict=True):
+        if values is not None:
+            out[start : start + size] = np.fromiter(values, dtype=object, count=size)
+        start += size
+    return out
 
 
 def _answers(pieces: list[Any], returns: list[Return]) -> pd.Series:

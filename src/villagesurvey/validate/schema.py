@@ -159,18 +159,31 @@ def _answer_checks(column: Column) -> list[pa.Check]:
     if required:
 
         def answered(frame: pd.DataFrame) -> pd.Series:
-            asked = _held(rule, frame).fillna(False) if rule is not None else True
-            return ~(frame[code].isna() & asked)
+            import pandas as pd
+
+            missing = _missing(frame[code])
+            if rule is not None:
+                missing &= _held(rule, frame).to_numpy(dtype=bool, na_value=False)  # asked
+            return pd.Series(~missing, index=frame.index)
 
         checks.append(pa.Check(answered, name=f"required_missing|{code}"))
     if rule is not None:
 
         def skipped(frame: pd.DataFrame) -> pd.Series:
-            skip = ~_held(rule, frame).fillna(True)
-            return ~(frame[code].notna() & skip)
+            import pandas as pd
+
+            skip = ~_held(rule, frame).to_numpy(dtype=bool, na_value=True)
+            return pd.Series(~(~_missing(frame[code]) & skip), index=frame.index)
 
         checks.append(pa.Check(skipped, name=f"skip_rule_violation|{code}"))
     return checks
+
+
+def _missing(answers: pd.Series) -> np.ndarray:
+    """``answers.isna()`` as a NumPy array, without a Series of it."""
+    import numpy as np
+
+    return np.asarray(answers.array.isna(), dtype=bool)
 
 
 def _parts_check(total: str, parts: list[str]) -> pa.Check:
@@ -212,7 +225,7 @@ def parts_over_total(parts: list[pd.Series], total: pd.Series) -> np.ndarray:
     any_part = np.zeros(size, dtype=bool)
     with np.errstate(invalid="ignore", over="ignore"):
         for part in parts:
-            present = part.notna().to_numpy(dtype=bool)
+            present = ~_missing(part)
             values = part.to_numpy(dtype=float, na_value=0.0)
             step = values - compensation
             added = summed + step
@@ -221,7 +234,7 @@ def parts_over_total(parts: list[pd.Series], total: pd.Series) -> np.ndarray:
             np.copyto(compensation, error, where=present)
             np.copyto(summed, added, where=present)
             any_part |= present
-        known = any_part & total.notna().to_numpy(dtype=bool)
+        known = any_part & ~_missing(total)
         limit = total.to_numpy(dtype=float, na_value=np.nan) + PART_TOLERANCE
         over: np.ndarray = known & (summed > limit)
     return over
@@ -283,8 +296,10 @@ def _failures(
     columns: list[str] = []
     checks: list[str] = []
 
-    def failed(ok: pd.Series, index: pd.Index, name: str | None, own: str) -> None:
-        bad = ~np.asarray(ok.fillna(False), dtype=bool)
+    def failed(
+        ok: pd.Series, index: pd.Index, name: str | None, own: str, passes: Any = False
+    ) -> None:
+        bad = ~(_true(ok) | passes)  # passes: the blank rows of a frame check
         if bad.any():
             check, _, column = str(name).partition("|")
             records.append(index.to_numpy()[bad])
@@ -292,12 +307,13 @@ def _failures(
             checks.append(check)
 
     if schema.checks:  # pandera lists the frame's failures before the columns'
-        blank = pd.Series(_blank_rows(typed), index=typed.index)
+        blank = _blank_rows(typed)
         for check in schema.checks:
-            failed(check._check_fn(typed) | blank, typed.index, check.name, "")
+            failed(check._check_fn(typed), typed.index, check.name, "", blank)
     for code, column in schema.columns.items():
         values = typed[code]
-        present = values.dropna() if column.checks and values.hasnans else values
+        missing = _missing(values) if column.checks else None
+        present = values[~missing] if missing is not None and missing.any() else values
         for check in column.checks:
             failed(check._check_fn(present), present.index, check.name, code)
     known = {"out_of_range", "outside_soft_limit", "required_missing", "skip_rule_violation",
@@ -315,6 +331,15 @@ def _failures(
     if not records:
         return pd.DataFrame({"record": [], "column": [], "check": []}, dtype=object)
     return table.drop_duplicates().reset_index(drop=True)
+
+
+def _true(ok: pd.Series) -> np.ndarray:
+    """Where a check's result is ``True`` (``<NA>`` is not), as a NumPy array."""
+    import numpy as np
+
+    if ok.dtype == np.dtype(bool):  # no missing value to look for
+        return np.asarray(ok.to_numpy(), dtype=bool)
+    return np.asarray(ok.to_numpy(dtype=bool, na_value=False), dtype=bool)
 
 
 def _blank_rows(typed: pd.DataFrame) -> np.ndarray:
@@ -337,7 +362,8 @@ def _check_dtypes(schema: pa.DataFrameSchema, typed: pd.DataFrame) -> None:
     """Every column of the schema present, of its type (normalisation makes them so)."""
     from pandera.engines import pandas_engine
 
-    types = tuple(typed[code].dtype if code in typed else None for code in schema.columns)
+    kinds = dict(zip(typed.columns.tolist(), typed.dtypes.tolist(), strict=True))
+    types = tuple(kinds.get(code) for code in schema.columns)
     seen = _TYPES_SEEN.setdefault(id(schema), (schema, set()))[1]
     if types in seen:
         return
