@@ -15,11 +15,13 @@ from ..instrument import Instrument
 from . import correction_tables
 from . import corrections as fixes_file
 from .cells import own_column, show
+from .clean_columns import kept_text, text_frame
 from .findings import SEVERITIES
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
+    import pyarrow as pa
 
 __all__ = [
     "FILE", "NOT_READ", "PROVENANCE", "ROW", "SHEET", "FileReport", "Validation",
@@ -217,14 +219,37 @@ class Validation:
         import pandas as pd
 
         keep = ~self.typed.index.isin(self.quarantined)  # a column at a time, no copy of all
+        head = self._clean_head(keep)
+        if not self.instrument.columns:
+            return pd.DataFrame(head)
+        texts = {c.code: kept_text(self.typed[c.code], keep) for c in self.instrument.columns}
+        frame = text_frame(texts)
+        for place, (name, values) in enumerate(head.items()):
+            frame.insert(place, name, values)
+        return frame
+
+    def clean_texts(self) -> dict[str, pa.Array]:
+        """The clean dataset (:meth:`clean`) as the CSV and Parquet writers take it: names and
+        values neutralised (:func:`~villagesurvey.tables.csv_file.text_columns`), each column
+        made in Arrow without a pandas table in between."""
+        from ..tables.csv_file import neutral_texts, texts
+        from ..tables.safe import neutralise
+
+        keep = ~self.typed.index.isin(self.quarantined)
+        columns = {neutralise(n): texts(v) for n, v in self._clean_head(keep).items()}
+        for column in self.instrument.columns:
+            text = kept_text(self.typed[column.code], keep)
+            columns[neutralise(column.code)] = neutral_texts(text)
+        return columns
+
+    def _clean_head(self, keep: np.ndarray) -> dict[str, pd.Series]:
+        """The clean dataset's first columns: each row's file and, if any, submission."""
         codes = {c.code for c in self.instrument.columns}
         out = {own_column("source_file", codes): self.raw[FILE][keep].reset_index(drop=True)}
         for key, values in self._provenance(self.typed.index[keep]).items():
             text = values.fillna("").astype(str)
             out[own_column(f"source_{key}", codes)] = text.reset_index(drop=True)
-        for column in self.instrument.columns:
-            out[column.code] = _kept_text(self.typed[column.code], keep)
-        return pd.DataFrame(out)
+        return out
 
     def quarantine(self) -> pd.DataFrame:
         """Every row with an error, as it came in, with its file, sheet, row and reasons."""
@@ -289,26 +314,3 @@ def numbers_as_text(values: pd.Series) -> pd.Series:
 
     numbers = values.to_numpy(dtype=float, na_value=np.nan)
     return pd.Series(number_texts(numbers), index=values.index, dtype="str")
-
-
-def _kept_text(values: pd.Series, keep: np.ndarray) -> pd.Series:
-    """The values of the rows kept, as the clean dataset's text (blank for missing), with the
-    index 0, 1, ...: Arrow text and numbers done in Arrow, others by pandas."""
-    import numpy as np
-    import pandas as pd
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    from .number_texts import number_texts
-
-    if str(values.dtype) == "Float64":
-        numbers = values.to_numpy(dtype=float, na_value=np.nan)[keep]
-        return pd.Series(number_texts(numbers), dtype="str")
-    if values.dtype == "str" and values.dtype.storage == "pyarrow":
-        strings = pa.array(values.array)
-        if not keep.all():
-            strings = pc.filter(strings, pa.array(keep))
-        if strings.null_count:
-            strings = pc.fill_null(strings, "")
-        return pd.Series(strings, dtype="str")
-    return values[keep].fillna("").astype(str).reset_index(drop=True)
