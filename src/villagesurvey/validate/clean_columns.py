@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
-__all__ = ["kept_text", "text_frame"]
+__all__ = ["kept_text", "text_frame", "writers_text"]
 
 
 def kept_text(values: pd.Series, keep: np.ndarray) -> pa.Array:
@@ -35,15 +35,47 @@ def kept_text(values: pd.Series, keep: np.ndarray) -> pa.Array:
     pyarrow.Array
         One ``large_string`` per row kept, without nulls (as a pandas ``str`` column holds it).
     """
+    from .number_texts import number_texts
+
+    if str(values.dtype) == "Float64":
+        return number_texts(_kept_numbers(values, keep))
+    return _kept_strings(values, keep)
+
+
+def writers_text(values: pd.Series, keep: np.ndarray) -> pa.Array:
+    """:func:`kept_text` as the CSV writers take it
+    (:func:`~villagesurvey.tables.csv_file.neutral_texts`: a formula-like text neutralised).
+
+    A number's text is a plain ASCII number, which is never neutralised, or blank: only
+    ``-inf`` begins with a sign and is not one, so a column of numbers without it is
+    left as it is, unscanned.
+    """
+    import numpy as np
+
+    from ..tables.csv_file import neutral_texts
+    from .number_texts import number_texts
+
+    if str(values.dtype) == "Float64":
+        numbers = _kept_numbers(values, keep)
+        text = number_texts(numbers)
+        return neutral_texts(text) if np.isneginf(numbers).any() else text
+    return neutral_texts(_kept_strings(values, keep))
+
+
+def _kept_numbers(values: pd.Series, keep: np.ndarray) -> np.ndarray:
+    """A ``Float64`` column's numbers of the rows kept, NaN for missing."""
+    import numpy as np
+
+    numbers: np.ndarray = values.to_numpy(dtype=float, na_value=np.nan)
+    return numbers if keep.all() else numbers[keep]
+
+
+def _kept_strings(values: pd.Series, keep: np.ndarray) -> pa.Array:
+    """:func:`kept_text` of a column that does not hold numbers."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from .number_texts import number_texts
-
-    if str(values.dtype) == "Float64":
-        numbers = values.to_numpy(dtype=float, na_value=np.nan)
-        return number_texts(numbers if keep.all() else numbers[keep])
     if values.dtype == "str" and values.dtype.storage == "pyarrow":
         strings = pa.array(values.array)
     else:

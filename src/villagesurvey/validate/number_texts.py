@@ -41,18 +41,17 @@ def number_texts(numbers: np.ndarray) -> pa.Array:
     pyarrow.Array
         One text per number.
     """
-    import numpy as np
     import pandas as pd
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     if len(pd.unique(numbers[:_SAMPLE])) * _DISTINCT_SHARE >= min(len(numbers), _SAMPLE):
         return _texts(numbers)  # many distinct values: each written on its own
-    codes, distinct = pd.factorize(numbers)  # NaN: -1
-    if len(distinct) * _DISTINCT_SHARE >= len(numbers):
+    encoded = pc.dictionary_encode(pa.array(numbers))  # every NaN one value
+    if len(encoded.dictionary) * _DISTINCT_SHARE >= len(numbers):
         return _texts(numbers)
-    shown = _texts(np.append(np.asarray(distinct, dtype=np.float64), np.nan))
-    codes[codes < 0] = len(distinct)  # the NaN appended: an empty text
-    return shown.take(pa.array(codes))
+    shown: pa.Array = _texts(encoded.dictionary.to_numpy()).take(encoded.indices)
+    return shown
 
 
 def _texts(numbers: np.ndarray) -> pa.Array:

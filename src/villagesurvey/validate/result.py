@@ -232,14 +232,14 @@ class Validation:
         """The clean dataset (:meth:`clean`) as the CSV and Parquet writers take it: names and
         values neutralised (:func:`~villagesurvey.tables.csv_file.text_columns`), each column
         made in Arrow without a pandas table in between."""
-        from ..tables.csv_file import neutral_texts, texts
+        from ..tables.csv_file import texts
         from ..tables.safe import neutralise
+        from .clean_columns import writers_text
 
         keep = ~self.typed.index.isin(self.quarantined)
         columns = {neutralise(n): texts(v) for n, v in self._clean_head(keep).items()}
         for column in self.instrument.columns:
-            text = kept_text(self.typed[column.code], keep)
-            columns[neutralise(column.code)] = neutral_texts(text)
+            columns[neutralise(column.code)] = writers_text(self.typed[column.code], keep)
         return columns
 
     def _clean_head(self, keep: np.ndarray) -> dict[str, pd.Series]:
