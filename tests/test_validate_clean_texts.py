@@ -1,4 +1,5 @@
-"""The clean dataset, made a column at a time in Arrow, holds the text of its definition.
+"""The clean dataset and the quarantine, made a column at a time in Arrow, hold the text of
+their definitions.
 
 The definition, per cell of a row without an error: blank for a missing value; a number as a
 person writes it (the digits of a whole number below 10**15 in size, else Python's ``repr``);
@@ -7,7 +8,9 @@ the submission columns. The writers' text of it (:meth:`Validation.clean_texts`,
 the CSV and Parquet writers of a partition without a pandas table) is each cell of that
 table neutralised (:func:`villagesurvey.tables.safe.neutralise`), as the writers make it of
 the table; both are checked on hostile values: formula starts, signs, infinities, NaN and NA,
-line breaks, chunked Arrow text, and every row or none quarantined.
+line breaks, chunked Arrow text, and every row or none quarantined. The quarantine is held
+to its plain pandas definition: the rows with an error taken from the rows as read, text
+shown as it is (blank for missing), any other cell as :func:`.cells.show` writes it.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from hypothesis import strategies as st
 
 from villagesurvey.tables.csv_file import text_columns
 from villagesurvey.tables.safe import neutralise
+from villagesurvey.validate.cells import own_column, show
 from villagesurvey.validate.csv_chunks import render, render_texts
 from villagesurvey.validate.findings import Findings
 from villagesurvey.validate.parquet_tables import text_table
@@ -142,3 +146,66 @@ def test_numbers_kept_from_a_long_column_are_written_as_each_would_be(small) -> 
         ]
     first = small.columns[0].code
     assert texts[first].to_pylist() == ["'" + f"={v}" for v in ages[kept].tolist()]
+
+
+def _quarantine(validation: Validation) -> pd.DataFrame:
+    """The quarantine's definition: the rows as read, each column shown whole by pandas."""
+    rows = validation.raw.loc[validation.quarantined]
+    errors = validation.findings[validation.findings["severity"] == "error"]
+    said: dict[int, list[str]] = {}
+    checks: dict[int, list[str]] = {}
+    for record, column, check, message in zip(
+        errors["record"], errors["column"], errors["check"], errors["message"], strict=True
+    ):
+        said.setdefault(int(record), []).append(f"{column}: {message}" if column else message)
+        if check not in checks.setdefault(int(record), []):
+            checks[int(record)].append(check)
+    codes = {c.code for c in validation.instrument.columns}
+    own = {
+        "file": rows[FILE], "sheet": rows[SHEET], "row": rows[ROW],
+        "checks": np.array(["; ".join(checks.get(r, [])) for r in rows.index], dtype=object),
+        "reasons": np.array([" | ".join(said.get(r, [])) for r in rows.index], dtype=object),
+    }  # fmt: skip
+    if validation.raw["_submission"].notna().any():
+        own["submission"] = rows["_submission"]
+    columns = {own_column(name, codes): values for name, values in own.items()}
+    for column in validation.instrument.columns:
+        values = rows[column.code]
+        columns[column.code] = values.fillna("") if values.dtype == "str" else values.map(show)
+    return pd.DataFrame(columns, index=rows.index).reset_index(drop=True)
+
+
+_AS_READ = st.one_of(_TEXT, st.integers(-5, 5), st.floats(), st.dates(), st.just(pd.NA))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_the_quarantine_holds_each_row_as_read(small, data) -> None:  # type: ignore[no-untyped-def]
+    rows = data.draw(st.integers(0, 9))
+    raw = pd.DataFrame(
+        {FILE: [f"f{i % 2}.csv" for i in range(rows)], SHEET: "s", ROW: range(2, rows + 2),
+         "_submission": ["uuid:1"] * rows},
+        index=range(100, 100 + rows),
+    )  # fmt: skip
+    for column in small.columns:
+        kind = data.draw(st.sampled_from(("str", "chunked", "object")))
+        cells = data.draw(st.lists(_TEXT if kind != "object" else _AS_READ, min_size=rows,
+                                   max_size=rows))  # fmt: skip
+        if kind == "object":  # cells as a workbook gives them
+            raw[column.code] = pd.Series(cells, index=raw.index, dtype=object)
+        else:
+            raw[column.code] = _column(cells, kind).set_axis(raw.index)
+    held = sorted(data.draw(st.sets(st.sampled_from(list(raw.index) or [0]), max_size=rows)))
+    held = [r for r in held if r in raw.index]
+    findings = Findings()
+    for record in held:
+        for check in data.draw(st.lists(st.sampled_from(["a", "b"]), min_size=1, max_size=3)):
+            column = data.draw(st.sampled_from(["", "age"]))
+            findings.add(file="f.csv", check=check, severity="error", message=f"no {check}",
+                         column=column, record=record)  # fmt: skip
+    validation = Validation(
+        small, [], raw, raw.iloc[:, :0], findings.frame(), pd.Index(held, dtype="int64")
+    )
+    got, expected = validation.quarantine(), _quarantine(validation)
+    pd.testing.assert_frame_equal(got, expected)
+    assert list(got.dtypes) == list(expected.dtypes)

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
-__all__ = ["kept_text", "text_frame", "writers_text"]
+__all__ = ["kept_text", "taken_text", "text_frame", "writers_text"]
 
 
 def kept_text(values: pd.Series, keep: np.ndarray) -> pa.Array:
@@ -92,13 +92,25 @@ def _kept_strings(values: pd.Series, keep: np.ndarray) -> pa.Array:
     return strings
 
 
-def text_frame(columns: dict[str, pa.Array]) -> pd.DataFrame:
-    """A table of ``str`` columns holding these Arrow texts (one column per name, in order)."""
+def taken_text(values: pd.Series, at: np.ndarray) -> pa.Array:
+    """The Arrow text of a pandas ``str`` column at the positions ``at``, blank for missing."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    strings = pa.array(values.array).take(pa.array(at))
+    if isinstance(strings, pa.ChunkedArray):
+        strings = strings.combine_chunks()
+    return pc.fill_null(strings, "") if strings.null_count else strings
+
+
+def text_frame(columns: dict[str, pa.Array], rows: int) -> pd.DataFrame:
+    """A table of ``rows`` rows of ``str`` columns holding these Arrow texts (one column per
+    name, in order)."""
     import pandas as pd
     import pyarrow as pa
 
     text = pd.StringDtype("pyarrow", na_value=float("nan"))  # pandas' "str"
     if not columns:
-        return pd.DataFrame(index=pd.RangeIndex(0))
+        return pd.DataFrame(index=pd.RangeIndex(rows))
     mapped = {pa.large_string(): text, pa.string(): text}
     return pa.table(columns).to_pandas(types_mapper=mapped.get)

@@ -15,7 +15,7 @@ from ..instrument import Instrument
 from . import correction_tables
 from . import corrections as fixes_file
 from .cells import own_column, show
-from .clean_columns import kept_text, text_frame
+from .clean_columns import kept_text, taken_text, text_frame
 from .findings import SEVERITIES
 
 if TYPE_CHECKING:
@@ -216,14 +216,11 @@ class Validation:
         when a phone export says them) and the instrument's columns; numbers are written as a
         person would (``41``, not ``41.0``), choices as codes, dates as ISO dates.
         """
-        import pandas as pd
 
         keep = ~self.typed.index.isin(self.quarantined)  # a column at a time, no copy of all
         head = self._clean_head(keep)
-        if not self.instrument.columns:
-            return pd.DataFrame(head)
         texts = {c.code: kept_text(self.typed[c.code], keep) for c in self.instrument.columns}
-        frame = text_frame(texts)
+        frame = text_frame(texts, int(keep.sum()))
         for place, (name, values) in enumerate(head.items()):
             frame.insert(place, name, values)
         return frame
@@ -264,21 +261,34 @@ class Validation:
         details = _joined(text, records.to_numpy(), " | ")
         checks = errors.assign(record=records).drop_duplicates(["record", "check"])
         reasons = _joined(checks["check"].astype(object), checks["record"].to_numpy(), "; ")
-        rows = self.raw.loc[self.quarantined]
+        at = self.raw.index.get_indexer(self.quarantined)
+        labels = self.raw.index[at]
         codes = {c.code for c in self.instrument.columns}
         own = {
-            "file": rows[FILE],
-            "sheet": rows[SHEET],
-            "row": rows[ROW],
-            "checks": reasons.reindex(rows.index).fillna("").to_numpy(dtype=object),
-            "reasons": details.reindex(rows.index).fillna("").to_numpy(dtype=object),
-            **self._provenance(rows.index),
+            "file": self.raw[FILE].take(at),
+            "sheet": self.raw[SHEET].take(at),
+            "row": self.raw[ROW].take(at),
+            "checks": reasons.reindex(labels).fillna("").to_numpy(dtype=object),
+            "reasons": details.reindex(labels).fillna("").to_numpy(dtype=object),
+            **self._provenance(labels),
         }
-        columns = {own_column(name, codes): values for name, values in own.items()}
+        head = pd.DataFrame({own_column(n, codes): v for n, v in own.items()}, index=labels)
+        texts, others = {}, {}
         for column in self.instrument.columns:
-            values = rows[column.code]  # text as read (a CSV file's) is shown as it is
-            columns[column.code] = values.fillna("") if values.dtype == "str" else values.map(show)
-        return pd.DataFrame(columns, index=rows.index).reset_index(drop=True)
+            values = self.raw[column.code]  # text as read (a CSV file's) is shown as it is
+            if values.dtype == "str" and values.dtype.storage == "pyarrow":
+                texts[column.code] = taken_text(values, at)
+            else:
+                values = values.take(at).reset_index(drop=True)
+                others[column.code] = (
+                    values.fillna("") if values.dtype == "str" else values.map(show)
+                )
+        frame = pd.concat([head.reset_index(drop=True), text_frame(texts, len(at))], axis=1)
+        if not others:
+            return frame
+        for code, values in others.items():
+            frame[code] = values
+        return frame[[*head.columns, *(c.code for c in self.instrument.columns)]]
 
     def _provenance(self, records: pd.Index) -> dict[str, pd.Series]:
         """The submission columns of phone exports, if any file of the batch has them."""
