@@ -399,3 +399,17 @@ def test_the_template_lists_a_bounded_number_of_open_lines(small, returns, tmp_p
     assert lines[0][HEADER.index("action")] == "confirm"
     notes = [c.value for c in book["how to"]["A"]]
     assert notes[-1] == "Only the first 2 problems are listed; issues.csv has all."
+
+
+def test_a_batch_without_changes_has_the_audit_table_of_no_lines(small, tmp_path):
+    import pandas as pd
+
+    result = validate_returns(small, [fill_template(small, good_rows(), tmp_path / "V01.xlsx")])
+    assert not (result.findings["severity"] == "fixed").any()
+    # the table of no lines, as the lines of a batch with changes are made and sorted
+    empty = pd.DataFrame([], columns=list(AUDIT_COLUMNS), dtype=object)
+    made = empty.assign(_order=empty["action"].eq("fixed").astype(int), _row=empty["row"])
+    ordered = made.sort_values(["file", "_row", "column", "_order"], kind="stable")
+    expected = ordered.drop(columns=["_order", "_row"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(result.audit, expected)
+    assert list(result.audit.dtypes) == list(expected.dtypes)

@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 __all__ = [
-    "csv_bytes", "csv_header", "neutralise_column", "plain_rows", "quoted_rows", "texts",
-    "write_csv",
+    "csv_bytes", "csv_header", "neutral_texts", "neutralise_column", "plain_rows", "quoted_rows",
+    "text_columns", "texts", "write_csv",
 ]  # fmt: skip
 
 
@@ -43,10 +43,14 @@ def write_csv(path: Path, frame: pd.DataFrame) -> None:
     frame : DataFrame
         The table: its column names are the header; missing values are written blank.
     """
-    columns = {neutralise(str(n)): texts(frame[n]) for n in frame}
-    data, _ = csv_bytes(columns, header=True, crlf=False)
+    data, _ = csv_bytes(text_columns(frame), header=True, crlf=False)
     with atomic_path(path) as temporary, temporary.open("wb") as out:
         out.write(data)
+
+
+def text_columns(frame: pd.DataFrame) -> dict[str, pa.Array]:
+    """A table as the CSV writers take it: names neutralised, each column's :func:`texts`."""
+    return {neutralise(str(n)): texts(frame[n]) for n in frame}
 
 
 def csv_bytes(columns: dict[str, pa.Array], *, header: bool, crlf: bool) -> tuple[bytes, bool]:
@@ -159,7 +163,6 @@ def texts(column: pd.Series) -> pa.Array:
     or ``large_string``): what the CSV writers need, without a copy to change the type."""
     import pandas as pd
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     if column.dtype == "str" and column.dtype.storage == "pyarrow":  # Arrow already
         strings = pa.array(column.array)
@@ -169,6 +172,26 @@ def texts(column: pd.Series) -> pa.Array:
         strings = pa.array(column.astype("str").where(column.notna(), ""), from_pandas=True)
     else:
         strings = pa.array(column.where(column.notna(), "").astype(str), from_pandas=True)
+    return neutral_texts(strings)
+
+
+def neutral_texts(strings: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Arrow text as the CSV writers need it: one array, nulls blank, risky texts neutralised.
+
+    Parameters
+    ----------
+    strings : pyarrow.Array or pyarrow.ChunkedArray
+        Text (``string`` or ``large_string``; any other type is cast to ``string``).
+
+    Returns
+    -------
+    pyarrow.Array
+        The texts, in the type they came in, a formula-like text with a leading ``'``
+        (:func:`~villagesurvey.tables.safe.neutralise`).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     if isinstance(strings, pa.ChunkedArray):
         strings = strings.combine_chunks()
     if not pa.types.is_large_string(strings.type):

@@ -94,6 +94,8 @@ def audit_table(
         applied.audit if applied is not None else [], columns=list(AUDIT_COLUMNS), dtype=object
     )
     fixed = findings[(findings["severity"] == "fixed") & findings["record"].notna()]
+    if not len(fixed) and not len(corrections):
+        return corrections  # nothing changed: the table of no lines, as sorted below
     records = fixed["record"].astype(int).to_numpy()
     parts = [raw.loc[records, k].map(_text).astype(str) for k in instrument.key]
     keys = parts[0].str.cat(parts[1:], sep=" / ") if parts[1:] else parts[0]

@@ -16,15 +16,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
-from ..tables.csv_file import csv_bytes, texts
-from ..tables.safe import neutralise
+from ..tables.csv_file import csv_bytes, text_columns
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
 
 T = TypeVar("T")
 
-__all__ = ["CarriageReturnError", "render", "render_piece", "written_in_line_ends"]
+__all__ = [
+    "CarriageReturnError", "render", "render_piece", "render_texts", "written_in_line_ends",
+]  # fmt: skip
 
 
 class CarriageReturnError(Exception):
@@ -58,16 +60,20 @@ def written_in_line_ends(write: Callable[[frozenset[str]], T]) -> tuple[T, froze
             crlf |= {found.name}
 
 
-def render_piece(frame: pd.DataFrame, name: str, *, header: bool, crlf: bool) -> bytes:
+def render_piece(
+    table: pd.DataFrame | dict[str, pa.Array], name: str, *, header: bool, crlf: bool
+) -> bytes:
     """A piece of the CSV file ``name`` (:func:`render`), for a file begun with CR LF line
-    ends or not (``crlf``).
+    ends or not (``crlf``): of a table, or of its columns as the CSV writers take them
+    (:func:`~villagesurvey.tables.csv_file.text_columns`).
 
     Raises
     ------
     CarriageReturnError
         If a value holds a carriage return and the file was begun with line feeds alone.
     """
-    data, cr = render(frame, header=header, crlf=crlf)
+    columns = table if isinstance(table, dict) else text_columns(table)
+    data, cr = render_texts(columns, header=header, crlf=crlf)
     if cr and not crlf:
         raise CarriageReturnError(name)
     return data
@@ -76,7 +82,13 @@ def render_piece(frame: pd.DataFrame, name: str, *, header: bool, crlf: bool) ->
 def render(frame: pd.DataFrame, *, header: bool, crlf: bool) -> tuple[bytes, bool]:
     """A table's CSV bytes as :func:`~villagesurvey.tables.csv_file.write_csv` writes them,
     and whether a value holds a carriage return (then the lines end in CR LF)."""
-    columns = {neutralise(str(n)): texts(frame[n]) for n in frame}
-    if not len(frame) and not header:
+    return render_texts(text_columns(frame), header=header, crlf=crlf)
+
+
+def render_texts(columns: dict[str, pa.Array], *, header: bool, crlf: bool) -> tuple[bytes, bool]:
+    """:func:`render` of a table's columns as the CSV writers take them (names and values
+    neutralised: :func:`~villagesurvey.tables.csv_file.text_columns`)."""
+    rows = len(next(iter(columns.values()))) if columns else 0
+    if not rows and not header:
         return b"", False
     return csv_bytes(columns, header=header, crlf=crlf)

@@ -31,6 +31,8 @@ def issues_table(validation: Validation, show_pii: bool) -> pd.DataFrame:
     if not show_pii:
         pii = {c.code for c in validation.instrument.columns if c.question.pii}
         private = table["column"].isin(pii)
+        if not private.any():
+            return table
         for i in table.index[private.to_numpy()]:
             message = table.at[i, "message"]
             for secret in (table.at[i, "value"], table.at[i, "fixed_value"]):
@@ -65,6 +67,8 @@ def _private_audit(validation: Validation, show_pii: bool) -> pd.DataFrame:
     if not show_pii:
         pii = {c.code for c in validation.instrument.columns if c.question.pii}
         private = audit["column"].isin(pii)
+        if not private.any():
+            return audit
         for name in ("before", "after"):
             audit.loc[private & (audit[name] != ""), name] = HIDDEN
     return audit

@@ -23,9 +23,6 @@ _LARGEST_WHOLE = 1e15
 _DISTINCT_SHARE = 4
 """Each distinct value is written once when there are fewer than one per this many numbers."""
 
-_SAMPLE = 2_000
-"""How many of the first numbers are looked at to guess whether few values repeat."""
-
 
 def number_texts(numbers: np.ndarray) -> pa.Array:
     """Each number as text (``large_string``, no nulls): digits for a whole number, ``repr``
@@ -41,18 +38,14 @@ def number_texts(numbers: np.ndarray) -> pa.Array:
     pyarrow.Array
         One text per number.
     """
-    import numpy as np
-    import pandas as pd
     import pyarrow as pa
+    import pyarrow.compute as pc
 
-    if len(pd.unique(numbers[:_SAMPLE])) * _DISTINCT_SHARE >= min(len(numbers), _SAMPLE):
+    encoded = pc.dictionary_encode(pa.array(numbers))  # every NaN one value
+    if len(encoded.dictionary) * _DISTINCT_SHARE >= len(numbers):
         return _texts(numbers)  # many distinct values: each written on its own
-    codes, distinct = pd.factorize(numbers)  # NaN: -1
-    if len(distinct) * _DISTINCT_SHARE >= len(numbers):
-        return _texts(numbers)
-    shown = _texts(np.append(np.asarray(distinct, dtype=np.float64), np.nan))
-    codes[codes < 0] = len(distinct)  # the NaN appended: an empty text
-    return shown.take(pa.array(codes))
+    shown: pa.Array = _texts(encoded.dictionary.to_numpy()).take(encoded.indices)
+    return shown
 
 
 def _texts(numbers: np.ndarray) -> pa.Array:

@@ -102,17 +102,17 @@ def write_parquet(path: Path, frame: pd.DataFrame, partition_by: str | None = No
     _write_partitioned(table, path, partition_by)
 
 
-def text_table(frame: pd.DataFrame) -> pa.Table:
-    """The table's columns as the CSV writer's text: names and values neutralised."""
+def text_table(table: pd.DataFrame | dict[str, pa.Array]) -> pa.Table:
+    """The table's columns as the CSV writer's text: names and values neutralised; or the
+    columns already so (:func:`~villagesurvey.tables.csv_file.text_columns`), as ``string``."""
     import pyarrow as pa
 
-    from ..tables.csv_file import neutralise_column
-    from ..tables.safe import neutralise
+    from ..tables.csv_file import text_columns
 
-    columns = {neutralise(str(n)): neutralise_column(frame[n]) for n in frame}
+    columns = table if isinstance(table, dict) else text_columns(table)
     if not columns:
         return pa.table({})
-    return pa.table(columns)
+    return pa.table({name: texts.cast(pa.string()) for name, texts in columns.items()})
 
 
 def _write_partitioned(table: pa.Table, path: Path, column: str) -> None:

@@ -15,11 +15,13 @@ from ..instrument import Instrument
 from . import correction_tables
 from . import corrections as fixes_file
 from .cells import own_column, show
+from .clean_columns import kept_text, taken_text, text_frame
 from .findings import SEVERITIES
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
+    import pyarrow as pa
 
 __all__ = [
     "FILE", "NOT_READ", "PROVENANCE", "ROW", "SHEET", "FileReport", "Validation",
@@ -214,17 +216,37 @@ class Validation:
         when a phone export says them) and the instrument's columns; numbers are written as a
         person would (``41``, not ``41.0``), choices as codes, dates as ISO dates.
         """
-        import pandas as pd
 
         keep = ~self.typed.index.isin(self.quarantined)  # a column at a time, no copy of all
+        head = self._clean_head(keep)
+        texts = {c.code: kept_text(self.typed[c.code], keep) for c in self.instrument.columns}
+        frame = text_frame(texts, int(keep.sum()))
+        for place, (name, values) in enumerate(head.items()):
+            frame.insert(place, name, values)
+        return frame
+
+    def clean_texts(self) -> dict[str, pa.Array]:
+        """The clean dataset (:meth:`clean`) as the CSV and Parquet writers take it: names and
+        values neutralised (:func:`~villagesurvey.tables.csv_file.text_columns`), each column
+        made in Arrow without a pandas table in between."""
+        from ..tables.csv_file import texts
+        from ..tables.safe import neutralise
+        from .clean_columns import writers_text
+
+        keep = ~self.typed.index.isin(self.quarantined)
+        columns = {neutralise(n): texts(v) for n, v in self._clean_head(keep).items()}
+        for column in self.instrument.columns:
+            columns[neutralise(column.code)] = writers_text(self.typed[column.code], keep)
+        return columns
+
+    def _clean_head(self, keep: np.ndarray) -> dict[str, pd.Series]:
+        """The clean dataset's first columns: each row's file and, if any, submission."""
         codes = {c.code for c in self.instrument.columns}
         out = {own_column("source_file", codes): self.raw[FILE][keep].reset_index(drop=True)}
         for key, values in self._provenance(self.typed.index[keep]).items():
             text = values.fillna("").astype(str)
             out[own_column(f"source_{key}", codes)] = text.reset_index(drop=True)
-        for column in self.instrument.columns:
-            out[column.code] = _kept_text(self.typed[column.code], keep)
-        return pd.DataFrame(out)
+        return out
 
     def quarantine(self) -> pd.DataFrame:
         """Every row with an error, as it came in, with its file, sheet, row and reasons."""
@@ -239,21 +261,34 @@ class Validation:
         details = _joined(text, records.to_numpy(), " | ")
         checks = errors.assign(record=records).drop_duplicates(["record", "check"])
         reasons = _joined(checks["check"].astype(object), checks["record"].to_numpy(), "; ")
-        rows = self.raw.loc[self.quarantined]
+        at = self.raw.index.get_indexer(self.quarantined)
+        labels = self.raw.index[at]
         codes = {c.code for c in self.instrument.columns}
         own = {
-            "file": rows[FILE],
-            "sheet": rows[SHEET],
-            "row": rows[ROW],
-            "checks": reasons.reindex(rows.index).fillna("").to_numpy(dtype=object),
-            "reasons": details.reindex(rows.index).fillna("").to_numpy(dtype=object),
-            **self._provenance(rows.index),
+            "file": self.raw[FILE].take(at),
+            "sheet": self.raw[SHEET].take(at),
+            "row": self.raw[ROW].take(at),
+            "checks": reasons.reindex(labels).fillna("").to_numpy(dtype=object),
+            "reasons": details.reindex(labels).fillna("").to_numpy(dtype=object),
+            **self._provenance(labels),
         }
-        columns = {own_column(name, codes): values for name, values in own.items()}
+        head = pd.DataFrame({own_column(n, codes): v for n, v in own.items()}, index=labels)
+        texts, others = {}, {}
         for column in self.instrument.columns:
-            values = rows[column.code]  # text as read (a CSV file's) is shown as it is
-            columns[column.code] = values.fillna("") if values.dtype == "str" else values.map(show)
-        return pd.DataFrame(columns, index=rows.index).reset_index(drop=True)
+            values = self.raw[column.code]  # text as read (a CSV file's) is shown as it is
+            if values.dtype == "str" and values.dtype.storage == "pyarrow":
+                texts[column.code] = taken_text(values, at)
+            else:
+                values = values.take(at).reset_index(drop=True)
+                others[column.code] = (
+                    values.fillna("") if values.dtype == "str" else values.map(show)
+                )
+        frame = pd.concat([head.reset_index(drop=True), text_frame(texts, len(at))], axis=1)
+        if not others:
+            return frame
+        for code, values in others.items():
+            frame[code] = values
+        return frame[[*head.columns, *(c.code for c in self.instrument.columns)]]
 
     def _provenance(self, records: pd.Index) -> dict[str, pd.Series]:
         """The submission columns of phone exports, if any file of the batch has them."""
@@ -289,26 +324,3 @@ def numbers_as_text(values: pd.Series) -> pd.Series:
 
     numbers = values.to_numpy(dtype=float, na_value=np.nan)
     return pd.Series(number_texts(numbers), index=values.index, dtype="str")
-
-
-def _kept_text(values: pd.Series, keep: np.ndarray) -> pd.Series:
-    """The values of the rows kept, as the clean dataset's text (blank for missing), with the
-    index 0, 1, ...: Arrow text and numbers done in Arrow, others by pandas."""
-    import numpy as np
-    import pandas as pd
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    from .number_texts import number_texts
-
-    if str(values.dtype) == "Float64":
-        numbers = values.to_numpy(dtype=float, na_value=np.nan)[keep]
-        return pd.Series(number_texts(numbers), dtype="str")
-    if values.dtype == "str" and values.dtype.storage == "pyarrow":
-        strings = pa.array(values.array)
-        if not keep.all():
-            strings = pc.filter(strings, pa.array(keep))
-        if strings.null_count:
-            strings = pc.fill_null(strings, "")
-        return pd.Series(strings, dtype="str")
-    return values[keep].fillna("").astype(str).reset_index(drop=True)

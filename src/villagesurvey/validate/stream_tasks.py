@@ -151,7 +151,7 @@ def split_task(
     tables = {
         stem: rendered(frame, stem, "csv" if stem == "audit" else shared.table_format,
                        header=number == 0, crlf=crlf)
-        for stem, frame in (("clean", level.clean()),
+        for stem, frame in (("clean", level.clean_texts()),
                             ("quarantine", level.quarantine()),
                             ("audit", every_audit(level, shared.show_pii)))
     }  # fmt: skip
@@ -165,10 +165,17 @@ def split_task(
 
 
 def rendered(
-    frame: pd.DataFrame, stem: str, kind: str, *, header: bool, crlf: frozenset[str]
+    table: pd.DataFrame | dict[str, pa.Array],
+    stem: str,
+    kind: str,
+    *,
+    header: bool,
+    crlf: frozenset[str],
 ) -> bytes | pa.Table:
     """A partition's piece of the table ``stem``: its Parquet text table, or its CSV bytes
     (with the header for the first partition; CR LF line ends if the file is in ``crlf``).
+    ``table`` is a table or its columns as the writers take them
+    (:func:`~villagesurvey.tables.csv_file.text_columns`).
 
     Raises
     ------
@@ -178,9 +185,9 @@ def rendered(
     from .parquet_tables import table_name, text_table
 
     if kind == "parquet":
-        return text_table(frame)
+        return text_table(table)
     name = table_name(stem, "csv")
-    return render_piece(frame, name, header=header, crlf=name in crlf)
+    return render_piece(table, name, header=header, crlf=name in crlf)
 
 
 def part_validation(
