@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 __all__ = [
-    "csv_bytes", "csv_header", "neutral_texts", "neutralise_column", "plain_rows", "quoted_rows",
+    "csv_bytes", "csv_header", "neutral_texts", "plain_rows", "quoted_rows",
     "text_columns", "texts", "write_csv",
 ]  # fmt: skip
 
@@ -140,27 +140,11 @@ def plain_rows(columns: dict[str, pa.Array], head: bytes = b"") -> bytes | None:
     return body
 
 
-def neutralise_column(column: pd.Series) -> pa.Array:
-    """:func:`neutralise` on a whole column at once, as Arrow strings; blanks for missing.
-
-    Parameters
-    ----------
-    column : Series
-        Any column of a table; numbers are written as pandas shows them as text.
-
-    Returns
-    -------
-    pyarrow.Array
-        The column's texts (``pa.string()``), a formula-like text with a leading ``'``.
-    """
-    import pyarrow as pa
-
-    return texts(column).cast(pa.string())
-
-
 def texts(column: pd.Series) -> pa.Array:
-    """:func:`neutralise_column` in whichever Arrow string type the column holds (``string``
-    or ``large_string``): what the CSV writers need, without a copy to change the type."""
+    """A whole column as the CSV writers need it: Arrow text (in whichever string type the
+    column holds, ``string`` or ``large_string``, without a copy to change the type), blanks
+    for missing, numbers as pandas shows them as text, a formula-like text with a leading
+    ``'`` (:func:`~villagesurvey.tables.safe.neutralise`)."""
     import pandas as pd
     import pyarrow as pa
 
