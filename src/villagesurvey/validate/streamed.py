@@ -54,7 +54,7 @@ from .findings import Findings
 from .layout import Return
 from .partition_check import Keeps, waiting_at
 from .result import PROVENANCE
-from .stream_pool import Shared, Workers, give_back, in_order
+from .stream_pool import Shared, Workers, idle, in_order
 from .stream_tasks import Checked, check_task
 
 if TYPE_CHECKING:
@@ -135,10 +135,10 @@ class Partitions:
         for pending, checked in in_order(self.pool, self._tasks(streamed, rows, relay), str):
             pending.add_to(self.findings)
             self._add(pending, checked)
-            if self.pool is not None:  # what laying it out freed, back to the system
-                give_back()
             stage(f"checked {self.records:,} rows")
         relay.take().add_to(self.findings)
+        if self.pool is not None:  # the workers wait: their memory, and ours, to the system
+            idle(self.pool, streamed.name)
 
     def _tasks(
         self, streamed: StreamedFile, rows: int, relay: _Relay
