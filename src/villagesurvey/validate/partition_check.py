@@ -105,19 +105,19 @@ class CheckedPartition:
         return self.raw, self.typed, self.table, self.cascaded
 
     def wait(self, path: str | Path) -> None:
-        """Write what waits for the split to ``path`` (:func:`waiting_at` reads it back)."""
-        import pickle
+        """Write what waits for the split to ``path`` (:func:`waiting_at` reads it back):
+        a pickle whose Arrow and NumPy buffers follow it in the file (:mod:`.mapped_pickle`)."""
+        from . import mapped_pickle
 
-        with open(path, "wb") as out:
-            pickle.dump(self.waiting, out, pickle.HIGHEST_PROTOCOL)
+        mapped_pickle.dump(self.waiting, path)
 
 
 def waiting_at(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, Any]:
-    """What a checked partition left waiting at ``path`` (:meth:`CheckedPartition.wait`)."""
-    import pickle
+    """What a checked partition left waiting at ``path`` (:meth:`CheckedPartition.wait`);
+    its buffers are views of the file, mapped copy-on-write."""
+    from . import mapped_pickle
 
-    with open(path, "rb") as stream:
-        loaded: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, Any] = pickle.load(stream)  # noqa: S301  (written by this run, in its own staging folder)
+    loaded: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, Any] = mapped_pickle.load(path)
     return loaded
 
 

@@ -14,6 +14,12 @@ parent stops them when it is interrupted, so that none prints a traceback of its
 Values every task of a phase needs (the instrument, the empty rosters) travel once per
 worker: :class:`Shared` holds them here and, pickled, only the path of a file they were
 written to, which each worker reads once.
+
+Memory a task freed stays with its worker while the tasks follow one another (the next task
+uses it again, without the cost of the system handing it over page by page once more); when
+the workers are about to wait (this process drawing the duplicates and the outlier fences
+between the two passes), :func:`idle` has every worker, and this process, give it back to
+the system.
 """
 
 from __future__ import annotations
@@ -39,7 +45,9 @@ __all__ = [
     "Workers",
     "default_jobs",
     "give_back",
+    "idle",
     "in_order",
+    "on_each_worker",
     "partition_pool",
 ]
 
@@ -51,6 +59,10 @@ T = TypeVar("T")
 M = TypeVar("M")
 
 _LOADED: dict[str, Any] = {}  # in a worker: the shared values read, by file (a few a run)
+_TOGETHER: list[Any] = []  # in a worker: the barrier of on_each_worker
+
+_TOGETHER_WAIT = 60.0
+"""Seconds a worker waits at the barrier for the others (:func:`on_each_worker`)."""
 
 
 def usable_cpus() -> int:
@@ -115,8 +127,12 @@ def partition_pool(jobs: int) -> Iterator[Workers | None]:
         return
     import multiprocessing
 
+    context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(
-        max_workers=jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_quiet
+        max_workers=jobs,
+        mp_context=context,
+        initializer=_start,
+        initargs=(context.Barrier(jobs),),
     )
     finished = False
     try:
@@ -171,7 +187,7 @@ def _submit(
 ) -> Future[T]:
     try:
         with without_ctrl_c():  # a worker started now inherits Ctrl-C held back
-            return pool.executor.submit(_released, function, *arguments)
+            return pool.executor.submit(function, *arguments)
     except BrokenProcessPool:  # a worker died while idle
         raise _died(name_of(meta)) from None
 
@@ -191,14 +207,43 @@ def _died(name: str) -> ReturnsError:
     )
 
 
-def _released(function: Callable[..., T], *arguments: Any) -> T:
-    """In a worker: run a task, then give the memory it freed back to the system, so that
-    an idle worker holds little more than its imports (about 170 MiB, against 440 after a
-    partition of 100,000 rows) while the parent draws the outlier fences."""
-    try:
-        return function(*arguments)
-    finally:
-        give_back()
+def idle(pool: Workers | None, name: str) -> None:
+    """Every worker, and this process, give the memory they freed back to the system: an
+    idle worker then holds little more than its imports (about 170 MiB, against 440 after
+    a partition of 100,000 rows) while this process draws the duplicates and the fences.
+
+    Raises
+    ------
+    ReturnsError
+        If a worker died: ``name`` names the file it was checking.
+    """
+    if pool is not None:
+        on_each_worker(pool, give_back, name)
+    give_back()
+
+
+def on_each_worker(pool: Workers, function: Callable[[], T], name: str) -> list[T]:
+    """Run ``function`` once in every worker (started if need be), and give its results.
+
+    Each worker takes one of ``jobs`` tasks that meet at a barrier before they run
+    ``function`` (a worker waiting there takes no other task), so that none is left out.
+
+    Raises
+    ------
+    ReturnsError
+        If a worker died: ``name`` names the file it was checking.
+    """
+    futures = [_submit(pool, name, _together, (function,), str) for _ in range(pool.jobs)]
+    return [_result(name, future, str)[1] for future in futures]
+
+
+def _together(function: Callable[[], T]) -> T:
+    """In a worker: wait for the others at the barrier (alone after a while), then run."""
+    import threading
+
+    with contextlib.suppress(threading.BrokenBarrierError):
+        _TOGETHER[0].wait(_TOGETHER_WAIT)
+    return function()
 
 
 def give_back() -> None:
@@ -215,9 +260,11 @@ def give_back() -> None:
             ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-def _quiet() -> None:
-    """In a worker: leave Ctrl-C to the parent, which stops the workers."""
+def _start(together: Any) -> None:
+    """In a worker: leave Ctrl-C to the parent, which stops the workers; keep the barrier
+    of :func:`on_each_worker`."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _TOGETHER[:] = [together]
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

@@ -13,11 +13,11 @@
 
 from __future__ import annotations
 
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import mapped_pickle
 from .csv_chunks import render_piece
 from .findings import Findings
 from .issue_pieces import IssuePiece, issue_piece
@@ -71,11 +71,11 @@ def check_task(
 ) -> Checked:
     """Check one partition whose first record is ``first``; what waits goes to ``path``.
 
-    ``piece`` is the partition laid out, or the file it was pickled to (read, then deleted).
+    ``piece`` is the partition laid out, or the file it was written to by
+    :func:`.mapped_pickle.dump` (read, then deleted).
     """
     if isinstance(piece, Path):
-        with open(piece, "rb") as stream:
-            laid: Return = pickle.load(stream)  # noqa: S301  (written by this run, in its staging folder)
+        laid: Return = mapped_pickle.load(piece)
         piece.unlink()
     else:
         laid = piece

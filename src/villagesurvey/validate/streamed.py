@@ -26,34 +26,35 @@ Which steps look at one row at a time, and which compare rows:
   roster sheet: each roster's outputs are those of no rows).
 
 Each partition's rows as read and typed, and its findings, wait in the staging folder
-(pickled, exactly as they were) until the reductions are done; then the partitions are split
-into clean and quarantine and written in order (:mod:`.stream_writing`).
+(pickled exactly as they were, their Arrow and NumPy buffers after the pickle, read back
+memory-mapped: :mod:`.mapped_pickle`) until the reductions are done; then the partitions are
+split into clean and quarantine and written in order (:mod:`.stream_writing`).
 
 Where each step runs (:mod:`.stream_pool`): this process reads and lays out the partitions
 (:func:`.csv_stream.csv_partitions`), keeps what the reductions need and runs them; the
 worker processes (``jobs`` of them; none with one job: then this process) check each
 partition and write what waits (:func:`.stream_tasks.check_task`). A partition laid out is
-handed to a worker through the staging folder (a pickle the worker reads and deletes), so
-that this process holds none while the workers check theirs. The results are taken in the
-order of the partitions, so that records, findings and outputs are those of one process; at
-most ``jobs + 1`` partitions are in flight.
+handed to a worker through the staging folder (a :mod:`.mapped_pickle` the worker reads and
+deletes), so that this process holds none while the workers check theirs. The results are
+taken in the order of the partitions, so that records, findings and outputs are those of one
+process; at most ``jobs + 1`` partitions are in flight.
 """
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..instrument import Instrument
+from . import mapped_pickle
 from .csv_stream import NotStreamableError, StreamedFile, csv_partitions
 from .findings import Findings
 from .layout import Return
 from .partition_check import Keeps, waiting_at
 from .result import PROVENANCE
-from .stream_pool import Shared, Workers, give_back, in_order
+from .stream_pool import Shared, Workers, idle, in_order
 from .stream_tasks import Checked, check_task
 
 if TYPE_CHECKING:
@@ -134,10 +135,10 @@ class Partitions:
         for pending, checked in in_order(self.pool, self._tasks(streamed, rows, relay), str):
             pending.add_to(self.findings)
             self._add(pending, checked)
-            if self.pool is not None:  # what laying it out freed, back to the system
-                give_back()
             stage(f"checked {self.records:,} rows")
         relay.take().add_to(self.findings)
+        if self.pool is not None:  # the workers wait: their memory, and ours, to the system
+            idle(self.pool, streamed.name)
 
     def _tasks(
         self, streamed: StreamedFile, rows: int, relay: _Relay
@@ -156,8 +157,7 @@ class Partitions:
             given: Return | Path = piece
             if self.pool is not None:  # handed over on disk: this process holds none
                 given = path.with_suffix(".laid")
-                with open(given, "wb") as out:
-                    pickle.dump(piece, out, pickle.HIGHEST_PROTOCOL)
+                mapped_pickle.dump(piece, given)
             del piece
             yield held, check_task, (shared, given, first, path)
             self._laid += 1

@@ -1,0 +1,114 @@
+"""Pickles whose large buffers follow them in their file, read back memory-mapped.
+
+What a partition hands on through the staging folder (a partition laid out, a partition
+checked and waiting for the split) is mostly Arrow strings and NumPy numbers. Pickled the
+usual way, every buffer is copied into the pickle and copied out of it again, and pandas
+first joins each Arrow column's chunks into one array (a third copy). Here the value is
+pickled with protocol 5: each large buffer (an Arrow buffer, a NumPy array of numbers) is
+written as it is after the pickle, and read back as a view of the file mapped copy-on-write,
+so that reading copies nothing and a page is read only when it is used. Arrow columns keep
+their chunks. Everything else (the frames' layout, dtypes, indexes, object columns) is the
+ordinary pickle, so that the value read back is the value written.
+
+Files are written by the run that reads them, in its staging folder.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import io
+import mmap
+import pickle
+import struct
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+__all__ = ["dump", "load"]
+
+_MAGIC = b"VSPICKL1"
+_HEAD = struct.Struct("<8sQQ")  # magic, bytes of the pickle, number of buffers
+_SIZE = struct.Struct("<Q")
+_ALIGN = 64  # Arrow's alignment: every buffer starts on a multiple of it
+_IN_BAND = 4096  # buffers smaller than this stay inside the pickle
+_WRITE_BUFFER = 1 << 20  # bytes gathered per write: buffers are many and small (Arrow chunks)
+
+
+class _Pickler(pickle.Pickler):
+    """Protocol 5 with Arrow-backed pandas arrays pickled chunk by chunk, as they are."""
+
+    def __init__(self, stream: IO[bytes], callback: Callable[[pickle.PickleBuffer], bool]) -> None:
+        from pandas.arrays import ArrowExtensionArray
+
+        super().__init__(stream, 5, buffer_callback=callback)
+        self._arrow = ArrowExtensionArray
+
+    def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, self._arrow):  # pandas would join the chunks first
+            state = obj.__dict__.copy()
+            state["_cache"] = {}
+            return copyreg.__newobj__, (type(obj),), state  # type: ignore[attr-defined]
+        return NotImplemented
+
+
+def dump(value: Any, path: str | Path) -> None:
+    """Write ``value`` to ``path``: its pickle, then its large buffers (:func:`load`)."""
+    buffers: list[memoryview] = []
+
+    def out_of_band(buffer: pickle.PickleBuffer) -> bool:
+        try:
+            raw = buffer.raw()
+        except BufferError:  # not contiguous: inside the pickle
+            return True
+        if raw.nbytes < _IN_BAND:
+            return True
+        buffers.append(raw)
+        return False
+
+    stream = io.BytesIO()
+    _Pickler(stream, out_of_band).dump(value)
+    body = stream.getbuffer()
+    with open(path, "wb", buffering=_WRITE_BUFFER) as out:
+        out.write(_HEAD.pack(_MAGIC, body.nbytes, len(buffers)))
+        for raw in buffers:
+            out.write(_SIZE.pack(raw.nbytes))
+        out.write(body)
+        at = _HEAD.size + _SIZE.size * len(buffers) + body.nbytes
+        for raw in buffers:
+            pad = -at % _ALIGN
+            out.write(bytes(pad))
+            out.write(raw)
+            at += pad + raw.nbytes
+    del body
+    stream.close()
+
+
+def load(path: str | Path) -> Any:
+    """The value :func:`dump` wrote to ``path``, its large buffers views of the file.
+
+    The file is mapped copy-on-write: the value may be changed in place without changing
+    the file; the mapping ends when the last buffer read from it is freed.
+    """
+    with open(path, "rb") as stream:
+        size = stream.seek(0, io.SEEK_END)
+        if size < _HEAD.size:
+            raise ValueError(f"{path}: not a mapped pickle")
+        mapped = mmap.mmap(stream.fileno(), size, access=mmap.ACCESS_COPY)
+    view = memoryview(mapped)
+    magic, length, count = _HEAD.unpack_from(view)
+    if magic != _MAGIC:
+        raise ValueError(f"{path}: not a mapped pickle")
+    sizes = [_SIZE.unpack_from(view, _HEAD.size + _SIZE.size * n)[0] for n in range(count)]
+    at = _HEAD.size + _SIZE.size * count
+    body = view[at : at + length]
+    at += length
+    buffers = []
+    for nbytes in sizes:
+        at += -at % _ALIGN
+        buffers.append(view[at : at + nbytes])
+        at += nbytes
+    try:
+        return pickle.loads(body, buffers=buffers)  # noqa: S301  (written by this run, in its staging folder)
+    finally:
+        body.release()
+        view.release()

@@ -1,0 +1,158 @@
+"""What waits on disk between the passes of the streamed path (:mod:`villagesurvey.validate.
+mapped_pickle`) is read back as it was written: every dtype, index, chunk of an Arrow
+column and kind of blank (NA, NaN, None, -0.0), whatever the values."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import pickle
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from villagesurvey.validate import mapped_pickle
+from villagesurvey.validate.partition_check import CheckedPartition, waiting_at
+
+_TEXT = st.one_of(
+    st.none(),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=8),
+    st.sampled_from(["", "\r", "\r\n", "\0", "a\x1fb", " V0005 ", "中", "=1+2"]),
+)
+_FLOAT = st.one_of(
+    st.none(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([-0.0, 0.0, math.nan, 1e-310]),
+)
+_OBJECT = st.one_of(
+    st.none(),
+    st.just(math.nan),
+    st.just(pd.NA),
+    st.integers(-(2**70), 2**70),
+    st.booleans(),
+    st.text(max_size=4),
+    st.sampled_from([-0.0, "\r"]),
+)
+
+
+def _chunked(values: list[str | None], cuts: list[int], large: bool) -> pa.ChunkedArray:
+    """An Arrow column cut in chunks, the first a slice (as the streaming reader's are)."""
+    kind = pa.large_string() if large else pa.string()
+    whole = pa.array(["pad", *values], type=kind).slice(1)
+    bounds = [0, *sorted({c for c in cuts if 0 < c < len(values)}), len(values)]
+    return pa.chunked_array([whole.slice(a, b - a) for a, b in itertools.pairwise(bounds)], kind)
+
+
+@st.composite
+def _frames(draw: st.DrawFn) -> pd.DataFrame:
+    rows = draw(st.integers(0, 30))
+    texts = st.lists(_TEXT, min_size=rows, max_size=rows)
+    floats = st.lists(_FLOAT, min_size=rows, max_size=rows)
+    cuts = draw(st.lists(st.integers(0, rows), max_size=4))
+    numbers = draw(floats)
+    values = np.array([math.nan if v is None else v for v in numbers], dtype=np.float64)
+    hidden = np.array([v is None for v in numbers], dtype=bool)  # NaN left unmasked too
+    masked = pd.arrays.FloatingArray(values, hidden)
+    stamps = draw(st.lists(st.one_of(st.none(), st.integers(0, 2**40)), min_size=rows,
+                           max_size=rows))  # fmt: skip
+    columns: dict[str, Any] = {
+        "str": pd.array(draw(texts), dtype="str"),
+        "chunked": pd.arrays.ArrowStringArray(_chunked(draw(texts), cuts, large=True)),
+        "string": pd.array(draw(texts), dtype="string[pyarrow]"),
+        "float64": values.copy(),
+        "Float64": masked,
+        "Int64": pd.array(draw(st.lists(st.one_of(st.none(), st.integers(-(2**63), 2**63 - 1)),
+                                        min_size=rows, max_size=rows)), dtype="Int64"),
+        "boolean": pd.array(draw(st.lists(st.one_of(st.none(), st.booleans()), min_size=rows,
+                                          max_size=rows)), dtype="boolean"),
+        "datetime": pd.to_datetime(pd.Series(stamps, dtype="float64"), unit="s"),
+        "object": np.array([*draw(st.lists(_OBJECT, min_size=rows, max_size=rows)), None],
+                           dtype=object)[:rows],
+    }  # fmt: skip
+    records = draw(st.lists(st.integers(0, 10**9), min_size=rows, max_size=rows, unique=True))
+    frame = pd.DataFrame({k: pd.Series(v).reset_index(drop=True) for k, v in columns.items()})
+    frame.index = pd.Index(records, dtype="int64")
+    frame.index.name = draw(st.sampled_from([None, "record"]))
+    return frame
+
+
+def _cells(series: pd.Series) -> list[str]:
+    """Each cell as its type and representation: NA, NaN, None and -0.0 all differ."""
+    return [f"{type(v).__name__}:{v!r}" for v in series.tolist()]
+
+
+def _assert_same(read: pd.DataFrame, written: pd.DataFrame) -> None:
+    assert list(read.columns) == list(written.columns)
+    assert read.dtypes.to_dict() == written.dtypes.to_dict()
+    assert type(read.index) is type(written.index)
+    assert read.index.dtype == written.index.dtype
+    assert read.index.name == written.index.name
+    assert read.index.tolist() == written.index.tolist()
+    for name in written.columns:
+        old, new = written[name].array, read[name].array
+        assert type(new) is type(old), name
+        assert _cells(read[name]) == _cells(written[name]), name
+        if isinstance(old, pd.arrays.ArrowExtensionArray):
+            assert new._pa_array.type == old._pa_array.type
+            assert [len(c) for c in new._pa_array.chunks] == [len(c) for c in old._pa_array.chunks]
+            assert new._pa_array.equals(old._pa_array)
+        elif isinstance(old, pd.arrays.FloatingArray):  # the NaN under the mask too, to the bit
+            assert np.array_equal(new._mask, old._mask)
+            assert np.array_equal(new._data.view(np.uint64), old._data.view(np.uint64))
+        elif written[name].dtype == np.float64:
+            assert np.array_equal(
+                read[name].to_numpy().view(np.uint64), written[name].to_numpy().view(np.uint64)
+            )
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(frames=st.lists(_frames(), min_size=1, max_size=3))
+def test_frames_are_read_back_as_written(frames: list[pd.DataFrame], tmp_path: Path) -> None:
+    path = tmp_path / "waiting"
+    mapped_pickle.dump((frames, ("rest", {"set"})), path)
+    read, rest = mapped_pickle.load(path)
+    assert rest == ("rest", {"set"})
+    for new, old in zip(read, frames, strict=True):
+        _assert_same(new, old)
+
+
+def test_large_buffers_follow_the_pickle_and_are_views_of_the_file(tmp_path: Path) -> None:
+    numbers = np.arange(100_000, dtype=np.float64)
+    texts = pd.array([f"v{i}" for i in range(100_000)], dtype="str")
+    frame = pd.DataFrame({"n": numbers, "t": texts})
+    path = tmp_path / "waiting"
+    mapped_pickle.dump(frame, path)
+    plain = len(pickle.dumps(frame, 5))
+    assert path.stat().st_size < plain + 4096  # the buffers once, not twice
+    read = mapped_pickle.load(path)
+    assert read["n"].to_numpy().base is not None  # a view, not a copy
+    read.loc[0, "n"] = -1.0  # copy-on-write: the file does not change
+    assert mapped_pickle.load(path)["n"].iloc[0] == 0.0
+    _assert_same(mapped_pickle.load(path), frame)
+
+
+def test_a_checked_partition_waits_and_is_read_back(tmp_path: Path) -> None:
+    raw = pd.DataFrame({"a": pd.array(["x", None, "\r"], dtype="str"), "_row": [2, 3, None]})
+    typed = pd.DataFrame({"a": pd.array([1.5, None, -0.0], dtype="Float64")})
+    table = pd.DataFrame({"record": pd.array([0, None], dtype="Int64"), "value": [None, np.nan]})
+    cascaded = (table.iloc[:0], table.iloc[1:])
+    checked = CheckedPartition(raw, typed, table, cascaded, table.iloc[:0], set(), None)  # type: ignore[arg-type]
+    checked.wait(tmp_path / "000000.pickle")
+    back = waiting_at(tmp_path / "000000.pickle")
+    for new, old in zip((*back[:3], *back[3]), (raw, typed, table, *cascaded), strict=True):
+        _assert_same(new, old)
+
+
+def test_a_file_of_something_else_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other"
+    path.write_bytes(pickle.dumps([1, 2, 3]) + bytes(32))
+    with pytest.raises(ValueError, match="not a mapped pickle"):
+        mapped_pickle.load(path)

@@ -1,0 +1,33 @@
+"""The worker processes of the streamed path (:mod:`villagesurvey.validate.stream_pool`):
+between the passes every worker, not just the ones that happen to be free, gives back the
+memory it freed."""
+
+from __future__ import annotations
+
+import os
+
+from villagesurvey.validate.stream_pool import idle, in_order, on_each_worker, partition_pool
+
+
+def test_each_worker_runs_once_whether_started_or_not() -> None:
+    with partition_pool(2) as pool:
+        assert pool is not None
+        first = on_each_worker(pool, os.getpid, "a.csv")  # starts the workers it needs
+        assert len(set(first)) == 2
+        assert os.getpid() not in first
+        tasks = ((n, os.getpid, ()) for n in range(7))
+        used = {pid for _, pid in in_order(pool, tasks, str)}
+        again = on_each_worker(pool, os.getpid, "a.csv")
+        assert sorted(again) == sorted(first)
+        assert used <= set(first)
+        idle(pool, "a.csv")  # gives back in each worker and here; the pool goes on
+        assert sorted(on_each_worker(pool, os.getpid, "a.csv")) == sorted(first)
+
+
+def test_one_task_then_each_worker() -> None:
+    with partition_pool(3) as pool:
+        assert pool is not None
+        ((_, pid),) = in_order(pool, [("only", os.getpid, ())], str)  # one worker started
+        pids = on_each_worker(pool, os.getpid, "a.csv")
+        assert len(set(pids)) == 3
+        assert pid in pids
