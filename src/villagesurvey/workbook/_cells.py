@@ -22,7 +22,11 @@ def put(sheet: Worksheet, row: int, column: int, value: Any) -> Cell:
 
 def display_width(text: str) -> int:
     """Columns the text takes on screen: East Asian wide characters count twice."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    if text.isascii():  # no wide character: most texts, at once
+        return len(text)
+    return len(text) + sum(
+        1 for ch in text if ch > "\x7f" and unicodedata.east_asian_width(ch) in "WF"
+    )
 
 
 def truncate(text: str, limit: int) -> str:
