@@ -122,9 +122,8 @@ def test_a_second_run_into_a_held_folder_is_refused(instrument_file, tmp_path):
 
 
 def test_issues_xlsx_is_bounded_per_check_and_says_so(small, tmp_path, monkeypatch):
-    from villagesurvey.validate import _xlsx, issues_book
+    from villagesurvey.validate import _xlsx
 
-    monkeypatch.setattr(issues_book, "MAX_CHECK_ROWS", 2)
     monkeypatch.setattr(_xlsx, "MAX_CHECK_ROWS", 2)
     rows = [["village_id", "person_id", "age"]] + [["V01", str(i), "about 40"] for i in range(5)]
     (tmp_path / "a.csv").write_bytes(csv_text(rows))

@@ -184,9 +184,8 @@ def test_capped_issues_xlsx_takes_each_checks_first_findings_in_order(
     """Two files whose names sort against the order given, the second with rows not read and
     blank rows; each check's sheet cut at 3 findings: the streamed workbook shows the same
     first findings as the in-memory one (and says how many there are)."""
-    from villagesurvey.validate import _xlsx, issues_book
+    from villagesurvey.validate import _xlsx
 
-    monkeypatch.setattr(issues_book, "MAX_CHECK_ROWS", 3)
     monkeypatch.setattr(_xlsx, "MAX_CHECK_ROWS", 3)
     rows = _generated(instrument, 120, seed=29)
     late = _write(tmp_path / "z_late.csv", rows[:70])

@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..instrument import Instrument
-from .capped_issues import Heads, add_heads, first_findings, write_capped_xlsx
+from .capped_issues import Heads, add_heads, first_findings
 from .checking import _locate, check_rows
 from .csv_chunks import render
 from .dask_tasks import Checked, Written, keep_heads
 from .findings import Findings
 from .issue_pieces import assemble_issues, issue_piece
+from .issues_book import write_issues_book
 from .result import FileReport, Validation
 from .stream_result import StreamedValidation
 from .stream_split import count_rows
@@ -143,7 +144,7 @@ def finish(
         for code, counted in done.items():
             write_csv(staging / f"dropped_{code}.csv", counted.dropped)
     write_csv(staging / "dropped.csv", result.dropped)
-    write_capped_xlsx(staging / "issues.xlsx", result, heads, every)
+    write_issues_book(staging / "issues.xlsx", result, heads, every)
     write_summary(staging / "summary.json", result, "parquet", partition_by)
     return result
 

@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from .capped_issues import Heads, add_heads, write_capped_xlsx
+from .capped_issues import Heads, add_heads
 from .checking import _locate, check_rows
 from .findings import Findings
 from .issue_pieces import IssuePiece, assemble_issues, issue_piece
+from .issues_book import write_issues_book
 from .parquet_tables import ParquetPieces, table_name
 from .result import NOT_READ, FileReport, Validation
 from .stream_pool import Shared, in_order
@@ -139,7 +140,7 @@ def write_partitions(
     every: Heads = {}
     for file in sorted(heads):  # in the order of issues.csv
         add_heads(every, heads[file])
-    write_capped_xlsx(staging / "issues.xlsx", result, every)
+    write_issues_book(staging / "issues.xlsx", result, every, tally)
     return result
 
 
