@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .arrow_buffers import missing_cells, text_offsets
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
@@ -196,13 +198,11 @@ def one_byte(column: pa.Array) -> tuple[np.ndarray, list[str]] | None:
     import numpy as np
     import pyarrow as pa
 
-    large = pa.types.is_large_string(column.type)
-    if not len(column) or not (large or pa.types.is_string(column.type)):
+    text = pa.types.is_large_string(column.type) or pa.types.is_string(column.type)
+    if not len(column) or not text:
         return None
-    n = len(column)
-    validity, offsets_buffer, data_buffer = column.buffers()
-    offsets = np.frombuffer(offsets_buffer, dtype=np.int64 if large else np.int32)
-    offsets = offsets[column.offset : column.offset + n + 1]
+    data_buffer = column.buffers()[2]
+    offsets = text_offsets(column)
     lengths = np.diff(offsets)
     if lengths.max() > 1:
         return None
@@ -213,8 +213,7 @@ def one_byte(column: pa.Array) -> tuple[np.ndarray, list[str]] | None:
     if lengths.min() == 0:
         key[lengths == 0] = _EMPTY
     if column.null_count:
-        bits = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), bitorder="little")
-        key[bits[column.offset : column.offset + n] == 0] = _MISSING
+        key[missing_cells(column)] = _MISSING
     seen = np.zeros(_MISSING + 1, dtype=bool)
     seen[key] = True
     if seen[0x80:_EMPTY].any():  # a lone byte of a longer character: not text

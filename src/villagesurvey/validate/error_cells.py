@@ -19,6 +19,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ..instrument import Instrument
+from .arrow_buffers import text_offsets
 from .findings import Findings
 
 if TYPE_CHECKING:
@@ -115,13 +116,10 @@ def _nothing_to_report(values: pd.Series) -> bool:
     for chunk in chunks:
         if not pa.types.is_string(chunk.type) and not pa.types.is_large_string(chunk.type):
             return False
-        _, offsets_buffer, data_buffer = chunk.buffers()
+        data_buffer = chunk.buffers()[2]
         if data_buffer is None or len(chunk) == 0:
             continue
-        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
-        offsets = np.frombuffer(offsets_buffer, dtype=width)[
-            chunk.offset : chunk.offset + len(chunk) + 1
-        ].astype(np.int64, copy=False)
+        offsets = text_offsets(chunk)
         data = np.frombuffer(data_buffer, dtype=np.uint8)[offsets[0] : offsets[-1]]
         if (data == ord("#")).any() and _starts_with_hash(data, offsets - offsets[0]):
             return False  # a "#" somewhere is rare: only then where each text starts

@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from .arrow_buffers import missing_cells, text_offsets
+
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
@@ -82,15 +84,12 @@ def _text_hashes(chunk: pa.Array) -> np.ndarray:
     odd factor (:func:`_factor`), however the texts lie in the buffers.
     """
     import numpy as np
-    import pyarrow as pa
 
     n = len(chunk)
     if chunk.null_count == n:
         return np.full(n, _BLANK, dtype=np.uint64)
-    validity, offsets_buffer, data_buffer = chunk.buffers()[:3]
-    large = pa.types.is_large_string(chunk.type) or pa.types.is_large_binary(chunk.type)
-    offsets = np.frombuffer(offsets_buffer, dtype=np.int64 if large else np.int32)
-    offsets = offsets[chunk.offset : chunk.offset + n + 1].astype(np.int64)
+    data_buffer = chunk.buffers()[2]
+    offsets = text_offsets(chunk)
     lengths = np.diff(offsets)
     out = lengths.astype(np.uint64) * np.uint64(_TEXT)
     first, end = int(offsets[0]), int(offsets[-1])
@@ -103,8 +102,7 @@ def _text_hashes(chunk: pa.Array) -> np.ndarray:
         else:
             _add_words(out, data, offsets[:-1] - first, lengths)
     if chunk.null_count:
-        bits = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), bitorder="little")
-        out[bits[chunk.offset : chunk.offset + n] == 0] = _BLANK
+        out[missing_cells(chunk)] = _BLANK
     return out
 
 
