@@ -31,7 +31,7 @@ from .result import FILE, NOT_READ, PROVENANCE, ROW, SHEET, FileReport, Validati
 from .submission_key import fill_submission_key
 from .tool_blanks import read_tool_blanks
 from .total_rows import TOTAL_WORDS as TOTAL_WORDS
-from .total_rows import _total_rows as _total_rows
+from .total_rows import find_total_rows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -175,7 +175,7 @@ def check_rows(
     if corrections is not None:
         raw, applied = fixes_file.apply_corrections(instrument, raw, corrections, findings)
     _formulas(raw, returns, findings, first)
-    totals = _total_rows(instrument, raw, findings)
+    totals = find_total_rows(instrument, raw, findings)
     stage(f"reading the answers of {len(raw):,} rows")
     spoilt = find_error_cells(instrument, raw, findings)
     typed, fixes = normalise(instrument, _blanked(raw, spoilt) if spoilt else raw)

@@ -38,7 +38,6 @@ from .checking import _dont_know as _dont_know
 from .checking import _formulas as _formulas
 from .checking import _locate as _locate
 from .checking import _silent as _silent
-from .checking import _total_rows as _total_rows
 from .checking import _without as _without
 from .checking import check_returns as check_returns
 from .export_repeats import ExportRepeats

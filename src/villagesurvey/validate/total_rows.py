@@ -13,7 +13,7 @@ from .result import FILE
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["TOTAL_WORDS"]
+__all__ = ["TOTAL_WORDS", "find_total_rows"]
 
 TOTAL_WORDS = frozenset(
     {"合计", "总计", "合計", "總計", "小计", "total", "totals", "sum", "grand total"}
@@ -21,7 +21,7 @@ TOTAL_WORDS = frozenset(
 """A row whose text cell says one of these is a total a clerk added, not a respondent."""
 
 
-def _total_rows(instrument: Instrument, raw: pd.DataFrame, findings: Findings) -> list[int]:
+def find_total_rows(instrument: Instrument, raw: pd.DataFrame, findings: Findings) -> list[int]:
     """Report rows that hold totals (``合计``, ``Total``) and return their records.
 
     Each different text of a column is looked at once (a column of 100,000 answers holds
