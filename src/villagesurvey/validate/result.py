@@ -216,7 +216,6 @@ class Validation:
         when a phone export says them) and the instrument's columns; numbers are written as a
         person would (``41``, not ``41.0``), choices as codes, dates as ISO dates.
         """
-
         keep = ~self.typed.index.isin(self.quarantined)  # a column at a time, no copy of all
         head = self._clean_head(keep)
         texts = {c.code: kept_text(self.typed[c.code], keep) for c in self.instrument.columns}

@@ -276,7 +276,6 @@ def failures(
     per failing cell and column, formatted) cost more than the checks when many cells
     fail. ``rules`` are the codes of the instrument's own checks, which may fail too.
     """
-
     _check_dtypes(schema, typed)
     held = _HELD.set({})
     try:
