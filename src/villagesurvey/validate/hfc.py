@@ -108,7 +108,8 @@ def outliers_of(
     records: np.ndarray,
     factor: float = IQR_FACTOR,
 ) -> pd.DataFrame:
-    """:func:`find_outliers` on arrays: what the streamed path keeps of every row.
+    """:func:`find_outliers` on arrays, a column after the other (the Dask path gathers them;
+    the streamed path judges each column in a worker: :mod:`.stream_outliers`).
 
     Parameters
     ----------
