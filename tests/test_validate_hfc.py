@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from villagesurvey.validate.run import check_returns
 
 from .returns import as_return
@@ -90,7 +94,9 @@ def _fences_by_numpy(values, codes, factor):
         if len(sample) < hfc.MIN_VALUES or len(np.unique(sample)) < hfc.MIN_DISTINCT:
             return None
         q1, q3 = np.quantile(sample, [0.25, 0.75])
-        return None if q3 - q1 <= 0 else (q1 - factor * (q3 - q1), q3 + factor * (q3 - q1))
+        if not q3 - q1 > 0:  # quartiles apart (not NaN: -inf beside -inf has no spread)
+            return None
+        return q1 - factor * (q3 - q1), q3 + factor * (q3 - q1)
 
     known = ~np.isnan(values)
     pooled = fences(values[known]) or (-np.inf, np.inf)
@@ -103,12 +109,39 @@ def _fences_by_numpy(values, codes, factor):
     return low, high
 
 
-def test_fences_of_few_groups_and_of_many_are_those_of_numpy_quantile():
-    """Groups sorted one by one (a few villages) or all values sorted at once (many):
-    fences equal to the last bit to numpy.quantile's, group by group."""
+def _every_way(values, codes, factor):
+    """The fences of :func:`.fences.bounds` as it chooses, by counting and by selection."""
+    from villagesurvey.validate import fences
+
+    size = int(codes.max()) + 1
+    counted = fences._counted_bounds(values, codes, size, factor)
+    if counted is None:  # too many different values for its way: count with room enough
+        saved = fences._CELLS_PER_ANSWER
+        fences._CELLS_PER_ANSWER = 10**9
+        try:
+            counted = fences._counted_bounds(values, codes, size, factor)
+        finally:
+            fences._CELLS_PER_ANSWER = saved
+    selected = fences._selected_bounds(values, fences.grouping(codes), factor)
+    return {"chosen": fences.bounds(values, codes, factor), "counted": counted,
+            "selected": selected}  # fmt: skip
+
+
+def _assert_numpy_fences(values, codes, factor=3.0):
     import numpy as np
 
-    from villagesurvey.validate.hfc import _bounds
+    expected = _fences_by_numpy(values, codes, factor)
+    for way, by_group in _every_way(values, codes, factor).items():
+        assert by_group is not None, way
+        low, high, _ = (fences[codes] for fences in by_group)
+        assert np.array_equal(low, expected[0]), way
+        assert np.array_equal(high, expected[1]), way
+
+
+def test_fences_of_few_groups_and_of_many_are_those_of_numpy_quantile():
+    """Groups sorted one by one (a few villages) or all values sorted at once (many), or
+    the answers counted: fences equal to the last bit to numpy.quantile's, group by group."""
+    import numpy as np
 
     rng = np.random.default_rng(7)
     for rows, groups in ((20_000, 12), (20_000, 400), (3_000, 200), (500, 1)):
@@ -116,10 +149,7 @@ def test_fences_of_few_groups_and_of_many_are_those_of_numpy_quantile():
         values[rng.random(rows) < 0.1] = np.nan
         values[rng.random(rows) < 0.2] = 1000.0  # ties
         codes = (rng.integers(0, groups, rows) ** 2 % groups).astype(np.intp)  # uneven sizes
-        low, high, _ = (by_group[codes] for by_group in _bounds(values, codes, 3.0))
-        expected = _fences_by_numpy(values, codes, 3.0)
-        assert np.array_equal(low, expected[0]), (rows, groups)
-        assert np.array_equal(high, expected[1]), (rows, groups)
+        _assert_numpy_fences(values, codes)
 
 
 def test_fences_of_repetitive_answers_are_those_of_numpy_quantile():
@@ -128,7 +158,7 @@ def test_fences_of_repetitive_answers_are_those_of_numpy_quantile():
     numpy.quantile's, group by group, and none where fewer than 10 values differ."""
     import numpy as np
 
-    from villagesurvey.validate.hfc import _bounds
+    from villagesurvey.validate.fences import bounds
 
     rng = np.random.default_rng(11)
     rows = 30_000
@@ -143,11 +173,38 @@ def test_fences_of_repetitive_answers_are_those_of_numpy_quantile():
     for values in (few, some, late, signed, edges):
         values = values.copy()
         values[rng.random(rows) < 0.05] = np.nan
-        low, high, _ = (by_group[codes] for by_group in _bounds(values, codes, 3.0))
-        expected = _fences_by_numpy(values, codes, 3.0)
-        assert np.array_equal(low, expected[0])
-        assert np.array_equal(high, expected[1])
-    low, high, own = _bounds(few, codes, 3.0)
+        _assert_numpy_fences(values, codes)
+    for low, high, own in _every_way(few, codes, 3.0).values():
+        assert not own.any()
+        assert (low == -np.inf).all()
+        assert (high == np.inf).all()
+    low, high, own = bounds(np.full(rows, np.nan), codes, 3.0)  # no answers at all
     assert not own.any()
     assert (low == -np.inf).all()
-    assert (high == np.inf).all()
+
+
+_ANSWERS = [-np.inf, -7.5, -1.0, -0.0, 0.0, 0.5, 1.0, 2.0, 3.0, 4.0, 5.0, 8.0, 13.0, 1e308,
+            np.inf, np.nan]  # fmt: skip
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.integers(0, 2**32 - 1),
+    st.integers(1, 3_000),
+    st.integers(1, 60),
+    st.integers(0, 60),
+    st.sampled_from([1.5, 3.0]),
+)
+def test_fences_of_any_answers_and_groups_are_those_of_numpy_quantile(
+    seed, rows, groups, others, factor
+):
+    """Answers of few or many different values (ties, blanks, signed zeros, infinities, the
+    largest floats) in groups large and small: counted or selected, the fences of
+    numpy.quantile."""
+    rng = np.random.default_rng(seed)
+    kinds = np.concatenate([_ANSWERS, np.round(rng.normal(0, 20, others), 1)])
+    weights = rng.random(len(kinds)) ** 3
+    values = rng.choice(kinds, rows, p=weights / weights.sum())
+    codes = (rng.integers(0, groups, rows) ** 2 % groups).astype(np.intp)
+    with np.errstate(invalid="ignore", over="ignore"):  # inf - inf, beyond floats: as NumPy
+        _assert_numpy_fences(values, codes, factor)

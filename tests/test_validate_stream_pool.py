@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import os
 
-from villagesurvey.validate.stream_pool import idle, in_order, on_each_worker, partition_pool
+from villagesurvey.validate.stream_pool import (
+    ahead,
+    idle,
+    in_order,
+    on_each_worker,
+    partition_pool,
+)
 
 
 def test_each_worker_runs_once_whether_started_or_not() -> None:
@@ -31,3 +37,21 @@ def test_one_task_then_each_worker() -> None:
         pids = on_each_worker(pool, os.getpid, "a.csv")
         assert len(set(pids)) == 3
         assert pid in pids
+
+
+def test_tasks_ahead_run_in_the_workers_and_come_back_in_order() -> None:
+    with partition_pool(2) as pool:
+        assert pool is not None
+        workers = set(on_each_worker(pool, os.getpid, "a.csv"))
+        results = ahead(pool, ((n, divmod, (n, 3)) for n in range(9)), str)
+        pids = ahead(pool, ((n, os.getpid, ()) for n in range(6)), str)
+        assert [(n, q) for n, q in results] == [(n, divmod(n, 3)) for n in range(9)]
+        assert {pid for _, pid in pids} <= workers
+
+
+def test_tasks_ahead_without_workers_run_here_when_taken() -> None:
+    ran: list[int] = []
+    results = ahead(None, ((n, ran.append, (n,)) for n in range(3)), str)
+    assert ran == []
+    assert [n for n, _ in results] == [0, 1, 2]
+    assert ran == [0, 1, 2]

@@ -9,7 +9,9 @@ After the checks of IPA's ``ipacheck`` and the World Bank's ``iefieldkit``:
   answers say nothing. Money, which is skewed (a few households earn far more than the
   rest) and often zero, is judged on the logarithm of the amounts above zero, and only
   amounts too large are flagged. Columns with fewer than :data:`MIN_DISTINCT` different answers
-  (counts, years, short scales) are left out: their quartiles often coincide.
+  (counts, years, short scales) are left out: their quartiles often coincide. The fences of
+  each group are drawn by :func:`.fences.bounds`; :func:`judge_column` judges one column
+  (a worker of the streamed path judges each), :func:`outlier_rows` writes the warnings.
 - **non-response rates** by enumerator and by group: how many answers that should have been
   given are blank, and how many say "don't know" or "refused" where a number, a date or a
   choice was asked for.
@@ -17,11 +19,16 @@ After the checks of IPA's ``ipacheck`` and the World Bank's ``iefieldkit``:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..instrument import Instrument
 from .cells import show
+from .fences import MIN_DISTINCT as MIN_DISTINCT
+from .fences import MIN_GROUP as MIN_GROUP
+from .fences import MIN_VALUES as MIN_VALUES
+from .fences import Grouping, bounds, grouping
 from .masks import holds
 
 if TYPE_CHECKING:
@@ -33,183 +40,16 @@ __all__ = [
     "MIN_DISTINCT",
     "MIN_GROUP",
     "MIN_VALUES",
+    "ColumnOutliers",
     "find_outliers",
+    "judge_column",
     "outlier_columns",
+    "outlier_rows",
     "outliers_of",
     "response_rates",
 ]
 
 IQR_FACTOR = 3.0
-MIN_GROUP = 30
-MIN_VALUES = 10
-MIN_DISTINCT = 10
-
-
-def _quartile(
-    ordered: np.ndarray, starts: np.ndarray, counts: np.ndarray, q: float, selected: int = 0
-) -> np.ndarray:
-    """Quantile ``q`` of each group of ``ordered`` (sorted within groups), as NumPy's
-    ``linear`` method (R's type 7) computes it, to the last bit. With ``selected`` 1, each
-    group's two values around its quantile are at its start, one after the other."""
-    import numpy as np
-
-    virtual = (counts - 1) * q
-    before = np.floor(virtual)
-    gamma = virtual - before
-    if selected:
-        low, high = ordered[starts], ordered[starts + 1]
-    else:
-        low = ordered[starts + before.astype(np.intp)]
-        high = ordered[starts + np.minimum(before + 1, counts - 1).astype(np.intp)]
-    diff = high - low
-    result: np.ndarray = np.where(gamma >= 0.5, high - diff * (1 - gamma), low + diff * gamma)
-    return result
-
-
-def _group_fences(
-    ordered: np.ndarray, grouped: np.ndarray, size: int, factor: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Fences of each group ``0 .. size-1``; whether it has them.
-
-    ``ordered`` holds the known values sorted by group (``grouped``), then by value. A group
-    has fences when it holds at least :data:`MIN_VALUES` answers of at least
-    :data:`MIN_DISTINCT` different values and its quartiles differ.
-    """
-    import numpy as np
-
-    counts = np.bincount(grouped, minlength=size)
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.intp)
-    new = np.ones(len(ordered), dtype=bool)
-    new[1:] = (ordered[1:] != ordered[:-1]) | (grouped[1:] != grouped[:-1])
-    distinct = np.bincount(grouped[new], minlength=size)
-    usable = (counts >= MIN_VALUES) & (distinct >= MIN_DISTINCT)
-    if not usable.any():
-        nothing = np.zeros(size)
-        return nothing, nothing, usable
-    at, safe = np.where(usable, starts, 0), np.where(usable, counts, 1)
-    q1 = np.where(usable, _quartile(ordered, at, safe, 0.25), 0.0)
-    q3 = np.where(usable, _quartile(ordered, at, safe, 0.75), 0.0)
-    spread = q3 - q1
-    usable &= spread > 0
-    return q1 - factor * spread, q3 + factor * spread, usable
-
-
-Grouping = tuple["np.ndarray", "np.ndarray", "np.ndarray"]
-"""The positions of records in the order of their group (kept within a group), the group at
-each, and the size of each group (:func:`_grouping`)."""
-
-
-def _grouping(codes: np.ndarray) -> Grouping:
-    """The records grouped by ``codes``: one sort for every column."""
-    import numpy as np
-
-    size = int(codes.max()) + 1 if len(codes) else 0
-    narrow = codes.astype(np.int16) if size < 2**15 else codes  # a radix sort below
-    order = np.argsort(narrow, kind="stable")
-    return order, narrow[order], np.bincount(codes, minlength=size)
-
-
-def _bounds(
-    values: np.ndarray,
-    codes: np.ndarray,
-    factor: float,
-    grouping: Grouping | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each group's lower and upper fence, and whether they are its own (a record's are
-    those of its group: index them by ``codes``; no array of a value per record is made).
-
-    A group of at least :data:`MIN_GROUP` answers with fences of its own is judged by them;
-    every other group by the fences of all returns (none if those cannot be drawn).
-    ``grouping`` is :func:`_grouping` of ``codes``, when already made.
-    """
-    import numpy as np
-
-    order, in_order, sizes = _grouping(codes) if grouping is None else grouping
-    size = len(sizes)
-    ordered = values[order]  # by group, then as met
-    blank = np.isnan(ordered)
-    counts = sizes - np.bincount(in_order[blank], minlength=size)
-    if len(counts) and counts.sum() < len(ordered):
-        ordered, in_order = ordered[~blank], in_order[~blank]
-    del blank
-    if not _distinct_enough(ordered):  # nor has any group: no fences at all
-        return np.full(size, -np.inf), np.full(size, np.inf), np.zeros(size, dtype=bool)
-    large = np.flatnonzero(counts >= MIN_GROUP)  # only these can have fences of their own
-    if len(large) * _VALUES_PER_SORT > len(ordered):  # one sort of all, then by group
-        by_group, grouped = _sorted_in_groups(ordered, in_order)
-        low_g, high_g, own = _group_fences(by_group, grouped, size, factor)
-        del by_group, grouped
-    else:  # a selection of the quartiles in each large group
-        ends = np.cumsum(counts)
-        pieces = [ordered[ends[g] - counts[g] : ends[g]] for g in large.tolist()]
-        low_l, high_l, own_l = _fences_of(pieces, factor)
-        low_g, high_g, own = np.zeros(size), np.zeros(size), np.zeros(size, dtype=bool)
-        low_g[large], high_g[large], own[large] = low_l, high_l, own_l
-    own &= counts >= MIN_GROUP
-    del in_order  # a column of a census is 80 MB a copy: one at a time
-    pooled = _fences_of([ordered], factor)
-    low_all, high_all = (pooled[0][0], pooled[1][0]) if pooled[2][0] else (-np.inf, np.inf)
-    return np.where(own, low_g, low_all), np.where(own, high_g, high_all), own
-
-
-def _fences_of(
-    pieces: list[np.ndarray], factor: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The fences of each piece of values (reordered in place), and whether it has them: at
-    least :data:`MIN_VALUES` answers of :data:`MIN_DISTINCT` different values, quartiles
-    apart. The quartiles are those of :func:`_quartile`, the values around them selected
-    (``numpy.partition``) rather than sorted."""
-    import numpy as np
-
-    counts = np.array([len(piece) for piece in pieces], dtype=np.int64)
-    starts = np.arange(len(pieces), dtype=np.intp) * 2  # the two values around a quartile
-    around = {q: np.zeros(2 * len(pieces)) for q in (0.25, 0.75)}
-    usable = np.zeros(len(pieces), dtype=bool)
-    for i, piece in enumerate(pieces):
-        n = len(piece)
-        if n < MIN_VALUES or not _distinct_enough(piece):
-            continue
-        done = 0  # the values before ``done`` are the smallest, in place
-        for q, values in around.items():
-            below = int(np.floor((n - 1) * q))
-            if below >= done:  # one selection at a time: NumPy's is fastest so
-                piece[done:].partition(below - done)
-            values[2 * i] = piece[below]
-            values[2 * i + 1] = piece[below + 1 :].min() if below + 1 < n else piece[below]
-            done = below + 1
-        usable[i] = True
-    safe = np.where(usable, counts, 1)
-    q1, q3 = (np.where(usable, _quartile(around[q], starts, safe, q, 1), 0.0) for q in around)
-    spread = q3 - q1
-    usable &= spread > 0
-    return q1 - factor * spread, q3 + factor * spread, usable
-
-
-def _distinct_enough(values: np.ndarray) -> bool:
-    """Whether ``values`` (no NaN) hold :data:`MIN_DISTINCT` different values or more."""
-    import numpy as np
-
-    for few in (values[:: max(1, len(values) // 256)], values):  # a few often tell
-        ordered = np.sort(few)
-        if np.count_nonzero(ordered[1:] != ordered[:-1]) + 1 >= MIN_DISTINCT:
-            return True
-    return False
-
-
-_VALUES_PER_SORT = 400
-"""The quartiles of each group that can have fences of its own are selected one group at a
-time while there are this many values or more for each (a selection's own cost is about that
-of 400 values of one sort of all); otherwise all values are sorted at once."""
-
-
-def _sorted_in_groups(values: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``values`` ordered by group, then by value; the group of each. Tied values are equal:
-    their order does not matter."""
-    import numpy as np
-
-    by_value = np.argsort(values)
-    order = by_value[np.argsort(groups[by_value], kind="stable")]
-    return values[order], groups[order]
 
 
 def _round(value: float) -> str:
@@ -268,7 +108,8 @@ def outliers_of(
     records: np.ndarray,
     factor: float = IQR_FACTOR,
 ) -> pd.DataFrame:
-    """:func:`find_outliers` on arrays: what the streamed path keeps of every row.
+    """:func:`find_outliers` on arrays, a column after the other (the Dask path gathers them;
+    the streamed path judges each column in a worker: :mod:`.stream_outliers`).
 
     Parameters
     ----------
@@ -285,43 +126,133 @@ def outliers_of(
     factor : float, default 3.0
         See :func:`find_outliers`.
     """
+    import functools
+
+    grouped = functools.cache(lambda: grouping(codes))  # the same for every column
+    judged = (
+        judge_column(instrument, code, values_of(code), codes, factor, grouped)
+        for code in outlier_columns(instrument)
+    )
+    return outlier_rows(instrument, judged, codes, group_of, records, factor)
+
+
+@dataclass
+class ColumnOutliers:
+    """The answers of one column far from the others, and the fences they were judged by.
+
+    Attributes
+    ----------
+    code : str
+        The column.
+    at : ndarray
+        The positions of the records whose answers are far out, in order.
+    values : ndarray
+        Their answers.
+    low, high : ndarray
+        The usual range shown for each: its group's fences (money: from 0 to the upper fence
+        in money), never below the question's minimum.
+    local : ndarray
+        For each, whether the fences are its group's own (else those of all returns).
+    logged : bool
+        Whether the column was judged on the logarithm of the amounts (money).
+    """
+
+    code: str
+    at: np.ndarray
+    values: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    local: np.ndarray
+    logged: bool
+
+
+def judge_column(
+    instrument: Instrument,
+    code: str,
+    values: np.ndarray,
+    codes: np.ndarray,
+    factor: float = IQR_FACTOR,
+    grouped: Callable[[], Grouping] | None = None,
+) -> ColumnOutliers:
+    """The answers of column ``code`` beyond the fences of their group.
+
+    Parameters
+    ----------
+    instrument : Instrument
+        Gives the column's question.
+    code : str
+        The column.
+    values, codes : ndarray
+        Its answers as floats (NaN for a blank) and each record's group, as
+        :func:`outliers_of` takes them.
+    factor : float, default 3.0
+        See :func:`find_outliers`.
+    grouped : callable, optional
+        See :func:`.fences.bounds`.
+    """
     import numpy as np
+
+    column = instrument.column(code)
+    if column.question.special:  # a don't-know code is no measurement
+        values = np.where(np.isin(values, column.question.special), np.nan, values)
+    logged = column.question.is_money and not bool((values < 0).any())  # NaN is not < 0
+    if logged:
+        with np.errstate(divide="ignore"):
+            scale = np.log(np.where(values > 0, values, np.nan))
+    else:
+        scale = values
+    low, high, local = bounds(scale, codes, factor, grouped)  # by group
+    flagged = scale > high[codes]  # NaN compares False
+    if not logged:
+        flagged |= scale < low[codes]
+    del scale
+    at = np.flatnonzero(flagged)
+    mine = codes[at]
+    low, high = low[mine], high[mine]
+    if logged:  # fences back in money; nothing is too little (zero income is common)
+        with np.errstate(over="ignore"):  # a fence beyond floats is no fence: inf
+            low, high = np.zeros(len(high)), np.exp(high)
+    floor = column.question.min
+    if isinstance(floor, int | float):
+        low = np.maximum(low, float(floor))
+    return ColumnOutliers(code, at, values[at], low, high, local[mine], logged)
+
+
+def outlier_rows(
+    instrument: Instrument,
+    judged: Iterable[ColumnOutliers],
+    codes: np.ndarray,
+    group_of: Callable[[int], Any],
+    records: np.ndarray,
+    factor: float = IQR_FACTOR,
+) -> pd.DataFrame:
+    """The warnings of :func:`find_outliers` for the answers judged far out, column after
+    column (``codes``, ``group_of`` and ``records`` as :func:`outliers_of` takes them)."""
     import pandas as pd
 
     group_by = instrument.key[0]
     rows = []
-    grouping = _grouping(codes)  # the same for every column
-    for code in outlier_columns(instrument):
-        column = instrument.column(code)
-        values = values_of(code)
-        if column.question.special:  # a don't-know code is no measurement
-            values = np.where(np.isin(values, column.question.special), np.nan, values)
-        logged = column.question.is_money and not bool((values < 0).any())  # NaN is not < 0
-        if logged:
-            with np.errstate(divide="ignore"):
-                scale = np.log(np.where(values > 0, values, np.nan))
-        else:
-            scale = values
-        low, high, local = _bounds(scale, codes, factor, grouping)  # by group
-        flagged = scale > high[codes]  # NaN compares False
-        if logged:  # fences back in money; nothing is too little (zero income is common)
-            with np.errstate(over="ignore"):  # a fence beyond floats is no fence: inf
-                low, high = np.zeros(len(high)), np.exp(high)
-        else:
-            flagged |= scale < low[codes]
-        floor = column.question.min
-        if isinstance(floor, int | float):
-            low = np.maximum(low, float(floor))
-        how = "quartiles of the logarithm" if logged else "quartiles"
-        for at in np.flatnonzero(flagged):
-            value, mine = float(values[at]), codes[at]
-            group = group_of(int(at))
-            group = "(blank)" if pd.isna(group) else group
-            where = f"{group_by} {group}" if local[mine] else "all returns"
-            usual = f"{_round(low[mine])} to {_round(high[mine])}"
+    for column in judged:
+        code = column.code
+        how = "quartiles of the logarithm" if column.logged else "quartiles"
+        said: dict[tuple[float, float], str] = {}
+        places = zip(
+            column.at.tolist(), records[column.at], column.values.tolist(),
+            column.low.tolist(), column.high.tolist(), column.local.tolist(), strict=True,
+        )  # fmt: skip
+        for at, record, value, low, high, local in places:
+            if local:
+                group = group_of(at)
+                where = f"{group_by} {'(blank)' if pd.isna(group) else group}"
+            else:
+                where = "all returns"
+            usual = said.get((low, high))
+            if usual is None:
+                usual = said[low, high] = f"{_round(low)} to {_round(high)}"
+            shown = show(value)
             rows.append(
-                (records[at], code, show(value), "outlier",
-                 f"{show(value)} is far from the other answers of {where} (usual {usual}: "
+                (record, code, shown, "outlier",
+                 f"{shown} is far from the other answers of {where} (usual {usual}: "
                  f"{how} \u00b1 {show(factor)} IQR); confirm it", usual)
             )  # fmt: skip
     return pd.DataFrame(

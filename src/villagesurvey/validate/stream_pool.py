@@ -17,9 +17,13 @@ written to, which each worker reads once.
 
 Memory a task freed stays with its worker while the tasks follow one another (the next task
 uses it again, without the cost of the system handing it over page by page once more); when
-the workers are about to wait (this process drawing the duplicates and the outlier fences
-between the two passes), :func:`idle` has every worker, and this process, give it back to
-the system.
+the partitions are checked (between the two passes the workers only judge the outlier
+columns, with far less memory, while this process looks for the duplicates), :func:`idle`
+has every worker, and this process, give it back to the system.
+
+:func:`in_order` bounds the tasks in flight (each holds a partition); :func:`ahead` hands a
+few tasks of small results to the workers at once (the outlier columns), so that they run
+while this process does something else.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ __all__ = [
     "MAX_DEFAULT_JOBS",
     "Shared",
     "Workers",
+    "ahead",
     "default_jobs",
     "give_back",
     "idle",
@@ -178,6 +183,36 @@ def in_order(
             future.cancel()
 
 
+def ahead(
+    pool: Workers | None,
+    tasks: Iterable[tuple[M, Callable[..., T], tuple[Any, ...]]],
+    name_of: Callable[[M], str],
+) -> Iterator[tuple[M, T]]:
+    """:func:`in_order` for a few tasks with small results, all handed to the workers at
+    once: they run while this process does something else, until their results are taken.
+    Without a pool, each task runs here when its result is taken.
+
+    Raises
+    ------
+    ReturnsError
+        If a worker died, when the results are taken: ``name_of(meta)`` names the file.
+    """
+    if pool is None:
+        return ((meta, function(*arguments)) for meta, function, arguments in tasks)
+    flight = [(meta, _submit(pool, meta, function, arguments, name_of))
+              for meta, function, arguments in tasks]  # fmt: skip
+    return _taken(flight, name_of)
+
+
+def _taken(flight: list[tuple[M, Future[T]]], name_of: Callable[[M], str]) -> Iterator[tuple[M, T]]:
+    try:
+        for meta, future in flight:
+            yield _result(meta, future, name_of)
+    finally:
+        for _, future in flight:
+            future.cancel()
+
+
 def _submit(
     pool: Workers,
     meta: M,
@@ -210,7 +245,7 @@ def _died(name: str) -> ReturnsError:
 def idle(pool: Workers | None, name: str) -> None:
     """Every worker, and this process, give the memory they freed back to the system: an
     idle worker then holds little more than its imports (about 170 MiB, against 440 after
-    a partition of 100,000 rows) while this process draws the duplicates and the fences.
+    a partition of 100,000 rows) while the duplicates and the outlier fences are drawn.
 
     Raises
     ------

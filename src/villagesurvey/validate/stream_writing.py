@@ -7,7 +7,8 @@ in the staging folder; summary.json comes last and the set is committed as one
 (:func:`~villagesurvey.tables.outputset.output_set`). The files are byte for byte those of
 the in-memory path (:func:`.run.validate_returns` then :func:`.outputs.write_validation`),
 without issues.xlsx and corrections.xlsx, whatever the number of worker processes
-(``jobs``: :mod:`.stream_pool`) that check and split the partitions.
+(``jobs``: :mod:`.stream_pool`) that check and split the partitions and judge the outlier
+columns.
 """
 
 from __future__ import annotations
@@ -136,7 +137,7 @@ def validate_streamed(
             files.append(FileReport(streamed.name, path, streamed.sha256, "read", "csv"))
         say("looking for duplicates and outliers")
         factor = outlier_factor if outlier_factor is not None else hfc.IQR_FACTOR
-        late = LateFindings(parts.duplicates(), parts.outliers(factor))
+        late = LateFindings(*parts.reductions(factor))
         say(f"writing {outdir}")
         result, _ = written_in_line_ends(
             lambda crlf: write_partitions(staging, parts, files, late, rosters, show_pii, crlf,

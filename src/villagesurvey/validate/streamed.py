@@ -14,10 +14,11 @@ Which steps look at one row at a time, and which compare rows:
     each row's answers (and submission ID) and of its key is kept per record; only the rows
     whose hash another row shares are read back, and :func:`.duplicates.find_duplicates`
     judges them exactly;
-  - outlier fences by group (:mod:`.hfc`): each numeric column's answers (as the outlier
-    check sees them, flagged answers blank) wait on disk as float64, the group of each record
-    as an integer; the fences are then drawn a column at a time by
-    :func:`.hfc.outliers_of`, NumPy's linear quantile to the last bit;
+  - outlier fences by group (:mod:`.hfc`, :mod:`.fences`): each numeric column's answers
+    (as the outlier check sees them, flagged answers blank) wait on disk as float64, the
+    group of each record as an integer; each column is then judged on its own
+    (:mod:`.stream_outliers`: its fences by group, NumPy's linear quantile to the last bit,
+    and the answers beyond them);
   - summary counts: rows in, clean, quarantined and not read per file; findings by check;
   - the order of issues.csv (by file, then record), which a partition's rows keep.
 
@@ -31,13 +32,16 @@ memory-mapped: :mod:`.mapped_pickle`) until the reductions are done; then the pa
 split into clean and quarantine and written in order (:mod:`.stream_writing`).
 
 Where each step runs (:mod:`.stream_pool`): this process reads and lays out the partitions
-(:func:`.csv_stream.csv_partitions`), keeps what the reductions need and runs them; the
-worker processes (``jobs`` of them; none with one job: then this process) check each
-partition and write what waits (:func:`.stream_tasks.check_task`). A partition laid out is
-handed to a worker through the staging folder (a :mod:`.mapped_pickle` the worker reads and
-deletes), so that this process holds none while the workers check theirs. The results are
-taken in the order of the partitions, so that records, findings and outputs are those of one
-process; at most ``jobs + 1`` partitions are in flight.
+(:func:`.csv_stream.csv_partitions`), keeps what the reductions need and runs them, but for
+the outlier fences; the worker processes (``jobs`` of them; none with one job: then this
+process) check each partition and write what waits (:func:`.stream_tasks.check_task`), and,
+between the passes, judge the outlier columns, a column per task
+(:func:`.stream_outliers.judge_task`), while this process looks for the duplicates; it then
+writes the outliers' warnings from their results, in the order of the columns. A partition
+laid out is handed to a worker through the staging folder (a :mod:`.mapped_pickle` the
+worker reads and deletes), so that this process holds none while the workers check theirs.
+The results are taken in the order of the partitions, so that records, findings and outputs
+are those of one process; at most ``jobs + 1`` partitions are in flight.
 """
 
 from __future__ import annotations
@@ -54,11 +58,11 @@ from .findings import Findings
 from .layout import Return
 from .partition_check import Keeps, waiting_at
 from .result import PROVENANCE
+from .stream_outliers import Judging, judging, streamed_outliers
 from .stream_pool import Shared, Workers, idle, in_order
 from .stream_tasks import Checked, check_task
 
 if TYPE_CHECKING:
-    import numpy as np
     import pandas as pd
 
 __all__ = ["PARTITION_ROWS", "STREAM_FROM_BYTES", "NotStreamableError", "Partitions"]
@@ -236,30 +240,36 @@ class Partitions:
         where = raw[FILE] + " row " + raw[ROW].astype(str)
         return find_duplicates(self.instrument, typed, where, raw[PROVENANCE["submission"]])
 
+    def reductions(self, factor: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The duplicates and the outliers of the whole batch: the workers judge the outlier
+        columns while this process looks for the duplicates."""
+        judged = self._judging(factor)
+        return self.duplicates(), self._outliers(judged, factor)
+
     def outliers(self, factor: float) -> pd.DataFrame:
-        """Outliers of the whole batch, a column at a time (:func:`.hfc.outliers_of`)."""
+        """Outliers of the whole batch (those of :func:`.hfc.outliers_of`), each column
+        judged by a worker (:mod:`.stream_outliers`)."""
+        return self._outliers(self._judging(factor), factor)
+
+    def _judging(self, factor: float) -> Judging | None:
+        if not self.parts:
+            return None
+        files = ", ".join(dict.fromkeys(part.file for part in self.parts))
+        return judging(
+            self.pool, self.shared_instrument(), self.folder / "outliers", self._columns,
+            factor, files,
+        )  # fmt: skip
+
+    def _outliers(self, judged: Judging | None, factor: float) -> pd.DataFrame:
         import numpy as np
 
-        from .hfc import outliers_of
+        from .hfc import outlier_rows
 
+        if judged is None:  # no records
+            none = np.zeros(0, dtype=np.int64)
+            return outlier_rows(self.instrument, [], none, lambda _: None, none, factor)
         folder = self.folder / "outliers"
-        if not self.parts:
-            codes = np.zeros(0, dtype=np.intp)
-            records = np.zeros(0, dtype=np.int64)
-        else:
-            codes = np.fromfile(folder / "groups", dtype=np.int64).astype(np.intp)
-            records = np.fromfile(folder / "records", dtype=np.int64)
-        where = {code: n for n, code in enumerate(self._columns)}
-
-        def values_of(code: str) -> np.ndarray:
-            if not self.parts:
-                return np.zeros(0)
-            return np.fromfile(folder / f"{where[code]}", dtype=np.float64)
-
-        labels = self._labels
-        return outliers_of(
-            self.instrument, values_of, codes, lambda at: labels[codes[at]], records, factor
-        )
+        return streamed_outliers(self.instrument, judged, folder, self._labels, factor)
 
 
 class _Held:
