@@ -110,3 +110,29 @@ def test_skip_rules_on_missing_answers_are_unknown() -> None:
     assert said("p = 1 or n > 2") == [True, None, True, False, None, True]
     assert said("selected(m, 'a')") == [True, None, False, False, None, True]
     assert said("p in [2, 10]") == [False, True, None, True, None, False]
+
+
+def test_schemas_kept_for_the_instruments_used_last(model_study: Instrument) -> None:
+    """A process checking returns of many instruments in turn keeps the schemas, and the column
+    types found to fit them, of the last few only."""
+    import dataclasses
+    import gc
+
+    from villagesurvey.validate import schema
+
+    versions = [
+        dataclasses.replace(model_study, version=f"{model_study.version}.{n}")
+        for n in range(schema.KEPT_SCHEMAS + 3)
+    ]
+    assert len({v.content_hash for v in versions}) == len(versions)
+    frames = [validate_returns(v, [ROOT / "sample_data" / "returns"]).typed for v in versions[:1]]
+    for version in versions:
+        built = build_schemas(version)
+        failures(built.errors, frames[0])
+        assert build_schemas(version) is built  # kept while among the last used
+    gc.collect()
+    kept = {id(build.errors) for build in schema._BUILT.values()}
+    kept |= {id(build.warnings) for build in schema._BUILT.values()}
+    assert len(schema._BUILT) == schema.KEPT_SCHEMAS
+    assert set(schema._TYPES_SEEN) <= kept
+    assert build_schemas(versions[0]) is not None  # built again once dropped

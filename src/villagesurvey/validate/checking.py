@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
-__all__ = ["CheckedRows", "check_returns", "check_rows"]
+__all__ = ["CheckedRows", "check_returns", "check_rows", "count_file_rows"]
 
 
 def _silent(line: str) -> None:
@@ -99,7 +99,7 @@ def check_returns(
     table = _locate(correction_tables.settle(table, applied) if applied else table, raw, returns)
     errors = table[(table["severity"] == "error") & table["record"].notna()]
     quarantined = pd.Index(sorted(set(errors["record"].astype(int))), dtype="int64")
-    _count_rows(files, raw, quarantined, table)
+    count_file_rows(files, raw, quarantined, table)
     if applied is not None:
         correction_tables.count_dropped(files, applied)
     unreadable = fixes[fixes["severity"] == "error"]
@@ -356,9 +356,11 @@ def _locate(table: pd.DataFrame, raw: pd.DataFrame, returns: list[Return]) -> pd
     )
 
 
-def _count_rows(
+def count_file_rows(
     files: list[FileReport], raw: pd.DataFrame, quarantined: pd.Index, table: pd.DataFrame
 ) -> None:
+    """Set each file's rows in, clean, quarantined and not read (files read only), from the
+    rows ``raw`` holds, the records ``quarantined`` and the rows not read in ``table``."""
     bad = raw.loc[quarantined, FILE].value_counts()
     rows = raw[FILE].value_counts()
     unread = table.loc[table["check"] == NOT_READ, "file"].value_counts()

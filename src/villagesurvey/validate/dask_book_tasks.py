@@ -123,21 +123,21 @@ def read_book(
     from .reading import Refused, read_returns
     from .result import FileReport
     from .rosters import RosterReturns
-    from .run import _note, _refused
+    from .run import note_reading, refused_file
 
     found = Findings()
     with _children_allowed():
         (result,) = list(read_returns([Path(path)], workers=1, timeout=timeout))
     if isinstance(result, Refused):
-        return Book(number, _refused(name, result), found.frame())
-    _note(result, name, found)
+        return Book(number, refused_file(name, result), found.frame())
+    note_reading(result, name, found)
     repeats = ExportRepeats(instrument)
     report = FileReport(name, result.path, result.sha256, "read", result.format)
     if repeats.take(result, name, []):
         return Book(number, report, found.frame(), export=True)
     laid = lay_out(instrument, result, name, found, repeats.parents(result))
     if isinstance(laid, Refused):
-        return Book(number, _refused(name, laid), found.frame())
+        return Book(number, refused_file(name, laid), found.frame())
     rosters = RosterReturns(instrument)
     rosters.add(result, name, laid)
     repeats.add(result, name, laid)

@@ -125,12 +125,12 @@ def validate_books(
     """
     from . import hfc
     from .dask_run import staged_set
-    from .run import _display_names, _skipped
+    from .run import display_names, skipped_folders
     from .stream_writing import empty_rosters
 
     say = stage if stage is not None else _silent
     paths, skipped = found
-    names = _display_names(paths)
+    names = display_names(paths)
     empty = empty_rosters(instrument, outlier_factor)
     with staged_set(client, outdir, empty) as staging:
         say(f"reading {len(paths)} file{'s' * (len(paths) != 1)}, one task each")
@@ -139,7 +139,7 @@ def validate_books(
             [client.submit(Book.small, f, pure=False) for f in futures]
         )
         _no_exports(books)
-        reports = _skipped(skipped, findings := Findings())
+        reports = skipped_folders(skipped, findings := Findings())
         reports += [b.report for b in books]
         levels = _levels(client, instrument, futures, books, findings, reports)
         del futures

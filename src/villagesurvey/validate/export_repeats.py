@@ -203,7 +203,7 @@ class _Parents:
     """The households of the batch, found by submission ID or by file and Excel row."""
 
     def __init__(self, household: Validation, instrument: Instrument) -> None:
-        from .run import FILE, PROVENANCE, ROW
+        from .result import FILE, PROVENANCE, ROW
 
         raw = household.raw
         self.raw = raw

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from ..instrument import Roster
 from ..instrument.conditions import parse_condition
+from .checking import count_file_rows
 from .correction_tables import confirm_late, count_dropped
 from .findings import COLUMNS
 from .masks import holds
-from .result import numbers_as_text
-from .run import FILE, ROW, SHEET, _count_rows
+from .result import FILE, ROW, SHEET, numbers_as_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -194,7 +194,7 @@ def _add(
     errors = sorted({f["record"] for f in found if f["severity"] == "error"})  # once each
     quarantined = validation.quarantined.union(pd.Index(errors, dtype="int64"))
     validation.quarantined = quarantined.sort_values()
-    _count_rows(validation.files, validation.raw, validation.quarantined, table)
+    count_file_rows(validation.files, validation.raw, validation.quarantined, table)
     if validation.corrections is not None:  # the files' dropped rows, counted again
         count_dropped(validation.files, validation.corrections)
 

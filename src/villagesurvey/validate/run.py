@@ -29,43 +29,33 @@ from ..tables.safe import shown_name
 from . import archives
 from . import corrections as fixes_file
 from .answer_batches import AnswerBatches
-from .checking import TOTAL_WORDS as TOTAL_WORDS
-from .checking import _blanked as _blanked
-from .checking import _cells as _cells
-from .checking import _cells_list as _cells_list
-from .checking import _count_rows as _count_rows
-from .checking import _dont_know as _dont_know
-from .checking import _formulas as _formulas
-from .checking import _locate as _locate
-from .checking import _silent as _silent
-from .checking import _without as _without
 from .checking import check_returns as check_returns
 from .export_repeats import ExportRepeats
 from .findings import Findings
 from .layout import lay_out
-from .raw_frame import _FEW_CHUNKS as _FEW_CHUNKS
-from .raw_frame import _SMALL_CHUNK as _SMALL_CHUNK
-from .raw_frame import _answers as _answers
-from .raw_frame import _raw_frame as _raw_frame
 from .reading import OUTPUT_FILE, OUTPUT_SET, ReadFile, Refused, find_returns, read_returns
-from .result import FILE as FILE
-from .result import NOT_READ as NOT_READ
-from .result import PROVENANCE as PROVENANCE
-from .result import ROW as ROW
-from .result import SHEET as SHEET
 from .result import FileReport as FileReport
 from .result import Validation as Validation
-from .result import _joined as _joined
 from .roster_corrections import level_lines
 from .rosters import RosterReturns
 
-__all__ = ["FileReport", "Validation", "check_returns", "validate_returns"]
+__all__ = [
+    "FileReport",
+    "Validation",
+    "check_returns",
+    "display_names",
+    "note_reading",
+    "refused_file",
+    "skipped_folders",
+    "validate_returns",
+]
 
 STEPS_FROM = 50_000
 """Rows from which :func:`validate_returns` says each step of the checking as it starts."""
 
 
-def _display_names(paths: Sequence[Path]) -> dict[Path, str]:
+def display_names(paths: Sequence[Path]) -> dict[Path, str]:
+    """How each file is named in the outputs: its name, or its path where two share a name."""
     names = Counter(p.name for p in paths)
     return {p: shown_name(p.name if names[p.name] == 1 else str(p)) for p in paths}
 
@@ -160,10 +150,10 @@ def validate_returns(
         )
     unpacked = archives.unpack(paths)  # an ODK Central zip: its CSV files
     unread = [r.path for r in unpacked.refused]
-    names = _display_names([*(unpacked.shown(p) for p in unpacked.paths), *unread])
+    names = display_names([*(unpacked.shown(p) for p in unpacked.paths), *unread])
     findings = Findings()
-    files: list[FileReport] = _skipped(skipped, findings)
-    files += [_refused(names[r.path], r) for r in unpacked.refused]
+    files: list[FileReport] = skipped_folders(skipped, findings)
+    files += [refused_file(names[r.path], r) for r in unpacked.refused]
     batches = AnswerBatches()  # many small CSV files: their columns joined as they come
     rosters = RosterReturns(instrument)
     repeats = ExportRepeats(instrument)
@@ -184,14 +174,14 @@ def validate_returns(
         result = unpacked.as_given(result)
         name = names[result.path]
         if isinstance(result, Refused):
-            files.append(_refused(name, result))
+            files.append(refused_file(name, result))
             continue
-        _note(result, name, findings)
+        note_reading(result, name, findings)
         if repeats.take(result, name, files):  # a repeat's own CSV file (ODK Central)
             continue
         laid = lay_out(instrument, result, name, findings, repeats.parents(result))
         if isinstance(laid, Refused):
-            files.append(_refused(name, laid))
+            files.append(refused_file(name, laid))
             continue
         files.append(FileReport(name, result.path, result.sha256, "read", result.format))
         batches.add(laid)
@@ -222,7 +212,7 @@ def validate_returns(
     return validation
 
 
-def _skipped(skipped: list[tuple[Path, str]], findings: Findings) -> list[FileReport]:
+def skipped_folders(skipped: list[tuple[Path, str]], findings: Findings) -> list[FileReport]:
     """Folders not read: an output set (or a file in one) is a warning, a folder not listed
     is refused."""
     refused = []
@@ -246,13 +236,15 @@ def _prepare_checks(instrument: Instrument) -> None:
         schema.build_schemas(instrument)
 
 
-def _refused(name: str, refused: Refused) -> FileReport:
+def refused_file(name: str, refused: Refused) -> FileReport:
+    """The report of a file the reader refused, with its reason."""
     return FileReport(
         name, refused.path, refused.sha256, "refused", check=refused.check, reason=refused.reason
     )
 
 
-def _note(read: ReadFile, name: str, findings: Findings) -> None:
+def note_reading(read: ReadFile, name: str, findings: Findings) -> None:
+    """What reading the file noticed (its notes), as warnings of the file."""
     for note in read.notes:
         findings.add(
             file=name,

@@ -9,6 +9,7 @@ total) and one whose failures are warnings (soft limits). Each check is named
 
 from __future__ import annotations
 
+import weakref
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
@@ -23,7 +24,14 @@ if TYPE_CHECKING:
     import pandas as pd
     import pandera.pandas as pa
 
-__all__ = ["PART_TOLERANCE", "Schemas", "build_schemas", "failures", "parts_over_total"]
+__all__ = [
+    "KEPT_SCHEMAS",
+    "PART_TOLERANCE",
+    "Schemas",
+    "build_schemas",
+    "failures",
+    "parts_over_total",
+]
 
 PART_TOLERANCE = 0.5
 """Parts may exceed their total by this much (rounding) before it is an error."""
@@ -93,14 +101,21 @@ def _dtype(column: Column) -> str:
     return "Float64" if column.question.type in ("integer", "decimal") else "str"
 
 
-_BUILT: dict[str, Schemas] = {}
+KEPT_SCHEMAS = 8
+"""The instruments whose schemas are kept built, the most recently used: a process that
+checks returns of many instruments in turn holds no more than these."""
+
+_BUILT: dict[str, Schemas] = {}  # by instrument content, the most recently used last
 
 
 def build_schemas(instrument: Instrument) -> Schemas:
-    """The error and warning schemas of an instrument, built once per instrument content."""
+    """The error and warning schemas of an instrument, built once per instrument content
+    (kept for the :data:`KEPT_SCHEMAS` instruments used last)."""
     key = instrument.content_hash
-    if key not in _BUILT:
-        _BUILT[key] = _build(instrument)
+    built = _BUILT.pop(key, None)
+    _BUILT[key] = built if built is not None else _build(instrument)
+    while len(_BUILT) > KEPT_SCHEMAS:
+        del _BUILT[next(iter(_BUILT))]
     return _BUILT[key]
 
 
@@ -353,8 +368,19 @@ def _blank_rows(typed: pd.DataFrame) -> np.ndarray:
     return blank
 
 
-_TYPES_SEEN: dict[int, tuple[pa.DataFrameSchema, set[tuple[Any, ...]]]] = {}
-"""The column types each schema was found to accept (the schema kept, so its id stays its own)."""
+_TYPES_SEEN: dict[int, tuple[weakref.ref[pa.DataFrameSchema], set[tuple[Any, ...]]]] = {}
+"""The column types each schema was found to accept, by the schema's id; an entry goes with
+its schema."""
+
+
+def _types_seen(schema: pa.DataFrameSchema) -> set[tuple[Any, ...]]:
+    """The column types ``schema`` was found to accept (empty the first time)."""
+    key = id(schema)
+    held = _TYPES_SEEN.get(key)
+    if held is None or held[0]() is not schema:
+        gone = weakref.ref(schema, lambda _: _TYPES_SEEN.pop(key, None))
+        held = _TYPES_SEEN[key] = (gone, set())
+    return held[1]
 
 
 def _check_dtypes(schema: pa.DataFrameSchema, typed: pd.DataFrame) -> None:
@@ -363,7 +389,7 @@ def _check_dtypes(schema: pa.DataFrameSchema, typed: pd.DataFrame) -> None:
 
     kinds = dict(zip(typed.columns.tolist(), typed.dtypes.tolist(), strict=True))
     types = tuple(kinds.get(code) for code in schema.columns)
-    seen = _TYPES_SEEN.setdefault(id(schema), (schema, set()))[1]
+    seen = _types_seen(schema)
     if types in seen:
         return
     for code, column in schema.columns.items():

@@ -107,14 +107,14 @@ def validate_streamed(
     from . import hfc
     from .output_names import OUTPUTS
     from .parquet_tables import FORMATS, write_roster_tables
-    from .run import _display_names
+    from .run import display_names
     from .summaries import write_summary
 
     if table_format not in FORMATS or (partition_by is not None and table_format != "parquet"):
         raise OptionError(f"cannot write {table_format!r} tables split by {partition_by!r}")
     say = stage if stage is not None else _silent
     _check_room(paths, Path(outdir))
-    shown = _display_names(list(paths))
+    shown = display_names(list(paths))
     rosters = empty_rosters(instrument, outlier_factor)
     kinds = ("clean", "quarantine", "dropped")
     extra = tuple(f"{kind}_{code}.csv" for code in rosters for kind in kinds)
