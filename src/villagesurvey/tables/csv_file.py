@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from .._atomic import atomic_path
 from .._formulas import FORMULA_STARTS
@@ -22,9 +22,10 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
     import pyarrow as pa
+    import pyarrow.csv as pacsv
 
 __all__ = [
-    "csv_bytes", "csv_header", "neutral_texts", "plain_rows", "quoted_rows",
+    "append_rows", "csv_bytes", "csv_header", "neutral_texts", "plain_rows", "quoted_rows",
     "text_columns", "texts", "write_csv",
 ]  # fmt: skip
 
@@ -43,9 +44,9 @@ def write_csv(path: Path, frame: pd.DataFrame) -> None:
     frame : DataFrame
         The table: its column names are the header; missing values are written blank.
     """
-    data, _ = csv_bytes(text_columns(frame), header=True, crlf=False)
+    columns = text_columns(frame)
     with atomic_path(path) as temporary, temporary.open("wb") as out:
-        out.write(data)
+        append_rows(out, columns, header=True, crlf=False)
 
 
 def text_columns(frame: pd.DataFrame) -> dict[str, pa.Array]:
@@ -82,6 +83,54 @@ def csv_bytes(columns: dict[str, pa.Array], *, header: bool, crlf: bool) -> tupl
             return body, False
     cr = any(pc.any(pc.match_substring(c, "\r")).as_py() for c in columns.values())
     return quoted_rows(columns, header=header, end="\r\n" if cr or crlf else "\n"), cr
+
+
+def append_rows(out: BinaryIO, columns: dict[str, pa.Array], *, header: bool, crlf: bool) -> bool:
+    """Write the bytes :func:`csv_bytes` makes of a table of texts at the end of an open
+    file, without holding them in memory; whether a value holds a carriage return.
+
+    pyarrow writes the rows into the file as it goes; when a value needs quotes, what it
+    wrote is cut off again and the rows are written by Python's csv module instead.
+
+    Parameters
+    ----------
+    out : binary file
+        Open for writing, seekable, at its end (opened ``"wb"`` or ``"ab"``).
+    columns : dict of pyarrow.Array
+        The columns by (neutralised) name: Arrow strings without nulls (:func:`texts`).
+    header : bool
+        Begin with the names.
+    crlf : bool
+        End every line in CR LF, whatever the values.
+
+    Returns
+    -------
+    bool
+        Whether a value holds a carriage return (then every line ends in CR LF).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    if not crlf and columns:
+        start = out.tell()
+        out.write(csv_header(list(columns)) if header else b"")
+        try:
+            pacsv.write_csv(pa.table(columns), out, write_options=_unquoted())
+            return False
+        except pa.ArrowInvalid:  # a value needs quotes: what was written goes
+            out.seek(start)
+            out.truncate()
+    cr = any(pc.any(pc.match_substring(c, "\r")).as_py() for c in columns.values())
+    out.write(quoted_rows(columns, header=header, end="\r\n" if cr or crlf else "\n"))
+    return cr
+
+
+def _unquoted() -> pacsv.WriteOptions:
+    """pyarrow's options for :func:`plain_rows`: no header, never a quote."""
+    import pyarrow.csv as pacsv
+
+    return pacsv.WriteOptions(include_header=False, quoting_style="none")
 
 
 def csv_header(names: list[str]) -> bytes:
@@ -131,9 +180,8 @@ def plain_rows(columns: dict[str, pa.Array], head: bytes = b"") -> bytes | None:
         return None
     sink = pa.BufferOutputStream()
     sink.write(head)
-    options = pacsv.WriteOptions(include_header=False, quoting_style="none")
     try:
-        pacsv.write_csv(pa.table(columns), sink, write_options=options)
+        pacsv.write_csv(pa.table(columns), sink, write_options=_unquoted())
     except pa.ArrowInvalid:  # a value needs quotes
         return None
     body: bytes = sink.getvalue().to_pybytes()

@@ -14,9 +14,9 @@ one-column table cut into pieces could differ.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
-from ..tables.csv_file import csv_bytes, text_columns
+from ..tables.csv_file import append_rows, csv_bytes, text_columns
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 __all__ = [
-    "CarriageReturnError", "render", "render_piece", "render_texts", "written_in_line_ends",
+    "CarriageReturnError", "append_piece", "render", "render_piece", "render_texts",
+    "written_in_line_ends",
 ]  # fmt: skip
 
 
@@ -77,6 +78,31 @@ def render_piece(
     if cr and not crlf:
         raise CarriageReturnError(name)
     return data
+
+
+def append_piece(
+    table: pd.DataFrame | dict[str, pa.Array],
+    name: str,
+    out: BinaryIO,
+    *,
+    header: bool,
+    crlf: bool,
+) -> None:
+    """Write :func:`render_piece`'s bytes at the end of the open file ``out`` (seekable, at
+    its end), without holding them in memory (:func:`~villagesurvey.tables.csv_file.append_rows`).
+
+    Raises
+    ------
+    CarriageReturnError
+        If a value holds a carriage return and the file was begun with line feeds alone
+        (what ``out`` holds of the piece is then not to be used).
+    """
+    columns = table if isinstance(table, dict) else text_columns(table)
+    rows = len(next(iter(columns.values()))) if columns else 0
+    if not rows and not header:
+        return
+    if append_rows(out, columns, header=header, crlf=crlf) and not crlf:
+        raise CarriageReturnError(name)
 
 
 def render(frame: pd.DataFrame, *, header: bool, crlf: bool) -> tuple[bytes, bool]:
