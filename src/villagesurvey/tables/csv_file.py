@@ -34,8 +34,10 @@ def write_csv(path: Path, frame: pd.DataFrame) -> None:
     """Write a table as UTF-8 CSV, quoting only where needed, neutralising risky text.
 
     Columns become Arrow strings; pyarrow's writer does the rows unquoted
-    (:func:`plain_rows`), ten times faster than pandas; if a value needs quotes, Python's
-    csv module writes them (:func:`csv_bytes`).
+    (:func:`plain_rows`), ten times faster than pandas; if a value needs quotes, it is quoted
+    in Arrow as Python's csv module quotes it before pyarrow writes the rows
+    (:mod:`.quoted_csv`), or, for a table of one column, Python's csv module writes them
+    (:func:`csv_bytes`).
 
     Parameters
     ----------
@@ -75,22 +77,21 @@ def csv_bytes(columns: dict[str, pa.Array], *, header: bool, crlf: bool) -> tupl
     tuple
         The bytes, and whether a value holds a carriage return.
     """
-    import pyarrow.compute as pc
 
     if not crlf:
         body = plain_rows(columns, csv_header(list(columns)) if header else b"")
         if body is not None:
             return body, False
-    cr = any(pc.any(pc.match_substring(c, "\r")).as_py() for c in columns.values())
-    return quoted_rows(columns, header=header, end="\r\n" if cr or crlf else "\n"), cr
+    return _quoted(columns, header=header, crlf=crlf)
 
 
 def append_rows(out: BinaryIO, columns: dict[str, pa.Array], *, header: bool, crlf: bool) -> bool:
     """Write the bytes :func:`csv_bytes` makes of a table of texts at the end of an open
-    file, without holding them in memory; whether a value holds a carriage return.
+    file; whether a value holds a carriage return.
 
-    pyarrow writes the rows into the file as it goes; when a value needs quotes, what it
-    wrote is cut off again and the rows are written by Python's csv module instead.
+    pyarrow writes the rows into the file as it goes, without holding them in memory; when a
+    value needs quotes, what it wrote is cut off again and the rows are written quoted, as
+    :func:`csv_bytes` writes them.
 
     Parameters
     ----------
@@ -109,7 +110,6 @@ def append_rows(out: BinaryIO, columns: dict[str, pa.Array], *, header: bool, cr
         Whether a value holds a carriage return (then every line ends in CR LF).
     """
     import pyarrow as pa
-    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
     if not crlf and columns:
@@ -121,9 +121,24 @@ def append_rows(out: BinaryIO, columns: dict[str, pa.Array], *, header: bool, cr
         except pa.ArrowInvalid:  # a value needs quotes: what was written goes
             out.seek(start)
             out.truncate()
-    cr = any(pc.any(pc.match_substring(c, "\r")).as_py() for c in columns.values())
-    out.write(quoted_rows(columns, header=header, end="\r\n" if cr or crlf else "\n"))
+    data, cr = _quoted(columns, header=header, crlf=crlf)
+    out.write(data)
     return cr
+
+
+def _quoted(columns: dict[str, pa.Array], *, header: bool, crlf: bool) -> tuple[bytes, bool]:
+    """:func:`quoted_rows` (CR LF line ends if ``crlf`` or a value holds a carriage return),
+    by pyarrow where it can (:func:`~villagesurvey.tables.quoted_csv.arrow_quoted_rows`);
+    whether a value holds a carriage return."""
+    import pyarrow.compute as pc
+
+    from .quoted_csv import arrow_quoted_rows
+
+    done = arrow_quoted_rows(columns, header=header, crlf=crlf)
+    if done is not None:
+        return done
+    cr = any(pc.any(pc.match_substring(c, "\r")).as_py() for c in columns.values())
+    return quoted_rows(columns, header=header, end="\r\n" if cr or crlf else "\n"), cr
 
 
 def _unquoted() -> pacsv.WriteOptions:
@@ -133,10 +148,11 @@ def _unquoted() -> pacsv.WriteOptions:
     return pacsv.WriteOptions(include_header=False, quoting_style="none")
 
 
-def csv_header(names: list[str]) -> bytes:
-    """The header line of a CSV file of these (neutralised) column names, as Python writes it."""
+def csv_header(names: list[str], end: str = "\n") -> bytes:
+    """The header line of a CSV file of these (neutralised) column names, as Python writes it
+    (ending in ``end``)."""
     header = io.StringIO()
-    csv.writer(header, lineterminator="\n").writerow(names)
+    csv.writer(header, lineterminator=end).writerow(names)
     return header.getvalue().encode("utf-8")
 
 

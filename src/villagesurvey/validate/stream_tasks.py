@@ -159,7 +159,7 @@ def split_task(
     level = part_validation(instrument.value, raw, typed, located, shared.rosters, shared.shown)
     tables: dict[str, pa.Table] = {}
     for stem, frame in (("clean", level.clean_texts),
-                        ("quarantine", level.quarantine),
+                        ("quarantine", level.quarantine_texts),
                         ("audit", lambda: every_audit(level, shared.show_pii))):  # fmt: skip
         if stem in into:
             with open(into[stem], "ab") as out:
