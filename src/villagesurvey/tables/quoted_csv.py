@@ -9,8 +9,9 @@ a line feed or a carriage return. So each value holding one of these four is quo
 Arrow, as Python quotes it (a carriage return is quoted with CR LF line ends, and the CSV
 writers end every line in CR LF when a value holds one), and its quotes, commas and line
 breaks are written as four bytes that UTF-8 text never holds (0xF5 to 0xF8); pyarrow writes
-the rows unquoted, and the four bytes are turned back. Five times faster than Python's csv
-module on a table where a few values need quotes, as free text often does.
+the rows unquoted, and the four bytes are turned back. About twelve times faster than
+Python's csv module on 100,000 rows of 65 columns where a few values need quotes, as free
+text often does.
 
 A table of one column, or holding a byte that is not UTF-8 text, is not written here
 (``None``): Python writes a row of one empty value as ``""``, pyarrow as nothing.

@@ -1,10 +1,11 @@
 """Write a CSV output a partition at a time, byte for byte as a whole table is written.
 
-:func:`~villagesurvey.tables.csv_file.write_csv` writes a whole table: unquoted by pyarrow
-when no value needs quotes, else by pandas, with CR LF line ends when a value holds a
-carriage return. A table written here in pieces gives the same bytes: each piece is rendered
-the same way, and a carriage return in any piece means every line of the file ends in CR LF,
-so the file is written again in that mode (:class:`CarriageReturnError` says so).
+:func:`~villagesurvey.tables.csv_file.write_csv` writes a whole table as pandas (Python's csv
+module) writes it, with CR LF line ends when a value holds a carriage return (by pyarrow: the
+values that need quotes quoted first, :mod:`villagesurvey.tables.quoted_csv`). A table
+written here in pieces gives the same bytes: each piece is rendered the same way, and a
+carriage return in any piece means every line of the file ends in CR LF, so the file is
+written again in that mode (:class:`CarriageReturnError` says so).
 
 Tables of two columns or more, as every output is: pandas writes an empty value of a
 one-column table as ``""`` (a line of its own would be blank), pyarrow as nothing, so a
