@@ -77,7 +77,6 @@ def csv_bytes(columns: dict[str, pa.Array], *, header: bool, crlf: bool) -> tupl
     tuple
         The bytes, and whether a value holds a carriage return.
     """
-
     if not crlf:
         body = plain_rows(columns, csv_header(list(columns)) if header else b"")
         if body is not None:
