@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from villagesurvey.tables.csv_file import texts, write_csv
+from villagesurvey.tables.csv_file import append_rows, csv_bytes, text_columns, texts, write_csv
 from villagesurvey.tables.safe import neutralise
 from villagesurvey.validate.csv_chunks import render
 
@@ -109,3 +109,29 @@ def test_one_column_writes_an_empty_value_as_an_empty_line() -> None:
     # two columns or more, so pieces of it are written alike)
     frame = pd.DataFrame({"a": ["", "x"]}, dtype="str")
     assert render(frame, header=True, crlf=False) == (b"a\n\nx\n", False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_tables(), st.booleans(), st.booleans(), st.binary(max_size=8))
+def test_rows_appended_to_a_file_are_the_rendered_bytes(  # type: ignore[no-untyped-def]
+    tmp_path_factory, frame, header, crlf, before
+) -> None:
+    # written after what the file holds; a value that needs quotes makes the writer cut
+    # off what pyarrow wrote and write the rows again, quoted
+    path = tmp_path_factory.mktemp("csv") / "table.csv"
+    path.write_bytes(before)
+    columns = text_columns(frame)
+    with open(path, "ab") as out:
+        cr = append_rows(out, columns, header=header, crlf=crlf)
+    data, expected_cr = csv_bytes(columns, header=header, crlf=crlf)
+    assert (path.read_bytes(), cr) == (before + data, expected_cr)
+
+
+def test_rows_that_need_quotes_replace_what_pyarrow_began_to_write(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # pyarrow writes a batch at a time: the rows before the comma are in the file already
+    rows = 5000
+    frame = pd.DataFrame({"a": ["x"] * rows, "b": ["1"] * (rows - 1) + ["1,5"]}, dtype="str")
+    path = tmp_path / "table.csv"
+    with open(path, "wb") as out:
+        assert not append_rows(out, text_columns(frame), header=True, crlf=False)
+    assert path.read_bytes() == _reference(frame, header=True, crlf=False)[0]

@@ -10,7 +10,8 @@ table neutralised (:func:`villagesurvey.tables.safe.neutralise`), as the writers
 the table; both are checked on hostile values: formula starts, signs, infinities, NaN and NA,
 line breaks, chunked Arrow text, and every row or none quarantined. The quarantine is held
 to its plain pandas definition: the rows with an error taken from the rows as read, text
-shown as it is (blank for missing), any other cell as :func:`.cells.show` writes it.
+shown as it is (blank for missing), any other cell as :func:`.cells.show` writes it; its
+writers' text (:meth:`Validation.quarantine_texts`) is that table neutralised.
 """
 
 from __future__ import annotations
@@ -209,3 +210,11 @@ def test_the_quarantine_holds_each_row_as_read(small, data) -> None:  # type: ig
     got, expected = validation.quarantine(), _quarantine(validation)
     pd.testing.assert_frame_equal(got, expected)
     assert list(got.dtypes) == list(expected.dtypes)
+    columns = validation.quarantine_texts()  # the writers' text: the table's, neutralised
+    assert {n: c.to_pylist() for n, c in columns.items()} == {
+        n: c.to_pylist() for n, c in text_columns(got).items()
+    }
+    header = data.draw(st.booleans())
+    assert render_texts(columns, header=header, crlf=False) == render(
+        got, header=header, crlf=False
+    )

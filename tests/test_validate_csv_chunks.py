@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from villagesurvey.tables.csv_file import write_csv
-from villagesurvey.validate.csv_chunks import CarriageReturnError, render_piece
+from villagesurvey.validate.csv_chunks import CarriageReturnError, append_piece, render_piece
 
 _TEXT = st.text(alphabet=list('ab 中,"\n\r=-+@1.5\t'), max_size=6)
 
@@ -49,3 +49,29 @@ def test_pieces_give_the_bytes_of_the_whole(tmp_path_factory, table) -> None:  #
     folder = tmp_path_factory.mktemp("csv")
     write_csv(folder / "whole.csv", frame)
     assert _pieces(folder / "pieces.csv", frame, cuts) == (folder / "whole.csv").read_bytes()
+
+
+def _appended(path: Path, frame: pd.DataFrame, cuts: list[int]) -> bytes:
+    """The table appended to one file a piece at a time, from the start again (the file
+    emptied) when a piece holds a carriage return, as the streamed path does."""
+    bounds = [0, *cuts, len(frame)]
+    crlf = False
+    while True:
+        path.write_bytes(b"")
+        try:
+            for n, (start, end) in enumerate(itertools.pairwise(bounds)):
+                with open(path, "ab") as out:
+                    piece = frame.iloc[start:end]
+                    append_piece(piece, path.name, out, header=n == 0, crlf=crlf)
+            return path.read_bytes()
+        except CarriageReturnError:
+            crlf = True
+
+
+@settings(max_examples=150, deadline=None)
+@given(_tables())
+def test_pieces_appended_to_the_file_give_the_bytes_of_the_whole(tmp_path_factory, table) -> None:  # type: ignore[no-untyped-def]
+    frame, cuts = table
+    folder = tmp_path_factory.mktemp("csv")
+    write_csv(folder / "whole.csv", frame)
+    assert _appended(folder / "pieces.csv", frame, cuts) == (folder / "whole.csv").read_bytes()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from .._atomic import atomic_path
 from .._formulas import FORMULA_STARTS
@@ -22,9 +22,10 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
     import pyarrow as pa
+    import pyarrow.csv as pacsv
 
 __all__ = [
-    "csv_bytes", "csv_header", "neutral_texts", "plain_rows", "quoted_rows",
+    "append_rows", "csv_bytes", "csv_header", "neutral_texts", "plain_rows", "quoted_rows",
     "text_columns", "texts", "write_csv",
 ]  # fmt: skip
 
@@ -33,8 +34,10 @@ def write_csv(path: Path, frame: pd.DataFrame) -> None:
     """Write a table as UTF-8 CSV, quoting only where needed, neutralising risky text.
 
     Columns become Arrow strings; pyarrow's writer does the rows unquoted
-    (:func:`plain_rows`), ten times faster than pandas; if a value needs quotes, Python's
-    csv module writes them (:func:`csv_bytes`).
+    (:func:`plain_rows`), ten times faster than pandas; if a value needs quotes, it is quoted
+    in Arrow as Python's csv module quotes it before pyarrow writes the rows
+    (:mod:`.quoted_csv`), or, for a table of one column, Python's csv module writes them
+    (:func:`csv_bytes`).
 
     Parameters
     ----------
@@ -43,9 +46,9 @@ def write_csv(path: Path, frame: pd.DataFrame) -> None:
     frame : DataFrame
         The table: its column names are the header; missing values are written blank.
     """
-    data, _ = csv_bytes(text_columns(frame), header=True, crlf=False)
+    columns = text_columns(frame)
     with atomic_path(path) as temporary, temporary.open("wb") as out:
-        out.write(data)
+        append_rows(out, columns, header=True, crlf=False)
 
 
 def text_columns(frame: pd.DataFrame) -> dict[str, pa.Array]:
@@ -74,20 +77,81 @@ def csv_bytes(columns: dict[str, pa.Array], *, header: bool, crlf: bool) -> tupl
     tuple
         The bytes, and whether a value holds a carriage return.
     """
-    import pyarrow.compute as pc
-
     if not crlf:
         body = plain_rows(columns, csv_header(list(columns)) if header else b"")
         if body is not None:
             return body, False
+    return _quoted(columns, header=header, crlf=crlf)
+
+
+def append_rows(out: BinaryIO, columns: dict[str, pa.Array], *, header: bool, crlf: bool) -> bool:
+    """Write the bytes :func:`csv_bytes` makes of a table of texts at the end of an open
+    file; whether a value holds a carriage return.
+
+    pyarrow writes the rows into the file as it goes, without holding them in memory; when a
+    value needs quotes, what it wrote is cut off again and the rows are written quoted, as
+    :func:`csv_bytes` writes them.
+
+    Parameters
+    ----------
+    out : binary file
+        Open for writing, seekable, at its end (opened ``"wb"`` or ``"ab"``).
+    columns : dict of pyarrow.Array
+        The columns by (neutralised) name: Arrow strings without nulls (:func:`texts`).
+    header : bool
+        Begin with the names.
+    crlf : bool
+        End every line in CR LF, whatever the values.
+
+    Returns
+    -------
+    bool
+        Whether a value holds a carriage return (then every line ends in CR LF).
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    if not crlf and columns:
+        start = out.tell()
+        out.write(csv_header(list(columns)) if header else b"")
+        try:
+            pacsv.write_csv(pa.table(columns), out, write_options=_unquoted())
+            return False
+        except pa.ArrowInvalid:  # a value needs quotes: what was written goes
+            out.seek(start)
+            out.truncate()
+    data, cr = _quoted(columns, header=header, crlf=crlf)
+    out.write(data)
+    return cr
+
+
+def _quoted(columns: dict[str, pa.Array], *, header: bool, crlf: bool) -> tuple[bytes, bool]:
+    """:func:`quoted_rows` (CR LF line ends if ``crlf`` or a value holds a carriage return),
+    by pyarrow where it can (:func:`~villagesurvey.tables.quoted_csv.arrow_quoted_rows`);
+    whether a value holds a carriage return."""
+    import pyarrow.compute as pc
+
+    from .quoted_csv import arrow_quoted_rows
+
+    done = arrow_quoted_rows(columns, header=header, crlf=crlf)
+    if done is not None:
+        return done
     cr = any(pc.any(pc.match_substring(c, "\r")).as_py() for c in columns.values())
     return quoted_rows(columns, header=header, end="\r\n" if cr or crlf else "\n"), cr
 
 
-def csv_header(names: list[str]) -> bytes:
-    """The header line of a CSV file of these (neutralised) column names, as Python writes it."""
+def _unquoted() -> pacsv.WriteOptions:
+    """pyarrow's options for :func:`plain_rows`: no header, never a quote."""
+    import pyarrow.csv as pacsv
+
+    return pacsv.WriteOptions(include_header=False, quoting_style="none")
+
+
+def csv_header(names: list[str], end: str = "\n") -> bytes:
+    """The header line of a CSV file of these (neutralised) column names, as Python writes it
+    (ending in ``end``)."""
     header = io.StringIO()
-    csv.writer(header, lineterminator="\n").writerow(names)
+    csv.writer(header, lineterminator=end).writerow(names)
     return header.getvalue().encode("utf-8")
 
 
@@ -131,9 +195,8 @@ def plain_rows(columns: dict[str, pa.Array], head: bytes = b"") -> bytes | None:
         return None
     sink = pa.BufferOutputStream()
     sink.write(head)
-    options = pacsv.WriteOptions(include_header=False, quoting_style="none")
     try:
-        pacsv.write_csv(pa.table(columns), sink, write_options=options)
+        pacsv.write_csv(pa.table(columns), sink, write_options=_unquoted())
     except pa.ArrowInvalid:  # a value needs quotes
         return None
     body: bytes = sink.getvalue().to_pybytes()

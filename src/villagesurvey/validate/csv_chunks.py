@@ -1,10 +1,11 @@
 """Write a CSV output a partition at a time, byte for byte as a whole table is written.
 
-:func:`~villagesurvey.tables.csv_file.write_csv` writes a whole table: unquoted by pyarrow
-when no value needs quotes, else by pandas, with CR LF line ends when a value holds a
-carriage return. A table written here in pieces gives the same bytes: each piece is rendered
-the same way, and a carriage return in any piece means every line of the file ends in CR LF,
-so the file is written again in that mode (:class:`CarriageReturnError` says so).
+:func:`~villagesurvey.tables.csv_file.write_csv` writes a whole table as pandas (Python's csv
+module) writes it, with CR LF line ends when a value holds a carriage return (by pyarrow: the
+values that need quotes quoted first, :mod:`villagesurvey.tables.quoted_csv`). A table
+written here in pieces gives the same bytes: each piece is rendered the same way, and a
+carriage return in any piece means every line of the file ends in CR LF, so the file is
+written again in that mode (:class:`CarriageReturnError` says so).
 
 Tables of two columns or more, as every output is: pandas writes an empty value of a
 one-column table as ``""`` (a line of its own would be blank), pyarrow as nothing, so a
@@ -14,9 +15,9 @@ one-column table cut into pieces could differ.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
-from ..tables.csv_file import csv_bytes, text_columns
+from ..tables.csv_file import append_rows, csv_bytes, text_columns
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -25,7 +26,8 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 __all__ = [
-    "CarriageReturnError", "render", "render_piece", "render_texts", "written_in_line_ends",
+    "CarriageReturnError", "append_piece", "render", "render_piece", "render_texts",
+    "written_in_line_ends",
 ]  # fmt: skip
 
 
@@ -77,6 +79,31 @@ def render_piece(
     if cr and not crlf:
         raise CarriageReturnError(name)
     return data
+
+
+def append_piece(
+    table: pd.DataFrame | dict[str, pa.Array],
+    name: str,
+    out: BinaryIO,
+    *,
+    header: bool,
+    crlf: bool,
+) -> None:
+    """Write :func:`render_piece`'s bytes at the end of the open file ``out`` (seekable, at
+    its end), without holding them in memory (:func:`~villagesurvey.tables.csv_file.append_rows`).
+
+    Raises
+    ------
+    CarriageReturnError
+        If a value holds a carriage return and the file was begun with line feeds alone
+        (what ``out`` holds of the piece is then not to be used).
+    """
+    columns = table if isinstance(table, dict) else text_columns(table)
+    rows = len(next(iter(columns.values()))) if columns else 0
+    if not rows and not header:
+        return
+    if append_rows(out, columns, header=header, crlf=crlf) and not crlf:
+        raise CarriageReturnError(name)
 
 
 def render(frame: pd.DataFrame, *, header: bool, crlf: bool) -> tuple[bytes, bool]:

@@ -3,11 +3,11 @@ then put together in the order of the whole batch (by file, then record)."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..tables.file_pieces import append_file
 from .capped_issues import Heads, first_findings
 from .csv_chunks import render, render_piece
 from .stream_result import PartValidation
@@ -56,8 +56,7 @@ def assemble_issues(
     with open(path, "wb") as out:
         out.write(header)
         for segment in [*sorted(segments, key=lambda s: (s.file, s.order)), *tail]:
-            with open(segment.path, "rb") as piece:
-                shutil.copyfileobj(piece, out)
+            append_file(out, segment.path)
             for pair, n in segment.sizes:
                 seen[pair] = seen.get(pair, 0) + n
     counts: dict[str, dict[str, int]] = {s: {} for s in SEVERITIES}

@@ -251,6 +251,38 @@ class Validation:
         """Every row with an error, as it came in, with its file, sheet, row and reasons."""
         import pandas as pd
 
+        head, texts, others = self._quarantine_parts()
+        frame = pd.concat([head, text_frame(texts, len(head))], axis=1)
+        if not others:
+            return frame
+        for code, values in others.items():
+            frame[code] = values
+        return frame[[*head.columns, *(c.code for c in self.instrument.columns)]]
+
+    def quarantine_texts(self) -> dict[str, pa.Array]:
+        """The quarantine (:meth:`quarantine`) as the CSV and Parquet writers take it: names
+        and values neutralised (:func:`~villagesurvey.tables.csv_file.text_columns`), the text
+        of each answer as read handed on in Arrow, without a pandas table in between."""
+        from ..tables.csv_file import neutral_texts, texts
+        from ..tables.safe import neutralise
+
+        head, arrow, others = self._quarantine_parts()
+        columns = {neutralise(str(name)): texts(values) for name, values in head.items()}
+        for column in self.instrument.columns:
+            code = column.code
+            taken = arrow.get(code)
+            columns[neutralise(code)] = (
+                neutral_texts(taken) if taken is not None else texts(others[code])
+            )
+        return columns
+
+    def _quarantine_parts(
+        self,
+    ) -> tuple[pd.DataFrame, dict[str, pa.Array], dict[str, pd.Series]]:
+        """The quarantine's own columns (file, sheet, row, checks, reasons, submission) and
+        its answers as read: Arrow text (a CSV file's) and, apart, any other column."""
+        import pandas as pd
+
         errors = self.findings[self.findings["severity"] == "error"]
         errors = errors[errors["record"].notna()]
         records = errors["record"].astype("int64")
@@ -282,12 +314,7 @@ class Validation:
                 others[column.code] = (
                     values.fillna("") if values.dtype == "str" else values.map(show)
                 )
-        frame = pd.concat([head.reset_index(drop=True), text_frame(texts, len(at))], axis=1)
-        if not others:
-            return frame
-        for code, values in others.items():
-            frame[code] = values
-        return frame[[*head.columns, *(c.code for c in self.instrument.columns)]]
+        return head.reset_index(drop=True), texts, others
 
     def _provenance(self, records: pd.Index) -> dict[str, pd.Series]:
         """The submission columns of phone exports, if any file of the batch has them."""

@@ -6,19 +6,28 @@ duplicates, the cascades, the outliers), located at its file and row; the findin
 holds (rows not read) come last, by file. issues.csv is assembled from its pieces
 (:mod:`.issue_pieces`) in the order of the whole.
 
-Where each step runs: each partition is split and its pieces of the outputs rendered by
+Where each step runs, who writes what: each partition is split by
 :func:`.stream_tasks.split_task`, in a worker process when there are workers
-(:mod:`.stream_pool`); this process appends the pieces to the files in the order of the
-partitions, writes the findings no row holds and assembles issues.csv.
+(:mod:`.stream_pool`), which writes its pieces of the CSV tables (clean, quarantine, audit)
+itself. In one process it appends them to the outputs in the staging folder; a worker
+writes each to a file of its own beside the waiting partitions and gives back only its
+counts, and this process, taking the partitions in order, copies each piece at the end of
+its output inside the kernel (:func:`~villagesurvey.tables.file_pieces.append_file`: the
+bytes never pass through a pipe or this process) and deletes it. Parquet tables come back
+to this process as text tables and are appended here (:class:`.parquet_tables.ParquetPieces`).
+This process then writes the findings no row holds and assembles issues.csv from the
+pieces the tasks wrote.
 """
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING
 
+from ..tables.file_pieces import append_file
 from .capped_issues import Heads, add_heads
 from .checking import _locate, check_rows
 from .findings import Findings
@@ -28,7 +37,7 @@ from .parquet_tables import ParquetPieces, table_name
 from .result import NOT_READ, FileReport, Validation
 from .stream_pool import Shared, in_order
 from .stream_result import StreamedValidation
-from .stream_tasks import SplitContext, part_validation, rendered, split_task
+from .stream_tasks import SplitContext, part_validation, piece_paths, rendered, split_task
 from .streamed import Partition, Partitions
 
 if TYPE_CHECKING:
@@ -97,15 +106,26 @@ def write_partitions(
             SplitContext(parts.letters, rosters, shown, show_pii, table_format),
         )
         rules = parts.shared_instrument()
+        csvs = [stem for stem, kind in formats.items() if kind == "csv"]
+
+        def into(n: int) -> dict[str, Path]:  # in one process, the outputs themselves
+            if parts.pool is None:
+                return {stem: staging / table_name(stem, "csv") for stem in csvs}
+            return piece_paths(parts.folder, csvs, n, crlf)
+
         tasks = (
-            (part, split_task, (rules, context, part.path, part.file, n, late.of(part), crlf))
+            (part, split_task,
+             (rules, context, part.path, part.file, n, late.of(part), crlf, into(n)))
             for n, part in enumerate(parts.parts)
-        )
+        )  # fmt: skip
         for n, (part, split) in enumerate(in_order(parts.pool, tasks, _file_of)):
             rows[part.file] += split.rows
             quarantined[part.file] += split.quarantined
             for name, table in split.tables.items():
                 _add(outputs[name], table)
+            if parts.pool is not None:
+                for name, piece in into(n).items():
+                    _add(outputs[name], piece)
             segments.append(split.issues)
             segments[-1].file, segments[-1].order = part.file, n + 1
             add_heads(heads.setdefault(part.file, {}), split.issues.heads)
@@ -169,26 +189,38 @@ def _file_of(part: Partition) -> str:
     return part.file
 
 
-def _add(output: _Appended | ParquetPieces, table: bytes | pa.Table) -> None:
-    if isinstance(output, ParquetPieces) and not isinstance(table, bytes):
+def _add(output: _Appended | ParquetPieces, table: bytes | Path | pa.Table) -> None:
+    if isinstance(output, ParquetPieces) and not isinstance(table, bytes | Path):
         output.add_text(table)
+    elif isinstance(output, _Appended) and isinstance(table, Path):
+        output.add_piece(table)
     elif isinstance(output, _Appended) and isinstance(table, bytes):
         output.add(table)
     else:
-        raise TypeError("a CSV output is given bytes, a Parquet one a table")
+        raise TypeError("a CSV output is given bytes or a piece, a Parquet one a table")
 
 
 class _Appended:
-    """A CSV output appended a partition's rendered bytes at a time."""
+    """A CSV output appended a partition's piece at a time: written at its end by the task
+    itself in one process, or copied from the file a worker wrote the piece to (then
+    deleted)."""
 
     def __init__(self, path: Path) -> None:
-        self._out: BinaryIO = open(path, "wb")  # noqa: SIM115  (closed by close())
+        self.path = path
+        path.write_bytes(b"")  # an earlier attempt's rows go
 
     def add(self, data: bytes) -> None:
-        self._out.write(data)
+        with open(self.path, "ab") as out:
+            out.write(data)
+
+    def add_piece(self, piece: Path) -> None:
+        with open(self.path, "r+b") as out:  # not "ab": the kernel copies into it
+            out.seek(0, os.SEEK_END)
+            append_file(out, piece)
+        piece.unlink()
 
     def close(self) -> None:
-        self._out.close()
+        """Nothing held open between the pieces."""
 
 
 def _table(

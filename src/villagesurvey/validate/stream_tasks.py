@@ -4,24 +4,28 @@
   (:func:`.partition_check.check_partition`), writes what waits for the split into the
   staging folder itself, and gives back only what the parent needs: :class:`Checked`.
 - :func:`split_task` (second pass, once the reductions are done): reads a waiting partition
-  back, adds the findings of the reductions, splits it into clean and quarantine and renders
-  its pieces of the outputs: the CSV bytes (:func:`.csv_chunks.render`) or the Parquet text
-  table (:func:`.parquet_tables.text_table`) of clean and quarantine, the bytes of audit.csv,
-  and its piece of issues.csv, written beside the partition (:func:`.issue_pieces.issue_piece`).
-  The parent appends them to the outputs in order: :class:`Split`.
+  back, adds the findings of the reductions, splits it into clean and quarantine and writes
+  its pieces of the CSV outputs (clean, quarantine, audit: :func:`.csv_chunks.append_piece`)
+  itself, at the end of the files the parent names: the outputs in one process, files of
+  their own in a worker (:func:`piece_paths`), which the parent copies into the outputs in
+  order. Its piece of issues.csv is written beside the partition
+  (:func:`.issue_pieces.issue_piece`); Parquet tables go back to the parent as text tables
+  (:func:`.parquet_tables.text_table`): :class:`Split`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import mapped_pickle
-from .csv_chunks import render_piece
+from .csv_chunks import append_piece, render_piece
 from .findings import Findings
 from .issue_pieces import IssuePiece, issue_piece
 from .layout import Return
+from .parquet_tables import text_table
 from .partition_check import Keeps, check_partition, waiting_at
 from .stream_result import PartValidation
 
@@ -39,6 +43,7 @@ __all__ = [
     "SplitContext",
     "check_task",
     "part_validation",
+    "piece_paths",
     "rendered",
     "split_task",
 ]
@@ -97,22 +102,22 @@ class SplitContext:
 
 @dataclass
 class Split:
-    """A partition split and rendered: its rows, quarantined rows, tables and issue piece.
+    """A partition split and written: its rows, quarantined rows, Parquet tables, issue piece.
 
     Attributes
     ----------
     rows, quarantined : int
         Its rows, and how many of them are quarantined.
     tables : dict
-        ``clean``, ``quarantine`` and ``audit``: CSV bytes (the header with the first
-        partition's), or for Parquet tables their text table.
+        ``clean`` and ``quarantine`` as Parquet text tables, when they are Parquet (the CSV
+        tables are in their files: :func:`split_task`).
     issues : IssuePiece
         Its piece of issues.csv, on disk.
     """
 
     rows: int
     quarantined: int
-    tables: dict[str, bytes | pa.Table]
+    tables: dict[str, pa.Table]
     issues: IssuePiece
 
 
@@ -124,14 +129,18 @@ def split_task(
     number: int,
     late: tuple[pd.DataFrame, pd.DataFrame],
     crlf: frozenset[str],
+    into: dict[str, Path],
 ) -> Split:
     """Split the partition of ``file`` waiting at ``waiting`` (the ``number``-th of the batch).
 
     ``late`` holds the duplicates and outliers of its records (severity set); the CSV files
-    named in ``crlf`` end their lines in CR LF. Its piece of issues.csv is named by the
-    partition and by ``crlf``'s size: a task of an earlier attempt, begun before a
-    carriage return stopped it (:func:`.csv_chunks.written_in_line_ends`), cannot write
-    over the piece of the next attempt.
+    named in ``crlf`` end their lines in CR LF. Each CSV table's piece (``clean``,
+    ``quarantine``, ``audit``; the header with the first partition's) is written at the end
+    of the file ``into`` names for it: the output itself in one process, a file of the
+    piece alone in a worker (:func:`piece_paths`). The pieces, and its piece of issues.csv,
+    are named by the partition and by ``crlf``'s size: a task of an earlier attempt, begun
+    before a carriage return stopped it (:func:`.csv_chunks.written_in_line_ends`), cannot
+    write over a piece of the next attempt.
 
     Raises
     ------
@@ -148,13 +157,16 @@ def split_task(
         found.add_frame(frame)
     located = _locate(found.frame(), raw, [shared.letters[file]])
     level = part_validation(instrument.value, raw, typed, located, shared.rosters, shared.shown)
-    tables = {
-        stem: rendered(frame, stem, "csv" if stem == "audit" else shared.table_format,
-                       header=number == 0, crlf=crlf)
-        for stem, frame in (("clean", level.clean_texts()),
-                            ("quarantine", level.quarantine()),
-                            ("audit", every_audit(level, shared.show_pii)))
-    }  # fmt: skip
+    tables: dict[str, pa.Table] = {}
+    for stem, frame in (("clean", level.clean_texts),
+                        ("quarantine", level.quarantine_texts),
+                        ("audit", lambda: every_audit(level, shared.show_pii))):  # fmt: skip
+        if stem in into:
+            with open(into[stem], "ab") as out:
+                append_piece(frame(), f"{stem}.csv", out, header=number == 0,
+                             crlf=f"{stem}.csv" in crlf)  # fmt: skip
+        else:
+            tables[stem] = text_table(frame())
     issues = issue_piece(
         level,
         waiting.with_name(f"issues-{len(crlf)}-{number:06d}"),
@@ -162,6 +174,14 @@ def split_task(
         "issues.csv" in crlf,
     )
     return Split(len(raw), len(level.quarantined), tables, issues)
+
+
+def piece_paths(
+    folder: Path, stems: Iterable[str], number: int, crlf: frozenset[str]
+) -> dict[str, Path]:
+    """The files of the ``number``-th partition's pieces of the CSV tables ``stems``, in
+    ``folder``, named by the partition and by ``crlf``'s size (see :func:`split_task`)."""
+    return {stem: folder / f"{stem}-{len(crlf)}-{number:06d}.csv" for stem in stems}
 
 
 def rendered(
@@ -182,7 +202,7 @@ def rendered(
     CarriageReturnError
         If a value holds a carriage return and the CSV file is not in ``crlf``.
     """
-    from .parquet_tables import table_name, text_table
+    from .parquet_tables import table_name
 
     if kind == "parquet":
         return text_table(table)
