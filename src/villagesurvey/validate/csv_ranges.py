@@ -52,8 +52,11 @@ __all__ = [
     "Head",
     "RangeError",
     "chunks_from",
+    "lone_return",
+    "parse",
     "read_head",
     "read_range",
+    "verify",
 ]
 
 _READ = 8 << 20
@@ -251,8 +254,9 @@ def verify(table: pa.Table, lines: int, broken: bool) -> None:
             raise RangeError("a quoted value is open at the end of the range")
 
 
-def read_range(span: ByteRange, layout: FileLayout) -> pa.Table:
-    """The rows of a range, read from its file and verified (:func:`verify`).
+def read_range(span: ByteRange, layout: FileLayout, *, threads: bool = False) -> pa.Table:
+    """The rows of a range, read from its file and verified (:func:`verify`); parsed with
+    Arrow's threads if ``threads``.
 
     Raises
     ------
@@ -261,7 +265,7 @@ def read_range(span: ByteRange, layout: FileLayout) -> pa.Table:
     """
     with open(span.path, "rb") as stream:
         data = os.pread(stream.fileno(), span.end - span.start, span.start)
-    table = parse(data, layout.delimiter, layout.width, threads=False)
+    table = parse(data, layout.delimiter, layout.width, threads=threads)
     verify(table, span.lines, span.broken)
     return table
 
