@@ -191,10 +191,15 @@ def test_a_row_that_is_not_a_line_reads_the_rest_in_one_stream(
         assert seen.ranges
 
 
+@pytest.mark.parametrize(
+    "kinds",
+    [["newline"] + ["plain"] * 12,  # a row of two lines in the head
+     ["blank"] * 8 + ["plain"] * 12],  # no respondent in the head: the stream reads on
+)  # fmt: skip
 def test_a_head_whose_rows_are_not_lines_reads_the_file_in_one_stream(
-    instrument: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    instrument: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kinds: list[str]
 ) -> None:
-    path = hazard_file(tmp_path / "season.csv", ["newline"] + ["plain"] * 12)
+    path = hazard_file(tmp_path / "season.csv", kinds)
     seen = _Seen(monkeypatch)
     streamed = []
     partitions = csv_stream.csv_partitions
@@ -207,6 +212,19 @@ def test_a_head_whose_rows_are_not_lines_reads_the_file_in_one_stream(
     _run(instrument, path, tmp_path, 3, 1, seen)
     assert streamed == ["season.csv"]
     assert seen.ranges == []
+
+
+def test_a_head_of_few_respondents_is_the_streamed_readers_first_chunk(
+    instrument: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fewer than 200 respondents in the head's lines: it grows to ``rows`` lines, as the
+    streamed reader's first chunk, and the ranges follow."""
+    path = hazard_file(tmp_path / "season.csv", ["plain", "blank"] * 6 + ["plain"] * 20)
+    seen = _Seen(monkeypatch)
+    _run(instrument, path, tmp_path, 9, 1, seen)
+    assert seen.streamed == []
+    assert seen.ranges[0].row == 9  # the head's 9 lines but the blank one after its last
+    assert seen.ranges[0].start == len(b"".join(path.read_bytes().splitlines(True)[:8]))
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
