@@ -130,8 +130,10 @@ class _Ranges:
         parts.findings.add_frame(head.findings.frame())
         self.streamed.respondents += len(head.laid.rows)
         for piece in _pieces(head.laid, self.rows):
-            yield self._laid(piece, first)
-            first += len(piece.rows)
+            task, size = self._laid(piece, first), len(piece.rows)
+            del piece
+            yield task
+            first += size
         rules = parts.shared_instrument()
         layout = Shared(parts.next_path().with_suffix(".layout"), self.layout)
         start, row = self.verified
@@ -194,8 +196,10 @@ class _Ranges:
                 self.streamed.respondents += len(laid.rows)
                 row += table.num_rows
                 for piece in _pieces(laid, self.rows):
-                    yield self._laid(piece, first)
-                    first += len(piece.rows)
+                    task, size = self._laid(piece, first), len(piece.rows)
+                    del piece  # handed over on disk with workers: this process holds none
+                    yield task
+                    first += size
         except NotStreamableError as error:
             raise NotStreamableError(f"{self.streamed.name}: {error}") from None
 

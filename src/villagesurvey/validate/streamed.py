@@ -173,7 +173,9 @@ class Partitions:
         first = self.records
         for piece in csv_partitions(self.instrument, streamed, rows, relay):
             held = relay.take()
-            yield self.laid_task(held, piece, first)
+            task = self.laid_task(held, piece, first)
+            del piece  # handed over on disk with workers: this process holds none
+            yield task
             first = held.part.first + held.part.size if held.part is not None else first
 
     def laid_task(
