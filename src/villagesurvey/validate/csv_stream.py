@@ -12,6 +12,12 @@ respondent follows it, as in the whole file). The file's SHA-256 is taken from t
 as Arrow reads them. A file Arrow does not stream (not UTF-8, rows wider than the header,
 a row larger than a block) raises :class:`NotStreamableError` before any output is written: the
 caller reads it in memory instead.
+
+The streamed path reads most files in byte ranges that its workers parse
+(:mod:`.csv_ranges`), with this module's layout of the first chunk (:class:`_Layout`) for
+the file's head; it reads a file here, in one stream, when its head holds a row that is not
+one line (a line break in a quoted value), and the rest of a file from the first range that
+holds one (:func:`_chunks`).
 """
 
 from __future__ import annotations

@@ -31,17 +31,27 @@ Each partition's rows as read and typed, and its findings, wait in the staging f
 memory-mapped: :mod:`.mapped_pickle`) until the reductions are done; then the partitions are
 split into clean and quarantine and written in order (:mod:`.stream_writing`).
 
-Where each step runs (:mod:`.stream_pool`): this process reads and lays out the partitions
-(:func:`.csv_stream.csv_partitions`), keeps what the reductions need and runs them, but for
-the outlier fences; the worker processes (``jobs`` of them; none with one job: then this
-process) check each partition and write what waits (:func:`.stream_tasks.check_task`), and,
-between the passes, judge the outlier columns, a column per task
-(:func:`.stream_outliers.judge_task`), while this process looks for the duplicates; it then
-writes the outliers' warnings from their results, in the order of the columns. A partition
-laid out is handed to a worker through the staging folder (a :mod:`.mapped_pickle` the
-worker reads and deletes), so that this process holds none while the workers check theirs.
-The results are taken in the order of the partitions, so that records, findings and outputs
-are those of one process; at most ``jobs + 1`` partitions are in flight.
+Where each step runs (:mod:`.stream_pool`): the worker processes (``jobs`` of them; none with
+one job: then this process) read, parse, lay out and check the partitions, and write what
+waits, and, between the passes, judge the outlier columns, a column per task
+(:func:`.stream_outliers.judge_task`), while this process looks for the duplicates; this
+process cuts each file into byte ranges, keeps what the reductions need and runs them, but
+for the outlier fences (it writes the outliers' warnings from the workers' results, in the
+order of the columns). This process reads each file once from start to end, for its SHA-256
+and to cut it: it lays out the file's head (the header row, the headers and the language,
+found as in the whole file), hands the head's respondents to the workers
+(:func:`.stream_tasks.check_task`, through the staging folder as a :mod:`.mapped_pickle` the
+worker reads and deletes), then cuts the rest into byte ranges of about ``rows`` lines, each
+ending at a line break, and gives each range to a worker (:func:`.range_tasks.range_task`),
+which reads and parses its bytes itself and verifies that its rows are its lines
+(:mod:`.csv_ranges`, :mod:`.range_reading`). A file where a quoted value holds a line break
+is read on from the last range verified in one stream here, laid out here and handed over as
+the head is; a file whose head has such a value is read so from its start
+(:func:`.csv_stream.csv_partitions`). The results are taken in the order of the file, so that
+findings and outputs are those of one process; at most ``jobs + 1`` tasks are in flight.
+Records keep the order of the batch: a range's are numbered from the Excel row of its first
+line, so that a worker need not know how many respondents the ranges before it hold (gaps
+where rows are blank; nothing written shows a record).
 """
 
 from __future__ import annotations
@@ -101,6 +111,11 @@ class Partitions:
         Findings without a record (layout, blank rows, rows not read, files).
     pool : Workers, optional
         The worker processes that check the partitions; ``None``: this process does.
+    records : int
+        The record after the last partition's: partitions' records are unique and in the
+        order of the batch, not always consecutive (see :mod:`.range_reading`).
+    rows : int
+        The respondents of the partitions checked so far.
     """
 
     instrument: Instrument
@@ -110,6 +125,7 @@ class Partitions:
     letters: dict[str, Return] = field(default_factory=dict)
     provenance: set[str] = field(default_factory=set)
     records: int = 0
+    rows: int = 0
     _hashes: list[tuple[Any, ...]] = field(default_factory=list)
     _submissions: bool = False
     _groups: dict[Any, int] = field(default_factory=dict)
@@ -128,6 +144,9 @@ class Partitions:
     def read(self, streamed: StreamedFile, rows: int, stage: Callable[[str], None]) -> None:
         """Check every partition of one CSV file (in the workers of :attr:`pool`, if any).
 
+        The file is read in byte ranges that the workers parse (:mod:`.csv_ranges`), or in
+        one stream here (:func:`.csv_stream.csv_partitions`) when its head says it must be.
+
         Raises
         ------
         NotStreamableError
@@ -135,12 +154,15 @@ class Partitions:
         ReturnsError
             If a worker process died.
         """
-        relay = _Relay(self.findings)  # frames held back: the order of one process
-        for pending, checked in in_order(self.pool, self._tasks(streamed, rows, relay), str):
-            pending.add_to(self.findings)
-            self._add(pending, checked)
-            stage(f"checked {self.records:,} rows")
-        relay.take().add_to(self.findings)
+        from .range_reading import read_in_ranges
+
+        if not read_in_ranges(self, streamed, rows, stage):
+            relay = _Relay(self.findings)  # frames held back: the order of one process
+            for pending, checked in in_order(self.pool, self._tasks(streamed, rows, relay), str):
+                pending.add_to(self.findings)
+                self._add(pending, checked)
+                stage(f"checked {self.rows:,} rows")
+            relay.take().add_to(self.findings)
         if self.pool is not None:  # the workers wait: their memory, and ours, to the system
             idle(self.pool, streamed.name)
 
@@ -148,24 +170,34 @@ class Partitions:
         self, streamed: StreamedFile, rows: int, relay: _Relay
     ) -> Iterator[tuple[_Held, Callable[..., Checked], tuple[Any, ...]]]:
         """Each partition of the file laid out here, as a task for :func:`.check_task`."""
-        shared = self.shared_instrument()
         first = self.records
         for piece in csv_partitions(self.instrument, streamed, rows, relay):
-            if streamed.name not in self.letters:
-                self.letters[streamed.name] = Return(
-                    piece.file, piece.sheet, [], {}, piece.letters, {}
-                )
-            path = self.folder / f"{self._laid:06d}.pickle"
             held = relay.take()
-            held.part = Partition(piece.file, first, len(piece.rows), path)
-            given: Return | Path = piece
-            if self.pool is not None:  # handed over on disk: this process holds none
-                given = path.with_suffix(".laid")
-                mapped_pickle.dump(piece, given)
-            del piece
-            yield held, check_task, (shared, given, first, path)
-            self._laid += 1
-            first = held.part.first + held.part.size
+            task = self.laid_task(held, piece, first)
+            del piece  # handed over on disk with workers: this process holds none
+            yield task
+            first = held.part.first + held.part.size if held.part is not None else first
+
+    def laid_task(
+        self, held: _Held, piece: Return, first: int
+    ) -> tuple[_Held, Callable[..., Checked], tuple[Any, ...]]:
+        """A partition laid out here whose first record is ``first``, as a task for
+        :func:`.check_task` (handed to a worker through the staging folder)."""
+        if piece.file not in self.letters:
+            self.letters[piece.file] = Return(piece.file, piece.sheet, [], {}, piece.letters, {})
+        path = self.next_path().with_suffix(".pickle")
+        held.part = Partition(piece.file, first, len(piece.rows), path)
+        given: Return | Path = piece
+        if self.pool is not None:  # handed over on disk: this process holds none
+            given = path.with_suffix(".laid")
+            mapped_pickle.dump(piece, given)
+        return held, check_task, (self.shared_instrument(), given, first, path)
+
+    def next_path(self) -> Path:
+        """A name in :attr:`folder` for the next task's partitions (no suffix)."""
+        path = self.folder / f"{self._laid:06d}"
+        self._laid += 1
+        return path
 
     def shared_instrument(self) -> Shared[Instrument]:
         """The instrument as the tasks get it: each worker reads it once, for both passes
@@ -177,14 +209,15 @@ class Partitions:
     def _add(self, held: _Held, checked: Checked) -> None:
         """Keep what the reductions need of a partition checked; the rest waits on disk."""
         part = held.part
-        if part is None or checked.size != part.size or part.first != self.records:
+        if part is None or checked.size != part.size or part.first < self.records:
             raise RuntimeError("a partition's records are not those it was given")
         if len(checked.unlocated):
             self.findings.add_frame(checked.unlocated)
         self.provenance |= checked.provenance
         self._keep(checked.keeps)
         self.parts.append(part)
-        self.records += checked.size
+        self.records = part.first + checked.size
+        self.rows += checked.size
 
     def _keep(self, keeps: Keeps) -> None:
         import numpy as np
