@@ -325,7 +325,7 @@ def test_the_cli_says_in_one_line_that_a_worker_died(
     from villagesurvey.cli import main
     from villagesurvey.validate import streamed
 
-    add = streamed.Partitions._add
+    add = streamed.Partitions.add_checked
     others = frozenset(w.pid for w in _workers())
 
     def kill_then_add(self: Any, *args: Any) -> None:
@@ -334,7 +334,7 @@ def test_the_cli_says_in_one_line_that_a_worker_died(
             worker.wait(timeout=30)
         add(self, *args)
 
-    monkeypatch.setattr(streamed.Partitions, "_add", kill_then_add)
+    monkeypatch.setattr(streamed.Partitions, "add_checked", kill_then_add)
     truth = ROOT / "sample_data" / "truth.csv"
     args = ["validate", str(INSTRUMENT), str(truth), "-o", str(tmp_path / "out"),
             "--partition-rows", "10", "--jobs", "2"]  # fmt: skip

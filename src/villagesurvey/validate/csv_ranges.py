@@ -36,10 +36,10 @@ from typing import TYPE_CHECKING, Any
 from ..instrument import Instrument
 from . import csv_stream
 from .answer_rows import Return, extract_table
-from .csv_stream import StreamedFile, _chunks, _Layout, text_options
+from .csv_stream import ChunkLayout, StreamedFile, arrow_chunks, text_options
 from .findings import Findings
 from .headers import Headers
-from .layout import _SAMPLE
+from .layout import LANGUAGE_SAMPLE
 from .reading import Sheet
 
 if TYPE_CHECKING:
@@ -320,7 +320,7 @@ def read_head(
     if found is None:
         return None
     layout, table, laid, mine = found
-    if len(laid.rows) < _SAMPLE and not cutter.ended() and rows > least:
+    if len(laid.rows) < LANGUAGE_SAMPLE and not cutter.ended() and rows > least:
         data += cutter.take_lines(rows - least)  # the streamed reader's first chunk
         found = _laid_head(instrument, streamed, dialect, data)
         if found is None:
@@ -345,7 +345,7 @@ def read_head(
 
 def _laid_head(
     instrument: Instrument, streamed: StreamedFile, dialect: tuple[str, int], data: bytes
-) -> tuple[_Layout, pa.Table, Return, Findings] | None:
+) -> tuple[ChunkLayout, pa.Table, Return, Findings] | None:
     if lone_return(data):
         return None
     try:
@@ -353,7 +353,7 @@ def _laid_head(
         verify(table, data.count(b"\n"), data.endswith(b"\n"))
     except RangeError:
         return None
-    layout, mine = _Layout(instrument, streamed), Findings()
+    layout, mine = ChunkLayout(instrument, streamed), Findings()
     return layout, table, layout.lay(table, 1, mine), mine
 
 
@@ -368,4 +368,4 @@ def chunks_from(path: Path, start: int, dialect: tuple[str, int], rows: int) -> 
     """
     with open(path, "rb") as source:
         source.seek(start)
-        yield from _chunks(source, *dialect, rows)  # type: ignore[arg-type]
+        yield from arrow_chunks(source, *dialect, rows)

@@ -14,10 +14,10 @@ a row larger than a block) raises :class:`NotStreamableError` before any output 
 caller reads it in memory instead.
 
 The streamed path reads most files in byte ranges that its workers parse
-(:mod:`.csv_ranges`), with this module's layout of the first chunk (:class:`_Layout`) for
+(:mod:`.csv_ranges`), with this module's layout of the first chunk (:class:`ChunkLayout`) for
 the file's head; it reads a file here, in one stream, when its head holds a row that is not
 one line (a line break in a quoted value), and the rest of a file from the first range that
-holds one (:func:`_chunks`).
+holds one (:func:`arrow_chunks`).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import hashlib
 import io
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..instrument import Instrument
 from ..tables.safe import shown_name
@@ -46,7 +46,17 @@ if TYPE_CHECKING:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-__all__ = ["FIRST_ROWS", "NotStreamableError", "StreamedFile", "csv_partitions", "dialect_of"]
+__all__ = [
+    "FIRST_ROWS",
+    "ChunkLayout",
+    "NotStreamableError",
+    "StreamedFile",
+    "arrow_chunks",
+    "csv_partitions",
+    "cut_pieces",
+    "dialect_of",
+    "file_dialect",
+]
 
 FIRST_ROWS = 1_000
 """Rows of the first chunk at least: the header row and the usual language are found in it."""
@@ -99,7 +109,7 @@ class _Hashing(io.RawIOBase):
         super().close()
 
 
-def _dialect(path: Path) -> tuple[str, int, bool]:
+def file_dialect(path: Path) -> tuple[str, int, bool]:
     """The delimiter, the width of the first row and whether a UTF-8 byte-order mark leads."""
     with open(path, "rb") as stream:
         data = stream.read(_HEAD_BYTES)
@@ -107,7 +117,7 @@ def _dialect(path: Path) -> tuple[str, int, bool]:
 
 
 def dialect_of(data: bytes) -> tuple[str, int, bool]:
-    """:func:`_dialect` of a file's first bytes (a mebibyte is enough).
+    """:func:`file_dialect` of a file's first bytes (a mebibyte is enough).
 
     Raises
     ------
@@ -145,7 +155,9 @@ def text_options(
     return names, parse, convert
 
 
-def _chunks(source: _Hashing, delimiter: str, width: int, rows: int) -> Iterator[pa.Table]:
+def arrow_chunks(
+    source: io.RawIOBase | BinaryIO, delimiter: str, width: int, rows: int
+) -> Iterator[pa.Table]:
     """Tables of the file's rows: the first of :data:`FIRST_ROWS` rows or more, then ``rows``."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -208,7 +220,7 @@ def csv_partitions(
         (the in-memory reader says why).
     """
     try:
-        delimiter, width, bom = _dialect(streamed.path)
+        delimiter, width, bom = file_dialect(streamed.path)
     except NotStreamableError as error:
         raise NotStreamableError(f"{streamed.name}: {error}") from None
     source = _Hashing(streamed.path)
@@ -241,10 +253,10 @@ def _partitions(
 ) -> Iterator[Return]:
     import pyarrow as pa
 
-    layout = _Layout(instrument, streamed)
+    layout = ChunkLayout(instrument, streamed)
     start = 1  # the Excel row of the chunk's first row
     carried: pa.Table | None = None
-    chunks = _chunks(source, *dialect, rows)
+    chunks = arrow_chunks(source, *dialect, rows)
     chunk = next(chunks, None)
     while chunk is not None:
         following = next(chunks, None)
@@ -265,11 +277,11 @@ def _partitions(
         layout.accept(laid)
         findings.add_frame(mine.frame())
         streamed.respondents += len(laid.rows)
-        yield from _pieces(laid, rows)
+        yield from cut_pieces(laid, rows)
         start, chunk = end, following
 
 
-class _Layout:
+class ChunkLayout:
     """Lays out a file's chunks: the first as a whole file is, the rest on its headers."""
 
     def __init__(self, instrument: Instrument, streamed: StreamedFile) -> None:
@@ -314,7 +326,7 @@ class _Layout:
         self.language = laid.language
 
 
-def _pieces(laid: Return, rows: int) -> Iterator[Return]:
+def cut_pieces(laid: Return, rows: int) -> Iterator[Return]:
     """The laid-out rows cut into pieces of at most ``rows``."""
     for at in range(0, len(laid.rows), rows):
         size = min(rows, len(laid.rows) - at)

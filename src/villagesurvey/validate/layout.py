@@ -22,9 +22,11 @@ from .findings import Findings
 from .headers import HEADER_SEARCH_ROWS, cell_text, match_headers
 from .reading import ReadFile, Refused, Sheet
 
-__all__ = ["Return", "lay_out"]
+__all__ = ["LANGUAGE_SAMPLE", "Return", "lay_out"]
 
-_SAMPLE = 200
+LANGUAGE_SAMPLE = 200
+"""The first answers of each choice column read to tell in which language a file writes its
+choices (:func:`_usual_language`)."""
 
 
 def lay_out(
@@ -122,9 +124,13 @@ def _usual_language(instrument: Instrument, values: Mapping[str, Any]) -> str | 
         codes = {str(c.code) for c in choices}
         labels = {lang: {c.label[lang] for c in choices} for lang in instrument.languages}
         if hasattr(cells, "to_pylist"):  # Arrow text of a CSV file
-            first = [v for v in cells.slice(0, _SAMPLE).to_pylist() if v is not None]
+            first = [v for v in cells.slice(0, LANGUAGE_SAMPLE).to_pylist() if v is not None]
         else:
-            first = cells.iloc[:_SAMPLE].dropna() if hasattr(cells, "iloc") else cells[:_SAMPLE]
+            first = (
+                cells.iloc[:LANGUAGE_SAMPLE].dropna()
+                if hasattr(cells, "iloc")
+                else cells[:LANGUAGE_SAMPLE]
+            )
         for value in first:
             key = cell_text(value)
             if key in (None, ""):

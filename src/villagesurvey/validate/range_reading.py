@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from .answer_rows import report_blank
 from .csv_ranges import ByteRange, Cutter, Head, RangeError, chunks_from, read_head
-from .csv_stream import NotStreamableError, StreamedFile, _dialect, _pieces
+from .csv_stream import NotStreamableError, StreamedFile, cut_pieces, file_dialect
 from .findings import Findings
 from .range_tasks import RangeChecked, range_task
 from .stream_pool import Shared, in_order
@@ -53,7 +53,7 @@ def read_in_ranges(
         If a worker process died.
     """
     try:
-        delimiter, width, bom = _dialect(streamed.path)
+        delimiter, width, bom = file_dialect(streamed.path)
     except NotStreamableError:  # the stream says so, with the file's name
         return False
     cutter = Cutter(streamed.path)
@@ -100,7 +100,7 @@ class _Ranges:
         self.verified = (cutter.position, head.end)  # the byte and Excel row read up to
 
     def read(self, stage: Callable[[str], None]) -> None:
-        from .streamed import _Held
+        from .streamed import Held
 
         parts = self.parts
         why = "a carriage return alone may end a line"
@@ -108,8 +108,8 @@ class _Ranges:
             for meta, result in in_order(parts.pool, self._tasks(), str):
                 if isinstance(meta, _Span) and isinstance(result, RangeChecked):
                     self._take(meta.span, result)
-                elif isinstance(meta, _Held):
-                    parts._add(meta, result)
+                elif isinstance(meta, Held):
+                    parts.add_checked(meta, result)
                 stage(f"checked {parts.rows:,} rows")
         except RangeError as error:
             why = str(error)
@@ -117,7 +117,7 @@ class _Ranges:
             stage(f"{self.streamed.name}: read on in one stream from row {self.verified[1]:,} "
                   f"({why})")  # fmt: skip
             for held, checked in in_order(parts.pool, self._stream(), str):
-                parts._add(held, checked)
+                parts.add_checked(held, checked)
                 stage(f"checked {parts.rows:,} rows")
 
     def _tasks(self) -> Iterator[tuple[Any, Callable[..., Any], tuple[Any, ...]]]:
@@ -129,7 +129,7 @@ class _Ranges:
         base = first = parts.records
         parts.findings.add_frame(head.findings.frame())
         self.streamed.respondents += len(head.laid.rows)
-        for piece in _pieces(head.laid, self.rows):
+        for piece in cut_pieces(head.laid, self.rows):
             task, size = self._laid(piece, first), len(piece.rows)
             del piece
             yield task
@@ -153,13 +153,13 @@ class _Ranges:
             start, row = end, row + span.lines
 
     def _laid(self, piece: Any, first: int) -> tuple[Any, Callable[..., Any], tuple[Any, ...]]:
-        from .streamed import _Held
+        from .streamed import Held
 
-        return self.parts.laid_task(_Held([]), piece, first)
+        return self.parts.laid_task(Held([]), piece, first)
 
     def _take(self, span: ByteRange, result: RangeChecked) -> None:
         """Keep a range checked: its findings, its blank rows, its partitions."""
-        from .streamed import Partition, _Held
+        from .streamed import Held, Partition
 
         parts = self.parts
         parts.findings.add_frame(result.layout)
@@ -169,9 +169,9 @@ class _Ranges:
             parts.letters[self.streamed.name] = _letters(self.streamed.name, self.layout.sheet,
                                                          self.letters)  # fmt: skip
         for first, path, checked in result.parts:
-            held = _Held([])
+            held = Held([])
             held.part = Partition(self.streamed.name, first, checked.size, path)
-            parts._add(held, checked)
+            parts.add_checked(held, checked)
         self.verified = (span.end, span.row + span.lines)
 
     def _blank(self, respondents: int, trailing: list[int]) -> None:
@@ -195,7 +195,7 @@ class _Ranges:
                 self._blank(len(laid.rows), trailing)
                 self.streamed.respondents += len(laid.rows)
                 row += table.num_rows
-                for piece in _pieces(laid, self.rows):
+                for piece in cut_pieces(laid, self.rows):
                     task, size = self._laid(piece, first), len(piece.rows)
                     del piece  # handed over on disk with workers: this process holds none
                     yield task

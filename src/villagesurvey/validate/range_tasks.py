@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .csv_ranges import ByteRange, FileLayout, read_range
-from .csv_stream import _pieces
+from .csv_stream import cut_pieces
 from .findings import Findings
 from .partition_check import check_partition
 from .stream_tasks import Checked
@@ -76,7 +76,7 @@ def range_task(
     laid, trailing = layout.value.lay(table, span.row, found)
     del table
     parts = []
-    for n, piece in enumerate(_pieces(laid, rows)):
+    for n, piece in enumerate(cut_pieces(laid, rows)):
         path = stem.with_name(f"{stem.name}-{n:03d}.pickle")
         checked = check_partition(instrument.value, piece, first=first)
         checked.wait(path)

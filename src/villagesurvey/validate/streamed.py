@@ -75,7 +75,14 @@ from .stream_tasks import Checked, check_task
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["PARTITION_ROWS", "STREAM_FROM_BYTES", "NotStreamableError", "Partitions"]
+__all__ = [
+    "PARTITION_ROWS",
+    "STREAM_FROM_BYTES",
+    "Held",
+    "NotStreamableError",
+    "Partition",
+    "Partitions",
+]
 
 PARTITION_ROWS = 100_000
 """Respondents in one partition by default (about 350 MB of working memory at 61 columns)."""
@@ -160,7 +167,7 @@ class Partitions:
             relay = _Relay(self.findings)  # frames held back: the order of one process
             for pending, checked in in_order(self.pool, self._tasks(streamed, rows, relay), str):
                 pending.add_to(self.findings)
-                self._add(pending, checked)
+                self.add_checked(pending, checked)
                 stage(f"checked {self.rows:,} rows")
             relay.take().add_to(self.findings)
         if self.pool is not None:  # the workers wait: their memory, and ours, to the system
@@ -168,7 +175,7 @@ class Partitions:
 
     def _tasks(
         self, streamed: StreamedFile, rows: int, relay: _Relay
-    ) -> Iterator[tuple[_Held, Callable[..., Checked], tuple[Any, ...]]]:
+    ) -> Iterator[tuple[Held, Callable[..., Checked], tuple[Any, ...]]]:
         """Each partition of the file laid out here, as a task for :func:`.check_task`."""
         first = self.records
         for piece in csv_partitions(self.instrument, streamed, rows, relay):
@@ -179,8 +186,8 @@ class Partitions:
             first = held.part.first + held.part.size if held.part is not None else first
 
     def laid_task(
-        self, held: _Held, piece: Return, first: int
-    ) -> tuple[_Held, Callable[..., Checked], tuple[Any, ...]]:
+        self, held: Held, piece: Return, first: int
+    ) -> tuple[Held, Callable[..., Checked], tuple[Any, ...]]:
         """A partition laid out here whose first record is ``first``, as a task for
         :func:`.check_task` (handed to a worker through the staging folder)."""
         if piece.file not in self.letters:
@@ -206,7 +213,7 @@ class Partitions:
             self._shared = Shared(self.folder / "instrument.pickle", self.instrument)
         return self._shared
 
-    def _add(self, held: _Held, checked: Checked) -> None:
+    def add_checked(self, held: Held, checked: Checked) -> None:
         """Keep what the reductions need of a partition checked; the rest waits on disk."""
         part = held.part
         if part is None or checked.size != part.size or part.first < self.records:
@@ -305,7 +312,7 @@ class Partitions:
         return streamed_outliers(self.instrument, judged, folder, self._labels, factor)
 
 
-class _Held:
+class Held:
     """Findings the layout made before a partition was laid out (kept in their order), and
     the partition."""
 
@@ -337,8 +344,8 @@ class _Relay(Findings):
         if len(frame):
             self._held.append(frame)
 
-    def take(self) -> _Held:
-        held, self._held = _Held(self._held), []
+    def take(self) -> Held:
+        held, self._held = Held(self._held), []
         return held
 
 
