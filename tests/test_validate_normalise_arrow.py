@@ -224,6 +224,32 @@ def test_a_text_met_late_keeps_its_place_among_the_texts():
     assert texts == ["3", "1", "2", "", "4"]
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.sampled_from([t for t in _BYTES if t]), min_size=1, max_size=3000),
+    st.lists(st.tuples(st.integers(0, 3000), st.sampled_from(["7", "x", "\x01"])), max_size=4),
+    st.integers(0, 5),
+    st.sampled_from([pa.string(), pa.large_string()]),
+)
+def test_columns_of_one_byte_each_are_encoded_as_arrow_encodes_them(values, late, skip, kind):
+    """Every cell one byte, none missing (the bytes read as they lie), with texts met late,
+    past the first block, and a column sliced at an offset."""
+    for at, text in late:
+        values = [*values[:at], text, *values[at:]]
+    column = pa.array(values, type=kind).slice(min(skip, len(values) - 1))
+    found = one_byte(column)
+    assert found is not None
+    codes, texts = found
+    assert (codes.tolist(), texts) == _encoded(column)
+    assert codes.dtype == np.intp
+
+
+def test_a_lone_byte_of_a_longer_character_is_left_to_arrow():
+    """A binary column whose one-byte cells are no characters is not read as text."""
+    column = pa.array([b"a", b"\xc3", b"b"], type=pa.large_binary()).view(pa.large_string())
+    assert one_byte(column) is None
+
+
 _ONE = [None, "", " ", "\t", "\n", "\x1f", "0", "1", "2", "3", "4", "5", "9", "+", "-", ".", "e",
         "a", "A", "#", "\x7f"]  # fmt: skip
 

@@ -206,28 +206,48 @@ def one_byte(column: pa.Array) -> tuple[np.ndarray, list[str]] | None:
     lengths = np.diff(offsets)
     if lengths.max() > 1:
         return None
-    data = np.zeros(int(offsets[-1]) + 1, dtype=np.uint8)  # one more: an empty last text
-    if data_buffer is not None:
-        data[:-1] = np.frombuffer(data_buffer, dtype=np.uint8, count=len(data) - 1)
-    key = data[offsets[:-1]].astype(np.intp)
-    if lengths.min() == 0:
-        key[lengths == 0] = _EMPTY
-    if column.null_count:
-        key[missing_cells(column)] = _MISSING
-    seen = np.zeros(_MISSING + 1, dtype=bool)
-    seen[key] = True
-    if seen[0x80:_EMPTY].any():  # a lone byte of a longer character: not text
-        return None
-    present = int(np.count_nonzero(seen[:_MISSING]))
-    first: dict[int, int] = {}
-    start, size = 0, _FIRST_BLOCK
-    while len(first) < present:
-        found, at = np.unique(key[start : start + size], return_index=True)
-        for k, where in zip(found.tolist(), at.tolist(), strict=True):
-            if k != _MISSING:
-                first.setdefault(k, start + where)
-        start, size = start + size, size * 2
-    keys = sorted(first, key=first.__getitem__)
-    rank = np.full(_MISSING + 1, -1, dtype=np.intp)
+    if lengths.min() == 1 and not column.null_count:  # the bytes themselves are the keys
+        key = np.frombuffer(data_buffer, np.uint8, count=len(column), offset=int(offsets[0]))
+        if key.max() >= 0x80:  # a lone byte of a longer character: not text
+            return None
+    else:
+        data = np.zeros(int(offsets[-1]) + 1, dtype=np.uint8)  # one more: an empty last text
+        if data_buffer is not None:
+            data[:-1] = np.frombuffer(data_buffer, dtype=np.uint8, count=len(data) - 1)
+        key = data[offsets[:-1]].astype(np.intp)
+        if lengths.min() == 0:
+            key[lengths == 0] = _EMPTY
+        if column.null_count:
+            key[missing_cells(column)] = _MISSING
+        seen = np.zeros(_MISSING + 1, dtype=bool)
+        seen[key] = True
+        if seen[0x80:_EMPTY].any():
+            return None
+    return _in_order(key)
+
+
+def _in_order(key: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """:func:`one_byte`'s answer from each cell's key (a byte, :data:`_EMPTY` or
+    :data:`_MISSING`): the keys ranked by where they first occur."""
+    import numpy as np
+
+    rank = np.full(_MISSING + 1, -2, dtype=np.intp)  # -2: a key not ranked yet
+    rank[_MISSING] = -1
+    found, at = np.unique(key[:_FIRST_BLOCK], return_index=True)
+    keys = [k for _, k in sorted(zip(at.tolist(), found.tolist(), strict=True)) if k != _MISSING]
     rank[keys] = np.arange(len(keys))
-    return rank[key], ["" if k == _EMPTY else chr(k) for k in keys]
+    codes = rank.take(key)
+    if len(key) > _FIRST_BLOCK and codes.min() < -1:  # a key first met further down
+        present = np.count_nonzero(np.bincount(key, minlength=_MISSING + 1)[:_MISSING])
+        first: dict[int, int] = {}
+        start, size = 0, _FIRST_BLOCK
+        while len(first) < present:
+            found, at = np.unique(key[start : start + size], return_index=True)
+            for k, where in zip(found.tolist(), at.tolist(), strict=True):
+                if k != _MISSING:
+                    first.setdefault(k, start + where)
+            start, size = start + size, size * 2
+        keys = sorted(first, key=first.__getitem__)
+        rank[keys] = np.arange(len(keys))
+        codes = rank.take(key)
+    return codes, ["" if k == _EMPTY else chr(k) for k in keys]
