@@ -268,7 +268,8 @@ def _floats(answers: pd.Series) -> np.ndarray:
     array = answers.array
     if isinstance(array, pd.arrays.FloatingArray) and array.dtype.numpy_dtype == np.float64:
         return np.asarray(array._data)
-    return answers.to_numpy(dtype=float, na_value=0.0)
+    floats: np.ndarray = answers.to_numpy(dtype=float, na_value=0.0)
+    return floats
 
 
 def _rule_check(bound: BoundRule) -> pa.Check:
