@@ -203,6 +203,8 @@ def one_byte(column: pa.Array) -> tuple[np.ndarray, list[str]] | None:
         return None
     data_buffer = column.buffers()[2]
     offsets = text_offsets(column)
+    if offsets[-1] - offsets[0] > len(column):  # more bytes than cells: a longer text
+        return None
     lengths = np.diff(offsets)
     if lengths.max() > 1:
         return None
