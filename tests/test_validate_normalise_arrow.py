@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from villagesurvey import Instrument, parse_instrument
-from villagesurvey.validate.arrow_lane import arrow_text, distinct, one_byte
+from villagesurvey.validate.arrow_lane import arrow_text, distinct, one_byte, trimmed
 from villagesurvey.validate.normalise import LANGUAGE, TYPED, normalise
 
 EVERY_KIND = dedent(
@@ -260,3 +260,51 @@ def test_one_character_cells_read_the_same_in_both_lanes(lane, values):
     """Columns of single characters (codes, scale points) take the byte look-up of the lane."""
     assert one_byte(pa.array(values, type=pa.large_string())) is not None
     _same(*_both(lane, values))
+
+
+_EDGES = [
+    "a",
+    "Z",
+    "0",
+    "~",
+    "!",
+    " ",
+    "\t",
+    "\n",
+    "\x1f",
+    "\x7f",
+    "\xa0",
+    "\u3000",
+    "\x85",
+    "é",
+    "同",
+]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.none(), st.lists(st.sampled_from(_EDGES), max_size=4).map("".join)),
+        min_size=1,
+        max_size=30,
+    ),
+    st.integers(0, 3),
+    st.sampled_from([pa.string(), pa.large_string()]),
+)
+def test_trimmed_cells_are_the_cells_stripped(values, skip, kind):
+    """Each text stripped as pandas strips it, a blank made missing, the cells changed listed:
+    whether every text is already trimmed (the column is its own answer) or not, in a column
+    sliced at an offset and in two chunks."""
+    column = pa.array(values, type=kind).slice(min(skip, len(values) - 1))
+    half = len(column) // 2
+    for laid in (column, pa.chunked_array([column.slice(0, half), column.slice(half)])):
+        cells = pd.Series(pd.arrays.ArrowStringArray(laid), dtype="str")
+        found = trimmed(cells)
+        assert found is not None
+        text, changed = found
+        listed = [None if v is None else v.strip() or None for v in laid.to_pylist()]
+        assert text.dtype == "str"
+        assert [None if pd.isna(v) else v for v in text.tolist()] == listed
+        assert text.index.equals(cells.index)
+        kept = [i for i, v in enumerate(laid.to_pylist()) if v and v.strip() and v.strip() != v]
+        assert changed.index.tolist() == kept

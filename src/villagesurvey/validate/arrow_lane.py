@@ -175,6 +175,8 @@ def trimmed(cells: pd.Series) -> tuple[pd.Series, pd.Series] | None:
     if not arrow_text(cells):
         return None
     column = pa.array(cells.array)
+    if _nothing_to_trim(column):  # each cell as it is: the column is its own answer
+        return cells.rename(None), cells.iloc[:0]
     stripped = pc.utf8_trim_whitespace(column)
     length = pc.binary_length(stripped)
     empty = pc.equal(length, 0)
@@ -185,6 +187,33 @@ def trimmed(cells: pd.Series) -> tuple[pd.Series, pd.Series] | None:
     if not pc.any(changed).as_py():
         return text, cells.iloc[:0]
     return text, cells[changed.fill_null(False).to_numpy(zero_copy_only=False)]
+
+
+def _nothing_to_trim(column: pa.Array | pa.ChunkedArray) -> bool:
+    """Whether every text of a column starts and ends with a printable ASCII character other
+    than a space (no text empty): no trimming can change it. Looks at two bytes a text."""
+    import numpy as np
+    import pyarrow as pa
+
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    for chunk in chunks:
+        if chunk.null_count == len(chunk):
+            continue
+        data_buffer = chunk.buffers()[2]
+        if data_buffer is None:  # texts there, none with a byte: empty texts
+            return False
+        offsets = text_offsets(chunk)
+        starts, ends = offsets[:-1], offsets[1:]
+        if chunk.null_count:
+            present = ~missing_cells(chunk)
+            starts, ends = starts[present], ends[present]
+        if (ends <= starts).any():  # an empty text, to be made missing
+            return False
+        data = np.frombuffer(data_buffer, dtype=np.uint8)
+        for edge in (data[starts], data[ends - 1]):
+            if ((edge - np.uint8(0x21)) > np.uint8(0x7E - 0x21)).any():  # not "!" to "~"
+                return False
+    return True
 
 
 def one_byte(column: pa.Array) -> tuple[np.ndarray, list[str]] | None:
