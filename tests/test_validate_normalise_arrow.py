@@ -308,3 +308,17 @@ def test_trimmed_cells_are_the_cells_stripped(values, skip, kind):
         assert text.index.equals(cells.index)
         kept = [i for i, v in enumerate(laid.to_pylist()) if v and v.strip() and v.strip() != v]
         assert changed.index.tolist() == kept
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from([None, np.nan, "en", "zh", ""]), max_size=12))
+def test_each_record_s_language_numbered_as_first_met(said):
+    """A language per record, a blank one as the empty text: all blank (a CSV's) or not."""
+    from villagesurvey.validate._choices import spoken
+
+    languages = pd.Series(said, dtype=object)
+    codes, names = spoken(languages)
+    expected, found = pd.factorize(languages.where(languages.notna(), ""))
+    assert codes.dtype == expected.dtype
+    assert codes.tolist() == expected.tolist()
+    assert names == [str(name) or None for name in found]
