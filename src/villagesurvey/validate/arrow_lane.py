@@ -128,12 +128,14 @@ class Distinct:
     ) -> tuple[list[Any], list[tuple[Any, ...] | None]]:
         """``reading`` of each different text not in ``skip``: the values and findings
         (``None`` for a skipped text)."""
-        values: list[Any] = []
-        found: list[tuple[Any, ...] | None] = []
-        for text, skipped in zip(self.texts, skip.tolist(), strict=True):
-            value, finding = (None, None) if skipped else reading(text)
-            values.append(value)
-            found.append(finding)
+        import numpy as np
+
+        if len(skip) != len(self.texts):
+            raise ValueError("one skip per different text")
+        values: list[Any] = [None] * len(self.texts)
+        found: list[tuple[Any, ...] | None] = [None] * len(self.texts)
+        for at in np.flatnonzero(~skip).tolist():  # the texts not skipped, in order
+            values[at], found[at] = reading(self.texts[at])
         return values, found
 
 
