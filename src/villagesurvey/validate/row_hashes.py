@@ -115,17 +115,20 @@ def _add_side_by_side(out: np.ndarray, filled: np.ndarray, data: np.ndarray, wid
     if width in _WORDS:  # one word, read straight off the bytes (little-endian)
         total = data.view(_WORDS[width]).astype(np.uint64)
         total *= _factor(1)
-    else:
-        words = -(-width // 8)
-        if width == words * 8:
-            table = data.reshape(count, words * 8)
-        else:
-            table = np.zeros((count, words * 8), dtype=np.uint8)
-            table[:, :width] = data.reshape(count, width)
-        packed = np.ascontiguousarray(table).view("<u8")
-        total = packed[:, 0] * _factor(1)
-        for w in range(1, words):
-            total += packed[:, w] * _factor(w + 1)
+    elif width < 8:  # one word, the text's bytes copied into eight
+        table = np.zeros((count, 8), dtype=np.uint8)
+        table[:, :width] = data.reshape(count, width)
+        total = table.view("<u8")[:, 0] * _factor(1)
+    else:  # each word read at its place in every text, the bytes beyond the text cleared
+        padded = np.concatenate((data, np.zeros(8, dtype=np.uint8)))  # the last text's
+        total = np.zeros(count, dtype=np.uint64)
+        for w in range(-(-width // 8)):
+            word = np.ndarray((count,), "<u8", buffer=padded, offset=8 * w, strides=(width,))
+            word = word.astype(np.uint64)
+            if width - 8 * w < 8:
+                word &= np.uint64((1 << (8 * (width - 8 * w))) - 1)
+            word *= _factor(w + 1)
+            total += word
     if len(total) == len(out):
         out += total
     else:
