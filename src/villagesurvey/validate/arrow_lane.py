@@ -169,7 +169,9 @@ def distinct(cells: pd.Series) -> Distinct | None:
 def trimmed(cells: pd.Series) -> tuple[pd.Series, pd.Series] | None:
     """An Arrow text column with the spaces around each cell removed (as pandas'
     ``str.strip`` removes them) and blanks made missing, and the cells that changed;
-    ``None`` if the column is not Arrow text."""
+    ``None`` if the column is not Arrow text. A column with nothing to trim (every text
+    starting and ending with a printable ASCII character other than a space) is its own
+    answer, its cells shared."""
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
