@@ -131,3 +131,35 @@ def test_a_blank_hashes_alike_in_every_type() -> None:
         pd.Series([pd.NaT], dtype="datetime64[ns]"),
     ]
     assert len({int(column_hashes(b)[0]) for b in blanks}) == 1
+
+
+def _reference_text_hash(text: str) -> int:
+    """The hash of a text as the module defines it, a word at a time in Python."""
+    from villagesurvey.validate.row_hashes import _TEXT, _factor
+
+    raw = text.encode()
+    total = len(raw) * _TEXT
+    for n in range(0, len(raw), 8):
+        word = int.from_bytes(raw[n : n + 8].ljust(8, b"\0"), "little")
+        total += word * int(_factor(n // 8 + 1))
+    return total % 2**64
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.integers(0, 20),
+    st.lists(st.text(st.characters(codec="utf-8"), max_size=3), min_size=1, max_size=12),
+    st.booleans(),
+)
+def test_texts_of_each_width_hash_by_the_definition(
+    width: int, seeds: list[str], blanks: bool
+) -> None:
+    # texts of one width in bytes (each word-sized type, a word and a bit, many words) and
+    # the same texts among others of other widths, with and without blanks and empties
+    texts = [(seed.encode() * 21)[:width].decode("utf-8", "ignore") for seed in seeds]
+    one_width = [t for t in texts if len(t.encode()) == width] or ["x" * width]
+    for column in (one_width, one_width + ["", None] * blanks, [*one_width, "ab", "abcdefghij"]):
+        hashed = column_hashes(pd.Series(column, dtype="str"))
+        for text, value in zip(column, hashed.tolist(), strict=True):
+            if text is not None:
+                assert value == _reference_text_hash(text), (text, column)

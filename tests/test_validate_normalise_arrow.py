@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from villagesurvey import Instrument, parse_instrument
-from villagesurvey.validate.arrow_lane import arrow_text, distinct, one_byte
+from villagesurvey.validate.arrow_lane import arrow_text, distinct, one_byte, trimmed
 from villagesurvey.validate.normalise import LANGUAGE, TYPED, normalise
 
 EVERY_KIND = dedent(
@@ -224,6 +224,32 @@ def test_a_text_met_late_keeps_its_place_among_the_texts():
     assert texts == ["3", "1", "2", "", "4"]
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.sampled_from([t for t in _BYTES if t]), min_size=1, max_size=3000),
+    st.lists(st.tuples(st.integers(0, 3000), st.sampled_from(["7", "x", "\x01"])), max_size=4),
+    st.integers(0, 5),
+    st.sampled_from([pa.string(), pa.large_string()]),
+)
+def test_columns_of_one_byte_each_are_encoded_as_arrow_encodes_them(values, late, skip, kind):
+    """Every cell one byte, none missing (the bytes read as they lie), with texts met late,
+    past the first block, and a column sliced at an offset."""
+    for at, text in late:
+        values = [*values[:at], text, *values[at:]]
+    column = pa.array(values, type=kind).slice(min(skip, len(values) - 1))
+    found = one_byte(column)
+    assert found is not None
+    codes, texts = found
+    assert (codes.tolist(), texts) == _encoded(column)
+    assert codes.dtype == np.intp
+
+
+def test_a_lone_byte_of_a_longer_character_is_left_to_arrow():
+    """A binary column whose one-byte cells are no characters is not read as text."""
+    column = pa.array([b"a", b"\xc3", b"b"], type=pa.large_binary()).view(pa.large_string())
+    assert one_byte(column) is None
+
+
 _ONE = [None, "", " ", "\t", "\n", "\x1f", "0", "1", "2", "3", "4", "5", "9", "+", "-", ".", "e",
         "a", "A", "#", "\x7f"]  # fmt: skip
 
@@ -234,3 +260,65 @@ def test_one_character_cells_read_the_same_in_both_lanes(lane, values):
     """Columns of single characters (codes, scale points) take the byte look-up of the lane."""
     assert one_byte(pa.array(values, type=pa.large_string())) is not None
     _same(*_both(lane, values))
+
+
+_EDGES = [
+    "a",
+    "Z",
+    "0",
+    "~",
+    "!",
+    " ",
+    "\t",
+    "\n",
+    "\x1f",
+    "\x7f",
+    "\xa0",
+    "\u3000",
+    "\x85",
+    "é",
+    "同",
+]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.none(), st.lists(st.sampled_from(_EDGES), max_size=4).map("".join)),
+        min_size=1,
+        max_size=30,
+    ),
+    st.integers(0, 3),
+    st.sampled_from([pa.string(), pa.large_string()]),
+)
+def test_trimmed_cells_are_the_cells_stripped(values, skip, kind):
+    """Each text stripped as pandas strips it, a blank made missing, the cells changed listed:
+    whether every text is already trimmed (the column is its own answer) or not, in a column
+    sliced at an offset and in two chunks."""
+    column = pa.array(values, type=kind).slice(min(skip, len(values) - 1))
+    half = len(column) // 2
+    for laid in (column, pa.chunked_array([column.slice(0, half), column.slice(half)])):
+        cells = pd.Series(pd.arrays.ArrowStringArray(laid), dtype="str")
+        found = trimmed(cells)
+        assert found is not None
+        text, changed = found
+        listed = [None if v is None else v.strip() or None for v in laid.to_pylist()]
+        assert text.dtype == "str"
+        assert [None if pd.isna(v) else v for v in text.tolist()] == listed
+        assert text.index.equals(cells.index)
+        kept = [i for i, v in enumerate(laid.to_pylist()) if v and v.strip() and v.strip() != v]
+        assert changed.index.tolist() == kept
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from([None, np.nan, "en", "zh", ""]), max_size=12))
+def test_each_record_s_language_numbered_as_first_met(said):
+    """A language per record, a blank one as the empty text: all blank (a CSV's) or not."""
+    from villagesurvey.validate._choices import spoken
+
+    languages = pd.Series(said, dtype=object)
+    codes, names = spoken(languages)
+    expected, found = pd.factorize(languages.where(languages.notna(), ""))
+    assert codes.dtype == expected.dtype
+    assert codes.tolist() == expected.tolist()
+    assert names == [str(name) or None for name in found]

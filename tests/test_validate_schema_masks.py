@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from hypothesis import given, settings
@@ -68,6 +69,26 @@ _AMOUNTS = st.one_of(
 def test_parts_over_total_is_the_pandas_sum(rows: list[tuple[float | None, ...]]) -> None:
     frame = pd.DataFrame(rows, columns=["total", "a", "b", "c"]).astype("Float64")
     over = parts_over_total([frame["a"], frame["b"], frame["c"]], frame["total"])
+    assert over.tolist() == _pandas_over(frame, ["a", "b", "c"], "total")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.tuples(_AMOUNTS, _AMOUNTS, _AMOUNTS, _AMOUNTS), min_size=1, max_size=20),
+    st.sampled_from([0.0, np.nan, np.inf, -np.inf, 1e308, -1e16]),
+)
+def test_what_a_missing_part_holds_underneath_is_not_taken(
+    rows: list[tuple[float | None, ...]], underneath: float
+) -> None:
+    # the answers' buffers hold a value under each missing answer (NaN where normalising
+    # makes them): the same sums whatever it is
+    frame = pd.DataFrame(rows, columns=["total", "a", "b", "c"]).astype("Float64")
+    held = {}
+    for code in ("a", "b", "c"):
+        mask = frame[code].isna().to_numpy()
+        data = frame[code].to_numpy(dtype=float, na_value=underneath)
+        held[code] = pd.Series(pd.arrays.FloatingArray(data, mask))
+    over = parts_over_total([held["a"], held["b"], held["c"]], frame["total"])
     assert over.tolist() == _pandas_over(frame, ["a", "b", "c"], "total")
 
 

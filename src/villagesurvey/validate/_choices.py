@@ -98,8 +98,11 @@ def _keys(parts: Parts) -> tuple[np.ndarray, pd.Series]:
 
 def spoken(languages: pd.Series) -> tuple[np.ndarray, list[str | None]]:
     """The template language of each record as a number, and the languages numbered."""
+    import numpy as np
     import pandas as pd
 
+    if len(languages) and bool(pd.isna(languages.to_numpy(dtype=object)).all()):
+        return np.zeros(len(languages), dtype=np.intp), [None]  # a CSV's: no language said
     codes, names = pd.factorize(languages.where(languages.notna(), ""))
     return codes, [str(name) or None for name in names]
 

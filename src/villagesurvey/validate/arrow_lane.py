@@ -128,12 +128,14 @@ class Distinct:
     ) -> tuple[list[Any], list[tuple[Any, ...] | None]]:
         """``reading`` of each different text not in ``skip``: the values and findings
         (``None`` for a skipped text)."""
-        values: list[Any] = []
-        found: list[tuple[Any, ...] | None] = []
-        for text, skipped in zip(self.texts, skip.tolist(), strict=True):
-            value, finding = (None, None) if skipped else reading(text)
-            values.append(value)
-            found.append(finding)
+        import numpy as np
+
+        if len(skip) != len(self.texts):
+            raise ValueError("one skip per different text")
+        values: list[Any] = [None] * len(self.texts)
+        found: list[tuple[Any, ...] | None] = [None] * len(self.texts)
+        for at in np.flatnonzero(~skip).tolist():  # the texts not skipped, in order
+            values[at], found[at] = reading(self.texts[at])
         return values, found
 
 
@@ -167,7 +169,9 @@ def distinct(cells: pd.Series) -> Distinct | None:
 def trimmed(cells: pd.Series) -> tuple[pd.Series, pd.Series] | None:
     """An Arrow text column with the spaces around each cell removed (as pandas'
     ``str.strip`` removes them) and blanks made missing, and the cells that changed;
-    ``None`` if the column is not Arrow text."""
+    ``None`` if the column is not Arrow text. A column with nothing to trim (every text
+    starting and ending with a printable ASCII character other than a space) is its own
+    answer, its cells shared."""
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -175,6 +179,8 @@ def trimmed(cells: pd.Series) -> tuple[pd.Series, pd.Series] | None:
     if not arrow_text(cells):
         return None
     column = pa.array(cells.array)
+    if _nothing_to_trim(column):  # each cell as it is: the column is its own answer
+        return cells.rename(None), cells.iloc[:0]
     stripped = pc.utf8_trim_whitespace(column)
     length = pc.binary_length(stripped)
     empty = pc.equal(length, 0)
@@ -185,6 +191,33 @@ def trimmed(cells: pd.Series) -> tuple[pd.Series, pd.Series] | None:
     if not pc.any(changed).as_py():
         return text, cells.iloc[:0]
     return text, cells[changed.fill_null(False).to_numpy(zero_copy_only=False)]
+
+
+def _nothing_to_trim(column: pa.Array | pa.ChunkedArray) -> bool:
+    """Whether every text of a column starts and ends with a printable ASCII character other
+    than a space (no text empty): no trimming can change it. Looks at two bytes a text."""
+    import numpy as np
+    import pyarrow as pa
+
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    for chunk in chunks:
+        if chunk.null_count == len(chunk):
+            continue
+        data_buffer = chunk.buffers()[2]
+        if data_buffer is None:  # texts there, none with a byte: empty texts
+            return False
+        offsets = text_offsets(chunk)
+        starts, ends = offsets[:-1], offsets[1:]
+        if chunk.null_count:
+            present = ~missing_cells(chunk)
+            starts, ends = starts[present], ends[present]
+        if (ends <= starts).any():  # an empty text, to be made missing
+            return False
+        data = np.frombuffer(data_buffer, dtype=np.uint8)
+        for edge in (data[starts], data[ends - 1]):
+            if ((edge - np.uint8(0x21)) > np.uint8(0x7E - 0x21)).any():  # not "!" to "~"
+                return False
+    return True
 
 
 def one_byte(column: pa.Array) -> tuple[np.ndarray, list[str]] | None:
@@ -203,31 +236,53 @@ def one_byte(column: pa.Array) -> tuple[np.ndarray, list[str]] | None:
         return None
     data_buffer = column.buffers()[2]
     offsets = text_offsets(column)
+    if offsets[-1] - offsets[0] > len(column):  # more bytes than cells: a longer text
+        return None
     lengths = np.diff(offsets)
     if lengths.max() > 1:
         return None
-    data = np.zeros(int(offsets[-1]) + 1, dtype=np.uint8)  # one more: an empty last text
-    if data_buffer is not None:
-        data[:-1] = np.frombuffer(data_buffer, dtype=np.uint8, count=len(data) - 1)
-    key = data[offsets[:-1]].astype(np.intp)
-    if lengths.min() == 0:
-        key[lengths == 0] = _EMPTY
-    if column.null_count:
-        key[missing_cells(column)] = _MISSING
-    seen = np.zeros(_MISSING + 1, dtype=bool)
-    seen[key] = True
-    if seen[0x80:_EMPTY].any():  # a lone byte of a longer character: not text
-        return None
-    present = int(np.count_nonzero(seen[:_MISSING]))
-    first: dict[int, int] = {}
-    start, size = 0, _FIRST_BLOCK
-    while len(first) < present:
-        found, at = np.unique(key[start : start + size], return_index=True)
-        for k, where in zip(found.tolist(), at.tolist(), strict=True):
-            if k != _MISSING:
-                first.setdefault(k, start + where)
-        start, size = start + size, size * 2
-    keys = sorted(first, key=first.__getitem__)
-    rank = np.full(_MISSING + 1, -1, dtype=np.intp)
+    if lengths.min() == 1 and not column.null_count:  # the bytes themselves are the keys
+        key = np.frombuffer(data_buffer, np.uint8, count=len(column), offset=int(offsets[0]))
+        if key.max() >= 0x80:  # a lone byte of a longer character: not text
+            return None
+    else:
+        data = np.zeros(int(offsets[-1]) + 1, dtype=np.uint8)  # one more: an empty last text
+        if data_buffer is not None:
+            data[:-1] = np.frombuffer(data_buffer, dtype=np.uint8, count=len(data) - 1)
+        key = data[offsets[:-1]].astype(np.intp)
+        if lengths.min() == 0:
+            key[lengths == 0] = _EMPTY
+        if column.null_count:
+            key[missing_cells(column)] = _MISSING
+        seen = np.zeros(_MISSING + 1, dtype=bool)
+        seen[key] = True
+        if seen[0x80:_EMPTY].any():
+            return None
+    return _in_order(key)
+
+
+def _in_order(key: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """:func:`one_byte`'s answer from each cell's key (a byte, :data:`_EMPTY` or
+    :data:`_MISSING`): the keys ranked by where they first occur."""
+    import numpy as np
+
+    rank = np.full(_MISSING + 1, -2, dtype=np.intp)  # -2: a key not ranked yet
+    rank[_MISSING] = -1
+    found, at = np.unique(key[:_FIRST_BLOCK], return_index=True)
+    keys = [k for _, k in sorted(zip(at.tolist(), found.tolist(), strict=True)) if k != _MISSING]
     rank[keys] = np.arange(len(keys))
-    return rank[key], ["" if k == _EMPTY else chr(k) for k in keys]
+    codes = rank.take(key)
+    if len(key) > _FIRST_BLOCK and codes.min() < -1:  # a key first met further down
+        present = np.count_nonzero(np.bincount(key, minlength=_MISSING + 1)[:_MISSING])
+        first: dict[int, int] = {}
+        start, size = 0, _FIRST_BLOCK
+        while len(first) < present:
+            found, at = np.unique(key[start : start + size], return_index=True)
+            for k, where in zip(found.tolist(), at.tolist(), strict=True):
+                if k != _MISSING:
+                    first.setdefault(k, start + where)
+            start, size = start + size, size * 2
+        keys = sorted(first, key=first.__getitem__)
+        rank[keys] = np.arange(len(keys))
+        codes = rank.take(key)
+    return codes, ["" if k == _EMPTY else chr(k) for k in keys]

@@ -188,7 +188,7 @@ def _keeps(
         keys_of.append(BLANK_GROUP if bool(pd.isna(unique)) else unique)
         labels.append(group.iloc[int(firsts[i])])
     values = {
-        code: sound[code].to_numpy(dtype=float, na_value=np.nan).astype(np.float64)
+        code: sound[code].to_numpy(dtype=np.float64, na_value=np.nan, copy=True)  # its own
         for code in outlier_columns(instrument)
     }
     return Keeps(

@@ -91,7 +91,7 @@ def _text_hashes(chunk: pa.Array) -> np.ndarray:
     data_buffer = chunk.buffers()[2]
     offsets = text_offsets(chunk)
     lengths = np.diff(offsets)
-    out = lengths.astype(np.uint64) * np.uint64(_TEXT)
+    out = lengths.view(np.uint64) * np.uint64(_TEXT)  # lengths are not negative
     first, end = int(offsets[0]), int(offsets[-1])
     if end > first and data_buffer is not None:
         data = np.frombuffer(data_buffer, dtype=np.uint8)[first:end]
@@ -112,20 +112,31 @@ def _add_side_by_side(out: np.ndarray, filled: np.ndarray, data: np.ndarray, wid
     import numpy as np
 
     count = len(data) // width
-    words = -(-width // 8)
-    if width == words * 8:
-        table = data.reshape(count, words * 8)
-    else:
-        table = np.zeros((count, words * 8), dtype=np.uint8)
+    if width in _WORDS:  # one word, read straight off the bytes (little-endian)
+        total = data.view(_WORDS[width]).astype(np.uint64)
+        total *= _factor(1)
+    elif width < 8:  # one word, the text's bytes copied into eight
+        table = np.zeros((count, 8), dtype=np.uint8)
         table[:, :width] = data.reshape(count, width)
-    packed = np.ascontiguousarray(table).view("<u8")
-    total = packed[:, 0] * _factor(1)
-    for w in range(1, words):
-        total += packed[:, w] * _factor(w + 1)
+        total = table.view("<u8")[:, 0] * _factor(1)
+    else:  # each word read at its place in every text, the bytes beyond the text cleared
+        padded = np.concatenate((data, np.zeros(8, dtype=np.uint8)))  # the last text's
+        total = np.zeros(count, dtype=np.uint64)
+        for w in range(-(-width // 8)):
+            word = np.ndarray((count,), "<u8", buffer=padded, offset=8 * w, strides=(width,))
+            word = word.astype(np.uint64)
+            if width - 8 * w < 8:
+                word &= np.uint64((1 << (8 * (width - 8 * w))) - 1)
+            word *= _factor(w + 1)
+            total += word
     if len(total) == len(out):
         out += total
     else:
         out[filled] += total
+
+
+_WORDS = {1: "<u1", 2: "<u2", 4: "<u4", 8: "<u8"}
+"""The texts of these widths are each one word of a NumPy type."""
 
 
 def _add_words(out: np.ndarray, data: np.ndarray, at: np.ndarray, rest: np.ndarray) -> None:
@@ -135,6 +146,7 @@ def _add_words(out: np.ndarray, data: np.ndarray, at: np.ndarray, rest: np.ndarr
     end = len(data)
     padded = np.concatenate((data, np.zeros(8, dtype=np.uint8)))
     words = np.ndarray((end + 1,), dtype="<u8", buffer=padded, strides=(1,))  # at any byte
+    kept = np.array([(1 << (8 * n)) - 1 for n in range(9)], dtype=np.uint64)  # n bytes left
     rows: np.ndarray | None = None  # every row, while every text has bytes left
     if not (rest > 0).all():
         rows = np.flatnonzero(rest > 0)
@@ -143,9 +155,7 @@ def _add_words(out: np.ndarray, data: np.ndarray, at: np.ndarray, rest: np.ndarr
     while len(at):
         word_number += 1
         word = words[at]
-        beyond = (8 - np.minimum(rest, 8)).astype(np.uint64) * np.uint64(8)
-        word <<= beyond  # the bytes after the text's end shifted out
-        word >>= beyond
+        word &= kept[np.minimum(rest, 8)]  # the bytes after the text's end taken as zero
         word *= _factor(word_number)
         if rows is None:
             out += word

@@ -238,21 +238,38 @@ def parts_over_total(parts: list[pd.Series], total: pd.Series) -> np.ndarray:
     size = len(total)
     summed, compensation = np.zeros(size), np.zeros(size)
     any_part = np.zeros(size, dtype=bool)
+    step, added, error = np.empty(size), np.empty(size), np.empty(size)
     with np.errstate(invalid="ignore", over="ignore"):
         for part in parts:
             present = ~_missing(part)
-            values = part.to_numpy(dtype=float, na_value=0.0)
-            step = values - compensation
-            added = summed + step
-            error = (added - summed) - step
-            error[~np.isfinite(error)] = 0.0  # an infinite part or sum: no compensation
+            values = _floats(part)  # what a missing answer holds is not taken
+            np.subtract(values, compensation, out=step)
+            np.add(summed, step, out=added)
+            np.subtract(added, summed, out=error)
+            error -= step
             np.copyto(compensation, error, where=present)
+            infinite = ~np.isfinite(compensation)  # only where taken: the rest was finite
+            if infinite.any():  # an infinite part or sum: no compensation
+                compensation[infinite] = 0.0
             np.copyto(summed, added, where=present)
             any_part |= present
         known = any_part & ~_missing(total)
         limit = total.to_numpy(dtype=float, na_value=np.nan) + PART_TOLERANCE
         over: np.ndarray = known & (summed > limit)
     return over
+
+
+def _floats(answers: pd.Series) -> np.ndarray:
+    """The answers as float64, the buffer itself of ``Float64`` answers (whatever it holds
+    under a missing answer), else a copy with 0.0 there."""
+    import numpy as np
+    import pandas as pd
+
+    array = answers.array
+    if isinstance(array, pd.arrays.FloatingArray) and array.dtype.numpy_dtype == np.float64:
+        return np.asarray(array._data)
+    floats: np.ndarray = answers.to_numpy(dtype=float, na_value=0.0)
+    return floats
 
 
 def _rule_check(bound: BoundRule) -> pa.Check:
@@ -325,11 +342,12 @@ def _failures(
         for check in schema.checks:
             failed(check._check_fn(typed), typed.index, check.name, "", blank)
     for code, column in schema.columns.items():
+        if not column.checks:
+            continue
         values = typed[code]
-        missing = _missing(values) if column.checks else None
-        present = values[~missing] if missing is not None and missing.any() else values
-        for check in column.checks:
-            failed(check._check_fn(present), present.index, check.name, code)
+        missing = _missing(values)  # a column check looks at each answer by itself (a range):
+        for check in column.checks:  # on the whole column, a missing answer passing
+            failed(check._check_fn(values), values.index, check.name, code, missing)
     known = {"out_of_range", "outside_soft_limit", "required_missing", "skip_rule_violation",
              "parts_exceed_total", *rules}  # fmt: skip
     if set(checks) - known:  # a check of another kind would mean a bug in the schema
