@@ -18,7 +18,7 @@ written to, which each worker reads once.
 Memory a task freed stays with its worker while the tasks follow one another (the next task
 uses it again, without the cost of the system handing it over page by page once more); when
 the partitions are checked (between the two passes the workers only judge the outlier
-columns, with far less memory, while this process looks for the duplicates), :func:`idle`
+columns, with far less memory, once this process has found the duplicates), :func:`idle`
 has every worker, and this process, give it back to the system.
 
 :func:`in_order` bounds the tasks in flight (each holds a partition); :func:`ahead` hands a

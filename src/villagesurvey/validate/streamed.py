@@ -34,7 +34,7 @@ split into clean and quarantine and written in order (:mod:`.stream_writing`).
 Where each step runs (:mod:`.stream_pool`): the worker processes (``jobs`` of them; none with
 one job: then this process) read, parse, lay out and check the partitions, and write what
 waits, and, between the passes, judge the outlier columns, a column per task
-(:func:`.stream_outliers.judge_task`), while this process looks for the duplicates; this
+(:func:`.stream_outliers.judge_task`), once this process has found the duplicates; this
 process cuts each file into byte ranges, keeps what the reductions need and runs them, but
 for the outlier fences (it writes the outliers' warnings from the workers' results, in the
 order of the columns). This process reads each file once from start to end, for its SHA-256
@@ -281,10 +281,12 @@ class Partitions:
         return find_duplicates(self.instrument, typed, where, raw[PROVENANCE["submission"]])
 
     def reductions(self, factor: float) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """The duplicates and the outliers of the whole batch: the workers judge the outlier
-        columns while this process looks for the duplicates."""
-        judged = self._judging(factor)
-        return self.duplicates(), self._outliers(judged, factor)
+        """The duplicates and the outliers of the whole batch: this process looks for the
+        duplicates, then the workers judge the outlier columns. One after the other, not at
+        once: the hashes of every row (about 40 bytes a row) and two columns judged at once
+        (about 45 bytes a row each) would pass 2 GB together on 10,000,000 rows."""
+        copies = self.duplicates()
+        return copies, self._outliers(self._judging(factor), factor)
 
     def outliers(self, factor: float) -> pd.DataFrame:
         """Outliers of the whole batch (those of :func:`.hfc.outliers_of`), each column
