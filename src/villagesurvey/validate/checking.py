@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
-__all__ = ["CheckedRows", "check_returns", "check_rows", "count_file_rows"]
+__all__ = ["CheckedRows", "check_returns", "check_rows", "count_file_rows", "locate_findings"]
 
 
 def _silent(line: str) -> None:
@@ -96,7 +96,9 @@ def check_returns(
         hfc.find_outliers(instrument, checked.sound, factor).assign(severity="warning")
     )
     table = findings.frame()
-    table = _locate(correction_tables.settle(table, applied) if applied else table, raw, returns)
+    table = locate_findings(
+        correction_tables.settle(table, applied) if applied else table, raw, returns
+    )
     errors = table[(table["severity"] == "error") & table["record"].notna()]
     quarantined = pd.Index(sorted(set(errors["record"].astype(int))), dtype="int64")
     count_file_rows(files, raw, quarantined, table)
@@ -324,7 +326,7 @@ def _cells(table: pd.DataFrame) -> set[tuple[int, str]]:
     return set(_cells_list(table))
 
 
-def _locate(table: pd.DataFrame, raw: pd.DataFrame, returns: list[Return]) -> pd.DataFrame:
+def locate_findings(table: pd.DataFrame, raw: pd.DataFrame, returns: list[Return]) -> pd.DataFrame:
     """Fill file, sheet, Excel row and column letter from each finding's record."""
     records = table["record"]
     has = records.notna()

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..instrument import Instrument
+from ..tables.file_pieces import append_file
 from .capped_issues import Heads, add_heads, first_findings
-from .checking import _locate, check_rows
+from .checking import check_rows, locate_findings
 from .csv_chunks import render
 from .dask_tasks import Checked, Written, keep_heads
 from .findings import Findings
@@ -130,8 +131,7 @@ def finish(
             sorted(w, key=lambda p: p.number) for w in (written, *(x.written for x in levels))
         ]
         for piece in (p for some in pieces for p in some):
-            with open(piece.audit, "rb") as part:
-                shutil.copyfileobj(part, out)
+            append_file(out, Path(piece.audit))
     shutil.rmtree(parts)
     totals = count_rows(reports, *_rows(written), located)
     result = DaskValidation(
@@ -171,7 +171,7 @@ def level_issues(
     letters: dict[str, Any] = {}
     for small in smalls:
         letters.setdefault(small.file, _letter_return(small))
-    located = _locate(findings.frame(), blank, list(letters.values()))
+    located = locate_findings(findings.frame(), blank, list(letters.values()))
     segments = [IssuePiece(w.file, w.number + 1, Path(w.issues), w.sizes) for w in written]
     for number, (name, lines) in enumerate(located.groupby("file", sort=False)):
         unplaced = part_validation(instrument, blank, blank, lines, {}, frozenset())

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..instrument import Instrument
-from .checking import _locate
+from .checking import locate_findings
 from .csv_chunks import render_piece
 from .dask_csv import Head, Piece, lay_piece
 from .findings import Findings
@@ -187,7 +187,7 @@ def write_piece(
     for frame in (table, copies.assign(severity="error"), *cascaded,
                   outliers.assign(severity="warning")):  # fmt: skip
         found.add_frame(frame)
-    located = _locate(found.frame(), raw, [_letters(checked)])
+    located = locate_findings(found.frame(), raw, [_letters(checked)])
     listed = part_validation(instrument, raw, typed, located, rosters, shown)
     level = listed
     if levels is not None and len(levels):

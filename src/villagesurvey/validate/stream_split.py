@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from ..tables.file_pieces import append_file
 from .capped_issues import Heads, add_heads
-from .checking import _locate, check_rows
+from .checking import check_rows, locate_findings
 from .findings import Findings
 from .issue_pieces import IssuePiece, assemble_issues, issue_piece
 from .issues_book import write_issues_book
@@ -142,7 +142,7 @@ def write_partitions(
             output.close()
     unlocated = parts.findings.frame()
     blank = empty.raw.iloc[:0] if parts.parts else empty.raw
-    located = _locate(unlocated, blank, list(parts.letters.values()))
+    located = locate_findings(unlocated, blank, list(parts.letters.values()))
     for number, (name, lines) in enumerate(located.groupby("file", sort=False)):
         level = part_validation(instrument, blank, blank, lines, rosters, frozenset())
         segments.append(

@@ -147,7 +147,7 @@ def split_task(
     CarriageReturnError
         If a value holds a carriage return and its CSV file is not in ``crlf``.
     """
-    from .checking import _locate
+    from .checking import locate_findings
     from .issue_tables import every_audit
 
     shared = context.value
@@ -155,7 +155,7 @@ def split_task(
     found = Findings()
     for frame in (table, late[0], *cascaded, late[1]):  # as check_returns adds them
         found.add_frame(frame)
-    located = _locate(found.frame(), raw, [shared.letters[file]])
+    located = locate_findings(found.frame(), raw, [shared.letters[file]])
     level = part_validation(instrument.value, raw, typed, located, shared.rosters, shared.shown)
     tables: dict[str, pa.Table] = {}
     for stem, frame in (("clean", level.clean_texts),
