@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     import pyarrow.csv as pacsv
 
 __all__ = [
-    "append_rows", "csv_bytes", "csv_header", "neutral_texts", "plain_rows", "quoted_rows",
+    "append_rows", "csv_bytes", "csv_header", "neutral_texts", "quoted_rows",
     "text_columns", "texts", "write_csv",
 ]  # fmt: skip
 
@@ -34,10 +34,9 @@ def write_csv(path: Path, frame: pd.DataFrame) -> None:
     """Write a table as UTF-8 CSV, quoting only where needed, neutralising risky text.
 
     Columns become Arrow strings; pyarrow's writer does the rows unquoted
-    (:func:`plain_rows`), ten times faster than pandas; if a value needs quotes, it is quoted
+    (:func:`append_rows`), ten times faster than pandas; if a value needs quotes, it is quoted
     in Arrow as Python's csv module quotes it before pyarrow writes the rows
-    (:mod:`.quoted_csv`), or, for a table of one column, Python's csv module writes them
-    (:func:`csv_bytes`).
+    (:mod:`.quoted_csv`), or, for a table of one column, Python's csv module writes them.
 
     Parameters
     ----------
@@ -77,20 +76,21 @@ def csv_bytes(columns: dict[str, pa.Array], *, header: bool, crlf: bool) -> tupl
     tuple
         The bytes, and whether a value holds a carriage return.
     """
-    if not crlf:
-        body = plain_rows(columns, csv_header(list(columns)) if header else b"")
-        if body is not None:
-            return body, False
-    return _quoted(columns, header=header, crlf=crlf)
+    out = io.BytesIO()
+    cr = append_rows(out, columns, header=header, crlf=crlf)
+    return out.getvalue(), cr
 
 
 def append_rows(out: BinaryIO, columns: dict[str, pa.Array], *, header: bool, crlf: bool) -> bool:
     """Write the bytes :func:`csv_bytes` makes of a table of texts at the end of an open
     file; whether a value holds a carriage return.
 
-    pyarrow writes the rows into the file as it goes, without holding them in memory; when a
-    value needs quotes, what it wrote is cut off again and the rows are written quoted, as
-    :func:`csv_bytes` writes them.
+    pyarrow writes the rows into the file as it goes, without holding them in memory, each
+    line ending in LF. Told never to quote, it refuses a value holding a comma, a quote, a
+    line feed or a carriage return (it has since version 7: the package asks for 15), which
+    are the values Python's csv module would quote; every other value is written as it is,
+    as Python writes it. When a value needs quotes, what it wrote is cut off again and the
+    rows are written quoted (:func:`_quoted`).
 
     Parameters
     ----------
@@ -141,7 +141,7 @@ def _quoted(columns: dict[str, pa.Array], *, header: bool, crlf: bool) -> tuple[
 
 
 def _unquoted() -> pacsv.WriteOptions:
-    """pyarrow's options for :func:`plain_rows`: no header, never a quote."""
+    """pyarrow's options for the rows of :func:`append_rows`: no header, never a quote."""
     import pyarrow.csv as pacsv
 
     return pacsv.WriteOptions(include_header=False, quoting_style="none")
@@ -169,38 +169,6 @@ def quoted_rows(columns: dict[str, pa.Array], *, header: bool, end: str) -> byte
         writer.writerow(list(columns))
     writer.writerows(zip(*(c.to_pylist() for c in columns.values()), strict=True))
     return out.getvalue().encode("utf-8")
-
-
-def plain_rows(columns: dict[str, pa.Array], head: bytes = b"") -> bytes | None:
-    """``head`` then the rows of a table of texts, each line ending in LF, when no value
-    needs quotes; ``None`` when one does.
-
-    pyarrow's writer refuses a value holding a comma, a quote, a line feed or a carriage
-    return when it is told never to quote (it has since version 7: the package asks for 15),
-    which are the values Python's csv module would quote; every other value is written as it
-    is, as Python writes it. (An empty value of a table of one column is written as nothing,
-    where pandas would write ``""``.)
-
-    Parameters
-    ----------
-    columns : dict of pyarrow.Array
-        The table's columns, Arrow strings without nulls (:func:`texts`).
-    head : bytes, default b""
-        What comes before the rows (the header line).
-    """
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    if not columns:
-        return None
-    sink = pa.BufferOutputStream()
-    sink.write(head)
-    try:
-        pacsv.write_csv(pa.table(columns), sink, write_options=_unquoted())
-    except pa.ArrowInvalid:  # a value needs quotes
-        return None
-    body: bytes = sink.getvalue().to_pybytes()
-    return body
 
 
 def texts(column: pd.Series) -> pa.Array:

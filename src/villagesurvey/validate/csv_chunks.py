@@ -14,6 +14,7 @@ one-column table cut into pieces could differ.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
@@ -74,11 +75,9 @@ def render_piece(
     CarriageReturnError
         If a value holds a carriage return and the file was begun with line feeds alone.
     """
-    columns = table if isinstance(table, dict) else text_columns(table)
-    data, cr = render_texts(columns, header=header, crlf=crlf)
-    if cr and not crlf:
-        raise CarriageReturnError(name)
-    return data
+    out = io.BytesIO()
+    append_piece(table, name, out, header=header, crlf=crlf)
+    return out.getvalue()
 
 
 def append_piece(
@@ -89,8 +88,9 @@ def append_piece(
     header: bool,
     crlf: bool,
 ) -> None:
-    """Write :func:`render_piece`'s bytes at the end of the open file ``out`` (seekable, at
-    its end), without holding them in memory (:func:`~villagesurvey.tables.csv_file.append_rows`).
+    """Write a piece of the CSV file ``name`` (:func:`render_piece`) at the end of the open
+    file ``out`` (seekable, at its end), without holding it in memory
+    (:func:`~villagesurvey.tables.csv_file.append_rows`).
 
     Raises
     ------
