@@ -247,7 +247,8 @@ def test_a_ragged_row_in_a_range_is_not_streamable(
 def test_a_range_ending_in_an_open_quote_or_holding_a_line_break_is_refused(
     tmp_path: Path,
 ) -> None:
-    from villagesurvey.validate.csv_ranges import FileLayout, read_range
+    from villagesurvey.validate.csv_ranges import read_range
+    from villagesurvey.validate.csv_stream import FileLayout
 
     path = tmp_path / "x.csv"
     data = b'a,b,"c\nd"\ne,f,"g\n'

@@ -21,7 +21,7 @@ last range verified (:func:`chunks_from`). A file whose lines may end in a carri
 alone (Arrow ends a row there too) is read in one stream from the first range that holds one.
 
 Blank rows after a range's last respondent are not news unless a later range of the file
-holds a respondent: :meth:`FileLayout.lay` gives them back to be reported then.
+holds a respondent: :meth:`.csv_stream.FileLayout.lay` gives them back to be reported then.
 """
 
 from __future__ import annotations
@@ -35,12 +35,10 @@ from typing import TYPE_CHECKING, Any
 
 from ..instrument import Instrument
 from . import csv_stream
-from .answer_rows import Return, extract_table
-from .csv_stream import ChunkLayout, StreamedFile, arrow_chunks, text_options
+from .answer_rows import Return
+from .csv_stream import ChunkLayout, FileLayout, StreamedFile, arrow_chunks, text_options
 from .findings import Findings
-from .headers import Headers
 from .layout import LANGUAGE_SAMPLE
-from .reading import Sheet
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -48,7 +46,6 @@ if TYPE_CHECKING:
 __all__ = [
     "ByteRange",
     "Cutter",
-    "FileLayout",
     "Head",
     "RangeError",
     "chunks_from",
@@ -92,30 +89,6 @@ class ByteRange:
     row: int
     lines: int
     broken: bool
-
-
-@dataclasses.dataclass(frozen=True)
-class FileLayout:
-    """What the head of a file says of all of it, for the workers: the dialect, the
-    headers found on the header row and the language the file holds silently."""
-
-    name: str
-    sheet: str
-    headers: Headers
-    language: str | None
-    delimiter: str
-    width: int
-
-    def lay(self, table: pa.Table, start: int, findings: Findings) -> tuple[Return, list[int]]:
-        """Rows whose first is Excel row ``start``, laid out on the headers (their layout
-        findings in ``findings``, which holds no other), and the blank rows after their last
-        respondent that were not reported: news only if a respondent follows later."""
-        sheet = Sheet(self.sheet, [], start, 1, {}, table)
-        laid = extract_table(sheet, self.name, self.headers, start, findings)
-        laid = dataclasses.replace(laid, language=self.language, typed_cells=False)
-        after = laid.rows[-1] + 1 if laid.rows else start
-        said = set(findings.frame()["row"].dropna().astype(int).tolist())
-        return laid, [r for r in range(after, start + table.num_rows) if r not in said]
 
 
 class Cutter:
@@ -337,10 +310,7 @@ def read_head(
             mine = Findings()
             laid = layout.lay(table.slice(0, last), 1, mine)
             end = last + 1
-    layout.accept(laid)
-    shared = FileLayout(streamed.name, layout.sheet_name, layout.headers, layout.language,
-                        *dialect)  # fmt: skip
-    return Head(laid, mine, shared, end)
+    return Head(laid, mine, layout.accept(laid), end)
 
 
 def _laid_head(
@@ -353,7 +323,7 @@ def _laid_head(
         verify(table, data.count(b"\n"), data.endswith(b"\n"))
     except RangeError:
         return None
-    layout, mine = ChunkLayout(instrument, streamed), Findings()
+    layout, mine = ChunkLayout(instrument, streamed, dialect), Findings()
     return layout, table, layout.lay(table, 1, mine), mine
 
 

@@ -37,7 +37,7 @@ from ._csv import HEAD_ROWS
 from .answer_rows import Return, extract_table
 from .findings import Findings
 from .header_row import code_row as find_code_row
-from .headers import match_headers
+from .headers import Headers, match_headers
 from .layout import lay_out
 from .reading import ReadFile, Refused, Sheet
 from .repeat_tables import find_links
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FIRST_ROWS",
     "ChunkLayout",
+    "FileLayout",
     "NotStreamableError",
     "StreamedFile",
     "arrow_chunks",
@@ -253,7 +254,7 @@ def _partitions(
 ) -> Iterator[Return]:
     import pyarrow as pa
 
-    layout = ChunkLayout(instrument, streamed)
+    layout = ChunkLayout(instrument, streamed, dialect)
     start = 1  # the Excel row of the chunk's first row
     carried: pa.Table | None = None
     chunks = arrow_chunks(source, *dialect, rows)
@@ -281,49 +282,76 @@ def _partitions(
         start, chunk = end, following
 
 
-class ChunkLayout:
-    """Lays out a file's chunks: the first as a whole file is, the rest on its headers."""
+@dataclasses.dataclass(frozen=True)
+class FileLayout:
+    """What the head of a file says of all of it, for the workers: the dialect, the
+    headers found on the header row and the language the file holds silently."""
 
-    def __init__(self, instrument: Instrument, streamed: StreamedFile) -> None:
-        self.instrument, self.streamed = instrument, streamed
+    name: str
+    sheet: str
+    headers: Headers
+    language: str | None
+    delimiter: str
+    width: int
+
+    def lay(self, table: pa.Table, start: int, findings: Findings) -> tuple[Return, list[int]]:
+        """Rows whose first is Excel row ``start``, laid out on the headers (their layout
+        findings in ``findings``, which holds no other), and the blank rows after their last
+        respondent that were not reported: news only if a respondent follows later."""
+        sheet = Sheet(self.sheet, [], start, 1, {}, table)
+        laid = extract_table(sheet, self.name, self.headers, start, findings)
+        laid = dataclasses.replace(laid, language=self.language, typed_cells=False)
+        after = laid.rows[-1] + 1 if laid.rows else start
+        said = set(findings.frame()["row"].dropna().astype(int).tolist())
+        return laid, [r for r in range(after, start + table.num_rows) if r not in said]
+
+
+class ChunkLayout:
+    """Lays out a file's chunks: the first as a whole file is, the rest on its headers (the
+    :class:`FileLayout` the first gives, once accepted)."""
+
+    def __init__(
+        self, instrument: Instrument, streamed: StreamedFile, dialect: tuple[str, int]
+    ) -> None:
+        self.instrument, self.streamed, self.dialect = instrument, streamed, dialect
         self.sheet_name = _sheet_name(streamed.path)
-        self.headers: Any = None
         self._head = Sheet(self.sheet_name, [], 1, 1, {})
-        self.language: str | None = None
+        self.rest: FileLayout | None = None
 
     def lay(self, chunk: pa.Table, start: int, findings: Findings) -> Return:
         """The chunk's respondents; its findings (layout, blank rows) in ``findings``."""
         name = self.streamed.name
-        if self.headers is None:
-            head = [list(r.values()) for r in chunk.slice(0, HEAD_ROWS).to_pylist()]
-            sheet = Sheet(self.sheet_name, head, 1, 1, {}, chunk)
-            if find_links(sheet) is not None:  # ODK Central's <form>-<repeat>.csv, SurveyCTO's
-                raise NotStreamableError(
-                    "it holds the rows of a repeat, which are linked to their households in memory"
-                )
-            read = ReadFile(self.streamed.path, "", "csv", {self.sheet_name: sheet}, ())
-            laid = lay_out(self.instrument, read, name, findings)
-            if isinstance(laid, Refused):
-                raise NotStreamableError(laid.reason)
-            self._head = sheet
-            self.streamed.export = bool(laid.provenance)
-            return laid
-        sheet = Sheet(self.sheet_name, [], start, 1, {}, chunk)
-        laid = extract_table(sheet, name, self.headers, start, findings)
-        return dataclasses.replace(laid, language=self.language, typed_cells=False)
+        if self.rest is not None:
+            return self.rest.lay(chunk, start, findings)[0]
+        head = [list(r.values()) for r in chunk.slice(0, HEAD_ROWS).to_pylist()]
+        sheet = Sheet(self.sheet_name, head, 1, 1, {}, chunk)
+        if find_links(sheet) is not None:  # ODK Central's <form>-<repeat>.csv, SurveyCTO's
+            raise NotStreamableError(
+                "it holds the rows of a repeat, which are linked to their households in memory"
+            )
+        read = ReadFile(self.streamed.path, "", "csv", {self.sheet_name: sheet}, ())
+        laid = lay_out(self.instrument, read, name, findings)
+        if isinstance(laid, Refused):
+            raise NotStreamableError(laid.reason)
+        self._head = sheet
+        self.streamed.export = bool(laid.provenance)
+        return laid
 
-    def accept(self, laid: Return) -> None:
-        """The chunk was laid out as it is: the first one fixes the headers and language."""
-        if self.headers is not None:
-            return
+    def accept(self, laid: Return) -> FileLayout:
+        """The chunk was laid out as it is: the first one fixes the headers and language,
+        for the rest of the file."""
+        if self.rest is not None:
+            return self.rest
         scratch = Findings()  # said once already, by the layout of the first chunk
         found = find_code_row(self.instrument, self._head, {}, None, self.streamed.name, scratch)
         if found is None:  # lay_out refused the file already
             raise NotStreamableError("no header row")
-        self.headers = match_headers(
+        headers = match_headers(
             self.instrument, self._head, found, self.streamed.name, scratch, expect_order=False
         )
-        self.language = laid.language
+        self.rest = FileLayout(self.streamed.name, self.sheet_name, headers, laid.language,
+                               *self.dialect)  # fmt: skip
+        return self.rest
 
 
 def cut_pieces(laid: Return, rows: int) -> Iterator[Return]:

@@ -2,7 +2,7 @@
 
 :func:`range_task` reads the range and parses it (:func:`.csv_ranges.read_range`, which
 verifies that its rows are its lines), lays its rows out on the file's headers
-(:meth:`.csv_ranges.FileLayout.lay`), cuts its respondents into partitions of at most
+(:meth:`.csv_stream.FileLayout.lay`), cuts its respondents into partitions of at most
 ``rows`` and checks each as :func:`.stream_tasks.check_task` checks a partition laid out by
 the parent, writing what waits into the staging folder itself: the parent never holds the
 rows. It gives back a :class:`RangeChecked`.
@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .csv_ranges import ByteRange, FileLayout, read_range
-from .csv_stream import cut_pieces
+from .csv_ranges import ByteRange, read_range
+from .csv_stream import FileLayout, cut_pieces
 from .findings import Findings
-from .partition_check import check_partition
-from .stream_tasks import Checked
+from .stream_tasks import Checked, checked_waiting
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -78,11 +77,7 @@ def range_task(
     parts = []
     for n, piece in enumerate(cut_pieces(laid, rows)):
         path = stem.with_name(f"{stem.name}-{n:03d}.pickle")
-        checked = check_partition(instrument.value, piece, first=first)
-        checked.wait(path)
-        size = len(checked.raw)
-        parts.append(
-            (first, path, Checked(size, checked.unlocated, checked.provenance, checked.keeps))
-        )
-        first += size
+        checked = checked_waiting(instrument.value, piece, first, path)
+        parts.append((first, path, checked))
+        first += checked.size
     return RangeChecked(parts, found.frame(), trailing, len(laid.rows))

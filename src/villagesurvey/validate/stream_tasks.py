@@ -42,6 +42,7 @@ __all__ = [
     "Split",
     "SplitContext",
     "check_task",
+    "checked_waiting",
     "part_validation",
     "piece_paths",
     "rendered",
@@ -84,7 +85,13 @@ def check_task(
         piece.unlink()
     else:
         laid = piece
-    checked = check_partition(instrument.value, laid, first=first)
+    return checked_waiting(instrument.value, laid, first, path)
+
+
+def checked_waiting(instrument: Instrument, laid: Return, first: int, path: Path) -> Checked:
+    """Check a partition laid out (:func:`.partition_check.check_partition`), leave what
+    waits for the split at ``path``, and give back what the parent keeps."""
+    checked = check_partition(instrument, laid, first=first)
     checked.wait(path)
     return Checked(len(checked.raw), checked.unlocated, checked.provenance, checked.keeps)
 
