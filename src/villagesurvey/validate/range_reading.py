@@ -165,9 +165,8 @@ class _Ranges:
         parts.findings.add_frame(result.layout)
         self._blank(result.respondents, result.trailing)
         self.streamed.respondents += result.respondents
-        if result.parts and self.streamed.name not in parts.letters:
-            parts.letters[self.streamed.name] = _letters(self.streamed.name, self.layout.sheet,
-                                                         self.letters)  # fmt: skip
+        if result.parts:
+            parts.keep_letters(self.streamed.name, self.layout.sheet, self.letters)
         for first, path, checked in result.parts:
             held = Held([])
             held.part = Partition(self.streamed.name, first, checked.size, path)
@@ -202,9 +201,3 @@ class _Ranges:
                     first += size
         except NotStreamableError as error:
             raise NotStreamableError(f"{self.streamed.name}: {error}") from None
-
-
-def _letters(name: str, sheet: str, letters: dict[str, str]) -> Any:
-    from .answer_rows import Return
-
-    return Return(name, sheet, [], {}, letters, {})

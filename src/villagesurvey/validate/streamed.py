@@ -190,8 +190,7 @@ class Partitions:
     ) -> tuple[Held, Callable[..., Checked], tuple[Any, ...]]:
         """A partition laid out here whose first record is ``first``, as a task for
         :func:`.check_task` (handed to a worker through the staging folder)."""
-        if piece.file not in self.letters:
-            self.letters[piece.file] = Return(piece.file, piece.sheet, [], {}, piece.letters, {})
+        self.keep_letters(piece.file, piece.sheet, piece.letters)
         path = self.next_path().with_suffix(".pickle")
         held.part = Partition(piece.file, first, len(piece.rows), path)
         given: Return | Path = piece
@@ -199,6 +198,11 @@ class Partitions:
             given = path.with_suffix(".laid")
             mapped_pickle.dump(piece, given)
         return held, check_task, (self.shared_instrument(), given, first, path)
+
+    def keep_letters(self, file: str, sheet: str, letters: dict[str, str]) -> None:
+        """The column letters of ``file``'s sheet, once (the findings are located by them)."""
+        if file not in self.letters:
+            self.letters[file] = Return(file, sheet, [], {}, letters, {})
 
     def next_path(self) -> Path:
         """A name in :attr:`folder` for the next task's partitions (no suffix)."""
