@@ -75,6 +75,8 @@ from .stream_tasks import Checked, check_task
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .range_tasks import RangeSource
+
 __all__ = [
     "PARTITION_ROWS",
     "STREAM_FROM_BYTES",
@@ -95,12 +97,14 @@ _MIX = 0x9E3779B97F4A7C15  # an odd 64-bit constant: mixes the submission into a
 
 @dataclass
 class Partition:
-    """Where a partition waits, and which records it holds."""
+    """Where a partition waits, which records it holds and, for a range's, where its rows
+    are in the file (to read them again: :func:`.range_tasks.range_rows`)."""
 
     file: str
     first: int
     size: int
     path: Path
+    source: RangeSource | None = None
 
 
 @dataclass
@@ -274,9 +278,9 @@ class Partitions:
         for part in self.parts:
             inside = wanted[(wanted >= part.first) & (wanted < part.first + part.size)]
             if len(inside):
-                raw, typed, _, _ = waiting_at(part.path)
-                rows.append(typed.loc[inside])  # a total row has no hash: never wanted
-                raws.append(raw.loc[inside, [FILE, ROW, PROVENANCE["submission"]]])
+                waiting = waiting_at(part.path)
+                rows.append(waiting.typed.loc[inside])  # a total row has no hash: never wanted
+                raws.append(waiting.own.loc[inside, [FILE, ROW, PROVENANCE["submission"]]])
         if not rows:
             return _no_duplicates()
         typed = pd.concat(rows)
