@@ -362,7 +362,8 @@ def test_rows_quarantined_by_the_duplicates_are_read_again_from_their_range(
     quarantine = (tmp_path / "streamed" / "quarantine.csv").read_text(encoding="utf-8")
     assert quarantine.count("duplicate") >= 37  # every copy, each with its answers as read
     if jobs == 1:  # a worker is given the task by name: not counted
-        assert again and all(source.span.row > HEAD_LINES for source in again)
+        assert again
+        assert all(source.span.row > HEAD_LINES for source in again)
 
 
 def test_a_file_changed_before_its_rows_are_read_again_is_refused(
@@ -381,6 +382,6 @@ def test_a_file_changed_before_its_rows_are_read_again_is_refused(
                 more.write(path.read_bytes().splitlines(keepends=True)[-1])
 
     out = tmp_path / "out"
-    with pytest.raises(ReturnsError, match="season.csv changed while it was validated"):
+    with pytest.raises(ReturnsError, match=r"season\.csv changed while it was validated"):
         validate_streamed(instrument, [path], out, partition_rows=5, jobs=1, stage=stage)
     assert not out.exists()
