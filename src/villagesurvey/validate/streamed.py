@@ -26,10 +26,14 @@ Which steps look at one row at a time, and which compare rows:
   corrections.xlsx) are not made on this path; nor are roster links (a CSV file holds no
   roster sheet: each roster's outputs are those of no rows).
 
-Each partition's rows as read and typed, and its findings, wait in the staging folder
-(pickled exactly as they were, their Arrow and NumPy buffers after the pickle, read back
-memory-mapped: :mod:`.mapped_pickle`) until the reductions are done; then the partitions are
-split into clean and quarantine and written in order (:mod:`.stream_writing`).
+Each partition's rows as typed, and its findings, wait in the staging folder (pickled
+exactly as they were, their Arrow and NumPy buffers after the pickle, text with 32-bit
+offsets, read back memory-mapped: :mod:`.mapped_pickle`) until the reductions are done; then
+the partitions are split into clean and quarantine and written in order
+(:mod:`.stream_writing`). Its rows as read wait too, but a byte range's only for the records
+with a finding (and the columns of their own, file, row and submission, for every record):
+the split reads the range again for a record the duplicates quarantine
+(:func:`.range_tasks.range_rows`, :class:`.partition_check.Waiting`).
 
 Where each step runs (:mod:`.stream_pool`): the worker processes (``jobs`` of them; none with
 one job: then this process) read, parse, lay out and check the partitions, and write what
