@@ -336,3 +336,52 @@ def test_a_kobo_export_in_ranges_gives_the_in_memory_bytes(
         if file != "issues.xlsx":
             assert (streamed / file).read_bytes() == (memory / file).read_bytes(), file
     same_issue_sheets(streamed, memory)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_rows_quarantined_by_the_duplicates_are_read_again_from_their_range(
+    instrument: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    """What waits of a range holds the rows as read of the records with a finding only: a
+    copy of an earlier row, quarantined once every row is hashed, is read again from its
+    range (rows of the model study taken in turn: copies after 23 rows)."""
+    from villagesurvey.validate import range_tasks
+
+    path = hazard_file(tmp_path / "season.csv", ["plain"] * 60)
+    seen = _Seen(monkeypatch, jobs)
+    again: list[Any] = []
+    reread = range_tasks.range_rows
+
+    def counted(*args: Any) -> Any:
+        again.append(args[1])
+        return reread(*args)
+
+    monkeypatch.setattr(range_tasks, "range_rows", counted)
+    _run(instrument, path, tmp_path, 5, jobs, seen)
+    assert seen.streamed == []
+    quarantine = (tmp_path / "streamed" / "quarantine.csv").read_text(encoding="utf-8")
+    assert quarantine.count("duplicate") >= 37  # every copy, each with its answers as read
+    if jobs == 1:  # a worker is given the task by name: not counted
+        assert again
+        assert all(source.span.row > HEAD_LINES for source in again)
+
+
+def test_a_file_changed_before_its_rows_are_read_again_is_refused(
+    instrument: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file that changes between the checks and the split is not read again as if it had
+    not: the run stops, and writes nothing."""
+    from villagesurvey.errors import ReturnsError
+
+    path = hazard_file(tmp_path / "season.csv", ["plain"] * 40)
+    monkeypatch.setattr(csv_stream, "FIRST_ROWS", HEAD_LINES)
+
+    def stage(line: str) -> None:
+        if line.startswith("looking for duplicates"):  # between the two passes
+            with open(path, "ab") as more:
+                more.write(path.read_bytes().splitlines(keepends=True)[-1])
+
+    out = tmp_path / "out"
+    with pytest.raises(ReturnsError, match=r"season\.csv changed while it was validated"):
+        validate_streamed(instrument, [path], out, partition_rows=5, jobs=1, stage=stage)
+    assert not out.exists()

@@ -147,8 +147,29 @@ def test_a_checked_partition_waits_and_is_read_back(tmp_path: Path) -> None:
     checked = CheckedPartition(raw, typed, table, cascaded, table.iloc[:0], set(), None)  # type: ignore[arg-type]
     checked.wait(tmp_path / "000000.pickle")
     back = waiting_at(tmp_path / "000000.pickle")
-    for new, old in zip((*back[:3], *back[3]), (raw, typed, table, *cascaded), strict=True):
+    assert back.heads is None
+    read = (back.raw, back.typed, back.table, *back.cascaded)
+    for new, old in zip(read, (raw, typed, table, *cascaded), strict=True):
         _assert_same(new, old)
+    _assert_same(back.own, raw[["_row"]])
+
+
+def test_a_slim_partition_keeps_the_rows_as_read_of_its_findings(tmp_path: Path) -> None:
+    raw = pd.DataFrame(
+        {"_file": ["f.csv"] * 4, "a": pd.array(["x", None, "\r", "y"], dtype="str")},
+        index=pd.RangeIndex(10, 14),
+    )
+    typed = pd.DataFrame({"a": pd.array([1.5, None, -0.0, 2], dtype="Float64")}, index=raw.index)
+    table = pd.DataFrame({"record": pd.array([11, None], dtype="Int64"), "value": ["", ""]})
+    cascaded = (table.iloc[:0], table.iloc[:0].assign(record=pd.array([13], dtype="Int64")))
+    checked = CheckedPartition(raw, typed, table, cascaded, table.iloc[:0], set(), None)  # type: ignore[arg-type]
+    checked.wait(tmp_path / "000000.pickle", slim=True)
+    back = waiting_at(tmp_path / "000000.pickle")
+    _assert_same(back.raw, raw.loc[[11, 13]])
+    _assert_same(back.own, raw[["_file"]])
+    _assert_same(back.typed, typed)
+    assert back.missing(pd.Index([10, 11, 13])).tolist() == [10]
+    _assert_same(back.with_rows(raw), raw.set_axis(pd.Index(list(raw.index))))
 
 
 def test_a_file_of_something_else_is_refused(tmp_path: Path) -> None:
@@ -156,3 +177,14 @@ def test_a_file_of_something_else_is_refused(tmp_path: Path) -> None:
     path.write_bytes(pickle.dumps([1, 2, 3]) + bytes(32))
     with pytest.raises(ValueError, match="not a mapped pickle"):
         mapped_pickle.load(path)
+
+
+def test_text_waits_with_offsets_of_32_bits(tmp_path: Path) -> None:
+    """pandas keeps text as Arrow ``large_string`` (64-bit offsets); it waits as ``string``
+    and is read back as it was."""
+    words = pd.Series(pd.array([f"v{n % 97}" for n in range(100_000)], dtype="str"))
+    frame = pd.DataFrame({"a": words, "b": words.copy()})
+    mapped_pickle.dump(frame, tmp_path / "text")
+    wide = sum(chunk.nbytes for c in frame for chunk in frame[c].array._pa_array.chunks)
+    assert (tmp_path / "text").stat().st_size < wide * 0.6  # 4 of 8 bytes a row saved, twice
+    _assert_same(mapped_pickle.load(tmp_path / "text"), frame)

@@ -37,7 +37,10 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
-__all__ = ["CheckedRows", "check_returns", "check_rows", "count_file_rows", "locate_findings"]
+__all__ = [
+    "CheckedRows", "check_returns", "check_rows", "count_file_rows", "locate_findings",
+    "rows_as_read",
+]  # fmt: skip
 
 
 def _silent(line: str) -> None:
@@ -162,17 +165,10 @@ def check_rows(
     stage : callable, optional
         Called with a line before each step.
     """
-    import pandas as pd
 
     from . import cascades, explain, schema
 
-    raw = _raw_frame(instrument, returns)
-    if first:
-        raw.index = pd.RangeIndex(first, first + len(raw))
-    where = _row_names(raw, returns)
-    raw = fill_submission_key(instrument, raw, raw[PROVENANCE["submission"]], where, findings)
-    exported = raw[list(PROVENANCE.values())].notna().any(axis=1)
-    raw = read_tool_blanks(instrument, raw, exported, findings)
+    raw, where = rows_as_read(instrument, returns, findings, first=first)
     applied = None
     if corrections is not None:
         raw, applied = fixes_file.apply_corrections(instrument, raw, corrections, findings)
@@ -198,6 +194,27 @@ def check_rows(
     )
     sound = _blanked(rows, broken | _cells(doubtful))  # flagged once, not again as outliers
     return CheckedRows(raw, typed, rows, fixes, sound, where, cascaded, applied)
+
+
+def rows_as_read(
+    instrument: Instrument, returns: list[Return], findings: Findings, *, first: int = 0
+) -> tuple[pd.DataFrame, pd.Series]:
+    """The rows as read, by record (from ``first``), as the checks take them: a blank
+    submission ID filled from the key, the tool's own blanks read as blank. Also each
+    record's ``"<file> row <n>"``.
+
+    The same returns give the same rows: the streamed path reads a partition's rows again
+    when it needs some of them after the checks (:func:`.range_tasks.range_rows`).
+    """
+    import pandas as pd
+
+    raw = _raw_frame(instrument, returns)
+    if first:
+        raw.index = pd.RangeIndex(first, first + len(raw))
+    where = _row_names(raw, returns)
+    raw = fill_submission_key(instrument, raw, raw[PROVENANCE["submission"]], where, findings)
+    exported = raw[list(PROVENANCE.values())].notna().any(axis=1)
+    return read_tool_blanks(instrument, raw, exported, findings), where
 
 
 def _row_names(raw: pd.DataFrame, returns: list[Return]) -> pd.Series:

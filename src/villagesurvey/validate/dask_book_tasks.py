@@ -186,7 +186,8 @@ def level_rows(
     rosters' counts, totals, conditions and ages), and the records quarantined so far (its
     errors, the duplicates ``copies``, the cascades)."""
 
-    raw, typed, table, cascaded = waiting_at(checked.path)
+    waiting = waiting_at(checked.path)
+    raw, typed, table, cascaded = waiting.raw, waiting.typed, waiting.table, waiting.cascaded
     errors = {int(r) for r in copies["record"]}
     for frame in (table, *cascaded):
         bad = frame[(frame["severity"] == "error") & frame["record"].notna()]

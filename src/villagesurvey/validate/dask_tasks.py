@@ -128,8 +128,8 @@ def rows_of(path: str, wanted: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The typed rows and their file, row and submission, of the records ``wanted``."""
     from .result import FILE, PROVENANCE, ROW
 
-    raw, typed, _, _ = waiting_at(path)
-    return typed.loc[wanted], raw.loc[wanted, [FILE, ROW, PROVENANCE["submission"]]]
+    waiting = waiting_at(path)
+    return waiting.typed.loc[wanted], waiting.own.loc[wanted, [FILE, ROW, PROVENANCE["submission"]]]
 
 
 @dataclasses.dataclass
@@ -181,7 +181,8 @@ def write_piece(
     from .issue_tables import every_audit
     from .stream_tasks import part_validation
 
-    raw, typed, table, cascaded = waiting_at(checked.path)
+    waiting = waiting_at(checked.path)
+    raw, typed, table, cascaded = waiting.raw, waiting.typed, waiting.table, waiting.cascaded
     copies, outliers = late
     found = Findings()
     for frame in (table, copies.assign(severity="error"), *cascaded,

@@ -19,7 +19,8 @@ from ..instrument import Instrument
 from .checking import check_rows
 from .findings import Findings
 from .layout import Return
-from .result import PROVENANCE
+from .normalise import LANGUAGE, TYPED
+from .result import FILE, PROVENANCE, ROW, SHEET
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -27,7 +28,13 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-__all__ = ["BLANK_GROUP", "CheckedPartition", "Keeps", "check_partition", "waiting_at"]
+__all__ = [
+    "BLANK_GROUP", "OWN", "CheckedPartition", "Keeps", "Waiting", "check_partition", "waiting_at",
+]  # fmt: skip
+
+OWN = frozenset({FILE, SHEET, ROW, LANGUAGE, TYPED, *PROVENANCE.values()})
+"""The columns of the rows as read that are not answers: where each row is, its language,
+its submission."""
 
 BLANK_GROUP = ("\0blank",)
 """The key of the group of records whose group answer is blank."""
@@ -99,25 +106,77 @@ class CheckedPartition:
     provenance: set[str]
     keeps: Keeps
 
-    @property
-    def waiting(self) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, Any]:
-        """What waits for the split: rows as read, typed, findings, cascades."""
-        return self.raw, self.typed, self.table, self.cascaded
-
-    def wait(self, path: str | Path) -> None:
+    def wait(self, path: str | Path, *, slim: bool = False) -> None:
         """Write what waits for the split to ``path`` (:func:`waiting_at` reads it back):
-        a pickle whose Arrow and NumPy buffers follow it in the file (:mod:`.mapped_pickle`)."""
+        a pickle whose Arrow and NumPy buffers follow it in the file (:mod:`.mapped_pickle`).
+
+        With ``slim``, the rows as read wait only for the records with a finding (the
+        columns of their own, :data:`OWN`, for every record): the others are read again
+        from the file if the checks across rows need them (:class:`Waiting`).
+        """
         from . import mapped_pickle
 
-        mapped_pickle.dump(self.waiting, path)
+        raw, heads = self.raw, None
+        if slim:
+            found = [self.table["record"], *(frame["record"] for frame in self.cascaded)]
+            records = {int(r) for frame in found for r in frame.dropna()}
+            heads = raw[[name for name in raw.columns if name in OWN]]
+            raw = raw.loc[raw.index.isin(list(records))]
+        mapped_pickle.dump(Waiting(raw, heads, self.typed, self.table, self.cascaded), path)
 
 
-def waiting_at(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, Any]:
+@dataclass
+class Waiting:
+    """What a checked partition leaves for the split (:meth:`CheckedPartition.wait`).
+
+    Attributes
+    ----------
+    raw : DataFrame
+        Rows as read: every record's, or (``heads`` given) those of the records with a
+        finding of their own.
+    heads : DataFrame or None
+        The columns of their own (:data:`OWN`: file, sheet, row, submission...) of every
+        record, when ``raw`` holds only some.
+    typed : DataFrame
+        Every record's answers as typed.
+    table : DataFrame
+        The findings of the partition's records.
+    cascaded : tuple of DataFrame
+        The findings of the cascades.
+    """
+
+    raw: pd.DataFrame
+    heads: pd.DataFrame | None
+    typed: pd.DataFrame
+    table: pd.DataFrame
+    cascaded: tuple[pd.DataFrame, pd.DataFrame]
+
+    @property
+    def own(self) -> pd.DataFrame:
+        """The columns of their own of every record."""
+        if self.heads is not None:
+            return self.heads
+        return self.raw[[name for name in self.raw.columns if name in OWN]]
+
+    def missing(self, records: pd.Index) -> pd.Index:
+        """Which of ``records`` have no row as read here."""
+        return records.difference(self.raw.index)
+
+    def with_rows(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """The rows as read here, and those of ``rows`` (the same rows read again) that are
+        not, in the order of the records."""
+        import pandas as pd
+
+        more = rows.loc[rows.index.difference(self.raw.index)]
+        return pd.concat([self.raw, more]).sort_index(kind="stable")
+
+
+def waiting_at(path: str | Path) -> Waiting:
     """What a checked partition left waiting at ``path`` (:meth:`CheckedPartition.wait`);
     its buffers are views of the file, mapped copy-on-write."""
     from . import mapped_pickle
 
-    loaded: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, Any] = mapped_pickle.load(path)
+    loaded: Waiting = mapped_pickle.load(path)
     return loaded
 
 

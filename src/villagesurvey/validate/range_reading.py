@@ -30,10 +30,11 @@ from .answer_rows import report_blank
 from .csv_ranges import ByteRange, Cutter, Head, RangeError, chunks_from, read_head
 from .csv_stream import NotStreamableError, StreamedFile, cut_pieces, file_dialect
 from .findings import Findings
-from .range_tasks import RangeChecked, range_task
+from .range_tasks import RangeChecked, RangeSource, file_stamp, range_task
 from .stream_pool import Shared, in_order
 
 if TYPE_CHECKING:
+    from .csv_stream import FileLayout
     from .streamed import Partitions
 
 __all__ = ["read_in_ranges"]
@@ -98,6 +99,8 @@ class _Ranges:
         self.letters = head.laid.letters
         self.waiting: list[int] = []  # blank rows after the last respondent so far
         self.verified = (cutter.position, head.end)  # the byte and Excel row read up to
+        self.stamp = file_stamp(streamed.path)
+        self.shared: Shared[FileLayout] | None = None  # the layout, as the range tasks take it
 
     def read(self, stage: Callable[[str], None]) -> None:
         from .streamed import Held
@@ -135,7 +138,7 @@ class _Ranges:
             yield task
             first += size
         rules = parts.shared_instrument()
-        layout = Shared(parts.next_path().with_suffix(".layout"), self.layout)
+        layout = self.shared = Shared(parts.next_path().with_suffix(".layout"), self.layout)
         start, row = self.verified
         size = max(1, self.rows * start // max(row - 1, 1))  # bytes of about ``rows`` lines
         while not cutter.ended():
@@ -167,9 +170,11 @@ class _Ranges:
         self.streamed.respondents += result.respondents
         if result.parts:
             parts.keep_letters(self.streamed.name, self.layout.sheet, self.letters)
-        for first, path, checked in result.parts:
+        assert self.shared is not None  # a range was given
+        for n, (first, path, checked) in enumerate(result.parts):
             held = Held([])
-            held.part = Partition(self.streamed.name, first, checked.size, path)
+            source = RangeSource(self.shared, span, n, self.rows, self.stamp)
+            held.part = Partition(self.streamed.name, first, checked.size, path, source)
             parts.add_checked(held, checked)
         self.verified = (span.end, span.row + span.lines)
 

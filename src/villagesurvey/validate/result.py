@@ -241,11 +241,15 @@ class Validation:
     def _clean_head(self, keep: np.ndarray) -> dict[str, pd.Series]:
         """The clean dataset's first columns: each row's file and, if any, submission."""
         codes = {c.code for c in self.instrument.columns}
-        out = {own_column("source_file", codes): self.raw[FILE][keep].reset_index(drop=True)}
+        out = {own_column("source_file", codes): self._own()[FILE][keep].reset_index(drop=True)}
         for key, values in self._provenance(self.typed.index[keep]).items():
             text = values.fillna("").astype(str)
             out[own_column(f"source_{key}", codes)] = text.reset_index(drop=True)
         return out
+
+    def _own(self) -> pd.DataFrame:
+        """The rows as read, for the columns of their own (file, submission) of every row."""
+        return self.raw
 
     def quarantine(self) -> pd.DataFrame:
         """Every row with an error, as it came in, with its file, sheet, row and reasons."""
@@ -293,6 +297,8 @@ class Validation:
         checks = errors.assign(record=records).drop_duplicates(["record", "check"])
         reasons = _joined(checks["check"].astype(object), checks["record"].to_numpy(), "; ")
         at = self.raw.index.get_indexer(self.quarantined)
+        if len(at) and at.min() < 0:  # raw holds some records only: never these
+            raise LookupError("a quarantined record has no row as read")
         labels = self.raw.index[at]
         codes = {c.code for c in self.instrument.columns}
         own = {

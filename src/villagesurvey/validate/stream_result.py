@@ -26,13 +26,21 @@ the first two."""
 
 @dataclass
 class PartValidation(Validation):
-    """One partition as a validation: its clean rows and quarantine, as the whole batch's."""
+    """One partition as a validation: its clean rows and quarantine, as the whole batch's.
+
+    ``raw`` may hold only some records (those quarantined, those with a finding), with
+    ``heads`` the columns of their own (file, sheet, row, submission) of every record
+    (:class:`.partition_check.Waiting`)."""
 
     shown: frozenset[str] = frozenset()
+    heads: pd.DataFrame | None = None
+
+    def _own(self) -> pd.DataFrame:
+        return self.raw if self.heads is None else self.heads
 
     def _provenance(self, records: pd.Index) -> dict[str, pd.Series]:
         return {
-            key: self.raw.loc[records, name]
+            key: self._own().loc[records, name]
             for key, name in PROVENANCE.items()
             if key in self.shown  # as the whole batch says, not the partition alone
         }

@@ -115,7 +115,7 @@ def write_partitions(
 
         tasks = (
             (part, split_task,
-             (rules, context, part.path, part.file, n, late.of(part), crlf, into(n)))
+             (rules, context, part, n, late.of(part), crlf, into(n)))
             for n, part in enumerate(parts.parts)
         )  # fmt: skip
         for n, (part, split) in enumerate(in_order(parts.pool, tasks, _file_of)):

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from ..instrument import Instrument
     from .result import Validation
     from .stream_pool import Shared
+    from .streamed import Partition
 
 __all__ = [
     "Checked",
@@ -88,11 +89,15 @@ def check_task(
     return checked_waiting(instrument.value, laid, first, path)
 
 
-def checked_waiting(instrument: Instrument, laid: Return, first: int, path: Path) -> Checked:
+def checked_waiting(
+    instrument: Instrument, laid: Return, first: int, path: Path, *, slim: bool = False
+) -> Checked:
     """Check a partition laid out (:func:`.partition_check.check_partition`), leave what
-    waits for the split at ``path``, and give back what the parent keeps."""
+    waits for the split at ``path`` (``slim``: the rows as read of the records with a
+    finding only, see :meth:`.partition_check.CheckedPartition.wait`), and give back what
+    the parent keeps."""
     checked = check_partition(instrument, laid, first=first)
-    checked.wait(path)
+    checked.wait(path, slim=slim)
     return Checked(len(checked.raw), checked.unlocated, checked.provenance, checked.keeps)
 
 
@@ -131,14 +136,13 @@ class Split:
 def split_task(
     instrument: Shared[Instrument],
     context: Shared[SplitContext],
-    waiting: Path,
-    file: str,
+    part: Partition,
     number: int,
     late: tuple[pd.DataFrame, pd.DataFrame],
     crlf: frozenset[str],
     into: dict[str, Path],
 ) -> Split:
-    """Split the partition of ``file`` waiting at ``waiting`` (the ``number``-th of the batch).
+    """Split the partition ``part`` (the ``number``-th of the batch).
 
     ``late`` holds the duplicates and outliers of its records (severity set); the CSV files
     named in ``crlf`` end their lines in CR LF. Each CSV table's piece (``clean``,
@@ -154,16 +158,26 @@ def split_task(
     CarriageReturnError
         If a value holds a carriage return and its CSV file is not in ``crlf``.
     """
+    import pandas as pd
+
     from .checking import locate_findings
     from .issue_tables import every_audit
+    from .range_tasks import range_rows
 
     shared = context.value
-    raw, typed, table, cascaded = waiting_at(waiting)
+    waiting = waiting_at(part.path)
     found = Findings()
-    for frame in (table, late[0], *cascaded, late[1]):  # as check_returns adds them
+    for frame in (waiting.table, late[0], *waiting.cascaded, late[1]):  # as check_returns adds them
         found.add_frame(frame)
-    located = locate_findings(found.frame(), raw, [shared.letters[file]])
-    level = part_validation(instrument.value, raw, typed, located, shared.rosters, shared.shown)
+    located = locate_findings(found.frame(), waiting.own, [shared.letters[part.file]])
+    raw = waiting.raw
+    wanted = located.loc[located["severity"].isin(["error", "fixed"]), "record"]
+    if part.source is not None and len(waiting.missing(pd.Index(wanted.dropna().astype("int64")))):
+        raw = waiting.with_rows(range_rows(instrument.value, part.source, part.first))
+    level = part_validation(
+        instrument.value, raw, waiting.typed, located, shared.rosters, shared.shown,
+        heads=waiting.heads,
+    )  # fmt: skip
     tables: dict[str, pa.Table] = {}
     for stem, frame in (("clean", level.clean_texts),
                         ("quarantine", level.quarantine_texts),
@@ -176,11 +190,11 @@ def split_task(
             tables[stem] = text_table(frame())
     issues = issue_piece(
         level,
-        waiting.with_name(f"issues-{len(crlf)}-{number:06d}"),
+        part.path.with_name(f"issues-{len(crlf)}-{number:06d}"),
         shared.show_pii,
         "issues.csv" in crlf,
     )
-    return Split(len(raw), len(level.quarantined), tables, issues)
+    return Split(len(waiting.typed), len(level.quarantined), tables, issues)
 
 
 def piece_paths(
@@ -224,12 +238,16 @@ def part_validation(
     findings: pd.DataFrame,
     rosters: dict[str, Validation],
     shown: frozenset[str],
+    *,
+    heads: pd.DataFrame | None = None,
 ) -> PartValidation:
-    """A partition (or a file's findings without a row) as a validation of its own."""
+    """A partition (or a file's findings without a row) as a validation of its own;
+    ``heads`` as :class:`.stream_result.PartValidation` takes them."""
     import pandas as pd
 
     errors = findings[(findings["severity"] == "error") & findings["record"].notna()]
     quarantined = pd.Index(sorted(set(errors["record"].astype(int))), dtype="int64")
     return PartValidation(
-        instrument, [], raw, typed, findings, quarantined, rosters=rosters, shown=shown
-    )
+        instrument, [], raw, typed, findings, quarantined, rosters=rosters, shown=shown,
+        heads=heads,
+    )  # fmt: skip

@@ -26,10 +26,14 @@ Which steps look at one row at a time, and which compare rows:
   corrections.xlsx) are not made on this path; nor are roster links (a CSV file holds no
   roster sheet: each roster's outputs are those of no rows).
 
-Each partition's rows as read and typed, and its findings, wait in the staging folder
-(pickled exactly as they were, their Arrow and NumPy buffers after the pickle, read back
-memory-mapped: :mod:`.mapped_pickle`) until the reductions are done; then the partitions are
-split into clean and quarantine and written in order (:mod:`.stream_writing`).
+Each partition's rows as typed, and its findings, wait in the staging folder (pickled
+exactly as they were, their Arrow and NumPy buffers after the pickle, text with 32-bit
+offsets, read back memory-mapped: :mod:`.mapped_pickle`) until the reductions are done; then
+the partitions are split into clean and quarantine and written in order
+(:mod:`.stream_writing`). Its rows as read wait too, but a byte range's only for the records
+with a finding (and the columns of their own, file, row and submission, for every record):
+the split reads the range again for a record the duplicates quarantine
+(:func:`.range_tasks.range_rows`, :class:`.partition_check.Waiting`).
 
 Where each step runs (:mod:`.stream_pool`): the worker processes (``jobs`` of them; none with
 one job: then this process) read, parse, lay out and check the partitions, and write what
@@ -75,6 +79,8 @@ from .stream_tasks import Checked, check_task
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .range_tasks import RangeSource
+
 __all__ = [
     "PARTITION_ROWS",
     "STREAM_FROM_BYTES",
@@ -95,12 +101,14 @@ _MIX = 0x9E3779B97F4A7C15  # an odd 64-bit constant: mixes the submission into a
 
 @dataclass
 class Partition:
-    """Where a partition waits, and which records it holds."""
+    """Where a partition waits, which records it holds and, for a range's, where its rows
+    are in the file (to read them again: :func:`.range_tasks.range_rows`)."""
 
     file: str
     first: int
     size: int
     path: Path
+    source: RangeSource | None = None
 
 
 @dataclass
@@ -274,9 +282,9 @@ class Partitions:
         for part in self.parts:
             inside = wanted[(wanted >= part.first) & (wanted < part.first + part.size)]
             if len(inside):
-                raw, typed, _, _ = waiting_at(part.path)
-                rows.append(typed.loc[inside])  # a total row has no hash: never wanted
-                raws.append(raw.loc[inside, [FILE, ROW, PROVENANCE["submission"]]])
+                waiting = waiting_at(part.path)
+                rows.append(waiting.typed.loc[inside])  # a total row has no hash: never wanted
+                raws.append(waiting.own.loc[inside, [FILE, ROW, PROVENANCE["submission"]]])
         if not rows:
             return _no_duplicates()
         typed = pd.concat(rows)
