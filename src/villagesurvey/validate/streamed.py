@@ -11,9 +11,9 @@ Which steps look at one row at a time, and which compare rows:
 - **reductions** (every row of the batch):
 
   - duplicates of whole rows and of the respondent key (:mod:`.duplicates`): a hash of
-    each row's answers (and submission ID) and of its key is kept per record; only the rows
-    whose hash another row shares are read back, and :func:`.duplicates.find_duplicates`
-    judges them exactly;
+    each row's answers (and submission ID) and of its key waits on disk per record
+    (:mod:`.stream_duplicates`); only the rows whose hash another row shares are read back,
+    and :func:`.duplicates.find_duplicates` judges them exactly;
   - outlier fences by group (:mod:`.hfc`, :mod:`.fences`): each numeric column's answers
     (as the outlier check sees them, flagged answers blank) wait on disk as float64, the
     group of each record as an integer; each column is then judged on its own
@@ -37,11 +37,11 @@ the split reads the range again for a record the duplicates quarantine
 
 Where each step runs (:mod:`.stream_pool`): the worker processes (``jobs`` of them; none with
 one job: then this process) read, parse, lay out and check the partitions, and write what
-waits, and, between the passes, judge the outlier columns, a column per task
-(:func:`.stream_outliers.judge_task`), once this process has found the duplicates; this
-process cuts each file into byte ranges, keeps what the reductions need and runs them, but
-for the outlier fences (it writes the outliers' warnings from the workers' results, in the
-order of the columns). This process reads each file once from start to end, for its SHA-256
+waits, and, between the passes, find the rows that share a hash
+(:func:`.stream_duplicates.shared_task`) and judge the outlier columns, a column per task
+(:func:`.stream_outliers.judge_task`); this process cuts each file into byte ranges, keeps
+what the reductions need, reads back and judges the rows that share a hash, and writes the
+outliers' warnings from the workers' results, in the order of the columns. This process reads each file once from start to end, for its SHA-256
 and to cut it: it lays out the file's head (the header row, the headers and the language,
 found as in the whole file), hands the head's respondents to the workers
 (:func:`.stream_tasks.check_task`, through the staging folder as a :mod:`.mapped_pickle` the
