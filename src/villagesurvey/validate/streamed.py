@@ -41,9 +41,10 @@ waits, and, between the passes, find the rows that share a hash
 (:func:`.stream_duplicates.shared_task`) and judge the outlier columns, a column per task
 (:func:`.stream_outliers.judge_task`); this process cuts each file into byte ranges, keeps
 what the reductions need, reads back and judges the rows that share a hash, and writes the
-outliers' warnings from the workers' results, in the order of the columns. This process reads each file once from start to end, for its SHA-256
-and to cut it: it lays out the file's head (the header row, the headers and the language,
-found as in the whole file), hands the head's respondents to the workers
+outliers' warnings from the workers' results, in the order of the columns. This process
+reads each file once from start to end, for its SHA-256 and to cut it: it lays out the
+file's head (the header row, the headers and the language, found as in the whole file),
+hands the head's respondents to the workers
 (:func:`.stream_tasks.check_task`, through the staging folder as a :mod:`.mapped_pickle` the
 worker reads and deletes), then cuts the rest into byte ranges of about ``rows`` lines, each
 ending at a line break, and gives each range to a worker (:func:`.range_tasks.range_task`),
@@ -272,9 +273,14 @@ class Partitions:
         Memory: this process holds no row's hash; a worker holds a column of the batch's
         hashes (8 bytes a row, twice to sort them), or a column judged (about 45 bytes a row).
         """
+        import shutil
+
         sharing = self._sharing()
         judged = self._judging(factor)
-        return self._duplicates(sharing), self._outliers(judged, factor)
+        found = self._duplicates(sharing), self._outliers(judged, factor)
+        for name in ("hashes", "outliers"):  # read: their memory to the split's writing
+            shutil.rmtree(self.folder / name)
+        return found
 
     def _sharing(self) -> Iterator[tuple[str, np.ndarray]] | None:
         """The tasks of :func:`.stream_duplicates.shared_task`, handed to the workers now."""
