@@ -188,3 +188,14 @@ def test_text_waits_with_offsets_of_32_bits(tmp_path: Path) -> None:
     wide = sum(chunk.nbytes for c in frame for chunk in frame[c].array._pa_array.chunks)
     assert (tmp_path / "text").stat().st_size < wide * 0.6  # 4 of 8 bytes a row saved, twice
     _assert_same(mapped_pickle.load(tmp_path / "text"), frame)
+
+
+def test_a_released_file_is_read_back_the_same(tmp_path: Path) -> None:
+    """The split lets the system drop a waiting partition's cached pages; a second attempt
+    (a carriage return found) reads it again from disk."""
+    frame = pd.DataFrame({"a": pd.array(["x", None, "\r"], dtype="str"), "b": [1.5, None, 2]})
+    mapped_pickle.dump(frame, tmp_path / "waiting")
+    before = (tmp_path / "waiting").read_bytes()
+    mapped_pickle.release(tmp_path / "waiting")
+    assert (tmp_path / "waiting").read_bytes() == before
+    _assert_same(mapped_pickle.load(tmp_path / "waiting"), frame)

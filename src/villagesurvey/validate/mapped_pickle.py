@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["dump", "load"]
+__all__ = ["dump", "load", "release"]
 
 _MAGIC = b"VSPICKL1"
 _HEAD = struct.Struct("<8sQQ")  # magic, bytes of the pickle, number of buffers
@@ -156,3 +156,16 @@ def load(path: str | Path) -> Any:
     finally:
         body.release()
         view.release()
+
+
+def release(path: str | Path) -> None:
+    """Let the system drop the pages of ``path`` it caches, once they are on disk: a file
+    that will most likely not be read again frees its memory for the next writes (reusing
+    pages the system has freed costs much less than taking new ones). Read again, it is read
+    from disk. Nothing where the system cannot be told."""
+    import os
+
+    if not hasattr(os, "posix_fadvise"):
+        return
+    with open(path, "rb") as stream:
+        os.posix_fadvise(stream.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..tables.file_pieces import append_file
+from . import mapped_pickle
 from .capped_issues import Heads, add_heads
 from .checking import check_rows, locate_findings
 from .findings import Findings
@@ -126,6 +127,7 @@ def write_partitions(
             if parts.pool is not None:
                 for name, piece in into(n).items():
                     _add(outputs[name], piece)
+            mapped_pickle.release(part.path)  # split: read again only if a CR stops the attempt
             segments.append(split.issues)
             segments[-1].file, segments[-1].order = part.file, n + 1
             add_heads(heads.setdefault(part.file, {}), split.issues.heads)

@@ -11,9 +11,9 @@ Which steps look at one row at a time, and which compare rows:
 - **reductions** (every row of the batch):
 
   - duplicates of whole rows and of the respondent key (:mod:`.duplicates`): a hash of
-    each row's answers (and submission ID) and of its key is kept per record; only the rows
-    whose hash another row shares are read back, and :func:`.duplicates.find_duplicates`
-    judges them exactly;
+    each row's answers (and submission ID) and of its key waits on disk per record
+    (:mod:`.stream_duplicates`); only the rows whose hash another row shares are read back,
+    and :func:`.duplicates.find_duplicates` judges them exactly;
   - outlier fences by group (:mod:`.hfc`, :mod:`.fences`): each numeric column's answers
     (as the outlier check sees them, flagged answers blank) wait on disk as float64, the
     group of each record as an integer; each column is then judged on its own
@@ -37,13 +37,14 @@ the split reads the range again for a record the duplicates quarantine
 
 Where each step runs (:mod:`.stream_pool`): the worker processes (``jobs`` of them; none with
 one job: then this process) read, parse, lay out and check the partitions, and write what
-waits, and, between the passes, judge the outlier columns, a column per task
-(:func:`.stream_outliers.judge_task`), once this process has found the duplicates; this
-process cuts each file into byte ranges, keeps what the reductions need and runs them, but
-for the outlier fences (it writes the outliers' warnings from the workers' results, in the
-order of the columns). This process reads each file once from start to end, for its SHA-256
-and to cut it: it lays out the file's head (the header row, the headers and the language,
-found as in the whole file), hands the head's respondents to the workers
+waits, and, between the passes, find the rows that share a hash
+(:func:`.stream_duplicates.shared_task`) and judge the outlier columns, a column per task
+(:func:`.stream_outliers.judge_task`); this process cuts each file into byte ranges, keeps
+what the reductions need, reads back and judges the rows that share a hash, and writes the
+outliers' warnings from the workers' results, in the order of the columns. This process
+reads each file once from start to end, for its SHA-256 and to cut it: it lays out the
+file's head (the header row, the headers and the language, found as in the whole file),
+hands the head's respondents to the workers
 (:func:`.stream_tasks.check_task`, through the staging folder as a :mod:`.mapped_pickle` the
 worker reads and deletes), then cuts the rest into byte ranges of about ``rows`` lines, each
 ending at a line break, and gives each range to a worker (:func:`.range_tasks.range_task`),
@@ -72,11 +73,13 @@ from .findings import Findings
 from .layout import Return
 from .partition_check import Keeps, waiting_at
 from .result import PROVENANCE
+from .stream_duplicates import append_hashes
 from .stream_outliers import Judging, judging, streamed_outliers
-from .stream_pool import Shared, Workers, idle, in_order
+from .stream_pool import Shared, Workers, ahead, idle, in_order
 from .stream_tasks import Checked, check_task
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
     from .range_tasks import RangeSource
@@ -95,8 +98,6 @@ PARTITION_ROWS = 100_000
 
 STREAM_FROM_BYTES = 512 * 2**20
 """CSV returns of this many bytes or more in all are validated in partitions by default."""
-
-_MIX = 0x9E3779B97F4A7C15  # an odd 64-bit constant: mixes the submission into a row's hash
 
 
 @dataclass
@@ -141,7 +142,7 @@ class Partitions:
     provenance: set[str] = field(default_factory=set)
     records: int = 0
     rows: int = 0
-    _hashes: list[tuple[Any, ...]] = field(default_factory=list)
+    _hashed: bool = False
     _submissions: bool = False
     _groups: dict[Any, int] = field(default_factory=dict)
     _labels: list[Any] = field(default_factory=list)
@@ -155,6 +156,7 @@ class Partitions:
 
         self._columns = outlier_columns(self.instrument)
         (self.folder / "outliers").mkdir(parents=True)
+        (self.folder / "hashes").mkdir()
 
     def read(self, streamed: StreamedFile, rows: int, stage: Callable[[str], None]) -> None:
         """Check every partition of one CSV file (in the workers of :attr:`pool`, if any).
@@ -242,9 +244,8 @@ class Partitions:
         import numpy as np
 
         self._submissions |= keeps.submissions
-        self._hashes.append(
-            (keeps.records, keeps.answers, keeps.submitted, keeps.keys, keeps.complete)
-        )
+        self._hashed |= bool(len(keeps.records))
+        append_hashes(self.folder / "hashes", keeps)
         number = np.empty(len(keeps.group_keys), dtype=np.int64)
         for i, (key, label) in enumerate(zip(keeps.group_keys, keeps.group_labels, strict=True)):
             at = self._groups.setdefault(key, len(self._groups))
@@ -262,22 +263,47 @@ class Partitions:
 
     def duplicates(self) -> pd.DataFrame:
         """Duplicate rows and keys of the whole batch (:func:`.duplicates.find_duplicates`)."""
+        return self._duplicates(self._sharing())
+
+    def reductions(self, factor: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The duplicates and the outliers of the whole batch, every task handed to the
+        workers at once: two look for the rows that share a hash with another
+        (:mod:`.stream_duplicates`), the others judge the outlier columns. This process reads
+        back the rows that share a hash and judges them while the workers judge the columns.
+        Memory: this process holds no row's hash; a worker holds a column of the batch's
+        hashes (8 bytes a row, twice to sort them), or a column judged (about 45 bytes a row).
+        """
+        import shutil
+
+        sharing = self._sharing()
+        judged = self._judging(factor)
+        found = self._duplicates(sharing), self._outliers(judged, factor)
+        for name in ("hashes", "outliers"):  # read: their memory to the split's writing
+            shutil.rmtree(self.folder / name)
+        return found
+
+    def _sharing(self) -> Iterator[tuple[str, np.ndarray]] | None:
+        """The tasks of :func:`.stream_duplicates.shared_task`, handed to the workers now."""
+        from .stream_duplicates import KINDS, shared_task
+
+        if not self._hashed:
+            return None
+        folder = self.folder / "hashes"
+        tasks = ((kind, shared_task, (folder, kind, self._submissions)) for kind in KINDS)
+        return ahead(self.pool, tasks, lambda _: self._files())
+
+    def _duplicates(self, sharing: Iterator[tuple[str, np.ndarray]] | None) -> pd.DataFrame:
         import numpy as np
         import pandas as pd
 
         from .duplicates import find_duplicates
         from .result import FILE, ROW
+        from .stream_duplicates import records
 
-        if not self._hashes:
+        if sharing is None:
             return _no_duplicates()
-        records, answers, submitted, keys, complete = (
-            np.concatenate(parts) for parts in zip(*self._hashes, strict=True)
-        )
-        self._hashes = []
-        identity = answers ^ (submitted * np.uint64(_MIX)) if self._submissions else answers
-        maybe = pd.Series(identity).duplicated(keep=False).to_numpy().copy()
-        maybe[complete] |= pd.Series(keys[complete]).duplicated(keep=False).to_numpy()
-        wanted = records[maybe]
+        answers, keys = (found for _, found in sharing)
+        wanted = records(self.folder / "hashes")[np.union1d(answers, keys)]
         rows, raws = [], []
         for part in self.parts:
             inside = wanted[(wanted >= part.first) & (wanted < part.first + part.size)]
@@ -292,14 +318,6 @@ class Partitions:
         where = raw[FILE] + " row " + raw[ROW].astype(str)
         return find_duplicates(self.instrument, typed, where, raw[PROVENANCE["submission"]])
 
-    def reductions(self, factor: float) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """The duplicates and the outliers of the whole batch: this process looks for the
-        duplicates, then the workers judge the outlier columns. One after the other, not at
-        once: the hashes of every row (about 40 bytes a row) and two columns judged at once
-        (about 45 bytes a row each) would pass 2 GB together on 10,000,000 rows."""
-        copies = self.duplicates()
-        return copies, self._outliers(self._judging(factor), factor)
-
     def outliers(self, factor: float) -> pd.DataFrame:
         """Outliers of the whole batch (those of :func:`.hfc.outliers_of`), each column
         judged by a worker (:mod:`.stream_outliers`)."""
@@ -308,11 +326,14 @@ class Partitions:
     def _judging(self, factor: float) -> Judging | None:
         if not self.parts:
             return None
-        files = ", ".join(dict.fromkeys(part.file for part in self.parts))
         return judging(
             self.pool, self.shared_instrument(), self.folder / "outliers", self._columns,
-            factor, files,
+            factor, self._files(),
         )  # fmt: skip
+
+    def _files(self) -> str:
+        """The files of the batch, named should a worker die in a reduction."""
+        return ", ".join(dict.fromkeys(part.file for part in self.parts))
 
     def _outliers(self, judged: Judging | None, factor: float) -> pd.DataFrame:
         import numpy as np
