@@ -261,10 +261,6 @@ class Partitions:
             with open(folder / f"{n}", "ab") as out:
                 keeps.values[code].tofile(out)
 
-    def duplicates(self) -> pd.DataFrame:
-        """Duplicate rows and keys of the whole batch (:func:`.duplicates.find_duplicates`)."""
-        return self._duplicates(self._sharing())
-
     def reductions(self, factor: float) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The duplicates and the outliers of the whole batch, every task handed to the
         workers at once: two look for the rows that share a hash with another
