@@ -170,9 +170,9 @@ def split_task(
     for frame in (waiting.table, late[0], *waiting.cascaded, late[1]):  # as check_returns adds them
         found.add_frame(frame)
     located = locate_findings(found.frame(), waiting.own, [shared.letters[part.file]])
-    raw = waiting.raw
-    wanted = located.loc[located["severity"].isin(["error", "fixed"]), "record"]
-    if part.source is not None and len(waiting.missing(pd.Index(wanted.dropna().astype("int64")))):
+    raw = waiting.raw  # the quarantine shows its rows as read, the audit each fix's key as read
+    shown = located.loc[located["severity"].isin(["error", "fixed"]), "record"].dropna()
+    if part.source is not None and len(waiting.missing(pd.Index(shown.astype("int64")))):
         raw = waiting.with_rows(range_rows(instrument.value, part.source, part.first))
     level = part_validation(
         instrument.value, raw, waiting.typed, located, shared.rosters, shared.shown,
