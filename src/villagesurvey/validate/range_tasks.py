@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ..instrument import Instrument
+    from .layout import Return
     from .stream_pool import Shared
 
 __all__ = ["RangeChecked", "RangeSource", "file_stamp", "range_rows", "range_task"]
@@ -106,8 +107,7 @@ def range_rows(instrument: Instrument, source: RangeSource, first: int) -> pd.Da
     if file_stamp(span.path) != source.stamp:
         raise ReturnsError(f"{Path(span.path).name} changed while it was validated: "
                            "validate it again once it is complete")  # fmt: skip
-    layout = source.layout.value
-    laid, _ = layout.lay(read_range(span, layout), span.row, Findings())
+    laid, _ = _laid(source.layout.value, span, Findings())
     piece = next(islice(cut_pieces(laid, source.rows), source.piece, None))
     return rows_as_read(instrument, [piece], Findings(), first=first)[0]
 
@@ -131,10 +131,8 @@ def range_task(
     RangeError
         If its rows are not its lines (then nothing is written).
     """
-    table = read_range(span, layout.value)
     found = Findings()
-    laid, trailing = layout.value.lay(table, span.row, found)
-    del table
+    laid, trailing = _laid(layout.value, span, found)
     parts = []
     for n, piece in enumerate(cut_pieces(laid, rows)):
         path = stem.with_name(f"{stem.name}-{n:03d}.pickle")
@@ -142,3 +140,10 @@ def range_task(
         parts.append((first, path, checked))
         first += checked.size
     return RangeChecked(parts, found.frame(), trailing, len(laid.rows))
+
+
+def _laid(layout: FileLayout, span: ByteRange, found: Findings) -> tuple[Return, list[int]]:
+    """The range ``span`` read and laid out on the file's headers (the parsed table is not
+    kept), and the blank rows after its last respondent (:meth:`.csv_stream.FileLayout.lay`):
+    the rows :func:`range_task` checks, and :func:`range_rows` reads again."""
+    return layout.lay(read_range(span, layout), span.row, found)
