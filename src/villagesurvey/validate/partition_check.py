@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
-    "BLANK_GROUP", "OWN", "CheckedPartition", "Keeps", "Waiting", "check_partition", "waiting_at",
+    "BLANK_GROUP", "OWN", "CheckedPartition", "Keeps", "Waiting", "check_partition",
+    "own_columns", "waiting_at",
 ]  # fmt: skip
 
 OWN = frozenset({FILE, SHEET, ROW, LANGUAGE, TYPED, *PROVENANCE.values()})
@@ -120,7 +121,7 @@ class CheckedPartition:
         if slim:
             found = [self.table["record"], *(frame["record"] for frame in self.cascaded)]
             records = {int(r) for frame in found for r in frame.dropna()}
-            heads = raw[[name for name in raw.columns if name in OWN]]
+            heads = own_columns(raw)
             raw = raw.loc[raw.index.isin(list(records))]
         mapped_pickle.dump(Waiting(raw, heads, self.typed, self.table, self.cascaded), path)
 
@@ -154,9 +155,7 @@ class Waiting:
     @property
     def own(self) -> pd.DataFrame:
         """The columns of their own of every record."""
-        if self.heads is not None:
-            return self.heads
-        return self.raw[[name for name in self.raw.columns if name in OWN]]
+        return self.heads if self.heads is not None else own_columns(self.raw)
 
     def missing(self, records: pd.Index) -> pd.Index:
         """Which of ``records`` have no row as read here."""
@@ -169,6 +168,11 @@ class Waiting:
 
         more = rows.loc[rows.index.difference(self.raw.index)]
         return pd.concat([self.raw, more]).sort_index(kind="stable")
+
+
+def own_columns(raw: pd.DataFrame) -> pd.DataFrame:
+    """The columns of their own (:data:`OWN`) of rows as read, in their order."""
+    return raw[[name for name in raw.columns if name in OWN]]
 
 
 def waiting_at(path: str | Path) -> Waiting:
