@@ -69,3 +69,20 @@ def test_workers_keep_what_a_task_freed_for_the_next() -> None:
         thresholds = on_each_worker(pool, gc.get_threshold, "a.csv")
     assert {t[0] for t in thresholds} == {50_000}
     assert gc.get_threshold() == here
+
+
+def test_workers_started_ready_import_the_modules_at_once() -> None:
+    """With ``ready``, both workers are started before any task comes, each importing the
+    modules named, so that the first partitions do not wait for them."""
+
+    with partition_pool(2, ready=("json.tool",)) as pool:
+        assert pool is not None
+        assert len(pool.executor._processes) == 2  # started, not on demand
+        loaded = on_each_worker(pool, _json_tool_loaded, "a.csv")
+    assert loaded == [True, True]
+
+
+def _json_tool_loaded() -> bool:
+    import sys
+
+    return "json.tool" in sys.modules

@@ -33,7 +33,7 @@ import os
 import pickle
 import signal
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -123,9 +123,11 @@ class Workers:
 
 
 @contextlib.contextmanager
-def partition_pool(jobs: int) -> Iterator[Workers | None]:
+def partition_pool(jobs: int, ready: Sequence[str] = ()) -> Iterator[Workers | None]:
     """Up to ``jobs`` worker processes, or ``None`` (work in this process) for one job.
 
+    With ``ready``, every worker is started at once and imports these modules while this
+    process goes on (a second or more each, otherwise paid when the first task comes).
     Every worker is stopped on the way out, at once when an error or Ctrl-C ends the run.
     """
     if jobs <= 1:
@@ -138,10 +140,14 @@ def partition_pool(jobs: int) -> Iterator[Workers | None]:
         max_workers=jobs,
         mp_context=context,
         initializer=_start,
-        initargs=(context.Barrier(jobs),),
+        initargs=(context.Barrier(jobs), tuple(ready)),
     )
     finished = False
     try:
+        if ready:
+            with without_ctrl_c():  # a worker started now inherits Ctrl-C held back
+                for _ in range(jobs):  # a task each while none is idle: every worker starts
+                    pool.submit(int)
         yield Workers(pool, jobs)
         finished = True
     finally:
@@ -296,12 +302,17 @@ def give_back() -> None:
             ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-def _start(together: Any) -> None:
+def _start(together: Any, ready: tuple[str, ...]) -> None:
     """In a worker: leave Ctrl-C to the parent, which stops the workers; keep the barrier
-    of :func:`on_each_worker`; keep the memory tasks free for the next (:func:`keep_freed`)."""
+    of :func:`on_each_worker`; keep the memory tasks free for the next (:func:`keep_freed`);
+    import the modules ``ready`` names."""
+    import importlib
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _TOGETHER[:] = [together]
     keep_freed()
+    for module in ready:
+        importlib.import_module(module)
 
 
 _HEAP_BLOCK = 32 << 20
