@@ -55,3 +55,34 @@ def test_tasks_ahead_without_workers_run_here_when_taken() -> None:
     assert ran == []
     assert [n for n, _ in results] == [0, 1, 2]
     assert ran == [0, 1, 2]
+
+
+def test_workers_keep_what_a_task_freed_for_the_next() -> None:
+    """A worker's collector looks for cycles far less often than Python's default (700 new
+    containers), so that a partition's millions of short-lived objects do not set it off
+    thousands of times; this process is left as it was."""
+    import gc
+
+    here = gc.get_threshold()
+    with partition_pool(2) as pool:
+        assert pool is not None
+        thresholds = on_each_worker(pool, gc.get_threshold, "a.csv")
+    assert {t[0] for t in thresholds} == {50_000}
+    assert gc.get_threshold() == here
+
+
+def test_workers_started_ready_import_the_modules_at_once() -> None:
+    """With ``ready``, both workers are started before any task comes, each importing the
+    modules named, so that the first partitions do not wait for them."""
+
+    with partition_pool(2, ready=("json.tool",)) as pool:
+        assert pool is not None
+        assert len(pool.executor._processes) == 2  # started, not on demand
+        loaded = on_each_worker(pool, _json_tool_loaded, "a.csv")
+    assert loaded == [True, True]
+
+
+def _json_tool_loaded() -> bool:
+    import sys
+
+    return "json.tool" in sys.modules

@@ -955,7 +955,7 @@ def _streamed(
     when the returns are validated in memory, as they are when ``whole`` (a corrections file,
     a sample list, a villages table or back-checks need every row at once). ``sizes`` are
     the rows of a partition and the worker processes asked for (``None``: the defaults)."""
-    from .validate.stream_pool import default_jobs
+    from .validate.stream_pool import default_jobs, keep_freed
     from .validate.stream_writing import validate_streamed
     from .validate.streamed import (
         PARTITION_ROWS,
@@ -975,6 +975,7 @@ def _streamed(
         return None
     if partition_rows is None and not large:
         return None
+    keep_freed()  # this process is the command's own: a partition's memory serves the next
     try:
         return validate_streamed(
             instrument, paths, outdir, partition_rows=partition_rows or PARTITION_ROWS,

@@ -32,7 +32,22 @@ from .stream_result import STREAMED_OUTPUTS, StreamedValidation
 from .stream_split import LateFindings, write_partitions
 from .streamed import PARTITION_ROWS, Partitions
 
-__all__ = ["STREAMED_OUTPUTS", "StreamedValidation", "validate_streamed"]
+__all__ = ["STREAMED_OUTPUTS", "TASK_MODULES", "StreamedValidation", "validate_streamed"]
+
+TASK_MODULES = (
+    "pandas",
+    "pyarrow.csv",
+    "pyarrow.compute",
+    "pandera.pandas",
+    "villagesurvey.validate.range_tasks",
+    "villagesurvey.validate.cascades",
+    "villagesurvey.validate.explain",
+    "villagesurvey.validate.hfc",
+    "villagesurvey.validate.row_hashes",
+    "villagesurvey.validate.schema",
+)
+"""What a worker's first task would import: each worker imports them as it starts, while
+this process lays out the head of the first file."""
 
 
 DISK_PER_CSV_BYTE = 6
@@ -115,18 +130,19 @@ def validate_streamed(
     say = stage if stage is not None else _silent
     _check_room(paths, Path(outdir))
     shown = display_names(list(paths))
-    rosters = empty_rosters(instrument, outlier_factor)
+    codes = [roster.code for roster in instrument.rosters]
     kinds = ("clean", "quarantine", "dropped")
-    extra = tuple(f"{kind}_{code}.csv" for code in rosters for kind in kinds)
+    extra = tuple(f"{kind}_{code}.csv" for code in codes for kind in kinds)
     folder = Path(outdir)
-    stems = ("clean", "quarantine", *(f"{k}_{c}" for c in rosters for k in kinds[:2]))
+    stems = ("clean", "quarantine", *(f"{k}_{c}" for c in codes for k in kinds[:2]))
     parquet = tuple(f"{stem}.parquet" for stem in stems)
     names = (*OUTPUTS, *extra, *parquet, "issues.parquet")  # an earlier set's go with it
     with (
         output_lock(folder),
         output_set(folder, names, "summary.json") as staging,
-        partition_pool(jobs) as pool,
+        partition_pool(jobs, ready=TASK_MODULES) as pool,  # the workers start importing now
     ):
+        rosters = empty_rosters(instrument, outlier_factor)
         parts = Partitions(instrument, staging / ".partitions", pool=pool)
         files = []
         for path in paths:
