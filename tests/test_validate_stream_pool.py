@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from villagesurvey.validate.stream_pool import (
     ahead,
     idle,
@@ -57,18 +59,25 @@ def test_tasks_ahead_without_workers_run_here_when_taken() -> None:
     assert ran == [0, 1, 2]
 
 
-def test_workers_keep_what_a_task_freed_for_the_next() -> None:
+def test_workers_keep_what_a_task_freed_for_the_next(monkeypatch: pytest.MonkeyPatch) -> None:
     """A worker's collector looks for cycles far less often than Python's default (700 new
     containers), so that a partition's millions of short-lived objects do not set it off
     thousands of times; this process is left as it was."""
     import gc
 
+    monkeypatch.delenv("MIMALLOC_PURGE_DELAY", raising=False)  # not inherited from here
     here = gc.get_threshold()
     with partition_pool(2) as pool:
         assert pool is not None
         thresholds = on_each_worker(pool, gc.get_threshold, "a.csv")
+        delays = on_each_worker(pool, _purge_delay, "a.csv")
     assert {t[0] for t in thresholds} == {50_000}
     assert gc.get_threshold() == here
+    assert delays == ["-1", "-1"]  # Arrow's allocator keeps its pages too
+
+
+def _purge_delay() -> str | None:
+    return os.environ.get("MIMALLOC_PURGE_DELAY")
 
 
 def test_workers_started_ready_import_the_modules_at_once() -> None:

@@ -334,13 +334,17 @@ def keep_freed() -> None:
     new pages the system zeroes again (on the 10,000,000-row census, 2 to 3 million page
     faults and a fifth of the CPU time in the kernel). Here blocks up to 32 MiB come from the
     heap, which keeps up to 1 GiB free at its top (:func:`idle` still gives it back between
-    the passes). Python's collector looks for cycles after 50,000 new containers rather than
-    700: a partition makes millions of short-lived ones.
+    the passes). Arrow's allocator (mimalloc) likewise keeps what it freed, when Arrow is
+    not loaded yet (``MIMALLOC_PURGE_DELAY=-1`` unless set: it gives pages back 10 ms after
+    they are freed otherwise): on the census, 287,000 page faults against 622,000, for about
+    400 MiB more at the peak of two workers. Python's collector looks for cycles after
+    50,000 new containers rather than 700: a partition makes millions of short-lived ones.
     """
     import ctypes
     import gc
     import sys
 
+    os.environ.setdefault("MIMALLOC_PURGE_DELAY", "-1")
     gc.set_threshold(_YOUNG_OBJECTS, *gc.get_threshold()[1:])
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
