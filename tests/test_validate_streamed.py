@@ -438,3 +438,38 @@ def test_large_returns_with_corrections_say_they_are_validated_in_memory(
     result = CliRunner().invoke(main, args)
     assert result.exit_code in (0, 1), result.output
     assert "note: validating in memory, not in partitions: --corrections" in result.stderr
+
+
+def test_a_script_without_the_main_guard_stops_in_one_line_per_worker(tmp_path: Path) -> None:
+    """A script that starts workers at its top: each worker, importing it, would start
+    workers again. Each stops in one line saying why, the run stops with its error, and no
+    worker prints a traceback."""
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "from pathlib import Path\n"
+        "from villagesurvey.errors import ReturnsError\n"
+        "from villagesurvey.instrument import load_instrument\n"
+        "from villagesurvey.validate.stream_writing import validate_streamed\n"
+        f"instrument = load_instrument({str(INSTRUMENT)!r})\n"
+        "try:\n"
+        f"    validate_streamed(instrument, [Path({str(ROOT / 'sample_data' / 'truth.csv')!r})],\n"
+        "                      Path('out'), partition_rows=10, jobs=2)\n"
+        "except ReturnsError as error:\n"
+        "    print(error)\n",
+        encoding="utf-8",
+    )
+    source = str(ROOT / "src")
+    path = os.pathsep.join(p for p in (source, os.environ.get("PYTHONPATH")) if p)
+    done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "PYTHONPATH": path})  # fmt: skip
+    assert "Traceback" not in done.stderr, done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 2
+    assert all("asked to start workers again" in line for line in lines)
+    assert "if __name__ ==" in lines[0]
+    assert done.stdout.startswith("truth.csv: a worker process checking it stopped")
+    assert not (tmp_path / "out").exists()

@@ -53,6 +53,7 @@ __all__ = [
     "idle",
     "in_order",
     "keep_freed",
+    "not_while_starting",
     "on_each_worker",
     "partition_pool",
 ]
@@ -154,6 +155,30 @@ def partition_pool(jobs: int, ready: Sequence[str] = ()) -> Iterator[Workers | N
         if not finished:
             _stop(pool)
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def not_while_starting() -> None:
+    """Stop, in one line, a worker process that is starting when the script that started
+    its pool asks for workers again as the worker imports it (a script without the
+    ``if __name__ == "__main__":`` guard): the run that started it then stops with a
+    :class:`.ReturnsError` saying so, without a traceback from each worker.
+
+    Raises
+    ------
+    SystemExit
+        In a process of :mod:`multiprocessing` still starting (importing its parent's
+        script); nowhere else.
+    """
+    import multiprocessing
+    import sys
+
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        sys.stderr.write(
+            "villagesurvey: a worker process stopped: importing the script that started it, "
+            "it was asked to start workers again (call validate_streamed under "
+            "'if __name__ == \"__main__\":')\n"
+        )
+        raise SystemExit(1)
 
 
 def in_order(

@@ -27,7 +27,7 @@ from .csv_stream import StreamedFile
 from .export_repeats import no_repeat_tables
 from .findings import Findings
 from .result import FileReport, Validation
-from .stream_pool import partition_pool
+from .stream_pool import not_while_starting, partition_pool
 from .stream_result import STREAMED_OUTPUTS, StreamedValidation
 from .stream_split import LateFindings, write_partitions
 from .streamed import PARTITION_ROWS, Partitions
@@ -127,6 +127,8 @@ def validate_streamed(
 
     if table_format not in FORMATS or (partition_by is not None and table_format != "parquet"):
         raise OptionError(f"cannot write {table_format!r} tables split by {partition_by!r}")
+    if jobs > 1:
+        not_while_starting()  # a worker importing a script that validates at its top
     say = stage if stage is not None else _silent
     _check_room(paths, Path(outdir))
     shown = display_names(list(paths))
