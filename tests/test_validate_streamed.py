@@ -442,8 +442,8 @@ def test_large_returns_with_corrections_say_they_are_validated_in_memory(
 
 def test_a_script_without_the_main_guard_stops_in_one_line_per_worker(tmp_path: Path) -> None:
     """A script that starts workers at its top: each worker, importing it, would start
-    workers again. Each stops in one line saying why, the run stops with its error, and no
-    worker prints a traceback."""
+    workers again. Each stops in one line saying why (unless the run stopped it first), the
+    run stops with its error, and no worker prints a traceback."""
     import os
     import subprocess
     import sys
@@ -468,7 +468,7 @@ def test_a_script_without_the_main_guard_stops_in_one_line_per_worker(tmp_path: 
                           text=True, timeout=120, env={**os.environ, "PYTHONPATH": path})  # fmt: skip
     assert "Traceback" not in done.stderr, done.stderr
     lines = done.stderr.splitlines()
-    assert len(lines) == 2
+    assert 1 <= len(lines) <= 2  # a worker may be stopped by the run before it says it
     assert all("asked to start workers again" in line for line in lines)
     assert "if __name__ ==" in lines[0]
     assert done.stdout.startswith("truth.csv: a worker process checking it stopped")
