@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..instrument import Instrument
-from .dask_tasks import Checked, groups_of, hash_frame, rows_of, shared_records, values_of
+from .dask_tasks import Checked, groups_of, hash_frame, shared_records, values_of
 
 if TYPE_CHECKING:
     import numpy as np
@@ -44,10 +44,9 @@ def find_copies(
         The same without the hashes, here.
     """
     import numpy as np
-    import pandas as pd
 
-    from .duplicates import find_duplicates
-    from .result import FILE, PROVENANCE, ROW
+    from .duplicates import copies_among
+    from .partition_check import rows_of
 
     wanted = _shared_records(client, checked) if checked else np.zeros(0, dtype=np.int64)
     asks = []
@@ -55,13 +54,7 @@ def find_copies(
         inside = wanted[(wanted >= small.first) & (wanted < small.first + small.size)]
         if len(inside):
             asks.append(client.submit(rows_of, small.path, inside, pure=False))
-    if not asks:
-        return _no_copies()
-    pieces = client.gather(asks)
-    typed = pd.concat([typed for typed, _ in pieces])
-    raw = pd.concat([raw for _, raw in pieces])
-    where = raw[FILE] + " row " + raw[ROW].astype(str)
-    return find_duplicates(instrument, typed, where, raw[PROVENANCE["submission"]])
+    return copies_among(instrument, client.gather(asks) if asks else [])
 
 
 def _shared_records(client: Client, checked: list[Future]) -> np.ndarray:
@@ -93,12 +86,6 @@ def _shared_records(client: Client, checked: list[Future]) -> np.ndarray:
     )
     records: pd.Series = client.compute(shared, sync=True)
     return np.sort(records.to_numpy(dtype=np.int64))
-
-
-def _no_copies() -> pd.DataFrame:
-    import pandas as pd
-
-    return pd.DataFrame(columns=["record", "column", "value", "check", "message"], dtype=object)
 
 
 def find_outliers(

@@ -124,14 +124,6 @@ def values_of(checked: Checked, code: str) -> np.ndarray:
     return checked.keeps.values[code]
 
 
-def rows_of(path: str, wanted: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The typed rows and their file, row and submission, of the records ``wanted``."""
-    from .result import FILE, PROVENANCE, ROW
-
-    waiting = waiting_at(path)
-    return waiting.typed.loc[wanted], waiting.own.loc[wanted, [FILE, ROW, PROVENANCE["submission"]]]
-
-
 @dataclasses.dataclass
 class Written:
     """What a write task wrote of a partition, and its counts."""

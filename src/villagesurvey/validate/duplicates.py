@@ -15,9 +15,27 @@ from ..instrument import Instrument
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["find_duplicates"]
+__all__ = ["copies_among", "find_duplicates"]
 
 _SHOWN = 8
+
+
+def copies_among(
+    instrument: Instrument, pieces: list[tuple[pd.DataFrame, pd.DataFrame]]
+) -> pd.DataFrame:
+    """:func:`find_duplicates` of rows read back from waiting partitions (the rows whose hash
+    another row shares): each piece is their typed rows and their file, row and submission
+    (:func:`.partition_check.rows_of`); no findings for no pieces."""
+    import pandas as pd
+
+    from .result import FILE, PROVENANCE, ROW
+
+    if not pieces:
+        return pd.DataFrame(columns=["record", "column", "value", "check", "message"], dtype=object)
+    typed = pd.concat([typed for typed, _ in pieces])
+    raw = pd.concat([raw for _, raw in pieces])
+    where = raw[FILE] + " row " + raw[ROW].astype(str)
+    return find_duplicates(instrument, typed, where, raw[PROVENANCE["submission"]])
 
 
 def find_duplicates(

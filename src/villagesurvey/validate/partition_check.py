@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BLANK_GROUP", "OWN", "CheckedPartition", "Keeps", "Waiting", "check_partition",
-    "own_columns", "waiting_at",
+    "own_columns", "rows_of", "waiting_at",
 ]  # fmt: skip
 
 OWN = frozenset({FILE, SHEET, ROW, LANGUAGE, TYPED, *PROVENANCE.values()})
@@ -182,6 +182,13 @@ def waiting_at(path: str | Path) -> Waiting:
 
     loaded: Waiting = mapped_pickle.load(path)
     return loaded
+
+
+def rows_of(path: str | Path, wanted: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The typed rows of the records ``wanted`` of the partition waiting at ``path``, and
+    their file, row and submission: what :func:`.duplicates.copies_among` judges."""
+    waiting = waiting_at(path)
+    return waiting.typed.loc[wanted], waiting.own.loc[wanted, [FILE, ROW, PROVENANCE["submission"]]]
 
 
 def check_partition(instrument: Instrument, piece: Return, first: int = 0) -> CheckedPartition:

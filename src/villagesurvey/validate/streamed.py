@@ -71,8 +71,7 @@ from . import mapped_pickle
 from .csv_stream import NotStreamableError, StreamedFile, csv_partitions
 from .findings import Findings
 from .layout import Return
-from .partition_check import Keeps, waiting_at
-from .result import PROVENANCE
+from .partition_check import Keeps
 from .stream_duplicates import append_hashes
 from .stream_outliers import Judging, judging, streamed_outliers
 from .stream_pool import Shared, Workers, ahead, idle, in_order
@@ -290,29 +289,21 @@ class Partitions:
 
     def _duplicates(self, sharing: Iterator[tuple[str, np.ndarray]] | None) -> pd.DataFrame:
         import numpy as np
-        import pandas as pd
 
-        from .duplicates import find_duplicates
-        from .result import FILE, ROW
+        from .duplicates import copies_among
+        from .partition_check import rows_of
         from .stream_duplicates import records
 
         if sharing is None:
-            return _no_duplicates()
+            return copies_among(self.instrument, [])
         answers, keys = (found for _, found in sharing)
         wanted = records(self.folder / "hashes")[np.union1d(answers, keys)]
-        rows, raws = [], []
+        pieces = []
         for part in self.parts:
             inside = wanted[(wanted >= part.first) & (wanted < part.first + part.size)]
-            if len(inside):
-                waiting = waiting_at(part.path)
-                rows.append(waiting.typed.loc[inside])  # a total row has no hash: never wanted
-                raws.append(waiting.own.loc[inside, [FILE, ROW, PROVENANCE["submission"]]])
-        if not rows:
-            return _no_duplicates()
-        typed = pd.concat(rows)
-        raw = pd.concat(raws)
-        where = raw[FILE] + " row " + raw[ROW].astype(str)
-        return find_duplicates(self.instrument, typed, where, raw[PROVENANCE["submission"]])
+            if len(inside):  # a total row has no hash: never wanted
+                pieces.append(rows_of(part.path, inside))
+        return copies_among(self.instrument, pieces)
 
     def outliers(self, factor: float) -> pd.DataFrame:
         """Outliers of the whole batch (those of :func:`.hfc.outliers_of`), each column
@@ -378,12 +369,6 @@ class _Relay(Findings):
     def take(self) -> Held:
         held, self._held = Held(self._held), []
         return held
-
-
-def _no_duplicates() -> pd.DataFrame:
-    import pandas as pd
-
-    return pd.DataFrame(columns=["record", "column", "value", "check", "message"], dtype=object)
 
 
 def stream_paths(sources: Sequence[str | Path]) -> list[Path] | None:
