@@ -12,13 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from villagesurvey.validate.stream_duplicates import (
-    MIX,
-    append_hashes,
-    records,
-    repeated,
-    shared_task,
-)
+from villagesurvey.validate.stream_duplicates import MIX, repeated, shared_task
+from villagesurvey.validate.waiting_keeps import gathered, wait_keeps
 
 _HASHES = st.lists(st.sampled_from([0, 1, 2, 2**63, 2**64 - 1, 12345]), max_size=40)
 
@@ -39,6 +34,11 @@ def _keeps(first: int, rows: list[tuple[int, int, int, bool]]) -> SimpleNamespac
         submitted=np.array(submitted, dtype=np.uint64),
         keys=np.array(keys, dtype=np.uint64),
         complete=np.array(complete, dtype=bool),
+        groups=np.zeros(0, dtype=np.int64),
+        sound_records=np.zeros(0, dtype=np.int64),
+        submissions=False,
+        group_keys=[],
+        group_labels=[],
     )
 
 
@@ -57,10 +57,10 @@ def test_shared_rows_are_those_of_the_hashes_held_in_memory(
     submissions: bool,
 ) -> None:
     folder = tmp_path_factory.mktemp("hashes")
-    held, first = [], 10
+    held, files, first = [], [], 10
     for rows in parts:
         keeps = _keeps(first, rows)
-        append_hashes(folder, keeps)  # type: ignore[arg-type]
+        files.append(wait_keeps(keeps, folder / f"{first}", []).file)  # type: ignore[arg-type]
         held.append(keeps)
         first += len(rows) + 3  # records have gaps where rows are blank
     answers = np.concatenate([k.answers for k in held])
@@ -71,8 +71,9 @@ def test_shared_rows_are_those_of_the_hashes_held_in_memory(
     maybe = pd.Series(answers).duplicated(keep=False).to_numpy().copy()
     maybe[complete] |= pd.Series(keys[complete]).duplicated(keep=False).to_numpy()
     found = np.union1d(
-        shared_task(folder, "answers", submissions), shared_task(folder, "keys", submissions)
+        shared_task(files, "answers", submissions), shared_task(files, "keys", submissions)
     )
     assert (
-        records(folder)[found].tolist() == np.concatenate([k.records for k in held])[maybe].tolist()
+        gathered(files, "records")[found].tolist()
+        == np.concatenate([k.records for k in held])[maybe].tolist()
     )

@@ -16,6 +16,7 @@ from villagesurvey.validate.partition_check import BLANK_GROUP, Keeps
 from villagesurvey.validate.stream_outliers import judge_task
 from villagesurvey.validate.stream_pool import Workers, partition_pool
 from villagesurvey.validate.streamed import Partition, Partitions
+from villagesurvey.validate.waiting_keeps import wait_keeps
 
 from .test_validate_hfc import _fences_by_numpy
 
@@ -69,21 +70,20 @@ def _partitions(instrument: Any, folder: Path, pool: Workers | None, batch: dict
         met = list(dict.fromkeys(batch["codes"][first:end].tolist()))  # in order first met
         at = {group: n for n, group in enumerate(met)}
         records = batch["records"][first:end]
-        parts._keep(
-            Keeps(
-                records=records,
-                answers=records.astype(np.uint64),  # no duplicates
-                submitted=np.zeros(len(records), dtype=np.uint64),
-                keys=records.astype(np.uint64),
-                complete=np.ones(len(records), dtype=bool),
-                submissions=False,
-                group_keys=[BLANK_GROUP if g == batch["blank"] else f"V{g:04d}" for g in met],
-                group_labels=[batch["labels"][g] for g in met],
-                groups=np.array([at[g] for g in batch["codes"][first:end].tolist()], np.intp),
-                sound_records=records,
-                values={code: v[first:end] for code, v in batch["values"].items()},
-            )
+        keeps = Keeps(
+            records=records,
+            answers=records.astype(np.uint64),  # no duplicates
+            submitted=np.zeros(len(records), dtype=np.uint64),
+            keys=records.astype(np.uint64),
+            complete=np.ones(len(records), dtype=bool),
+            submissions=False,
+            group_keys=[BLANK_GROUP if g == batch["blank"] else f"V{g:04d}" for g in met],
+            group_labels=[batch["labels"][g] for g in met],
+            groups=np.array([at[g] for g in batch["codes"][first:end].tolist()], np.intp),
+            sound_records=records,
+            values={code: v[first:end] for code, v in batch["values"].items()},
         )
+        parts._keep(wait_keeps(keeps, folder / f"{first}.keeps", outlier_columns(instrument)))
         parts.parts.append(Partition("census.csv", first, end - first, folder / "x"))
     return parts
 
@@ -110,7 +110,7 @@ def test_each_column_is_judged_by_a_worker_as_this_process_judges_it(
         watched = _Watched(started.executor)
         pool = Workers(watched, started.jobs)  # type: ignore[arg-type]
         copies, there = _partitions(instrument, tmp_path / "there", pool, batch).reductions(3.0)
-    judged = [arguments[3] for function, arguments in watched.tasks if function is judge_task]
+    judged = [arguments[4] for function, arguments in watched.tasks if function is judge_task]
     assert judged == outlier_columns(instrument)  # every column, once, through the pool
     assert copies.empty
     assert len(there) > 100

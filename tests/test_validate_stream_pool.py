@@ -1,15 +1,17 @@
 """The worker processes of the streamed path (:mod:`villagesurvey.validate.stream_pool`):
 between the passes every worker, not just the ones that happen to be free, gives back the
-memory it freed."""
+memory it freed; work beside a block runs in a thread (:func:`alongside`)."""
 
 from __future__ import annotations
 
 import os
+import threading
 
 import pytest
 
 from villagesurvey.validate.stream_pool import (
     ahead,
+    alongside,
     idle,
     in_order,
     on_each_worker,
@@ -95,3 +97,25 @@ def _json_tool_loaded() -> bool:
     import sys
 
     return "json.tool" in sys.modules
+
+
+def test_work_alongside_runs_while_the_block_runs_and_its_error_comes_after() -> None:
+    started, block_done = threading.Event(), threading.Event()
+    seen: list[bool] = []
+
+    def work() -> None:
+        started.set()
+        seen.append(block_done.wait(timeout=10))  # still running when the block ends
+
+    with alongside(work):
+        assert started.wait(timeout=10)  # begun before the block is over
+        block_done.set()
+    assert seen == [True]  # and done when the block is left
+
+    def fails() -> None:
+        raise OSError("cannot delete")
+
+    after: list[str] = []
+    with pytest.raises(OSError, match="cannot delete"), alongside(fails):
+        after.append("block")
+    assert after == ["block"]  # the block ran in full before the error

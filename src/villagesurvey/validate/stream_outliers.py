@@ -1,9 +1,11 @@
 """The outliers of the streamed path: the workers judge the columns, a column each.
 
-Each outlier column's answers wait in the staging folder as float64 (``outliers/<n>``), and
-the group and record number of each row as int64 (``outliers/groups``, ``outliers/records``),
-appended partition after partition (:class:`.streamed.Partitions`). :func:`judge_task` reads
-one column, and the groups memory-mapped, and judges it (:func:`.hfc.judge_column`: its
+Each outlier column's answers wait beside each partition as float64, written by the process
+that checked it (:mod:`.waiting_keeps`); the group of each record (numbered in the order of
+the batch) and the record wait in the staging folder as int64 (``outliers/groups``,
+``outliers/records``), written by :class:`.streamed.Partitions` once every partition is
+checked. :func:`judge_task` reads one column of every partition, and the groups
+memory-mapped, and judges it (:func:`.hfc.judge_column`: its
 fences by group, the answers beyond them), in a worker process (or this one, with one job).
 :func:`streamed_outliers` hands every column to the workers at once and writes the warnings
 from their results, taken in the order of the columns (:func:`.hfc.outlier_rows`), reading
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from .hfc import ColumnOutliers, judge_column, outlier_rows
 from .stream_pool import ahead
+from .waiting_keeps import KeptFile, gathered
 
 if TYPE_CHECKING:
     import numpy as np
@@ -34,12 +37,16 @@ Judging = Iterator[tuple[str, ColumnOutliers]]
 
 
 def judge_task(
-    instrument: Shared[Instrument], folder: Path, number: int, code: str, factor: float
+    instrument: Shared[Instrument],
+    folder: Path,
+    files: Sequence[KeptFile],
+    number: int,
+    code: str,
+    factor: float,
 ) -> ColumnOutliers:
-    """Judge column ``code`` (the ``number``-th outlier column) from the files in ``folder``."""
-    import numpy as np
-
-    values = np.fromfile(folder / f"{number}", dtype=np.float64)
+    """Judge column ``code`` (the ``number``-th outlier column): its answers read from the
+    partitions' ``files``, the groups from ``folder``."""
+    values = gathered(files, number)
     return judge_column(instrument.value, code, values, mapped(folder / "groups"), factor)
 
 
@@ -56,6 +63,7 @@ def judging(
     pool: Workers | None,
     instrument: Shared[Instrument],
     folder: Path,
+    files: Sequence[KeptFile],
     columns: Sequence[str],
     factor: float,
     name: str,
@@ -65,7 +73,7 @@ def judging(
     ``name`` names the files read, should a worker die.
     """
     tasks = (
-        (code, judge_task, (instrument, folder, number, code, factor))
+        (code, judge_task, (instrument, folder, files, number, code, factor))
         for number, code in enumerate(columns)
     )
     return ahead(pool, tasks, lambda _: name)

@@ -48,6 +48,7 @@ __all__ = [
     "Shared",
     "Workers",
     "ahead",
+    "alongside",
     "default_jobs",
     "give_back",
     "idle",
@@ -349,6 +350,19 @@ _HEAP_KEPT = 1 << 30
 
 _YOUNG_OBJECTS = 50_000
 """Container objects made before Python's collector looks for cycles among the young ones."""
+
+
+@contextlib.contextmanager
+def alongside(function: Callable[..., object], *arguments: Any) -> Iterator[None]:
+    """Run ``function(*arguments)`` in a thread of this process while the block runs (work
+    the kernel does, such as deleting files, beside work in Python); its error, if any, is
+    raised once both are done."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as thread:
+        done = thread.submit(function, *arguments)
+        yield
+    done.result()
 
 
 def keep_freed() -> None:

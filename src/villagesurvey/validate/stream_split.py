@@ -33,7 +33,6 @@ from .capped_issues import Heads, add_heads
 from .checking import check_rows, locate_findings
 from .findings import Findings
 from .issue_pieces import IssuePiece, assemble_issues, issue_piece
-from .issues_book import write_issues_book
 from .parquet_tables import ParquetPieces, table_name
 from .result import NOT_READ, FileReport, Validation
 from .stream_pool import Shared, in_order
@@ -78,8 +77,10 @@ def write_partitions(
     *,
     table_format: str = "csv",
     partition_by: str | None = None,
-) -> StreamedValidation:
-    """Split every partition into clean and quarantine; write them, the issues and audit.
+) -> tuple[StreamedValidation, Heads]:
+    """Split every partition into clean and quarantine; write them, the issues and audit;
+    give back the counts and the first findings of each check (for issues.xlsx:
+    :func:`.issues_book.write_issues_book`).
 
     The clean and quarantine tables are CSV or, with ``table_format="parquet"``, Parquet
     (split by ``partition_by``, see :class:`.parquet_tables.ParquetPieces`); the CSV files
@@ -162,8 +163,7 @@ def write_partitions(
     every: Heads = {}
     for file in sorted(heads):  # in the order of issues.csv
         add_heads(every, heads[file])
-    write_issues_book(staging / "issues.xlsx", result, every, tally)
-    return result
+    return result, every
 
 
 def count_rows(

@@ -26,8 +26,9 @@ from .findings import Findings
 from .issue_pieces import IssuePiece, issue_piece
 from .layout import Return
 from .parquet_tables import text_table
-from .partition_check import Keeps, check_partition, waiting_at
+from .partition_check import check_partition, waiting_at
 from .stream_result import PartValidation
+from .waiting_keeps import Kept, wait_keeps
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,14 +64,15 @@ class Checked:
         Its findings without a record.
     provenance : set of str
         The provenance columns it has values in.
-    keeps : Keeps
-        What the checks across rows need.
+    kept : Kept
+        What the checks across rows need: their arrays wait beside the partition
+        (:mod:`.waiting_keeps`).
     """
 
     size: int
     unlocated: pd.DataFrame
     provenance: set[str]
-    keeps: Keeps
+    kept: Kept
 
 
 def check_task(
@@ -94,11 +96,15 @@ def checked_waiting(
 ) -> Checked:
     """Check a partition laid out (:func:`.partition_check.check_partition`), leave what
     waits for the split at ``path`` (``slim``: the rows as read of the records with a
-    finding only, see :meth:`.partition_check.CheckedPartition.wait`), and give back what
-    the parent keeps."""
+    finding only, see :meth:`.partition_check.CheckedPartition.wait`) and what the checks
+    across rows need beside it (:func:`.waiting_keeps.wait_keeps`), and give back what the
+    parent keeps."""
+    from .hfc import outlier_columns
+
     checked = check_partition(instrument, laid, first=first)
     checked.wait(path, slim=slim)
-    return Checked(len(checked.raw), checked.unlocated, checked.provenance, checked.keeps)
+    kept = wait_keeps(checked.keeps, path.with_suffix(".keeps"), outlier_columns(instrument))
+    return Checked(len(checked.raw), checked.unlocated, checked.provenance, kept)
 
 
 @dataclass

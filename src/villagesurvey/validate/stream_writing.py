@@ -27,7 +27,7 @@ from .csv_stream import StreamedFile
 from .export_repeats import no_repeat_tables
 from .findings import Findings
 from .result import FileReport, Validation
-from .stream_pool import not_while_starting, partition_pool
+from .stream_pool import alongside, not_while_starting, partition_pool
 from .stream_result import STREAMED_OUTPUTS, StreamedValidation
 from .stream_split import LateFindings, write_partitions
 from .streamed import PARTITION_ROWS, Partitions
@@ -120,6 +120,7 @@ def validate_streamed(
     """
     from ..tables.csv_file import write_csv
     from . import hfc
+    from .issues_book import write_issues_book
     from .output_names import OUTPUTS
     from .parquet_tables import FORMATS, write_roster_tables
     from .run import display_names
@@ -157,14 +158,15 @@ def validate_streamed(
         factor = outlier_factor if outlier_factor is not None else hfc.IQR_FACTOR
         late = LateFindings(*parts.reductions(factor))
         say(f"writing {outdir}")
-        result, _ = written_in_line_ends(
+        (result, heads), _ = written_in_line_ends(
             lambda crlf: write_partitions(staging, parts, files, late, rosters, show_pii, crlf,
                                           table_format=table_format, partition_by=partition_by)
         )  # fmt: skip
-        shutil.rmtree(parts.folder)
-        write_roster_tables(staging, rosters, table_format, partition_by)
-        write_csv(staging / "dropped.csv", result.dropped)
-        write_summary(staging / "summary.json", result, table_format, partition_by)
+        with alongside(shutil.rmtree, parts.folder):  # the kernel frees them meanwhile
+            write_issues_book(staging / "issues.xlsx", result, heads, result.tally)
+            write_roster_tables(staging, rosters, table_format, partition_by)
+            write_csv(staging / "dropped.csv", result.dropped)
+            write_summary(staging / "summary.json", result, table_format, partition_by)
     return result
 
 

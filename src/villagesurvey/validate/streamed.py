@@ -39,9 +39,10 @@ Where each step runs (:mod:`.stream_pool`): the worker processes (``jobs`` of th
 one job: then this process) read, parse, lay out and check the partitions, and write what
 waits, and, between the passes, find the rows that share a hash
 (:func:`.stream_duplicates.shared_task`) and judge the outlier columns, a column per task
-(:func:`.stream_outliers.judge_task`); this process cuts each file into byte ranges, keeps
-what the reductions need, reads back and judges the rows that share a hash, and writes the
-outliers' warnings from the workers' results, in the order of the columns. This process
+(:func:`.stream_outliers.judge_task`), and leave beside each partition the arrays those
+need (:mod:`.waiting_keeps`); this process cuts each file into byte ranges, numbers the
+groups, reads back and judges the rows that share a hash, and writes the outliers' warnings
+from the workers' results, in the order of the columns. This process
 reads each file once from start to end, for its SHA-256 and to cut it: it lays out the
 file's head (the header row, the headers and the language, found as in the whole file),
 hands the head's respondents to the workers
@@ -71,11 +72,10 @@ from . import mapped_pickle
 from .csv_stream import NotStreamableError, StreamedFile, csv_partitions
 from .findings import Findings
 from .layout import Return
-from .partition_check import Keeps
-from .stream_duplicates import append_hashes
 from .stream_outliers import Judging, judging, streamed_outliers
 from .stream_pool import Shared, Workers, ahead, idle, in_order
 from .stream_tasks import Checked, check_task
+from .waiting_keeps import Kept, KeptFile
 
 if TYPE_CHECKING:
     import numpy as np
@@ -146,6 +146,7 @@ class Partitions:
     _groups: dict[Any, int] = field(default_factory=dict)
     _labels: list[Any] = field(default_factory=list)
     _columns: list[str] = field(default_factory=list)
+    _kept: list[tuple[KeptFile, np.ndarray]] = field(default_factory=list)
     pool: Workers | None = None
     _shared: Shared[Instrument] | None = None
     _laid: int = 0
@@ -155,7 +156,6 @@ class Partitions:
 
         self._columns = outlier_columns(self.instrument)
         (self.folder / "outliers").mkdir(parents=True)
-        (self.folder / "hashes").mkdir()
 
     def read(self, streamed: StreamedFile, rows: int, stage: Callable[[str], None]) -> None:
         """Check every partition of one CSV file (in the workers of :attr:`pool`, if any).
@@ -234,31 +234,24 @@ class Partitions:
         if len(checked.unlocated):
             self.findings.add_frame(checked.unlocated)
         self.provenance |= checked.provenance
-        self._keep(checked.keeps)
+        self._keep(checked.kept)
         self.parts.append(part)
         self.records = part.first + checked.size
         self.rows += checked.size
 
-    def _keep(self, keeps: Keeps) -> None:
+    def _keep(self, kept: Kept) -> None:
+        """Number the partition's groups in the batch's order; its arrays wait on disk."""
         import numpy as np
 
-        self._submissions |= keeps.submissions
-        self._hashed |= bool(len(keeps.records))
-        append_hashes(self.folder / "hashes", keeps)
-        number = np.empty(len(keeps.group_keys), dtype=np.int64)
-        for i, (key, label) in enumerate(zip(keeps.group_keys, keeps.group_labels, strict=True)):
+        self._submissions |= kept.submissions
+        self._hashed |= bool(kept.file.hashed)
+        number = np.empty(len(kept.group_keys), dtype=np.int64)
+        for i, (key, label) in enumerate(zip(kept.group_keys, kept.group_labels, strict=True)):
             at = self._groups.setdefault(key, len(self._groups))
             if at == len(self._labels):
                 self._labels.append(label)
             number[i] = at
-        folder = self.folder / "outliers"
-        with open(folder / "groups", "ab") as out:
-            number[keeps.groups].astype(np.int64).tofile(out)
-        with open(folder / "records", "ab") as out:
-            keeps.sound_records.tofile(out)
-        for n, code in enumerate(self._columns):
-            with open(folder / f"{n}", "ab") as out:
-                keeps.values[code].tofile(out)
+        self._kept.append((kept.file, number))
 
     def reductions(self, factor: float) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The duplicates and the outliers of the whole batch, every task handed to the
@@ -273,8 +266,9 @@ class Partitions:
         sharing = self._sharing()
         judged = self._judging(factor)
         found = self._duplicates(sharing), self._outliers(judged, factor)
-        for name in ("hashes", "outliers"):  # read: their memory to the split's writing
-            shutil.rmtree(self.folder / name)
+        shutil.rmtree(self.folder / "outliers")  # read: their memory to the split's writing
+        for file, _ in self._kept:
+            file.path.unlink()
         return found
 
     def _sharing(self) -> Iterator[tuple[str, np.ndarray]] | None:
@@ -283,8 +277,8 @@ class Partitions:
 
         if not self._hashed:
             return None
-        folder = self.folder / "hashes"
-        tasks = ((kind, shared_task, (folder, kind, self._submissions)) for kind in KINDS)
+        files = self._kept_files()
+        tasks = ((kind, shared_task, (files, kind, self._submissions)) for kind in KINDS)
         return ahead(self.pool, tasks, lambda _: self._files())
 
     def _duplicates(self, sharing: Iterator[tuple[str, np.ndarray]] | None) -> pd.DataFrame:
@@ -292,12 +286,12 @@ class Partitions:
 
         from .duplicates import copies_among
         from .partition_check import rows_of
-        from .stream_duplicates import records
+        from .waiting_keeps import gathered
 
         if sharing is None:
             return copies_among(self.instrument, [])
         answers, keys = (found for _, found in sharing)
-        wanted = records(self.folder / "hashes")[np.union1d(answers, keys)]
+        wanted = gathered(self._kept_files(), "records")[np.union1d(answers, keys)]
         pieces = []
         for part in self.parts:
             inside = wanted[(wanted >= part.first) & (wanted < part.first + part.size)]
@@ -311,12 +305,35 @@ class Partitions:
         return self._outliers(self._judging(factor), factor)
 
     def _judging(self, factor: float) -> Judging | None:
+        """The tasks of :func:`.stream_outliers.judge_task`, handed to the workers once the
+        batch's group of each record is written (:meth:`_write_groups`)."""
         if not self.parts:
             return None
+        self._write_groups()
         return judging(
-            self.pool, self.shared_instrument(), self.folder / "outliers", self._columns,
-            factor, self._files(),
+            self.pool, self.shared_instrument(), self.folder / "outliers", self._kept_files(),
+            self._columns, factor, self._files(),
         )  # fmt: skip
+
+    def _write_groups(self) -> None:
+        """The group of each record judged for outliers, numbered in the batch's order, and
+        its record, into ``outliers/groups`` and ``outliers/records`` (int64), partition
+        after partition."""
+        import numpy as np
+
+        folder = self.folder / "outliers"
+        with open(folder / "groups", "wb") as groups, open(folder / "records", "wb") as records:
+            for file, number in self._kept:
+                local = np.empty(file.sound, dtype=np.int64)
+                file.read_into("groups", local)
+                number[local].tofile(groups)
+                sound = np.empty(file.sound, dtype=np.int64)
+                file.read_into("sound_records", sound)
+                sound.tofile(records)
+
+    def _kept_files(self) -> list[KeptFile]:
+        """Where each partition's arrays wait, in the order of the batch."""
+        return [file for file, _ in self._kept]
 
     def _files(self) -> str:
         """The files of the batch, named should a worker die in a reduction."""

@@ -1,0 +1,139 @@
+"""What the checks across rows need of a partition, waiting on disk beside it.
+
+A partition's :class:`.partition_check.Keeps` (its hashes, and its outlier columns' answers
+as float64: about 250 bytes a respondent on the census) are written by the process that
+checked it to a file of their own (:func:`wait_keeps`), and only their counts, groups and
+path go back to the process that runs the batch (:class:`Kept`): the arrays never pass
+through a pipe, nor through that process (on the 10,000,000-row census, 2.6 GB pickled,
+piped, unpickled and written again took about 5 CPU seconds). The reductions then read
+each array they need from every partition's file, in the order of the batch
+(:func:`gathered`): the hashes for the duplicates (:mod:`.stream_duplicates`), one column
+at a time for the outliers (:mod:`.stream_outliers`).
+
+The file holds the arrays one after the other, in the order of :data:`HASHED`, then of
+:data:`SOUND`, then the outlier columns in the order of :func:`.hfc.outlier_columns`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .partition_check import Keeps
+
+__all__ = ["HASHED", "SOUND", "Kept", "KeptFile", "gathered", "wait_keeps"]
+
+HASHED = (("records", "int64"), ("answers", "uint64"), ("submitted", "uint64"),
+          ("keys", "uint64"), ("complete", "bool"))  # fmt: skip
+"""The arrays of a value per respondent hashed (total rows left out), and their types."""
+
+SOUND = (("groups", "int64"), ("sound_records", "int64"))
+"""The arrays of a value per respondent whose answers the outlier check judges; the outlier
+columns follow, as float64."""
+
+
+@dataclass(frozen=True)
+class KeptFile:
+    """Where a partition's arrays wait, and how many values each holds.
+
+    Attributes
+    ----------
+    path : Path
+        The file.
+    hashed : int
+        The respondents hashed (the length of each array of :data:`HASHED`).
+    sound : int
+        The respondents judged for outliers (of :data:`SOUND` and each outlier column).
+    """
+
+    path: Path
+    hashed: int
+    sound: int
+
+    def _where(self, name: str | int) -> tuple[int, int, str]:
+        """The byte the array ``name`` (an outlier column by its number) starts at, its
+        length and its type."""
+        import numpy as np
+
+        at = 0
+        for known, kind in HASHED:
+            if known == name:
+                return at, self.hashed, kind
+            at += self.hashed * np.dtype(kind).itemsize
+        for known, kind in SOUND:
+            if known == name:
+                return at, self.sound, kind
+            at += self.sound * np.dtype(kind).itemsize
+        if not isinstance(name, int):
+            raise KeyError(name)
+        return at + name * self.sound * 8, self.sound, "float64"
+
+    def read_into(self, name: str | int, out: np.ndarray) -> None:
+        """Read the array ``name`` into ``out`` (of its length and type, contiguous)."""
+        at, size, kind = self._where(name)
+        if out.shape != (size,) or out.dtype != kind or not out.flags.c_contiguous:
+            raise ValueError(f"{name!r} holds {size} {kind} values")
+        with open(self.path, "rb", buffering=0) as file:
+            file.seek(at)
+            view = out.data.cast("B")
+            while view.nbytes:
+                done = file.readinto(view)
+                if not done:
+                    raise OSError(f"{self.path} ends before its {name!r}")
+                view = view[done:]
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What the process running the batch keeps of a partition's :class:`Keeps`.
+
+    Attributes
+    ----------
+    file : KeptFile
+        Where its arrays wait.
+    submissions : bool
+        Whether a respondent of the partition has a submission ID.
+    group_keys, group_labels : list
+        Its groups, as :class:`.partition_check.Keeps` gives them (``groups`` numbers them).
+    """
+
+    file: KeptFile
+    submissions: bool
+    group_keys: list[Any]
+    group_labels: list[Any]
+
+
+def wait_keeps(keeps: Keeps, path: Path, columns: Sequence[str]) -> Kept:
+    """Write a partition's arrays to ``path`` (the outlier ``columns`` in their order) and
+    give back what the batch keeps."""
+    import numpy as np
+
+    with open(path, "wb") as out:
+        for name, kind in (*HASHED, *SOUND):
+            np.ascontiguousarray(getattr(keeps, name), dtype=kind).tofile(out)
+        for code in columns:
+            np.ascontiguousarray(keeps.values[code], dtype=np.float64).tofile(out)
+    kept = KeptFile(path, len(keeps.records), len(keeps.sound_records))
+    return Kept(kept, keeps.submissions, keeps.group_keys, keeps.group_labels)
+
+
+def gathered(files: Sequence[KeptFile], name: str | int) -> np.ndarray:
+    """The array ``name`` (an outlier column by its number) of every partition, one after
+    the other in the order of ``files``."""
+    import numpy as np
+
+    kind = "float64" if isinstance(name, int) else dict((*HASHED, *SOUND))[name]
+    hashed = name in dict(HASHED)
+    sizes = [file.hashed if hashed else file.sound for file in files]
+    out = np.empty(sum(sizes), dtype=kind)
+    at = 0
+    for file, size in zip(files, sizes, strict=True):
+        if size:
+            file.read_into(name, out[at : at + size])
+        at += size
+    return out
