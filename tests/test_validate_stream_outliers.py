@@ -109,7 +109,12 @@ def test_each_column_is_judged_by_a_worker_as_this_process_judges_it(
         assert started is not None
         watched = _Watched(started.executor)
         pool = Workers(watched, started.jobs)  # type: ignore[arg-type]
-        copies, there = _partitions(instrument, tmp_path / "there", pool, batch).reductions(3.0)
+        parts = _partitions(instrument, tmp_path / "there", pool, batch)
+        copies, there = parts.reductions(3.0)
+    assert len(list((tmp_path / "there").glob("*.keeps"))) == 3  # kept until dropped
+    parts.drop_reductions()  # the arrays read, and the groups: deleted
+    assert not list((tmp_path / "there").glob("*.keeps"))
+    assert not (tmp_path / "there" / "outliers").exists()
     judged = [arguments[4] for function, arguments in watched.tasks if function is judge_task]
     assert judged == outlier_columns(instrument)  # every column, once, through the pool
     assert copies.empty

@@ -158,10 +158,12 @@ def validate_streamed(
         factor = outlier_factor if outlier_factor is not None else hfc.IQR_FACTOR
         late = LateFindings(*parts.reductions(factor))
         say(f"writing {outdir}")
-        (result, heads), _ = written_in_line_ends(
-            lambda crlf: write_partitions(staging, parts, files, late, rosters, show_pii, crlf,
-                                          table_format=table_format, partition_by=partition_by)
-        )  # fmt: skip
+        with alongside(parts.drop_reductions):  # while the workers split the first partitions
+            (result, heads), _ = written_in_line_ends(
+                lambda crlf: write_partitions(staging, parts, files, late, rosters, show_pii,
+                                              crlf, table_format=table_format,
+                                              partition_by=partition_by)
+            )  # fmt: skip
         with alongside(shutil.rmtree, parts.folder):  # the kernel frees them meanwhile
             write_issues_book(staging / "issues.xlsx", result, heads, result.tally)
             write_roster_tables(staging, rosters, table_format, partition_by)

@@ -261,15 +261,18 @@ class Partitions:
         Memory: this process holds no row's hash; a worker holds a column of the batch's
         hashes (8 bytes a row, twice to sort them), or a column judged (about 45 bytes a row).
         """
-        import shutil
-
         sharing = self._sharing()
         judged = self._judging(factor)
-        found = self._duplicates(sharing), self._outliers(judged, factor)
-        shutil.rmtree(self.folder / "outliers")  # read: their memory to the split's writing
+        return self._duplicates(sharing), self._outliers(judged, factor)
+
+    def drop_reductions(self) -> None:
+        """Delete the files the reductions read: each partition's arrays, the groups and
+        records (:mod:`.waiting_keeps`; about 250 bytes a row)."""
+        import shutil
+
+        shutil.rmtree(self.folder / "outliers")
         for file, _ in self._kept:
             file.path.unlink()
-        return found
 
     def _sharing(self) -> Iterator[tuple[str, np.ndarray]] | None:
         """The tasks of :func:`.stream_duplicates.shared_task`, handed to the workers now."""
