@@ -10,8 +10,10 @@ each array they need from every partition's file, in the order of the batch
 (:func:`gathered`): the hashes for the duplicates (:mod:`.stream_duplicates`), one column
 at a time for the outliers (:mod:`.stream_outliers`).
 
-The file holds the arrays one after the other, in the order of :data:`HASHED`, then of
-:data:`SOUND`, then the outlier columns in the order of :func:`.hfc.outlier_columns`.
+The files are deleted once the reductions are done
+(:meth:`.streamed.Partitions.drop_reductions`). Each holds the arrays one after the other,
+in the order of :data:`HASHED`, then of :data:`SOUND`, then the outlier columns in the
+order of :func:`.hfc.outlier_columns`.
 """
 
 from __future__ import annotations
