@@ -141,7 +141,6 @@ class Partitions:
     provenance: set[str] = field(default_factory=set)
     records: int = 0
     rows: int = 0
-    _hashed: bool = False
     _submissions: bool = False
     _groups: dict[Any, int] = field(default_factory=dict)
     _labels: list[Any] = field(default_factory=list)
@@ -244,7 +243,6 @@ class Partitions:
         import numpy as np
 
         self._submissions |= kept.submissions
-        self._hashed |= bool(kept.file.hashed)
         number = np.empty(len(kept.group_keys), dtype=np.int64)
         for i, (key, label) in enumerate(zip(kept.group_keys, kept.group_labels, strict=True)):
             at = self._groups.setdefault(key, len(self._groups))
@@ -278,9 +276,9 @@ class Partitions:
         """The tasks of :func:`.stream_duplicates.shared_task`, handed to the workers now."""
         from .stream_duplicates import KINDS, shared_task
 
-        if not self._hashed:
-            return None
         files = self._kept_files()
+        if not any(file.hashed for file in files):  # no respondent: no rows, or total rows
+            return None
         tasks = ((kind, shared_task, (files, kind, self._submissions)) for kind in KINDS)
         return ahead(self.pool, tasks, lambda _: self._files())
 
@@ -322,17 +320,11 @@ class Partitions:
         """The group of each record judged for outliers, numbered in the batch's order, and
         its record, into ``outliers/groups`` and ``outliers/records`` (int64), partition
         after partition."""
-        import numpy as np
-
         folder = self.folder / "outliers"
         with open(folder / "groups", "wb") as groups, open(folder / "records", "wb") as records:
             for file, number in self._kept:
-                local = np.empty(file.sound, dtype=np.int64)
-                file.read_into("groups", local)
-                number[local].tofile(groups)
-                sound = np.empty(file.sound, dtype=np.int64)
-                file.read_into("sound_records", sound)
-                sound.tofile(records)
+                number[file.read("groups")].tofile(groups)
+                file.read("sound_records").tofile(records)
 
     def _kept_files(self) -> list[KeptFile]:
         """Where each partition's arrays wait, in the order of the batch."""

@@ -57,31 +57,36 @@ class KeptFile:
     hashed: int
     sound: int
 
-    def _where(self, name: str | int) -> tuple[int, int, str]:
-        """The byte the array ``name`` (an outlier column by its number) starts at, its
-        length and its type."""
+    def length(self, name: str | int) -> int:
+        """The values of the array ``name`` (an outlier column by its number)."""
+        return self.hashed if _array(name)[1] else self.sound
+
+    def _start(self, name: str | int) -> int:
+        """The byte the array ``name`` starts at."""
         import numpy as np
 
         at = 0
-        for known, kind in HASHED:
+        for known, kind in (*HASHED, *SOUND):
             if known == name:
-                return at, self.hashed, kind
-            at += self.hashed * np.dtype(kind).itemsize
-        for known, kind in SOUND:
-            if known == name:
-                return at, self.sound, kind
-            at += self.sound * np.dtype(kind).itemsize
-        if not isinstance(name, int):
-            raise KeyError(name)
-        return at + name * self.sound * 8, self.sound, "float64"
+                return at
+            at += self.length(known) * np.dtype(kind).itemsize
+        return at + int(name) * self.sound * 8  # an outlier column (_array checked it)
+
+    def read(self, name: str | int) -> np.ndarray:
+        """The array ``name`` (an outlier column by its number)."""
+        import numpy as np
+
+        out = np.empty(self.length(name), dtype=_array(name)[0])
+        self.read_into(name, out)
+        return out
 
     def read_into(self, name: str | int, out: np.ndarray) -> None:
         """Read the array ``name`` into ``out`` (of its length and type, contiguous)."""
-        at, size, kind = self._where(name)
+        size, kind = self.length(name), _array(name)[0]
         if out.shape != (size,) or out.dtype != kind or not out.flags.c_contiguous:
             raise ValueError(f"{name!r} holds {size} {kind} values")
         with open(self.path, "rb", buffering=0) as file:
-            file.seek(at)
+            file.seek(self._start(name))
             view = out.data.cast("B")
             while view.nbytes:
                 done = file.readinto(view)
@@ -129,13 +134,29 @@ def gathered(files: Sequence[KeptFile], name: str | int) -> np.ndarray:
     the other in the order of ``files``."""
     import numpy as np
 
-    kind = "float64" if isinstance(name, int) else dict((*HASHED, *SOUND))[name]
-    hashed = name in dict(HASHED)
-    sizes = [file.hashed if hashed else file.sound for file in files]
-    out = np.empty(sum(sizes), dtype=kind)
+    sizes = [file.length(name) for file in files]
+    out = np.empty(sum(sizes), dtype=_array(name)[0])
     at = 0
     for file, size in zip(files, sizes, strict=True):
         if size:
             file.read_into(name, out[at : at + size])
         at += size
     return out
+
+
+def _array(name: str | int) -> tuple[str, bool]:
+    """The type of the array ``name`` (an outlier column by its number), and whether it holds
+    a value per respondent hashed (:data:`HASHED`) rather than per respondent judged.
+
+    Raises
+    ------
+    KeyError
+        If no array is so named.
+    """
+    if isinstance(name, int):
+        return "float64", False
+    for names, hashed in ((HASHED, True), (SOUND, False)):
+        kind = dict(names).get(name)
+        if kind is not None:
+            return kind, hashed
+    raise KeyError(name)
