@@ -19,6 +19,9 @@ __all__ = ["copies_among", "find_duplicates"]
 
 _SHOWN = 8
 
+_COLUMNS = ["record", "column", "value", "check", "message"]
+"""The columns of the duplicates' findings."""
+
 
 def copies_among(
     instrument: Instrument, pieces: list[tuple[pd.DataFrame, pd.DataFrame]]
@@ -31,7 +34,7 @@ def copies_among(
     from .result import FILE, PROVENANCE, ROW
 
     if not pieces:
-        return pd.DataFrame(columns=["record", "column", "value", "check", "message"], dtype=object)
+        return pd.DataFrame(columns=_COLUMNS, dtype=object)
     typed = pd.concat([typed for typed, _ in pieces])
     raw = pd.concat([raw for _, raw in pieces])
     where = raw[FILE] + " row " + raw[ROW].astype(str)
@@ -101,6 +104,4 @@ def find_duplicates(
                  f"same respondent ({key_text}) as {', '.join(where[o] for o in others)}, "
                  f"with other answers in {shown}; keep the right one and correct the other")
             )  # fmt: skip
-    return pd.DataFrame(
-        rows, columns=["record", "column", "value", "check", "message"], dtype=object
-    )
+    return pd.DataFrame(rows, columns=_COLUMNS, dtype=object)
