@@ -10,6 +10,7 @@ import threading
 
 import pytest
 
+from villagesurvey.validate import stream_pool
 from villagesurvey.validate.stream_pool import (
     ahead,
     alongside,
@@ -93,6 +94,19 @@ def test_large_blocks_are_kept_for_the_next_column_once_asked() -> None:
         assert pool is not None
         kept = on_each_worker(pool, _large_block_kept, "a.csv")
     assert kept == [(False, True), (False, True)]
+
+
+def test_a_scripts_own_process_keeps_no_large_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With one job the fences are drawn in the process that called validate: a script's,
+    which did not ask to keep what it frees (:func:`keep_freed`), is left as it was."""
+    import ctypes
+
+    def no_c_library(name: str) -> None:
+        raise AssertionError(f"{name} was asked to change this process")
+
+    monkeypatch.setattr(stream_pool, "_KEEPING", False)
+    monkeypatch.setattr(ctypes, "CDLL", no_c_library)
+    keep_large_blocks()
 
 
 def _large_block_kept() -> tuple[bool, bool]:
