@@ -5,15 +5,18 @@ memory it freed; work beside a block runs in a thread (:func:`alongside`)."""
 from __future__ import annotations
 
 import os
+import sys
 import threading
 
 import pytest
 
+from villagesurvey.validate import stream_pool
 from villagesurvey.validate.stream_pool import (
     ahead,
     alongside,
     idle,
     in_order,
+    keep_large_blocks,
     on_each_worker,
     partition_pool,
 )
@@ -80,6 +83,50 @@ def test_workers_keep_what_a_task_freed_for_the_next(monkeypatch: pytest.MonkeyP
 
 def _purge_delay() -> str | None:
     return os.environ.get("MIMALLOC_PURGE_DELAY")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's heap and /proc")
+def test_large_blocks_are_kept_for_the_next_column_once_asked() -> None:
+    """A column's arrays of the census (80 MB each) are mapped on their own and given back
+    when freed, until the fences are drawn (:func:`keep_large_blocks`): then a block freed
+    stays in the worker for the next."""
+    with partition_pool(2) as pool:
+        assert pool is not None
+        kept = on_each_worker(pool, _large_block_kept, "a.csv")
+    assert kept == [(False, True), (False, True)]
+
+
+def test_a_scripts_own_process_keeps_no_large_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With one job the fences are drawn in the process that called validate: a script's,
+    which did not ask to keep what it frees (:func:`keep_freed`), is left as it was."""
+    import ctypes
+
+    def no_c_library(name: str) -> None:
+        raise AssertionError(f"{name} was asked to change this process")
+
+    monkeypatch.setattr(stream_pool, "_KEEPING", False)
+    monkeypatch.setattr(ctypes, "CDLL", no_c_library)
+    keep_large_blocks()
+
+
+def _large_block_kept() -> tuple[bool, bool]:
+    before = _freed_stays()
+    keep_large_blocks()
+    return before, _freed_stays()
+
+
+def _freed_stays() -> bool:
+    """Whether the memory of a 160 MB array stays in this process once it is freed."""
+    import numpy as np
+
+    def resident() -> int:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+    block = np.ones(20_000_000)
+    held = resident()
+    del block
+    return resident() > held - 80_000_000
 
 
 def test_workers_started_ready_import_the_modules_at_once() -> None:

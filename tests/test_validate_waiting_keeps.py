@@ -59,6 +59,24 @@ def test_every_array_reads_back_as_numpy_concatenates_it(
     ]
 
 
+def test_regular_arrays_wait_compressed_and_read_back_the_same(tmp_path: Path) -> None:
+    """A partition's records follow one another and answers repeat: they wait in fewer
+    bytes than they hold (:mod:`.packed_buffers`), and are read back to the bit."""
+    keeps = _keeps(np.random.default_rng(2), 20_000, 20_000)
+    keeps.records = keeps.sound_records = np.arange(5_000, 25_000)
+    keeps.groups = np.repeat(np.arange(20), 1_000)
+    keeps.values = {code: np.floor(keeps.values[code] * 3) for code in COLUMNS}  # NaN kept
+    file = wait_keeps(keeps, tmp_path / "0.keeps", COLUMNS).file  # type: ignore[arg-type]
+    held = sum(np.asarray(getattr(keeps, name)).nbytes for name, _ in (*HASHED, *SOUND))
+    held += sum(values.nbytes for values in keeps.values.values())
+    hashes = 3 * 8 * 20_000  # random: stored as they are
+    assert file.path.stat().st_size < hashes + (held - hashes) / 2
+    for name, kind in (*HASHED, *SOUND):
+        assert gathered([file], name).tobytes() == np.asarray(getattr(keeps, name), kind).tobytes()
+    for number, code in enumerate(COLUMNS):
+        assert gathered([file], number).tobytes() == keeps.values[code].tobytes()
+
+
 def test_a_file_cut_short_or_a_wrong_array_is_an_error(tmp_path: Path) -> None:
     keeps = _keeps(np.random.default_rng(1), 10, 8)
     file = wait_keeps(keeps, tmp_path / "0.keeps", COLUMNS).file  # type: ignore[arg-type]

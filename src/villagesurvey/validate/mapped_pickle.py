@@ -1,14 +1,15 @@
-"""Pickles whose large buffers follow them in their file, read back memory-mapped.
+"""Pickles whose large buffers follow them in their file, compressed or mapped.
 
 What a partition hands on through the staging folder (a partition laid out, a partition
 checked and waiting for the split) is mostly Arrow strings and NumPy numbers. Pickled the
 usual way, every buffer is copied into the pickle and copied out of it again, and pandas
 first joins each Arrow column's chunks into one array (a third copy). Here the value is
 pickled with protocol 5: each large buffer (an Arrow buffer, a NumPy array of numbers) is
-written as it is after the pickle, and read back as a view of the file mapped copy-on-write,
-so that reading copies nothing and a page is read only when it is used. Arrow columns keep
-their chunks. Everything else (the frames' layout, dtypes, indexes, object columns) is the
-ordinary pickle, so that the value read back is the value written.
+written after the pickle, compressed where that makes it smaller (:mod:`.packed_buffers`),
+and read back decompressed in one step, or, if it was written as it is, as a view of the
+file mapped copy-on-write (nothing copied; a page read only when it is used). Arrow columns
+keep their chunks. Everything else (the frames' layout, dtypes, indexes, object columns) is
+the ordinary pickle, so that the value read back is the value written.
 
 Files are written by the run that reads them, in its staging folder.
 """
@@ -24,11 +25,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
+from .packed_buffers import pack, unpack
+
 __all__ = ["dump", "load", "release"]
 
-_MAGIC = b"VSPICKL1"
+_MAGIC = b"VSPICKL2"
 _HEAD = struct.Struct("<8sQQ")  # magic, bytes of the pickle, number of buffers
-_SIZE = struct.Struct("<Q")
+_SIZES = struct.Struct("<QQ")  # a buffer's bytes, and the bytes it is stored in
 _ALIGN = 64  # Arrow's alignment: every buffer starts on a multiple of it
 _IN_BAND = 4096  # buffers smaller than this stay inside the pickle
 _WRITE_BUFFER = 1 << 20  # bytes gathered per write: buffers are many and small (Arrow chunks)
@@ -102,7 +105,8 @@ def _cast(chunked: Any, kind: Any) -> Any:
 
 
 def dump(value: Any, path: str | Path) -> None:
-    """Write ``value`` to ``path``: its pickle, then its large buffers (:func:`load`)."""
+    """Write ``value`` to ``path``: its pickle, then its large buffers, each compressed
+    where that makes it smaller (:func:`load`)."""
     buffers: list[memoryview] = []
 
     def out_of_band(buffer: pickle.PickleBuffer) -> bool:
@@ -118,23 +122,25 @@ def dump(value: Any, path: str | Path) -> None:
     stream = io.BytesIO()
     _Pickler(stream, out_of_band).dump(value)
     body = stream.getbuffer()
+    stored = [memoryview(pack(raw)) for raw in buffers]
     with open(path, "wb", buffering=_WRITE_BUFFER) as out:
         out.write(_HEAD.pack(_MAGIC, body.nbytes, len(buffers)))
-        for raw in buffers:
-            out.write(_SIZE.pack(raw.nbytes))
+        for raw, kept in zip(buffers, stored, strict=True):
+            out.write(_SIZES.pack(raw.nbytes, kept.nbytes))
         out.write(body)
-        at = _HEAD.size + _SIZE.size * len(buffers) + body.nbytes
-        for raw in buffers:
+        at = _HEAD.size + _SIZES.size * len(buffers) + body.nbytes
+        for kept in stored:
             pad = -at % _ALIGN
             out.write(bytes(pad))
-            out.write(raw)
-            at += pad + raw.nbytes
-    del body
+            out.write(kept)
+            at += pad + kept.nbytes
+    del body, stored
     stream.close()
 
 
 def load(path: str | Path) -> Any:
-    """The value :func:`dump` wrote to ``path``, its large buffers views of the file.
+    """The value :func:`dump` wrote to ``path``: its large buffers decompressed, or views
+    of the file if they were written as they are.
 
     The file is mapped copy-on-write: the value may be changed in place without changing
     the file; the mapping ends when the last buffer read from it is freed.
@@ -148,15 +154,15 @@ def load(path: str | Path) -> Any:
     magic, length, count = _HEAD.unpack_from(view)
     if magic != _MAGIC:
         raise ValueError(f"{path}: not a mapped pickle")
-    sizes = [_SIZE.unpack_from(view, _HEAD.size + _SIZE.size * n)[0] for n in range(count)]
-    at = _HEAD.size + _SIZE.size * count
+    sizes = [_SIZES.unpack_from(view, _HEAD.size + _SIZES.size * n) for n in range(count)]
+    at = _HEAD.size + _SIZES.size * count
     body = view[at : at + length]
     at += length
     buffers = []
-    for nbytes in sizes:
+    for nbytes, kept in sizes:
         at += -at % _ALIGN
-        buffers.append(view[at : at + nbytes])
-        at += nbytes
+        buffers.append(unpack(view[at : at + kept], nbytes))
+        at += kept
     try:
         return pickle.loads(body, buffers=buffers)  # noqa: S301  (written by this run, in its staging folder)
     finally:

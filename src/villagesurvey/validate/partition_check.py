@@ -177,7 +177,8 @@ def own_columns(raw: pd.DataFrame) -> pd.DataFrame:
 
 def waiting_at(path: str | Path) -> Waiting:
     """What a checked partition left waiting at ``path`` (:meth:`CheckedPartition.wait`);
-    its buffers are views of the file, mapped copy-on-write."""
+    its buffers decompressed, or views of the file mapped copy-on-write
+    (:func:`.mapped_pickle.load`)."""
     from . import mapped_pickle
 
     loaded: Waiting = mapped_pickle.load(path)

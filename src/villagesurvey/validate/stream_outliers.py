@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .hfc import ColumnOutliers, judge_column, outlier_rows
-from .stream_pool import ahead
+from .stream_pool import ahead, keep_large_blocks
 from .waiting_keeps import KeptFile, gathered
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ def judge_task(
 ) -> ColumnOutliers:
     """Judge column ``code`` (the ``number``-th outlier column): its answers read from the
     partitions' ``files``, the groups from ``folder``."""
+    keep_large_blocks()  # the next column reuses this one's arrays
     values = gathered(files, number)
     return judge_column(instrument.value, code, values, mapped(folder / "groups"), factor)
 

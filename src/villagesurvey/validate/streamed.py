@@ -28,7 +28,8 @@ Which steps look at one row at a time, and which compare rows:
 
 Each partition's rows as typed, and its findings, wait in the staging folder (pickled
 exactly as they were, their Arrow and NumPy buffers after the pickle, text with 32-bit
-offsets, read back memory-mapped: :mod:`.mapped_pickle`) until the reductions are done; then
+offsets, each buffer compressed where that pays, else read back memory-mapped:
+:mod:`.mapped_pickle`, :mod:`.packed_buffers`) until the reductions are done; then
 the partitions are split into clean and quarantine and written in order
 (:mod:`.stream_writing`). Its rows as read wait too, but a byte range's only for the records
 with a finding (and the columns of their own, file, row and submission, for every record):
