@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..instrument import Instrument
 from ..tables.file_pieces import append_file
-from .capped_issues import Heads, add_heads, first_findings
+from .capped_issues import Gathered, Heads, add_heads, first_findings
 from .checking import check_rows, locate_findings
 from .csv_chunks import render
 from .dask_tasks import Checked, Written, keep_heads
@@ -260,9 +260,9 @@ def _heads_in_order(parts: Path, segments: list[Any], partitions: int, prefix: s
     names |= {
         id(s): f"heads-{prefix}file-{n:06d}.pickle" for n, s in enumerate(segments[partitions:])
     }
-    heads: Heads = {}
+    gathered = Gathered()
     for segment in sorted(segments, key=lambda s: (s.file, s.order)):
         with open(parts / names[id(segment)], "rb") as stream:
             found: Heads = pickle.load(stream)  # noqa: S301  (written by this run)
-        add_heads(heads, found)
-    return heads
+        gathered.add(found)
+    return gathered.heads

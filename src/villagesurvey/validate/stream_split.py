@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from ..tables.file_pieces import append_file
 from . import mapped_pickle
-from .capped_issues import Heads, add_heads
+from .capped_issues import Gathered, Heads, add_heads
 from .checking import check_rows, locate_findings
 from .findings import Findings
 from .issue_pieces import IssuePiece, assemble_issues, issue_piece
@@ -96,7 +96,7 @@ def write_partitions(
     formats = {"clean": table_format, "quarantine": table_format, "audit": "csv"}
     outputs = {name: _table(staging, name, kind, partition_by) for name, kind in formats.items()}
     segments: list[IssuePiece] = []  # the pieces of issues.csv
-    heads: dict[str, Heads] = {}  # the first findings of each check, by file
+    gathered: dict[str, Gathered] = {}  # the first findings of each check, by file
     rows: Counter[str] = Counter()
     quarantined: Counter[str] = Counter()
     issues_crlf = "issues.csv" in crlf
@@ -131,7 +131,7 @@ def write_partitions(
             mapped_pickle.release(part.path)  # split: read again only if a CR stops the attempt
             segments.append(split.issues)
             segments[-1].file, segments[-1].order = part.file, n + 1
-            add_heads(heads.setdefault(part.file, {}), split.issues.heads)
+            gathered.setdefault(part.file, Gathered()).add(split.issues.heads)
             split.issues.heads = {}
         if not parts.parts:  # the headers of a batch without a row
             none = Findings().frame()
@@ -146,6 +146,7 @@ def write_partitions(
     unlocated = parts.findings.frame()
     blank = empty.raw.iloc[:0] if parts.parts else empty.raw
     located = locate_findings(unlocated, blank, list(parts.letters.values()))
+    heads = {file: found.heads for file, found in gathered.items()}
     for number, (name, lines) in enumerate(located.groupby("file", sort=False)):
         level = part_validation(instrument, blank, blank, lines, rosters, frozenset())
         segments.append(

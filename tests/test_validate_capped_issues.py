@@ -1,0 +1,50 @@
+"""The first findings of each check over many pieces of issues.csv
+(:mod:`villagesurvey.validate.capped_issues`): gathered and joined once, they are the tables
+of joining piece after piece, to the dtype."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from villagesurvey.validate import _xlsx
+from villagesurvey.validate.capped_issues import Gathered, Heads, add_heads
+
+_CHECKS = ["range", "duplicate_row", "outlier"]
+
+
+def _piece(counts: list[int], start: int) -> Heads:
+    return {
+        check: pd.DataFrame(
+            {
+                "check": pd.array([check] * n, dtype="str"),
+                "record": pd.array(range(start, start + n), dtype="Int64"),
+                "value": [None if i % 3 else f"v{i}" for i in range(n)],
+            },
+            index=pd.RangeIndex(start, start + n),
+        )
+        for check, n in zip(_CHECKS, counts, strict=True)
+        if n >= 0
+    }
+
+
+@settings(max_examples=60, deadline=None)
+@given(pieces=st.lists(st.lists(st.integers(-1, 6), min_size=3, max_size=3), max_size=8))
+def test_gathered_heads_are_those_added_piece_after_piece(
+    pieces: list[list[int]],
+) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_xlsx, "MAX_CHECK_ROWS", 7)
+        added: Heads = {}
+        gathered = Gathered()
+        for number, counts in enumerate(pieces):
+            piece = _piece(counts, 100 * number)
+            add_heads(added, piece)
+            gathered.add(piece)
+        found = gathered.heads
+    assert found.keys() == added.keys()
+    for check, table in added.items():
+        assert len(table) <= 7
+        pd.testing.assert_frame_equal(found[check], table)
