@@ -44,7 +44,8 @@ def pack(data: memoryview) -> Any:
     if codec is None or not data.nbytes:
         return data
     packed = codec.compress(data, asbytes=False)
-    return packed if packed.size <= data.nbytes - data.nbytes // 8 else data
+    saved = max(1, data.nbytes // 8)  # at least a byte: a size tells which was stored
+    return packed if packed.size <= data.nbytes - saved else data
 
 
 def unpack(stored: Any, size: int) -> Any:
