@@ -319,15 +319,12 @@ def _together(function: Callable[[], T]) -> T:
 def give_back() -> None:
     """Arrow's unused pool memory, then the C heap's free pages (glibc's ``malloc_trim``;
     nothing where the C library has none)."""
-    import ctypes
     import sys
 
     arrow = sys.modules.get("pyarrow")
     if arrow is not None:
         arrow.default_memory_pool().release_unused()
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL("libc.so.6").malloc_trim(0)
+    _glibc("malloc_trim", 0)
 
 
 def _start(together: Any, ready: tuple[str, ...]) -> None:
@@ -384,19 +381,14 @@ def keep_freed() -> None:
     400 MiB more at the peak of two workers. Python's collector looks for cycles after
     50,000 new containers rather than 700: a partition makes millions of short-lived ones.
     """
-    import ctypes
     import gc
-    import sys
 
     global _KEEPING
     _KEEPING = True
     os.environ.setdefault("MIMALLOC_PURGE_DELAY", "-1")
     gc.set_threshold(_YOUNG_OBJECTS, *gc.get_threshold()[1:])
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            libc = ctypes.CDLL("libc.so.6")
-            libc.mallopt(-3, _HEAP_BLOCK)  # M_MMAP_THRESHOLD
-            libc.mallopt(-1, _HEAP_KEPT)  # M_TRIM_THRESHOLD
+    _glibc("mallopt", -3, _HEAP_BLOCK)  # M_MMAP_THRESHOLD
+    _glibc("mallopt", -1, _HEAP_KEPT)  # M_TRIM_THRESHOLD
 
 
 def keep_large_blocks() -> None:
@@ -411,12 +403,19 @@ def keep_large_blocks() -> None:
     keeps what it frees (:func:`keep_freed`: a worker, or the command's own process), so that
     a script's own process is left as it was; nothing where the C library is not glibc.
     """
+    if _KEEPING:
+        _glibc("mallopt", -4, 0)  # M_MMAP_MAX: no block mapped on its own
+
+
+def _glibc(function: str, *arguments: int) -> None:
+    """Call the C library's ``function``: nothing where it is not glibc (not Linux, or a
+    library without it)."""
     import ctypes
     import sys
 
-    if _KEEPING and sys.platform.startswith("linux"):
+    if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL("libc.so.6").mallopt(-4, 0)  # M_MMAP_MAX: no block mapped on its own
+            getattr(ctypes.CDLL("libc.so.6"), function)(*arguments)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
