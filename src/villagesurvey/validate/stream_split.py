@@ -161,10 +161,10 @@ def write_partitions(
         instrument, files, empty.raw, empty.typed, located, nothing, rosters=rosters,
         totals=totals, tally=tally, table_format=table_format,
     )  # fmt: skip
-    every: Heads = {}
+    every = Gathered()
     for file in sorted(heads):  # in the order of issues.csv
-        add_heads(every, heads[file])
-    return result, every
+        every.add(heads[file])
+    return result, every.heads
 
 
 def count_rows(
