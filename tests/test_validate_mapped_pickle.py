@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from villagesurvey.validate import mapped_pickle
+from villagesurvey.validate import mapped_pickle, repeated_objects
 from villagesurvey.validate.partition_check import CheckedPartition, waiting_at
 
 _TEXT = st.one_of(
@@ -49,6 +49,13 @@ def _chunked(values: list[str | None], cuts: list[int], large: bool) -> pa.Chunk
     return pa.chunked_array([whole.slice(a, b - a) for a, b in itertools.pairwise(bounds)], kind)
 
 
+def _repeated(value: Any, rows: int) -> np.ndarray:
+    """An array of ``rows`` elements, each the object ``value`` itself."""
+    array = np.empty(rows, dtype=object)
+    array.fill(value)
+    return array
+
+
 @st.composite
 def _frames(draw: st.DrawFn) -> pd.DataFrame:
     rows = draw(st.integers(0, 30))
@@ -74,6 +81,7 @@ def _frames(draw: st.DrawFn) -> pd.DataFrame:
         "datetime": pd.to_datetime(pd.Series(stamps, dtype="float64"), unit="s"),
         "object": np.array([*draw(st.lists(_OBJECT, min_size=rows, max_size=rows)), None],
                            dtype=object)[:rows],
+        "repeated": _repeated(draw(_OBJECT), rows),
     }  # fmt: skip
     records = draw(st.lists(st.integers(0, 10**9), min_size=rows, max_size=rows, unique=True))
     frame = pd.DataFrame({k: pd.Series(v).reset_index(drop=True) for k, v in columns.items()})
@@ -111,11 +119,17 @@ def _assert_same(read: pd.DataFrame, written: pd.DataFrame) -> None:
             )
 
 
+@pytest.mark.parametrize("least", [1, repeated_objects.LEAST])
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(frames=st.lists(_frames(), min_size=1, max_size=3))
-def test_frames_are_read_back_as_written(frames: list[pd.DataFrame], tmp_path: Path) -> None:
+def test_frames_are_read_back_as_written(
+    frames: list[pd.DataFrame], least: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every object column is looked at for an object repeated with ``least`` 1, none of
+    these small ones with the size the module looks from."""
+    monkeypatch.setattr(repeated_objects, "LEAST", least)
     path = tmp_path / "waiting"
     mapped_pickle.dump((frames, ("rest", {"set"})), path)
     read, rest = mapped_pickle.load(path)
@@ -214,3 +228,50 @@ def test_a_released_file_is_read_back_the_same(tmp_path: Path) -> None:
     mapped_pickle.release(tmp_path / "waiting")
     assert (tmp_path / "waiting").read_bytes() == before
     _assert_same(mapped_pickle.load(tmp_path / "waiting"), frame)
+
+
+def test_an_object_repeated_is_written_once_and_read_back_on_every_row(tmp_path: Path) -> None:
+    """A partition's own columns hold one object on every row (its file, ``None``): the
+    object is written once, and read back on every row, the same object; equal objects
+    that are not the same one (``1``, ``1.0``, ``True``) are written as they are."""
+    rows = 100_000
+    name = "census.csv"
+    frame = pd.DataFrame({"_file": _repeated(name, rows), "_language": _repeated(None, rows),
+                          "_list": _repeated(["a", 1], rows)}, dtype=object)  # fmt: skip
+    path = tmp_path / "waiting"
+    mapped_pickle.dump(frame, path)
+    assert path.stat().st_size < 4_000  # a reference a row would be 2 bytes or more
+    read = mapped_pickle.load(path)
+    _assert_same(read, frame)
+    for column in read:
+        first = read[column].iloc[0]
+        assert all(value is first for value in read[column].tolist()), column
+    assert read["_list"].iloc[0] == ["a", 1]
+
+    equal = np.array([1, 1.0, True] * (rows // 3), dtype=object)
+    assert repeated_objects.repeated(equal) is None
+    mapped_pickle.dump(equal, path)
+    assert _cells(pd.Series(mapped_pickle.load(path))) == _cells(pd.Series(equal))
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_a_block_of_objects_is_written_once_a_row_and_keeps_its_layout(
+    order: str, tmp_path: Path
+) -> None:
+    """pandas keeps object columns in 2-D blocks (a row per column): each row is looked at;
+    one row of different objects and the block is pickled as it is."""
+    block = np.empty((2, 5_000), dtype=object, order=order)
+    block[0].fill("f.csv")
+    block[1].fill(None)
+    assert repeated_objects.repeated(block) is not None
+    mapped_pickle.dump(block, tmp_path / "block")
+    read = mapped_pickle.load(tmp_path / "block")
+    assert read.shape == block.shape
+    assert (read.flags.f_contiguous, read.flags.c_contiguous) == (
+        block.flags.f_contiguous, block.flags.c_contiguous)  # fmt: skip
+    assert read.tolist() == block.tolist()
+    block[1, 7] = 7
+    assert repeated_objects.repeated(block) is None
+    assert repeated_objects.repeated(block[:, ::2]) is None  # not contiguous: not looked at
+    mapped_pickle.dump(block, tmp_path / "block")
+    assert mapped_pickle.load(tmp_path / "block").tolist() == block.tolist()

@@ -28,6 +28,8 @@ __all__ = ["TableBook"]
 _WIDEST = 80
 _HEADER, _NOTE = 1, 2
 _HIDDEN = ' state="hidden"'
+_UNSEEN: Any = object()
+_ROWS_WRITTEN = 1024  # rows written to the zip file at a time
 _SEVERITY_STYLE = {"error": 3, "warning": 4, "fixed": 5, "corrected": 5, "confirmed": 5}
 _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
@@ -84,15 +86,21 @@ def _lists(lists: list[tuple[str, str]]) -> str:
 
 def _cell(ref: str, value: Any, style: int) -> str:
     """One cell of plain values (:func:`_plain`); a text is always a text."""
+    tail = _tail(value, style)
+    return "" if tail is None else f'<c r="{ref}"{tail}'
+
+
+def _tail(value: Any, style: int) -> str | None:
+    """What follows a cell's reference in its XML (:func:`_cell`); ``None`` for no cell."""
     s = f' s="{style}"' if style else ""
     if value is None or value == "":
-        return f'<c r="{ref}"{s}/>' if style else ""
+        return f"{s}/>" if style else None
     if isinstance(value, bool):
-        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+        return f'{s} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int | float) and math.isfinite(value):
-        return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
+        return f"{s}><v>{value!r}</v></c>"
     text = escape(str(value)).replace("\r", "&#13;")
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+    return f'{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 
 class TableBook:
@@ -125,12 +133,12 @@ class TableBook:
         are drop-downs, ``(cells, source)``: the cells (``"K2:K9"``, ``"L4 L7"``) offer
         the values of ``source`` (``'"a,b"'`` or a range such as ``choices!$A$2:$A$3``).
         """
-        table = [[_plain(v) for v in r] for r, _ in zip(rows, range(limit or 2**31), strict=False)]
+        table = [list(r) for r, _ in zip(rows, range(limit or 2**31), strict=False)]
         title = truncate(title, 31)
         if widths is None:
             widths = [display_width(h) + 2 for h in header]
             for row in table[:500]:
-                for i, value in enumerate(row[: len(widths)]):
+                for i, value in enumerate(map(_plain, row[: len(widths)])):
                     text = "" if value is None else str(value)
                     widths[i] = max(widths[i], min(display_width(text) + 2, _WIDEST))
         first = (2 if note else 1) if header else 0  # the header's row; 0: none
@@ -151,13 +159,12 @@ class TableBook:
                 heads = [_plain(h) for h in header]
                 out.write(self._row(first, heads, [_HEADER] * len(header)).encode("utf-8"))
             severity = header.index("severity") if "severity" in header else None
-            plain = [0] * len(header)
-            for number, row in enumerate(table, start=first + 1):
-                styles = plain
-                if severity is not None and row[severity] in _SEVERITY_STYLE:
-                    styles = plain.copy()
-                    styles[severity] = _SEVERITY_STYLE[row[severity]]
-                out.write(self._row(number, row, styles).encode("utf-8"))
+            texts: list[dict[str, str | None]] = [{} for _ in self._letters]
+            for start in range(0, len(table), _ROWS_WRITTEN):
+                lines = (self._body_row(number, row, severity, texts)
+                         for number, row in enumerate(table[start : start + _ROWS_WRITTEN],
+                                                      start=first + 1 + start))  # fmt: skip
+                out.write("".join(lines).encode("utf-8"))
             out.write(b"</sheetData>")
             if filtered:
                 out.write(f'<autoFilter ref="{span}"/>'.encode())
@@ -191,6 +198,33 @@ class TableBook:
             for i, v in enumerate(values)
         )
         return f'<row r="{number}">{cells}</row>'
+
+    def _body_row(
+        self, number: int, row: list[Any], severity: int | None, texts: list[dict[str, str | None]]
+    ) -> str:
+        """A row of the table: each cell as :meth:`_row` writes it (the severity coloured),
+        a text's XML made once per column and text (``texts``, filled as the rows come: a
+        findings table repeats its file, check and message on every row)."""
+        letters, at = self._letters, str(number)
+        cells = []
+        for i, value in enumerate(row):
+            if type(value) is str:
+                tail = texts[i].get(value, _UNSEEN)
+                if tail is _UNSEEN:
+                    tail = texts[i][value] = _tail(_plain(value), self._style(i, value, severity))
+            else:
+                shown = _plain(value)
+                tail = _tail(shown, self._style(i, shown, severity))
+            if tail is not None:
+                cells.append(f'<c r="{letters[i]}{at}"{tail}')
+        return f'<row r="{number}">{"".join(cells)}</row>'
+
+    @staticmethod
+    def _style(column: int, value: Any, severity: int | None) -> int:
+        """A body cell's style: its severity's colour in the severity column, else none."""
+        if column != severity or not isinstance(value, str):
+            return 0
+        return _SEVERITY_STYLE.get(_plain(value), 0)
 
     def _put(self, name: str, text: str) -> None:
         """A part of the file, dated as every part is (1980-01-01), so a run is reproducible."""

@@ -8,8 +8,10 @@ pickled with protocol 5: each large buffer (an Arrow buffer, a NumPy array of nu
 written after the pickle, compressed where that makes it smaller (:mod:`.packed_buffers`),
 and read back decompressed in one step, or, if it was written as it is, as a view of the
 file mapped copy-on-write (nothing copied; a page read only when it is used). Arrow columns
-keep their chunks. Everything else (the frames' layout, dtypes, indexes, object columns) is
-the ordinary pickle, so that the value read back is the value written.
+keep their chunks; a column of one object repeated (a partition's file name, ``None``) is
+written as that object (:mod:`.repeated_objects`). Everything else (the frames' layout,
+dtypes, indexes, other object columns) is the ordinary pickle, so that the value read back
+is the value written.
 
 Files are written by the run that reads them, in its staging folder.
 """
@@ -26,6 +28,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .packed_buffers import pack, unpack
+from .repeated_objects import repeated
 
 __all__ = ["dump", "load", "release"]
 
@@ -39,13 +42,16 @@ _WRITE_BUFFER = 1 << 20  # bytes gathered per write: buffers are many and small 
 
 class _Pickler(pickle.Pickler):
     """Protocol 5 with Arrow-backed pandas arrays pickled chunk by chunk, as they are, their
-    text's offsets in 32 bits (:class:`_Narrow`)."""
+    text's offsets in 32 bits (:class:`_Narrow`), and an array of one object repeated as
+    that object (:func:`.repeated_objects.repeated`)."""
 
     def __init__(self, stream: IO[bytes], callback: Callable[[pickle.PickleBuffer], bool]) -> None:
+        import numpy as np
         from pandas.arrays import ArrowExtensionArray
 
         super().__init__(stream, 5, buffer_callback=callback)
         self._arrow = ArrowExtensionArray
+        self._array = np.ndarray
         self._narrowed: dict[int, tuple[Any, _Narrow | None]] = {}
 
     def reducer_override(self, obj: Any) -> Any:
@@ -54,6 +60,8 @@ class _Pickler(pickle.Pickler):
             state["_cache"] = {}
             state["_pa_array"] = self._narrow(state["_pa_array"])
             return copyreg.__newobj__, (type(obj),), state  # type: ignore[attr-defined]
+        if type(obj) is self._array:  # an object repeated: written once
+            return repeated(obj) or NotImplemented
         return NotImplemented
 
     def _narrow(self, chunked: Any) -> Any:
