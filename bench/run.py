@@ -268,11 +268,13 @@ def bench_census(
     ``dask_workers``) and pyarrow.csv reading the file into Arrow and nothing else (pandas
     would not fit).
 
-    Every command runs once a round, in turn, for ``rounds`` rounds (pyarrow twice: after
-    validate, then after its own run); the best time of each is kept, and its highest peak.
-    On a virtual machine, how long pyarrow takes depends on whether the 11 GB it fills were
-    used a moment before (by its own run) or not (after validate, which holds about 1 GB):
-    the ratios are to its best run, and its best run right after validate is given too.
+    Every command runs twice a round, in turn, for ``rounds`` rounds: first after the
+    command before it, then after its own run (validate after pyarrow, or after validate
+    with another number of workers; pyarrow after validate); the best time of each is kept,
+    and its highest peak. On a virtual machine, how long a command takes depends on what
+    the run before it left in memory (pyarrow fills 11 GB, validate holds about 2 GB and
+    writes 5 GB through the page cache): the ratios are of the best runs, each command's
+    best after its own run, and the best runs right after the other command are given too.
     The generated file is deleted afterwards unless ``keep``.
     """
     start = time.perf_counter()
@@ -292,7 +294,7 @@ def bench_census(
     timings: dict[str, list[Timing]] = {name: [] for name, _ in [*runs, (arrow, ())]}
     steps = []
     for _ in range(max(1, rounds)):
-        for name, options in runs:
+        for (name, options), _ in itertools.product(runs, range(2)):  # after another, itself
             with tempfile.TemporaryDirectory(dir=data) as out:
                 command = _validate(paths, Path(out) / "out", *options)
                 if options[0] == "dask":  # in a process of its own, each step timed
@@ -321,15 +323,17 @@ def bench_census(
         f"{name}: {', '.join(f'{t.seconds:.1f}' for t in runs_of)}"
         for name, runs_of in timings.items()
     )
-    cold = min(t.seconds for t in timings[arrow][::2])  # each round's run after validate
+    cold = {name: min(t.seconds for t in runs_of[::2]) for name, runs_of in timings.items()}
     rows.append(
         f"\n{size_mb:,.0f} MB of CSV; rows in {said['rows_in']:,}, clean {said['rows_clean']:,}, "
         f"quarantined {said['rows_quarantined']:,}; load average {load[0]:.1f} before, "
         f"{after[0]:.1f} after. Best of {max(1, rounds)} rounds; every run, in seconds: "
-        f"{every}. pyarrow runs twice a round, after validate and after its own run: right "
-        f"after validate its best is {cold:.1f} s, against which validate's best is "
-        + ", ".join(f"{best[name].seconds / cold:.2f}" for name, _ in runs)
-        + " times as long."
+        f"{every}. Each command runs twice a round, after the other and after its own run: "
+        f"right after validate, pyarrow's best is {cold[arrow]:.1f} s; right after pyarrow "
+        f"(or another validate), validate's best is "
+        + ", ".join(f"{cold[name]:.1f} s" for name, _ in runs)
+        + f", {', '.join(f'{cold[name] / cold[arrow]:.2f}' for name, _ in runs)} times "
+        "pyarrow's after validate."
     )
     rows += [f"\nSeconds by step, {step}" for step in steps]
     if not keep:
