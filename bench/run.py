@@ -277,16 +277,19 @@ def bench_census(
     best after its own run, and the best runs right after the other command are given too.
     The generated file is deleted afterwards unless ``keep``.
     """
+    from villagesurvey.validate.streamed import PARTITION_ROWS
+
     start = time.perf_counter()
     paths = generate.generate(size, data / f"{size.name}_{size.rows}")
     made = time.perf_counter() - start
     print(f"{size.name}: {size.describe()} ready in {made:.1f} s", file=sys.stderr)
     this = [str(Path(__file__).resolve()), "--baseline"]
     load = os.getloadavg()
-    runs = [("villagesurvey validate (partitions)", ("--partition-rows", "100000"))]
+    partitions = ("--partition-rows", str(PARTITION_ROWS))  # the default, said
+    runs = [("villagesurvey validate (partitions)", partitions)]
     if jobs:
         runs = [(f"villagesurvey validate (partitions, --jobs {n})",
-                 ("--partition-rows", "100000", "--jobs", str(n))) for n in jobs]  # fmt: skip
+                 (*partitions, "--jobs", str(n))) for n in jobs]  # fmt: skip
     if dask_workers:
         runs = [(f"validate on Dask, {n} worker{'s' * (n > 1)}", ("dask", str(n)))
                 for n in dask_workers]  # fmt: skip

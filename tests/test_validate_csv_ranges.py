@@ -379,3 +379,40 @@ def test_a_file_changed_before_its_rows_are_read_again_is_refused(
     with pytest.raises(ReturnsError, match=r"season\.csv changed while it was validated"):
         validate_streamed(instrument, [path], out, partition_rows=5, jobs=1, stage=stage)
     assert not out.exists()
+
+
+def test_a_large_range_reaches_the_rows_as_read_as_arrow_parsed_it(
+    tmp_path: Path, instrument: Any
+) -> None:
+    """A range of more than 16 MiB is parsed in at most :data:`.raw_frame.FEW_CHUNKS`
+    blocks, so that the rows as read hold the text Arrow parsed, not a copy joined into one
+    (in Arrow's default 1 MiB blocks, such a range has some 20 pieces of fewer than 4,096
+    rows each, which the rows as read join)."""
+    from villagesurvey.validate.checking import rows_as_read
+    from villagesurvey.validate.findings import Findings
+    from villagesurvey.validate.raw_frame import FEW_CHUNKS
+
+    header, answers = _truth()
+    lines = [",".join(_field(h) for h in header)]
+    lines += [",".join(_field(v) for v in answers[n % 23]) for n in range(90_000)]
+    path = tmp_path / "large.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    delimiter, width, _ = csv_stream.file_dialect(path)
+    cutter = Cutter(path)
+    head = csv_ranges.read_head(
+        instrument, csv_stream.StreamedFile(path, path.name), (delimiter, width), 1_000, cutter
+    )
+    assert head is not None
+    start, row = cutter.position, head.end
+    taken, lines_taken, broken, _ = cutter.take_range(path.stat().st_size)
+    cutter.close()
+    assert taken > 16 << 20  # Arrow's default blocks would give more pieces than FEW_CHUNKS
+    span = ByteRange(str(path), start, start + taken, row, lines_taken, broken)
+    table = csv_ranges.read_range(span, head.layout)
+    assert max(column.num_chunks for column in table.columns) <= FEW_CHUNKS
+    laid, _ = head.layout.lay(table, row, Findings())
+    raw = rows_as_read(instrument, [laid], Findings())[0]
+    parsed = {chunk.buffers()[2].address for column in table.columns for chunk in column.chunks}
+    name = raw["respondent_name"].array.__arrow_array__()
+    assert len(raw) == 90_000 - (head.end - 2)
+    assert {chunk.buffers()[2].address for chunk in name.chunks} <= parsed

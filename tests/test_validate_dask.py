@@ -270,10 +270,10 @@ def test_parquet_returns_give_the_result_of_their_csv(
     the rows, findings and counts of the same file as CSV, read whole in memory."""
     import pyarrow.parquet as pq
 
-    from villagesurvey.validate import streamed
+    from villagesurvey.validate import dask_run
 
     monkeypatch.setattr(csv_stream, "FIRST_ROWS", 30)
-    monkeypatch.setattr(streamed, "PARTITION_ROWS", 20)
+    monkeypatch.setattr(dask_run, "PARQUET_ROWS", 20)
     names = pd.read_csv(season / "census.csv", nrows=0).columns
     options = pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()))
     text = pacsv.read_csv(season / "census.csv", convert_options=options)

@@ -748,7 +748,7 @@ def _returns(ctx: Any, param: Any, values: tuple[str, ...]) -> tuple[Path | str,
     type=click.IntRange(min=1),
     default=None,
     help="Check CSV returns this many rows at a time, in bounded memory (the default for "
-    "512 MiB of CSV or more: 100,000).",
+    "512 MiB of CSV or more: 180,000).",
 )
 @click.option(
     "--jobs",

@@ -39,6 +39,7 @@ from .answer_rows import Return
 from .csv_stream import ChunkLayout, FileLayout, StreamedFile, arrow_chunks, text_options
 from .findings import Findings
 from .layout import LANGUAGE_SAMPLE
+from .raw_frame import FEW_CHUNKS
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -58,6 +59,9 @@ __all__ = [
 
 _READ = 8 << 20
 """Bytes this process reads from the file at a time."""
+
+_READ_BLOCK = 1 << 20
+"""The fewest bytes Arrow parses of a range at a time (its default block)."""
 
 
 class RangeError(Exception):
@@ -209,12 +213,23 @@ def parse(data: bytes, delimiter: str, width: int, *, threads: bool) -> pa.Table
     try:
         return pacsv.read_csv(
             pa.py_buffer(data),
-            read_options=pacsv.ReadOptions(column_names=names, use_threads=threads),
+            read_options=pacsv.ReadOptions(
+                column_names=names, use_threads=threads, block_size=_block_size(len(data))
+            ),
             parse_options=parse,
             convert_options=convert,
         )
     except (pa.ArrowInvalid, UnicodeDecodeError) as error:
         raise RangeError(f"Arrow cannot parse it ({type(error).__name__})") from None
+
+
+def _block_size(size: int) -> int:
+    """The bytes Arrow parses at a time of ``size`` bytes: at least :data:`_READ_BLOCK`, and
+    few enough blocks that the rows as read hold each column's pieces as Arrow made them
+    (:data:`.raw_frame.FEW_CHUNKS`), not a copy joined into one: 64 MiB less a worker at the
+    peak of a partition of 100,000 rows of the census. Parsing takes as long in blocks of 1
+    to 8 MiB; a range of 36 MB in one block took twice as long (bench/RESULTS.md)."""
+    return max(_READ_BLOCK, -(-size // FEW_CHUNKS))
 
 
 def verify(table: pa.Table, lines: int, broken: bool) -> None:

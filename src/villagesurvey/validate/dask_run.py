@@ -51,7 +51,10 @@ if TYPE_CHECKING:
     import pandas as pd
     from distributed import Client, Future
 
-__all__ = ["DaskValidation", "validate_dask"]
+__all__ = ["PARQUET_ROWS", "DaskValidation", "validate_dask"]
+
+PARQUET_ROWS = 100_000
+"""Respondents of a Parquet file in one task, about (never fewer than a row group's)."""
 
 
 def validate_dask(
@@ -197,7 +200,7 @@ def _plan(client: Client, files: list[CsvFile], block_bytes: int) -> list[Piece]
     """Every file's partitions, in the order of the batch, numbered."""
     import dask
 
-    from . import csv_stream, streamed
+    from . import csv_stream
     from .dask_parquet import plan_parquet, row_groups
 
     first_rows = csv_stream.FIRST_ROWS
@@ -208,7 +211,7 @@ def _plan(client: Client, files: list[CsvFile], block_bytes: int) -> list[Piece]
         by_file[piece.file.url].append(piece)
     sizes = client.compute([dask.delayed(row_groups)(f.url) for f in tables], sync=True)
     for file, groups in zip(tables, sizes, strict=True):
-        by_file[file.url] = plan_parquet(file, groups, first_rows, streamed.PARTITION_ROWS)
+        by_file[file.url] = plan_parquet(file, groups, first_rows, PARQUET_ROWS)
     pieces = [piece for file in files for piece in by_file[file.url]]
     for number, piece in enumerate(pieces):
         piece.number = number

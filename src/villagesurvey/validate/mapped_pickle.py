@@ -102,7 +102,7 @@ def _wide(chunked: Any) -> Any:
 def _cast(chunked: Any, kind: Any) -> Any:
     """``chunked`` cast to ``kind``, its chunks kept, even empty ones: in one call (Arrow
     drops the empty ones) unless it has some, then chunk by chunk (a column of a partition
-    has dozens of chunks, one per block Arrow parsed: a call each cost about 15 ms a
+    has a chunk per block Arrow parsed, up to dozens: a call each cost about 15 ms a
     partition, on writing it and again on reading it)."""
     import pyarrow as pa
 
@@ -114,7 +114,9 @@ def _cast(chunked: Any, kind: Any) -> Any:
 
 def dump(value: Any, path: str | Path) -> None:
     """Write ``value`` to ``path``: its pickle, then its large buffers, each compressed
-    where that makes it smaller (:func:`load`)."""
+    where that makes it smaller (:func:`load`), one after the other (the sizes before the
+    pickle are written last): holding every compressed buffer of a census partition of
+    200,000 rows until the first was written cost about 45 MiB at the peak of two workers."""
     buffers: list[memoryview] = []
 
     def out_of_band(buffer: pickle.PickleBuffer) -> bool:
@@ -130,19 +132,23 @@ def dump(value: Any, path: str | Path) -> None:
     stream = io.BytesIO()
     _Pickler(stream, out_of_band).dump(value)
     body = stream.getbuffer()
-    stored = [memoryview(pack(raw)) for raw in buffers]
+    sizes = []
     with open(path, "wb", buffering=_WRITE_BUFFER) as out:
         out.write(_HEAD.pack(_MAGIC, body.nbytes, len(buffers)))
-        for raw, kept in zip(buffers, stored, strict=True):
-            out.write(_SIZES.pack(raw.nbytes, kept.nbytes))
+        out.write(bytes(_SIZES.size * len(buffers)))  # the sizes, written once known
         out.write(body)
         at = _HEAD.size + _SIZES.size * len(buffers) + body.nbytes
-        for kept in stored:
+        for raw in buffers:  # one compressed at a time, not a partition's all at once
+            kept = memoryview(pack(raw))
             pad = -at % _ALIGN
             out.write(bytes(pad))
             out.write(kept)
             at += pad + kept.nbytes
-    del body, stored
+            sizes.append(_SIZES.pack(raw.nbytes, kept.nbytes))
+            del kept
+        out.seek(_HEAD.size)
+        out.write(b"".join(sizes))
+    del body
     stream.close()
 
 

@@ -13,10 +13,11 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-__all__: list[str] = []
+__all__ = ["FEW_CHUNKS"]
 
-_FEW_CHUNKS, _SMALL_CHUNK = 16, 4096
-"""An answer column of more pieces than this, of fewer rows on average, is made one piece."""
+FEW_CHUNKS, _SMALL_CHUNK = 16, 4096
+"""An answer column of more pieces than this, of fewer rows on average, is made one piece
+(copied); one of this many pieces or fewer holds the pieces as they came."""
 
 
 def _raw_frame(instrument: Instrument, returns: list[Return]) -> pd.DataFrame:
@@ -93,7 +94,7 @@ def _answers(pieces: list[Any], returns: list[Return]) -> pd.Series:
                 piece = piece.cast(pa.large_string())
                 chunks += piece.chunks if isinstance(piece, pa.ChunkedArray) else [piece]
         column = pa.chunked_array(chunks, pa.large_string())
-        if len(chunks) > _FEW_CHUNKS and len(column) < _SMALL_CHUNK * len(chunks):
+        if len(chunks) > FEW_CHUNKS and len(column) < _SMALL_CHUNK * len(chunks):
             column = pa.chunked_array([column.combine_chunks()])  # many small files: one piece
         text = column.to_pandas()
         return text if text.dtype == "str" else text.astype("str")

@@ -62,7 +62,8 @@ __all__ = [
 
 MAX_DEFAULT_JOBS = 4
 """The most worker processes used by default, whatever the number of cores: each holds a
-partition (about 350 MB at 100,000 rows of 61 questions)."""
+partition (on the census, about 800 MiB a worker at the peak, in partitions of 180,000 rows
+of 61 questions)."""
 
 T = TypeVar("T")
 M = TypeVar("M")

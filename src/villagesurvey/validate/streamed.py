@@ -93,8 +93,11 @@ __all__ = [
     "Partitions",
 ]
 
-PARTITION_ROWS = 100_000
-"""Respondents in one partition by default (about 350 MB of working memory at 61 columns)."""
+PARTITION_ROWS = 180_000
+"""Respondents in one partition by default. A partition costs about 120 ms of CPU whatever
+its size (pandas' and Arrow's calls a column): on the census, partitions of 180,000 rows
+took 62 to 72 s with two workers, peaking at 1,842 to 1,864 MiB, where partitions of 100,000
+took 76 to 83 s and peaked at 1,790 to 1,807 MiB (bench/RESULTS.md)."""
 
 STREAM_FROM_BYTES = 512 * 2**20
 """CSV returns of this many bytes or more in all are validated in partitions by default."""
