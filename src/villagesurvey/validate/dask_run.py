@@ -54,7 +54,8 @@ if TYPE_CHECKING:
 __all__ = ["PARQUET_ROWS", "DaskValidation", "validate_dask"]
 
 PARQUET_ROWS = 100_000
-"""Respondents of a Parquet file in one task, about (never fewer than a row group's)."""
+"""About how many respondents of a Parquet file one task checks (never fewer than a row
+group holds)."""
 
 
 def validate_dask(

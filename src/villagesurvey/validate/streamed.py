@@ -96,8 +96,9 @@ __all__ = [
 PARTITION_ROWS = 180_000
 """Respondents in one partition by default. A partition costs about 120 ms of CPU whatever
 its size (pandas' and Arrow's calls a column): on the census, partitions of 180,000 rows
-took 62 to 72 s with two workers, peaking at 1,842 to 1,864 MiB, where partitions of 100,000
-took 76 to 83 s and peaked at 1,790 to 1,807 MiB (bench/RESULTS.md)."""
+took 62 to 73 s with two workers, peaking at 1,842 to 1,865 MiB, where the code before, in
+partitions of 100,000, took 76 to 86 s and peaked at 1,790 to 1,807 MiB, in the same hours
+(bench/RESULTS.md)."""
 
 STREAM_FROM_BYTES = 512 * 2**20
 """CSV returns of this many bytes or more in all are validated in partitions by default."""
